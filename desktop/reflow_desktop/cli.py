@@ -1,0 +1,61 @@
+"""The `reflow` command line: one argparse front, one module per subcommand.
+
+Each subcommand lives in ``reflow_desktop.commands.<name>`` with a
+``run(args) -> int`` function, imported only when chosen so that `reflow check`
+starts fast and never loads the server or Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "envs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every subcommand; `reflow nb.py` is shorthand for `reflow open nb.py`."""
+    parser = argparse.ArgumentParser(prog="reflow", description="Reactive Python notebooks.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open a notebook in the desktop app (default)")
+    p.add_argument("notebook", nargs="?", help="notebook file (.py); omitted: welcome window")
+    p.add_argument("--browser", action="store_true", help="use the default browser instead")
+
+    p = sub.add_parser("edit", help="edit a notebook")
+    p.add_argument("notebook")
+    p.add_argument("--browser", action="store_true", help="open in the default browser")
+    p.add_argument("--no-open", action="store_true", help="only serve; print the URL")
+    p.add_argument("--port", type=int, default=0)
+
+    p = sub.add_parser("run", help="serve a notebook as a read-only app")
+    p.add_argument("notebook")
+    p.add_argument("--no-open", action="store_true", help="only serve; print the URL")
+    p.add_argument("--port", type=int, default=0)
+
+    p = sub.add_parser("check", help="check syntax, definitions, cycles and cell order")
+    p.add_argument("notebooks", nargs="+")
+
+    p = sub.add_parser("script", help="run a notebook headless in execution order")
+    p.add_argument("notebook")
+
+    p = sub.add_parser("sort", help="rewrite a notebook in a valid execution order")
+    p.add_argument("notebook")
+    p.add_argument("--check", action="store_true", help="only report whether sorting would change it")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reflow` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        args_list.insert(0, "open")
+    args = build_parser().parse_args(args_list)
+    module = importlib.import_module(f"reflow_desktop.commands.{args.command}")
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

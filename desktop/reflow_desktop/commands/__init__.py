@@ -1,0 +1,1 @@
+"""One module per `reflow` subcommand, each exposing ``run(args) -> int``."""
