@@ -1,0 +1,98 @@
+"""`analyze_cell`: parse one cell and turn the visitor's findings into a CellAnalysis."""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+from .names import BUILTINS, is_private
+from .result import AnalysisError, CellAnalysis
+from .visitor import CellVisitor, StarImport
+
+#: Recursion limit used for a second try when a very deep (but valid) expression
+#: overflows the default limit. Python-to-Python calls do not use the C stack in
+#: 3.11+, so this is safe; ast.parse bounds the tree depth anyway.
+_DEEP_RECURSION_LIMIT = 100_000
+
+
+def analyze_cell(source: str) -> CellAnalysis:
+    """Return the defs, refs, privates, deleted names and imports of one cell.
+
+    Never raises: unparsable text (including NUL bytes or absurd nesting) gives
+    an `AnalysisError(kind="syntax")`, `from m import *` one of kind "star-import".
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return _error("syntax", exc.msg or str(exc), exc.lineno, _col(exc.offset))
+    except (ValueError, TypeError) as exc:  # NUL bytes (older Pythons), non-str input
+        return _error("syntax", str(exc), None, None)
+    except (RecursionError, MemoryError):
+        return _error("syntax", "the cell is too deeply nested to parse", None, None)
+    try:
+        visitor = _walk(tree)
+    except StarImport as star:
+        node = star.node
+        module = "." * node.level + (node.module or "")
+        return _error(
+            "star-import",
+            f"`from {module} import *` is not supported in a reactive notebook: "
+            "the names it defines cannot be known before running. "
+            f"Import the module (`import {module.lstrip('.') or module}`) or the names you use.",
+            node.lineno,
+            node.col_offset,
+        )
+    except (RecursionError, MemoryError):
+        return _error("syntax", "the cell is too deeply nested to analyse", None, None)
+    return _result(visitor)
+
+
+def _walk(tree: ast.Module) -> CellVisitor:
+    visitor = CellVisitor()
+    try:
+        visitor.visit_body(tree.body)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _DEEP_RECURSION_LIMIT))
+        try:
+            visitor = CellVisitor()
+            visitor.visit_body(tree.body)
+        finally:
+            sys.setrecursionlimit(limit)
+    return visitor
+
+
+def _result(visitor: CellVisitor) -> CellAnalysis:
+    bound = visitor.top_bound
+    defs = {name for name in bound if not is_private(name)}
+    privates = bound - defs
+    # Function bodies run later, so a top-level binding anywhere in the cell serves them.
+    reads = visitor.eager_reads | (visitor.deferred_reads - bound)
+    refs = set()
+    builtin_refs = set()
+    for name in reads:
+        if is_private(name):
+            continue
+        if name in BUILTINS:
+            builtin_refs.add(name)
+        else:
+            refs.add(name)
+    deleted = {name for name in visitor.deleted if not is_private(name)}
+    return CellAnalysis(
+        defs=frozenset(defs),
+        refs=frozenset(refs),
+        privates=frozenset(privates),
+        deleted=frozenset(deleted),
+        imports=frozenset(visitor.imports),
+        error=None,
+        builtin_refs=frozenset(builtin_refs),
+    )
+
+
+def _col(offset: int | None) -> int | None:
+    """SyntaxError offsets are 1-based; report 0-based columns like ast nodes."""
+    return None if offset is None else max(offset - 1, 0)
+
+
+def _error(kind, message: str, lineno: int | None, col: int | None) -> CellAnalysis:  # type: ignore[no-untyped-def]
+    return CellAnalysis(error=AnalysisError(kind=kind, message=message, lineno=lineno, col=col))

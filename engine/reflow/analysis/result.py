@@ -1,0 +1,45 @@
+"""Result types of the analysis (the `reflow.analysis` contract in ARCHITECTURE.md).
+
+Kept in their own module so the graph and runtime can import the types without
+pulling in the visitor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ErrorKind = Literal["syntax", "star-import"]
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AnalysisError:
+    """Why a cell could not be analysed; the runtime shows it instead of running the cell."""
+
+    kind: ErrorKind
+    message: str
+    lineno: int | None
+    col: int | None
+
+
+@dataclass(frozen=True)
+class CellAnalysis:
+    """What one cell defines and reads, as seen by the dataflow graph.
+
+    When `error` is set every name set is empty: a cell that cannot be analysed
+    takes no part in the graph.
+    """
+
+    defs: frozenset[str] = _EMPTY
+    refs: frozenset[str] = _EMPTY
+    privates: frozenset[str] = _EMPTY
+    deleted: frozenset[str] = _EMPTY
+    imports: frozenset[str] = _EMPTY
+    error: AnalysisError | None = None
+    # Extension to the contract: builtin names (print, len, input, filter...) the
+    # cell reads without binding them first. Not refs, so a builtin never forms an
+    # edge by itself, but the graph may connect them to a cell that *shadows* the
+    # builtin (`filter = ui.dropdown(...)` in another cell).
+    builtin_refs: frozenset[str] = field(default=_EMPTY)

@@ -1,0 +1,389 @@
+"""A single-pass, scope-tracking walk over one cell's AST.
+
+Why a hand-written dispatch instead of `ast.NodeVisitor`: the walk runs on every
+keystroke-sized edit and on whole notebooks at load, so it looks handlers up in a
+dict keyed by node type (no `getattr` per node) and never copies the tree.
+
+Scopes follow Python's rules:
+
+* the cell (module) scope is *ordered*: a read counts as a ref only if the cell
+  has not bound the name yet at that point (`print(x); x = 1` refs and defs x);
+* class bodies and comprehensions run at once, so their reads are ordered too and
+  fall through to the enclosing scope at the moment they happen; neither is
+  visible to functions nested in it (comprehensions also do not see the class);
+* function and lambda bodies run later: a name is local if bound anywhere in the
+  body, and the remaining free names are resolved when the body ends. Free names
+  that reach the cell are refs unless the cell binds them anywhere at top level
+  (before or after the function: they are looked up at call time).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+MODULE, FUNCTION, CLASS, COMPREHENSION = 0, 1, 2, 3
+
+_Load = ast.Load
+_Store = ast.Store
+_AST = ast.AST
+
+
+class StarImport(Exception):
+    """Raised out of the walk at the first `from m import *`."""
+
+    def __init__(self, node: ast.ImportFrom) -> None:
+        super().__init__(node.module)
+        self.node = node
+
+
+class Scope:
+    """One Python scope: names bound so far, reads to resolve, declarations."""
+
+    __slots__ = ("kind", "parent", "bound", "reads", "globals", "nonlocals")
+
+    def __init__(self, kind: int, parent: Scope | None) -> None:
+        self.kind = kind
+        self.parent = parent
+        self.bound: set[str] = set()
+        # Only function scopes collect reads; the others resolve reads at once.
+        self.reads: set[str] = set()
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
+
+
+class CellVisitor:
+    """Collects the top-level bindings and the free reads of one cell."""
+
+    def __init__(self) -> None:
+        self.module = Scope(MODULE, None)
+        self.scope = self.module
+        #: every name the cell binds at top level (incl. via `global` in functions)
+        self.top_bound: set[str] = set()
+        #: reads at top level (or in eagerly-run code) before the cell bound the name
+        self.eager_reads: set[str] = set()
+        #: free reads from function bodies; refs unless the cell binds them anywhere
+        self.deferred_reads: set[str] = set()
+        #: top-level `del` of a name the cell had not bound
+        self.deleted: set[str] = set()
+        #: absolute imported module roots (`import a.b` -> "a"), any scope
+        self.imports: set[str] = set()
+        self._dispatch: dict[type, Callable[[ast.AST], None]] = {
+            ast.Name: self._name,
+            ast.FunctionDef: self._function_def,
+            ast.AsyncFunctionDef: self._function_def,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class_def,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.Assign: self._assign,
+            ast.AugAssign: self._aug_assign,
+            ast.AnnAssign: self._ann_assign,
+            ast.NamedExpr: self._named_expr,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
+            ast.ExceptHandler: self._except_handler,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import_from,
+            ast.Global: self._global,
+            ast.Nonlocal: self._nonlocal,
+            ast.MatchAs: self._match_as,
+            ast.MatchStar: self._match_star,
+            ast.MatchMapping: self._match_mapping,
+            ast.Attribute: self._attribute,
+            ast.Constant: self._leaf,
+            ast.Pass: self._leaf,
+            ast.Break: self._leaf,
+            ast.Continue: self._leaf,
+        }
+        star = getattr(ast, "TryStar", None)
+        if star is not None:
+            self._dispatch[star] = self._generic
+
+    # -- traversal ---------------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        """Visit one node with its handler (generic walk if none)."""
+        self._dispatch.get(type(node), self._generic)(node)
+
+    def visit_body(self, nodes: list[ast.stmt]) -> None:
+        """Visit a statement list in order."""
+        dispatch = self._dispatch
+        generic = self._generic
+        for node in nodes:
+            dispatch.get(type(node), generic)(node)
+
+    def _generic(self, node: ast.AST) -> None:
+        dispatch = self._dispatch
+        generic = self._generic
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, _AST):
+                        dispatch.get(type(item), generic)(item)
+            elif isinstance(value, _AST):
+                dispatch.get(type(value), generic)(value)
+
+    def _leaf(self, node: ast.AST) -> None:
+        return None
+
+    def _visit_all(self, nodes: list) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    # -- name resolution -----------------------------------------------------------
+
+    def read(self, name: str) -> None:
+        """Record a read of `name` in the current scope, at the current point."""
+        scope = self.scope
+        skip_class = False
+        while True:
+            kind = scope.kind
+            if kind == FUNCTION:
+                scope.reads.add(name)
+                return
+            if kind == CLASS and skip_class:
+                scope = scope.parent  # type: ignore[assignment]
+                continue
+            if name in scope.bound:
+                return
+            if kind == MODULE:
+                self.eager_reads.add(name)
+                return
+            if kind == COMPREHENSION:
+                skip_class = True
+            scope = scope.parent  # type: ignore[assignment]
+
+    def _deferred_read(self, name: str, scope: Scope) -> None:
+        """A free name of a finished function body, resolved from `scope` outwards."""
+        while True:
+            kind = scope.kind
+            if kind == FUNCTION:
+                scope.reads.add(name)
+                return
+            if kind == MODULE:
+                self.deferred_reads.add(name)
+                return
+            if kind == COMPREHENSION and name in scope.bound:
+                return
+            scope = scope.parent  # type: ignore[assignment]
+
+    def store(self, name: str, scope: Scope | None = None) -> None:
+        """Bind `name` in the current scope (or `scope`), honouring global/nonlocal."""
+        if scope is None:
+            scope = self.scope
+        if scope.kind == MODULE:
+            scope.bound.add(name)
+            self.top_bound.add(name)
+        elif name in scope.globals:
+            self.top_bound.add(name)
+        elif name not in scope.nonlocals:
+            scope.bound.add(name)
+
+    def _push(self, kind: int) -> Scope:
+        scope = Scope(kind, self.scope)
+        self.scope = scope
+        return scope
+
+    def _pop_function(self, scope: Scope) -> None:
+        """Resolve a finished function body's reads: locals stay, the rest goes out."""
+        parent = scope.parent
+        self.scope = parent  # type: ignore[assignment]
+        bound = scope.bound
+        glob = scope.globals
+        for name in scope.reads:
+            if name in bound:
+                continue
+            if name in glob:
+                self.deferred_reads.add(name)
+            else:
+                self._deferred_read(name, parent)  # type: ignore[arg-type]
+
+    # -- handlers ------------------------------------------------------------------
+
+    def _name(self, node: ast.Name) -> None:  # type: ignore[override]
+        ctx = type(node.ctx)
+        if ctx is _Load:
+            self.read(node.id)
+        elif ctx is _Store:
+            self.store(node.id)
+        else:  # del
+            scope = self.scope
+            name = node.id
+            if scope.kind == MODULE:
+                if name not in scope.bound:
+                    self.eager_reads.add(name)
+                    self.deleted.add(name)
+            elif scope.kind == FUNCTION:
+                self.store(name)
+            else:
+                self.read(name)
+
+    def _attribute(self, node: ast.Attribute) -> None:  # type: ignore[override]
+        self.visit(node.value)
+
+    def _arguments_outer(self, args: ast.arguments) -> None:
+        """Defaults and annotations run in the enclosing scope at definition time."""
+        self._visit_all(args.defaults)
+        self._visit_all(args.kw_defaults)
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def _bind_parameters(self, args: ast.arguments, scope: Scope) -> None:
+        bound = scope.bound
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            bound.add(arg.arg)
+        if args.vararg is not None:
+            bound.add(args.vararg.arg)
+        if args.kwarg is not None:
+            bound.add(args.kwarg.arg)
+
+    def _function_def(self, node: ast.FunctionDef) -> None:  # type: ignore[override]
+        self._visit_all(node.decorator_list)
+        self._arguments_outer(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        scope = self._push(FUNCTION)
+        self._bind_parameters(node.args, scope)
+        self.visit_body(node.body)
+        self._pop_function(scope)
+        self.store(node.name)
+
+    def _lambda(self, node: ast.Lambda) -> None:  # type: ignore[override]
+        self._visit_all(node.args.defaults)
+        self._visit_all(node.args.kw_defaults)
+        scope = self._push(FUNCTION)
+        self._bind_parameters(node.args, scope)
+        self.visit(node.body)
+        self._pop_function(scope)
+
+    def _class_def(self, node: ast.ClassDef) -> None:  # type: ignore[override]
+        self._visit_all(node.decorator_list)
+        self._visit_all(node.bases)
+        for keyword in node.keywords:
+            self.visit(keyword.value)
+        self._push(CLASS)
+        self.visit_body(node.body)
+        self.scope = self.scope.parent  # type: ignore[assignment]
+        self.store(node.name)
+
+    def _comprehension(self, node: ast.AST) -> None:
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        # The first iterable is evaluated in the enclosing scope.
+        self.visit(generators[0].iter)
+        self._push(COMPREHENSION)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            self.visit(generator.target)
+            self._visit_all(generator.ifs)
+        if type(node) is ast.DictComp:
+            self.visit(node.key)  # type: ignore[attr-defined]
+            self.visit(node.value)  # type: ignore[attr-defined]
+        else:
+            self.visit(node.elt)  # type: ignore[attr-defined]
+        self.scope = self.scope.parent  # type: ignore[assignment]
+
+    def _named_expr(self, node: ast.NamedExpr) -> None:  # type: ignore[override]
+        self.visit(node.value)
+        # PEP 572: the target binds in the nearest enclosing non-comprehension scope.
+        scope = self.scope
+        while scope.kind == COMPREHENSION:
+            scope = scope.parent  # type: ignore[assignment]
+        self.store(node.target.id, scope)
+
+    def _assign(self, node: ast.Assign) -> None:  # type: ignore[override]
+        self.visit(node.value)
+        self._visit_all(node.targets)
+
+    def _aug_assign(self, node: ast.AugAssign) -> None:  # type: ignore[override]
+        target = node.target
+        if type(target) is ast.Name:
+            # `x += 1` reads x before rebinding it: a ref (unless bound before) and a def.
+            self.read(target.id)
+            self.visit(node.value)
+            self.store(target.id)
+        else:
+            self.visit(node.value)
+            self.visit(target)
+
+    def _ann_assign(self, node: ast.AnnAssign) -> None:  # type: ignore[override]
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.annotation)
+        target = node.target
+        if type(target) is ast.Name:
+            # A bare `x: int` binds nothing at module or class level (reading x still
+            # fails); in a function it still makes x local.
+            if node.value is not None or self.scope.kind == FUNCTION:
+                self.store(target.id)
+        else:
+            self.visit(target)
+
+    def _for(self, node: ast.For) -> None:  # type: ignore[override]
+        self.visit(node.iter)
+        self.visit(node.target)
+        self.visit_body(node.body)
+        self.visit_body(node.orelse)
+
+    def _except_handler(self, node: ast.ExceptHandler) -> None:  # type: ignore[override]
+        if node.type is not None:
+            self.visit(node.type)
+        name = node.name
+        scope = self.scope
+        if name is None or scope.kind == FUNCTION:
+            if name is not None:
+                self.store(name)
+            self.visit_body(node.body)
+            return
+        # `except E as e` binds e only inside the handler (Python deletes it after),
+        # so at top level it is neither a def nor hides a later read.
+        was_bound = name in scope.bound
+        scope.bound.add(name)
+        self.visit_body(node.body)
+        if not was_bound:
+            scope.bound.discard(name)
+
+    def _import(self, node: ast.Import) -> None:  # type: ignore[override]
+        for alias in node.names:
+            root = alias.name.partition(".")[0]
+            self.imports.add(root)
+            self.store(alias.asname or root)
+
+    def _import_from(self, node: ast.ImportFrom) -> None:  # type: ignore[override]
+        for alias in node.names:
+            if alias.name == "*":
+                raise StarImport(node)
+        if node.level == 0 and node.module:
+            self.imports.add(node.module.partition(".")[0])
+        for alias in node.names:
+            self.store(alias.asname or alias.name)
+
+    def _global(self, node: ast.Global) -> None:  # type: ignore[override]
+        if self.scope.kind != MODULE:
+            self.scope.globals.update(node.names)
+
+    def _nonlocal(self, node: ast.Nonlocal) -> None:  # type: ignore[override]
+        if self.scope.kind != MODULE:
+            self.scope.nonlocals.update(node.names)
+
+    def _match_as(self, node: ast.MatchAs) -> None:  # type: ignore[override]
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name is not None:
+            self.store(node.name)
+
+    def _match_star(self, node: ast.MatchStar) -> None:  # type: ignore[override]
+        if node.name is not None:
+            self.store(node.name)
+
+    def _match_mapping(self, node: ast.MatchMapping) -> None:  # type: ignore[override]
+        self._visit_all(node.keys)
+        self._visit_all(node.patterns)
+        if node.rest is not None:
+            self.store(node.rest)
