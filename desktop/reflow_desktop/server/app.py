@@ -1,0 +1,245 @@
+"""The tornado application: UI pages, static files and one WebSocket per window.
+
+Bound to 127.0.0.1 only, on a free port unless one is given. Every handler runs
+the :class:`Guard` first and answers 403 before doing anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import mimetypes
+import socket
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import tornado.web
+import tornado.websocket
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from reflow_desktop import protocol as P
+from reflow_desktop.server.security import Guard
+from reflow_desktop.server.static import placeholder_page, ui_dist_dir
+from reflow_desktop.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class _Guarded:
+    """Mixin: refuse the request (403) unless token, Host and Origin are right."""
+
+    guard: Guard
+
+    def prepare(self) -> None:  # type: ignore[override]
+        req = self.request  # type: ignore[attr-defined]
+        tokens = [self.get_query_argument("token", None),  # type: ignore[attr-defined]
+                  req.headers.get("X-Reflow-Token"),
+                  self.get_cookie(self.guard.cookie_name)]  # type: ignore[attr-defined]
+        reason = self.guard.check(host=req.headers.get("Host"),
+                                  origin=req.headers.get("Origin"), tokens=tokens)
+        if reason is not None:
+            log.warning("refused %s %s: %s", req.method, req.path, reason)
+            raise tornado.web.HTTPError(403, reason=reason.capitalize())
+
+    def remember_token(self) -> None:
+        """Pages load scripts without the token in their URLs; a strict cookie carries it."""
+        self.set_cookie(self.guard.cookie_name, self.guard.token,  # type: ignore[attr-defined]
+                        httponly=True, samesite="Strict", path="/")
+
+
+class _Base(_Guarded, tornado.web.RequestHandler):
+    def initialize(self, server: "ReflowServer") -> None:
+        self.server = server
+        self.guard = server.guard
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+class IndexHandler(_Base):
+    """``/``: with one session, go to it; otherwise the UI (or placeholder) itself."""
+
+    def get(self) -> None:
+        self.remember_token()
+        ids = list(self.server.sessions)
+        if len(ids) == 1:
+            self.redirect(f"/s/{quote(ids[0])}?token={quote(self.guard.token)}")
+            return
+        self._page()
+
+    def _page(self) -> None:
+        dist = ui_dist_dir()
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        if dist is None:
+            self.finish(placeholder_page(list(self.server.sessions)))
+        else:
+            self.finish((dist / "index.html").read_bytes())
+
+
+class PageHandler(IndexHandler):
+    """``/s/SESSION``: the UI page for one notebook."""
+
+    def get(self, session_id: str) -> None:  # type: ignore[override]
+        if session_id not in self.server.sessions:
+            raise tornado.web.HTTPError(404, reason="No such session")
+        self.remember_token()
+        self._page()
+
+
+class FileHandler(_Base):
+    """Built UI assets (``/assets/...``); also under ``/s/...`` for relative URLs."""
+
+    def get(self, path: str) -> None:
+        dist = ui_dist_dir()
+        if dist is None:
+            raise tornado.web.HTTPError(404)
+        parts = [p for p in path.split("/") if p]
+        candidates = [parts]
+        if parts[:1] == ["s"]:
+            candidates += [parts[1:], parts[2:]]
+        root = dist.resolve()
+        for cand in candidates:
+            if not cand or any(p in ("..", ".") or "\\" in p for p in cand):
+                continue
+            full = (root / Path(*cand)).resolve()
+            if full.is_file() and full.is_relative_to(root):
+                ctype = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+                if ctype.startswith("text/") or ctype in ("application/javascript",):
+                    ctype += "; charset=utf-8"
+                self.set_header("Content-Type", ctype)
+                if "assets" in cand[:-1]:  # hashed file names: cache them
+                    self.set_header("Cache-Control", "private, max-age=31536000, immutable")
+                self.finish(full.read_bytes())
+                return
+        raise tornado.web.HTTPError(404)
+
+
+class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
+    """``/ws/SESSION``: the protocol, JSON text frames both ways."""
+
+    def initialize(self, server: "ReflowServer") -> None:
+        self.server = server
+        self.guard = server.guard
+        self.session: Session | None = None
+        self._pending: set[asyncio.Task] = set()
+
+    def check_origin(self, origin: str) -> bool:
+        # prepare() already refused foreign origins; a same-origin one is fine here.
+        return origin.lower() in self.guard.allowed_origins()
+
+    def get_compression_options(self) -> dict[str, Any] | None:
+        return None
+
+    async def get(self, session_id: str) -> None:  # type: ignore[override]
+        self.session = self.server.sessions.get(session_id)
+        if self.session is None:
+            raise tornado.web.HTTPError(404, reason="No such session")
+        await super().get(session_id)
+
+    def open(self, session_id: str) -> None:  # type: ignore[override]
+        assert self.session is not None
+        self.set_nodelay(True)
+        self.session.attach(self.send)
+
+    def send(self, msg: dict[str, Any]) -> None:
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            if self.session is not None:
+                self.session.detach(self.send)
+            return
+        try:
+            self.write_message(json.dumps(msg, separators=(",", ":"), default=str))
+        except tornado.websocket.WebSocketClosedError:
+            if self.session is not None:
+                self.session.detach(self.send)
+
+    def on_message(self, message: str | bytes) -> None:
+        assert self.session is not None
+        try:
+            data = json.loads(message)
+        except ValueError:
+            self.send(P.error_msg("not JSON"))
+            return
+        # A task per message: a slow request (complete while a cell runs, restart)
+        # never holds up the next one (interrupt). Each task forwards to the kernel
+        # before its first await, so operations keep their order.
+        task = asyncio.ensure_future(self.session.handle(data, self.send))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def on_close(self) -> None:
+        if self.session is not None:
+            self.session.detach(self.send)
+
+
+class ReflowServer:
+    """HTTP + WebSocket server for any number of sessions (one per notebook window)."""
+
+    def __init__(self, *, port: int = 0, token: str | None = None) -> None:
+        self.guard = Guard(token=token) if token else Guard()
+        self.requested_port = port
+        self.sessions: dict[str, Session] = {}
+        self._http: HTTPServer | None = None
+
+    @property
+    def port(self) -> int:
+        return self.guard.port
+
+    @property
+    def token(self) -> str:
+        return self.guard.token
+
+    def make_app(self) -> tornado.web.Application:
+        args = {"server": self}
+        return tornado.web.Application([
+            (r"/", IndexHandler, args),
+            (r"/ws/([^/]+)", SocketHandler, args),
+            (r"/s/([^/]+)/?", PageHandler, args),
+            (r"/(.+)", FileHandler, args),
+        ], websocket_max_message_size=64 * 1024 * 1024, xsrf_cookies=False)
+
+    async def start(self) -> None:
+        """Bind 127.0.0.1 (a free port unless one was asked for) and serve."""
+        sockets = bind_sockets(self.requested_port, address="127.0.0.1", family=socket.AF_INET)
+        self.guard.port = sockets[0].getsockname()[1]
+        self._http = HTTPServer(self.make_app(), xheaders=False)
+        self._http.add_sockets(sockets)
+
+    def url(self, session_id: str | None = None) -> str:
+        path = f"/s/{quote(session_id)}" if session_id else "/"
+        return f"http://127.0.0.1:{self.port}{path}?token={quote(self.token)}"
+
+    def ws_url(self, session_id: str) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/{quote(session_id)}?token={quote(self.token)}"
+
+    def add_session(self, session: Session) -> None:
+        self.sessions[session.id] = session
+
+    async def open_notebook(self, path: str | Path, **kwargs: Any) -> Session:
+        """Create a session for a notebook, start its kernel, make it reachable."""
+        session = Session(path, **kwargs)
+        self.add_session(session)
+        try:
+            await session.start()
+        except Exception:
+            self.sessions.pop(session.id, None)
+            await session.close()
+            raise
+        return session
+
+    async def stop(self) -> None:
+        if self._http is not None:
+            self._http.stop()
+            await self._http.close_all_connections()
+            self._http = None
+        for session in list(self.sessions.values()):
+            await session.close()
+        self.sessions.clear()

@@ -1,0 +1,62 @@
+"""Serve one notebook until Ctrl-C: what `reflow edit/run/open --browser` do.
+
+The server and page come up first and the kernel starts while the browser
+loads, so the UI shows "starting" instead of waiting on a blank page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import webbrowser
+from pathlib import Path
+
+from reflow.notebook import NotebookFormatError
+
+from reflow_desktop.server.app import ReflowServer
+from reflow_desktop.session import Session
+
+
+def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int = 0) -> int:
+    """Run the server for one notebook; returns the process exit code."""
+    nb_path = Path(path)
+    if read_only and not nb_path.is_file():
+        print(f"reflow: no such notebook: {path}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(nb_path, read_only=read_only, open_browser=open_browser,
+                                  port=port))
+    except NotebookFormatError as exc:
+        print(f"reflow: {path}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) -> int:
+    session = Session(path, read_only=read_only)
+    server = ReflowServer(port=port)
+    await server.start()
+    server.add_session(session)
+    url = server.url(session.id)
+    print(f"Reflow is serving {path} {'(read-only) ' if read_only else ''}at\n  {url}\n"
+          "Press Ctrl-C to stop.", flush=True)
+    if open_browser:
+        webbrowser.open(url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C raises instead
+            pass
+    try:
+        await session.start()
+    except Exception as exc:  # noqa: BLE001 - keep serving; the UI shows the dead kernel
+        print(f"reflow: the kernel failed to start: {exc}", file=sys.stderr)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+    return 0

@@ -1,0 +1,226 @@
+"""One notebook kernel: start, relay comm messages, interrupt, restart, notice death.
+
+Wraps jupyter_client's AsyncKernelManager + AsyncKernelClient. The kernel runs
+``python -m reflow.kernel`` with the repo's ``engine/`` on PYTHONPATH, so the
+notebook's environment needs no copy of Reflow. Comm events from the kernel and
+lifecycle changes are reported through two callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+
+import reflow
+
+COMM_TARGET = "reflow"
+DEATH_POLL_S = 0.25
+READY_TIMEOUT_S = 120.0
+
+
+def engine_dir() -> Path:
+    """The directory that holds the ``reflow`` engine package (repo ``engine/``)."""
+    return Path(reflow.__file__).resolve().parent.parent
+
+
+class _SpecManager(KernelSpecManager):
+    """Hands out our one in-memory kernelspec instead of searching Jupyter dirs."""
+
+    def __init__(self, spec: KernelSpec, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._spec = spec
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: ARG002
+        return self._spec
+
+
+def kernel_spec(python: str) -> KernelSpec:
+    return KernelSpec(argv=[python, "-m", "reflow.kernel", "-f", "{connection_file}"],
+                      display_name="Reflow", language="python",
+                      metadata={"debugger": False}, interrupt_mode="signal")
+
+
+def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The app's environment with ``engine/`` first on PYTHONPATH."""
+    env = dict(os.environ)
+    paths = [str(engine_dir())] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    env.pop("JPY_PARENT_PID", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+EventCallback = Callable[[dict[str, Any]], None]
+StateCallback = Callable[[str, str | None], None]
+
+
+class KernelProcess:
+    """A reflow kernel and the client connected to it."""
+
+    def __init__(self, on_event: EventCallback, on_state: StateCallback, *,
+                 python: str | None = None, cwd: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self.on_event = on_event
+        self.on_state = on_state
+        self.python = python or sys.executable
+        self.cwd = cwd
+        self.extra_env = env
+        self.km: AsyncKernelManager | None = None
+        self.kc: Any = None
+        self.comm_id = ""
+        self.state = "starting"
+        self._tasks: list[asyncio.Task] = []
+        self._replies: dict[str, asyncio.Future] = {}
+        self._stopping = False
+
+    # --- lifecycle --------------------------------------------------------------------
+    async def start(self, open_data: dict[str, Any]) -> None:
+        """Start the process, wait until it answers, open the ``reflow`` comm."""
+        self._set_state("starting")
+        spec = kernel_spec(self.python)
+        self.km = AsyncKernelManager(kernel_name="reflow",
+                                     kernel_spec_manager=_SpecManager(spec))
+        await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
+        await self._connect(open_data)
+
+    async def _connect(self, open_data: dict[str, Any]) -> None:
+        assert self.km is not None
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            await self.kc.wait_for_ready(timeout=READY_TIMEOUT_S)
+        except RuntimeError as exc:
+            self._set_state("dead", f"The kernel failed to start: {exc}")
+            raise
+        self._stopping = False
+        self._tasks = [asyncio.create_task(self._read_iopub()),
+                       asyncio.create_task(self._read_shell()),
+                       asyncio.create_task(self._watch())]
+        self.comm_id = uuid.uuid4().hex
+        self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET,
+                                       "data": open_data})
+        self._set_state("idle")
+
+    async def _disconnect(self) -> None:
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        self._tasks = []
+        for fut in self._replies.values():
+            if not fut.done():
+                fut.cancel()
+        self._replies.clear()
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+
+    async def restart(self, open_data: dict[str, Any]) -> None:
+        """Kill and restart the process (works on a dead kernel too), reopen the comm."""
+        assert self.km is not None
+        self._set_state("restarting")
+        await self._disconnect()
+        await self.km.restart_kernel(now=True)
+        await self._connect(open_data)
+
+    async def interrupt(self) -> None:
+        if self.km is not None and self.state != "dead":
+            await self.km.interrupt_kernel()
+
+    async def shutdown(self) -> None:
+        await self._disconnect()
+        if self.km is not None:
+            try:
+                await self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already gone is fine
+                pass
+            self.km = None
+
+    @property
+    def pid(self) -> int | None:
+        prov = getattr(self.km, "provisioner", None)
+        proc = getattr(prov, "process", None)
+        return getattr(proc, "pid", None)
+
+    # --- requests ----------------------------------------------------------------------
+    def send_comm(self, data: dict[str, Any]) -> None:
+        if self.kc is None or self.state == "dead":
+            raise RuntimeError("the kernel is not running")
+        self._send_shell("comm_msg", {"comm_id": self.comm_id, "data": data})
+
+    async def request(self, method: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """A shell request (complete, inspect) answered with its reply content."""
+        if self.kc is None or self.state == "dead":
+            raise RuntimeError("the kernel is not running")
+        msg_id = getattr(self.kc, method)(*args, **kwargs)
+        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._replies[msg_id] = fut
+        try:
+            return await fut
+        finally:
+            self._replies.pop(msg_id, None)
+
+    def _send_shell(self, msg_type: str, content: dict[str, Any]) -> None:
+        msg = self.kc.session.msg(msg_type, content)
+        self.kc.shell_channel.send(msg)
+
+    # --- readers ------------------------------------------------------------------------
+    async def _read_iopub(self) -> None:
+        while True:
+            msg = await self.kc.get_iopub_msg()
+            mtype = msg["header"]["msg_type"]
+            content = msg["content"]
+            if mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
+                self.on_event(content.get("data") or {})
+            elif mtype == "status" and self.state in ("idle", "busy"):
+                state = content.get("execution_state")
+                if state in ("idle", "busy") and state != self.state:
+                    self._set_state(state)
+
+    async def _read_shell(self) -> None:
+        while True:
+            msg = await self.kc.get_shell_msg()
+            parent = msg.get("parent_header", {}).get("msg_id")
+            fut = self._replies.get(parent)
+            if fut is not None and not fut.done():
+                fut.set_result(msg["content"])
+
+    async def _watch(self) -> None:
+        """Poll the process; a kernel that exits on its own is reported dead once."""
+        while not self._stopping:
+            await asyncio.sleep(DEATH_POLL_S)
+            if self._stopping or self.km is None:
+                return
+            if not await self.km.is_alive():
+                if self._stopping:
+                    return
+                code = None
+                prov = getattr(self.km, "provisioner", None)
+                proc = getattr(prov, "process", None)
+                if proc is not None:
+                    code = proc.poll()
+                detail = f" (exit code {code})" if code is not None else ""
+                self._set_state("dead", f"The kernel died{detail}. Your code is safe; "
+                                        "restart the kernel to continue.")
+                for fut in self._replies.values():
+                    if not fut.done():
+                        fut.set_exception(RuntimeError("the kernel died"))
+                return
+
+    def _set_state(self, state: str, message: str | None = None) -> None:
+        self.state = state
+        self.on_state(state, message)

@@ -1,0 +1,80 @@
+"""What the session remembers about each cell beyond its code: status, outputs, graph.
+
+This cache is what makes a reconnect resume: the ``session`` message is built
+from it. It is updated from the kernel's events as they are relayed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reflow.notebook import Cell
+
+from reflow_desktop.protocol import CellState
+
+MAX_OUTPUTS_PER_CELL = 2000
+
+
+@dataclass
+class CellRuntimeState:
+    status: str = "idle"
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    defs: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CellCache:
+    """Per-cell runtime state keyed by cell id, fed by kernel events."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, CellRuntimeState] = {}
+        self.order_valid = True
+        self.variables: dict[str, Any] | None = None
+
+    def get(self, cell_id: str) -> CellRuntimeState:
+        st = self.cells.get(cell_id)
+        if st is None:
+            st = self.cells[cell_id] = CellRuntimeState()
+        return st
+
+    def forget(self, cell_id: str) -> None:
+        self.cells.pop(cell_id, None)
+
+    def clear_outputs(self) -> None:
+        for st in self.cells.values():
+            st.outputs = []
+            st.status = "idle"
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        """Fold one kernel event into the cache; False if it names an unknown cell."""
+        etype = event.get("type")
+        if etype == "cell_status":
+            self.get(event["id"]).status = event["status"]
+        elif etype == "cell_clear":
+            self.get(event["id"]).outputs = []
+        elif etype == "cell_output":
+            outs = self.get(event["id"]).outputs
+            if len(outs) < MAX_OUTPUTS_PER_CELL:
+                outs.append(event["output"])
+        elif etype == "graph":
+            self.order_valid = bool(event.get("order_valid", True))
+            for cid, info in (event.get("cells") or {}).items():
+                st = self.get(cid)
+                st.defs, st.refs = info.get("defs", []), info.get("refs", [])
+                st.parents, st.children = info.get("parents", []), info.get("children", [])
+                st.errors = info.get("errors", [])
+        elif etype == "variables":
+            self.variables = event
+        return True
+
+    def cell_state(self, cell: Cell) -> CellState:
+        st = self.get(cell.id)
+        return {"id": cell.id, "kind": cell.kind, "code": cell.source,
+                "options": dict(cell.options), "status": st.status if cell.kind == "code" else "idle",
+                "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
+                "parents": list(st.parents), "children": list(st.children),
+                "errors": list(st.errors)}

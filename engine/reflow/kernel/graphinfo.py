@@ -1,0 +1,45 @@
+"""The protocol's ``graph`` message, built from the runtime's dataflow graph."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+_KINDS = {"MultipleDefinitionError": "multiple-definition", "CycleError": "cycle"}
+
+
+@lru_cache(maxsize=8192)
+def analysis_of(code: str) -> Any:
+    """Static analysis of one cell's code, cached by text (cells rarely change)."""
+    from reflow.analysis import analyze_cell
+
+    return analyze_cell(code)
+
+
+def _graph_error(err: Any) -> dict[str, Any]:
+    kind = _KINDS.get(type(err).__name__, "exception")
+    cells = getattr(err, "cells", ()) or ()
+    return {"kind": kind, "message": str(getattr(err, "message", err)), "cells": list(cells)}
+
+
+def _analysis_error(err: Any) -> dict[str, Any]:
+    return {"kind": err.kind, "message": err.message, "cells": [],
+            "lineno": err.lineno, "col": err.col}
+
+
+def graph_message(graph: Any, order: list[str], code: dict[str, str]) -> dict[str, Any]:
+    """defs/refs/parents/children/static errors of every code cell, and order validity."""
+    errors = graph.errors()
+    cells: dict[str, Any] = {}
+    for cid in order:
+        info = analysis_of(code[cid])
+        errs = [_analysis_error(info.error)] if info.error is not None else []
+        errs += [_graph_error(e) for e in errors.get(cid, [])]
+        cells[cid] = {"defs": sorted(info.defs), "refs": sorted(info.refs),
+                      "parents": sorted(graph.parents(cid)),
+                      "children": sorted(graph.children(cid)), "errors": errs}
+    try:
+        order_valid = not graph.display_order_violations()
+    except Exception:  # noqa: BLE001
+        order_valid = True
+    return {"type": "graph", "cells": cells, "order_valid": order_valid}

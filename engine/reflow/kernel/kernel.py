@@ -1,0 +1,35 @@
+"""The kernel class: a plain IPython kernel plus the ``reflow`` comm target.
+
+Everything Jupyter already does (execute_request for a console, complete_request,
+inspect_request, interrupt, shutdown) stays untouched; the reactive notebook lives
+in the same ``user_ns`` so an attached console sees the notebook's variables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipykernel.ipkernel import IPythonKernel
+
+from reflow.kernel import COMM_TARGET
+
+
+class ReflowKernel(IPythonKernel):
+    """IPythonKernel that serves reactive operations over the ``reflow`` comm."""
+
+    implementation = "reflow"
+    implementation_version = "0.1.0"
+    banner = "Reflow kernel (IPython) - the notebook's variables live here."
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reflow_host: Any = None
+        self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
+
+    def _open_reflow_comm(self, comm: Any, open_msg: dict) -> None:
+        """The app connected (or reconnected): attach the comm to the one host."""
+        from reflow.kernel.handler import ReflowHost
+
+        if self.reflow_host is None:
+            self.reflow_host = ReflowHost(self)
+        self.reflow_host.attach(comm, open_msg)

@@ -1,0 +1,109 @@
+"""CommSink: the runtime's event sink, sending each event over the comm as it happens.
+
+It also knows which cell is running, so prints, ``display()`` calls and
+matplotlib figures made during a reactive run land in that cell (see capture.py).
+Stream text is coalesced for a few milliseconds so a print loop does not become
+thousands of messages.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from reflow.kernel.formatting import clean, error_dict, mime_bundle
+
+Send = Callable[[dict[str, Any]], None]
+
+STREAM_COALESCE_S = 0.02
+
+
+class CommSink:
+    """Implements ``reflow.runtime.RuntimeSink`` on top of a comm ``send``."""
+
+    def __init__(self, shell: Any, send: Send) -> None:
+        self.shell = shell
+        self._send = send
+        self.current: str | None = None
+        self.ran: list[str] = []
+        self._lock = threading.RLock()
+        self._pending: list[tuple[str, str, str]] = []  # (cell, name, text)
+        self._last_stream = 0.0
+        self._timer: threading.Timer | None = None
+
+    # --- RuntimeSink -----------------------------------------------------------
+    def status(self, cell_id: str, status: str) -> None:
+        if status == "running":
+            self.flush_streams()
+            self.current = cell_id
+        elif self.current == cell_id:
+            self._cell_done(cell_id)
+        self.flush_streams()
+        self._send({"type": "cell_status", "id": cell_id, "status": status})
+
+    def clear(self, cell_id: str) -> None:
+        self.flush_streams()
+        self._send({"type": "cell_clear", "id": cell_id})
+
+    def stream(self, cell_id: str, name: str, text: str) -> None:
+        if not text:
+            return
+        with self._lock:
+            if self._pending and self._pending[-1][:2] == (cell_id, name):
+                c, n, t = self._pending[-1]
+                self._pending[-1] = (c, n, t + text)
+            else:
+                self._pending.append((cell_id, name, text))
+            now = time.monotonic()
+            if now - self._last_stream >= STREAM_COALESCE_S:
+                self.flush_streams()
+            elif self._timer is None:
+                self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def output(self, cell_id: str, value: object) -> None:
+        self.display(cell_id, mime_bundle(self.shell, value))
+
+    def error(self, cell_id: str, error: Any) -> None:
+        self.flush_streams()
+        self._send({"type": "cell_output", "id": cell_id,
+                    "output": {"kind": "error", "error": error_dict(error)}})
+
+    def run_finished(self, ran: list[str]) -> None:
+        if self.current is not None:
+            self._cell_done(self.current)
+        self.flush_streams()
+        self.ran.extend(ran)
+
+    # --- helpers -----------------------------------------------------------------
+    def display(self, cell_id: str, data: dict[str, Any]) -> None:
+        """Append an already-formatted MIME bundle to a cell (display(), figures)."""
+        self.flush_streams()
+        self._send({"type": "cell_output", "id": cell_id,
+                    "output": {"kind": "data", "data": clean(data)}})
+
+    def flush_streams(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            pending, self._pending = self._pending, []
+            for cell_id, name, text in pending:
+                self._send({"type": "cell_output", "id": cell_id,
+                            "output": {"kind": "stream", "name": name, "text": text}})
+            if pending:
+                self._last_stream = time.monotonic()
+
+    def _cell_done(self, cell_id: str) -> None:
+        """The cell stopped running: let post_execute hooks (matplotlib inline) show
+        their figures while the cell is still current, then forget it."""
+        try:
+            self.shell.events.trigger("post_execute")
+        except Exception:  # noqa: BLE001 - a broken hook must not break the run
+            pass
+        self.flush_streams()
+        if self.current == cell_id:
+            self.current = None
