@@ -1,0 +1,100 @@
+"""Atomic file writes: a crash or full disk never leaves a half-written file.
+
+Write a temp file in the same directory, fsync it, ``os.replace`` it over the
+target, then fsync the directory so the rename itself is durable. The target's
+permission bits are kept; symlinks are written through.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import tempfile
+import time
+
+
+class AtomicWriteError(OSError):
+    """Saving failed; the original file is unchanged."""
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # racy fallback, but brief
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(directory: str) -> None:
+    if sys.platform == "win32":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _replace(src: str, dst: str) -> None:
+    # On Windows a reader (antivirus, indexer) can hold the target open for a moment.
+    for attempt in range(10 if sys.platform == "win32" else 1):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == 9 or sys.platform != "win32":
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; raises AtomicWriteError (original intact)."""
+    target = os.path.realpath(os.fspath(path))
+    directory = os.path.dirname(target)
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    except OSError as exc:
+        raise AtomicWriteError(exc.errno, f"cannot save {target}: {exc.strerror}") from exc
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise AtomicWriteError(
+            exc.errno, f"cannot save {target}: cannot create a temporary file in {directory} ({exc.strerror or exc})"
+        ) from exc
+    try:
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            _replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise AtomicWriteError(
+            exc.errno or errno.EIO, f"cannot save {target}: {exc.strerror or exc}; the original file is unchanged"
+        ) from exc
+    _fsync_dir(directory)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Text version of atomic_write_bytes (no newline translation: bytes are written as given)."""
+    atomic_write_bytes(path, text.encode(encoding))

@@ -1,0 +1,75 @@
+"""Helpers over the PEP 723 metadata, accepting a Notebook or its ScriptMetadata."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .model import Notebook, ScriptMetadata
+from .pep723 import RUNTIME_MODES
+
+
+def _meta(obj: Notebook | ScriptMetadata | None) -> ScriptMetadata | None:
+    return obj.metadata if isinstance(obj, Notebook) else obj
+
+
+def dependencies(obj: Notebook | ScriptMetadata | None) -> list[str]:
+    """Declared dependencies (empty when there is no block)."""
+    md = _meta(obj)
+    return md.dependencies if md else []
+
+
+def requires_python(obj: Notebook | ScriptMetadata | None) -> str | None:
+    """The ``requires-python`` specifier, if any."""
+    md = _meta(obj)
+    return md.requires_python if md else None
+
+
+def reflow_config(obj: Notebook | ScriptMetadata | None) -> dict[str, Any]:
+    """The ``[tool.reflow]`` table (empty dict if absent)."""
+    md = _meta(obj)
+    return md.reflow if md else {}
+
+
+def runtime_mode(obj: Notebook | ScriptMetadata | None) -> Literal["auto", "lazy"]:
+    """"auto" unless ``[tool.reflow] runtime = "lazy"``."""
+    return "lazy" if reflow_config(obj).get("runtime") == "lazy" else "auto"
+
+
+def _ensure(nb: Notebook) -> dict[str, Any]:
+    if nb.metadata is None:
+        nb.metadata = ScriptMetadata.from_data({})
+    return nb.metadata.data
+
+
+def set_dependencies(nb: Notebook, deps: list[str]) -> None:
+    """Replace the dependency list (the block is re-rendered on save)."""
+    _ensure(nb)["dependencies"] = list(deps)
+
+
+def set_requires_python(nb: Notebook, spec: str | None) -> None:
+    """Set or remove ``requires-python``."""
+    data = _ensure(nb)
+    if spec is None:
+        data.pop("requires-python", None)
+    else:
+        data["requires-python"] = spec
+
+
+def set_runtime_mode(nb: Notebook, mode: Literal["auto", "lazy"]) -> None:
+    """Set ``[tool.reflow] runtime``."""
+    if mode not in RUNTIME_MODES:
+        raise ValueError(f"runtime mode must be 'auto' or 'lazy', not {mode!r}")
+    data = _ensure(nb)
+    tool = data.setdefault("tool", {})
+    tool.setdefault("reflow", {})["runtime"] = mode
+
+
+__all__ = [
+    "dependencies",
+    "requires_python",
+    "reflow_config",
+    "runtime_mode",
+    "set_dependencies",
+    "set_requires_python",
+    "set_runtime_mode",
+]
