@@ -1,0 +1,404 @@
+"""The reactive runtime: keeps a namespace in lockstep with the cells' code.
+
+Semantics (DESIGN.md "Reactive semantics"):
+* Running a cell removes its old defs, runs it, then runs its descendants in
+  topological order (auto mode) or marks them stale (lazy mode). Stale
+  ancestors of a requested cell always run first (never-run cells are stale).
+* ``edit_cell`` only registers code: the cell turns stale; its descendants are
+  untouched until it runs (their values still match the namespace).
+* A failing cell stops its descendants (status ``ancestor-error``, naming it);
+  a failed cell's defs are removed so no half-made value outlives the error.
+* Cells with graph errors (multiple definitions, cycles) or analysis errors
+  (syntax, star import) never execute; their error partners are reported too.
+* Disabled cells and cells below them do not run (below: marked stale).
+* KeyboardInterrupt: the running cell is ``interrupted``, the rest of the run
+  ``cancelled``; the runtime stays usable.
+
+Single-threaded by design: call it from one thread (the kernel's main thread).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from reflow.analysis import CellAnalysis, analyze_cell
+from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
+
+from .executor import CompiledCell, compile_cell, execute
+from .planner import plan_run
+from .tracebacks import format_exception, format_syntax_error
+from .types import CellError, CellStatus, RuntimeSink
+from .variables import VariableInfo, short_repr
+
+Mode = Literal["auto", "lazy"]
+
+
+class Runtime:
+    """Runs notebook cells reactively against one namespace."""
+
+    def __init__(self, sink: RuntimeSink, namespace: dict | None = None, mode: Mode = "auto") -> None:
+        self.sink = sink
+        if namespace is None:
+            namespace = {"__name__": "__main__", "__builtins__": builtins}
+        self.namespace = namespace
+        self.mode: Mode = mode
+        self.graph = DataflowGraph()
+        self._code: dict[str, str] = {}
+        self._order: list[str] = []
+        self._compiled: dict[str, CompiledCell] = {}
+        self._status: dict[str, CellStatus] = {}
+        self._stale: set[str] = set()            # namespace does not reflect this cell's code
+        self._disabled: set[str] = set()
+        self._ran_defs: dict[str, frozenset[str]] = {}   # names each cell put in the namespace
+        self._gone: dict[str, str] = {}          # name -> why it is no longer defined
+        self._followers: dict[str, set[str]] = {}  # cell -> readers of names it stopped defining
+        self._error_cells: set[str] = set()      # cells with graph errors at last check
+        self._healed: set[str] = set()           # error cells whose graph error went away
+        self._failure: dict[str, str] = {}       # cell -> how it last failed ("raised ValueError")
+        self._running = False
+        self._pending: list[str] = []
+
+    # ----- registering code ------------------------------------------------
+    def set_cells(self, cells: Sequence[tuple[str, str]]) -> None:
+        """Make the runtime's cells exactly ``cells`` (display order); runs nothing."""
+        wanted = [cid for cid, _ in cells]
+        keep = set(wanted)
+        for cid in [c for c in self._code if c not in keep]:
+            self._forget(cid)
+        for cid, code in cells:
+            if self._code.get(cid) != code or cid not in self._code:
+                self._register(cid, code)
+        self._set_order(wanted)
+        self._refresh_errors()
+
+    def edit_cell(self, cell_id: str, code: str) -> None:
+        """Register new code; the cell turns stale (unchanged code: no-op)."""
+        if cell_id in self._code and self._code[cell_id] == code:
+            return
+        is_new = cell_id not in self._code
+        self._register(cell_id, code)
+        if is_new:
+            self._set_order(self._order + [cell_id])
+        self._refresh_errors()
+
+    def _register(self, cell_id: str, code: str) -> None:
+        old_defs = self.graph.analysis(cell_id).defs if cell_id in self.graph else frozenset()
+        analysis = analyze_cell(code)
+        lost = old_defs - analysis.defs
+        if lost:
+            readers = self._followers.setdefault(cell_id, set())
+            for name in lost:
+                readers |= self.graph.readers(name) - {cell_id}
+        self._code[cell_id] = code
+        self._compiled.pop(cell_id, None)
+        self.graph.set_cell(cell_id, analysis)
+        self._mark_stale([cell_id])
+
+    def delete_cell(self, cell_id: str) -> None:
+        """Remove a cell and its defs; descendants re-run (auto) or turn stale (lazy)."""
+        if cell_id not in self._code:
+            return
+        children = self.graph.children(cell_id)
+        descendants = self.graph.descendants(cell_id)
+        for name in self._ran_defs.get(cell_id, ()):
+            self._gone[name] = f"it was defined by cell {cell_id}, which was deleted"
+        self._forget(cell_id)
+        self._set_order([c for c in self._order if c != cell_id])
+        self._refresh_errors()
+        if self.mode == "auto":
+            roots = [c for c in self._order if c in children]
+            if roots or self._healed:
+                self.run_cells(roots)
+        else:
+            self._mark_stale(descendants & set(self._code))
+
+    def _forget(self, cell_id: str) -> None:
+        self._remove_defs(cell_id)
+        self.graph.remove_cell(cell_id)
+        for table in (self._code, self._compiled, self._status, self._followers, self._failure):
+            table.pop(cell_id, None)
+        self._stale.discard(cell_id)
+        self._disabled.discard(cell_id)
+        self._healed.discard(cell_id)
+
+    def set_order(self, cell_ids: Sequence[str]) -> None:
+        """New display order (tie-break for runs); unknown ids are ignored."""
+        self._set_order(list(cell_ids))
+
+    def _set_order(self, cell_ids: list[str]) -> None:
+        seen = set()
+        order = [c for c in cell_ids if c in self._code and not (c in seen or seen.add(c))]
+        order += [c for c in self._order if c in self._code and c not in seen]
+        order += [c for c in self._code if c not in seen and c not in order]
+        self._order = order
+        self.graph.set_display_order(order)
+
+    def set_disabled(self, cell_id: str, disabled: bool) -> None:
+        """Disabled cells never run; enabling a stale one runs it in auto mode."""
+        if cell_id not in self._code:
+            return
+        if disabled:
+            self._disabled.add(cell_id)
+            self._set_status(cell_id, "disabled")
+            return
+        if cell_id not in self._disabled:
+            return
+        self._disabled.discard(cell_id)
+        self._set_status(cell_id, "stale" if cell_id in self._stale else "idle")
+        if self.mode == "auto":
+            below = [c for c in self.graph.descendants(cell_id) if c in self._stale]
+            roots = ([cell_id] if cell_id in self._stale else []) + below
+            if roots:
+                self.run_cells(roots)
+
+    def set_mode(self, mode: Mode) -> None:
+        if mode not in ("auto", "lazy"):
+            raise ValueError(f"unknown runtime mode {mode!r}")
+        self.mode = mode
+
+    # ----- queries -----------------------------------------------------------
+    def cells(self) -> list[str]:
+        """Cell ids in display order."""
+        return list(self._order)
+
+    def code(self, cell_id: str) -> str:
+        return self._code[cell_id]
+
+    def status(self, cell_id: str) -> CellStatus:
+        return self._status.get(cell_id, "idle")
+
+    def is_stale(self, cell_id: str) -> bool:
+        return cell_id in self._stale
+
+    def stale_cells(self) -> list[str]:
+        return [c for c in self._order if c in self._stale]
+
+    def variables(self) -> list[VariableInfo]:
+        """The variables panel: every global a cell defined, sorted by name."""
+        pos = {c: i for i, c in enumerate(self._order)}
+        rows = []
+        for cell, names in self._ran_defs.items():
+            for name in names:
+                if name not in self.namespace:
+                    continue
+                value = self.namespace[name]
+                users = sorted(self.graph.readers(name) - {cell}, key=lambda c: pos.get(c, 1 << 30))
+                rows.append(VariableInfo(name, type(value).__name__, short_repr(value), cell, tuple(users)))
+        return sorted(rows, key=lambda r: r.name)
+
+    # ----- running -------------------------------------------------------------
+    def run_cells(self, cell_ids: Iterable[str]) -> None:
+        """Run the cells, their stale ancestors and (auto mode) their descendants."""
+        roots = [c for c in cell_ids if c in self._code]
+        if self._running:  # a cell asked for a run (UI value set inside a cell)
+            self._pending.extend(roots)
+            return
+        if self.mode == "auto" and self._healed:
+            roots += sorted(self._healed)
+            self._healed.clear()
+        self._running = True
+        try:
+            self._run(roots)
+            while self._pending:
+                roots, self._pending = self._pending, []
+                self._run(roots)
+        finally:
+            self._running = False
+            self._pending = []
+
+    def run_all(self) -> None:
+        self.run_cells(self._order)
+
+    def run_stale(self) -> None:
+        self.run_cells([c for c in self._order if c in self._stale])
+
+    def _run(self, roots: list[str]) -> None:
+        plan = plan_run(
+            self.graph, roots, mode=self.mode, stale=self._stale,
+            disabled=self._disabled, followers=self._followers,
+        )
+        for cell in plan.order:
+            self._set_status(cell, "queued", force=True)
+        for cell in plan.order:
+            self._followers.pop(cell, None)
+            self._remove_defs(cell)
+        for cell in plan.blocked:
+            self._stale.add(cell)
+            self._set_status(cell, "disabled" if cell in self._disabled else "stale")
+        ran: list[str] = []
+        failed: dict[str, str] = {}   # cell -> the failed cell it descends from (or itself)
+        errors = self.graph.errors()
+        index = 0
+        try:
+            while index < len(plan.order):
+                cell = plan.order[index]
+                index += 1
+                error = self._blocking_error(cell, failed, errors)
+                if error is not None:
+                    self._fail(cell, error, failed, origin=error.cells[0] if error.kind == "ancestor-error" else cell)
+                    continue
+                outcome = self._execute(cell)
+                ran.append(cell)
+                if outcome == "interrupted":
+                    break
+                if outcome == "error":
+                    self._propagate(cell, failed)
+        except KeyboardInterrupt:  # between cells: the current cell already finished
+            pass
+        for cell in plan.order[index:]:
+            self._stale.add(cell)
+            self._set_status(cell, "cancelled")
+        for cell in plan.to_stale:
+            if cell in self._code:
+                self._stale.add(cell)
+                self._set_status(cell, "disabled" if cell in self._disabled else "stale")
+        self.sink.run_finished(ran)
+
+    def _blocking_error(self, cell: str, failed: dict[str, str], errors: dict) -> CellError | None:
+        """Why ``cell`` cannot execute now, if it cannot."""
+        if cell in failed:
+            origin = failed[cell]
+            return CellError(
+                kind="ancestor-error",
+                message=f"not run: ancestor cell {origin} {self._failure_phrase(origin)}",
+                cells=(origin,),
+            )
+        graph_errors = errors.get(cell)
+        if graph_errors:
+            first = graph_errors[0]
+            if isinstance(first, MultipleDefinitionError):
+                others = tuple(dict.fromkeys(c for e in graph_errors if isinstance(e, MultipleDefinitionError) for c in e.cells))
+                message = "; ".join(e.message for e in graph_errors if isinstance(e, MultipleDefinitionError))
+                return CellError("multiple-definition", message, cells=others)
+            assert isinstance(first, CycleError)
+            return CellError("cycle", first.message, cells=first.cells)
+        analysis = self.graph.analysis(cell)
+        if analysis.error is not None:
+            err = analysis.error
+            where = f"line {err.lineno}: " if err.lineno else ""
+            return CellError(err.kind, f"{where}{err.message}", ename="SyntaxError" if err.kind == "syntax" else None)
+        return None
+
+    def _failure_phrase(self, origin: str) -> str:
+        status = self._status.get(origin)
+        reason = self._failure.get(origin)
+        if status == "interrupted":
+            return "was interrupted"
+        return reason or "failed"
+
+    def _fail(self, cell: str, error: CellError, failed: dict[str, str], origin: str) -> None:
+        self.sink.clear(cell)
+        self._stale.add(cell)
+        self._set_status(cell, "ancestor-error" if error.kind == "ancestor-error" else "error")
+        self.sink.error(cell, error)
+        if error.kind != "ancestor-error":
+            self._remember_failure(cell, error)
+        self._propagate(cell, failed, origin)
+
+    def _remember_failure(self, cell: str, error: CellError) -> None:
+        phrases = {
+            "exception": f"raised {error.ename}",
+            "syntax": "has a syntax error",
+            "star-import": "uses `import *`",
+            "multiple-definition": "defines a name another cell defines",
+            "cycle": "is in a dependency cycle",
+        }
+        self._failure[cell] = phrases.get(error.kind, "failed")
+
+    def _propagate(self, cell: str, failed: dict[str, str], origin: str | None = None) -> None:
+        origin = origin or cell
+        failed.setdefault(cell, origin)
+        for d in self.graph.descendants(cell):
+            failed.setdefault(d, origin)
+
+    def _execute(self, cell: str) -> Literal["ok", "error", "interrupted"]:
+        compiled = self._compiled.get(cell)
+        if compiled is None:
+            compiled = self._compiled[cell] = compile_cell(cell, self._code[cell])
+        self.sink.clear(cell)
+        self._set_status(cell, "running")
+        analysis: CellAnalysis = self.graph.analysis(cell)
+        if compiled.syntax_error is not None:  # found only by the compiler ('return' outside function)
+            exc = compiled.syntax_error
+            error = CellError("syntax", f"SyntaxError: {exc.msg} (line {exc.lineno})",
+                              format_syntax_error(exc), "SyntaxError")
+            self._stale.add(cell)
+            self._set_status(cell, "error")
+            self.sink.error(cell, error)
+            self._remember_failure(cell, error)
+            return "error"
+        result = execute(compiled, self.namespace,
+                         lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
+                         analysis.privates)
+        if result.interrupted:
+            self._remove_names(cell, analysis.defs)
+            self._stale.add(cell)
+            self._set_status(cell, "interrupted")
+            self.sink.error(cell, CellError("interrupted", "interrupted (KeyboardInterrupt); run the cell again",
+                                            None, "KeyboardInterrupt"))
+            return "interrupted"
+        if result.exception is not None:
+            exc = result.exception
+            self._remove_names(cell, analysis.defs)
+            message = self._explain(exc)
+            error = CellError("exception", message, format_exception(exc), type(exc).__name__)
+            self._stale.add(cell)
+            self._set_status(cell, "error")
+            self.sink.error(cell, error)
+            self._remember_failure(cell, error)
+            return "error"
+        self._ran_defs[cell] = analysis.defs
+        for name in analysis.defs:
+            self._gone.pop(name, None)
+        self._stale.discard(cell)
+        if result.has_value and result.value is not None:
+            self.sink.output(cell, result.value)
+        self._set_status(cell, "idle")
+        return "ok"
+
+    def _explain(self, exc: BaseException) -> str:
+        """One-line message; a NameError says why the name is missing when we know."""
+        if isinstance(exc, NameError) and getattr(exc, "name", None):
+            name = exc.name
+            if name in self._gone:
+                note = f"name '{name}' is no longer defined ({self._gone[name]})"
+                exc.add_note(note)
+                return f"NameError: {note}"
+            if not self.graph.definers(name) and not hasattr(builtins, name):
+                note = f"no cell defines '{name}'"
+                exc.add_note(note)
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+    # ----- namespace bookkeeping ---------------------------------------------------
+    def _remove_defs(self, cell: str) -> None:
+        """Drop what the cell put in the namespace; note names it no longer defines."""
+        old = self._ran_defs.pop(cell, frozenset())
+        current = self.graph.analysis(cell).defs if cell in self.graph else frozenset()
+        for name in old - current:
+            self._gone.setdefault(name, f"cell {cell} no longer defines it")
+        self._remove_names(cell, old | current)
+
+    def _remove_names(self, cell: str, names: Iterable[str]) -> None:
+        for name in names:
+            self.namespace.pop(name, None)
+        self._ran_defs.pop(cell, None)
+
+    def _mark_stale(self, cells: Iterable[str]) -> None:
+        for cell in cells:
+            self._stale.add(cell)
+            self._set_status(cell, "disabled" if cell in self._disabled else "stale")
+
+    def _refresh_errors(self) -> None:
+        """Track cells whose graph error disappeared: auto mode runs them next time."""
+        now = set(self.graph.errors())
+        self._healed |= {c for c in self._error_cells - now if c in self._code}
+        self._healed -= now
+        self._error_cells = now
+
+    def _set_status(self, cell: str, status: CellStatus, force: bool = False) -> None:
+        if force or self._status.get(cell) != status:
+            self._status[cell] = status
+            self.sink.status(cell, status)
