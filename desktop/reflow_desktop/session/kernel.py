@@ -90,6 +90,15 @@ class KernelProcess:
         spec = kernel_spec(self.python)
         self.km = AsyncKernelManager(kernel_name="reflow",
                                      kernel_spec_manager=_SpecManager(spec))
+        if os.name == "posix":
+            # Unix sockets in the user's private runtime dir: no TCP ports for other
+            # local users to knock on, no port races.
+            from jupyter_core.paths import jupyter_runtime_dir
+
+            rdir = Path(jupyter_runtime_dir())
+            rdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.km.transport = "ipc"
+            self.km.ip = str(rdir / f"reflow-{uuid.uuid4().hex[:12]}")
         await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
         await self._connect(open_data)
 

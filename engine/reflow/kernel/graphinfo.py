@@ -32,7 +32,7 @@ def graph_message(graph: Any, order: list[str], code: dict[str, str]) -> dict[st
     errors = graph.errors()
     cells: dict[str, Any] = {}
     for cid in order:
-        info = analysis_of(code[cid])
+        info = graph.analysis(cid) if cid in graph else analysis_of(code[cid])
         errs = [_analysis_error(info.error)] if info.error is not None else []
         errs += [_graph_error(e) for e in errors.get(cid, [])]
         cells[cid] = {"defs": sorted(info.defs), "refs": sorted(info.refs),

@@ -15,8 +15,7 @@ import traceback
 from typing import Any
 
 from reflow.kernel.capture import cell_capture
-from reflow.kernel.formatting import preview, type_name
-from reflow.kernel.graphinfo import analysis_of, graph_message
+from reflow.kernel.graphinfo import graph_message
 from reflow.kernel.sink import CommSink
 
 
@@ -109,8 +108,8 @@ class ReflowHost:
         order = [i for i in data.get("order", []) if i in self.code or i == cid]
         self.code[cid] = data.get("code", "")
         self.order = order if cid in order else self.order + [cid]
-        self.runtime.set_order(self.order)
         self.runtime.edit_cell(cid, self.code[cid])
+        self.runtime.set_order(self.order)
         self.send_graph()
 
     def op_delete_cell(self, data: dict[str, Any]) -> None:
@@ -164,19 +163,7 @@ class ReflowHost:
 
     def send_variables(self) -> None:
         """The variables panel: every defined global with its defining and using cells."""
-        ns = self.shell.user_ns
-        graph = self.runtime.graph
-        items = []
-        for cid in self.order:
-            info = analysis_of(self.code[cid])
-            for name in sorted(info.defs):
-                if name not in ns:
-                    continue
-                value = ns[name]
-                used_by = [child for child in self.order
-                           if child in graph.children(cid)
-                           and name in analysis_of(self.code[child]).refs]
-                items.append({"name": name, "type": type_name(value), "preview": preview(value),
-                              "defined_by": cid, "used_by": used_by})
+        items = [{"name": v.name, "type": v.type_name, "preview": v.repr,
+                  "defined_by": v.defined_by, "used_by": list(v.used_by)}
+                 for v in self.runtime.variables()]
         self.send({"type": "variables", "items": items})
-

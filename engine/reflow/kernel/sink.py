@@ -9,7 +9,6 @@ thousands of messages.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +29,6 @@ class CommSink:
         self.ran: list[str] = []
         self._lock = threading.RLock()
         self._pending: list[tuple[str, str, str]] = []  # (cell, name, text)
-        self._last_stream = 0.0
         self._timer: threading.Timer | None = None
 
     # --- RuntimeSink -----------------------------------------------------------
@@ -56,10 +54,7 @@ class CommSink:
                 self._pending[-1] = (c, n, t + text)
             else:
                 self._pending.append((cell_id, name, text))
-            now = time.monotonic()
-            if now - self._last_stream >= STREAM_COALESCE_S:
-                self.flush_streams()
-            elif self._timer is None:
+            if self._timer is None:
                 self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
                 self._timer.daemon = True
                 self._timer.start()
@@ -94,8 +89,6 @@ class CommSink:
             for cell_id, name, text in pending:
                 self._send({"type": "cell_output", "id": cell_id,
                             "output": {"kind": "stream", "name": name, "text": text}})
-            if pending:
-                self._last_stream = time.monotonic()
 
     def _cell_done(self, cell_id: str) -> None:
         """The cell stopped running: let post_execute hooks (matplotlib inline) show
