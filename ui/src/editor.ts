@@ -1,0 +1,246 @@
+// CodeMirror 6 editors for cells. One shared set of extensions; colours come
+// from CSS variables so the light/dark switch needs no reconfiguration.
+
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { python } from "@codemirror/lang-python";
+import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  hoverTooltip,
+  keymap,
+  placeholder,
+  showTooltip,
+  type Tooltip,
+} from "@codemirror/view";
+import { tags as t } from "@lezer/highlight";
+import { stripAnsi } from "./ansi";
+
+export interface EditorHooks {
+  onChange(code: string): void;
+  onRun(mode: "in-place" | "next"): void;
+  onEscape(): void;
+  onFocus(): void;
+  onSave(): void;
+  /** arrow key at the first/last line: move to the neighbour cell */
+  onLeave(dir: -1 | 1): boolean;
+  complete(code: string, cursor: number): Promise<{ matches: string[]; from: number; to: number } | null>;
+  inspect(code: string, cursor: number): Promise<string | null>;
+}
+
+const highlight = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword, t.definitionKeyword], color: "var(--syn-keyword)" },
+  { tag: [t.string, t.special(t.string)], color: "var(--syn-string)" },
+  { tag: [t.number, t.bool, t.null, t.atom], color: "var(--syn-number)" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "var(--syn-comment)", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.definition(t.variableName)), t.function(t.propertyName)], color: "var(--syn-function)" },
+  { tag: [t.definition(t.variableName), t.definition(t.propertyName)], color: "var(--syn-def)" },
+  { tag: [t.className, t.definition(t.className), t.typeName], color: "var(--syn-class)" },
+  { tag: [t.self, t.special(t.variableName)], color: "var(--syn-self)" },
+  { tag: [t.operator, t.punctuation, t.bracket], color: "var(--syn-punct)" },
+  { tag: t.meta, color: "var(--syn-meta)" },
+  { tag: t.propertyName, color: "var(--syn-prop)" },
+  { tag: t.heading, fontWeight: "600", color: "var(--syn-keyword)" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.strong, fontWeight: "600" },
+  { tag: t.link, color: "var(--syn-string)", textDecoration: "underline" },
+  { tag: t.invalid, color: "var(--err)" },
+]);
+
+const baseTheme = EditorView.theme({
+  "&": { backgroundColor: "transparent", color: "var(--fg)", fontSize: "var(--code-size)" },
+  "&.cm-focused": { outline: "none" },
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.55" },
+  ".cm-content": { padding: "8px 0", caretColor: "var(--accent)" },
+  ".cm-line": { padding: "0 12px" },
+  ".cm-cursor": { borderLeftColor: "var(--accent)", borderLeftWidth: "2px" },
+  ".cm-activeLine": { backgroundColor: "transparent" },
+  "&.cm-focused .cm-activeLine": { backgroundColor: "var(--active-line)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "var(--selection) !important" },
+  ".cm-matchingBracket": { backgroundColor: "var(--bracket-match)", outline: "none" },
+  ".cm-selectionMatch": { backgroundColor: "var(--selection-match)" },
+  ".cm-placeholder": { color: "var(--fg-faint)", fontStyle: "italic" },
+  ".cm-tooltip": {
+    border: "1px solid var(--border)",
+    backgroundColor: "var(--panel)",
+    color: "var(--fg)",
+    borderRadius: "8px",
+    boxShadow: "var(--shadow)",
+    overflow: "hidden",
+  },
+  ".cm-tooltip-autocomplete > ul": { fontFamily: "var(--mono)", fontSize: "12.5px", maxHeight: "16em" },
+  ".cm-tooltip-autocomplete > ul > li": { padding: "2px 10px !important" },
+  ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "var(--accent)", color: "var(--on-accent)" },
+  ".cm-completionMatchedText": { textDecoration: "none", fontWeight: "600" },
+  ".cm-tooltip.cm-docs": { maxWidth: "min(640px, 80vw)" },
+});
+
+// ---- docs tooltip (Shift-Tab) -------------------------------------------------------
+
+const setDocs = StateEffect.define<{ pos: number; text: string } | null>();
+const docsField = StateField.define<Tooltip | null>({
+  create: () => null,
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setDocs)) return e.value ? docsTooltip(e.value.pos, e.value.text) : null;
+    if (value && (tr.docChanged || tr.selection)) return null;
+    return value;
+  },
+  provide: (f) => showTooltip.from(f),
+});
+
+function docsDom(text: string): HTMLElement {
+  const dom = document.createElement("div");
+  dom.className = "docs-tooltip";
+  const pre = document.createElement("pre");
+  const clean = stripAnsi(text);
+  pre.textContent = clean.length > 6000 ? clean.slice(0, 6000) + "\n…" : clean;
+  dom.appendChild(pre);
+  return dom;
+}
+
+function docsTooltip(pos: number, text: string): Tooltip {
+  return { pos, above: false, strictSide: false, arrow: false, create: () => ({ dom: docsDom(text) }) };
+}
+
+/** Identifier-ish cursor position for inspect: end of the word under / before the cursor. */
+function inspectPos(state: EditorState, pos: number): number {
+  const word = state.wordAt(pos);
+  return word ? word.to : pos;
+}
+
+// ---- factory ---------------------------------------------------------------------
+
+export interface CellEditor {
+  view: EditorView;
+  setCode(code: string): void;
+  setReadOnly(ro: boolean): void;
+  focus(atEnd?: boolean): void;
+  destroy(): void;
+}
+
+const readOnlyCompartment = new Compartment();
+
+export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "markdown", hooks: EditorHooks, readOnly = false): CellEditor {
+  let applyingExternal = false;
+
+  const completionSource = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
+    const word = ctx.matchBefore(/[\w.]*$/);
+    if (!ctx.explicit && (!word || word.from === word.to || !/[\w.]$/.test(word.text))) return null;
+    const code = ctx.state.doc.toString();
+    const reply = await hooks.complete(code, ctx.pos);
+    if (!reply || ctx.aborted || !reply.matches.length) return null;
+    return {
+      from: reply.from,
+      to: reply.to,
+      options: reply.matches.slice(0, 200).map((m) => ({ label: m, type: m.endsWith("(") ? "function" : "variable" })),
+      validFor: /^[\w]*$/,
+    };
+  };
+
+  const runKeys = Prec.highest(
+    keymap.of([
+      { key: "Shift-Enter", run: () => (hooks.onRun("next"), true) },
+      { key: "Mod-Enter", run: () => (hooks.onRun("in-place"), true) },
+      { key: "Mod-s", run: () => (hooks.onSave(), true), preventDefault: true },
+      { key: "Escape", run: () => (hooks.onEscape(), true) },
+      {
+        key: "Shift-Tab",
+        run: (view) => {
+          const sel = view.state.selection.main;
+          if (!sel.empty) return false; // let indentLess handle a selection
+          const pos = inspectPos(view.state, sel.head);
+          void hooks.inspect(view.state.doc.toString(), pos).then((text) => {
+            view.dispatch({ effects: setDocs.of(text ? { pos: sel.head, text } : { pos: sel.head, text: "No documentation found." }) });
+          });
+          return true;
+        },
+      },
+      {
+        key: "ArrowUp",
+        run: (view) => {
+          const sel = view.state.selection.main;
+          if (!sel.empty || view.state.doc.lineAt(sel.head).number !== 1) return false;
+          return hooks.onLeave(-1);
+        },
+      },
+      {
+        key: "ArrowDown",
+        run: (view) => {
+          const sel = view.state.selection.main;
+          if (!sel.empty || view.state.doc.lineAt(sel.head).number !== view.state.doc.lines) return false;
+          return hooks.onLeave(1);
+        },
+      },
+    ]),
+  );
+
+  const hover = hoverTooltip(
+    async (view, pos) => {
+      if (kind !== "code") return null;
+      const word = view.state.wordAt(pos);
+      if (!word) return null;
+      const text = await hooks.inspect(view.state.doc.toString(), word.to);
+      if (!text) return null;
+      return { pos: word.from, end: word.to, above: true, create: () => ({ dom: docsDom(text) }) };
+    },
+    { hoverTime: 650 },
+  );
+
+  const extensions: Extension[] = [
+    runKeys,
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    indentUnit.of("    "),
+    EditorState.tabSize.of(4),
+    syntaxHighlighting(highlight),
+    baseTheme,
+    docsField,
+    EditorView.lineWrapping,
+    readOnlyCompartment.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged && !applyingExternal) hooks.onChange(u.state.doc.toString());
+      if (u.focusChanged && u.view.hasFocus) hooks.onFocus();
+    }),
+  ];
+  if (kind === "code") {
+    extensions.push(python(), autocompletion({ override: [completionSource], activateOnTyping: true, closeOnBlur: true }), hover);
+    extensions.push(placeholder("# code"));
+  } else {
+    extensions.push(placeholder("Markdown text — Shift-Enter to render"));
+  }
+
+  const view = new EditorView({ state: EditorState.create({ doc, extensions }), parent });
+  return {
+    view,
+    setCode(code: string) {
+      const cur = view.state.doc.toString();
+      if (cur === code) return;
+      applyingExternal = true;
+      try {
+        view.dispatch({ changes: { from: 0, to: cur.length, insert: code } });
+      } finally {
+        applyingExternal = false;
+      }
+    },
+    setReadOnly(ro: boolean) {
+      view.dispatch({ effects: readOnlyCompartment.reconfigure([EditorState.readOnly.of(ro), EditorView.editable.of(!ro)]) });
+    },
+    focus(atEnd = false) {
+      view.focus();
+      if (atEnd) view.dispatch({ selection: { anchor: view.state.doc.length } });
+    },
+    destroy() {
+      view.destroy();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { render } from "preact";
+import "./styles.css";
+import { Connection, type Transport } from "./connection";
+import { Controller } from "./controller";
+import { Store } from "./storeHub";
+import { applyTheme, storedTheme, watchOsTheme } from "./theme";
+import { parsePageUrl, TOKEN_KEY, urlWithoutToken, webSocketUrl } from "./url";
+import { App } from "./view/app";
+
+function safeSession(): Storage | null {
+  try {
+    return sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+async function start() {
+  const root = document.getElementById("app")!;
+  try {
+    applyTheme(storedTheme(localStorage));
+  } catch {
+    /* ignore */
+  }
+  watchOsTheme();
+
+  const ss = safeSession();
+  const params = parsePageUrl(location.href, ss?.getItem(TOKEN_KEY) ?? null);
+  if (params.token) {
+    ss?.setItem(TOKEN_KEY, params.token);
+    if (new URL(location.href).searchParams.has("token")) history.replaceState(null, "", urlWithoutToken(location.href));
+  }
+
+  const store = new Store();
+  let transport: Transport;
+  let retry = () => {};
+  if (params.demo) {
+    const { DemoTransport } = await import("./demo");
+    transport = new DemoTransport(store);
+  } else {
+    const conn = new Connection(webSocketUrl(location.href, params), {
+      message: (m) => {
+        store.server(m);
+        if (store.get().fatal) conn.fatal = true;
+      },
+      state: (st, attempt) => store.local({ type: "connection", state: st, attempt }),
+      protocolError: (reason) => {
+        console.warn("reflow: ignored a server frame:", reason);
+      },
+    });
+    transport = conn;
+    retry = () => conn.retryNow();
+  }
+  const controller = new Controller(store, transport);
+  (window as unknown as { reflow: unknown }).reflow = { store, controller };
+  render(<App controller={controller} retry={retry} />, root);
+}
+
+void start();

@@ -1,0 +1,411 @@
+// Notebook state and the pure functions that change it. No DOM, no sockets:
+// `applyServer` folds one server message into the state, `applyLocal` one user
+// action. Each returns a new state and reuses unchanged cell objects, so the
+// view can skip cells whose object did not change.
+
+import {
+  normaliseCell,
+  PROTOCOL_VERSION,
+  type CellError,
+  type CellKind,
+  type CellOptions,
+  type CellState,
+  type CellStatus,
+  type KernelStateName,
+  type Output,
+  type RuntimeMode,
+  type ServerMessage,
+  type VariableItem,
+} from "./protocol";
+
+export interface Cell extends CellState {
+  /** code of the last run the UI knows about (to mark edited-but-not-run cells) */
+  ranCode: string;
+}
+
+export interface Notice {
+  id: number;
+  level: "info" | "warning" | "error";
+  text: string;
+  /** a deleted cell this notice can bring back */
+  undo?: boolean;
+}
+
+export interface DeletedCell {
+  cell: Cell;
+  index: number;
+}
+
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface State {
+  connection: ConnectionState;
+  reconnectAttempt: number;
+  /** an error the UI cannot recover from (unknown protocol version) */
+  fatal: string | null;
+  session: string | null;
+  path: string | null;
+  name: string;
+  readOnly: boolean;
+  config: { [k: string]: unknown };
+  mode: RuntimeMode;
+  kernel: { state: KernelStateName; message?: string };
+  order: string[];
+  cells: { [id: string]: Cell };
+  orderValid: boolean;
+  variables: VariableItem[];
+  notices: Notice[];
+  nextNoticeId: number;
+  savedAt: number | null;
+  /** ids whose code changed locally and was not sent to the server yet */
+  unsynced: { [id: string]: true };
+  selected: string | null;
+  /** edit mode: keyboard goes to the selected cell's editor; else command mode */
+  editing: boolean;
+  deleted: DeletedCell[];
+}
+
+export function initialState(): State {
+  return {
+    connection: "connecting",
+    reconnectAttempt: 0,
+    fatal: null,
+    session: null,
+    path: null,
+    name: "",
+    readOnly: false,
+    config: {},
+    mode: "auto",
+    kernel: { state: "starting" },
+    order: [],
+    cells: {},
+    orderValid: true,
+    variables: [],
+    notices: [],
+    nextNoticeId: 1,
+    savedAt: null,
+    unsynced: {},
+    selected: null,
+    editing: false,
+    deleted: [],
+  };
+}
+
+// ---- helpers --------------------------------------------------------------------
+
+function toCell(c: CellState, prev?: Cell, keepCode = false): Cell {
+  const n = normaliseCell(c);
+  if (keepCode && prev) return { ...n, code: prev.code, ranCode: prev.ranCode };
+  const ranCode = prev && prev.code === n.code ? prev.ranCode : n.code;
+  return { ...n, ranCode };
+}
+
+function withCell(state: State, id: string, f: (c: Cell) => Cell): State {
+  const c = state.cells[id];
+  if (!c) return state;
+  const next = f(c);
+  if (next === c) return state;
+  return { ...state, cells: { ...state.cells, [id]: next } };
+}
+
+function addNotice(state: State, level: Notice["level"], text: string, undo = false): State {
+  const notice: Notice = { id: state.nextNoticeId, level, text, undo };
+  // keep the list short: the newest few matter
+  const notices = [...state.notices, notice].slice(-5);
+  return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
+}
+
+function replaceCells(state: State, cells: CellState[], keepUnsynced: boolean): State {
+  const map: { [id: string]: Cell } = {};
+  const order: string[] = [];
+  for (const raw of cells) {
+    const prev = state.cells[raw.id];
+    const keep = keepUnsynced && !!state.unsynced[raw.id];
+    map[raw.id] = toCell(raw, prev, keep);
+    order.push(raw.id);
+  }
+  const unsynced: State["unsynced"] = {};
+  for (const id of Object.keys(state.unsynced)) if (map[id]) unsynced[id] = true;
+  let selected = state.selected;
+  if (selected === null || !map[selected]) {
+    // keep the selection near where it was
+    const oldIdx = selected ? state.order.indexOf(selected) : -1;
+    selected = order.length ? order[Math.min(Math.max(oldIdx, 0), order.length - 1)] : null;
+  }
+  return { ...state, cells: map, order, unsynced, selected, editing: state.editing && selected === state.selected };
+}
+
+/** Merge an output into a list: consecutive stream chunks of one stream become one. */
+export function appendOutput(outputs: Output[], out: Output): Output[] {
+  const last = outputs[outputs.length - 1];
+  if (out.kind === "stream" && last && last.kind === "stream" && last.name === out.name) {
+    return [...outputs.slice(0, -1), { ...last, text: last.text + out.text }];
+  }
+  return [...outputs, out];
+}
+
+// ---- server messages ----------------------------------------------------------------
+
+export function applyServer(state: State, msg: ServerMessage): State {
+  switch (msg.type) {
+    case "session": {
+      if (msg.version !== PROTOCOL_VERSION) {
+        return {
+          ...state,
+          connection: "closed",
+          fatal:
+            `This window speaks Reflow protocol version ${PROTOCOL_VERSION}, but the server speaks ` +
+            `version ${String(msg.version)}. Close this window and open the notebook again with the ` +
+            `same version of Reflow.`,
+        };
+      }
+      const kernel = typeof msg.kernel === "string" ? { state: msg.kernel } : { ...msg.kernel };
+      const s = replaceCells(state, msg.cells ?? [], true);
+      return {
+        ...s,
+        connection: "open",
+        reconnectAttempt: 0,
+        fatal: null,
+        session: msg.session,
+        path: msg.path ?? null,
+        name: msg.name ?? "",
+        mode: msg.mode === "lazy" ? "lazy" : "auto",
+        readOnly: !!msg.read_only,
+        config: msg.config ?? {},
+        kernel,
+        editing: msg.read_only ? false : s.editing,
+      };
+    }
+    case "kernel":
+      return { ...state, kernel: msg.message ? { state: msg.state, message: msg.message } : { state: msg.state } };
+    case "cell_status":
+      return withCell(state, msg.id, (c) => (c.status === msg.status ? c : { ...c, status: msg.status }));
+    case "cell_clear":
+      return withCell(state, msg.id, (c) => ({ ...c, outputs: [], ranCode: c.code }));
+    case "cell_output":
+      return withCell(state, msg.id, (c) => ({ ...c, outputs: appendOutput(c.outputs, msg.output) }));
+    case "graph": {
+      const cells = { ...state.cells };
+      for (const [id, g] of Object.entries(msg.cells ?? {})) {
+        const c = cells[id];
+        if (!c) continue;
+        cells[id] = {
+          ...c,
+          defs: g.defs ?? [],
+          refs: g.refs ?? [],
+          parents: g.parents ?? [],
+          children: g.children ?? [],
+          errors: g.errors ?? [],
+        };
+      }
+      return { ...state, cells, orderValid: msg.order_valid !== false };
+    }
+    case "cells":
+      return replaceCells(state, msg.cells ?? [], true);
+    case "variables":
+      return { ...state, variables: msg.items ?? [] };
+    case "saved":
+      return { ...state, savedAt: msg.mtime ?? Date.now() / 1000, path: msg.path ?? state.path };
+    case "notice":
+      return addNotice(state, msg.level, msg.text);
+    case "error":
+      return addNotice(state, "error", msg.text);
+    case "complete_reply":
+    case "inspect_reply":
+      return state; // request/response: handled by the connection, not the store
+  }
+  return state;
+}
+
+// ---- local actions ------------------------------------------------------------------
+
+export type LocalAction =
+  | { type: "connection"; state: ConnectionState; attempt?: number }
+  | { type: "select"; id: string | null; editing?: boolean }
+  | { type: "set_editing"; editing: boolean }
+  | { type: "edit_code"; id: string; code: string }
+  | { type: "synced"; ids: string[] }
+  | { type: "ran"; ids: string[] }
+  | { type: "create_cell"; id: string; index: number; kind: CellKind; code: string }
+  | { type: "delete_cell"; id: string; silent?: boolean }
+  | { type: "undo_delete"; newId: string }
+  | { type: "move_cell"; id: string; index: number }
+  | { type: "set_options"; id: string; options: CellOptions }
+  | { type: "set_kind"; id: string; kind: CellKind }
+  | { type: "set_mode"; mode: RuntimeMode }
+  | { type: "notice"; level: Notice["level"]; text: string; undo?: boolean }
+  | { type: "dismiss"; id: number };
+
+export function emptyCell(id: string, kind: CellKind, code: string): Cell {
+  return {
+    id,
+    kind,
+    code,
+    ranCode: "",
+    options: {},
+    status: "idle",
+    outputs: [],
+    defs: [],
+    refs: [],
+    parents: [],
+    children: [],
+    errors: [],
+  };
+}
+
+function insertAt<T>(xs: T[], index: number, x: T): T[] {
+  const i = Math.max(0, Math.min(index, xs.length));
+  return [...xs.slice(0, i), x, ...xs.slice(i)];
+}
+
+export function applyLocal(state: State, a: LocalAction): State {
+  switch (a.type) {
+    case "connection":
+      return { ...state, connection: a.state, reconnectAttempt: a.attempt ?? state.reconnectAttempt };
+    case "select":
+      if (a.id !== null && !state.cells[a.id]) return state;
+      return { ...state, selected: a.id, editing: a.editing ?? (a.id === state.selected ? state.editing : false) };
+    case "set_editing":
+      if (state.readOnly && a.editing) return state;
+      return state.editing === a.editing ? state : { ...state, editing: a.editing };
+    case "edit_code": {
+      const s = withCell(state, a.id, (c) => (c.code === a.code ? c : { ...c, code: a.code }));
+      if (s === state) return state;
+      return { ...s, unsynced: { ...s.unsynced, [a.id]: true } };
+    }
+    case "synced": {
+      const unsynced = { ...state.unsynced };
+      for (const id of a.ids) delete unsynced[id];
+      return { ...state, unsynced };
+    }
+    case "ran": {
+      let s = state;
+      for (const id of a.ids) s = withCell(s, id, (c) => (c.ranCode === c.code ? c : { ...c, ranCode: c.code }));
+      const unsynced = { ...s.unsynced };
+      for (const id of a.ids) delete unsynced[id];
+      return { ...s, unsynced };
+    }
+    case "create_cell": {
+      if (state.cells[a.id]) return state;
+      const cell = emptyCell(a.id, a.kind, a.code);
+      return {
+        ...state,
+        cells: { ...state.cells, [a.id]: cell },
+        order: insertAt(state.order, a.index, a.id),
+        selected: a.id,
+      };
+    }
+    case "delete_cell": {
+      const cell = state.cells[a.id];
+      if (!cell) return state;
+      const index = state.order.indexOf(a.id);
+      const order = state.order.filter((x) => x !== a.id);
+      const cells = { ...state.cells };
+      delete cells[a.id];
+      const unsynced = { ...state.unsynced };
+      delete unsynced[a.id];
+      let selected = state.selected;
+      if (selected === a.id) selected = order.length ? order[Math.min(index, order.length - 1)] : null;
+      const s: State = {
+        ...state,
+        cells,
+        order,
+        unsynced,
+        selected,
+        editing: false,
+        deleted: a.silent ? state.deleted : [...state.deleted, { cell, index }].slice(-50),
+      };
+      return a.silent ? s : addNotice(s, "info", "Cell deleted", true);
+    }
+    case "undo_delete": {
+      const last = state.deleted[state.deleted.length - 1];
+      if (!last) return state;
+      const cell: Cell = { ...emptyCell(a.newId, last.cell.kind, last.cell.code), options: last.cell.options };
+      return {
+        ...state,
+        cells: { ...state.cells, [a.newId]: cell },
+        order: insertAt(state.order, last.index, a.newId),
+        deleted: state.deleted.slice(0, -1),
+        selected: a.newId,
+        editing: false,
+        notices: state.notices.filter((n) => !n.undo),
+      };
+    }
+    case "move_cell": {
+      const from = state.order.indexOf(a.id);
+      if (from < 0) return state;
+      const to = Math.max(0, Math.min(a.index, state.order.length - 1));
+      if (to === from) return state;
+      const rest = state.order.filter((x) => x !== a.id);
+      return { ...state, order: insertAt(rest, to, a.id) };
+    }
+    case "set_options":
+      return withCell(state, a.id, (c) => ({ ...c, options: { ...c.options, ...a.options } }));
+    case "set_kind":
+      return withCell(state, a.id, (c) => (c.kind === a.kind ? c : { ...c, kind: a.kind }));
+    case "set_mode":
+      return { ...state, mode: a.mode };
+    case "notice":
+      return addNotice(state, a.level, a.text, a.undo);
+    case "dismiss":
+      return { ...state, notices: state.notices.filter((n) => n.id !== a.id) };
+  }
+  return state;
+}
+
+// ---- selectors ------------------------------------------------------------------------
+
+/** All cells reachable through `edge` (parents or children), nearest first. */
+export function reachable(state: State, id: string, edge: "parents" | "children"): string[] {
+  const seen = new Set<string>([id]);
+  const out: string[] = [];
+  let frontier = [id];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const x of frontier) {
+      for (const y of state.cells[x]?.[edge] ?? []) {
+        if (seen.has(y) || !state.cells[y]) continue;
+        seen.add(y);
+        out.push(y);
+        next.push(y);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+export const ancestors = (s: State, id: string) => reachable(s, id, "parents");
+export const descendants = (s: State, id: string) => reachable(s, id, "children");
+
+/** Sort ids by display order. */
+export function inDisplayOrder(state: State, ids: string[]): string[] {
+  const pos = new Map(state.order.map((id, i) => [id, i]));
+  return [...ids].filter((id) => pos.has(id)).sort((a, b) => pos.get(a)! - pos.get(b)!);
+}
+
+/** A short human label for a cell: "cell 3" plus what it defines or its first line. */
+export function cellLabel(state: State, id: string): string {
+  const i = state.order.indexOf(id);
+  const c = state.cells[id];
+  if (i < 0 || !c) return "a deleted cell";
+  return `cell ${i + 1}`;
+}
+
+export function cellSummary(c: Cell): string {
+  if (c.defs.length) return c.defs.slice(0, 4).join(", ") + (c.defs.length > 4 ? ", …" : "");
+  const first = c.code.split("\n").find((l) => l.trim() !== "") ?? "";
+  return first.length > 40 ? first.slice(0, 39) + "…" : first;
+}
+
+/** The status the UI shows: a cell edited since it last ran is "stale" unless busy or failed. */
+export function displayStatus(c: Cell): CellStatus | "edited" {
+  if (c.options.disabled === true) return "disabled";
+  if (c.kind === "code" && c.code !== c.ranCode && (c.status === "idle" || c.status === "stale")) return "edited";
+  return c.status;
+}
+
+/** Every error to show on a cell: static ones from the graph, then the run's error outputs. */
+export function cellErrors(c: Cell): CellError[] {
+  return c.errors;
+}

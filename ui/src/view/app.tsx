@@ -1,0 +1,413 @@
+// The page: top bar, the notebook column, the side panel, notices.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Controller } from "../controller";
+import { commandKey, type Command } from "../keys";
+import { ancestors, descendants, type State } from "../store";
+import { toggleTheme } from "../theme";
+import { CellView } from "./cell";
+import { UiContext, type Ui } from "./context";
+import { Icon } from "./icons";
+import { SidePanel, type PanelTab } from "./panels";
+
+const LS_PANEL = "reflow.panel";
+const LS_OUTPUT_POS = "reflow.outputPosition:";
+
+function lsGet(k: string): string | null {
+  try {
+    return localStorage.getItem(k);
+  } catch {
+    return null;
+  }
+}
+function lsSet(k: string, v: string | null) {
+  try {
+    if (v === null) localStorage.removeItem(k);
+    else localStorage.setItem(k, v);
+  } catch {
+    /* ignore */
+  }
+}
+
+function useStore(ctl: Controller): State {
+  const [s, set] = useState(ctl.store.get());
+  useEffect(() => ctl.store.subscribe(set), [ctl]);
+  return s;
+}
+
+export function App({ controller, retry }: { controller: Controller; retry(): void }) {
+  const s = useStore(controller);
+  const ctl = controller;
+  const [panel, setPanel] = useState<PanelTab | null>(() => {
+    const v = lsGet(LS_PANEL);
+    return v === "variables" || v === "deps" || v === "keys" ? v : v === "none" ? null : "variables";
+  });
+  const [localPos, setLocalPos] = useState<string | null>(null);
+  const pending = useRef("");
+  const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const outputPosKey = LS_OUTPUT_POS + (s.path ?? s.session ?? "");
+  useEffect(() => setLocalPos(lsGet(outputPosKey)), [outputPosKey]);
+  const configured = (s.config.output_position ?? (s.config.display as { output_position?: string } | undefined)?.output_position) as string | undefined;
+  const outputAbove = (localPos ?? configured ?? "below") === "above";
+
+  const openPanel = (t: PanelTab | null) => {
+    setPanel(t);
+    lsSet(LS_PANEL, t ?? "none");
+  };
+
+  // ---- ui context -------------------------------------------------------------------
+  const stateRef = useRef(s);
+  stateRef.current = s;
+  const ui: Ui = useMemo(
+    () => ({
+      controller,
+      label: (id: string) => {
+        const i = stateRef.current.order.indexOf(id);
+        return i < 0 ? "a deleted cell" : `cell ${i + 1}`;
+      },
+      goto: (id: string) => {
+        if (!stateRef.current.cells[id]) return;
+        controller.store.local({ type: "select", id, editing: false });
+        const el = document.getElementById(`cell-${id}`);
+        if (el) {
+          el.scrollIntoView({ block: "center", behavior: "smooth" });
+          el.classList.remove("flash");
+          void el.offsetWidth;
+          el.classList.add("flash");
+        }
+      },
+    }),
+    [controller],
+  );
+
+  // ---- keep the selected cell in view ----
+  useEffect(() => {
+    if (!s.selected) return;
+    const el = document.getElementById(`cell-${s.selected}`);
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    const top = 64;
+    if (r.top < top || r.top > window.innerHeight - 40) el.scrollIntoView({ block: r.height > window.innerHeight - top ? "start" : "nearest" });
+  }, [s.selected]);
+
+  // ---- command mode keys ----
+  const exec = useCallback(
+    (cmd: Command): boolean => {
+      const st = stateRef.current;
+      const sel = st.selected;
+      const i = sel ? st.order.indexOf(sel) : -1;
+      const ro = st.readOnly;
+      switch (cmd) {
+        case "next":
+        case "prev": {
+          const j = cmd === "next" ? Math.min(i + 1, st.order.length - 1) : Math.max(i - 1, 0);
+          if (st.order[j]) ctl.store.local({ type: "select", id: st.order[j], editing: false });
+          return true;
+        }
+        case "first":
+        case "last": {
+          const id = cmd === "first" ? st.order[0] : st.order[st.order.length - 1];
+          if (id) ctl.store.local({ type: "select", id, editing: false });
+          return true;
+        }
+        case "help":
+          openPanel("keys");
+          return true;
+        case "save":
+          ctl.save();
+          return true;
+        case "interrupt":
+          ctl.interrupt();
+          return true;
+      }
+      if (ro) return false;
+      switch (cmd) {
+        case "add-above":
+        case "add-below":
+          ctl.addCell(sel, cmd === "add-above" ? "above" : "below");
+          return true;
+        case "edit":
+          if (sel) ctl.store.local({ type: "select", id: sel, editing: true });
+          return true;
+        case "delete":
+          if (sel) ctl.deleteCell(sel);
+          return true;
+        case "undo-delete":
+          return ctl.undoDelete();
+        case "run":
+          if (sel) ctl.run([sel]);
+          return true;
+        case "run-and-next":
+          if (sel) ctl.runAndNext(sel);
+          return true;
+        case "to-markdown":
+        case "to-code":
+          if (sel) ctl.setKind(sel, cmd === "to-markdown" ? "markdown" : "code");
+          return true;
+        case "move-up":
+        case "move-down":
+          if (sel) ctl.moveCell(sel, cmd === "move-up" ? -1 : 1);
+          return true;
+        case "toggle-code":
+          if (sel && st.cells[sel]?.kind === "code") ctl.setOptions(sel, { hide_code: st.cells[sel].options.hide_code !== true });
+          return true;
+      }
+      return false;
+    },
+    [ctl],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const inEditor = !!t?.closest?.(".cm-editor");
+      const inField = !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        ctl.save();
+        return;
+      }
+      if (inEditor || inField || e.isComposing) return;
+      if (e.key === "Escape") {
+        pending.current = "";
+        return;
+      }
+      const r = commandKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey }, pending.current);
+      pending.current = r.pending;
+      if (pendingTimer.current) clearTimeout(pendingTimer.current);
+      if (r.pending) pendingTimer.current = setTimeout(() => (pending.current = ""), 900);
+      if (r.command && exec(r.command)) e.preventDefault();
+      else if (r.pending) e.preventDefault();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [exec]);
+
+  // ---- derived ----
+  const related = useMemo(() => {
+    const m = new Map<string, "ancestor" | "descendant">();
+    if (!s.selected || !panel || panel !== "deps") return m;
+    for (const a of ancestors(s, s.selected)) m.set(a, "ancestor");
+    for (const d of descendants(s, s.selected)) m.set(d, "descendant");
+    return m;
+  }, [s.cells, s.selected, panel]);
+
+  const counts = useMemo(() => {
+    let running = 0, queued = 0, stale = 0, errors = 0;
+    for (const id of s.order) {
+      const c = s.cells[id];
+      if (c.status === "running") running++;
+      else if (c.status === "queued") queued++;
+      else if (c.status === "stale") stale++;
+      else if (c.status === "error") errors++;
+    }
+    return { running, queued, stale, errors };
+  }, [s.cells, s.order]);
+
+  if (s.fatal) {
+    return (
+      <div class="fatal">
+        <div class="fatal-card">
+          <Icon name="alert" size={28} />
+          <h2>Reflow cannot talk to this server</h2>
+          <p>{s.fatal}</p>
+        </div>
+      </div>
+    );
+  }
+
+  const busy = s.kernel.state === "busy" || counts.running > 0 || counts.queued > 0;
+  const title = s.name || (s.path ? s.path.split(/[\\/]/).pop() : "") || "Untitled";
+  const unsaved = Object.keys(s.unsynced).length > 0;
+
+  return (
+    <UiContext.Provider value={ui}>
+      <div class={`app ${s.readOnly ? "read-only" : ""} ${panel ? "with-panel" : ""}`}>
+        <header class="topbar">
+          <div class="brand" title="Reflow">
+            <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden="true">
+              <rect width="32" height="32" rx="8" fill="var(--accent)" />
+              <path d="M9 21c3-9 11-9 14-2M23 11v8h-8" stroke="white" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+          </div>
+          <div class="doc-title">
+            <span class="name" title={s.path ?? undefined}>
+              {title}
+            </span>
+            {!s.readOnly && <span class={`save-state ${unsaved ? "dirty" : ""}`}>{unsaved ? "editing…" : s.savedAt ? "saved" : ""}</span>}
+            {s.readOnly && <span class="badge">app view</span>}
+          </div>
+          <div class="spacer" />
+          {!s.readOnly && (
+            <>
+              <div class="segmented" role="group" aria-label="Runtime mode" title="Auto: dependent cells re-run. Lazy: they are marked stale.">
+                <button class={s.mode === "auto" ? "on" : ""} onClick={() => ctl.setMode("auto")} aria-pressed={s.mode === "auto"}>
+                  Auto
+                </button>
+                <button class={s.mode === "lazy" ? "on" : ""} onClick={() => ctl.setMode("lazy")} aria-pressed={s.mode === "lazy"}>
+                  Lazy
+                </button>
+              </div>
+              <button class="btn" onClick={() => (counts.stale ? ctl.runStale() : ctl.runAll())} title={counts.stale ? "Run stale cells" : "Run all cells"}>
+                <Icon name="playAll" size={14} />
+                {counts.stale ? `Run stale (${counts.stale})` : "Run all"}
+              </button>
+            </>
+          )}
+          <button class="btn" disabled={!busy} onClick={() => ctl.interrupt()} title="Interrupt (ii)" data-action="interrupt">
+            <Icon name="stop" size={13} />
+            Interrupt
+          </button>
+          {!s.readOnly && (
+            <button class="btn" onClick={() => ctl.restart()} title="Restart the kernel: code stays, outputs are cleared" data-action="restart">
+              <Icon name="restart" size={15} />
+              Restart
+            </button>
+          )}
+          <KernelBadge state={s} />
+          <div class="sep" />
+          {!s.readOnly && (
+            <button
+              class="icon-btn"
+              title={outputAbove ? "Outputs above code (click: below)" : "Outputs below code (click: above)"}
+              onClick={() => {
+                const v = outputAbove ? "below" : "above";
+                setLocalPos(v);
+                lsSet(outputPosKey, v);
+              }}
+            >
+              <Icon name={outputAbove ? "layoutAbove" : "layoutBelow"} size={17} />
+            </button>
+          )}
+          <button class="icon-btn" title="Light / dark theme" onClick={() => toggleTheme()}>
+            <Icon name="sun" size={17} />
+          </button>
+          {!s.readOnly && (
+            <button class="icon-btn" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
+              <Icon name="save" size={17} />
+            </button>
+          )}
+          {!s.readOnly && (
+            <button class={`icon-btn ${panel ? "on" : ""}`} title="Side panel: variables, dependencies, keys" onClick={() => openPanel(panel ? null : "variables")}>
+              <Icon name="panel" size={17} />
+            </button>
+          )}
+        </header>
+
+        {s.connection !== "open" && s.session !== null && (
+          <div class="banner warn">
+            Connection lost — reconnecting{s.reconnectAttempt > 1 ? ` (attempt ${s.reconnectAttempt})` : ""}…
+            <button class="link" onClick={retry}>
+              Retry now
+            </button>
+          </div>
+        )}
+        {s.kernel.state === "dead" && (
+          <div class="banner error">
+            <Icon name="alert" size={15} /> The kernel died{s.kernel.message ? `: ${s.kernel.message}` : ""}. Your code is safe.
+            {!s.readOnly && (
+              <button class="btn small" onClick={() => ctl.restart()} data-action="restart-dead">
+                Restart kernel
+              </button>
+            )}
+          </div>
+        )}
+
+        <div class="main">
+          <main class="notebook" aria-label="Notebook">
+            {s.session === null && <Loading state={s} />}
+            {s.session !== null && s.order.length === 0 && !s.readOnly && (
+              <div class="empty-notebook">
+                <p>This notebook has no cells.</p>
+                <button class="btn primary" onClick={() => ctl.addCell(null, "below")}>
+                  <Icon name="plus" size={14} /> Add a code cell
+                </button>
+              </div>
+            )}
+            {s.order.map((id, i) => (
+              <div class="cell-slot" key={id}>
+                {!s.readOnly && i === 0 && <AddBar onAdd={(k) => ctl.addCell(id, "above", k)} />}
+                <CellView
+                  cell={s.cells[id]}
+                  index={i}
+                  isLast={i === s.order.length - 1}
+                  selected={s.selected === id}
+                  editing={s.editing && s.selected === id}
+                  readOnly={s.readOnly}
+                  outputAbove={outputAbove}
+                  related={related.get(id) ?? null}
+                />
+                {!s.readOnly && <AddBar onAdd={(k) => ctl.addCell(id, "below", k)} />}
+              </div>
+            ))}
+            <div class="notebook-end" />
+          </main>
+          {panel && !s.readOnly && <SidePanel state={s} tab={panel} setTab={openPanel} />}
+        </div>
+
+        <div class="toasts" aria-live="polite">
+          {s.notices.map((n) => (
+            <Toast key={n.id} id={n.id} level={n.level} text={n.text} undo={n.undo} ctl={ctl} />
+          ))}
+        </div>
+      </div>
+    </UiContext.Provider>
+  );
+}
+
+function KernelBadge({ state }: { state: State }) {
+  const k = state.kernel.state;
+  const conn = state.connection;
+  const label = conn !== "open" && state.session !== null ? "offline" : k;
+  return (
+    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}`} data-kernel={label}>
+      <span class="dot" />
+      {label}
+    </span>
+  );
+}
+
+function AddBar({ onAdd }: { onAdd(kind: "code" | "markdown"): void }) {
+  return (
+    <div class="add-bar">
+      <div class="add-line" />
+      <button class="add-btn" onClick={() => onAdd("code")} title="Add code cell">
+        <Icon name="plus" size={12} /> Code
+      </button>
+      <button class="add-btn" onClick={() => onAdd("markdown")} title="Add markdown cell">
+        <Icon name="plus" size={12} /> Markdown
+      </button>
+      <div class="add-line" />
+    </div>
+  );
+}
+
+function Toast({ id, level, text, undo, ctl }: { id: number; level: string; text: string; undo?: boolean; ctl: Controller }) {
+  useEffect(() => {
+    const t = setTimeout(() => ctl.store.local({ type: "dismiss", id }), undo ? 8000 : level === "error" ? 12000 : 5000);
+    return () => clearTimeout(t);
+  }, [id]);
+  return (
+    <div class={`toast ${level}`} role={level === "error" ? "alert" : "status"}>
+      <span>{text}</span>
+      {undo && (
+        <button class="link" onClick={() => ctl.undoDelete()}>
+          Undo
+        </button>
+      )}
+      <button class="toast-x" onClick={() => ctl.store.local({ type: "dismiss", id })} aria-label="Dismiss">
+        <Icon name="x" size={13} />
+      </button>
+    </div>
+  );
+}
+
+function Loading({ state }: { state: State }) {
+  return (
+    <div class="loading">
+      <span class="spinner big" />
+      <span>{state.connection === "reconnecting" ? `Connecting to Reflow (attempt ${state.reconnectAttempt})…` : "Connecting to Reflow…"}</span>
+    </div>
+  );
+}

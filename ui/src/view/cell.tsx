@@ -1,0 +1,320 @@
+// One cell: status, toolbar, code (CodeMirror, created when the cell nears the
+// viewport), rendered markdown, static errors and outputs.
+
+import { memo } from "preact/compat";
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { createEditor, type CellEditor } from "../editor";
+import { renderMarkdown } from "../markdown";
+import { displayStatus, type Cell } from "../store";
+import { Icon } from "./icons";
+import { ErrorView, Outputs } from "./outputs";
+import { UiContext } from "./context";
+
+// ---- lazy editor creation ---------------------------------------------------------
+
+type Waker = () => void;
+const wakers = new WeakMap<Element, Waker>();
+let observer: IntersectionObserver | null = null;
+function observe(el: Element, wake: Waker): () => void {
+  if (typeof IntersectionObserver !== "function") {
+    wake();
+    return () => {};
+  }
+  if (!observer) {
+    observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          const w = wakers.get(e.target);
+          if (w) {
+            wakers.delete(e.target);
+            observer!.unobserve(e.target);
+            w();
+          }
+        }
+      },
+      { rootMargin: "800px 0px" },
+    );
+  }
+  wakers.set(el, wake);
+  observer.observe(el);
+  return () => {
+    wakers.delete(el);
+    observer?.unobserve(el);
+  };
+}
+
+export const STATUS_LABEL: Record<string, string> = {
+  idle: "",
+  queued: "queued",
+  running: "running",
+  stale: "stale",
+  edited: "edited",
+  error: "error",
+  "ancestor-error": "ancestor failed",
+  interrupted: "interrupted",
+  disabled: "disabled",
+  cancelled: "cancelled",
+};
+
+export interface CellProps {
+  cell: Cell;
+  index: number;
+  selected: boolean;
+  editing: boolean;
+  readOnly: boolean;
+  outputAbove: boolean;
+  related: "ancestor" | "descendant" | null;
+  isLast: boolean;
+}
+
+export const CellView = memo(function CellView(p: CellProps) {
+  const { cell, selected, editing, readOnly } = p;
+  const ui = useContext(UiContext);
+  const ctl = ui.controller;
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<CellEditor | null>(null);
+  const [hasEditor, setHasEditor] = useState(false);
+  const [wantEditor, setWantEditor] = useState(false);
+  const hideCode = cell.options.hide_code === true;
+  const disabled = cell.options.disabled === true;
+  const isMd = cell.kind === "markdown";
+  const mdRendered = isMd && !(selected && editing) && cell.code.trim() !== "";
+  const codeVisible = !readOnly && !mdRendered && (!hideCode || (selected && editing));
+  const status = displayStatus(cell);
+
+  // latest props for editor callbacks (the editor is created once)
+  const latest = useRef(p);
+  latest.current = p;
+
+  // create the editor when the code area comes near the viewport
+  useEffect(() => {
+    if (!codeVisible || wantEditor || !hostRef.current) return;
+    if (selected && editing) {
+      setWantEditor(true);
+      return;
+    }
+    return observe(hostRef.current, () => setWantEditor(true));
+  }, [codeVisible, wantEditor, selected, editing]);
+
+  useLayoutEffect(() => {
+    if (!wantEditor || !codeVisible || editorRef.current || !hostRef.current) return;
+    const host = hostRef.current;
+    host.textContent = "";
+    const id = cell.id;
+    editorRef.current = createEditor(
+      host,
+      cell.code,
+      cell.kind,
+      {
+        onChange: (code) => ctl.editCode(id, code),
+        onRun: (mode) => {
+          if (mode === "next") ctl.runAndNext(id);
+          else {
+            ctl.run([id]);
+            if (latest.current.cell.kind === "markdown") ctl.store.local({ type: "set_editing", editing: false });
+          }
+        },
+        onEscape: () => ctl.store.local({ type: "set_editing", editing: false }),
+        onFocus: () => {
+          const s = ctl.store.get();
+          if (s.selected !== id || !s.editing) ctl.store.local({ type: "select", id, editing: true });
+        },
+        onSave: () => ctl.save(),
+        onLeave: (dir) => {
+          const s = ctl.store.get();
+          const i = s.order.indexOf(id);
+          const next = s.order[i + dir];
+          if (!next) return false;
+          ctl.store.local({ type: "select", id: next, editing: true });
+          return true;
+        },
+        complete: async (code, cursor) => {
+          const r = await ctl.complete(id, code, cursor);
+          if (!r) return null;
+          return { matches: r.matches, from: r.cursor_start, to: r.cursor_end };
+        },
+        inspect: async (code, cursor) => {
+          const r = await ctl.inspect(id, code, cursor);
+          return r && r.found ? r.text : null;
+        },
+      },
+      readOnly,
+    );
+    setHasEditor(true);
+  }, [wantEditor, codeVisible]);
+
+  // destroy the editor when the code area goes away (rendered markdown, hidden code)
+  useLayoutEffect(() => {
+    if (!codeVisible && editorRef.current) {
+      editorRef.current.destroy();
+      editorRef.current = null;
+      setHasEditor(false);
+      setWantEditor(false);
+    }
+  }, [codeVisible]);
+  useEffect(() => () => editorRef.current?.destroy(), []);
+
+  // code changed elsewhere (reload from disk, undo): update the editor
+  useEffect(() => {
+    editorRef.current?.setCode(cell.code);
+  }, [cell.code, hasEditor]);
+
+  useEffect(() => {
+    editorRef.current?.setReadOnly(readOnly);
+  }, [readOnly, hasEditor]);
+
+  // focus follows edit mode
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (selected && editing) {
+      if (ed && !ed.view.hasFocus) ed.focus();
+    } else if (ed && ed.view.hasFocus) {
+      ed.view.contentDOM.blur();
+    }
+  }, [selected, editing, hasEditor]);
+
+  const rootRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current) {
+      rootRef.current.focus({ preventScroll: true });
+    }
+  }, [selected, editing]);
+
+  const select = (e: MouseEvent) => {
+    if ((e.target as HTMLElement).closest("button, a, .cm-editor, input, select")) return;
+    if (!selected) ctl.store.local({ type: "select", id: cell.id, editing: false });
+  };
+
+  const toolbar = !readOnly && (
+    <div class="cell-toolbar" onMouseDown={(e) => e.preventDefault()}>
+      <button class="tb-btn run" title={isMd ? "Render (Shift-Enter)" : "Run (Ctrl/⌘-Enter)"} onClick={() => ctl.run([cell.id])}>
+        <Icon name="play" size={14} />
+      </button>
+      <button class="tb-btn" title="Move up (Ctrl/⌘-Shift-↑)" onClick={() => ctl.moveCell(cell.id, -1)} disabled={p.index === 0}>
+        <Icon name="up" size={15} />
+      </button>
+      <button class="tb-btn" title="Move down (Ctrl/⌘-Shift-↓)" onClick={() => ctl.moveCell(cell.id, 1)} disabled={p.isLast}>
+        <Icon name="down" size={15} />
+      </button>
+      {!isMd && (
+        <button
+          class={`tb-btn ${hideCode ? "on" : ""}`}
+          title={hideCode ? "Show code (h)" : "Hide code (h)"}
+          onClick={() => ctl.setOptions(cell.id, { hide_code: !hideCode })}
+        >
+          <Icon name={hideCode ? "eyeOff" : "eye"} size={15} />
+        </button>
+      )}
+      {!isMd && (
+        <button
+          class={`tb-btn ${disabled ? "on" : ""}`}
+          title={disabled ? "Enable cell" : "Disable cell (it and its descendants will not run)"}
+          onClick={() => ctl.setOptions(cell.id, { disabled: !disabled })}
+        >
+          <Icon name="ban" size={15} />
+        </button>
+      )}
+      <button
+        class="tb-btn"
+        title={isMd ? "Make code cell (y)" : "Make markdown cell (m)"}
+        onClick={() => ctl.setKind(cell.id, isMd ? "code" : "markdown")}
+      >
+        <Icon name={isMd ? "code" : "text"} size={15} />
+      </button>
+      <button class="tb-btn danger" title="Delete (dd)" onClick={() => ctl.deleteCell(cell.id)}>
+        <Icon name="trash" size={15} />
+      </button>
+    </div>
+  );
+
+  const code = (
+    <div class={`cell-code ${hideCode && codeVisible ? "peek" : ""}`}>
+      {codeVisible && (
+        <div class="cm-host" ref={hostRef} onClick={() => !hasEditor && !readOnly && ctl.store.local({ type: "select", id: cell.id, editing: true })}>
+          {!hasEditor && <pre class="code-static">{cell.code || " "}</pre>}
+        </div>
+      )}
+      {!codeVisible && hideCode && !isMd && !readOnly && (
+        <button class="hidden-code" onClick={() => ctl.store.local({ type: "select", id: cell.id, editing: true })}>
+          <Icon name="code" size={13} /> code hidden{cell.defs.length ? ` · defines ${cell.defs.slice(0, 3).join(", ")}` : ""}
+        </button>
+      )}
+    </div>
+  );
+
+  const markdown = mdRendered && (
+    <div
+      class="markdown rendered"
+      onDblClick={() => !readOnly && ctl.store.local({ type: "select", id: cell.id, editing: true })}
+      dangerouslySetInnerHTML={{ __html: renderMarkdown(cell.code) }}
+    />
+  );
+
+  const outputs = (
+    <>
+      {cell.errors.length > 0 && (
+        <div class="static-errors">
+          {cell.errors.map((e, i) => (
+            <ErrorView key={i} error={e} />
+          ))}
+        </div>
+      )}
+      <Outputs outputs={cell.outputs} />
+    </>
+  );
+
+  const pill = STATUS_LABEL[status];
+  return (
+    <div
+      ref={rootRef}
+      id={`cell-${cell.id}`}
+      data-cell-id={cell.id}
+      class={[
+        "cell",
+        `kind-${cell.kind}`,
+        `status-${status}`,
+        selected ? "selected" : "",
+        selected && editing ? "editing" : "",
+        p.related ? `related-${p.related}` : "",
+        disabled ? "is-disabled" : "",
+        readOnly ? "ro" : "",
+      ].join(" ")}
+      tabIndex={-1}
+      onMouseDown={select}
+    >
+      <div class="cell-gutter" title={pill || undefined}>
+        <span class="gutter-bar" />
+      </div>
+      <div class="cell-body">
+        {!readOnly && (
+          <div class="cell-head">
+            {!isMd && pill ? (
+              <span class={`status-pill s-${status}`}>
+                {status === "running" && <span class="spinner" />}
+                {pill}
+              </span>
+            ) : null}
+            {toolbar}
+          </div>
+        )}
+        {isMd ? (
+          <>
+            {markdown}
+            {code}
+          </>
+        ) : p.outputAbove ? (
+          <>
+            {outputs}
+            {code}
+          </>
+        ) : (
+          <>
+            {code}
+            {outputs}
+          </>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,230 @@
+// Rendering outputs: MIME bundles, streams and errors. Large text is cut
+// (LIMITS) with a "show all" button; HTML over the limit waits for a click.
+
+import { memo } from "preact/compat";
+import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { parseAnsi, type Segment } from "../ansi";
+import { renderMarkdown } from "../markdown";
+import { applyCarriageReturns, formatBytes, LIMITS, mimeText, pickMime, truncateText } from "../mime";
+import type { CellError, MimeBundle, Output } from "../protocol";
+import { UiContext } from "./context";
+
+export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
+  if (!outputs.length) return null;
+  return (
+    <div class="outputs">
+      {outputs.map((o, i) => (
+        <OutputView key={i} output={o} />
+      ))}
+    </div>
+  );
+});
+
+function OutputView({ output }: { output: Output }) {
+  switch (output.kind) {
+    case "stream":
+      return <TextBlock text={applyCarriageReturns(output.text)} className={`stream ${output.name}`} ansi />;
+    case "error":
+      return <ErrorView error={output.error} />;
+    case "data":
+      return <MimeView bundle={output.data ?? {}} />;
+  }
+  return null;
+}
+
+export function MimeView({ bundle }: { bundle: MimeBundle }) {
+  const mime = pickMime(bundle);
+  if (!mime) return <div class="output-note">No displayable output ({Object.keys(bundle).join(", ") || "empty"})</div>;
+  const v = bundle[mime];
+  switch (mime) {
+    case "text/html":
+      return <HtmlBlock html={mimeText(v)} />;
+    case "image/svg+xml":
+      return <SvgBlock svg={mimeText(v)} />;
+    case "image/png":
+    case "image/jpeg":
+    case "image/gif":
+      return <img class="output-image" alt="" src={`data:${mime};base64,${mimeText(v).replace(/\s/g, "")}`} />;
+    case "text/markdown":
+      return <div class="output-markdown markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(mimeText(v)) }} />;
+    case "application/json":
+      return (
+        <div class="output-json">
+          <JsonNode value={v} name={null} depth={0} />
+        </div>
+      );
+    default:
+      return <TextBlock text={mimeText(v)} className="plain" ansi />;
+  }
+}
+
+// ---- text ------------------------------------------------------------------------
+
+function Ansi({ text }: { text: string }) {
+  const segs = useMemo(() => parseAnsi(text), [text]);
+  return <>{segs.map((s, i) => (isPlain(s) ? s.text : <span key={i} class={segClass(s)} style={segStyle(s)}>{s.text}</span>))}</>;
+}
+const isPlain = (s: Segment) => !s.fg && !s.bg && !s.bold && !s.italic && !s.underline;
+function segClass(s: Segment): string {
+  const c: string[] = [];
+  if (s.fg && !s.fg.startsWith("#")) c.push("ansi-fg-" + s.fg);
+  if (s.bg && !s.bg.startsWith("#")) c.push("ansi-bg-" + s.bg);
+  if (s.bold) c.push("ansi-bold");
+  if (s.italic) c.push("ansi-italic");
+  if (s.underline) c.push("ansi-underline");
+  return c.join(" ");
+}
+function segStyle(s: Segment): string | undefined {
+  const st: string[] = [];
+  if (s.fg?.startsWith("#")) st.push(`color:${s.fg}`);
+  if (s.bg?.startsWith("#")) st.push(`background:${s.bg}`);
+  return st.length ? st.join(";") : undefined;
+}
+
+export function TextBlock({ text, className, ansi }: { text: string; className: string; ansi?: boolean }) {
+  const [all, setAll] = useState(false);
+  const t = useMemo(() => truncateText(text), [text]);
+  const shown = all ? text : t.text;
+  const hasEsc = ansi && shown.includes("\x1b");
+  return (
+    <div class={`output-text ${className}`}>
+      <pre>{hasEsc ? <Ansi text={shown} /> : shown}</pre>
+      {t.truncated && !all && (
+        <div class="truncated">
+          <span>
+            Showing {t.shownLines.toLocaleString()} of {t.totalLines.toLocaleString()} lines ({formatBytes(t.totalBytes)})
+          </span>
+          <button class="link" onClick={() => setAll(true)}>
+            Show all
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// ---- html / svg --------------------------------------------------------------------
+
+function HtmlBlock({ html }: { html: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const big = html.length > LIMITS.bytes;
+  const [show, setShow] = useState(!big);
+  useLayoutEffect(() => {
+    if (show && ref.current) ref.current.innerHTML = html;
+  }, [html, show]);
+  if (!show)
+    return (
+      <div class="truncated block">
+        <span>Large HTML output ({formatBytes(html.length)}) not shown.</span>
+        <button class="link" onClick={() => setShow(true)}>
+          Show it
+        </button>
+      </div>
+    );
+  return <div class="output-html" ref={ref} />;
+}
+
+function SvgBlock({ svg }: { svg: string }) {
+  // as an <img>: the SVG's scripts and styles stay inside it
+  const src = useMemo(() => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, [svg]);
+  return <img class="output-image svg" alt="" src={src} />;
+}
+
+// ---- JSON tree ---------------------------------------------------------------------
+
+function JsonNode({ value, name, depth }: { value: unknown; name: string | null; depth: number }) {
+  const isObj = value !== null && typeof value === "object";
+  const [open, setOpen] = useState(depth < 1);
+  const key = name !== null ? <span class="json-key">{name}: </span> : null;
+  if (!isObj) {
+    return (
+      <div class="json-row">
+        {key}
+        <JsonScalar value={value} />
+      </div>
+    );
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as object);
+  const summary = Array.isArray(value) ? `Array(${entries.length})` : `{${entries.length} ${entries.length === 1 ? "key" : "keys"}}`;
+  const limit = 500;
+  return (
+    <div class="json-row">
+      <button class="json-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <span class={`chev ${open ? "open" : ""}`}>▸</span>
+        {key}
+        <span class="json-summary">{summary}</span>
+      </button>
+      {open && (
+        <div class="json-children">
+          {entries.slice(0, limit).map(([k, v]) => (
+            <JsonNode key={k} name={k} value={v} depth={depth + 1} />
+          ))}
+          {entries.length > limit && <div class="json-more">… {entries.length - limit} more</div>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function JsonScalar({ value }: { value: unknown }) {
+  if (typeof value === "string") return <span class="json-string">"{value.length > 500 ? value.slice(0, 500) + "…" : value}"</span>;
+  if (typeof value === "number") return <span class="json-number">{String(value)}</span>;
+  if (typeof value === "boolean") return <span class="json-bool">{String(value)}</span>;
+  return <span class="json-null">null</span>;
+}
+
+// ---- errors ------------------------------------------------------------------------
+
+const ERROR_TITLES: Record<string, string> = {
+  syntax: "Syntax error",
+  "multiple-definition": "Defined in more than one cell",
+  cycle: "Cycle between cells",
+  "ancestor-error": "An ancestor failed",
+  interrupted: "Interrupted",
+  "star-import": "Star import",
+  "name-removed": "Name no longer defined",
+};
+
+export function ErrorView({ error }: { error: CellError }) {
+  const ui = useContext(UiContext);
+  const [tbOpen, setTbOpen] = useState(true);
+  const title = error.kind === "exception" ? error.ename || "Exception" : ERROR_TITLES[error.kind] ?? error.kind;
+  const soft = error.kind === "ancestor-error" || error.kind === "interrupted" || error.kind === "name-removed";
+  useEffect(() => setTbOpen(true), [error.traceback]);
+  return (
+    <div class={`error-box kind-${error.kind} ${soft ? "soft" : ""}`}>
+      <div class="error-head">
+        <span class="error-title">{title}</span>
+        <span class="error-message">{error.message}</span>
+      </div>
+      {error.cells?.length > 0 && (
+        <div class="error-cells">
+          {error.kind === "cycle" ? "Cycle: " : error.kind === "multiple-definition" ? "Also defined in " : error.kind === "ancestor-error" ? "Failed: " : "See "}
+          {error.cells.map((id, i) => (
+            <>
+              {i > 0 && (error.kind === "cycle" ? " → " : ", ")}
+              <a
+                href={`#cell-${id}`}
+                class="cell-link"
+                onClick={(e) => {
+                  e.preventDefault();
+                  ui.goto(id);
+                }}
+              >
+                {ui.label(id)}
+              </a>
+            </>
+          ))}
+        </div>
+      )}
+      {error.traceback && (
+        <div class="traceback">
+          <button class="link small" onClick={() => setTbOpen(!tbOpen)}>
+            {tbOpen ? "Hide traceback" : "Show traceback"}
+          </button>
+          {tbOpen && <TextBlock text={error.traceback} className="tb" ansi />}
+        </div>
+      )}
+    </div>
+  );
+}

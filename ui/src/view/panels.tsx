@@ -1,0 +1,165 @@
+// The side panel: variables, dependencies of the selected cell, keyboard help.
+
+import { useContext, useMemo, useState } from "preact/hooks";
+import { KEY_HELP } from "../keys";
+import { ancestors, cellSummary, descendants, inDisplayOrder, type State } from "../store";
+import { UiContext } from "./context";
+
+export type PanelTab = "variables" | "deps" | "keys";
+
+function CellLink({ id, state }: { id: string; state: State }) {
+  const ui = useContext(UiContext);
+  const c = state.cells[id];
+  return (
+    <a
+      href={`#cell-${id}`}
+      class="cell-link"
+      title={c ? cellSummary(c) : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        ui.goto(id);
+      }}
+    >
+      {ui.label(id)}
+    </a>
+  );
+}
+
+export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab; setTab(t: PanelTab): void }) {
+  return (
+    <aside class="side-panel">
+      <div class="tabs" role="tablist">
+        {(
+          [
+            ["variables", "Variables"],
+            ["deps", "Dependencies"],
+            ["keys", "Keys"],
+          ] as const
+        ).map(([k, label]) => (
+          <button role="tab" aria-selected={tab === k} class={`tab ${tab === k ? "on" : ""}`} onClick={() => setTab(k)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div class="panel-body">
+        {tab === "variables" && <Variables state={state} />}
+        {tab === "deps" && <Dependencies state={state} />}
+        {tab === "keys" && <Keys />}
+      </div>
+    </aside>
+  );
+}
+
+function Variables({ state }: { state: State }) {
+  const [filter, setFilter] = useState("");
+  const items = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    const xs = f ? state.variables.filter((v) => v.name.toLowerCase().includes(f) || v.type.toLowerCase().includes(f)) : state.variables;
+    return [...xs].sort((a, b) => a.name.localeCompare(b.name));
+  }, [state.variables, filter]);
+  if (!state.variables.length) return <p class="empty">No variables yet. Run a cell that defines a global name.</p>;
+  return (
+    <>
+      <input class="filter" placeholder="Filter variables" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+      <table class="vars">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Type</th>
+            <th>Value</th>
+            <th>Defined · used by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((v) => (
+            <tr key={v.name}>
+              <td class="v-name">{v.name}</td>
+              <td class="v-type">{v.type}</td>
+              <td class="v-preview" title={v.preview}>
+                {v.preview}
+              </td>
+              <td class="v-cells">
+                {v.defined_by ? <CellLink id={v.defined_by} state={state} /> : <span class="muted">—</span>}
+                {v.used_by.length > 0 && (
+                  <span class="used-by">
+                    {" → "}
+                    {v.used_by.map((id, i) => (
+                      <>
+                        {i > 0 && ", "}
+                        <CellLink id={id} state={state} />
+                      </>
+                    ))}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Dependencies({ state }: { state: State }) {
+  const ui = useContext(UiContext);
+  const id = state.selected;
+  const cell = id ? state.cells[id] : null;
+  if (!id || !cell) return <p class="empty">Select a cell to see what it depends on.</p>;
+  const anc = inDisplayOrder(state, ancestors(state, id));
+  const desc = inDisplayOrder(state, descendants(state, id));
+  const parents = new Set(cell.parents);
+  const children = new Set(cell.children);
+  const row = (x: string, direct: boolean) => {
+    const c = state.cells[x];
+    return (
+      <li key={x} class={direct ? "direct" : ""}>
+        <CellLink id={x} state={state} />
+        <span class="dep-summary">{c ? cellSummary(c) : ""}</span>
+        {direct && <span class="tag">direct</span>}
+      </li>
+    );
+  };
+  return (
+    <div class="deps">
+      <div class="dep-current">
+        <div class="dep-title">{ui.label(id)}</div>
+        {cell.defs.length > 0 && (
+          <div class="names">
+            <span class="muted">defines</span> {cell.defs.map((n) => <code>{n}</code>)}
+          </div>
+        )}
+        {cell.refs.length > 0 && (
+          <div class="names">
+            <span class="muted">reads</span> {cell.refs.map((n) => <code>{n}</code>)}
+          </div>
+        )}
+      </div>
+      <h4>
+        Ancestors <span class="count">{anc.length}</span>
+      </h4>
+      {anc.length ? <ul class="dep-list anc">{anc.map((x) => row(x, parents.has(x)))}</ul> : <p class="empty small">None — this cell reads no other cell's names.</p>}
+      <h4>
+        Descendants <span class="count">{desc.length}</span>
+      </h4>
+      {desc.length ? <ul class="dep-list desc">{desc.map((x) => row(x, children.has(x)))}</ul> : <p class="empty small">None — no cell reads what this cell defines.</p>}
+      {!state.orderValid && <p class="warn small">The display order is not a valid execution order: a cell reads a name defined further down.</p>}
+    </div>
+  );
+}
+
+function Keys() {
+  return (
+    <table class="keys">
+      <tbody>
+        {KEY_HELP.map(([k, what]) => (
+          <tr>
+            <td>
+              <kbd>{k}</kbd>
+            </td>
+            <td>{what}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
