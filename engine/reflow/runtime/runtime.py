@@ -257,14 +257,7 @@ class Runtime:
         self.sink.run_finished(ran)
 
     def _blocking_error(self, cell: str, failed: dict[str, str], errors: dict) -> CellError | None:
-        """Why ``cell`` cannot execute now, if it cannot."""
-        if cell in failed:
-            origin = failed[cell]
-            return CellError(
-                kind="ancestor-error",
-                message=f"not run: ancestor cell {origin} {self._failure_phrase(origin)}",
-                cells=(origin,),
-            )
+        """Why ``cell`` cannot execute now: its own errors first, then a failed ancestor."""
         graph_errors = errors.get(cell)
         if graph_errors:
             first = graph_errors[0]
@@ -279,6 +272,13 @@ class Runtime:
             err = analysis.error
             where = f"line {err.lineno}: " if err.lineno else ""
             return CellError(err.kind, f"{where}{err.message}", ename="SyntaxError" if err.kind == "syntax" else None)
+        if cell in failed:
+            origin = failed[cell]
+            return CellError(
+                kind="ancestor-error",
+                message=f"not run: ancestor cell {origin} {self._failure_phrase(origin)}",
+                cells=(origin,),
+            )
         return None
 
     def _failure_phrase(self, origin: str) -> str:
