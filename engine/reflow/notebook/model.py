@@ -37,6 +37,7 @@ class _OrigCell:
     line: int  # 1-based line of the marker (or of the first content line)
     body_offset: int  # character offsets into the parsed text (tests, diagnostics)
     gap_offset: int
+    quote: tuple[str, str] | None = None  # markdown written as a triple-quoted string
 
 
 @dataclass

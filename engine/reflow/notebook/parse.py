@@ -106,9 +106,16 @@ def parse_notebook(text: str) -> Notebook:
         while body_end > body_start and _is_blank(bare[body_end - 1]):
             body_end -= 1
         content = bare[body_start:body_end]
-        if kind == "markdown":
-            content = [uncomment(line) for line in content]
-        source = "\n".join(content)
+        quote = _docstring_quotes(content) if kind == "markdown" else None
+        if quote:
+            text = "\n".join(content).strip()
+            source = text[len(quote[0]) - quote[0].endswith("\n") : len(text) - len(quote[1]) + quote[1].startswith("\n")]
+            source = source[1:] if quote[0].endswith("\n") else source
+            source = source[:-1] if quote[1].startswith("\n") else source
+        else:
+            if kind == "markdown":
+                content = [uncomment(line) for line in content]
+            source = "\n".join(content)
         cell = Cell(kind=kind, source=source, options=options)
         cell._orig = _OrigCell(
             kind=kind,
@@ -121,6 +128,7 @@ def parse_notebook(text: str) -> Notebook:
             line=start + 1,
             body_offset=offsets[body_start],
             gap_offset=offsets[body_end],
+            quote=quote,
         )
         cells.append(cell)
     return Notebook(metadata=metadata, cells=cells, _layout=layout)
@@ -137,6 +145,26 @@ def _magic_lines(bare: list[str]) -> int:
     if len(bare) > n and n < 2 and _CODING.match(bare[n]):
         n += 1
     return n
+
+
+def _docstring_quotes(content: list[str]) -> tuple[str, str] | None:
+    """Jupytext reads a markdown cell that is one triple-quoted string as its inner text.
+
+    Returns (left, right) delimiters, with the newline they include, or None.
+    """
+    text = "\n".join(content).strip()
+    for prefix in ("", "r", "R"):
+        for triple in ('"""', "'''"):
+            left, right = prefix + triple, triple
+            if text.startswith(left) and text.endswith(right) and len(text) >= len(left + right):
+                inner = text[len(left) : -len(right)]
+                if inner.startswith("\n"):
+                    left += "\n"
+                    inner = inner[1:]
+                if inner.endswith("\n"):
+                    right = "\n" + right
+                return left, right
+    return None
 
 
 def _copy(options: dict) -> dict:

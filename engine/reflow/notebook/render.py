@@ -85,7 +85,13 @@ def render_notebook(nb: Notebook) -> str:
             out.line_piece(o.marker)
         elif not (same_head and same_body and o.marker is None and i == 0):
             out.line_piece(render_marker(cell.kind, cell.options) + nl)
-        out.line_piece(o.body if same_body else render_body(cell, nl))
+        if same_body:
+            body = o.body
+        elif same_head and o.quote and cell.kind == "markdown" and o.quote[1].strip() not in cell.source:
+            body = (o.quote[0] + cell.source + o.quote[1]).replace("\n", nl) + nl
+        else:
+            body = render_body(cell, nl)
+        out.line_piece(body)
         if last:
             if o is not None and o.was_last:
                 out.line_piece(o.gap)

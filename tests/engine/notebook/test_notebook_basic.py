@@ -227,3 +227,12 @@ def test_huge_cell():
     nb = parse_notebook(text)
     assert len(nb.cells) == 1 and nb.cells[0].source == body
     assert render_notebook(nb) == text
+
+
+def test_docstring_markdown_like_jupytext():
+    text = '# %% [markdown]\n"""\n# Title\n\nText\n"""\n\n# %%\nx = 1\n'
+    nb = parse_notebook(text)
+    assert nb.cells[0].source == "# Title\n\nText"
+    assert render_notebook(nb) == text
+    nb.cells[0].source = "# Title\n\nMore"
+    assert render_notebook(nb) == text.replace("Text", "More")
