@@ -1,0 +1,73 @@
+"""Shared loading for the offline commands: read a notebook, analyse, build its graph.
+
+`check`, `sort` and `script` all need the same three steps and the same
+file:line diagnostics, so they live here once.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from reflow.analysis import CellAnalysis, analyze_cell
+from reflow.graph import DataflowGraph
+from reflow.notebook import Cell, Notebook, NotebookFormatError, read_notebook
+
+
+@dataclass
+class LoadedNotebook:
+    """A notebook read from disk with each code cell analysed and put in one graph."""
+
+    path: Path
+    notebook: Notebook
+    analyses: dict[str, CellAnalysis]
+    graph: DataflowGraph
+
+    def code_line(self, cell_id: str, lineno: int | None = 1) -> int:
+        """File line of line ``lineno`` (1-based) of a cell's code."""
+        cell = self.notebook.cell(cell_id)
+        return code_start_line(cell) + max((lineno or 1) - 1, 0)
+
+    def where(self, cell_id: str, lineno: int | None = 1) -> str:
+        """``path:line`` for diagnostics, clickable in terminals and editors."""
+        return f"{self.path}:{self.code_line(cell_id, lineno)}"
+
+
+def code_start_line(cell: Cell) -> int:
+    """The file line holding the first line of the cell's code (after its `# %%` marker)."""
+    start = cell.line or 1
+    has_marker = cell._orig is not None and cell._orig.marker is not None
+    return start + 1 if has_marker else start
+
+
+def load(path_arg: str) -> LoadedNotebook:
+    """Read and analyse a notebook; raises NotebookFormatError or OSError with a clear message."""
+    path = Path(path_arg)
+    notebook = read_notebook(path)
+    graph = DataflowGraph()
+    analyses: dict[str, CellAnalysis] = {}
+    for cell in notebook.cells:
+        if cell.kind != "code":
+            continue
+        analysis = analyze_cell(cell.source)
+        analyses[cell.id] = analysis
+        graph.set_cell(cell.id, analysis)
+    graph.set_display_order([c.id for c in notebook.cells if c.kind == "code"])
+    return LoadedNotebook(path, notebook, analyses, graph)
+
+
+def load_or_report(path_arg: str) -> LoadedNotebook | None:
+    """Like `load`, but print ``path:line: error: ...`` and return None on bad input."""
+    try:
+        return load(path_arg)
+    except NotebookFormatError as exc:
+        line = getattr(exc, "lineno", None)
+        print(f"{path_arg}:{line or 1}: error: {getattr(exc, 'message', exc)}", file=sys.stderr)
+    except FileNotFoundError:
+        print(f"{path_arg}: error: no such file", file=sys.stderr)
+    except IsADirectoryError:
+        print(f"{path_arg}: error: is a directory, not a notebook file", file=sys.stderr)
+    except OSError as exc:
+        print(f"{path_arg}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
+    return None

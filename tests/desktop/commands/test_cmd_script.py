@@ -1,0 +1,47 @@
+"""`reflow script`: headless runs in execution order with real output and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_script(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", str(path)],
+                          capture_output=True, text=True, cwd=path.parent)
+
+
+def test_runs_in_topological_order_and_prints_outputs(tmp_path: Path):
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nprint('total', total)\n\n# %%\nparts = [1, 2, 3]\n\n# %%\ntotal = sum(parts)\ntotal * 2\n")
+    proc = run_script(nb)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["12", "total 6"]
+
+
+def test_failing_cell_exits_nonzero_and_names_its_line(tmp_path: Path):
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nx = 1\n\n# %%\ny = 1 / 0\n\n# %%\nz = y + 1\n\n# %%\nprint('independent ran')\n")
+    proc = run_script(nb)
+    assert proc.returncode == 1
+    assert f"{nb}:5: error" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr
+    assert "independent ran" in proc.stdout  # an unrelated cell still runs
+
+
+def test_syntax_error_fails_but_other_cells_run(tmp_path: Path):
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nx = (\n\n# %%\nprint('still here')\n")
+    proc = run_script(nb)
+    assert proc.returncode == 1
+    assert "still here" in proc.stdout
+
+
+def test_markdown_cells_are_skipped_and_local_imports_work(tmp_path: Path):
+    (tmp_path / "helper.py").write_text("VALUE = 41\n")
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %% [markdown]\n# # Title\n\n# %%\nimport helper\nhelper.VALUE + 1\n")
+    proc = run_script(nb)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "42"
