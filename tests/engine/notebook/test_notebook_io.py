@@ -156,3 +156,18 @@ def test_examples_are_notebooks():
         nb = read_notebook(f)
         assert nb.cells and render_notebook(nb) == f.read_text(encoding="utf-8")
         assert nb.metadata is not None and nb.metadata.dependencies == []
+
+
+def test_unwritable_directory_simulated(tmp_path, monkeypatch):
+    """Same as a read-only directory, but also when tests run as root."""
+    p = tmp_path / "nb.py"
+    p.write_text(TEXT)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic_mod.tempfile, "mkstemp", denied)
+    with pytest.raises(AtomicWriteError) as info:
+        write_notebook(p, new_notebook())
+    assert "cannot create a temporary file" in str(info.value)
+    assert p.read_text() == TEXT
