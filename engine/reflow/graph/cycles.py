@@ -94,7 +94,7 @@ def shortest_cycle_through(
         (src, tuple(sorted(topology.edge_names(src, dst))), dst)
         for src, dst in zip(path, path[1:] + path[:1])
     )
-    return CycleError.build(edges)
+    return CycleError.from_edges(edges)
 
 
 def cycle_errors(topology: Topology, key: Callable[[str], object]) -> dict[str, CycleError]:

@@ -7,34 +7,32 @@ involved so the user can find them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
 class GraphError:
-    """Base class: a reason a cell cannot run, with a one-line human message."""
+    """Base class: a reason a cell cannot run; ``message`` is one line for humans."""
 
-    message: str
+    @property
+    def message(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
 class MultipleDefinitionError(GraphError):
     """``name`` is also defined by ``cells`` (the other definers, not this cell)."""
 
-    name: str = ""
-    cells: tuple[str, ...] = ()
+    name: str
+    cells: tuple[str, ...]
 
-    @classmethod
-    def build(cls, name: str, cells: tuple[str, ...]) -> "MultipleDefinitionError":
-        """Make the error with its standard message."""
-        others = ", ".join(cells)
-        plural = "cells" if len(cells) > 1 else "cell"
-        message = (
-            f"'{name}' is also defined by {plural} {others}; a global name may be "
-            f"defined by one cell only (merge the cells, rename one, or prefix it "
-            f"with _ to keep it private)"
+    @property
+    def message(self) -> str:
+        plural = "cells" if len(self.cells) > 1 else "cell"
+        return (
+            f"'{self.name}' is also defined by {plural} {', '.join(self.cells)}; a global "
+            f"name may be defined by one cell only (merge the cells, rename one, or "
+            f"prefix it with _ to keep it private)"
         )
-        return cls(message=message, name=name, cells=cells)
 
 
 @dataclass(frozen=True)
@@ -42,23 +40,26 @@ class CycleError(GraphError):
     """The cell is on a dependency cycle.
 
     ``cells`` lists the cycle in order starting at this cell; ``edges`` gives
-    ``(from_cell, names, to_cell)`` for each step, ``names`` all names involved.
+    ``(from_cell, names, to_cell)`` for each step; ``names`` all names involved.
     """
 
-    cells: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-    edges: tuple[tuple[str, tuple[str, ...], str], ...] = field(default=())
+    cells: tuple[str, ...]
+    names: tuple[str, ...]
+    edges: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
     @classmethod
-    def build(
-        cls, edges: tuple[tuple[str, tuple[str, ...], str], ...]
-    ) -> "CycleError":
-        """Make the error from the ordered cycle edges."""
+    def from_edges(cls, edges: tuple[tuple[str, tuple[str, ...], str], ...]) -> "CycleError":
         cells = tuple(src for src, _, _ in edges)
         names = tuple(sorted({n for _, ns, _ in edges for n in ns}))
-        path = " -> ".join(f"{src} --({', '.join(ns)})" for src, ns, _ in edges)
-        message = f"cells depend on each other in a cycle: {path} -> {cells[0]}"
-        return cls(message=message, cells=cells, names=names, edges=edges)
+        return cls(cells=cells, names=names, edges=edges)
+
+    @property
+    def message(self) -> str:
+        if self.edges:
+            path = " -> ".join(f"{src} --({', '.join(ns)})" for src, ns, _ in self.edges)
+            return f"cells depend on each other in a cycle: {path} -> {self.cells[0]}"
+        return (f"cells depend on each other in a cycle: {' -> '.join(self.cells)} "
+                f"(names: {', '.join(self.names)})")
 
 
 @dataclass(frozen=True)

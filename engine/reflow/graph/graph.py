@@ -176,7 +176,7 @@ class DataflowGraph:
             definers = sorted(self._definers.get(name), key=self._key)
             for cell in definers:
                 others = tuple(c for c in definers if c != cell)
-                result.setdefault(cell, []).append(MultipleDefinitionError.build(name, others))
+                result.setdefault(cell, []).append(MultipleDefinitionError(name, others))
         for cell, error in cycle_errors(self._topology, self._key).items():
             result.setdefault(cell, []).append(error)
         return result

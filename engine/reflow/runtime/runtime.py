@@ -245,8 +245,11 @@ class Runtime:
                     break
                 if outcome == "error":
                     self._propagate(cell, failed)
-        except KeyboardInterrupt:  # between cells: the current cell already finished
-            pass
+        except KeyboardInterrupt:  # outside the cell's code (e.g. in a sink call)
+            current = plan.order[index - 1] if index else None
+            if current is not None and self._status.get(current) == "running":
+                self._stale.add(current)
+                self._set_status(current, "interrupted")
         for cell in plan.order[index:]:
             self._stale.add(cell)
             self._set_status(cell, "cancelled")
