@@ -20,7 +20,7 @@ Scopes follow Python's rules:
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import Any, Callable
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = 0, 1, 2, 3
 
@@ -68,67 +68,85 @@ class CellVisitor:
         self.deleted: set[str] = set()
         #: absolute imported module roots (`import a.b` -> "a"), any scope
         self.imports: set[str] = set()
-        self._dispatch: dict[type, Callable[[ast.AST], None]] = {
-            ast.Name: self._name,
-            ast.FunctionDef: self._function_def,
-            ast.AsyncFunctionDef: self._function_def,
-            ast.Lambda: self._lambda,
-            ast.ClassDef: self._class_def,
-            ast.ListComp: self._comprehension,
-            ast.SetComp: self._comprehension,
-            ast.GeneratorExp: self._comprehension,
-            ast.DictComp: self._comprehension,
-            ast.Assign: self._assign,
-            ast.AugAssign: self._aug_assign,
-            ast.AnnAssign: self._ann_assign,
-            ast.NamedExpr: self._named_expr,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.ExceptHandler: self._except_handler,
-            ast.Import: self._import,
-            ast.ImportFrom: self._import_from,
-            ast.Global: self._global,
-            ast.Nonlocal: self._nonlocal,
-            ast.MatchAs: self._match_as,
-            ast.MatchStar: self._match_star,
-            ast.MatchMapping: self._match_mapping,
-            ast.Attribute: self._attribute,
-            ast.Constant: self._leaf,
-            ast.Pass: self._leaf,
-            ast.Break: self._leaf,
-            ast.Continue: self._leaf,
-        }
-        star = getattr(ast, "TryStar", None)
-        if star is not None:
-            self._dispatch[star] = self._generic
 
     # -- traversal ---------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
         """Visit one node with its handler (generic walk if none)."""
-        self._dispatch.get(type(node), self._generic)(node)
+        _HANDLERS.get(type(node), _generic)(self, node)
 
-    def visit_body(self, nodes: list[ast.stmt]) -> None:
-        """Visit a statement list in order."""
-        dispatch = self._dispatch
-        generic = self._generic
+    def visit_body(self, nodes: list) -> None:
+        """Visit a node list in order (statements, or expressions)."""
+        handlers = _HANDLERS
         for node in nodes:
-            dispatch.get(type(node), generic)(node)
+            handlers.get(type(node), _generic)(self, node)
 
     def _generic(self, node: ast.AST) -> None:
-        dispatch = self._dispatch
-        generic = self._generic
+        handlers = _HANDLERS
         for field in node._fields:
             value = getattr(node, field, None)
             if type(value) is list:
                 for item in value:
                     if isinstance(item, _AST):
-                        dispatch.get(type(item), generic)(item)
+                        handlers.get(type(item), _generic)(self, item)
             elif isinstance(value, _AST):
-                dispatch.get(type(value), generic)(value)
+                handlers.get(type(value), _generic)(self, value)
 
     def _leaf(self, node: ast.AST) -> None:
         return None
+
+    # Hot expression and statement nodes get direct handlers: no `_fields` loop,
+    # and no visits of context/operator singletons (Load, Add, Eq...).
+
+    def _value(self, node: ast.AST) -> None:
+        """Nodes whose only name-bearing child is `.value` (Expr, Starred, keyword...)."""
+        value = node.value  # type: ignore[attr-defined]
+        if value is not None:
+            _HANDLERS.get(type(value), _generic)(self, value)
+
+    def _call(self, node: ast.Call) -> None:
+        handlers = _HANDLERS
+        func = node.func
+        handlers.get(type(func), _generic)(self, func)
+        for arg in node.args:
+            handlers.get(type(arg), _generic)(self, arg)
+        for keyword in node.keywords:
+            value = keyword.value
+            handlers.get(type(value), _generic)(self, value)
+
+    def _if(self, node: ast.If) -> None:
+        self.visit(node.test)
+        self.visit_body(node.body)
+        self.visit_body(node.orelse)
+
+    def _compare(self, node: ast.Compare) -> None:
+        self.visit(node.left)
+        self.visit_body(node.comparators)
+
+    def _bin_op(self, node: ast.BinOp) -> None:
+        self.visit(node.left)
+        self.visit(node.right)
+
+    def _unary_op(self, node: ast.UnaryOp) -> None:
+        self.visit(node.operand)
+
+    def _values(self, node: ast.AST) -> None:
+        """BoolOp, JoinedStr: a list of `.values`."""
+        self.visit_body(node.values)  # type: ignore[attr-defined]
+
+    def _elts(self, node: ast.AST) -> None:
+        """Tuple, List, Set: a list of `.elts`."""
+        self.visit_body(node.elts)  # type: ignore[attr-defined]
+
+    def _subscript(self, node: ast.Subscript) -> None:
+        self.visit(node.value)
+        self.visit(node.slice)
+
+    def _dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is not None:
+                self.visit(key)
+        self.visit_body(node.values)
 
     def _visit_all(self, nodes: list) -> None:
         for node in nodes:
@@ -387,3 +405,62 @@ class CellVisitor:
         self._visit_all(node.patterns)
         if node.rest is not None:
             self.store(node.rest)
+
+
+_generic = CellVisitor._generic
+
+#: Node type -> handler (a plain function called with the visitor): one dict
+#: lookup per node, built once for all visitors.
+_HANDLERS: dict[type, Callable[[Any, Any], None]] = {
+    ast.Name: CellVisitor._name,
+    ast.Attribute: CellVisitor._attribute,
+    ast.Call: CellVisitor._call,
+    ast.Expr: CellVisitor._value,
+    ast.Return: CellVisitor._value,
+    ast.Starred: CellVisitor._value,
+    ast.Await: CellVisitor._value,
+    ast.Yield: CellVisitor._value,
+    ast.YieldFrom: CellVisitor._value,
+    ast.If: CellVisitor._if,
+    ast.While: CellVisitor._if,
+    ast.Compare: CellVisitor._compare,
+    ast.BinOp: CellVisitor._bin_op,
+    ast.UnaryOp: CellVisitor._unary_op,
+    ast.BoolOp: CellVisitor._values,
+    ast.JoinedStr: CellVisitor._values,
+    ast.Tuple: CellVisitor._elts,
+    ast.List: CellVisitor._elts,
+    ast.Set: CellVisitor._elts,
+    ast.Subscript: CellVisitor._subscript,
+    ast.Dict: CellVisitor._dict,
+    ast.FunctionDef: CellVisitor._function_def,
+    ast.AsyncFunctionDef: CellVisitor._function_def,
+    ast.Lambda: CellVisitor._lambda,
+    ast.ClassDef: CellVisitor._class_def,
+    ast.ListComp: CellVisitor._comprehension,
+    ast.SetComp: CellVisitor._comprehension,
+    ast.GeneratorExp: CellVisitor._comprehension,
+    ast.DictComp: CellVisitor._comprehension,
+    ast.Assign: CellVisitor._assign,
+    ast.AugAssign: CellVisitor._aug_assign,
+    ast.AnnAssign: CellVisitor._ann_assign,
+    ast.NamedExpr: CellVisitor._named_expr,
+    ast.For: CellVisitor._for,
+    ast.AsyncFor: CellVisitor._for,
+    ast.ExceptHandler: CellVisitor._except_handler,
+    ast.Import: CellVisitor._import,
+    ast.ImportFrom: CellVisitor._import_from,
+    ast.Global: CellVisitor._global,
+    ast.Nonlocal: CellVisitor._nonlocal,
+    ast.MatchAs: CellVisitor._match_as,
+    ast.MatchStar: CellVisitor._match_star,
+    ast.MatchMapping: CellVisitor._match_mapping,
+    ast.Constant: CellVisitor._leaf,
+    ast.Pass: CellVisitor._leaf,
+    ast.Break: CellVisitor._leaf,
+    ast.Continue: CellVisitor._leaf,
+}
+# Contexts and operators (Load, Add, Eq, Not...) carry no names.
+for _base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop):
+    for _cls in _base.__subclasses__():
+        _HANDLERS[_cls] = CellVisitor._leaf
