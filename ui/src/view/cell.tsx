@@ -284,18 +284,19 @@ export const CellView = memo(function CellView(p: CellProps) {
       onMouseDown={select}
     >
       <div class="cell-gutter" title={pill || undefined}>
+        {!readOnly && <span class="cell-num">{p.index + 1}</span>}
         <span class="gutter-bar" />
       </div>
       <div class="cell-body">
         {!readOnly && (
           <div class="cell-head">
+            {toolbar}
             {!isMd && pill ? (
-              <span class={`status-pill s-${status}`}>
+              <span class={`status-pill s-${status}`} data-status={status}>
                 {status === "running" && <span class="spinner" />}
                 {pill}
               </span>
             ) : null}
-            {toolbar}
           </div>
         )}
         {isMd ? (

@@ -61,41 +61,40 @@ function Variables({ state }: { state: State }) {
   return (
     <>
       <input class="filter" placeholder="Filter variables" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-      <table class="vars">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Type</th>
-            <th>Value</th>
-            <th>Defined · used by</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((v) => (
-            <tr key={v.name}>
-              <td class="v-name">{v.name}</td>
-              <td class="v-type">{v.type}</td>
-              <td class="v-preview" title={v.preview}>
-                {v.preview}
-              </td>
-              <td class="v-cells">
-                {v.defined_by ? <CellLink id={v.defined_by} state={state} /> : <span class="muted">—</span>}
-                {v.used_by.length > 0 && (
-                  <span class="used-by">
-                    {" → "}
-                    {v.used_by.map((id, i) => (
-                      <>
-                        {i > 0 && ", "}
-                        <CellLink id={id} state={state} />
-                      </>
-                    ))}
-                  </span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul class="vars">
+        {items.map((v) => (
+          <li key={v.name} class="var">
+            <div class="var-line">
+              <span class="v-name">{v.name}</span>
+              <span class="v-type">{v.type}</span>
+            </div>
+            <div class="v-preview" title={v.preview}>
+              {v.preview}
+            </div>
+            <div class="v-cells">
+              {v.defined_by ? (
+                <>
+                  <span class="muted">in </span>
+                  <CellLink id={v.defined_by} state={state} />
+                </>
+              ) : (
+                <span class="muted">—</span>
+              )}
+              {v.used_by.length > 0 && (
+                <>
+                  <span class="muted"> · used by </span>
+                  {v.used_by.map((id, i) => (
+                    <>
+                      {i > 0 && ", "}
+                      <CellLink id={id} state={state} />
+                    </>
+                  ))}
+                </>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

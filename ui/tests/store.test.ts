@@ -1,0 +1,277 @@
+import { describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION, type CellState, type ServerMessage } from "../src/protocol";
+import {
+  ancestors,
+  appendOutput,
+  applyLocal,
+  applyServer,
+  descendants,
+  displayStatus,
+  inDisplayOrder,
+  initialState,
+  type State,
+} from "../src/store";
+
+function cs(id: string, extra: Partial<CellState> = {}): CellState {
+  return { id, kind: "code", code: `# ${id}`, options: {}, status: "idle", outputs: [], defs: [], refs: [], parents: [], children: [], errors: [], ...extra };
+}
+
+function session(cells: CellState[], extra: Record<string, unknown> = {}): ServerMessage {
+  return {
+    type: "session",
+    version: PROTOCOL_VERSION,
+    session: "S1",
+    path: "/tmp/nb.py",
+    name: "nb.py",
+    mode: "auto",
+    read_only: false,
+    cells,
+    kernel: { state: "idle" },
+    config: {},
+    ...extra,
+  } as ServerMessage;
+}
+
+function loaded(cells = [cs("a", { defs: ["x"], children: ["b"] }), cs("b", { refs: ["x"], parents: ["a"], children: ["c"] }), cs("c", { parents: ["b"] })]): State {
+  return applyServer(initialState(), session(cells));
+}
+
+describe("session", () => {
+  it("loads cells in order, kernel state, mode and selects the first cell", () => {
+    const s = loaded();
+    expect(s.order).toEqual(["a", "b", "c"]);
+    expect(s.connection).toBe("open");
+    expect(s.kernel.state).toBe("idle");
+    expect(s.mode).toBe("auto");
+    expect(s.selected).toBe("a");
+    expect(s.name).toBe("nb.py");
+    expect(s.cells.a.ranCode).toBe("# a");
+  });
+  it("accepts the kernel as a bare state string", () => {
+    const s = applyServer(initialState(), session([], { kernel: "starting" }));
+    expect(s.kernel).toEqual({ state: "starting" });
+  });
+  it("refuses an unknown protocol version with a clear message", () => {
+    const s = applyServer(initialState(), session([cs("a")], { version: 99 }));
+    expect(s.fatal).toMatch(/version 1/);
+    expect(s.fatal).toMatch(/version 99/);
+    expect(s.order).toEqual([]);
+  });
+  it("read_only leaves edit mode", () => {
+    let s = loaded();
+    s = applyLocal(s, { type: "select", id: "a", editing: true });
+    s = applyServer(s, session([cs("a")], { read_only: true }));
+    expect(s.readOnly).toBe(true);
+    expect(s.editing).toBe(false);
+    expect(applyLocal(s, { type: "set_editing", editing: true }).editing).toBe(false);
+  });
+  it("on reconnect keeps code the user typed but the server has not seen", () => {
+    let s = loaded();
+    s = applyLocal(s, { type: "edit_code", id: "a", code: "x = 2" });
+    s = applyServer(s, session([cs("a", { code: "x = 1" }), cs("b")]));
+    expect(s.cells.a.code).toBe("x = 2");
+    expect(s.unsynced.a).toBe(true);
+    // once synced, the server's code wins
+    s = applyLocal(s, { type: "synced", ids: ["a"] });
+    s = applyServer(s, session([cs("a", { code: "x = 3" })]));
+    expect(s.cells.a.code).toBe("x = 3");
+  });
+  it("keeps the selection when the cell survives", () => {
+    let s = loaded();
+    s = applyLocal(s, { type: "select", id: "c" });
+    s = applyServer(s, session([cs("a"), cs("c")]));
+    expect(s.selected).toBe("c");
+  });
+});
+
+describe("kernel", () => {
+  it("sets state and message", () => {
+    const s = applyServer(loaded(), { type: "kernel", state: "dead", message: "exit code 1" });
+    expect(s.kernel).toEqual({ state: "dead", message: "exit code 1" });
+    expect(applyServer(s, { type: "kernel", state: "idle" }).kernel).toEqual({ state: "idle" });
+  });
+});
+
+describe("cell_status / cell_clear / cell_output", () => {
+  it("updates one cell and leaves the others' objects alone", () => {
+    const s0 = loaded();
+    const s = applyServer(s0, { type: "cell_status", id: "b", status: "running" });
+    expect(s.cells.b.status).toBe("running");
+    expect(s.cells.a).toBe(s0.cells.a);
+    expect(s.cells.c).toBe(s0.cells.c);
+  });
+  it("ignores unknown cells", () => {
+    const s0 = loaded();
+    expect(applyServer(s0, { type: "cell_status", id: "zz", status: "running" })).toBe(s0);
+    expect(applyServer(s0, { type: "cell_output", id: "zz", output: { kind: "stream", name: "stdout", text: "x" } })).toBe(s0);
+    expect(applyServer(s0, { type: "cell_clear", id: "zz" })).toBe(s0);
+  });
+  it("appends outputs and merges consecutive stream chunks", () => {
+    let s = loaded();
+    s = applyServer(s, { type: "cell_output", id: "a", output: { kind: "stream", name: "stdout", text: "1\n" } });
+    s = applyServer(s, { type: "cell_output", id: "a", output: { kind: "stream", name: "stdout", text: "2\n" } });
+    s = applyServer(s, { type: "cell_output", id: "a", output: { kind: "stream", name: "stderr", text: "w\n" } });
+    s = applyServer(s, { type: "cell_output", id: "a", output: { kind: "data", data: { "text/plain": "3" } } });
+    expect(s.cells.a.outputs).toEqual([
+      { kind: "stream", name: "stdout", text: "1\n2\n" },
+      { kind: "stream", name: "stderr", text: "w\n" },
+      { kind: "data", data: { "text/plain": "3" } },
+    ]);
+  });
+  it("clear drops outputs and records the code that runs", () => {
+    let s = loaded();
+    s = applyServer(s, { type: "cell_output", id: "a", output: { kind: "data", data: { "text/plain": "3" } } });
+    s = applyLocal(s, { type: "edit_code", id: "a", code: "x = 5" });
+    s = applyServer(s, { type: "cell_clear", id: "a" });
+    expect(s.cells.a.outputs).toEqual([]);
+    expect(s.cells.a.ranCode).toBe("x = 5");
+  });
+  it("error outputs are kept", () => {
+    const s = applyServer(loaded(), {
+      type: "cell_output",
+      id: "b",
+      output: { kind: "error", error: { kind: "exception", message: "boom", ename: "ValueError", cells: [] } },
+    });
+    expect(s.cells.b.outputs[0].kind).toBe("error");
+  });
+});
+
+describe("appendOutput", () => {
+  it("does not merge different streams", () => {
+    const out = appendOutput([{ kind: "stream", name: "stdout", text: "a" }], { kind: "stream", name: "stderr", text: "b" });
+    expect(out).toHaveLength(2);
+  });
+});
+
+describe("graph", () => {
+  it("replaces defs, refs, edges and static errors; records order validity", () => {
+    const s = applyServer(loaded(), {
+      type: "graph",
+      cells: {
+        a: { defs: ["x", "y"], refs: [], parents: [], children: ["c"], errors: [] },
+        c: { defs: [], refs: ["x"], parents: ["a"], children: [], errors: [{ kind: "multiple-definition", message: "m", cells: ["b"] }] },
+        ghost: { defs: [], refs: [], parents: [], children: [], errors: [] },
+      },
+      order_valid: false,
+    });
+    expect(s.cells.a.defs).toEqual(["x", "y"]);
+    expect(s.cells.c.parents).toEqual(["a"]);
+    expect(s.cells.c.errors[0].kind).toBe("multiple-definition");
+    expect(s.cells.ghost).toBeUndefined();
+    expect(s.orderValid).toBe(false);
+  });
+});
+
+describe("cells", () => {
+  it("replaces structure and keeps unchanged code's ranCode", () => {
+    let s = loaded();
+    s = applyServer(s, { type: "cells", cells: [cs("c", { parents: ["b"] }), cs("a"), cs("new")] });
+    expect(s.order).toEqual(["c", "a", "new"]);
+    expect(s.cells.b).toBeUndefined();
+  });
+  it("moves the selection to a neighbour when the selected cell vanished", () => {
+    let s = loaded();
+    s = applyLocal(s, { type: "select", id: "b" });
+    s = applyServer(s, { type: "cells", cells: [cs("a"), cs("c")] });
+    expect(s.selected).toBe("c");
+  });
+});
+
+describe("variables, saved, notice, error, replies", () => {
+  it("variables replace the list", () => {
+    const items = [{ name: "x", type: "int", preview: "1", defined_by: "a", used_by: ["b"] }];
+    expect(applyServer(loaded(), { type: "variables", items }).variables).toEqual(items);
+  });
+  it("saved records the time", () => {
+    const s = applyServer(loaded(), { type: "saved", path: "/tmp/nb.py", mtime: 123 });
+    expect(s.savedAt).toBe(123);
+  });
+  it("notice and error become notices, capped at five", () => {
+    let s = loaded();
+    s = applyServer(s, { type: "notice", level: "warning", text: "reloaded" });
+    s = applyServer(s, { type: "error", text: "bad request" });
+    expect(s.notices.map((n) => [n.level, n.text])).toEqual([
+      ["warning", "reloaded"],
+      ["error", "bad request"],
+    ]);
+    for (let i = 0; i < 10; i++) s = applyServer(s, { type: "notice", level: "info", text: `n${i}` });
+    expect(s.notices).toHaveLength(5);
+    expect(new Set(s.notices.map((n) => n.id)).size).toBe(5);
+  });
+  it("complete_reply and inspect_reply do not touch the state", () => {
+    const s = loaded();
+    expect(applyServer(s, { type: "complete_reply", request_id: "1", matches: [], cursor_start: 0, cursor_end: 0 })).toBe(s);
+    expect(applyServer(s, { type: "inspect_reply", request_id: "1", found: false, text: "" })).toBe(s);
+  });
+});
+
+describe("local actions", () => {
+  it("create inserts at index and selects", () => {
+    const s = applyLocal(loaded(), { type: "create_cell", id: "n", index: 1, kind: "markdown", code: "# hi" });
+    expect(s.order).toEqual(["a", "n", "b", "c"]);
+    expect(s.cells.n.kind).toBe("markdown");
+    expect(s.selected).toBe("n");
+  });
+  it("delete offers undo; undo brings the cell back at its place with a new id", () => {
+    let s = loaded();
+    s = applyLocal(s, { type: "select", id: "b" });
+    s = applyLocal(s, { type: "delete_cell", id: "b" });
+    expect(s.order).toEqual(["a", "c"]);
+    expect(s.selected).toBe("c");
+    expect(s.notices.at(-1)?.undo).toBe(true);
+    s = applyLocal(s, { type: "undo_delete", newId: "b2" });
+    expect(s.order).toEqual(["a", "b2", "c"]);
+    expect(s.cells.b2.code).toBe("# b");
+    expect(s.deleted).toEqual([]);
+    expect(s.notices.some((n) => n.undo)).toBe(false);
+    // nothing more to undo
+    expect(applyLocal(s, { type: "undo_delete", newId: "zz" })).toBe(s);
+  });
+  it("silent delete (kind change) offers no undo", () => {
+    const s = applyLocal(loaded(), { type: "delete_cell", id: "b", silent: true });
+    expect(s.deleted).toEqual([]);
+    expect(s.notices).toEqual([]);
+  });
+  it("move clamps to the notebook", () => {
+    let s = applyLocal(loaded(), { type: "move_cell", id: "a", index: 2 });
+    expect(s.order).toEqual(["b", "c", "a"]);
+    s = applyLocal(s, { type: "move_cell", id: "a", index: 99 });
+    expect(s.order).toEqual(["b", "c", "a"]);
+    s = applyLocal(s, { type: "move_cell", id: "a", index: -4 });
+    expect(s.order).toEqual(["a", "b", "c"]);
+  });
+  it("edit marks unsynced and 'edited' until run", () => {
+    let s = applyLocal(loaded(), { type: "edit_code", id: "a", code: "x = 9" });
+    expect(s.unsynced.a).toBe(true);
+    expect(displayStatus(s.cells.a)).toBe("edited");
+    s = applyLocal(s, { type: "ran", ids: ["a"] });
+    expect(s.unsynced.a).toBeUndefined();
+    expect(displayStatus(s.cells.a)).toBe("idle");
+  });
+  it("options merge; disabled shows as disabled", () => {
+    const s = applyLocal(loaded(), { type: "set_options", id: "a", options: { disabled: true } });
+    expect(s.cells.a.options).toEqual({ disabled: true });
+    expect(displayStatus(s.cells.a)).toBe("disabled");
+  });
+  it("select ignores unknown ids and leaves edit mode on another cell", () => {
+    let s = applyLocal(loaded(), { type: "select", id: "a", editing: true });
+    expect(s.editing).toBe(true);
+    expect(applyLocal(s, { type: "select", id: "nope" })).toBe(s);
+    s = applyLocal(s, { type: "select", id: "b" });
+    expect(s.editing).toBe(false);
+  });
+});
+
+describe("selectors", () => {
+  it("ancestors and descendants are transitive, nearest first", () => {
+    const s = loaded();
+    expect(ancestors(s, "c")).toEqual(["b", "a"]);
+    expect(descendants(s, "a")).toEqual(["b", "c"]);
+    expect(inDisplayOrder(s, ["c", "a", "gone"])).toEqual(["a", "c"]);
+  });
+  it("survive cycles", () => {
+    const s = loaded([cs("a", { parents: ["b"], children: ["b"] }), cs("b", { parents: ["a"], children: ["a"] })]);
+    expect(ancestors(s, "a")).toEqual(["b"]);
+    expect(descendants(s, "b")).toEqual(["a"]);
+  });
+});
