@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Connection } from "../src/connection";
 import { Controller } from "../src/controller";
-import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from "../src/protocol";
+import { PROTOCOL_VERSION, type ClientMessage, type CompleteReplyMsg, type ServerMessage } from "../src/protocol";
 import { Store } from "../src/storeHub";
 
 class FakeSocket {
@@ -119,7 +119,7 @@ describe("Connection", () => {
     const ws = FakeSocket.all[0];
     ws.open();
     ws.receive(sessionMsg());
-    const p = conn.request({ type: "complete", request_id: "r1", id: "a", code: "pri", cursor: 3 });
+    const p = conn.request<CompleteReplyMsg>({ type: "complete", request_id: "r1", id: "a", code: "pri", cursor: 3 });
     ws.receive({ type: "complete_reply", request_id: "r1", matches: ["print"], cursor_start: 0, cursor_end: 3 });
     expect((await p)?.matches).toEqual(["print"]);
     const q = conn.request({ type: "inspect", request_id: "r2", id: "a", code: "x", cursor: 1 }, 100);
@@ -161,7 +161,7 @@ function controller(readOnly = false) {
       { id: "a", kind: "code", code: "x = 1", options: {}, status: "idle", outputs: [], defs: ["x"], refs: [], parents: [], children: ["b"], errors: [] },
       { id: "b", kind: "code", code: "y = x", options: {}, status: "idle", outputs: [], defs: ["y"], refs: ["x"], parents: ["a"], children: [], errors: [] },
     ],
-  } as ServerMessage);
+  } as unknown as ServerMessage);
   const t = new FakeTransport();
   return { ctl: new Controller(store, t), store, t };
 }
