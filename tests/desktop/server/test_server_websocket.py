@@ -1,0 +1,87 @@
+"""The whole loop over a real WebSocket: run, outputs, reconnect resume, save, read-only."""
+
+from __future__ import annotations
+
+import asyncio
+
+WAIT = 60.0
+
+
+def text_of(outputs: list[dict]) -> str:
+    return "".join(o.get("text", "") if o["kind"] == "stream"
+                   else o.get("data", {}).get("text/plain", "") for o in outputs)
+
+
+async def test_run_via_websocket_and_reconnect_resumes(server, nb_path, connect):
+    session = await server.open_notebook(nb_path, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    a, b = [c["id"] for c in hello["cells"] if c["kind"] == "code"]
+
+    client.send({"type": "run", "cells": [{"id": a, "code": "x = 41"}]})
+    await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == b
+                          and m["output"].get("data", {}).get("text/plain") == "42")
+    await client.wait_for(lambda m: m["type"] == "variables"
+                          and any(v["name"] == "x" and v["preview"] == "41" for v in m["items"]))
+
+    await client.close()
+    again = await connect(session.id)
+    resumed = await again.wait_for(lambda m: m["type"] == "session")
+    cells = {c["id"]: c for c in resumed["cells"]}
+    assert cells[a]["code"] == "x = 41"
+    assert text_of(cells[b]["outputs"]) == "y is 42\n42"
+    assert cells[b]["status"] == "idle" and cells[b]["parents"] == [a]
+    assert resumed["kernel"]["state"] in ("idle", "busy")
+
+
+async def test_save_via_websocket(server, nb_path, connect):
+    session = await server.open_notebook(nb_path, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    a = hello["cells"][0]["id"]
+    before = nb_path.read_text()
+    client.send({"type": "edit", "id": a, "code": "x = 2"})
+    client.send({"type": "save"})
+    await client.wait_for(lambda m: m["type"] == "saved")
+    assert nb_path.read_text() == before.replace("x = 1", "x = 2")
+    assert sorted(p.name for p in nb_path.parent.iterdir()) == ["nb.py"]
+
+
+async def test_autosave_after_edit(server, nb_path, connect):
+    session = await server.open_notebook(nb_path, autosave_delay=0.05)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    client.send({"type": "edit", "id": hello["cells"][0]["id"], "code": "x = 7"})
+    await client.wait_for(lambda m: m["type"] == "saved")
+    assert "x = 7" in nb_path.read_text()
+
+
+async def test_kernel_death_reported_over_websocket(server, nb_path, connect):
+    session = await server.open_notebook(nb_path, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    a = hello["cells"][0]["id"]
+    client.send({"type": "run", "cells": [{"id": a, "code": "import os\nos._exit(1)"}]})
+    dead = await client.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead")
+    assert "restart" in dead["message"]
+    client.send({"type": "restart"})
+    await client.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "idle")
+    client.send({"type": "run", "cells": [{"id": a, "code": "x = 1"}]})
+    await client.wait_for(lambda m: m["type"] == "cell_output"
+                          and m["output"].get("data", {}).get("text/plain") == "2")
+
+
+async def test_read_only_server_session_refuses_edits(server, nb_path, connect):
+    session = await server.open_notebook(nb_path, read_only=True)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    assert hello["read_only"] is True
+    a = hello["cells"][0]["id"]
+    before = nb_path.read_text()
+    client.send({"type": "run", "cells": [{"id": a, "code": "x = 99"}]})
+    err = await client.wait_for(lambda m: m["type"] == "error")
+    assert "read-only" in err["text"]
+    client.send({"type": "save"})
+    await client.wait_for(lambda m: m["type"] == "error" and "save" in m["text"])
+    assert nb_path.read_text() == before
+    assert session.notebook.cells[0].source == "x = 1"
