@@ -83,7 +83,7 @@ def main() -> None:
     )
     print(f"{len(sources)} cells, {sum(map(len, sources)) / 1e6:.1f} MB of source, "
           f"{args.repeats} repeats, Python {sys.version.split()[0]}")
-    print(f"{'analyzer':34} {'median s':>9} {'µs/cell':>8} {"speedup":>10}")
+    print(f"{'analyzer':34} {'median s':>9} {'µs/cell':>8} {'speedup':>10}")
     for name, times in rows:
         median = statistics.median(times)
         print(f"{name:34} {median:9.3f} {median / len(sources) * 1e6:8.1f} "
