@@ -1,5 +1,9 @@
-"""`reflow [open] nb.py`: open a notebook. The Qt shell is a later issue, so for
-now this is `reflow edit nb.py --browser`."""
+"""`reflow [nb.py]` / `reflow open [nb.py] [--browser]`: open a notebook.
+
+The desktop shell by default (welcome window without a notebook; a second launch
+hands its path to the running app). ``--browser`` serves the same UI to the
+default browser, exactly like `reflow edit nb.py --browser`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,20 @@ import sys
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.notebook:
-        print("reflow: the welcome window is not available yet; "
-              "pass a notebook: reflow edit NOTEBOOK.py --browser", file=sys.stderr)
-        return 2
-    from reflow_desktop.server.launch import serve_notebook
+    if getattr(args, "browser", False):
+        if not args.notebook:
+            print("reflow: --browser needs a notebook: reflow open NOTEBOOK.py --browser",
+                  file=sys.stderr)
+            return 2
+        from reflow_desktop.commands import edit
 
-    return serve_notebook(args.notebook, read_only=False, open_browser=True,
-                          port=getattr(args, "port", 0) or 0)
+        ns = argparse.Namespace(notebook=args.notebook, browser=True, no_open=False,
+                                port=getattr(args, "port", 0) or 0)
+        return edit.run(ns)
+    try:
+        from reflow_desktop.shell.app import main
+    except ImportError as exc:  # the desktop extra is not installed
+        print(f"reflow: the desktop app needs PySide6 and pywebview ({exc}); "
+              "use --browser, or install reflow[desktop]", file=sys.stderr)
+        return 2
+    return main([args.notebook] if args.notebook else [])

@@ -1,0 +1,318 @@
+"""The desktop app: QApplication + pywebview (gui="qt") + the local server thread.
+
+``ShellApp.run(paths)`` is the whole lifetime: forward to a running instance if
+there is one, else start the server on its asyncio thread, open one window per
+notebook (or the welcome window), run the Qt loop, and on exit stop every
+session (pending edits saved, kernels shut down). Kernels also die if the app is
+killed: jupyter_client starts them with JPY_PARENT_PID, and ipykernel's parent
+poller exits when this process disappears (tests/qt/test_shell_orphans.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reflow_desktop import recent as recent_mod
+from reflow_desktop.recent import RecentList
+from reflow_desktop.settings import Settings, load_settings, save_settings
+from reflow_desktop.shell import ipc
+from reflow_desktop.shell.threads import ServerThread, make_gui_invoker
+
+log = logging.getLogger(__name__)
+
+
+def prepare_environment() -> None:
+    """Qt settings that must exist before QApplication/QtWebEngine start."""
+    os.environ.setdefault("QT_API", "pyside6")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run its sandbox as root (containers).
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
+            and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class PageApi:
+    """``window.pywebview.api`` in notebook pages: settings for the UI's Settings page."""
+
+    def __init__(self, app: "ShellApp") -> None:
+        self._app = app
+
+    def get_settings(self) -> dict[str, Any]:
+        return self._app.settings.to_dict()
+
+    def set_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        self._app.update_settings(**changes)
+        return self._app.settings.to_dict()
+
+
+class WelcomeApi:
+    """``window.pywebview.api`` in the welcome page (called on pywebview worker threads)."""
+
+    def __init__(self, app: "ShellApp") -> None:
+        self._app = app
+
+    def open_path(self, path: str) -> None:
+        self._app.invoke(lambda: self._app.open_notebook(path))
+
+    def open_dialog(self) -> None:
+        self._app.invoke(self._app.open_dialog)
+
+    def new_notebook(self) -> None:
+        self._app.invoke(self._app.new_notebook)
+
+    def open_example(self, name: str) -> None:
+        self._app.invoke(lambda: self._app.open_example(name))
+
+    def remove_recent(self, path: str) -> list[dict[str, object]]:
+        from reflow_desktop.shell.welcome import recent_data
+
+        return recent_data(self._app.recent.remove(path))
+
+
+class ShellApp:
+    def __init__(self) -> None:
+        self.data_dir = recent_mod.data_dir()
+        self.recent = RecentList()
+        self.settings: Settings = load_settings()
+        self.server_thread = ServerThread()
+        self.windows: dict[str, Any] = {}     # session id -> NotebookWindow
+        self.welcome: Any = None               # pywebview Window of the welcome page
+        self.page_api = PageApi(self)
+        self.instance: Any = None
+        self.invoker: Any = None
+        self.qapp: Any = None
+        self.started_at = time.perf_counter()
+        self.on_ready: Callable[["ShellApp"], None] | None = None  # tests/benchmarks hook
+        self.quitting = False
+        self.gui_running = False
+
+    # --- lifetime --------------------------------------------------------------------
+    def run(self, paths: list[str]) -> int:
+        name = ipc.server_name(self.data_dir)
+        if sys.platform != "win32" and ipc.forward_to_running(name, paths):
+            print("reflow: opened in the running Reflow app", file=sys.stderr)
+            return 0
+        prepare_environment()
+        import webview
+        from qtpy.QtWidgets import QApplication
+
+        from reflow_desktop.shell.instance import InstanceServer, forward_with_qt
+
+        self.qapp = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "reflow"])
+        self.qapp.setApplicationName("Reflow")
+        self.qapp.setApplicationDisplayName("Reflow")
+        if sys.platform == "win32" and forward_with_qt(name, paths):
+            return 0
+        self.invoker = make_gui_invoker()
+        self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
+        if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
+            return 0  # lost a start-up race to another instance
+        self.server_thread.start()
+        self.open_paths(paths)
+        if not webview.windows:  # every path failed to open
+            self.show_welcome()
+        try:
+            webview.start(self._started, gui="qt", private_mode=True)
+        finally:
+            self.shutdown()
+        return 0
+
+    def _started(self) -> None:  # pywebview worker thread, GUI loop running
+        self.gui_running = True
+        if self.on_ready is not None:
+            self.invoke(lambda: self.on_ready(self))
+
+    def shutdown(self) -> None:
+        """After the Qt loop: stop sessions (saves pending edits, shuts kernels down)."""
+        if self.instance is not None:
+            self.instance.close()
+        self.server_thread.stop()
+
+    def invoke(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the GUI thread (from any thread)."""
+        self.invoker.call(fn)
+
+    def quit(self) -> None:
+        """Close every window; pywebview ends the loop when the last one is gone.
+
+        Unsaved work: the session autosaves about 1 s after each edit and saves
+        what is pending when it closes, so nothing is asked here yet.
+        """
+        import webview
+
+        self.quitting = True
+        for w in list(webview.windows):
+            if w.native is not None:
+                w.native.close()
+
+    # --- notebooks ---------------------------------------------------------------------
+    def open_paths(self, paths: list[str]) -> None:
+        if not paths:
+            if self.windows:
+                next(iter(self.windows.values())).native.activateWindow()
+            else:
+                self.show_welcome()
+            return
+        for p in paths:
+            self.open_notebook(p)
+
+    def find_window(self, path: str | Path) -> Any:
+        target = Path(path).expanduser().resolve()
+        for w in self.windows.values():
+            if w.path == target:
+                return w
+        return None
+
+    def open_notebook(self, path: str | Path) -> Any:
+        """Open (or bring forward) the window for ``path``; None if it cannot be opened."""
+        from reflow_desktop.session import Session
+        from reflow_desktop.shell.windows import NotebookWindow
+
+        existing = self.find_window(path)
+        if existing is not None:
+            if existing.native is not None:
+                existing.native.raise_()
+                existing.native.activateWindow()
+            return existing
+        target = Path(path).expanduser().resolve()
+        server = self.server_thread.server
+
+        def make() -> Session:
+            s = Session(target)
+            server.add_session(s)
+            return s
+        try:
+            if not target.parent.is_dir():
+                raise FileNotFoundError(f"no such folder: {target.parent}")
+            session = self.server_thread.call(make).result(30)
+        except Exception as exc:  # noqa: BLE001 - NotebookFormatError, OSError, ...
+            self.error(f"Cannot open {target.name}", str(exc))
+            return None
+        win = NotebookWindow(self, session)
+        self.windows[session.id] = win
+        self.recent.add(target)
+        # The page and the kernel come up in parallel: the UI shows "starting".
+        fut = self.server_thread.submit(session.start())
+        fut.add_done_callback(lambda f: f.exception() and log.error("kernel start failed: %s", f.exception()))
+        win.create()
+        if self.welcome is not None:
+            self.invoke(self.close_welcome)
+        return win
+
+    def window_closed(self, win: Any) -> None:
+        """Any thread: the window is gone, so shut its kernel down now."""
+        self.windows.pop(win.session.id, None)
+        server = self.server_thread.server
+
+        async def close() -> None:
+            session = server.sessions.pop(win.session.id, None)
+            if session is not None:
+                await session.close()
+        try:
+            self.server_thread.submit(close())
+        except RuntimeError:  # loop already stopped at exit; shutdown() closes the rest
+            pass
+
+    def open_dialog(self) -> None:
+        from qtpy.QtWidgets import QFileDialog
+
+        start = str(Path(self.recent.paths()[0]).parent) if self.recent.paths() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(None, "Open Notebook", start,
+                                              "Python notebooks (*.py);;All files (*)")
+        if path:
+            self.open_notebook(path)
+
+    def new_notebook(self) -> Any:
+        from reflow.notebook import Cell, new_notebook, write_notebook
+
+        from reflow_desktop.shell.welcome import untitled_path
+
+        path = untitled_path(self.data_dir / "notebooks")
+        nb = new_notebook()
+        if not nb.cells:
+            nb.cells.append(Cell(kind="code", source="", options={}, id="c1"))
+        write_notebook(path, nb)
+        return self.open_notebook(path)
+
+    def open_example(self, name: str) -> Any:
+        from reflow_desktop.shell.welcome import copy_example, list_examples
+
+        for ex in list_examples():
+            if ex.name == name:
+                return self.open_notebook(copy_example(ex.path, self.data_dir / "examples"))
+        return None
+
+    # --- welcome ------------------------------------------------------------------------
+    def show_welcome(self) -> Any:
+        import webview
+
+        from reflow_desktop.shell.menus import install_welcome_menus
+        from reflow_desktop.shell.welcome import list_examples, render_welcome
+        from reflow_desktop.shell.windows import realize
+
+        if self.welcome is not None and self.welcome.native is not None:
+            self.welcome.native.raise_()
+            self.welcome.native.activateWindow()
+            return self.welcome
+        page = render_welcome(self.recent.entries(), list_examples(), self.settings.theme)
+        w = webview.create_window("Welcome to Reflow", html=page, js_api=WelcomeApi(self),
+                                  width=860, height=560, min_size=(520, 360))
+        w.events.before_show += lambda window: install_welcome_menus(window.native, self)
+        w.events.closed += self._welcome_closed
+        self.welcome = w
+        realize(w, on_gui_thread=True)
+        return w
+
+    def _welcome_closed(self) -> None:
+        self.welcome = None
+
+    def close_welcome(self) -> None:
+        w = self.welcome
+        if w is not None and w.native is not None:
+            w.native.close()
+
+    # --- settings & misc ----------------------------------------------------------------
+    def update_settings(self, **changes: Any) -> None:
+        self.settings = self.settings.updated(**changes)
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+
+    def set_theme(self, theme: str) -> None:
+        self.update_settings(theme=theme)
+        for w in self.windows.values():
+            w.page_command("set_theme", theme=theme)
+
+    def about(self) -> None:
+        from qtpy.QtWidgets import QMessageBox
+
+        import reflow_desktop
+
+        version = getattr(reflow_desktop, "__version__", "0.1.0")
+        QMessageBox.about(None, "About Reflow",
+                          f"<b>Reflow</b> {version}<br>Reactive Python notebooks that open like an app.")
+
+    def error(self, title: str, text: str) -> None:
+        log.error("%s: %s", title, text)
+        if self.invoker is None or self.qapp is None:
+            print(f"reflow: {title}: {text}", file=sys.stderr)
+            return
+        from qtpy.QtWidgets import QMessageBox
+
+        if self.gui_running:
+            QMessageBox.warning(None, title, text)
+        else:
+            print(f"reflow: {title}: {text}", file=sys.stderr)
+
+
+def main(paths: list[str]) -> int:
+    logging.basicConfig(level=os.environ.get("REFLOW_LOG", "WARNING"))
+    return ShellApp().run(paths)

@@ -1,0 +1,146 @@
+"""Native menus on a window's QMainWindow (``window.native.menuBar()``).
+
+Every action calls a method on the :class:`~reflow_desktop.shell.windows.NotebookWindow`
+(or the app for File ▸ New/Open/Quit), so what a menu item does is testable by
+calling that method. Open Recent is rebuilt each time it opens, so it is never stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qtpy.QtGui import QAction, QActionGroup, QKeySequence
+from qtpy.QtWidgets import QMainWindow, QMenu
+
+if TYPE_CHECKING:
+    from reflow_desktop.shell.app import ShellApp
+    from reflow_desktop.shell.windows import NotebookWindow
+
+
+def _act(menu: QMenu, text: str, slot: Callable[[], Any] | None = None, shortcut: Any = None,
+         *, enabled: bool = True, checkable: bool = False, name: str | None = None) -> QAction:
+    action = QAction(text, menu)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if slot is not None:
+        action.triggered.connect(lambda _checked=False: slot())
+    action.setEnabled(enabled)
+    action.setCheckable(checkable)
+    action.setObjectName(name or text)
+    menu.addAction(action)
+    return action
+
+
+def _fill_recent(menu: QMenu, app: "ShellApp") -> None:
+    menu.clear()
+    entries = app.recent.entries()
+    for e in entries[:15]:
+        label = e.name if e.exists else f"{e.name} (missing)"
+        a = _act(menu, label, (lambda p=e.path: app.open_notebook(p)), enabled=e.exists)
+        a.setToolTip(e.path)
+    if not entries:
+        _act(menu, "No recent notebooks", enabled=False)
+    menu.addSeparator()
+    _act(menu, "Remove Missing Files", app.recent.remove_missing)
+    _act(menu, "Clear Recent", app.recent.clear)
+
+
+def add_file_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMenu:
+    m = bar.addMenu("&File")
+    _act(m, "New Notebook", app.new_notebook, QKeySequence.StandardKey.New)
+    _act(m, "Open…", app.open_dialog, QKeySequence.StandardKey.Open)
+    recent = m.addMenu("Open Recent")
+    recent.setObjectName("Open Recent")
+    recent.aboutToShow.connect(lambda: _fill_recent(recent, app))
+    _fill_recent(recent, app)
+    m.addSeparator()
+    _act(m, "Save", nb.save if nb else None, QKeySequence.StandardKey.Save, enabled=nb is not None)
+    _act(m, "Save As…", nb.save_as if nb else None, QKeySequence.StandardKey.SaveAs,
+         enabled=nb is not None)
+    export = m.addMenu("Export")
+    # The export issue has not landed: visible, clearly labelled, disabled.
+    _act(export, "HTML… (coming soon)", enabled=False, name="Export HTML")
+    _act(export, "Jupyter Notebook (.ipynb)… (coming soon)", enabled=False, name="Export ipynb")
+    m.addSeparator()
+    _act(m, "Close Window", (nb.close if nb else app.close_welcome), QKeySequence.StandardKey.Close)
+    _act(m, "Quit Reflow", app.quit, QKeySequence.StandardKey.Quit, name="Quit")
+    return m
+
+
+def add_help_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMenu:
+    m = bar.addMenu("&Help")
+    if nb is not None:
+        _act(m, "Keyboard Shortcuts", lambda: nb.page_command("show_shortcuts"))
+    _act(m, "Welcome Window", app.show_welcome)
+    _act(m, "About Reflow", app.about)
+    return m
+
+
+def install_notebook_menus(win: QMainWindow, app: "ShellApp", nb: "NotebookWindow") -> dict[str, QAction]:
+    """Build File/Edit/View/Kernel/Help; returns actions tests and state updates need."""
+    from qtpy.QtWebEngineCore import QWebEnginePage
+
+    bar = win.menuBar()
+    bar.clear()
+    add_file_menu(bar, app, nb)
+
+    WA = QWebEnginePage.WebAction
+    edit = bar.addMenu("&Edit")
+    # No shortcuts here: the editor in the page owns Ctrl+Z/C/V; these act on the page.
+    for text, action in (("Undo", WA.Undo), ("Redo", WA.Redo), (None, None), ("Cut", WA.Cut),
+                         ("Copy", WA.Copy), ("Paste", WA.Paste), ("Select All", WA.SelectAll)):
+        if text is None:
+            edit.addSeparator()
+        else:
+            _act(edit, text, lambda a=action: nb.web_action(a))
+    edit.addSeparator()
+    _act(edit, "Settings…", lambda: nb.page_command("open_settings"), QKeySequence.StandardKey.Preferences)
+
+    view = bar.addMenu("&View")
+    group = QActionGroup(view)
+    code = _act(view, "Code View", lambda: nb.page_command("set_view", view="code"), "Ctrl+1", checkable=True)
+    appv = _act(view, "App View", lambda: nb.page_command("set_view", view="app"), "Ctrl+2", checkable=True)
+    for a in (code, appv):
+        group.addAction(a)
+    code.setChecked(True)
+    view.addSeparator()
+    theme = view.addMenu("Theme")
+    tgroup = QActionGroup(theme)
+    current = app.settings.theme
+    for value in ("system", "light", "dark"):
+        a = _act(theme, value.capitalize(), lambda v=value: app.set_theme(v), checkable=True,
+                 name=f"theme-{value}")
+        a.setChecked(value == current)
+        tgroup.addAction(a)
+    view.addSeparator()
+    console = _act(view, "Console", nb.toggle_console, "Ctrl+`", checkable=True)
+    view.addSeparator()
+    _act(view, "Zoom In", lambda: nb.zoom(1.1), QKeySequence.StandardKey.ZoomIn)
+    _act(view, "Zoom Out", lambda: nb.zoom(1 / 1.1), QKeySequence.StandardKey.ZoomOut)
+    _act(view, "Actual Size", lambda: nb.zoom(None), "Ctrl+0")
+
+    kernel = bar.addMenu("&Kernel")
+    _act(kernel, "Run All Cells", nb.run_all, "Ctrl+Shift+Return")
+    _act(kernel, "Interrupt", nb.interrupt, "Ctrl+I")
+    _act(kernel, "Restart", nb.restart)
+
+    add_help_menu(bar, app, nb)
+    return {"console": console, "code_view": code, "app_view": appv}
+
+
+def install_welcome_menus(win: QMainWindow, app: "ShellApp") -> None:
+    bar = win.menuBar()
+    bar.clear()
+    add_file_menu(bar, app, None)
+    add_help_menu(bar, app, None)
+
+
+def short_path(path: str) -> str:
+    """``~/x/nb.py`` for window titles and tooltips."""
+    p = Path(path)
+    try:
+        return "~/" + str(p.relative_to(Path.home()))
+    except ValueError:
+        return str(p)

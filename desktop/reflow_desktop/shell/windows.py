@@ -1,0 +1,200 @@
+"""One pywebview window per notebook: its session, native menus, console dock.
+
+Windows are created on the GUI thread. pywebview only realizes windows created
+on non-main threads by itself, so after ``webview.start`` we realize them the
+way pywebview does internally (``_initialize`` + ``guilib.create_window``); that
+lets us register ``before_show`` first, which runs on the GUI thread with
+``window.native`` (a QMainWindow) set — where menus are attached.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import webview
+
+from reflow_desktop.shell import commands
+from reflow_desktop.shell.menus import install_notebook_menus, short_path
+
+if TYPE_CHECKING:
+    from reflow_desktop.session import Session
+    from reflow_desktop.shell.app import ShellApp
+    from reflow_desktop.shell.console import ConsoleDock
+
+log = logging.getLogger(__name__)
+
+
+def realize(window: Any, on_gui_thread: bool) -> None:
+    """Create the native window now if the GUI loop is already running."""
+    if webview.guilib is None:
+        return  # webview.start() will create it
+    if not window._initialize(gui=webview.guilib, server=None):  # noqa: SLF001
+        return
+    webview.guilib.create_window(window)
+
+
+class NotebookWindow:
+    """The window of one open notebook. Methods run on the GUI thread unless noted."""
+
+    def __init__(self, app: "ShellApp", session: "Session") -> None:
+        self.app = app
+        self.session = session
+        self.native: Any = None
+        self.actions: dict[str, Any] = {}
+        self.console: "ConsoleDock | None" = None
+        self.created_at = time.perf_counter()
+        self.loaded_at: float | None = None
+        self.loaded = threading.Event()
+        self.closed = threading.Event()
+        self.window: Any = None
+
+    @property
+    def path(self) -> Path:
+        return self.session.path
+
+    def title(self) -> str:
+        return f"{self.path.name} — {short_path(str(self.path.parent))} — Reflow"
+
+    def create(self) -> None:
+        url = self.app.server_thread.server.url(self.session.id)
+        self.window = webview.create_window(self.title(), url, width=1200, height=820,
+                                            min_size=(480, 320), js_api=self.app.page_api,
+                                            background_color="#FFFFFF")
+        self.window.events.before_show += self._before_show
+        self.window.events.loaded += self._on_loaded
+        self.window.events.closed += self._on_closed
+        realize(self.window, on_gui_thread=True)
+
+    # --- pywebview events ------------------------------------------------------------
+    def _before_show(self, window: Any) -> None:
+        """GUI thread, native window exists: attach menus."""
+        self.native = window.native
+        self.native.setObjectName("reflow-notebook")
+        self.actions = install_notebook_menus(self.native, self.app, self)
+
+    def _on_loaded(self) -> None:  # worker thread
+        if self.loaded_at is None:
+            self.loaded_at = time.perf_counter()
+        self.loaded.set()
+
+    def _on_closed(self) -> None:  # worker thread
+        self.closed.set()
+        self.app.invoke(self._drop_console)
+        self.app.window_closed(self)
+
+    # --- page bridge -----------------------------------------------------------------
+    def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        """GUI thread only (pywebview's evaluate_js would deadlock here)."""
+        if self.native is None:
+            return
+        page = self.native.webview.page()
+        if callback is None:
+            page.runJavaScript(script, 0)
+        else:
+            page.runJavaScript(script, 0, callback)
+
+    def page_command(self, command: str, fallback: Callable[[], None] | None = None, **detail: Any) -> None:
+        """Tell the UI; if no listener claims it (preventDefault), run ``fallback``."""
+        def done(unclaimed: Any) -> None:
+            if unclaimed is not False and fallback is not None:
+                fallback()
+        self.run_js(commands.command_js(command, **detail), done)
+
+    def web_action(self, action: Any) -> None:
+        if self.native is not None:
+            self.native.webview.page().triggerAction(action)
+
+    def zoom(self, factor: float | None) -> None:
+        view = self.native.webview
+        view.setZoomFactor(1.0 if factor is None else max(0.3, min(3.0, view.zoomFactor() * factor)))
+
+    # --- menu actions ----------------------------------------------------------------
+    def save(self) -> None:
+        self.page_command("save", fallback=lambda: self.app.server_thread.call(self.session.save))
+
+    def save_as(self) -> None:
+        from qtpy.QtWidgets import QFileDialog
+
+        target, _ = QFileDialog.getSaveFileName(self.native, "Save Notebook As", str(self.path),
+                                                "Python notebooks (*.py)")
+        if target:
+            self.save_to(target)
+
+    def save_to(self, target: str) -> None:
+        """Point the session at a new file and write it (the old file stays as it was)."""
+        new = Path(target).resolve()
+        if new.suffix != ".py":
+            new = new.with_suffix(".py")
+
+        def move() -> None:
+            s = self.session
+            s.path = new
+            s.save()
+            s.broadcast(s.session_message())  # the UI shows the new name
+        self.app.server_thread.call(move).result(10)
+        self.app.recent.add(new)
+        self.native.setWindowTitle(self.title())
+
+    def run_all(self) -> None:
+        self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
+
+    def interrupt(self) -> None:
+        # Straight to the kernel: an interrupt must work even if the page is stuck.
+        self.app.server_thread.submit(self.session.kernel.interrupt())
+
+    def restart(self) -> None:
+        self.app.server_thread.submit(self.session.restart())
+
+    def _to_session(self, msg: dict[str, Any]) -> None:
+        self.app.server_thread.submit(self.session.handle(msg, lambda _m: None))
+
+    def close(self) -> None:
+        if self.native is not None:
+            self.native.close()
+
+    # --- console ---------------------------------------------------------------------
+    def connection_file(self) -> str | None:
+        km = getattr(self.session.kernel, "km", None)
+        cf = getattr(km, "connection_file", None)
+        return cf if cf and Path(cf).is_file() else None
+
+    def toggle_console(self) -> None:
+        self.show_console(self.console is None or not self.console.isVisible())
+
+    def show_console(self, visible: bool = True) -> "ConsoleDock | None":
+        if not visible:
+            if self.console is not None:
+                self.console.hide()
+            self._sync_console_action()
+            return self.console
+        if self.console is None:
+            cf = self.connection_file()
+            if cf is None:
+                from qtpy.QtWidgets import QMessageBox
+
+                QMessageBox.information(self.native, "Console", "The kernel is still starting.")
+                self._sync_console_action()
+                return None
+            from reflow_desktop.shell.console import ConsoleDock
+
+            self.console = ConsoleDock(self.native, cf)
+            self.console.visibilityChanged.connect(lambda _v: self._sync_console_action())
+        self.console.show()
+        self.console.console.setFocus()
+        self._sync_console_action()
+        return self.console
+
+    def _sync_console_action(self) -> None:
+        action = self.actions.get("console")
+        if action is not None:
+            action.setChecked(self.console is not None and self.console.isVisible())
+
+    def _drop_console(self) -> None:
+        if self.console is not None:
+            self.console.shutdown()
+            self.console = None
