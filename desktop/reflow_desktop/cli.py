@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sort", help="rewrite a notebook in a valid execution order")
     p.add_argument("notebook")
     p.add_argument("--check", action="store_true", help="only report whether sorting would change it")
+
+    from reflow_desktop.commands import envs as envs_command  # small module, no heavy imports
+
+    envs_command.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,143 @@
+"""Create or reuse the environment for a notebook.
+
+Reuse is a directory lookup (key → ``<cache_root>/envs/<key>`` with its marker)
+and never runs uv. A build happens under a per-key file lock, into
+``envs/.tmp-<key>-…`` (a relocatable venv), and is renamed into place only
+after every step succeeded; a failure deletes the temporary directory and
+leaves every existing environment as it was.
+
+Build steps (see shared/research/desktop-feasibility.md §5):
+1. ``uv venv --relocatable --python <interp> TMP``
+2. ``uv pip install --python TMP/bin/python ipykernel>=6.29`` (first, so the notebook's own pins win)
+3. ``VIRTUAL_ENV=TMP uv sync --script nb.py --active --inexact --python <interp>``
+   (``--locked`` when ``nb.py.lock`` exists, so opening never rewrites the user's lock)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout
+from .errors import EnvBuildError, UvCommandError
+from .filelock import FileLock
+from .key import IPYKERNEL_REQUIREMENT, environment_key
+from .pythons import Interpreter, find_python
+from .spec import EnvSpec, lock_file, read_spec
+from .uv import Progress, run_uv
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A ready environment: start the kernel with ``python -m ...`` from ``python``."""
+
+    key: str
+    path: Path
+    python: Path
+    created: bool   # True when this call built it, False when an existing one was reused
+
+
+def ensure_environment(notebook_path: Path, *, progress: Progress | None = None,
+                       cache_root: Path | None = None, rebuild: bool = False) -> Environment:
+    """The notebook's environment, built if needed (blocking; call it from a worker thread).
+
+    Raises NotebookFormatError (broken block), PythonNotFoundError, EnvBuildError.
+    ``rebuild=True`` builds a fresh copy even if one exists and swaps it in on success.
+    """
+    notebook_path = Path(notebook_path).resolve()
+    root = (Path(cache_root) if cache_root is not None else layout.default_cache_root()).absolute()
+    spec = read_spec(notebook_path)
+    layout.envs_dir(root).mkdir(parents=True, exist_ok=True)
+    python = find_python(spec.requires_python, root, progress)
+    key = environment_key(spec, python)
+    target = layout.env_dir(root, key)
+    if not rebuild and layout.is_complete(target):
+        layout.record_use(target, notebook_path)
+        return Environment(key, target, layout.env_python(target), created=False)
+    with FileLock(layout.lock_path(root, key)):
+        if not rebuild and layout.is_complete(target):   # someone else built it while we waited
+            layout.record_use(target, notebook_path)
+            return Environment(key, target, layout.env_python(target), created=False)
+        _build(notebook_path, spec, python, key, target, progress)
+    layout.record_use(target, notebook_path)
+    return Environment(key, target, layout.env_python(target), created=True)
+
+
+def _build(notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, target: Path,
+           progress: Progress | None) -> None:
+    """Build into a temporary sibling directory and rename it over ``target`` on success."""
+    started = time.monotonic()
+    tmp = target.parent / f"{layout.TMP_PREFIX}{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    say = progress or (lambda line: None)
+    try:
+        say(f"Creating environment {key} with {python.path}")
+        _uv(["venv", "--relocatable", "--no-project", "--quiet", "--python", str(python.path), str(tmp)],
+            progress, "creating the environment failed")
+        tmp_python = layout.env_python(tmp)
+        say("Installing ipykernel")
+        _uv(["pip", "install", "--python", str(tmp_python), IPYKERNEL_REQUIREMENT],
+            progress, "installing ipykernel failed")
+        if spec.needs_sync:
+            say("Installing the notebook's packages")
+            args = ["sync", "--script", str(notebook_path), "--active", "--inexact",
+                    "--python", str(python.path)]
+            locked = lock_file(notebook_path).exists()
+            if locked:
+                args.append("--locked")
+            _uv(args, progress, f"installing the notebook's packages failed"
+                + (f" (is {lock_file(notebook_path).name} out of date? lock again)" if locked else ""),
+                env={"VIRTUAL_ENV": str(tmp)}, cwd=notebook_path.parent)
+        layout.write_json(tmp / layout.MARKER, {
+            "key": key,
+            "created": time.time(),
+            "python": str(python.path),
+            "python_version": _pyvenv_version(tmp),
+            "requires_python": spec.requires_python,
+            "dependencies": list(spec.dependencies),
+            "lock_sha256": spec.lock_sha256,
+            "notebook": str(notebook_path),
+        })
+        _swap_into_place(tmp, target)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise EnvBuildError(f"building the environment failed: {exc}") from exc
+        raise
+    say(f"Environment ready in {time.monotonic() - started:.1f} s")
+
+
+def _uv(args: list[str], progress: Progress | None, what: str, *, env: dict[str, str] | None = None,
+        cwd: Path | None = None) -> None:
+    try:
+        run_uv(args, progress=progress, env=env, cwd=cwd, error=EnvBuildError, what=what)
+    except EnvBuildError:
+        raise
+    except UvCommandError as exc:  # pragma: no cover - run_uv raises the class it is given
+        raise EnvBuildError(exc.message, uv_output=exc.uv_output) from exc
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    """Atomic rename; an existing (stale or rebuilt) target is moved aside first, then deleted."""
+    if target.exists():
+        trash = target.parent / f"{layout.TRASH_PREFIX}{target.name}-{uuid.uuid4().hex[:8]}"
+        os.replace(target, trash)
+        os.replace(tmp, target)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+
+
+def _pyvenv_version(env: Path) -> str | None:
+    """The venv's Python version from pyvenv.cfg (uv writes ``version_info``)."""
+    try:
+        for line in (env / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition("=")
+            if name.strip() in ("version_info", "version"):
+                return value.strip()
+    except OSError:
+        pass
+    return None
