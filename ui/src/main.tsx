@@ -31,6 +31,19 @@ async function start() {
     if (new URL(location.href).searchParams.has("token")) history.replaceState(null, "", urlWithoutToken(location.href));
   }
 
+  if (!params.session && !params.demo) {
+    render(
+      <div class="fatal">
+        <div class="fatal-card">
+          <h2>No notebook here</h2>
+          <p>This address names no notebook session. Open the address Reflow printed (it looks like <code>/s/…?token=…</code>), or open a notebook from the Reflow app.</p>
+        </div>
+      </div>,
+      root,
+    );
+    return;
+  }
+
   const store = new Store();
   let transport: Transport;
   let retry = () => {};

@@ -409,3 +409,19 @@ export function displayStatus(c: Cell): CellStatus | "edited" {
 export function cellErrors(c: Cell): CellError[] {
   return c.errors;
 }
+
+/**
+ * Server texts name cells by their session ids ("defined by cell 3ff72"); show the
+ * display position instead ("cell 2") for cells that still exist.
+ */
+export function humanizeCellIds(text: string, order: string[]): string {
+  if (!text || !order.length) return text;
+  const pos = new Map(order.map((id, i) => [id, i + 1]));
+  return text.replace(/(\bcell |<cell )([A-Za-z0-9_-]+)/g, (m, pre: string, id: string) => (pos.has(id) ? `${pre}${pos.get(id)}` : m));
+}
+
+/** "NameError: name 'a'…" under the title "NameError" reads twice; drop the prefix. */
+export function errorMessageBody(message: string, ename?: string | null): string {
+  if (ename && message.startsWith(ename + ": ")) return message.slice(ename.length + 2);
+  return message;
+}

@@ -275,3 +275,16 @@ describe("selectors", () => {
     expect(descendants(s, "b")).toEqual(["a"]);
   });
 });
+
+import { errorMessageBody, humanizeCellIds } from "../src/store";
+describe("server text", () => {
+  it("names live cells by position and leaves others alone", () => {
+    expect(humanizeCellIds("x is also defined by cell b7 and cell zz", ["a1", "b7"])).toBe("x is also defined by cell 2 and cell zz");
+    expect(humanizeCellIds('File "<cell a1>", line 1', ["a1"])).toBe('File "<cell 1>", line 1');
+    expect(humanizeCellIds("no cells here", [])).toBe("no cells here");
+  });
+  it("drops a repeated exception name", () => {
+    expect(errorMessageBody("NameError: name 'a' is not defined", "NameError")).toBe("name 'a' is not defined");
+    expect(errorMessageBody("boom", "ValueError")).toBe("boom");
+  });
+});

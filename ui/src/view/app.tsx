@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, type Command } from "../keys";
-import { ancestors, descendants, type State } from "../store";
+import { ancestors, descendants, humanizeCellIds, type State } from "../store";
 import { toggleTheme } from "../theme";
 import { CellView } from "./cell";
 import { UiContext, type Ui } from "./context";
@@ -66,6 +66,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         const i = stateRef.current.order.indexOf(id);
         return i < 0 ? "a deleted cell" : `cell ${i + 1}`;
       },
+      humanize: (text: string) => humanizeCellIds(text, stateRef.current.order),
       goto: (id: string) => {
         if (!stateRef.current.cells[id]) return;
         controller.store.local({ type: "select", id, editing: false });
@@ -305,7 +306,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         )}
         {s.kernel.state === "dead" && (
           <div class="banner error">
-            <Icon name="alert" size={15} /> The kernel died{s.kernel.message ? `: ${s.kernel.message}` : ""}. Your code is safe.
+            <Icon name="alert" size={15} /> {deadText(s.kernel.message)}
             {!s.readOnly && (
               <button class="btn small" onClick={() => ctl.restart()} data-action="restart-dead">
                 Restart kernel
@@ -410,4 +411,10 @@ function Loading({ state }: { state: State }) {
       <span>{state.connection === "reconnecting" ? `Connecting to Reflow (attempt ${state.reconnectAttempt})…` : "Connecting to Reflow…"}</span>
     </div>
   );
+}
+
+function deadText(message?: string): string {
+  const m = (message ?? "").trim().replace(/\.+$/, ".");
+  const base = m ? (/died|crash|exit/i.test(m) ? m : `The kernel died: ${m}`) : "The kernel died.";
+  return /code is safe/i.test(base) ? base : `${base.replace(/\.?$/, ".")} Your code is safe.`;
 }

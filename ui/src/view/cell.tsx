@@ -73,6 +73,7 @@ export const CellView = memo(function CellView(p: CellProps) {
   const ui = useContext(UiContext);
   const ctl = ui.controller;
   const hostRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CellEditor | null>(null);
   const [hasEditor, setHasEditor] = useState(false);
   const [wantEditor, setWantEditor] = useState(false);
@@ -115,7 +116,12 @@ export const CellView = memo(function CellView(p: CellProps) {
             if (latest.current.cell.kind === "markdown") ctl.store.local({ type: "set_editing", editing: false });
           }
         },
-        onEscape: () => ctl.store.local({ type: "set_editing", editing: false }),
+        onEscape: () => {
+          // leave the editor at once: the next key press is a command
+          editorRef.current?.view.contentDOM.blur();
+          rootRef.current?.focus({ preventScroll: true });
+          ctl.store.local({ type: "set_editing", editing: false });
+        },
         onFocus: () => {
           const s = ctl.store.get();
           if (s.selected !== id || !s.editing) ctl.store.local({ type: "select", id, editing: true });
@@ -174,7 +180,6 @@ export const CellView = memo(function CellView(p: CellProps) {
     }
   }, [selected, editing, hasEditor]);
 
-  const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current) {
       rootRef.current.focus({ preventScroll: true });

@@ -7,6 +7,8 @@ export interface Ui {
   goto(id: string): void;
   /** "cell 3" (display position, 1-based) */
   label(id: string): string;
+  /** replace session cell ids in server text with display labels */
+  humanize(text: string): string;
 }
 
 export const UiContext = createContext<Ui>(null as unknown as Ui);

@@ -7,6 +7,7 @@ import { parseAnsi, type Segment } from "../ansi";
 import { renderMarkdown } from "../markdown";
 import { applyCarriageReturns, formatBytes, LIMITS, mimeText, pickMime, truncateText } from "../mime";
 import type { CellError, MimeBundle, Output } from "../protocol";
+import { errorMessageBody } from "../store";
 import { UiContext } from "./context";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
@@ -195,7 +196,7 @@ export function ErrorView({ error }: { error: CellError }) {
     <div class={`error-box kind-${error.kind} ${soft ? "soft" : ""}`}>
       <div class="error-head">
         <span class="error-title">{title}</span>
-        <span class="error-message">{error.message}</span>
+        <span class="error-message">{ui.humanize(errorMessageBody(error.message, error.ename))}</span>
       </div>
       {error.cells?.length > 0 && (
         <div class="error-cells">
@@ -222,7 +223,7 @@ export function ErrorView({ error }: { error: CellError }) {
           <button class="link small" onClick={() => setTbOpen(!tbOpen)}>
             {tbOpen ? "Hide traceback" : "Show traceback"}
           </button>
-          {tbOpen && <TextBlock text={error.traceback} className="tb" ansi />}
+          {tbOpen && <TextBlock text={ui.humanize(error.traceback)} className="tb" ansi />}
         </div>
       )}
     </div>

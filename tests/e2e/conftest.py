@@ -1,0 +1,157 @@
+"""Browser end-to-end fixtures: the real `reflow edit/run` server in a subprocess and
+Debian's Chromium driven by Python Playwright (never `playwright install`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("REFLOW_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+WAIT_MS = 60_000  # readiness wait, never a performance limit
+
+
+def _need_ui() -> None:
+    if not (ROOT / "ui" / "dist" / "index.html").is_file():
+        pytest.skip("ui/dist is not built (./dev setup builds it)")
+
+
+class Server:
+    """`reflow edit|run NB --no-open` in a subprocess; `.url` is the printed address."""
+
+    def __init__(self, notebook: Path, command: str = "edit") -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reflow_desktop.cli", command, str(notebook), "--no-open"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            cwd=str(notebook.parent), start_new_session=True)
+        self.output: list[str] = []
+        deadline = time.monotonic() + 60
+        self.url = ""
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.output.append(line)
+            m = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
+            if m:
+                self.url = m.group(1)
+                break
+        if not self.url:
+            self.stop()
+            raise RuntimeError("server printed no URL:\n" + "".join(self.output))
+        m = re.match(r"(http://127\.0\.0\.1:\d+)", self.url)
+        self.origin = m.group(1) if m else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """serve(text, command="edit") -> Server; stopped after the test."""
+    _need_ui()
+    servers: list[Server] = []
+
+    def start(text: str, command: str = "edit", name: str = "nb.py") -> Server:
+        nb = tmp_path / name
+        nb.write_text(text, encoding="utf-8")
+        s = Server(nb, command)
+        servers.append(s)
+        return s
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950}, color_scheme="light")
+    pg = ctx.new_page()
+    pg.set_default_timeout(WAIT_MS)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.page_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        shot(pg, f"FAILED-{request.node.name}")
+    ctx.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+# ---- page helpers ---------------------------------------------------------------------
+
+def open_notebook(page, server: Server) -> None:
+    page.goto(server.url)
+    page.wait_for_selector(".cell")
+    page.wait_for_selector('.kernel[data-kernel="idle"]')
+
+
+def cell(page, n: int):
+    """The n-th cell (1-based, display order)."""
+    return page.locator(".notebook .cell").nth(n - 1)
+
+
+def set_code(page, n: int, code: str) -> None:
+    """Replace the code of cell n through its editor, like a user would."""
+    c = cell(page, n)
+    c.scroll_into_view_if_needed()
+    c.locator(".cm-host").click()
+    content = c.locator(".cm-content")
+    content.wait_for()
+    content.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def have_chromium() -> bool:
+    return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
