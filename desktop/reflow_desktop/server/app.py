@@ -139,13 +139,15 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     def get_compression_options(self) -> dict[str, Any] | None:
         return None
 
-    async def get(self, session_id: str) -> None:  # type: ignore[override]
+    async def get(self, session_id: str = "") -> None:  # type: ignore[override]
+        if not session_id and len(self.server.sessions) == 1:
+            session_id = next(iter(self.server.sessions))  # ``/ws``: the only session
         self.session = self.server.sessions.get(session_id)
         if self.session is None:
             raise tornado.web.HTTPError(404, reason="No such session")
         await super().get(session_id)
 
-    def open(self, session_id: str) -> None:  # type: ignore[override]
+    def open(self, session_id: str = "") -> None:  # type: ignore[override]
         assert self.session is not None
         self.set_nodelay(True)
         self.session.attach(self.send)
@@ -202,6 +204,7 @@ class ReflowServer:
         return tornado.web.Application([
             (r"/", IndexHandler, args),
             (r"/ws/([^/]+)", SocketHandler, args),
+            (r"/ws/?", SocketHandler, args),
             (r"/s/([^/]+)/?", PageHandler, args),
             (r"/(.+)", FileHandler, args),
         ], websocket_max_message_size=64 * 1024 * 1024, xsrf_cookies=False)
