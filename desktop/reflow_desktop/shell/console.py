@@ -28,6 +28,8 @@ class ConsoleDock(QDockWidget):
         self.console.banner = "Reflow console: this notebook's kernel. Names defined here are not part of the notebook.\n"
         self.setWidget(self.console)
         parent.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
+        # A third of the window: the notebook stays the main thing.
+        parent.resizeDocks([self], [max(160, parent.height() // 3)], Qt.Orientation.Vertical)
 
     def text(self) -> str:
         """What the console shows (tests read it)."""

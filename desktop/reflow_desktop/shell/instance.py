@@ -30,10 +30,12 @@ class InstanceServer:
 
     def listen(self) -> bool:
         """Listen; a stale socket left by a crashed app is removed (nobody answers on it)."""
+        # Check first: with socket options set, Qt binds in a temp dir and renames over
+        # the path, which would silently steal a live instance's socket.
+        if sys.platform != "win32" and ipc.is_listening(self.name):
+            return False
         if self.server.listen(self.name):
             return True
-        if sys.platform != "win32" and ipc.forward_to_running(self.name, [], timeout=0.5):
-            return False  # another instance is alive after all
         QLocalServer.removeServer(self.name)
         ok = self.server.listen(self.name)
         if not ok:

@@ -62,6 +62,17 @@ def decode_request(data: bytes) -> list[str]:
 REPLY_OK = b'{"ok": true}\n'
 
 
+def is_listening(name: str) -> bool:
+    """Unix: does a live process accept on ``name``? (A busy app still accepts via the backlog.)"""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            s.connect(name)
+            return True
+    except OSError:
+        return False
+
+
 def forward_to_running(name: str, paths: list[str], timeout: float = 2.0) -> bool:
     """Unix: hand ``paths`` to a running instance. False when none is listening."""
     if sys.platform == "win32":  # named pipes: done with QLocalSocket in instance.py
