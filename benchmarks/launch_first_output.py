@@ -1,6 +1,6 @@
 """Launch -> first output visible, and memory of server + kernel.
 
-Spawns the real CLI (``reflow edit nb.py --no-open``) on a small notebook and
+Spawns ``reflow edit nb.py --no-open`` (its command module, in a fresh process) on a small notebook and
 measures, from process spawn:
   * url: the server printed its URL (server up, kernel still starting)
   * ws:  first ``cell_output`` received on the WebSocket
@@ -52,9 +52,12 @@ def spawn(nb: Path) -> tuple[subprocess.Popen, float]:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop"),
                                          env.get("PYTHONPATH", "")])
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "reflow_desktop.cli", "edit", str(nb),
-                             "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env=env)
+    # What `reflow edit nb.py --no-open` runs (cli.py only dispatches to this module).
+    code = ("import argparse, sys\nfrom reflow_desktop.commands import edit\n"
+            f"sys.exit(edit.run(argparse.Namespace(notebook={str(nb)!r}, no_open=True, port=0,"
+            " browser=True)))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
     return proc, t0
 
 

@@ -1,4 +1,8 @@
-"""`reflow edit --no-open` and `reflow run` as real processes: URL printed, door locked."""
+"""`reflow edit --no-open` and `reflow run` as real processes: URL printed, door locked.
+
+The command modules are run directly (as cli.py dispatches them), so these tests
+do not depend on the rest of the CLI.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,12 @@ def spawn(*args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop"),
                                          env.get("PYTHONPATH", "")])
-    return subprocess.Popen([sys.executable, "-m", "reflow_desktop.cli", *args],
+    command, notebook = args[0], args[1]
+    code = ("import argparse, sys, importlib\n"
+            f"m = importlib.import_module('reflow_desktop.commands.{command}')\n"
+            f"sys.exit(m.run(argparse.Namespace(notebook={notebook!r}, no_open=True, port=0,"
+            " browser=True)))")
+    return subprocess.Popen([sys.executable, "-c", code],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
 
 
