@@ -100,7 +100,7 @@ li.missing .name{text-decoration:line-through;color:var(--muted)} li.missing a{c
 button{font:inherit;border:1px solid var(--line);background:var(--card);color:var(--fg);border-radius:8px;padding:8px 12px;cursor:pointer;width:100%;text-align:left;margin-bottom:8px}
 button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
 button.remove{width:auto;margin:0;padding:2px 8px;font-size:12px}
-.empty{color:var(--muted);padding:7px 10px}
+.empty{color:var(--muted);padding:7px 10px} #examples a{color:var(--accent);text-decoration:none} #examples a:hover{text-decoration:underline}
 </style></head>
 <body><main>
 <h1>Reflow<small>Reactive Python notebooks</small></h1>
