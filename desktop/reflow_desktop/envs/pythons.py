@@ -23,9 +23,10 @@ from .uv import Progress, run_uv
 
 ENGINE_REQUIRES_PYTHON = ">=3.11"
 CACHE_FILE = ".pythons.json"
-# uv settings that change which interpreter `uv python find` picks.
+# uv settings that change which interpreter `uv python find` picks. PATH is deliberately not
+# one: launched from a desktop icon or a shell, the same notebook must keep the same environment.
 _PREFERENCE_VARS = ("UV_PYTHON", "UV_PYTHON_PREFERENCE", "UV_MANAGED_PYTHON", "UV_NO_MANAGED_PYTHON",
-                    "UV_PYTHON_INSTALL_DIR", "PATH")
+                    "UV_PYTHON_INSTALL_DIR")
 
 
 @dataclass(frozen=True)
