@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "envs")
+SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "import", "envs")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook")
     p.add_argument("--check", action="store_true", help="only report whether sorting would change it")
 
+    from reflow_desktop.commands import export as export_command  # small modules, no heavy imports
+    from reflow_desktop.commands import importing as import_command
+
+    export_command.add_parser(sub)
+    import_command.add_parser(sub)
     from reflow_desktop.commands import envs as envs_command  # small module, no heavy imports
 
     envs_command.add_parser(sub)

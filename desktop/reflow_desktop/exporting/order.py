@@ -1,0 +1,24 @@
+"""Execution order of a notebook's code cells, computed statically.
+
+Exports run or list cells in the order the runtime would use (display order
+where it is valid), so a flat script and ipynb execution counts match a run.
+"""
+
+from __future__ import annotations
+
+from reflow.analysis import analyze_cell
+from reflow.graph import DataflowGraph
+from reflow.notebook import Cell, Notebook
+
+
+def execution_order(nb: Notebook) -> list[Cell]:
+    """Code cells in a valid execution order (ties and cycles fall back to display order)."""
+    code = [c for c in nb.cells if c.kind == "code"]
+    graph = DataflowGraph()
+    for cell in code:
+        graph.set_cell(cell.id, analyze_cell(cell.source))
+    graph.set_display_order([c.id for c in code])
+    by_id = {c.id: c for c in code}
+    ordered = [by_id[i] for i in graph.execution_order() if i in by_id]
+    seen = {c.id for c in ordered}
+    return ordered + [c for c in code if c.id not in seen]

@@ -1,0 +1,66 @@
+"""Where exported outputs come from: the sidecar when current, or a fresh run.
+
+``--run`` starts the notebook's real kernel (``python -m reflow.kernel``, the
+same Session the app uses) read-only, runs every cell, and collects the
+protocol outputs, so an export shows exactly what the app would show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from reflow.notebook import Notebook
+
+from .outputs import Output
+
+
+def code_hash(source: str) -> str:
+    """Fallback hash of a cell's code (the sidecar's own function wins when present)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def sidecar_outputs(path: str | Path, nb: Notebook) -> dict[str, list[Output]] | None:
+    """Outputs saved in ``__reflow__/`` if they are current for EVERY code cell, else None.
+
+    Current means: saved for the same code (hash) the cell has now. Outputs of an
+    edited notebook would contradict its code, so partial results are not used.
+    """
+    try:
+        from reflow_desktop import sidecar  # written in parallel; optional until it lands
+    except ImportError:
+        return None
+    reader = getattr(sidecar, "current_outputs", None)
+    if reader is None:
+        return None
+    try:
+        found = reader(Path(path), nb)
+    except Exception:  # noqa: BLE001 - a broken sidecar must never break an export
+        return None
+    if found is None:
+        return None
+    code_ids = [c.id for c in nb.cells if c.kind == "code"]
+    if any(cid not in found for cid in code_ids):
+        return None
+    return {cid: list(found[cid]) for cid in code_ids}
+
+
+async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
+    from reflow_desktop.session.session import Session
+
+    session = Session(path, read_only=True, python=python, autosave_delay=None)
+    try:
+        await session.start()  # read-only sessions run every cell on open
+        await session.to_kernel({"type": "run_stale"})  # barrier: answered after the open run
+        states = {c["id"]: c for c in session.cell_states()}
+    finally:
+        await session.close()
+    outputs = {cid: list(st["outputs"]) for cid, st in states.items()}
+    return session.notebook, outputs, states
+
+
+def run_outputs(path: str | Path, python: str | None = None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
+    """Run the notebook in a fresh kernel; (notebook as run, outputs, CellStates) by cell id."""
+    return asyncio.run(_run(Path(path), python))

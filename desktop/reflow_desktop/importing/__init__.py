@@ -1,0 +1,68 @@
+"""Imports into Reflow: Jupyter .ipynb and marimo notebooks, originals untouched.
+
+``import_notebook(path)`` detects the format, converts, and writes the result
+beside the source under a free name (see ``target``); per-cell problems are in
+the returned ``ImportResult``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reflow.notebook import render_notebook, write_notebook
+
+from .ipynb import convert_ipynb, read_ipynb
+from .marimo import convert_marimo, is_marimo_source, read_marimo
+from .result import ImportProblem, ImportResult
+from .target import free_path
+
+
+def detect(path: str | Path) -> str | None:
+    """"ipynb", "marimo", or None (already a Reflow / plain script, or unknown)."""
+    path = Path(path)
+    if path.suffix.lower() == ".ipynb":
+        return "ipynb"
+    if path.suffix.lower() == ".py":
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return "marimo" if is_marimo_source(head) else None
+    return None
+
+
+def convert(path: str | Path) -> ImportResult:
+    """Convert without writing (ValueError if the file is not a notebook we import)."""
+    kind = detect(path)
+    if kind == "ipynb":
+        return read_ipynb(path)
+    if kind == "marimo":
+        return read_marimo(path)
+    raise ValueError(f"{path}: not a Jupyter (.ipynb) or marimo notebook")
+
+
+def import_notebook(path: str | Path, out: str | Path | None = None) -> ImportResult:
+    """Convert and write; ``out`` must not exist (FileExistsError), default: a free name beside it."""
+    source = Path(path)
+    result = convert(source)
+    target = Path(out) if out is not None else free_path(source)
+    if target.exists() or target.resolve() == source.resolve():
+        raise FileExistsError(f"{target}: already exists; choose another name with -o")
+    write_notebook(target, result.notebook)
+    result.path = target
+    return result
+
+
+__all__ = [
+    "ImportProblem",
+    "ImportResult",
+    "convert",
+    "convert_ipynb",
+    "convert_marimo",
+    "detect",
+    "free_path",
+    "import_notebook",
+    "read_ipynb",
+    "read_marimo",
+    "render_notebook",
+]

@@ -1,0 +1,149 @@
+"""Jupyter .ipynb → Reflow notebook: code and markdown cells, no outputs.
+
+Dependencies come from the notebook metadata when present (a Reflow export's
+``reflow.script_metadata``, or a juv-style ``# /// script`` block in the first
+code cell) plus any ``pip install`` lines found in cells. Cells that are not
+valid Python are converted by ``magics`` and reported per cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from reflow.notebook import Cell, Notebook, ScriptMetadata
+from reflow.notebook.errors import NotebookFormatError
+from reflow.notebook.pep723 import parse_block_text
+
+from .magics import convert_code
+from .result import ImportProblem, ImportResult
+
+
+def _text(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
+                   problems: list[ImportProblem]) -> tuple[ScriptMetadata | None, int | None]:
+    """The PEP 723 block: Reflow metadata, else a leading ``# /// script`` cell.
+
+    Returns the metadata and the index of a code cell that held only the block.
+    """
+    reflow = nbmeta.get("reflow") if isinstance(nbmeta.get("reflow"), dict) else {}
+    raw = reflow.get("script_metadata")
+    if isinstance(raw, str) and raw.strip():
+        try:
+            return ScriptMetadata(raw=raw if raw.endswith("\n") else raw + "\n",
+                                  data=parse_block_text(raw)), None
+        except NotebookFormatError as exc:
+            problems.append(ImportProblem(None, None, "warning",
+                                          f"notebook metadata has a broken script block ({exc}); ignored"))
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        src = _text(cell.get("source")).strip()
+        if src.startswith("# /// script"):
+            try:
+                data = parse_block_text(src + "\n")
+            except NotebookFormatError:
+                break
+            return ScriptMetadata(raw=src + "\n", data=data), i
+        break
+    deps = reflow.get("dependencies")
+    if isinstance(deps, list) and all(isinstance(d, str) for d in deps) and deps:
+        return ScriptMetadata.from_data({"dependencies": list(deps)}), None
+    return None, None
+
+
+def _options(cell: dict[str, Any]) -> dict[str, Any]:
+    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    reflow = meta.get("reflow") if isinstance(meta.get("reflow"), dict) else {}
+    opts = dict(reflow.get("options") or {}) if isinstance(reflow.get("options"), dict) else {}
+    jup = meta.get("jupyter") if isinstance(meta.get("jupyter"), dict) else {}
+    if jup.get("source_hidden") is True:
+        opts.setdefault("hide_code", True)
+    return opts
+
+
+def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
+    """Convert parsed .ipynb JSON; never raises for odd cells, reports them."""
+    problems: list[ImportProblem] = []
+    raw_cells = data.get("cells")
+    if not isinstance(raw_cells, list):  # nbformat 3 keeps cells in worksheets
+        ws = data.get("worksheets") or [{}]
+        raw_cells = ws[0].get("cells", []) if isinstance(ws, list) and ws else []
+    nbmeta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    metadata, block_cell = _metadata_from(nbmeta, raw_cells, problems)
+    cells: list[Cell] = []
+    packages: list[str] = []
+    for n, raw in enumerate(raw_cells, start=1):
+        if not isinstance(raw, dict) or n - 1 == block_cell:
+            continue
+        kind = raw.get("cell_type")
+        src = _text(raw.get("source") if "source" in raw else raw.get("input")).rstrip("\n")
+        if kind == "markdown":
+            cells.append(Cell(kind="markdown", source=src))
+        elif kind == "code":
+            conv = convert_code(src)
+            cells.append(Cell(kind=conv.kind, source=conv.source,  # type: ignore[arg-type]
+                              options=_options(raw) if conv.kind == "code" else {}))
+            packages.extend(conv.packages)
+            for line, msg in conv.notes:
+                level = "warning" if conv.parses else "error"
+                problems.append(ImportProblem(n, line, level, msg))
+        elif kind in ("raw", "heading"):
+            level = raw.get("level") if kind == "heading" else None
+            text = f"{'#' * int(level)} {src}" if isinstance(level, int) else src
+            cells.append(Cell(kind="markdown", source=text))
+            if kind == "raw" and src.strip():
+                problems.append(ImportProblem(n, None, "info", "raw cell kept as a markdown cell"))
+        else:
+            problems.append(ImportProblem(n, None, "warning", f"unknown cell type {kind!r} skipped"))
+    metadata = _add_packages(metadata, packages, problems)
+    header = (nbmeta.get("reflow") or {}).get("header") if isinstance(nbmeta.get("reflow"), dict) else None
+    nb = Notebook(metadata=metadata, cells=cells)
+    if isinstance(header, str) and header.strip():
+        nb._layout.before = header  # noqa: SLF001 - keep a Reflow export's header comments
+    return ImportResult(notebook=nb, source=source, problems=problems)
+
+
+def _add_packages(metadata: ScriptMetadata | None, packages: list[str],
+                  problems: list[ImportProblem]) -> ScriptMetadata | None:
+    """Add ``pip install`` requirements not already declared (by name)."""
+    if not packages:
+        return metadata
+    data = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
+    deps = list(data.get("dependencies") or [])
+    have = {_req_name(d) for d in deps}
+    added = []
+    for p in packages:
+        if _req_name(p) not in have:
+            deps.append(p)
+            have.add(_req_name(p))
+            added.append(p)
+    if not added:
+        return metadata
+    data["dependencies"] = deps
+    problems.append(ImportProblem(None, None, "info",
+                                  "added to dependencies from pip install lines: " + ", ".join(added)))
+    return ScriptMetadata.from_data(data)
+
+
+def _req_name(req: str) -> str:
+    """Normalised project name of a requirement (PEP 503), to avoid duplicates."""
+    m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", req)
+    return (m.group(1) if m else req).lower().replace("_", "-").replace(".", "-")
+
+
+def read_ipynb(path: str | Path) -> ImportResult:
+    """Read and convert an .ipynb file (raises ValueError if it is not notebook JSON)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a Jupyter notebook (invalid JSON: {exc.msg}, line {exc.lineno})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
+        raise ValueError(f"{path}: not a Jupyter notebook (no cells)")
+    return convert_ipynb(data, path)

@@ -1,0 +1,207 @@
+"""marimo notebook (``app = marimo.App()`` + ``@app.cell`` functions) → Reflow notebook.
+
+Read with ``ast`` only, never imported or run. Each cell is its function's
+body without the trailing ``return`` of its definitions; ``@app.function`` and
+``@app.class_definition`` cells keep the whole definition; ``with app.setup:``
+becomes a first cell. ``mo.md("...")`` with a constant string becomes a
+markdown cell. The ``import marimo as mo`` cell is dropped when nothing uses
+``mo`` any more; otherwise marimo is added to the dependencies.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from reflow.analysis import analyze_cell
+from reflow.notebook import Cell, Notebook, ScriptMetadata
+from reflow.notebook.errors import NotebookFormatError
+from reflow.notebook.pep723 import find_block, parse_block
+
+from .magics import comment_block
+from .result import ImportProblem, ImportResult
+
+_MD_CALLS = {("mo", "md")}
+
+
+def is_marimo_source(text: str) -> bool:
+    """Cheap check: imports marimo and creates ``app = marimo.App(...)``."""
+    return bool(re.search(r"^import marimo\b|^from marimo\b", text, re.M)
+                and re.search(r"^app\s*=\s*marimo\.App\(", text, re.M))
+
+
+def _is_app_attr(node: ast.expr, names: set[str]) -> str | None:
+    """``app.cell`` / ``app.cell(...)`` / ``app.function`` → the attribute name."""
+    target = node.func if isinstance(node, ast.Call) else node
+    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+            and target.value.id == "app" and target.attr in names):
+        return target.attr
+    return None
+
+
+def _kwargs(node: ast.expr) -> dict[str, Any]:
+    if not isinstance(node, ast.Call):
+        return {}
+    out = {}
+    for kw in node.keywords:
+        if kw.arg and isinstance(kw.value, ast.Constant):
+            out[kw.arg] = kw.value.value
+    return out
+
+
+def _segment(lines: list[str], start: int, end: int) -> str:
+    """Lines ``start..end`` (1-based, inclusive), dedented, outer blank lines removed."""
+    return textwrap.dedent("\n".join(lines[start - 1:end])).strip("\n")
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    s = line.strip()
+    return not s or s.startswith("#")
+
+
+def _body_source(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> str:
+    """A cell function's body, keeping comments, without the trailing ``return``."""
+    body = list(fn.body)
+    end = fn.end_lineno or body[-1].end_lineno or fn.lineno
+    if isinstance(body[-1], ast.Return):
+        end = body[-1].lineno - 1
+        body = body[:-1]
+    start = fn.body[0].lineno
+    while start - 1 > fn.lineno and _is_blank_or_comment(lines[start - 2]):
+        start -= 1  # comments between the def line and the first statement
+    if start > end:
+        return ""
+    return _segment(lines, start, end)
+
+
+def _markdown(source: str) -> str | None:
+    """The text of a cell that is only ``mo.md(<constant string>)``, else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and (call.func.value.id, call.func.attr) in _MD_CALLS
+            and len(call.args) == 1 and not call.keywords):
+        return None
+    arg = call.args[0]
+    if isinstance(arg, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in arg.values):
+        text = "".join(str(v.value) for v in arg.values)  # type: ignore[attr-defined]
+    elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        text = arg.value
+    else:
+        return None
+    return textwrap.dedent(text).strip("\n")
+
+
+def _metadata(text: str, problems: list[ImportProblem]) -> ScriptMetadata | None:
+    lines = text.split("\n")
+    try:
+        span = find_block(lines)
+        if span is None:
+            return None
+        data = parse_block(lines, span)
+    except NotebookFormatError as exc:
+        problems.append(ImportProblem(None, None, "warning", f"script block ignored: {exc}"))
+        return None
+    return ScriptMetadata(raw="\n".join(lines[span.start:span.end + 1]) + "\n", data=data)
+
+
+def _unparsable(node: ast.stmt) -> str | None:
+    """``app._unparsable_cell(r\"\"\"code\"\"\", name=...)`` → its code."""
+    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and _is_app_attr(node.value, {"_unparsable_cell"}) and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+            and isinstance(node.value.args[0].value, str)):
+        return textwrap.dedent(node.value.args[0].value).strip("\n")
+    return None
+
+
+def convert_marimo(text: str, source: Path) -> ImportResult:
+    """Convert marimo notebook source text (raises ValueError if it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        raise ValueError(f"{source}: line {exc.lineno}: not valid Python: {exc.msg}") from exc
+    lines = text.split("\n")
+    problems: list[ImportProblem] = []
+    cells: list[Cell] = []
+    n = 0
+    for node in tree.body:
+        if isinstance(node, ast.With) and any(_is_app_attr(i.context_expr, {"setup"}) for i in node.items):
+            n += 1
+            cells.append(Cell(kind="code", source=_segment(lines, node.body[0].lineno, node.end_lineno or node.lineno),
+                              options={"title": "setup"}))
+            continue
+        code = _unparsable(node)
+        if code is not None:
+            n += 1
+            commented = comment_block(code)
+            cells.append(Cell(kind="code", source="# reflow import: marimo could not parse this cell; kept as comments\n" + commented))
+            problems.append(ImportProblem(n, None, "error", "unparsable marimo cell kept as comments"))
+            continue
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        kinds = [(_is_app_attr(d, {"cell", "function", "class_definition"}), d) for d in node.decorator_list]
+        app_decs = [(k, d) for k, d in kinds if k]
+        if not app_decs:
+            continue
+        n += 1
+        kind, dec = app_decs[0]
+        opts = _kwargs(dec)
+        options: dict[str, Any] = {}
+        if opts.get("hide_code") is True:
+            options["hide_code"] = True
+        if opts.get("disabled") is True:
+            options["disabled"] = True
+        if kind == "cell" and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = _body_source(node, lines)
+            if node.name != "_" and node.name.isidentifier():
+                options["name"] = node.name
+        else:  # a whole function / class: drop only the app decorator line(s)
+            others = [d for d in node.decorator_list if d is not dec]
+            start = min([d.lineno for d in others] + [node.lineno])
+            body = _segment(lines, start, node.end_lineno or node.lineno)
+        if not body.strip():
+            continue
+        md = _markdown(body)
+        if md is not None:
+            cells.append(Cell(kind="markdown", source=md))
+        else:
+            cells.append(Cell(kind="code", source=body, options=options))
+    metadata = _tidy_marimo_use(cells, _metadata(text, problems), problems)
+    return ImportResult(notebook=Notebook(metadata=metadata, cells=cells), source=source,
+                        problems=problems)
+
+
+def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
+                     problems: list[ImportProblem]) -> ScriptMetadata | None:
+    """Drop an unused ``import marimo as mo`` cell, or make sure marimo is a dependency."""
+    uses = [i for i, c in enumerate(cells) if c.kind == "code"
+            and ({"mo", "marimo"} & analyze_cell(c.source).refs)]
+    if not uses:
+        cells[:] = [c for c in cells if not (c.kind == "code" and re.fullmatch(
+            r"\s*import marimo( as mo)?\s*", c.source))]
+        return metadata
+    problems.append(ImportProblem(None, None, "warning",
+                                  f"{len(uses)} cell(s) use marimo's API (mo.…); marimo is needed "
+                                  "to run them and its UI elements are not reactive in Reflow"))
+    deps = metadata.dependencies if metadata else []
+    if any(re.match(r"^\s*marimo\b", d) for d in deps):
+        return metadata
+    data = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
+    data["dependencies"] = [*deps, "marimo"]
+    return ScriptMetadata.from_data(data)
+
+
+def read_marimo(path: str | Path) -> ImportResult:
+    """Read and convert a marimo notebook file."""
+    path = Path(path)
+    return convert_marimo(path.read_text(encoding="utf-8"), path)
