@@ -1,8 +1,9 @@
 """Real-code cells for comparing Reflow's analyzer with marimo's (tests + benchmark).
 
 Two deterministic sources:
-* the standard library of the running interpreter, each top-level statement of
-  each `Lib/*.py` module taken as one cell;
+* the standard library of the running interpreter (its modules and packages,
+  without tests and lib2to3), each top-level statement of each module taken as
+  one cell;
 * the example notebooks shipped inside the installed marimo package, each
   `@app.cell` function body (without its final `return`) taken as one cell.
 """
@@ -13,6 +14,10 @@ import ast
 import sysconfig
 import textwrap
 from pathlib import Path
+
+
+#: How many stdlib cells the agreement test and the benchmark sample.
+SAMPLE_SIZE = 8_000
 
 
 def stdlib_dir() -> Path:
@@ -27,10 +32,27 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def stdlib_cells() -> list[tuple[str, str]]:
+#: Directories of the stdlib that are not library code (tests, vendored packages).
+_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__", "lib2to3"}
+
+
+def stdlib_files(recursive: bool = True) -> list[Path]:
+    """The stdlib's modules, sorted: `Lib/*.py`, plus its packages when recursive."""
+    root = stdlib_dir()
+    if not recursive:
+        return sorted(root.glob("*.py"))
+    return sorted(
+        path
+        for path in root.rglob("*.py")
+        if not _SKIP_DIRS.intersection(path.relative_to(root).parts[:-1])
+    )
+
+
+def stdlib_cells(recursive: bool = True) -> list[tuple[str, str]]:
     """(label, source) for every top-level statement of every stdlib module, sorted."""
     cells: list[tuple[str, str]] = []
-    for path in sorted(stdlib_dir().glob("*.py")):
+    root = stdlib_dir()
+    for path in stdlib_files(recursive):
         text = _read(path)
         if text is None:
             continue
@@ -45,7 +67,7 @@ def stdlib_cells() -> list[tuple[str, str]]:
             if decorators:
                 start = min(start, *(d.lineno for d in decorators))
             source = "".join(lines[start - 1 : node.end_lineno])
-            cells.append((f"{path.name}:{start}", source))
+            cells.append((f"{path.relative_to(root)}:{start}", source))
     return cells
 
 
