@@ -157,6 +157,9 @@ class KernelProcess:
                 await self.km.shutdown_kernel(now=True)
             except Exception:  # noqa: BLE001 - already gone is fine
                 pass
+            if self.km.transport == "ipc":  # jupyter_client leaves the socket files behind
+                for sock in Path(self.km.ip).parent.glob(Path(self.km.ip).name + "-*"):
+                    sock.unlink(missing_ok=True)
             self.km = None
 
     @property
