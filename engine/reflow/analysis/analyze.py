@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis
@@ -22,7 +23,7 @@ def analyze_cell(source: str) -> CellAnalysis:
     an `AnalysisError(kind="syntax")`, `from m import *` one of kind "star-import".
     """
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError as exc:
         return _error("syntax", exc.msg or str(exc), exc.lineno, _col(exc.offset))
     except (ValueError, TypeError) as exc:  # NUL bytes (older Pythons), non-str input
@@ -45,6 +46,15 @@ def analyze_cell(source: str) -> CellAnalysis:
     except (RecursionError, MemoryError):
         return _error("syntax", "the cell is too deeply nested to analyse", None, None)
     return _result(visitor)
+
+
+def _parse(source: str) -> ast.Module:
+    """ast.parse without side effects: invalid escapes (`"\\d"`) and the like warn
+    at compile time, which would print on every analysis (3.12+) or become a bogus
+    syntax error under `-W error`. The runtime's own compile still warns once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
 
 
 def _walk(tree: ast.Module) -> CellVisitor:

@@ -332,3 +332,13 @@ def test_result_is_hashable_and_frozen() -> None:
     assert hash(result) == hash(analyze_cell("x = y"))
     with pytest.raises(AttributeError):
         result.defs = frozenset()  # type: ignore[misc]
+
+
+def test_compile_warnings_are_not_errors_nor_printed() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = analyze_cell('pattern = "\\d+"\nok = x is 1')
+    assert result.error is None
+    assert (result.defs, result.refs) == ({"pattern", "ok"}, {"x"})
