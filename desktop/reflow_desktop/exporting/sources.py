@@ -8,7 +8,6 @@ protocol outputs, so an export shows exactly what the app would show.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,27 @@ from reflow.notebook import Notebook
 from .outputs import Output
 
 
-def code_hash(source: str) -> str:
-    """Fallback hash of a cell's code (the sidecar's own function wins when present)."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
-
-
 def sidecar_outputs(path: str | Path, nb: Notebook) -> dict[str, list[Output]] | None:
     """Outputs saved in ``__reflow__/`` if they are current for EVERY code cell, else None.
 
-    Current means: saved for the same code (hash) the cell has now. Outputs of an
-    edited notebook would contradict its code, so partial results are not used.
+    Current means: stored for exactly the code (hash) the cell has now. Outputs of
+    an edited notebook could contradict its code (an edit changes descendants
+    too), so a partly current sidecar is not used.
     """
     try:
-        from reflow_desktop import sidecar  # written in parallel; optional until it lands
-    except ImportError:
-        return None
-    reader = getattr(sidecar, "current_outputs", None)
-    if reader is None:
+        from reflow_desktop.sidecar import CellSource, SidecarStore
+    except ImportError:  # the sidecar package is optional for exports
         return None
     try:
-        found = reader(Path(path), nb)
+        loaded = SidecarStore(Path(path)).load()
+        cells = [CellSource(id=c.id, kind=c.kind, code=c.source) for c in nb.cells]
+        restored = SidecarStore.restore(cells, loaded.data)
     except Exception:  # noqa: BLE001 - a broken sidecar must never break an export
         return None
-    if found is None:
-        return None
     code_ids = [c.id for c in nb.cells if c.kind == "code"]
-    if any(cid not in found for cid in code_ids):
+    if not code_ids or any(cid not in restored or restored[cid].status != "idle" for cid in code_ids):
         return None
-    return {cid: list(found[cid]) for cid in code_ids}
+    return {cid: list(restored[cid].outputs) for cid in code_ids}
 
 
 async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
