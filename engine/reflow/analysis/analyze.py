@@ -7,7 +7,7 @@ import sys
 import warnings
 
 from .names import BUILTINS, is_private
-from .result import AnalysisError, CellAnalysis
+from .result import AnalysisError, CellAnalysis, ErrorKind
 from .visitor import CellVisitor, StarImport
 
 #: Recursion limit used for a second try when a very deep (but valid) expression
@@ -104,5 +104,5 @@ def _col(offset: int | None) -> int | None:
     return None if offset is None else max(offset - 1, 0)
 
 
-def _error(kind, message: str, lineno: int | None, col: int | None) -> CellAnalysis:  # type: ignore[no-untyped-def]
+def _error(kind: ErrorKind, message: str, lineno: int | None, col: int | None) -> CellAnalysis:
     return CellAnalysis(error=AnalysisError(kind=kind, message=message, lineno=lineno, col=col))

@@ -223,7 +223,7 @@ class CellVisitor:
 
     # -- handlers ------------------------------------------------------------------
 
-    def _name(self, node: ast.Name) -> None:  # type: ignore[override]
+    def _name(self, node: ast.Name) -> None:
         ctx = type(node.ctx)
         if ctx is _Load:
             self.read(node.id)
@@ -241,7 +241,7 @@ class CellVisitor:
             else:
                 self.read(name)
 
-    def _attribute(self, node: ast.Attribute) -> None:  # type: ignore[override]
+    def _attribute(self, node: ast.Attribute) -> None:
         self.visit(node.value)
 
     def _arguments_outer(self, args: ast.arguments) -> None:
@@ -261,7 +261,7 @@ class CellVisitor:
         if args.kwarg is not None:
             bound.add(args.kwarg.arg)
 
-    def _function_def(self, node: ast.FunctionDef) -> None:  # type: ignore[override]
+    def _function_def(self, node: ast.FunctionDef) -> None:
         self._visit_all(node.decorator_list)
         self._arguments_outer(node.args)
         if node.returns is not None:
@@ -272,7 +272,7 @@ class CellVisitor:
         self._pop_function(scope)
         self.store(node.name)
 
-    def _lambda(self, node: ast.Lambda) -> None:  # type: ignore[override]
+    def _lambda(self, node: ast.Lambda) -> None:
         self._visit_all(node.args.defaults)
         self._visit_all(node.args.kw_defaults)
         scope = self._push(FUNCTION)
@@ -280,7 +280,7 @@ class CellVisitor:
         self.visit(node.body)
         self._pop_function(scope)
 
-    def _class_def(self, node: ast.ClassDef) -> None:  # type: ignore[override]
+    def _class_def(self, node: ast.ClassDef) -> None:
         self._visit_all(node.decorator_list)
         self._visit_all(node.bases)
         for keyword in node.keywords:
@@ -307,7 +307,7 @@ class CellVisitor:
             self.visit(node.elt)  # type: ignore[attr-defined]
         self.scope = self.scope.parent  # type: ignore[assignment]
 
-    def _named_expr(self, node: ast.NamedExpr) -> None:  # type: ignore[override]
+    def _named_expr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)
         # PEP 572: the target binds in the nearest enclosing non-comprehension scope.
         scope = self.scope
@@ -315,11 +315,11 @@ class CellVisitor:
             scope = scope.parent  # type: ignore[assignment]
         self.store(node.target.id, scope)
 
-    def _assign(self, node: ast.Assign) -> None:  # type: ignore[override]
+    def _assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
         self._visit_all(node.targets)
 
-    def _aug_assign(self, node: ast.AugAssign) -> None:  # type: ignore[override]
+    def _aug_assign(self, node: ast.AugAssign) -> None:
         target = node.target
         if type(target) is ast.Name:
             # `x += 1` reads x before rebinding it: a ref (unless bound before) and a def.
@@ -330,7 +330,7 @@ class CellVisitor:
             self.visit(node.value)
             self.visit(target)
 
-    def _ann_assign(self, node: ast.AnnAssign) -> None:  # type: ignore[override]
+    def _ann_assign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.visit(node.value)
         self.visit(node.annotation)
@@ -343,13 +343,13 @@ class CellVisitor:
         else:
             self.visit(target)
 
-    def _for(self, node: ast.For) -> None:  # type: ignore[override]
+    def _for(self, node: ast.For) -> None:
         self.visit(node.iter)
         self.visit(node.target)
         self.visit_body(node.body)
         self.visit_body(node.orelse)
 
-    def _except_handler(self, node: ast.ExceptHandler) -> None:  # type: ignore[override]
+    def _except_handler(self, node: ast.ExceptHandler) -> None:
         if node.type is not None:
             self.visit(node.type)
         name = node.name
@@ -367,13 +367,13 @@ class CellVisitor:
         if not was_bound:
             scope.bound.discard(name)
 
-    def _import(self, node: ast.Import) -> None:  # type: ignore[override]
+    def _import(self, node: ast.Import) -> None:
         for alias in node.names:
             root = alias.name.partition(".")[0]
             self.imports.add(root)
             self.store(alias.asname or root)
 
-    def _import_from(self, node: ast.ImportFrom) -> None:  # type: ignore[override]
+    def _import_from(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
             if alias.name == "*":
                 raise StarImport(node)
@@ -382,25 +382,25 @@ class CellVisitor:
         for alias in node.names:
             self.store(alias.asname or alias.name)
 
-    def _global(self, node: ast.Global) -> None:  # type: ignore[override]
+    def _global(self, node: ast.Global) -> None:
         if self.scope.kind != MODULE:
             self.scope.globals.update(node.names)
 
-    def _nonlocal(self, node: ast.Nonlocal) -> None:  # type: ignore[override]
+    def _nonlocal(self, node: ast.Nonlocal) -> None:
         if self.scope.kind != MODULE:
             self.scope.nonlocals.update(node.names)
 
-    def _match_as(self, node: ast.MatchAs) -> None:  # type: ignore[override]
+    def _match_as(self, node: ast.MatchAs) -> None:
         if node.pattern is not None:
             self.visit(node.pattern)
         if node.name is not None:
             self.store(node.name)
 
-    def _match_star(self, node: ast.MatchStar) -> None:  # type: ignore[override]
+    def _match_star(self, node: ast.MatchStar) -> None:
         if node.name is not None:
             self.store(node.name)
 
-    def _match_mapping(self, node: ast.MatchMapping) -> None:  # type: ignore[override]
+    def _match_mapping(self, node: ast.MatchMapping) -> None:
         self._visit_all(node.keys)
         self._visit_all(node.patterns)
         if node.rest is not None:
