@@ -3,6 +3,11 @@
 The cell's code is split into a body (exec) and, when the last statement is an
 expression not ended by ``;``, that expression (eval) whose value becomes the
 cell's output -- the Jupyter convention.
+
+A cell with top-level ``with reflow.persistent_cache(...):`` statements is further
+split into segments around them, so each such block can be run as
+restore-or-execute by ``reflow.cache.blocks`` (the caller passes ``run_block``).
+Cells without one never import the cache package.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import CodeType
+from typing import Any
 
 from .capture import captured
 from .tracebacks import cell_filename, register_source
@@ -24,6 +30,8 @@ class CompiledCell:
     body: CodeType | None
     last: CodeType | None          # eval code for the output expression, if any
     syntax_error: SyntaxError | None = None
+    # ("code", CodeType) | ("cache", BlockSpec) in order; None: run ``body`` as one piece
+    segments: list[tuple[str, Any]] | None = None
 
 
 @dataclass
@@ -57,11 +65,40 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             if not _ends_with_semicolon(source, tree.body[-1].value):
                 last = ast.Expression(tree.body.pop().value)
+        segments = None
+        if any(isinstance(s, ast.With) for s in tree.body):
+            try:
+                segments = _segments(tree, filename)
+            except SyntaxError:
+                raise
+            except Exception:  # never let the cache's compiler break a cell: run it uncached
+                segments = None
         body = compile(tree, filename, "exec", dont_inherit=True)
         last_code = compile(last, filename, "eval", dont_inherit=True) if last else None
     except SyntaxError as exc:
         return CompiledCell(filename, None, None, exc)
-    return CompiledCell(filename, body, last_code)
+    return CompiledCell(filename, body, last_code, segments=segments)
+
+
+def _segments(tree: ast.Module, filename: str) -> list[tuple[str, Any]] | None:
+    """Split the cell around top-level persistent_cache blocks (None if it has none)."""
+    from reflow.cache.blocks import compile_block, is_cache_block
+
+    if not any(is_cache_block(s) for s in tree.body):
+        return None
+    segments: list[tuple[str, Any]] = []
+    group: list[ast.stmt] = []
+    for index, stmt in enumerate(tree.body):
+        if is_cache_block(stmt):
+            if group:
+                segments.append(("code", compile(ast.Module(group, []), filename, "exec", dont_inherit=True)))
+                group = []
+            segments.append(("cache", compile_block(stmt, tree.body[:index], filename)))  # type: ignore[arg-type]
+        else:
+            group.append(stmt)
+    if group:
+        segments.append(("code", compile(ast.Module(group, []), filename, "exec", dont_inherit=True)))
+    return segments
 
 
 def execute(
@@ -69,16 +106,21 @@ def execute(
     namespace: dict,
     emit: Callable[[str, str], None],
     privates: Iterable[str] = (),
+    run_block: Callable[[Any, dict, Callable[[str, str], None]], None] | None = None,
 ) -> ExecResult:
     """Run the cell in ``namespace``; never raises (KeyboardInterrupt is reported).
 
     Private names are removed afterwards, whether the cell succeeded or not.
+    ``run_block(spec, namespace, emit)`` runs a persistent-cache block; without it
+    such blocks run as plain ``with`` statements.
     """
     result = ExecResult()
     try:
         with captured(emit):
             try:
-                if compiled.body is not None:
+                if compiled.segments is not None:
+                    _run_segments(compiled.segments, namespace, emit, run_block)
+                elif compiled.body is not None:
                     exec(compiled.body, namespace)
                 if compiled.last is not None:
                     result.value = eval(compiled.last, namespace)
@@ -93,3 +135,17 @@ def execute(
         for name in privates:
             namespace.pop(name, None)
     return result
+
+
+def _run_segments(segments: list[tuple[str, Any]], namespace: dict,
+                  emit: Callable[[str, str], None],
+                  run_block: Callable[[Any, dict, Callable[[str, str], None]], None] | None) -> None:
+    for kind, item in segments:
+        if kind == "code":
+            exec(item, namespace)
+        elif run_block is not None:
+            run_block(item, namespace, emit)
+        else:
+            from reflow.cache.blocks import run_plain
+
+            run_plain(item, namespace)

@@ -13,6 +13,11 @@ Semantics (DESIGN.md "Reactive semantics"):
 * Disabled cells and cells below them do not run (below: marked stale).
 * KeyboardInterrupt: the running cell is ``interrupted``, the rest of the run
   ``cancelled``; the runtime stays usable.
+* Caching (``reflow.cache``): a top-level ``with reflow.persistent_cache(...)``
+  block whose key matches restores its variables instead of running; the sink's
+  optional ``cached(cell_id, saved_seconds)`` hears about it. The cache lives in
+  ``cache_dir`` (default ``__reflow__/cache`` beside ``__file__``), at most
+  ``cache_max_bytes``; ``clear_cache`` empties it per cell or per notebook.
 
 Single-threaded by design: call it from one thread (the kernel's main thread).
 """
@@ -20,8 +25,10 @@ Single-threaded by design: call it from one thread (the kernel's main thread).
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from reflow.analysis import CellAnalysis, analyze_cell
 from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
@@ -38,8 +45,11 @@ Mode = Literal["auto", "lazy"]
 class Runtime:
     """Runs notebook cells reactively against one namespace."""
 
-    def __init__(self, sink: RuntimeSink, namespace: dict | None = None, mode: Mode = "auto") -> None:
+    def __init__(self, sink: RuntimeSink, namespace: dict | None = None, mode: Mode = "auto",
+                 cache_dir: str | os.PathLike[str] | None = None, cache_max_bytes: int | None = None) -> None:
         self.sink = sink
+        self.cache_dir = cache_dir              # None: __reflow__/cache beside namespace["__file__"]
+        self.cache_max_bytes = cache_max_bytes  # None: REFLOW_CACHE_MAX_BYTES or 1 GiB
         if namespace is None:
             namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.namespace = namespace
@@ -199,11 +209,14 @@ class Runtime:
             roots += sorted(self._healed)
             self._healed.clear()
         self._running = True
+        from reflow.cache import settings as cache_settings  # light: os + pathlib
+
         try:
-            self._run(roots)
-            while self._pending:
-                roots, self._pending = self._pending, []
+            with cache_settings.active(lambda: (self.cache_root(), self.cache_max_bytes)):
                 self._run(roots)
+                while self._pending:
+                    roots, self._pending = self._pending, []
+                    self._run(roots)
         finally:
             self._running = False
             self._pending = []
@@ -334,7 +347,8 @@ class Runtime:
             return "error"
         result = execute(compiled, self.namespace,
                          lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
-                         analysis.privates)
+                         analysis.privates,
+                         self._block_runner(cell) if compiled.segments is not None else None)
         if result.interrupted:
             self._remove_names(cell, analysis.defs)
             self._stale.add(cell)
@@ -374,6 +388,42 @@ class Runtime:
                 exc.add_note(note)
         text = str(exc).splitlines()[0] if str(exc) else ""
         return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+    # ----- caching -------------------------------------------------------------------
+    def cache_root(self) -> Path:
+        """Where persistent caches go: ``cache_dir``, else beside the notebook's ``__file__``."""
+        if self.cache_dir is not None:
+            return Path(self.cache_dir)
+        from reflow.cache import settings as cache_settings
+
+        return cache_settings.default_root(self.namespace)
+
+    def clear_cache(self, cell_id: str | None = None) -> int:
+        """Empty the persistent (and in-memory) caches of one cell, or of the whole notebook.
+
+        Returns how many entries were deleted from disk.
+        """
+        from reflow.cache.cleanup import clear_for_code, clear_all
+
+        if cell_id is None:
+            return clear_all(self.cache_root(), self.namespace.get("__name__", "__main__"))
+        if cell_id not in self._code:
+            return 0
+        return clear_for_code(self._code[cell_id], self.cache_root(), self.namespace.get("__name__", "__main__"))
+
+    def _block_runner(self, cell: str) -> Any:
+        """Run a persistent-cache block of ``cell``, telling the sink about a restore."""
+        from reflow.cache.blocks import BlockContext, run_block
+        from reflow.cache.keys import ancestor_digests
+
+        def on_hit(seconds: float) -> None:
+            notify = getattr(self.sink, "cached", None)
+            if notify is not None:
+                notify(cell, seconds)
+
+        context = BlockContext(ancestors=lambda: ancestor_digests(self.graph, self._code.__getitem__, cell),
+                               on_hit=on_hit)
+        return lambda spec, namespace, emit: run_block(spec, namespace, emit, context)
 
     # ----- namespace bookkeeping ---------------------------------------------------
     def _remove_defs(self, cell: str) -> None:

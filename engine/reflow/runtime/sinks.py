@@ -19,6 +19,7 @@ class CollectingSink:
     streams: dict[str, dict[str, str]] = field(default_factory=dict)
     errors: dict[str, CellError] = field(default_factory=dict)
     runs: list[list[str]] = field(default_factory=list)
+    restored: dict[str, float] = field(default_factory=dict)  # cell -> seconds saved by its last cache restore
 
     def status(self, cell_id: str, status: CellStatus) -> None:
         self.events.append(("status", cell_id, status))
@@ -29,6 +30,7 @@ class CollectingSink:
         self.outputs.pop(cell_id, None)
         self.streams.pop(cell_id, None)
         self.errors.pop(cell_id, None)
+        self.restored.pop(cell_id, None)
 
     def stream(self, cell_id: str, name: str, text: str) -> None:
         self.events.append(("stream", cell_id, name, text))
@@ -42,6 +44,10 @@ class CollectingSink:
     def error(self, cell_id: str, error: CellError) -> None:
         self.events.append(("error", cell_id, error))
         self.errors[cell_id] = error
+
+    def cached(self, cell_id: str, saved_seconds: float) -> None:
+        self.events.append(("cached", cell_id, saved_seconds))
+        self.restored[cell_id] = saved_seconds
 
     def run_finished(self, ran: list[str]) -> None:
         self.events.append(("run_finished", list(ran)))
