@@ -7,7 +7,7 @@ export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
   build: {
-    outDir: "dist/export",
+    outDir: "build/export", // not under dist/: the app build empties dist/ (gitignored: build/)
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,

@@ -64,10 +64,14 @@ def run(args: argparse.Namespace) -> int:
         validate(notebook)
         code = _write(out, dumps(notebook))
     else:
-        from reflow_desktop.exporting.html import render_html
+        from reflow_desktop.exporting.html import BundleMissingError, render_html
 
-        code = _write(out, render_html(nb, outputs, name=path.name, hide_code=args.hide_code,
-                                       states=states))
+        try:
+            page = render_html(nb, outputs, name=path.name, hide_code=args.hide_code, states=states)
+        except BundleMissingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        code = _write(out, page)
     if failed:
         print(f"{path}: note: {failed} cell(s) failed; their errors are in the export", file=sys.stderr)
     return code

@@ -1,7 +1,7 @@
 """Notebook → ONE self-contained HTML page that works offline.
 
 The page is the UI's static entry (``ui/src/static.tsx``, built by
-``npm run build:static`` to ``ui/dist/export/``) inlined as one script and one
+``npm run build:static`` to ``ui/build/export/``) inlined as one script and one
 stylesheet, plus the notebook as JSON in ``<script type="application/json"
 id="reflow-state">``. Images are already data (base64 in the MIME bundles). A
 Content-Security-Policy that allows no network source at all guarantees that
@@ -33,9 +33,9 @@ class BundleMissingError(RuntimeError):
 
 
 def bundle_dir() -> Path:
-    """``ui/dist/export`` in a checkout, else the copy packaged with the app."""
+    """``ui/build/export`` in a checkout, else the copy packaged as reflow_desktop/static/export."""
     pkg = Path(reflow_desktop.__file__).resolve().parent
-    for candidate in (pkg.parent.parent / "ui" / "dist" / "export", pkg / "static" / "ui" / "export"):
+    for candidate in (pkg.parent.parent / "ui" / "build" / "export", pkg / "static" / "export"):
         if (candidate / BUNDLE_JS).is_file() and (candidate / BUNDLE_CSS).is_file():
             return candidate
     raise BundleMissingError("the HTML export needs the UI's static bundle: run `npm run build` "

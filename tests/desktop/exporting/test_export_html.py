@@ -59,7 +59,7 @@ def _bundle_or_skip() -> None:
     try:
         load_bundle()
     except BundleMissingError:
-        pytest.skip("ui/dist/export is not built (npm run build in ui/)")
+        pytest.skip("ui/build/export is not built (npm run build in ui/)")
 
 
 def test_page_is_one_file_with_state_and_no_external_references():
