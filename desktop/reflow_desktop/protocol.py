@@ -150,6 +150,11 @@ def notice_msg(level: Literal["info", "warning", "error"], text: str) -> dict[st
     return {"type": "notice", "level": level, "text": text}
 
 
+def env_progress_msg(line: str) -> dict[str, Any]:
+    """One line of uv's progress while the notebook's environment is prepared."""
+    return {"type": "env_progress", "line": line}
+
+
 def error_msg(text: str) -> dict[str, Any]:
     return {"type": "error", "text": text}
 

@@ -57,3 +57,14 @@ __all__ = [
     "module_from_error",
     "remove_package",
 ]
+
+
+def enabled() -> bool:
+    """Whether notebooks get their own environments (on unless REFLOW_ENVIRONMENTS=0).
+
+    Turning it off runs kernels with the app's own Python: useful for debugging
+    the app itself, never needed by users.
+    """
+    import os
+
+    return os.environ.get("REFLOW_ENVIRONMENTS", "1") != "0"

@@ -185,8 +185,10 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
 class ReflowServer:
     """HTTP + WebSocket server for any number of sessions (one per notebook window)."""
 
-    def __init__(self, *, port: int = 0, token: str | None = None) -> None:
+    def __init__(self, *, port: int = 0, token: str | None = None,
+                 session_defaults: dict[str, Any] | None = None) -> None:
         self.guard = Guard(token=token) if token else Guard()
+        self.session_defaults = dict(session_defaults or {})  # e.g. {"environments": True}
         self.requested_port = port
         self.sessions: dict[str, Session] = {}
         self._http: HTTPServer | None = None
@@ -228,7 +230,7 @@ class ReflowServer:
 
     async def open_notebook(self, path: str | Path, **kwargs: Any) -> Session:
         """Create a session for a notebook, start its kernel, make it reachable."""
-        session = Session(path, **kwargs)
+        session = Session(path, **{**self.session_defaults, **kwargs})
         self.add_session(session)
         try:
             await session.start()

@@ -35,7 +35,9 @@ def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int 
 
 
 async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) -> int:
-    session = Session(path, read_only=read_only)
+    from reflow_desktop import envs
+
+    session = Session(path, read_only=read_only, environments=envs.enabled())
     server = ReflowServer(port=port)
     await server.start()
     server.add_session(session)

@@ -35,8 +35,13 @@ class Session:
     """One notebook and its kernel. Create, ``await start()``, attach clients."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, python: str | None = None,
-                 autosave_delay: float | None = 1.0, session_id: str | None = None) -> None:
+                 autosave_delay: float | None = 1.0, session_id: str | None = None,
+                 environments: bool = False, env_cache_root: Path | None = None) -> None:
         self.path = Path(path).resolve()
+        # With `environments`, the kernel runs in the notebook's own uv environment
+        # (built from its PEP 723 block) unless an explicit `python` is given.
+        self.environments = environments and python is None
+        self.env_cache_root = env_cache_root
         self.id = session_id or secrets.token_urlsafe(9)
         self.read_only = read_only
         self.autosave_delay = None if read_only else autosave_delay
@@ -56,8 +61,39 @@ class Session:
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
-        """Start the kernel and give it the notebook (auto mode / app view: run it)."""
+        """Start the kernel and give it the notebook (auto mode / app view: run it).
+
+        With environments on, first make sure the notebook's environment exists
+        (streaming uv's progress to the UI); if that fails the kernel is reported
+        dead with uv's own message and nothing else changes.
+        """
+        if self.environments and self.path.exists():
+            if not await self._prepare_environment():
+                return
         await self.kernel.start(self._open_data(run=self.read_only or self.mode == "auto"))
+
+    async def _prepare_environment(self) -> bool:
+        """Build or reuse the notebook's environment in a worker thread; False if it failed."""
+        from reflow_desktop.envs import EnvError, ensure_environment
+        from reflow.notebook import NotebookFormatError
+
+        loop = asyncio.get_running_loop()
+
+        def progress(line: str) -> None:
+            loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
+
+        self._on_kernel_state("starting", "preparing the notebook's environment")
+        try:
+            env = await loop.run_in_executor(None, lambda: ensure_environment(
+                self.path, progress=progress, cache_root=self.env_cache_root))
+        except (EnvError, NotebookFormatError) as exc:
+            text = f"The notebook's environment could not be prepared: {exc}"
+            self.kernel.state = "dead"
+            self._on_kernel_state("dead", text)
+            self.broadcast(P.notice_msg("error", text))
+            return False
+        self.kernel.python = str(env.python)
+        return True
 
     async def close(self) -> None:
         """Save pending edits and stop the kernel."""
@@ -74,6 +110,9 @@ class Session:
         """Fresh kernel, same code; outputs are cleared and nothing runs by itself."""
         self.cache.clear_outputs()
         self.broadcast(P.cells_msg(self.cell_states()))
+        if getattr(self.kernel, "km", None) is None:  # never started (environment failed): retry
+            await self.start()
+            return
         await self.kernel.restart(self._open_data(run=False))
 
     def _open_data(self, run: bool) -> dict[str, Any]:

@@ -24,7 +24,10 @@ class ServerThread:
     """Runs ReflowServer on a private asyncio loop in a daemon thread."""
 
     def __init__(self, port: int = 0, token: str | None = None) -> None:
-        self.server = ReflowServer(port=port, token=token)
+        from reflow_desktop import envs
+
+        self.server = ReflowServer(port=port, token=token,
+                                   session_defaults={"environments": envs.enabled()})
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="reflow-server", daemon=True)
         self._started = concurrent.futures.Future()  # type: concurrent.futures.Future[None]

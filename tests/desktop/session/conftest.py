@@ -76,3 +76,9 @@ def recorder(session) -> Recorder:
     rec = Recorder()
     session.attach(rec)
     return rec
+
+
+@pytest.fixture
+def recorder_class() -> type[Recorder]:
+    """The Recorder class, for tests that build their own sessions."""
+    return Recorder
