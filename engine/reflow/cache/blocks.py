@@ -68,8 +68,13 @@ class BlockSpec:
     label: str = field(default="")    # "line N" for messages
 
 
-def compile_block(node: ast.With, before: list[ast.stmt], filename: str) -> BlockSpec:
-    """Compile a cache block; ``before`` are the cell's statements preceding it."""
+def compile_block(node: ast.With, before: list[ast.stmt], filename: str,
+                  after: list[ast.AST] | None = None) -> BlockSpec:
+    """Compile a cache block; ``before``/``after`` are the cell's other statements.
+
+    The block stores its defs, plus the private names it binds that code after it
+    in the cell reads (other privates -- ``with open(...) as _f`` -- are not kept).
+    """
     item = node.items[0]
     context = compile(ast.Expression(item.context_expr), filename, "eval", dont_inherit=True)
     body = compile(ast.Module(body=node.body, type_ignores=[]), filename, "exec", dont_inherit=True)
@@ -86,7 +91,8 @@ def compile_block(node: ast.With, before: list[ast.stmt], filename: str) -> Bloc
     block_text = ast.unparse(node)
     before_text = ast.unparse(ast.Module(body=before, type_ignores=[])) if before else ""
     analysis = analyze_cell(block_text)
-    outputs = analysis.defs | analysis.privates
+    later = {n.id for stmt in after or () for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    outputs = analysis.defs | (analysis.privates & later)
     loads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     privates_read = {n for n in loads if n.startswith("_") and n not in analysis.privates}
     inputs = analysis.refs | analysis.builtin_refs | privates_read

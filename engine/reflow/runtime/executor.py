@@ -68,7 +68,7 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
         segments = None
         if any(isinstance(s, ast.With) for s in tree.body):
             try:
-                segments = _segments(tree, filename)
+                segments = _segments(tree, filename, [last.body] if last else [])
             except SyntaxError:
                 raise
             except Exception:  # never let the cache's compiler break a cell: run it uncached
@@ -80,7 +80,7 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
     return CompiledCell(filename, body, last_code, segments=segments)
 
 
-def _segments(tree: ast.Module, filename: str) -> list[tuple[str, Any]] | None:
+def _segments(tree: ast.Module, filename: str, tail: list[ast.AST]) -> list[tuple[str, Any]] | None:
     """Split the cell around top-level persistent_cache blocks (None if it has none)."""
     from reflow.cache.blocks import compile_block, is_cache_block
 
@@ -93,7 +93,8 @@ def _segments(tree: ast.Module, filename: str) -> list[tuple[str, Any]] | None:
             if group:
                 segments.append(("code", compile(ast.Module(group, []), filename, "exec", dont_inherit=True)))
                 group = []
-            segments.append(("cache", compile_block(stmt, tree.body[:index], filename)))  # type: ignore[arg-type]
+            after = [*tree.body[index + 1:], *tail]
+            segments.append(("cache", compile_block(stmt, tree.body[:index], filename, after)))  # type: ignore[arg-type]
         else:
             group.append(stmt)
     if group:
