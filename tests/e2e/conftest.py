@@ -148,6 +148,7 @@ def set_code(page, n: int, code: str) -> None:
     content = c.locator(".cm-content")
     content.wait_for()
     content.click()
+    c.locator(".cm-editor.cm-focused").wait_for()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Delete")
     page.keyboard.insert_text(code)

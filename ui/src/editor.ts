@@ -1,7 +1,7 @@
 // CodeMirror 6 editors for cells. One shared set of extensions; colours come
 // from CSS variables so the light/dark switch needs no reconfiguration.
 
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeCompletion, completionStatus, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
@@ -146,12 +146,25 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
       { key: "Shift-Enter", run: () => (hooks.onRun("next"), true) },
       { key: "Mod-Enter", run: () => (hooks.onRun("in-place"), true) },
       { key: "Mod-s", run: () => (hooks.onSave(), true), preventDefault: true },
-      { key: "Escape", run: () => (hooks.onEscape(), true) },
+      {
+        key: "Escape",
+        run: (view) => {
+          // first close what is open (completion list, docs), then leave the editor
+          if (completionStatus(view.state) !== null) return closeCompletion(view);
+          if (view.state.field(docsField, false)) {
+            view.dispatch({ effects: setDocs.of(null) });
+            return true;
+          }
+          hooks.onEscape();
+          return true;
+        },
+      },
       {
         key: "Shift-Tab",
         run: (view) => {
           const sel = view.state.selection.main;
           if (!sel.empty) return false; // let indentLess handle a selection
+          closeCompletion(view);
           const pos = inspectPos(view.state, sel.head);
           void hooks.inspect(view.state.doc.toString(), pos).then((text) => {
             view.dispatch({ effects: setDocs.of(text ? { pos: sel.head, text } : { pos: sel.head, text: "No documentation found." }) });

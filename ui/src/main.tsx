@@ -47,6 +47,7 @@ async function start() {
   const store = new Store();
   let transport: Transport;
   let retry = () => {};
+  let connection: Connection | null = null;
   if (params.demo) {
     const { DemoTransport } = await import("./demo");
     transport = new DemoTransport(store);
@@ -62,10 +63,12 @@ async function start() {
       },
     });
     transport = conn;
+    connection = conn;
     retry = () => conn.retryNow();
   }
   const controller = new Controller(store, transport);
-  (window as unknown as { reflow: unknown }).reflow = { store, controller };
+  // for the console and end-to-end tests
+  (window as unknown as { reflow: unknown }).reflow = { store, controller, connection };
   render(<App controller={controller} retry={retry} />, root);
 }
 

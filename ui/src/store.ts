@@ -21,6 +21,8 @@ import {
 export interface Cell extends CellState {
   /** code of the last run the UI knows about (to mark edited-but-not-run cells) */
   ranCode: string;
+  /** bumped when the code changes from outside the editor (server, reload, undo) */
+  rev: number;
 }
 
 export interface Notice {
@@ -95,9 +97,11 @@ export function initialState(): State {
 
 function toCell(c: CellState, prev?: Cell, keepCode = false): Cell {
   const n = normaliseCell(c);
-  if (keepCode && prev) return { ...n, code: prev.code, ranCode: prev.ranCode };
-  const ranCode = prev && prev.code === n.code ? prev.ranCode : n.code;
-  return { ...n, ranCode };
+  if (keepCode && prev) return { ...n, code: prev.code, ranCode: prev.ranCode, rev: prev.rev };
+  const same = !!prev && prev.code === n.code;
+  const ranCode = same ? prev!.ranCode : n.code;
+  const rev = prev ? (same ? prev.rev : prev.rev + 1) : 0;
+  return { ...n, ranCode, rev };
 }
 
 function withCell(state: State, id: string, f: (c: Cell) => Cell): State {
@@ -242,6 +246,7 @@ export function emptyCell(id: string, kind: CellKind, code: string): Cell {
     kind,
     code,
     ranCode: "",
+    rev: 0,
     options: {},
     status: "idle",
     outputs: [],

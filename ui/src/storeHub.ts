@@ -9,7 +9,6 @@ type Listener = (s: State) => void;
 export class Store {
   private state: State;
   private listeners = new Set<Listener>();
-  private scheduled = false;
   constructor(
     initial: State = initialState(),
     private schedule: (f: () => void) => void = (f) =>
@@ -23,18 +22,35 @@ export class Store {
   server(msg: ServerMessage): void {
     this.set(applyServer(this.state, msg));
   }
+  /** user actions render at once (a microtask), so focus follows before the next key */
   local(a: LocalAction): void {
-    this.set(applyLocal(this.state, a));
+    this.set(applyLocal(this.state, a), true);
   }
-  private set(next: State): void {
+  private rafPending = false;
+  private microPending = false;
+  private lastNotified: State | null = null;
+  private set(next: State, urgent = false): void {
     if (next === this.state) return;
     this.state = next;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      for (const l of this.listeners) l(this.state);
-    });
+    if (urgent) {
+      if (this.microPending) return;
+      this.microPending = true;
+      queueMicrotask(() => {
+        this.microPending = false;
+        this.notify();
+      });
+    } else if (!this.rafPending) {
+      this.rafPending = true;
+      this.schedule(() => {
+        this.rafPending = false;
+        this.notify();
+      });
+    }
+  }
+  private notify(): void {
+    if (this.lastNotified === this.state) return;
+    this.lastNotified = this.state;
+    for (const l of this.listeners) l(this.state);
   }
   subscribe(l: Listener): () => void {
     this.listeners.add(l);

@@ -288,3 +288,18 @@ describe("server text", () => {
     expect(errorMessageBody("boom", "ValueError")).toBe("boom");
   });
 });
+
+describe("external code revisions", () => {
+  it("bump only when the server changes a cell's code", () => {
+    let s = loaded();
+    expect(s.cells.a.rev).toBe(0);
+    s = applyLocal(s, { type: "edit_code", id: "a", code: "typed" });
+    expect(s.cells.a.rev).toBe(0);
+    s = applyLocal(s, { type: "synced", ids: ["a"] });
+    s = applyServer(s, { type: "cells", cells: [cs("a", { code: "typed" })] });
+    expect(s.cells.a.rev).toBe(0);
+    s = applyServer(s, { type: "cells", cells: [cs("a", { code: "reloaded from disk" })] });
+    expect(s.cells.a.rev).toBe(1);
+    expect(s.cells.a.code).toBe("reloaded from disk");
+  });
+});

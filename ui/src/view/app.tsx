@@ -1,6 +1,7 @@
 // The page: top bar, the notebook column, the side panel, notices.
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { memo } from "./memo";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, type Command } from "../keys";
 import { ancestors, descendants, humanizeCellIds, type State } from "../store";
@@ -57,18 +58,16 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   };
 
   // ---- ui context -------------------------------------------------------------------
-  const stateRef = useRef(s);
-  stateRef.current = s;
   const ui: Ui = useMemo(
     () => ({
       controller,
       label: (id: string) => {
-        const i = stateRef.current.order.indexOf(id);
+        const i = positionOf(controller.store.get().order, id);
         return i < 0 ? "a deleted cell" : `cell ${i + 1}`;
       },
-      humanize: (text: string) => humanizeCellIds(text, stateRef.current.order),
+      humanize: (text: string) => humanizeCellIds(text, controller.store.get().order),
       goto: (id: string) => {
-        if (!stateRef.current.cells[id]) return;
+        if (!controller.store.get().cells[id]) return;
         controller.store.local({ type: "select", id, editing: false });
         const el = document.getElementById(`cell-${id}`);
         if (el) {
@@ -95,7 +94,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   // ---- command mode keys ----
   const exec = useCallback(
     (cmd: Command): boolean => {
-      const st = stateRef.current;
+      const st = ctl.store.get();
       const sel = st.selected;
       const i = sel ? st.order.indexOf(sel) : -1;
       const ro = st.readOnly;
@@ -224,7 +223,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
 
   return (
     <UiContext.Provider value={ui}>
-      <div class={`app ${s.readOnly ? "read-only" : ""} ${panel ? "with-panel" : ""}`}>
+      <div class={`app ${s.readOnly ? "read-only" : ""} ${panel ? "with-panel" : ""}`} data-connection={s.connection}>
         <header class="topbar">
           <div class="brand" title="Reflow">
             <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden="true">
@@ -328,7 +327,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             )}
             {s.order.map((id, i) => (
               <div class="cell-slot" key={id}>
-                {!s.readOnly && i === 0 && <AddBar onAdd={(k) => ctl.addCell(id, "above", k)} />}
+                {!s.readOnly && i === 0 && <AddBar id={id} where="above" />}
                 <CellView
                   cell={s.cells[id]}
                   index={i}
@@ -339,7 +338,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
                   outputAbove={outputAbove}
                   related={related.get(id) ?? null}
                 />
-                {!s.readOnly && <AddBar onAdd={(k) => ctl.addCell(id, "below", k)} />}
+                {!s.readOnly && <AddBar id={id} where="below" />}
               </div>
             ))}
             <div class="notebook-end" />
@@ -369,7 +368,9 @@ function KernelBadge({ state }: { state: State }) {
   );
 }
 
-function AddBar({ onAdd }: { onAdd(kind: "code" | "markdown"): void }) {
+const AddBar = memo(function AddBar({ id, where }: { id: string; where: "above" | "below" }) {
+  const ui = useContext(UiContext);
+  const onAdd = (kind: "code" | "markdown") => ui.controller.addCell(id, where, kind);
   return (
     <div class="add-bar">
       <div class="add-line" />
@@ -382,7 +383,7 @@ function AddBar({ onAdd }: { onAdd(kind: "code" | "markdown"): void }) {
       <div class="add-line" />
     </div>
   );
-}
+});
 
 function Toast({ id, level, text, undo, ctl }: { id: number; level: string; text: string; undo?: boolean; ctl: Controller }) {
   useEffect(() => {
@@ -417,4 +418,15 @@ function deadText(message?: string): string {
   const m = (message ?? "").trim().replace(/\.+$/, ".");
   const base = m ? (/died|crash|exit/i.test(m) ? m : `The kernel died: ${m}`) : "The kernel died.";
   return /code is safe/i.test(base) ? base : `${base.replace(/\.?$/, ".")} Your code is safe.`;
+}
+
+// cell id → display index, rebuilt only when the order array changes
+let posOrder: string[] | null = null;
+let posMap = new Map<string, number>();
+function positionOf(order: string[], id: string): number {
+  if (order !== posOrder) {
+    posOrder = order;
+    posMap = new Map(order.map((x, i) => [x, i]));
+  }
+  return posMap.get(id) ?? -1;
 }

@@ -1,7 +1,7 @@
 // One cell: status, toolbar, code (CodeMirror, created when the cell nears the
 // viewport), rendered markdown, static errors and outputs.
 
-import { memo } from "preact/compat";
+import { memo } from "./memo";
 import { useContext, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { createEditor, type CellEditor } from "../editor";
 import { renderMarkdown } from "../markdown";
@@ -76,7 +76,7 @@ export const CellView = memo(function CellView(p: CellProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CellEditor | null>(null);
   const [hasEditor, setHasEditor] = useState(false);
-  const [wantEditor, setWantEditor] = useState(false);
+  const [wantEditor, setWantEditor] = useState(() => p.selected && p.editing);
   const hideCode = cell.options.hide_code === true;
   const disabled = cell.options.disabled === true;
   const isMd = cell.kind === "markdown";
@@ -88,8 +88,8 @@ export const CellView = memo(function CellView(p: CellProps) {
   const latest = useRef(p);
   latest.current = p;
 
-  // create the editor when the code area comes near the viewport
-  useEffect(() => {
+  // create the editor when the code area comes near the viewport (or is being edited)
+  useLayoutEffect(() => {
     if (!codeVisible || wantEditor || !hostRef.current) return;
     if (selected && editing) {
       setWantEditor(true);
@@ -162,16 +162,17 @@ export const CellView = memo(function CellView(p: CellProps) {
   useEffect(() => () => editorRef.current?.destroy(), []);
 
   // code changed elsewhere (reload from disk, undo): update the editor
+  // (only on `rev`: the store's copy of typed code lags the editor by a frame)
   useEffect(() => {
     editorRef.current?.setCode(cell.code);
-  }, [cell.code, hasEditor]);
+  }, [cell.rev, hasEditor]);
 
   useEffect(() => {
     editorRef.current?.setReadOnly(readOnly);
   }, [readOnly, hasEditor]);
 
   // focus follows edit mode
-  useEffect(() => {
+  useLayoutEffect(() => {
     const ed = editorRef.current;
     if (selected && editing) {
       if (ed && !ed.view.hasFocus) ed.focus();
@@ -256,11 +257,15 @@ export const CellView = memo(function CellView(p: CellProps) {
     />
   );
 
+  // a static error the run also reported as an output is shown once
+  const staticErrors = cell.errors.filter(
+    (e) => !cell.outputs.some((o) => o.kind === "error" && o.error.kind === e.kind && o.error.message === e.message),
+  );
   const outputs = (
     <>
-      {cell.errors.length > 0 && (
+      {staticErrors.length > 0 && (
         <div class="static-errors">
-          {cell.errors.map((e, i) => (
+          {staticErrors.map((e, i) => (
             <ErrorView key={i} error={e} />
           ))}
         </div>

@@ -1,7 +1,7 @@
 // Rendering outputs: MIME bundles, streams and errors. Large text is cut
 // (LIMITS) with a "show all" button; HTML over the limit waits for a click.
 
-import { memo } from "preact/compat";
+import { memo } from "./memo";
 import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { parseAnsi, type Segment } from "../ansi";
 import { renderMarkdown } from "../markdown";
@@ -135,7 +135,7 @@ function SvgBlock({ svg }: { svg: string }) {
 
 function JsonNode({ value, name, depth }: { value: unknown; name: string | null; depth: number }) {
   const isObj = value !== null && typeof value === "object";
-  const [open, setOpen] = useState(depth < 1);
+  const [open, setOpen] = useState(depth < 2);
   const key = name !== null ? <span class="json-key">{name}: </span> : null;
   if (!isObj) {
     return (

@@ -4,6 +4,7 @@ import { useContext, useMemo, useState } from "preact/hooks";
 import { KEY_HELP } from "../keys";
 import { ancestors, cellSummary, descendants, inDisplayOrder, type State } from "../store";
 import { UiContext } from "./context";
+import { memo } from "./memo";
 
 export type PanelTab = "variables" | "deps" | "keys";
 
@@ -42,7 +43,7 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
         ))}
       </div>
       <div class="panel-body">
-        {tab === "variables" && <Variables state={state} />}
+        {tab === "variables" && <VariablesFor state={state} />}
         {tab === "deps" && <Dependencies state={state} />}
         {tab === "keys" && <Keys />}
       </div>
@@ -50,7 +51,7 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
   );
 }
 
-function Variables({ state }: { state: State }) {
+const Variables = memo(function Variables({ state }: { state: State }) {
   const [filter, setFilter] = useState("");
   const items = useMemo(() => {
     const f = filter.trim().toLowerCase();
@@ -97,7 +98,7 @@ function Variables({ state }: { state: State }) {
       </ul>
     </>
   );
-}
+});
 
 function Dependencies({ state }: { state: State }) {
   const ui = useContext(UiContext);
@@ -161,4 +162,10 @@ function Keys() {
       </tbody>
     </table>
   );
+}
+
+// re-render the variables list only when what it shows changed
+function VariablesFor({ state }: { state: State }) {
+  const key = useMemo(() => ({ ...state }), [state.variables, state.order, state.cells]);
+  return <Variables state={key} />;
 }
