@@ -36,8 +36,14 @@ def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int 
 
 async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) -> int:
     from reflow_desktop import envs
+    from reflow_desktop.importing.on_open import reflow_notebook_for
 
+    target = reflow_notebook_for(path)
+    for notice in target.notices:
+        print(f"reflow: {notice}", file=sys.stderr)
+    path = target.path
     session = Session(path, read_only=read_only, environments=envs.enabled())
+    session.startup_notices.extend(target.notices)
     server = ReflowServer(port=port)
     await server.start()
     server.add_session(session)

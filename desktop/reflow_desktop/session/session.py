@@ -58,6 +58,8 @@ class Session:
         self._autosave: asyncio.TimerHandle | None = None
         self.dirty = False
         self.closed = False
+        # Told to the first UI that connects (e.g. "converted nb.ipynb into nb.py").
+        self.startup_notices: list[str] = []
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -125,6 +127,8 @@ class Session:
         """A UI connected (or reconnected): send it the full state to resume from."""
         self.clients.append(client)
         client(self.session_message())
+        while self.startup_notices:
+            client(P.notice_msg("info", self.startup_notices.pop(0)))
         if self.cache.variables is not None:
             client(self.cache.variables)
 

@@ -175,6 +175,14 @@ class ShellApp:
         from reflow_desktop.session import Session
         from reflow_desktop.shell.windows import NotebookWindow
 
+        from reflow_desktop.importing.on_open import reflow_notebook_for
+
+        try:
+            opened = reflow_notebook_for(Path(path).expanduser())
+        except Exception as exc:  # noqa: BLE001 - a broken .ipynb: say so, keep the app up
+            self.error(f"Cannot import {Path(path).name}", str(exc))
+            return None
+        path = opened.path
         existing = self.find_window(path)
         if existing is not None:
             if existing.native is not None:
@@ -185,7 +193,7 @@ class ShellApp:
         server = self.server_thread.server
 
         def make() -> Session:
-            s = Session(target)
+            s = Session(target, **server.session_defaults)
             server.add_session(s)
             return s
         try:
@@ -195,6 +203,8 @@ class ShellApp:
         except Exception as exc:  # noqa: BLE001 - NotebookFormatError, OSError, ...
             self.error(f"Cannot open {target.name}", str(exc))
             return None
+        for notice in opened.notices:
+            session.startup_notices.append(notice)
         win = NotebookWindow(self, session)
         self.windows[session.id] = win
         self.recent.add(target)
