@@ -47,7 +47,8 @@ export interface Truncated {
  * Keep the first `limits.lines` lines and at most `limits.bytes` characters.
  * (Characters stand in for bytes: cheap and close enough for a display limit.)
  */
-export function truncateText(text: string, limits = LIMITS): Truncated {
+export function truncateText(text: string, limits = LIMITS, keep: "head" | "tail" = "head"): Truncated {
+  if (keep === "tail") return truncateTail(text, limits);
   const totalBytes = text.length;
   // count lines without splitting a huge string into an array
   let totalLines = 1;
@@ -92,4 +93,38 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} kB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Keep the last lines (console output: the newest lines matter most). */
+function truncateTail(text: string, limits: { lines: number; bytes: number }): Truncated {
+  const totalBytes = text.length;
+  let totalLines = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) totalLines++;
+  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (text.endsWith("\n")) totalLines--;
+  // walk back from the end over `limits.lines` newlines
+  let start = body.length;
+  let n = 0;
+  while (n < limits.lines) {
+    const j = body.lastIndexOf("\n", start - 1);
+    if (j < 0) {
+      start = 0;
+      break;
+    }
+    start = j + 1;
+    n++;
+    if (n === limits.lines) break;
+    start = j;
+  }
+  if (body.length - start > limits.bytes) {
+    const cut = body.length - limits.bytes;
+    const nl = body.indexOf("\n", cut);
+    start = nl >= 0 && nl < cut + limits.bytes / 2 ? nl + 1 : cut;
+  }
+  if (start <= 0) return { text, truncated: false, totalLines, totalBytes, shownLines: totalLines };
+  const shown = text.slice(start);
+  let shownLines = 1;
+  for (let i = shown.indexOf("\n"); i !== -1; i = shown.indexOf("\n", i + 1)) shownLines++;
+  if (shown.endsWith("\n")) shownLines--;
+  return { text: shown, truncated: true, totalLines, totalBytes, shownLines };
 }

@@ -176,6 +176,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
         mode: msg.mode === "lazy" ? "lazy" : "auto",
         readOnly: !!msg.read_only,
         config: msg.config ?? {},
+        orderValid: (msg.config as { order_valid?: unknown } | undefined)?.order_valid !== false,
         kernel,
         editing: msg.read_only ? false : s.editing,
       };

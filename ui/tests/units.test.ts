@@ -217,3 +217,24 @@ describe("theme", () => {
     expect(toggledTheme("light", true)).toBe("system");
   });
 });
+
+describe("tail truncation (console output)", () => {
+  it("keeps the newest lines", () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n") + "\n";
+    const t = truncateText(text, LIMITS, "tail");
+    expect(t.truncated).toBe(true);
+    expect(t.totalLines).toBe(5000);
+    expect(t.shownLines).toBe(LIMITS.lines);
+    expect(t.text.startsWith("line 3000\n")).toBe(true);
+    expect(t.text.endsWith("line 4999\n")).toBe(true);
+  });
+  it("leaves short output alone and respects the size limit", () => {
+    expect(truncateText("a\nb\n", LIMITS, "tail")).toMatchObject({ truncated: false, text: "a\nb\n", totalLines: 2 });
+    const big = ("y".repeat(999) + "\n").repeat(1000);
+    const t = truncateText(big, LIMITS, "tail");
+    expect(t.text.length).toBeLessThanOrEqual(LIMITS.bytes);
+    expect(t.text.startsWith("y")).toBe(true);
+    expect(t.text.endsWith("y\n")).toBe(true);
+    expect(truncateText("1\n2\n3\n4", { lines: 2, bytes: 100 }, "tail").text).toBe("3\n4");
+  });
+});

@@ -24,7 +24,7 @@ export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] })
 function OutputView({ output }: { output: Output }) {
   switch (output.kind) {
     case "stream":
-      return <TextBlock text={applyCarriageReturns(output.text)} className={`stream ${output.name}`} ansi />;
+      return <TextBlock text={applyCarriageReturns(output.text)} className={`stream ${output.name}`} ansi keep="tail" />;
     case "error":
       return <ErrorView error={output.error} />;
     case "data":
@@ -82,24 +82,38 @@ function segStyle(s: Segment): string | undefined {
   return st.length ? st.join(";") : undefined;
 }
 
-export function TextBlock({ text, className, ansi }: { text: string; className: string; ansi?: boolean }) {
+const SCROLL_LINES = 60;
+
+export function TextBlock({ text, className, ansi, keep = "head" }: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
   const [all, setAll] = useState(false);
-  const t = useMemo(() => truncateText(text), [text]);
+  const t = useMemo(() => truncateText(text, LIMITS, keep), [text, keep]);
   const shown = all ? text : t.text;
   const hasEsc = ansi && shown.includes("\x1b");
+  const long = (all ? t.totalLines : t.shownLines) > SCROLL_LINES;
+  const preRef = useRef<HTMLPreElement>(null);
+  // console output sticks to its newest line while it grows
+  useLayoutEffect(() => {
+    const el = preRef.current;
+    if (el && long && keep === "tail") el.scrollTop = el.scrollHeight;
+  }, [shown, long]);
+  const note = t.truncated && !all && (
+    <div class="truncated">
+      <span>
+        {keep === "tail" ? "Showing the last" : "Showing"} {t.shownLines.toLocaleString()} of {t.totalLines.toLocaleString()} lines (
+        {formatBytes(t.totalBytes)})
+      </span>
+      <button class="link" onClick={() => setAll(true)}>
+        Show all
+      </button>
+    </div>
+  );
   return (
     <div class={`output-text ${className}`}>
-      <pre>{hasEsc ? <Ansi text={shown} /> : shown}</pre>
-      {t.truncated && !all && (
-        <div class="truncated">
-          <span>
-            Showing {t.shownLines.toLocaleString()} of {t.totalLines.toLocaleString()} lines ({formatBytes(t.totalBytes)})
-          </span>
-          <button class="link" onClick={() => setAll(true)}>
-            Show all
-          </button>
-        </div>
-      )}
+      {keep === "tail" && note}
+      <pre ref={preRef} class={long ? "scroll" : ""}>
+        {hasEsc ? <Ansi text={shown} /> : shown}
+      </pre>
+      {keep === "head" && note}
     </div>
   );
 }
