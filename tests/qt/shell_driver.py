@@ -131,6 +131,13 @@ def scenario_notebook(d: Driver) -> None:
     d.step("console", console_expr=reply["user_expressions"]["r"]["data"]["text/plain"],
            console_checked=d.gui(lambda: win.actions["console"].isChecked()))
     d.result["screenshot"] = d.shot(lambda: win.native, "shell-notebook.png")
+    # File ▸ Export without the save dialog: the same code path the menu action ends in.
+    enabled = d.gui(lambda: [a.isEnabled() for a in win.native.menuBar().findChildren(
+        type(win.actions["console"])) if a.objectName() in ("Export HTML", "Export ipynb")])
+    for fmt in ("html", "ipynb"):
+        d.gui(lambda fmt=fmt: win.export_to(fmt, str(d.out / f"export.{fmt}")), timeout=60)
+    d.step("export", export_enabled=enabled,
+           exported={fmt: (d.out / f"export.{fmt}").read_text() for fmt in ("html", "ipynb")})
     pid = win.session.kernel.pid
     d.step("kernel", kernel_pid=pid)
     d.gui(win.close)

@@ -85,6 +85,10 @@ def test_shell_notebook_window_end_to_end(tmp_path: Path, notebook: Path) -> Non
     assert r["console_checked"] is True
     assert "radius = 5.0" in notebook.read_text()     # the page's edit reached the file
     assert Path(r["screenshot"]).stat().st_size > 10_000
+    # File ▸ Export ▸ HTML / ipynb are live and write what the window shows.
+    assert r["export_enabled"] == [True, True]
+    assert "has area 78.54" in r["exported"]["html"] and "reflow-state" in r["exported"]["html"]
+    assert '"nbformat": 4' in r["exported"]["ipynb"] and "has area 78.54" in r["exported"]["ipynb"]
     # Closing the window shut the kernel down (the app has exited too by now).
     assert _wait_gone(r["kernel_pid"], 10), f"kernel {r['kernel_pid']} still running"
 

@@ -95,6 +95,26 @@ class PageHandler(IndexHandler):
         self._page()
 
 
+class ExportHandler(_Base):
+    """``/s/SESSION/export/FORMAT``: download what the session shows as html / ipynb / script."""
+
+    def get(self, session_id: str, fmt: str) -> None:
+        from reflow_desktop.exporting.html import BundleMissingError
+        from reflow_desktop.exporting.live import export_session
+
+        session = self.server.sessions.get(session_id)
+        if session is None:
+            raise tornado.web.HTTPError(404, reason="No such session")
+        try:
+            exported = export_session(session, fmt,  # type: ignore[arg-type]
+                                      hide_code=self.get_query_argument("hide_code", "0") == "1")
+        except (ValueError, BundleMissingError) as exc:
+            raise tornado.web.HTTPError(400, reason=str(exc).splitlines()[0][:200]) from exc
+        self.set_header("Content-Type", exported.content_type)
+        self.set_header("Content-Disposition", f'attachment; filename="{exported.filename}"')
+        self.finish(exported.text.encode("utf-8"))
+
+
 class FileHandler(_Base):
     """Built UI assets (``/assets/...``); also under ``/s/...`` for relative URLs."""
 
@@ -208,6 +228,7 @@ class ReflowServer:
             (r"/ws/([^/]+)", SocketHandler, args),
             (r"/ws/?", SocketHandler, args),
             (r"/s/([^/]+)/?", PageHandler, args),
+            (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
             (r"/(.+)", FileHandler, args),
         ], websocket_max_message_size=64 * 1024 * 1024, xsrf_cookies=False)
 

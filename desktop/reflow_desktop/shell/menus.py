@@ -60,9 +60,10 @@ def add_file_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMe
     _act(m, "Save As…", nb.save_as if nb else None, QKeySequence.StandardKey.SaveAs,
          enabled=nb is not None)
     export = m.addMenu("Export")
-    # The export issue has not landed: visible, clearly labelled, disabled.
-    _act(export, "HTML… (coming soon)", enabled=False, name="Export HTML")
-    _act(export, "Jupyter Notebook (.ipynb)… (coming soon)", enabled=False, name="Export ipynb")
+    _act(export, "HTML (self-contained page)…", (lambda: nb.export("html")) if nb else None,
+         enabled=nb is not None, name="Export HTML")
+    _act(export, "Jupyter Notebook (.ipynb)…", (lambda: nb.export("ipynb")) if nb else None,
+         enabled=nb is not None, name="Export ipynb")
     m.addSeparator()
     _act(m, "Close Window", (nb.close if nb else app.close_welcome), QKeySequence.StandardKey.Close)
     _act(m, "Quit Reflow", app.quit, QKeySequence.StandardKey.Quit, name="Quit")

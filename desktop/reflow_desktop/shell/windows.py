@@ -140,6 +140,32 @@ class NotebookWindow:
         self.app.recent.add(new)
         self.native.setWindowTitle(self.title())
 
+    def export(self, fmt: str) -> None:
+        """File ▸ Export: ask where, then write what the window shows (no re-run)."""
+        from qtpy.QtWidgets import QFileDialog
+
+        from reflow_desktop.exporting.live import FORMATS
+
+        suffix = FORMATS[fmt][0]
+        label = {"html": "Web page (*.html)", "ipynb": "Jupyter notebook (*.ipynb)"}.get(fmt, "*")
+        target, _ = QFileDialog.getSaveFileName(self.native, f"Export {self.path.name}",
+                                                str(self.path.with_suffix(suffix)), label)
+        if target:
+            self.export_to(fmt, target)
+
+    def export_to(self, fmt: str, target: str) -> None:
+        """Write the export atomically; errors are shown, never raised into Qt."""
+        from reflow.notebook import atomic_write_text
+
+        from reflow_desktop.exporting.live import export_session
+
+        try:
+            exported = self.app.server_thread.call(
+                lambda: export_session(self.session, fmt)).result(60)  # type: ignore[arg-type]
+            atomic_write_text(Path(target), exported.text)
+        except Exception as exc:  # noqa: BLE001 - missing UI bundle, unwritable folder, ...
+            self.app.error("Export failed", str(exc))
+
     def run_all(self) -> None:
         self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
 
