@@ -231,3 +231,52 @@ def test_without_a_runtime_the_block_just_runs(tmp_path):
     ns: dict = {"__builtins__": builtins}
     result = execute(compiled, ns, lambda n, t: None)
     assert result.exception is None and result.value == 2
+
+
+KILLED_CELLS = [
+    ("imp", "import reflow"),
+    ("n", "n = 100 * 1024 * 1024"),
+    ("big", "with reflow.persistent_cache('big'):\n    blob = b'x' * n\nlen(blob)"),
+]
+
+KILLED_CHILD = """
+import builtins, json, sys
+from reflow.runtime import CollectingSink, Runtime
+cells = json.loads(sys.argv[2])
+rt = Runtime(CollectingSink(), namespace={"__name__": "__main__", "__builtins__": builtins, "__file__": sys.argv[1]})
+rt.set_cells([tuple(c) for c in cells])
+print("ready", flush=True)
+rt.run_all()
+"""
+
+
+def test_kernel_killed_while_writing_then_reopen_works(tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    nb_file = tmp_path / "nb.py"
+    entry_dir = tmp_path / "__reflow__" / "cache" / "big"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(nb_file), json.dumps(KILLED_CELLS)],
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.time() + 60
+        while time.time() < deadline and not (entry_dir.exists() and list(entry_dir.glob(".*.tmp"))):
+            time.sleep(0.002)
+        assert list(entry_dir.glob(".*.tmp")), "the write never started"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    assert not list(entry_dir.glob("*.pkl"))          # nothing half-written is visible
+    sink = CollectingSink()
+    rt = Runtime(sink, namespace={"__name__": "__main__", "__builtins__": builtins, "__file__": str(nb_file)})
+    rt.set_cells(KILLED_CELLS)
+    rt.run_all()                                      # the reopen: a miss, runs, stores
+    assert not sink.errors and sink.outputs["big"] == 100 * 1024 * 1024 and "big" not in sink.restored
+    rt.run_cells(["big"])
+    assert "big" in sink.restored and sink.outputs["big"] == 100 * 1024 * 1024
