@@ -52,7 +52,8 @@ def _feed_code(h: "hashlib._Hash", code: CodeType) -> None:
             h.update(text)
 
 
-def global_names(code: CodeType) -> set[str]:
+@lru_cache(maxsize=4096)
+def global_names(code: CodeType) -> frozenset[str]:
     """Global names the code (and nested code) reads: the function's hidden inputs."""
     names: set[str] = set()
     stack = [code]
@@ -62,4 +63,4 @@ def global_names(code: CodeType) -> set[str]:
             if ins.opname in _NAME_OPS and isinstance(ins.argval, str):
                 names.add(ins.argval)
         stack.extend(c for c in current.co_consts if isinstance(c, CodeType))
-    return names
+    return frozenset(names)

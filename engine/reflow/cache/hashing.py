@@ -191,7 +191,9 @@ class ContentHasher:
 
     # ----- functions and everything else ---------------------------------------------------
     def _function(self, fn: types.FunctionType) -> bytes:
-        from .codehash import code_digest
+        """Code, defaults, closure and the globals it reads (a changed ``threshold`` it
+        reads must change the hash even when no cell's code changed)."""
+        from .codehash import code_digest, global_names
 
         parts = [b"function", str(fn.__module__).encode(), fn.__qualname__.encode(), code_digest(fn.__code__)]
         try:
@@ -199,6 +201,10 @@ class ContentHasher:
             parts.append(self._digest(fn.__kwdefaults__))
             if fn.__closure__:
                 parts.append(self._digest(tuple(c.cell_contents for c in fn.__closure__ if _has_contents(c))))
+            gl = fn.__globals__
+            for name in sorted(global_names(fn.__code__)):
+                if name in gl and name != fn.__name__:
+                    parts.append(name.encode() + b"=" + self._digest(gl[name]))
         except _Unhashable as exc:
             exc.parts.append(f" (used by function {fn.__qualname__})")
             raise

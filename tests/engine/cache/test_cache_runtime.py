@@ -280,3 +280,16 @@ def test_kernel_killed_while_writing_then_reopen_works(tmp_path):
     assert not sink.errors and sink.outputs["big"] == 100 * 1024 * 1024 and "big" not in sink.restored
     rt.run_cells(["big"])
     assert "big" in sink.restored and sink.outputs["big"] == 100 * 1024 * 1024
+
+
+def test_function_input_reading_a_changed_global_is_a_miss(tmp_path):
+    # `t` changes value while no code changes (as a UI value would); `f` reads it.
+    sink = CollectingSink()
+    rt = Runtime(sink, cache_dir=tmp_path)
+    rt.set_cells([("imp", "import reflow"), ("t", "t = 1"), ("f", "def f(x):\n    return x + t"),
+                  ("b", "with reflow.persistent_cache('f'):\n    y = f(10)")])
+    rt.run_all()
+    assert rt.namespace["y"] == 11
+    rt.namespace["t"] = 5                      # value change without a code change
+    rt.run_cells(["b"])
+    assert rt.namespace["y"] == 15 and "b" not in sink.restored
