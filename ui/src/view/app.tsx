@@ -280,9 +280,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
               <Icon name={outputAbove ? "layoutAbove" : "layoutBelow"} size={17} />
             </button>
           )}
-          <button class="icon-btn" title="Light / dark theme" onClick={() => toggleTheme()}>
-            <Icon name="sun" size={17} />
-          </button>
+          <ThemeButton />
           {!s.readOnly && (
             <button class="icon-btn" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
               <Icon name="save" size={17} />
@@ -326,7 +324,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
               </div>
             )}
             {s.order.map((id, i) => (
-              <div class="cell-slot" key={id}>
+              <div class={i === s.order.length - 1 ? "cell-slot last" : "cell-slot"} key={id}>
                 {!s.readOnly && i === 0 && <AddBar id={id} where="above" />}
                 <CellView
                   cell={s.cells[id]}
@@ -429,4 +427,19 @@ function positionOf(order: string[], id: string): number {
     posMap = new Map(order.map((x, i) => [x, i]));
   }
   return posMap.get(id) ?? -1;
+}
+
+function ThemeButton() {
+  const [dark, setDark] = useState(() => document.documentElement.dataset.theme === "dark");
+  useEffect(() => {
+    // the OS may switch while the page is open
+    const mo = new MutationObserver(() => setDark(document.documentElement.dataset.theme === "dark"));
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => mo.disconnect();
+  }, []);
+  return (
+    <button class="icon-btn" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => toggleTheme()}>
+      <Icon name={dark ? "sun" : "moon"} size={17} />
+    </button>
+  );
 }
