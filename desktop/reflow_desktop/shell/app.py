@@ -51,6 +51,14 @@ class PageApi:
         self._app.update_settings(**changes)
         return self._app.settings.to_dict()
 
+    def export_notebook(self, session_id: str, fmt: str) -> bool:
+        """The page's Export buttons: a native save dialog (QtWebEngine has no download UI)."""
+        win = self._app.windows.get(session_id)
+        if win is None or fmt not in ("html", "ipynb"):
+            return False
+        self._app.invoke(lambda: win.export(fmt))
+        return True
+
 
 class WelcomeApi:
     """``window.pywebview.api`` in the welcome page (called on pywebview worker threads)."""

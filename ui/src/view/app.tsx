@@ -1,6 +1,7 @@
 // The page: top bar, the notebook column, the side panel, notices.
 
 import { memo } from "./memo";
+import { exportNotebook } from "../exporting";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, type Command } from "../keys";
@@ -281,6 +282,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             </button>
           )}
           <ThemeButton />
+          {s.session !== null && <ExportButtons session={s.session} />}
           {!s.readOnly && (
             <button class="icon-btn" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
               <Icon name="save" size={17} />
@@ -441,5 +443,19 @@ function ThemeButton() {
     <button class="icon-btn" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => toggleTheme()}>
       <Icon name={dark ? "sun" : "moon"} size={17} />
     </button>
+  );
+}
+
+/** One click exports what the page shows: a self-contained HTML page or a Jupyter notebook. */
+function ExportButtons({ session }: { session: string }) {
+  return (
+    <div class="segmented" role="group" aria-label="Export">
+      <button onClick={() => exportNotebook(session, "html")} title="Export a self-contained HTML page (works offline)" data-action="export-html">
+        HTML
+      </button>
+      <button onClick={() => exportNotebook(session, "ipynb")} title="Export a Jupyter notebook (.ipynb) with outputs" data-action="export-ipynb">
+        .ipynb
+      </button>
+    </div>
   );
 }
