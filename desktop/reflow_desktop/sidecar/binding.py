@@ -4,6 +4,8 @@ Kept out of ``session.py`` so the session only needs a few hooks:
 
 - ``SessionSidecar(session)`` in the constructor → outputs restored into the cell cache
   (so the first ``session`` message already shows them, ``idle`` or ``stale``);
+- ``accept_kernel_event(event)`` before the cache applies a kernel event → the
+  fresh kernel's blanket ``stale`` does not hide that restored cells are current;
 - ``observe(msg)`` for every message the session broadcasts → snapshot scheduled
   (debounced, coalesced, written off the event loop); ``saved`` → the watcher
   learns the app's own write;
@@ -59,6 +61,7 @@ class SessionSidecar:
         self.notices: list[tuple[str, str]] = []  # (level, text) to show once a client connects
         self.conflict: ReloadPlan | None = None
         self.recovery: RecoveryFile | None = None
+        self._opening: set[str] | None = None  # restored-idle cells, until the kernel's open is done
         self.restore()
         self.offer_recovery()
 
@@ -80,7 +83,29 @@ class SessionSidecar:
             self.produced[cid] = rc.code_hash
             if rc.ran_at:
                 self.ran_at[cid] = rc.ran_at
+        self._opening = {cid for cid, rc in restored.items() if rc.status == "idle"} or None
         return len(restored)
+
+    def accept_kernel_event(self, event: dict[str, Any]) -> bool:
+        """False for the kernel's initial ``stale`` of a cell restored as up to date.
+
+        A fresh kernel (lazy mode) calls every cell stale because it has run none;
+        the restored outputs are still right for the code, so those cells stay
+        ``idle`` on screen until something actually happens to them. The kernel
+        keeps its own view, so running a descendant still runs them first.
+        """
+        if self._opening is None:
+            return True
+        etype = event.get("type")
+        if etype == "done":
+            self._opening = None  # the first operation answered is the open
+            return True
+        cid = event.get("id")
+        if etype == "cell_status" and event.get("status") == "stale" and cid in self._opening:
+            return False
+        if etype in ("cell_status", "cell_clear", "cell_output"):
+            self._opening.discard(cid)  # type: ignore[arg-type]
+        return True
 
     def offer_recovery(self) -> None:
         """Tell the user about a recovery copy of this notebook left by a crashed window."""
@@ -111,8 +136,8 @@ class SessionSidecar:
             await self.watcher.stop()
         if not self.session.read_only:
             await self.writer.close()
-        if self.recovery is not None and self.conflict is None:
-            self.recovery.discard()  # saved cleanly: nothing to recover
+        if self.recovery is not None and self.conflict is None and not self.session.dirty:
+            self.recovery.discard()  # the file has everything: nothing to recover
 
     # --- outputs -------------------------------------------------------------------------
     def observe(self, msg: dict[str, Any]) -> None:
@@ -135,8 +160,12 @@ class SessionSidecar:
                 self.ran_at[cell_id] = _now()
                 return
 
-    def snapshot(self) -> SidecarData:
-        """The sidecar content for the session's current state (called at write time)."""
+    def snapshot(self) -> SidecarData | None:
+        """The sidecar content for the session's current state (called at write time).
+
+        None (nothing written) while no cell has outputs to keep and no sidecar
+        exists yet: merely opening a notebook does not create ``__reflow__/``.
+        """
         records = []
         cache = self.session.cache.cells
         for cell in self.session.notebook.cells:
@@ -146,6 +175,8 @@ class SessionSidecar:
                 continue
             records.append(CellRecord(code_hash=h, status=st.status, outputs=list(st.outputs),
                                       ran_at=self.ran_at.get(cell.id)))
+        if not any(r.outputs for r in records) and not self.store.path.exists():
+            return None
         return SidecarData(self.session.path.name, records, dict(self.ui_values))
 
     def _notice(self, level: str, text: str) -> None:

@@ -40,3 +40,9 @@ def read_only_dir(tmp_path: Path) -> Iterator[Path]:
     (d / "nb.py").write_text("# %%\nx = 1\n")
     with read_only(d):
         yield d
+
+
+@pytest.fixture
+def read_only_ctx():
+    """``read_only(path)`` as a fixture: a context manager making a directory unwritable."""
+    return read_only
