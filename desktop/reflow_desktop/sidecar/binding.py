@@ -141,7 +141,13 @@ class SessionSidecar:
 
     # --- outputs -------------------------------------------------------------------------
     def observe(self, msg: dict[str, Any]) -> None:
-        """Called with every message the session broadcasts."""
+        """Called with every message the session broadcasts; never raises into the session."""
+        try:
+            self._observe(msg)
+        except Exception:  # noqa: BLE001 - losing a sidecar write must not break a broadcast
+            log.exception("sidecar: observing %s failed", msg.get("type"))
+
+    def _observe(self, msg: dict[str, Any]) -> None:
         mtype = msg.get("type")
         if mtype == "saved":
             self._after_save()

@@ -56,7 +56,10 @@ class SidecarWriter:
             self._arm()
 
     def _arm(self) -> None:
-        loop = asyncio.get_running_loop()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # called outside the loop: stays pending for the next schedule or flush
         self._timer = loop.call_later(self.delay, self._fire)
 
     def _fire(self) -> None:

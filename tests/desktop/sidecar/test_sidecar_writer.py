@@ -177,3 +177,25 @@ def test_sigkill_mid_write_leaves_valid_json(nb: Path) -> None:
         assert result.notice is None and result.data is not None
     leftovers = [p.name for p in store.dir.iterdir() if p.name != "nb.py.json"]
     assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
+
+
+def test_schedule_outside_the_event_loop_stays_pending(nb: Path) -> None:
+    writer = SidecarWriter(CountingStore(nb), delay=0.01)
+    writer.schedule(_data(1))  # no running loop: no timer, no exception
+    assert writer.pending
+    asyncio.run(writer.flush())
+    assert writer.writes == 1
+
+
+async def test_flush_during_a_write_waits_and_writes_the_newest(nb: Path) -> None:
+    store = GatedStore(nb)
+    writer = SidecarWriter(store, delay=0.01)
+    writer.schedule(_data(1))
+    await _until(store.entered.is_set)
+    writer.schedule(_data(2))
+    flushing = asyncio.ensure_future(writer.flush())
+    await asyncio.sleep(0.05)
+    assert not flushing.done()  # waits for the write in progress
+    store.gate.set()
+    await flushing
+    assert [d.cells[0].outputs[0]["data"]["text/plain"] for d in store.saved] == ["1", "2"]
