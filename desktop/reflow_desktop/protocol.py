@@ -63,6 +63,7 @@ class GraphEntry(TypedDict):
 SERVER_MESSAGES = frozenset({
     "session", "kernel", "cell_status", "cell_clear", "cell_output", "graph", "cells",
     "variables", "saved", "notice", "complete_reply", "inspect_reply", "error",
+    "ui_values", "table_page_reply", "batch",   # reflow.ui (kernel events relayed as they are)
 })
 
 # --- UI -> server -------------------------------------------------------------
@@ -82,17 +83,19 @@ CLIENT_MESSAGES: dict[str, tuple[str, ...]] = {
     "save": (),
     "complete": ("request_id", "id", "code", "cursor"),
     "inspect": ("request_id", "id", "code", "cursor"),
-    "set_ui_value": ("element_id", "value"),
+    "set_ui_value": ("element_id", "value"),   # optional: request_id, updates
+    "table_page": ("request_id", "element_id", "page"),   # optional: sort, page_size
 }
 
 # Messages a read-only (``reflow run``) session accepts: nothing that changes code,
 # structure or the file. Everything else is refused with an ``error``.
 READ_ONLY_ALLOWED = frozenset({"set_ui_value", "interrupt", "run_stale", "run_all",
-                               "complete", "inspect"})
+                               "complete", "inspect", "table_page"})
 
 # Messages the kernel's comm understands (the session forwards these, plus ``open``).
 KERNEL_OPS = frozenset({"open", "run", "edit", "create_cell", "delete_cell", "move_cell",
-                        "set_options", "set_mode", "run_stale", "run_all", "set_ui_value"})
+                        "set_options", "set_mode", "run_stale", "run_all", "set_ui_value",
+                        "table_page"})
 
 
 class ProtocolError(ValueError):

@@ -10,13 +10,28 @@ __version__ = "0.1.0"
 
 _LAZY = {"cache", "persistent_cache", "clear_cache"}
 
+# name -> (module, attribute or None for the module itself); loaded on first use
+_API = {
+    "ui": ("reflow.ui", None),
+    "md": ("reflow.md", "md"),
+    "hstack": ("reflow.layout", "hstack"), "vstack": ("reflow.layout", "vstack"),
+    "tabs": ("reflow.layout", "tabs"), "accordion": ("reflow.layout", "accordion"),
+    "callout": ("reflow.layout", "callout"),
+    "state": ("reflow.state", "state"),
+    "stop": ("reflow.stop", "stop"),
+}
+
 
 def __getattr__(name: str) -> object:
-    """``reflow.cache``, ``reflow.persistent_cache``, ``reflow.clear_cache`` load on first use,
+    """``reflow.cache``, ``reflow.ui``, ``reflow.md``... load on first use,
     so ``import reflow`` stays cheap."""
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         module = importlib.import_module("reflow.cache")
         return module if name == "cache" else getattr(module, name)
+    if name in _API:
+        module_name, attr = _API[name]
+        module = importlib.import_module(module_name)
+        return module if attr is None else getattr(module, attr)
     raise AttributeError(f"module 'reflow' has no attribute {name!r}")

@@ -6,6 +6,7 @@ import { Store } from "./storeHub";
 import { applyTheme, storedTheme, watchOsTheme } from "./theme";
 import { parsePageUrl, TOKEN_KEY, urlWithoutToken, webSocketUrl } from "./url";
 import { App } from "./view/app";
+import { channel as widgetChannel } from "./widgets/channel";
 
 function safeSession(): Storage | null {
   try {
@@ -54,10 +55,15 @@ async function start() {
   } else {
     const conn = new Connection(webSocketUrl(location.href, params), {
       message: (m) => {
+        if (widgetChannel.handle(m)) return; // reflow.ui replies
+        if (m.type === "batch") for (const e of m.events ?? []) widgetChannel.handle(e);
         store.server(m);
         if (store.get().fatal) conn.fatal = true;
       },
-      state: (st, attempt) => store.local({ type: "connection", state: st, attempt }),
+      state: (st, attempt) => {
+        if (st !== "open") widgetChannel.reset();
+        store.local({ type: "connection", state: st, attempt });
+      },
       protocolError: (reason) => {
         console.warn("reflow: ignored a server frame:", reason);
       },
@@ -66,6 +72,7 @@ async function start() {
     connection = conn;
     retry = () => conn.retryNow();
   }
+  widgetChannel.transport = transport;
   const controller = new Controller(store, transport);
   // for the console and end-to-end tests
   (window as unknown as { reflow: unknown }).reflow = { store, controller, connection };

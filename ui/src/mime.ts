@@ -2,6 +2,10 @@
 
 /** MIME types the UI renders, richest first. */
 export const MIME_ORDER = [
+  // reflow.ui widgets, markdown with widgets, layouts (rendered by src/widgets)
+  "application/vnd.reflow.ui+json",
+  "application/vnd.reflow.md+json",
+  "application/vnd.reflow.layout+json",
   "application/vnd.reflow.error+json",
   "text/html",
   "image/svg+xml",
@@ -14,7 +18,7 @@ export const MIME_ORDER = [
   "text/plain",
 ] as const;
 
-const RENDERABLE = new Set<string>(MIME_ORDER.filter((m) => m !== "text/latex" && !m.includes("reflow")));
+const RENDERABLE = new Set<string>(MIME_ORDER.filter((m) => m !== "text/latex" && (!m.includes("reflow") || m.endsWith("ui+json") || m.endsWith("md+json") || m.endsWith("layout+json"))));
 
 /** The MIME type to render from a bundle, or null if none is renderable. */
 export function pickMime(bundle: { [mime: string]: unknown }): string | null {

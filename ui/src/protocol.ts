@@ -155,6 +155,32 @@ export interface InspectReplyMsg {
   found: boolean;
   text: string;
 }
+// ---- reflow.ui (widgets) ----
+/** Answer to set_ui_value: the values the kernel applied (after the run they caused). */
+export interface UiValuesMsg {
+  type: "ui_values";
+  values: { [element_id: string]: unknown };
+  request_id?: string;
+  unknown?: string[];
+  errors?: { [element_id: string]: string };
+}
+export interface TablePageReplyMsg {
+  type: "table_page_reply";
+  request_id: string;
+  element_id: string;
+  page?: number;
+  page_size?: number;
+  total?: number;
+  rows?: unknown[][];
+  indices?: number[];
+  error?: string;
+}
+/** Several events in one frame, applied in order in one store update. */
+export interface BatchMsg {
+  type: "batch";
+  events: ServerMessage[];
+}
+
 export interface ErrorMsg {
   type: "error";
   text: string;
@@ -173,6 +199,9 @@ export type ServerMessage =
   | NoticeMsg
   | CompleteReplyMsg
   | InspectReplyMsg
+  | UiValuesMsg
+  | TablePageReplyMsg
+  | BatchMsg
   | ErrorMsg;
 
 export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
@@ -188,6 +217,9 @@ export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   "notice",
   "complete_reply",
   "inspect_reply",
+  "ui_values",
+  "table_page_reply",
+  "batch",
   "error",
 ]);
 
@@ -208,7 +240,8 @@ export type ClientMessage =
   | { type: "save" }
   | { type: "complete"; request_id: string; id: string; code: string; cursor: number }
   | { type: "inspect"; request_id: string; id: string; code: string; cursor: number }
-  | { type: "set_ui_value"; element_id: string; value: unknown };
+  | { type: "set_ui_value"; element_id: string; value: unknown; request_id?: string; updates?: { element_id: string; value: unknown }[] }
+  | { type: "table_page"; request_id: string; element_id: string; page: number; sort: { column: string; descending: boolean } | null; page_size?: number };
 
 // ---- decoding -----------------------------------------------------------------
 

@@ -215,9 +215,13 @@ export function applyServer(state: State, msg: ServerMessage): State {
       return addNotice(state, msg.level, msg.text);
     case "error":
       return addNotice(state, "error", msg.text);
+    case "batch": // several events in one store update (one render)
+      return (msg.events ?? []).reduce(applyServer, state);
     case "complete_reply":
     case "inspect_reply":
-      return state; // request/response: handled by the connection, not the store
+    case "ui_values":
+    case "table_page_reply":
+      return state; // request/response: handled by the connection / widgets, not the store
   }
   return state;
 }

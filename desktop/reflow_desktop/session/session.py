@@ -286,8 +286,18 @@ class Session:
         return self.to_kernel({"type": "run_all"})
 
     async def _h_set_ui_value(self, msg: dict, reply: Client) -> asyncio.Future:
-        return self.to_kernel({"type": "set_ui_value", "element_id": msg["element_id"],
-                               "value": msg["value"]})
+        # reflow.ui: request_id / updates pass through (the kernel answers ui_values)
+        data = {"type": "set_ui_value", "element_id": msg["element_id"], "value": msg["value"]}
+        for key in ("request_id", "updates"):
+            if key in msg:
+                data[key] = msg[key]
+        return self.to_kernel(data)
+
+    async def _h_table_page(self, msg: dict, reply: Client) -> asyncio.Future:
+        # reflow.ui: one page of a table output; the kernel answers table_page_reply
+        return self.to_kernel({"type": "table_page", "request_id": msg["request_id"],
+                               "element_id": msg["element_id"], "page": msg["page"],
+                               "sort": msg.get("sort"), "page_size": msg.get("page_size")})
 
     async def _h_interrupt(self, msg: dict, reply: Client) -> None:
         await self.kernel.interrupt()

@@ -52,6 +52,13 @@ class CellCache:
     def apply(self, event: dict[str, Any]) -> bool:
         """Fold one kernel event into the cache; False if it names an unknown cell."""
         etype = event.get("type")
+        if etype == "batch":  # reflow.ui: several events in one message
+            for item in event.get("events") or []:
+                self.apply(item)
+            return True
+        if etype == "ui_values":  # reflow.ui: a reconnecting page sees the current values
+            _patch_ui_values(self.cells.values(), event.get("values") or {})
+            return True
         if etype == "cell_status":
             self.get(event["id"]).status = event["status"]
         elif etype == "cell_clear":
@@ -78,3 +85,31 @@ class CellCache:
                 "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
                 "parents": list(st.parents), "children": list(st.children),
                 "errors": list(st.errors)}
+
+
+# --- reflow.ui -------------------------------------------------------------------------
+_UI_MIME = "application/vnd.reflow.ui+json"
+
+
+def _patch_ui_values(cells: Any, values: dict[str, Any]) -> None:
+    """Write element values the user set into the cached outputs that show them."""
+    if not values:
+        return
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("element_id") in values and "kind" in node and "value" in node:
+                node["value"] = values[node["element_id"]]
+            for v in node.values():
+                if isinstance(v, (dict, list)):
+                    visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                if isinstance(v, (dict, list)):
+                    visit(v)
+
+    for st in cells:
+        for out in st.outputs:
+            data = out.get("data") if isinstance(out, dict) else None
+            if isinstance(data, dict) and any(k.startswith("application/vnd.reflow.") for k in data):
+                visit(data)

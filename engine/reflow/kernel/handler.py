@@ -31,6 +31,9 @@ class ReflowHost:
         self.code: dict[str, str] = {}      # code cells: id -> code
         self.order: list[str] = []          # code cells in display order
         self.disabled: set[str] = set()
+        from reflow.kernel.ui_bridge import register_frame_formatter
+
+        register_frame_formatter(self.shell)   # data frames: paged tables (reflow.ui)
 
     # --- comm plumbing ------------------------------------------------------------
     def attach(self, comm: Any, open_msg: dict) -> None:
@@ -74,6 +77,10 @@ class ReflowHost:
         self.disabled = {c["id"] for c in cells if (c.get("options") or {}).get("disabled")}
         self.runtime = Runtime(self.sink, namespace=self.shell.user_ns,
                                mode=data.get("mode", "auto"))
+        if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made
+            from reflow.ui._core import REGISTRY
+
+            REGISTRY.restore(dict(data["ui_values"]))
         self.runtime.set_cells([(cid, self.code[cid]) for cid in self.order])
         for cid in self.disabled:
             self.runtime.set_disabled(cid, True)
@@ -150,8 +157,21 @@ class ReflowHost:
         self.send_variables()
 
     def op_set_ui_value(self, data: dict[str, Any]) -> None:
-        self.send({"type": "notice", "level": "warning",
-                   "text": "UI elements are not available yet."})
+        """A widget moved: update the element(s), run the readers of the bound globals.
+
+        ``{element_id, value}`` or ``{updates: [{element_id, value}]}``; only the last
+        value per element is applied. Answers ``ui_values`` (the applied values, and
+        the ``request_id`` if given) after the run, so the UI knows it may send again.
+        """
+        from reflow.kernel.ui_bridge import set_ui_values
+
+        set_ui_values(self, data)
+
+    def op_table_page(self, data: dict[str, Any]) -> None:
+        """One page of a table / data frame output: ``table_page_reply``."""
+        from reflow.kernel.ui_bridge import table_page
+
+        self.send(table_page(data))
 
     # --- derived state ---------------------------------------------------------------
     def _set_code(self, cid: str, code: str) -> None:

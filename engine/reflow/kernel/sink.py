@@ -60,7 +60,11 @@ class CommSink:
                 self._timer.start()
 
     def output(self, cell_id: str, value: object) -> None:
-        self.display(cell_id, mime_bundle(self.shell, value))
+        from reflow import context  # elements made while formatting (data frames) belong to the cell
+
+        with context.attached(cell_id):
+            bundle = mime_bundle(self.shell, value)
+        self.display(cell_id, bundle)
 
     def error(self, cell_id: str, error: Any) -> None:
         self.flush_streams()

@@ -345,10 +345,17 @@ class Runtime:
             self.sink.error(cell, error)
             self._remember_failure(cell, error)
             return "error"
-        result = execute(compiled, self.namespace,
-                         lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
-                         analysis.privates,
-                         self._block_runner(cell) if compiled.segments is not None else None)
+        # --- reflow.ui/state/stop: the running cell is known to element ids and setters ---
+        from reflow import context as run_context
+
+        with run_context.running(self, cell):
+            result = execute(compiled, self.namespace,
+                             lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
+                             analysis.privates,
+                             self._block_runner(cell) if compiled.segments is not None else None)
+        if result.exception is not None and getattr(result.exception, "reflow_stop", False):
+            return self._stopped(cell, analysis, result.exception)
+        # --- end reflow.ui hook ---
         if result.interrupted:
             self._remove_names(cell, analysis.defs)
             self._stale.add(cell)
@@ -374,6 +381,22 @@ class Runtime:
             self.sink.output(cell, result.value)
         self._set_status(cell, "idle")
         return "ok"
+
+    def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
+        """``reflow.stop``: show its output, no error; descendants report the stop."""
+        self._remove_names(cell, analysis.defs)
+        output = getattr(exc, "output", None)
+        if output is not None:
+            self.sink.output(cell, output)
+        self._failure[cell] = "was stopped with reflow.stop"
+        self._set_status(cell, "idle")
+        return "error"
+
+    def mark_stale(self, cell_ids: Iterable[str]) -> None:
+        """Lazy mode's answer to a changed input: the cells and their descendants turn stale."""
+        cells = {c for c in cell_ids if c in self._code}
+        cells |= self.graph.descendants_of(cells)
+        self._mark_stale(c for c in self._order if c in cells)
 
     def _explain(self, exc: BaseException) -> str:
         """One-line message; a NameError says why the name is missing when we know."""

@@ -9,6 +9,7 @@ import { applyCarriageReturns, formatBytes, LIMITS, mimeText, pickMime, truncate
 import type { CellError, MimeBundle, Output } from "../protocol";
 import { errorMessageBody } from "../store";
 import { UiContext } from "./context";
+import { WIDGET_MIMES, WidgetView } from "../widgets";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -37,6 +38,7 @@ export function MimeView({ bundle }: { bundle: MimeBundle }) {
   const mime = pickMime(bundle);
   if (!mime) return <div class="output-note">No displayable output ({Object.keys(bundle).join(", ") || "empty"})</div>;
   const v = bundle[mime];
+  if (WIDGET_MIMES.includes(mime)) return <WidgetView mime={mime} data={v} renderBundle={(b) => <MimeView bundle={b} />} />; // reflow.ui
   switch (mime) {
     case "text/html":
       return <HtmlBlock html={mimeText(v)} />;

@@ -1,0 +1,79 @@
+"""The kernel side of ``reflow.ui``: value updates, table pages, data frame display.
+
+Kept out of handler.py so a kernel that never shows an element never imports
+``reflow.ui``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _updates(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    items = list(data.get("updates") or [])
+    if "element_id" in data:
+        items.append({"element_id": data["element_id"], "value": data.get("value")})
+    return [(str(u["element_id"]), u.get("value")) for u in items if isinstance(u, dict) and "element_id" in u]
+
+
+def set_ui_values(host: Any, data: dict[str, Any]) -> None:
+    """Apply the updates, run the readers, then answer ``ui_values``."""
+    from reflow.ui._core import REGISTRY
+    from reflow.ui._updates import apply_updates
+
+    result = apply_updates(host.runtime, _updates(data))
+    values = {}
+    for element_id in result["applied"]:
+        element = REGISTRY.get(element_id)
+        if element is not None:
+            try:
+                values[element_id] = element._to_json(element.value)
+            except Exception:  # noqa: BLE001
+                pass
+    reply: dict[str, Any] = {"type": "ui_values", "values": values}
+    if data.get("request_id") is not None:
+        reply["request_id"] = data["request_id"]
+    if result["unknown"]:
+        reply["unknown"] = result["unknown"]
+    if result["errors"]:
+        reply["errors"] = result["errors"]
+    host.send(reply)
+    if result["cells"]:
+        host.send_variables()
+
+
+def table_page(data: dict[str, Any]) -> dict[str, Any]:
+    """``table_page {request_id, element_id, page, sort, page_size?}`` -> ``table_page_reply``."""
+    from reflow.ui._core import REGISTRY
+
+    element_id = data.get("element_id") or data.get("output_id")
+    element = REGISTRY.get(str(element_id))
+    reply: dict[str, Any] = {"type": "table_page_reply", "request_id": data.get("request_id"),
+                             "element_id": element_id}
+    if element is None or not hasattr(element, "page"):
+        reply["error"] = "this table is gone (its cell ran again); showing the rows it had"
+        return reply
+    try:
+        reply.update(element.page(int(data.get("page") or 0), data.get("sort"), data.get("page_size")))
+    except Exception as exc:  # noqa: BLE001
+        reply["error"] = f"{type(exc).__name__}: {exc}"
+    return reply
+
+
+def register_frame_formatter(shell: Any) -> None:
+    """Show pandas/polars DataFrames as paged, sortable tables (without importing either)."""
+    formatter = getattr(getattr(shell, "display_formatter", None), "mimebundle_formatter", None)
+    if formatter is None:
+        return
+
+    def as_table(df: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        from reflow.ui._core import UI_MIME
+        from reflow.ui._table import frame_view
+
+        try:
+            return {UI_MIME: frame_view(df)._payload()}
+        except Exception:  # noqa: BLE001 - fall back to the library's own html/text
+            return None
+
+    formatter.for_type_by_name("pandas.core.frame", "DataFrame", as_table)
+    formatter.for_type_by_name("polars.dataframe.frame", "DataFrame", as_table)

@@ -1,0 +1,166 @@
+"""The element base class and the registry that maps element ids to live elements.
+
+An element renders as ``application/vnd.reflow.ui+json`` (``{element_id, kind,
+props, value}``) plus text/plain and a static text/html fallback. Its id is
+``<cell id>-<counter within the cell run>`` (see ``reflow.context``), so a re-run
+of the defining cell makes an element with the same id: when its construction
+arguments did not change, it starts from the value the user last chose.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from reflow import context
+
+UI_MIME = "application/vnd.reflow.ui+json"
+
+
+class UIElement:
+    """Base of every ``reflow.ui`` element; ``.value`` is the Python value."""
+
+    kind = "element"
+
+    def __init__(self, value: Any, props: dict[str, Any], *, label: str = "",
+                 on_change: Callable[[Any], object] | None = None) -> None:
+        self._id = context.next_id()
+        self._props = {"label": label, **props}
+        self._on_change = on_change
+        self._parent: weakref.ref[UIElement] | None = None
+        self._value = value
+        self._args_key = self._key()
+        previous = REGISTRY.previous(self._id)
+        if previous is not None and previous._args_key == self._args_key and previous.kind == self.kind:
+            self._value = previous._value   # re-run with the same arguments: keep the user's value
+        else:
+            restored = REGISTRY.restored(self._id, self._args_key)
+            if restored is not None:
+                try:
+                    self._value = self._convert(restored)
+                except Exception:  # noqa: BLE001 - a stale saved value must not break the cell
+                    pass
+        REGISTRY.add(self)
+
+    # --- what subclasses define -------------------------------------------------------
+    def _convert(self, value: Any) -> Any:
+        """JSON value from the UI -> Python value."""
+        return value
+
+    def _to_json(self, value: Any) -> Any:
+        """Python value -> JSON value for the UI."""
+        return value
+
+    def _static_html(self) -> str:
+        """A read-only rendering for exports and plain Jupyter."""
+        return f"<span>{html.escape(repr(self.value))}</span>"
+
+    # --- public ---------------------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @property
+    def element_id(self) -> str:
+        return self._id
+
+    def form(self, submit_label: str = "Submit", label: str = "") -> Any:
+        """Wrap this element in a form: its value changes only on submit."""
+        from reflow.ui._containers import form
+
+        return form(self, submit_label=submit_label, label=label)
+
+    def _update(self, json_value: Any) -> None:
+        """A value from the UI: convert, store, call ``on_change``."""
+        self._value = self._convert(json_value)
+        if self._on_change is not None:
+            self._on_change(self._value)
+
+    def _children(self) -> list[UIElement]:
+        return []
+
+    def _payload(self) -> dict[str, Any]:
+        return {"element_id": self._id, "kind": self.kind, "props": self._props,
+                "value": self._to_json(self._value)}
+
+    def _key(self) -> str:
+        try:
+            return json.dumps([self.kind, self._props, self._to_json(self._value)], sort_keys=True, default=repr)
+        except Exception:  # noqa: BLE001
+            return repr((self.kind, self._props, self._value))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        label = self._props.get("label") or ""
+        head = f"<label>{html.escape(str(label))}</label> " if label else ""
+        return {UI_MIME: self._payload(), "text/plain": repr(self),
+                "text/html": f'<div class="reflow-ui reflow-{self.kind}">{head}{self._static_html()}</div>'}
+
+    def __format__(self, spec: str) -> str:
+        """Inside ``reflow.md(f"...{element}...")``: a placeholder the UI turns into the live widget."""
+        return f'<span data-reflow-el="{self._id}"></span>'
+
+    def __repr__(self) -> str:
+        label = self._props.get("label")
+        shown = f" {label!r}" if label else ""
+        return f"<{self.kind}{shown} value={self._value!r}>"
+
+
+class Registry:
+    """Live elements by id, plus the previous run's elements while their cell re-runs."""
+
+    def __init__(self) -> None:
+        self.elements: dict[str, UIElement] = {}
+        self._by_cell: dict[str, list[str]] = {}
+        self._previous: dict[str, UIElement] = {}
+        self._restored: dict[str, Any] = {}     # id -> JSON value saved by the app (sidecar)
+        context.add_listener(self._on_cell)
+
+    def _on_cell(self, event: str, cell: str, runtime: Any) -> None:
+        if event == "enter":
+            for element_id in self._by_cell.pop(cell, []):
+                element = self.elements.pop(element_id, None)
+                if element is not None:
+                    self._previous[element_id] = element
+        else:
+            prefix = f"{cell}-"
+            for element_id in [k for k in self._previous if k.startswith(prefix)]:
+                del self._previous[element_id]
+
+    def add(self, element: UIElement) -> None:
+        self.elements[element._id] = element
+        if context.cell is not None:
+            self._by_cell.setdefault(context.cell, []).append(element._id)
+
+    def previous(self, element_id: str) -> UIElement | None:
+        return self._previous.get(element_id)
+
+    def restored(self, element_id: str, args_key: str) -> Any:
+        return self._restored.pop(element_id, None)
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Values saved by the app (element id -> JSON value) for elements not made yet."""
+        self._restored.update(values)
+
+    def get(self, element_id: str) -> UIElement | None:
+        return self.elements.get(element_id)
+
+    def values(self) -> dict[str, Any]:
+        """Every live element's JSON value (what the app may save and restore)."""
+        out = {}
+        for element_id, element in self.elements.items():
+            try:
+                out[element_id] = element._to_json(element._value)
+            except Exception:  # noqa: BLE001
+                continue
+        return out
+
+    def clear(self) -> None:
+        self.elements.clear()
+        self._by_cell.clear()
+        self._previous.clear()
+
+
+REGISTRY = Registry()

@@ -1,0 +1,137 @@
+"""reflow.ui end to end in Chromium: sliders, tables, forms, app mode."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import cell, open_notebook, shot
+
+pytestmark = pytest.mark.e2e
+
+SLIDER = '''\
+# %%
+import reflow
+s = reflow.ui.slider(0, 100, value=10, label="amount")
+print("defined")
+s
+
+# %%
+doubled = s.value * 2
+f"doubled={doubled}"
+'''
+
+
+def set_range(locator, value: int) -> None:
+    """Move a range input like a drag does: set the value and fire `input`."""
+    locator.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+
+
+def test_slider_drives_dependent_cell_only(serve, page):
+    server = serve(SLIDER)
+    open_notebook(page, server)
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=20")
+    slider = cell(page, 1).locator('.rw-slider input[type="range"]')
+    expect(slider).to_be_visible()
+    for v in (15, 30, 42):
+        set_range(slider, v)
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=84")
+    expect(cell(page, 1).locator(".rw-value")).to_have_text("42")
+    # the defining cell did not run again: one "defined" print, slider still at 42
+    expect(cell(page, 1).locator(".outputs .stream")).to_have_text("defined\n")
+    # a real drag with the mouse also works
+    box = slider.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=200")
+    shot(page, "widgets-slider")
+
+
+TABLE = '''\
+# %%
+import reflow
+rows = [{"name": f"item{i}", "size": i * 3} for i in range(60)]
+t = reflow.ui.table(rows, page_size=10)
+t
+
+# %%
+picked = [r["name"] for r in t.value]
+f"picked={picked}"
+'''
+
+
+def test_table_selection_reaches_dependent_cell(serve, page):
+    server = serve(TABLE)
+    open_notebook(page, server)
+    out = cell(page, 2).locator(".outputs")
+    expect(out).to_contain_text("picked=[]")
+    table = cell(page, 1).locator(".rw-table")
+    table.locator('input[aria-label="select row 2"]').check()
+    expect(out).to_contain_text("picked=['item2']")
+    # next page is fetched from the kernel; select there too
+    cell(page, 1).locator('button[aria-label="next page"]').click()
+    expect(table.locator("tbody tr").first).to_contain_text("item10")
+    table.locator('input[aria-label="select row 11"]').check()
+    expect(out).to_contain_text("picked=['item2', 'item11']")
+    # sort by size, descending (click twice): largest first, fetched by page
+    header = table.locator("th", has_text="size")
+    header.click()
+    header.click()
+    expect(table.locator("tbody tr").first).to_contain_text("item59")
+
+
+FORM = '''\
+# %%
+import reflow
+f = reflow.ui.text(placeholder="name").form(submit_label="Send")
+f
+
+# %%
+runs = []
+# %%
+runs.append(f.value)
+f"value={f.value!r} runs={len(runs)}"
+'''
+
+
+def test_form_only_fires_on_submit(serve, page):
+    server = serve(FORM)
+    open_notebook(page, server)
+    out = cell(page, 3).locator(".outputs")
+    expect(out).to_contain_text("value=None runs=1")
+    box = cell(page, 1).locator(".rw-form input[type=text]")
+    box.fill("Ada")
+    box.press("End")
+    page.wait_for_timeout(300)
+    expect(out).to_contain_text("value=None runs=1")   # typing alone does nothing
+    cell(page, 1).locator(".rw-form button[type=submit]").click()
+    expect(out).to_contain_text("value='Ada' runs=2")
+
+
+APP = '''\
+# %%
+import reflow
+n = reflow.ui.slider(1, 10, value=2, label="n")
+choice = reflow.ui.dropdown(["red", "green"], value="red", label="colour")
+reflow.vstack([reflow.md(f"Pick **n**: {n}"), choice])
+
+# %%
+reflow.md(f"n squared is **{n.value ** 2}** in {choice.value}")
+'''
+
+
+def test_app_mode_widgets_work_with_code_hidden(serve, page):
+    server = serve(APP, command="run")
+    page.goto(server.url)
+    out = cell(page, 2).locator(".outputs")
+    expect(out).to_contain_text("n squared is 4 in red")
+    expect(page.locator(".cm-editor")).to_have_count(0)
+    slider = cell(page, 1).locator('.rw-md .rw-slider input[type="range"]')
+    set_range(slider, 7)
+    expect(out).to_contain_text("n squared is 49 in red")
+    cell(page, 1).locator(".rw-dropdown select").select_option("green")
+    expect(out).to_contain_text("n squared is 49 in green")
+    shot(page, "widgets-app-mode")
