@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SNAPSHOT_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "cells", "kernel"})
+_SNAPSHOT_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "cells", "kernel",
+                                "ui_values"})
 
 
 def _now() -> str:
@@ -97,6 +98,10 @@ class SessionSidecar:
         if self._opening is None:
             return True
         etype = event.get("type")
+        if etype == "batch" and isinstance(event.get("events"), list):
+            event["events"] = [e for e in event["events"]
+                               if not isinstance(e, dict) or self.accept_kernel_event(e)]
+            return True
         if etype == "done":
             self._opening = None  # the first operation answered is the open
             return True
@@ -152,6 +157,13 @@ class SessionSidecar:
         if mtype == "saved":
             self._after_save()
             return
+        if mtype == "batch":
+            for item in msg.get("events") or []:
+                if isinstance(item, dict):
+                    self._observe(item)
+            return
+        if mtype == "ui_values" and isinstance(msg.get("values"), dict):
+            self.ui_values.update(msg["values"])  # given back to the kernel on the next open
         cid = msg.get("id")
         if isinstance(cid, str) and (mtype == "cell_clear" or (mtype == "cell_status" and msg.get("status") == "running")
                                      or (mtype == "cell_output" and cid not in self.produced)):

@@ -307,3 +307,27 @@ async def test_websocket_session_message_carries_restored_outputs(nb_path: Path)
         conn.close()
     finally:
         await srv.stop()
+
+
+async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(nb_path: Path) -> None:
+    await run_and_close(nb_path)
+    s = Session(nb_path, autosave_delay=None)  # not started: events fed by hand
+    try:
+        a, b, c = [x.id for x in s.notebook.cells if x.kind == "code"]
+        s._on_kernel_event({"type": "batch", "events": [
+            {"type": "cell_status", "id": a, "status": "stale"},
+            {"type": "cell_status", "id": b, "status": "stale"}]})
+        assert s.cache.get(a).status == "idle" and s.cache.get(b).status == "idle"
+        s._on_kernel_event({"type": "done", "seq": 1, "op": "open"})
+        s._on_kernel_event({"type": "cell_status", "id": c, "status": "stale"})  # later: real
+        assert s.cache.get(c).status == "stale"
+        s._on_kernel_event({"type": "batch", "events": [
+            {"type": "ui_values", "values": {"slider-1": 7}}]})
+        await s.sidecar.writer.flush()
+    finally:
+        await s.close()
+    s2 = Session(nb_path, autosave_delay=None)
+    try:
+        assert s2._open_data(run=False)["ui_values"] == {"slider-1": 7}
+    finally:
+        await s2.close()
