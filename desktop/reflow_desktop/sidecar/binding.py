@@ -239,12 +239,15 @@ class SessionSidecar:
         s = self.session
         if s.closed:
             return
-        plan = plan_reload(s.notebook, s.dirty or self.conflict is not None, data, s.path.name)
+        diverged = self.conflict is not None and self.conflict.kind == "conflict"
+        plan = plan_reload(s.notebook, s.dirty or diverged, data, s.path.name)
         if plan.kind == "unchanged":
+            self.conflict = None  # the file is back to what we have
             return
         if plan.kind == "reload":
+            self.conflict = None
             self.apply_reload(plan)
-        elif plan.kind == "conflict":
+        elif plan.kind in ("conflict", "invalid"):  # autosave paused: never overwrite silently
             self.conflict = plan
             self._save_recovery("conflict")
         self._notice("info" if plan.kind == "reload" else "warning", plan.message)

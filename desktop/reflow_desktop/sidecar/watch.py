@@ -159,7 +159,8 @@ def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -
         new._bom = bom
     except NotebookFormatError as exc:
         return ReloadPlan("invalid", f"{name} changed on disk but cannot be read ({exc}). "
-                                     "Your version stays open and was not overwritten.")
+                                     "Your version stays open; autosave is paused so the file "
+                                     "is not overwritten. Save to replace it with your version.")
     try:
         same = render_notebook(current) == text
     except Exception:  # noqa: BLE001 - compare by cells below

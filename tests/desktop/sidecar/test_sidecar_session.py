@@ -61,7 +61,8 @@ class Recorder:
         self._event = asyncio.Event()
 
     def __call__(self, msg: dict) -> None:
-        self.messages.append(msg)
+        # a kernel "batch" carries several events: record them one by one
+        self.messages.extend(msg.get("events") or [] if msg.get("type") == "batch" else [msg])
         self._event.set()
 
     async def wait_for(self, pred: Callable[[dict], bool]) -> dict:
@@ -331,3 +332,25 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
         assert s2._open_data(run=False)["ui_values"] == {"slider-1": 7}
     finally:
         await s2.close()
+
+
+async def test_unreadable_file_on_disk_pauses_autosave_until_valid_again(nb_path: Path) -> None:
+    s = Session(nb_path, autosave_delay=0.01)
+    s.sidecar.watch_interval = 0.05
+    rec = Recorder()
+    s.attach(rec)
+    await s.start()
+    try:
+        nb_path.write_bytes(b"\xff\xfe half-written binary")
+        await rec.wait_for(lambda m: m["type"] == "notice" and "cannot be read" in m["text"])
+        a = s.notebook.cells[0].id
+        await handle(s, {"type": "edit", "id": a, "code": "x = 2\nx"})
+        await asyncio.sleep(0.1)  # let a (wrongly) unpaused autosave happen, if it would
+        assert nb_path.read_bytes() == b"\xff\xfe half-written binary"
+        valid = NOTEBOOK.replace("z = y * 10", "z = y * 11")
+        nb_path.write_text(valid)  # the other program finished: it is a conflict with my edit now
+        await rec.wait_for(lambda m: m["type"] == "notice" and "unsaved edits" in m["text"])
+        assert nb_path.read_text() == valid
+    finally:
+        await s.close()
+    assert nb_path.read_text() == NOTEBOOK.replace("z = y * 10", "z = y * 11")  # close kept theirs
