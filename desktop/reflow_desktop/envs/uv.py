@@ -38,6 +38,10 @@ class UvResult:
 @functools.lru_cache(maxsize=1)
 def find_uv() -> Path:
     """The uv executable; cached because it is looked up on every build."""
+    from reflow_desktop.resources import bundled_uv  # the frozen app ships uv's binary
+
+    if (bundled := bundled_uv()) is not None:
+        return bundled
     try:
         import uv as uv_package
 

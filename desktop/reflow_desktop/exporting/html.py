@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import reflow_desktop
+from reflow_desktop import resources
 from reflow.notebook import Notebook
 
 from .outputs import CellOutputs
@@ -34,8 +34,7 @@ class BundleMissingError(RuntimeError):
 
 def bundle_dir() -> Path:
     """``ui/build/export`` in a checkout, else the copy packaged as reflow_desktop/static/export."""
-    pkg = Path(reflow_desktop.__file__).resolve().parent
-    for candidate in (pkg.parent.parent / "ui" / "build" / "export", pkg / "static" / "export"):
+    for candidate in resources.export_bundle_candidates():
         if (candidate / BUNDLE_JS).is_file() and (candidate / BUNDLE_CSS).is_file():
             return candidate
     raise BundleMissingError("the HTML export needs the UI's static bundle: run `npm run build` "

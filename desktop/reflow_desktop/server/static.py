@@ -5,16 +5,12 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import reflow_desktop
+from reflow_desktop import resources
 
 
 def ui_dist_dir() -> Path | None:
     """``ui/dist`` in a repo checkout, else the copy packaged as reflow_desktop/static/ui."""
-    pkg = Path(reflow_desktop.__file__).resolve().parent
-    for candidate in (pkg.parent.parent / "ui" / "dist", pkg / "static" / "ui"):
-        if (candidate / "index.html").is_file():
-            return candidate
-    return None
+    return resources.ui_dist_dir()
 
 
 def placeholder_page(session_ids: list[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 
-import reflow
+from reflow_desktop import resources
 
 COMM_TARGET = "reflow"
 DEATH_POLL_S = 0.25
@@ -28,7 +28,7 @@ READY_TIMEOUT_S = 120.0
 
 def engine_dir() -> Path:
     """The directory that holds the ``reflow`` engine package (repo ``engine/``)."""
-    return Path(reflow.__file__).resolve().parent.parent
+    return resources.engine_dir()
 
 
 class _SpecManager(KernelSpecManager):

@@ -14,17 +14,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import reflow_desktop
+from reflow_desktop import resources
 from reflow_desktop.recent import RecentEntry
 
 
 def examples_dir() -> Path | None:
     """Repo ``examples/`` in a checkout, else the copy packaged in reflow_desktop/examples."""
-    pkg = Path(reflow_desktop.__file__).resolve().parent
-    for cand in (pkg.parent.parent / "examples", pkg / "examples"):
-        if cand.is_dir() and any(cand.glob("*.py")):
-            return cand
-    return None
+    return resources.examples_dir()
 
 
 @dataclass(frozen=True)
