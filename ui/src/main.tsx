@@ -55,7 +55,10 @@ async function start() {
   } else {
     const conn = new Connection(webSocketUrl(location.href, params), {
       message: (m) => {
-        if (widgetChannel.handle(m)) return; // reflow.ui replies
+        if (widgetChannel.handle(m)) {
+          if (m.type === "ui_values") store.flushNow(); // the run a widget caused is complete: show it now
+          return; // reflow.ui replies
+        }
         if (m.type === "batch") for (const e of m.events ?? []) widgetChannel.handle(e);
         store.server(m);
         if (store.get().fatal) conn.fatal = true;

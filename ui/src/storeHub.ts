@@ -47,6 +47,10 @@ export class Store {
       });
     }
   }
+  /** Render what is pending now instead of on the next frame (a widget's answer arrived). */
+  flushNow(): void {
+    if (this.lastNotified !== this.state) this.notify();
+  }
   private notify(): void {
     if (this.lastNotified === this.state) return;
     this.lastNotified = this.state;

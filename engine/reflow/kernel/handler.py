@@ -26,7 +26,7 @@ class ReflowHost:
         self.kernel = kernel
         self.shell = kernel.shell
         self.comm: Any = None
-        self.sink = CommSink(self.shell, self.send)
+        self.sink = CommSink(self.shell, self._send_now)
         self.runtime: Any = None
         self.code: dict[str, str] = {}      # code cells: id -> code
         self.order: list[str] = []          # code cells in display order
@@ -44,6 +44,11 @@ class ReflowHost:
             self.dispatch(data)
 
     def send(self, msg: dict[str, Any]) -> None:
+        """Send after the sink's buffered cell events, so the order is kept."""
+        self.sink.flush_events()
+        self._send_now(msg)
+
+    def _send_now(self, msg: dict[str, Any]) -> None:
         if self.comm is not None:
             self.comm.send(msg)
 

@@ -3,7 +3,10 @@
 It also knows which cell is running, so prints, ``display()`` calls and
 matplotlib figures made during a reactive run land in that cell (see capture.py).
 Stream text is coalesced for a few milliseconds so a print loop does not become
-thousands of messages.
+thousands of messages. Events are sent in ``batch`` messages (``{"type": "batch",
+"events": [...]}``): everything since the last flush, flushed when a run ends, when
+the host sends anything else, or after ``BATCH_S`` -- so a 100-cell run is a few
+messages, not four hundred, and a long cell still shows "running" at once.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from reflow.kernel.formatting import clean, error_dict, mime_bundle
 Send = Callable[[dict[str, Any]], None]
 
 STREAM_COALESCE_S = 0.02
+BATCH_S = 0.01
 
 
 class CommSink:
@@ -30,6 +34,8 @@ class CommSink:
         self._lock = threading.RLock()
         self._pending: list[tuple[str, str, str]] = []  # (cell, name, text)
         self._timer: threading.Timer | None = None
+        self._events: list[dict[str, Any]] = []
+        self._batch_timer: threading.Timer | None = None
 
     # --- RuntimeSink -----------------------------------------------------------
     def status(self, cell_id: str, status: str) -> None:
@@ -39,11 +45,11 @@ class CommSink:
         elif self.current == cell_id:
             self._cell_done(cell_id)
         self.flush_streams()
-        self._send({"type": "cell_status", "id": cell_id, "status": status})
+        self._emit({"type": "cell_status", "id": cell_id, "status": status})
 
     def clear(self, cell_id: str) -> None:
         self.flush_streams()
-        self._send({"type": "cell_clear", "id": cell_id})
+        self._emit({"type": "cell_clear", "id": cell_id})
 
     def stream(self, cell_id: str, name: str, text: str) -> None:
         if not text:
@@ -68,7 +74,7 @@ class CommSink:
 
     def error(self, cell_id: str, error: Any) -> None:
         self.flush_streams()
-        self._send({"type": "cell_output", "id": cell_id,
+        self._emit({"type": "cell_output", "id": cell_id,
                     "output": {"kind": "error", "error": error_dict(error)}})
 
     def run_finished(self, ran: list[str]) -> None:
@@ -76,12 +82,34 @@ class CommSink:
             self._cell_done(self.current)
         self.flush_streams()
         self.ran.extend(ran)
+        self.flush_events()
+
+    # --- batching ------------------------------------------------------------------
+    def _emit(self, msg: dict[str, Any]) -> None:
+        with self._lock:
+            self._events.append(msg)
+            if self._batch_timer is None:
+                self._batch_timer = threading.Timer(BATCH_S, self.flush_events)
+                self._batch_timer.daemon = True
+                self._batch_timer.start()
+
+    def flush_events(self) -> None:
+        """Send what is buffered: one event as itself, several as one ``batch``."""
+        with self._lock:
+            if self._batch_timer is not None:
+                self._batch_timer.cancel()
+                self._batch_timer = None
+            events, self._events = self._events, []
+            if len(events) == 1:
+                self._send(events[0])
+            elif events:
+                self._send({"type": "batch", "events": events})
 
     # --- helpers -----------------------------------------------------------------
     def display(self, cell_id: str, data: dict[str, Any]) -> None:
         """Append an already-formatted MIME bundle to a cell (display(), figures)."""
         self.flush_streams()
-        self._send({"type": "cell_output", "id": cell_id,
+        self._emit({"type": "cell_output", "id": cell_id,
                     "output": {"kind": "data", "data": clean(data)}})
 
     def flush_streams(self) -> None:
@@ -91,7 +119,7 @@ class CommSink:
                 self._timer = None
             pending, self._pending = self._pending, []
             for cell_id, name, text in pending:
-                self._send({"type": "cell_output", "id": cell_id,
+                self._emit({"type": "cell_output", "id": cell_id,
                             "output": {"kind": "stream", "name": name, "text": text}})
 
     def _cell_done(self, cell_id: str) -> None:

@@ -49,7 +49,8 @@ class WSClient:
                 self.messages.append({"type": "__closed__"})
                 self._event.set()
                 return
-            self.messages.append(json.loads(raw))
+            msg = json.loads(raw)  # a kernel "batch" carries several events: record them one by one
+            self.messages.extend(msg.get("events") or [] if msg.get("type") == "batch" else [msg])
             self._event.set()
 
     def send(self, msg: dict) -> None:

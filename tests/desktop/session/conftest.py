@@ -37,7 +37,8 @@ class Recorder:
         self._event = asyncio.Event()
 
     def __call__(self, msg: dict) -> None:
-        self.messages.append(msg)
+        # a kernel "batch" carries several events: record them one by one
+        self.messages.extend(msg.get("events") or [] if msg.get("type") == "batch" else [msg])
         self._event.set()
 
     def mark(self) -> int:

@@ -48,6 +48,9 @@ class KernelHarness:
                 fut = self._done.pop(data.get("seq"), None)
                 if fut is not None and not fut.done():
                     fut.set_result(None)
+            elif data.get("type") == "batch":  # several events in one message (sink.py)
+                self.events.extend(data.get("events") or [])
+                self._changed.set()
             else:
                 self.events.append(data)
                 self._changed.set()
