@@ -173,9 +173,10 @@ def build_deb(app: Path, compression: str) -> Path:
     control = control.replace("@VERSION@", ver).replace("@ARCH@", arch_deb()) \
                      .replace("@INSTALLED_SIZE@", str(dir_size(root) // 1024))
     (debian / "control").write_text(control, encoding="utf-8")
+    shutil.copy2(linux / "postrm", debian / "postrm")  # clears run-time leftovers in /opt/reflow
     for f in root.rglob("*"):  # dpkg wants sane modes whatever the umask was
         if not f.is_symlink():
-            f.chmod(0o755 if f.is_dir() or os.access(f, os.X_OK) else 0o644)
+            f.chmod(0o755 if f.is_dir() or os.access(f, os.X_OK) or f.name == "postrm" else 0o644)
     DIST.mkdir(parents=True, exist_ok=True)
     out = DIST / f"{NAME}_{ver}_{arch_deb()}.deb"
     t0 = time.perf_counter()
