@@ -10,9 +10,8 @@ from typing import Any
 
 
 def _updates(data: dict[str, Any]) -> list[tuple[str, Any]]:
-    items = list(data.get("updates") or [])
-    if "element_id" in data:
-        items.append({"element_id": data["element_id"], "value": data.get("value")})
+    items = [{"element_id": data["element_id"], "value": data.get("value")}] if "element_id" in data else []
+    items += list(data.get("updates") or [])   # later than element_id: the last value wins
     return [(str(u["element_id"]), u.get("value")) for u in items if isinstance(u, dict) and "element_id" in u]
 
 

@@ -31,8 +31,10 @@ def frame_library(value: object) -> str | None:
 
 def cell_json(v: Any) -> Any:
     """One table cell as JSON (numbers, text, bools, null; anything else as text)."""
-    if v is None or isinstance(v, (bool, int, str)):
+    if v is None or isinstance(v, (bool, int)):
         return v
+    if isinstance(v, str):
+        return v if len(v) <= 1000 else v[:1000] + "…"
     if isinstance(v, float):
         return None if math.isnan(v) or math.isinf(v) else v
     item = getattr(v, "item", None)  # numpy scalars
