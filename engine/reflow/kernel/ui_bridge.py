@@ -74,5 +74,6 @@ def register_frame_formatter(shell: Any) -> None:
         except Exception:  # noqa: BLE001 - fall back to the library's own html/text
             return None
 
-    formatter.for_type_by_name("pandas.core.frame", "DataFrame", as_table)
-    formatter.for_type_by_name("polars.dataframe.frame", "DataFrame", as_table)
+    # the class's __module__ as IPython sees it (pandas 3 says "pandas", older ones "pandas.core.frame")
+    for module in ("pandas", "pandas.core.frame", "polars", "polars.dataframe.frame"):
+        formatter.for_type_by_name(module, "DataFrame", as_table)
