@@ -18,7 +18,7 @@
 # Screenshot and timings: test-artifacts/installers/ (smoke-linux.png, smoke-linux.json).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY="$ROOT/.venv/bin/python"
+PY="${REFLOW_PYTHON:-$ROOT/.venv/bin/python}"
 OUT="$ROOT/test-artifacts/installers"
 RUNS=5
 SKIP_BUILD=0

@@ -116,6 +116,13 @@ class ShellApp:
         self.qapp = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "reflow"])
         self.qapp.setApplicationName("Reflow")
         self.qapp.setApplicationDisplayName("Reflow")
+        self.qapp.setDesktopFileName("reflow")  # matches reflow.desktop (taskbar icon, Wayland)
+        from reflow_desktop.resources import icon_path  # checkout, wheel or frozen app
+
+        if (icon := icon_path()) is not None:
+            from qtpy.QtGui import QIcon
+
+            self.qapp.setWindowIcon(QIcon(str(icon)))
         if sys.platform == "win32" and forward_with_qt(name, paths):
             return 0
         self.invoker = make_gui_invoker()
