@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
     states = None
     failed = 0
     if args.run:
-        nb, outputs, states = sources.run_outputs(path)
+        try:
+            nb, outputs, states = sources.run_outputs(path)
+        except sources.RunError as exc:
+            print(f"{path}: error: {exc}", file=sys.stderr)
+            return 1
         failed = sum(any(o.get("kind") == "error" for o in outs) for outs in outputs.values())
     else:
         outputs = sources.sidecar_outputs(path, nb)

@@ -1,8 +1,9 @@
 """Where exported outputs come from: the sidecar when current, or a fresh run.
 
 ``--run`` starts the notebook's real kernel (``python -m reflow.kernel``, the
-same Session the app uses) read-only, runs every cell, and collects the
-protocol outputs, so an export shows exactly what the app would show.
+same Session the app uses, in the notebook's own uv environment) read-only,
+runs every cell, and collects the protocol outputs, so an export shows exactly
+what the app would show.
 """
 
 from __future__ import annotations
@@ -39,12 +40,20 @@ def sidecar_outputs(path: str | Path, nb: Notebook) -> dict[str, list[Output]] |
     return {cid: list(restored[cid].outputs) for cid in code_ids}
 
 
+class RunError(RuntimeError):
+    """The notebook could not be run (its environment or kernel failed); the text says why."""
+
+
 async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
+    from reflow_desktop import envs
     from reflow_desktop.session.session import Session
 
-    session = Session(path, read_only=True, python=python, autosave_delay=None)
+    session = Session(path, read_only=True, python=python, autosave_delay=None,
+                      environments=envs.enabled())
     try:
         await session.start()  # read-only sessions run every cell on open
+        if session.kernel.state == "dead":
+            raise RunError(session.kernel_message or "the kernel could not be started")
         await session.to_kernel({"type": "run_stale"})  # barrier: answered after the open run
         states = {c["id"]: c for c in session.cell_states()}
     finally:
@@ -54,5 +63,8 @@ async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list
 
 
 def run_outputs(path: str | Path, python: str | None = None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
-    """Run the notebook in a fresh kernel; (notebook as run, outputs, CellStates) by cell id."""
+    """Run the notebook in a fresh kernel in its own environment (RunError if it cannot).
+
+    Returns (notebook as run, outputs, CellStates) by cell id.
+    """
     return asyncio.run(_run(Path(path), python))
