@@ -5,7 +5,7 @@ script only knows ``__file__``):
 
 1. the root of the Runtime currently running cells (``active``): its ``cache_dir``,
    else the default below for its namespace;
-2. ``REFLOW_CACHE_DIR`` from the environment (tests, CI, shared caches);
+2. ``REFLOW_PERSISTENT_CACHE_DIR`` from the environment (tests, CI, shared caches);
 3. ``<dir of __file__>/__reflow__/cache`` (``__file__`` of the namespace);
 4. ``./__reflow__/cache`` (the kernel's working directory is the notebook's).
 
@@ -52,7 +52,7 @@ def resolve(namespace: dict | None = None) -> tuple[Path, int | None]:
 
 def default_root(namespace: dict | None = None) -> Path:
     """Steps 2-4 of the module doc."""
-    env = os.environ.get("REFLOW_CACHE_DIR")
+    env = os.environ.get("REFLOW_PERSISTENT_CACHE_DIR")
     if env:
         return Path(env)
     file = (namespace or {}).get("__file__")

@@ -127,7 +127,7 @@ def test_persistent_function_survives_a_fresh_runtime(tmp_path, calls):
 
 
 def test_clear_cache_api(tmp_path, monkeypatch, calls):
-    monkeypatch.setenv("REFLOW_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("REFLOW_PERSISTENT_CACHE_DIR", str(tmp_path))
 
     @reflow.persistent_cache("named")
     def g(x):
