@@ -80,6 +80,9 @@ class ReflowHost:
         self.code = {c["id"]: c.get("code", "") for c in cells}
         self.order = [c["id"] for c in cells]
         self.disabled = {c["id"] for c in cells if (c.get("options") or {}).get("disabled")}
+        if data.get("path"):
+            # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
+            self.shell.user_ns["__file__"] = str(data["path"])
         self.runtime = Runtime(self.sink, namespace=self.shell.user_ns,
                                mode=data.get("mode", "auto"))
         if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made
@@ -171,6 +174,14 @@ class ReflowHost:
         from reflow.kernel.ui_bridge import set_ui_values
 
         set_ui_values(self, data)
+
+    def op_clear_cache(self, data: dict[str, Any]) -> None:
+        """Empty the persistent caches of one cell (``id``) or of the whole notebook."""
+        cell_id = data.get("id")
+        removed = self.runtime.clear_cache(cell_id if isinstance(cell_id, str) else None)
+        what = "this cell's" if cell_id else "the notebook's"
+        self.send({"type": "notice", "level": "info",
+                   "text": f"Cleared {what} cache ({removed} saved result{'s' if removed != 1 else ''})."})
 
     def op_table_page(self, data: dict[str, Any]) -> None:
         """One page of a table / data frame output: ``table_page_reply``."""

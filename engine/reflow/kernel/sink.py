@@ -77,6 +77,10 @@ class CommSink:
         self._emit({"type": "cell_output", "id": cell_id,
                     "output": {"kind": "error", "error": error_dict(error)}})
 
+    def cached(self, cell_id: str, saved_seconds: float) -> None:
+        """The cell's results came from the persistent cache instead of running."""
+        self._emit({"type": "cell_cached", "id": cell_id, "saved_seconds": round(saved_seconds, 3)})
+
     def run_finished(self, ran: list[str]) -> None:
         if self.current is not None:
             self._cell_done(self.current)

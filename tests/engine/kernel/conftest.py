@@ -62,11 +62,13 @@ class KernelHarness:
         return seq, fut
 
     async def open(self, cells: list[tuple[str, str]] | list[dict], *, run: bool = True,
-                   mode: str = "auto") -> None:
+                   mode: str = "auto", path: str | None = None) -> None:
         seq, fut = self._future()
         cell_dicts = [c if isinstance(c, dict) else {"id": c[0], "kind": "code", "code": c[1]}
                       for c in cells]
         data = {"type": "open", "seq": seq, "mode": mode, "run": run, "cells": cell_dicts}
+        if path is not None:
+            data["path"] = path
         msg = self.kc.session.msg("comm_open", {"comm_id": self.comm_id, "target_name": "reflow",
                                                 "data": data})
         self.kc.shell_channel.send(msg)
