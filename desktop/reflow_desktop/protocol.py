@@ -64,6 +64,7 @@ SERVER_MESSAGES = frozenset({
     "session", "kernel", "cell_status", "cell_clear", "cell_output", "graph", "cells",
     "variables", "saved", "notice", "complete_reply", "inspect_reply", "error",
     "ui_values", "table_page_reply", "batch",   # reflow.ui (kernel events relayed as they are)
+    "cell_cached", "settings",   # persistent_cache restores; user settings (Settings page)
 })
 
 # --- UI -> server -------------------------------------------------------------
@@ -85,6 +86,10 @@ CLIENT_MESSAGES: dict[str, tuple[str, ...]] = {
     "inspect": ("request_id", "id", "code", "cursor"),
     "set_ui_value": ("element_id", "value"),   # optional: request_id, updates
     "table_page": ("request_id", "element_id", "page"),   # optional: sort, page_size
+    "clear_cache": (),             # optional: id (one cell's caches; absent = the notebook's)
+    "settings_get": (),            # answered with `settings`
+    "settings_set": ("changes",),  # answered with `settings`
+    "set_notebook_config": (),     # optional: output ("above"|"below"), runtime ("auto"|"lazy")
 }
 
 # Messages a read-only (``reflow run``) session accepts: nothing that changes code,
@@ -92,10 +97,17 @@ CLIENT_MESSAGES: dict[str, tuple[str, ...]] = {
 READ_ONLY_ALLOWED = frozenset({"set_ui_value", "interrupt", "run_stale", "run_all",
                                "complete", "inspect", "table_page"})
 
+# User settings are not the notebook's: a read-only window may change them too.
+READ_ONLY_ALLOWED = READ_ONLY_ALLOWED | {"settings_get", "settings_set"}
+
 # Messages the kernel's comm understands (the session forwards these, plus ``open``).
 KERNEL_OPS = frozenset({"open", "run", "edit", "create_cell", "delete_cell", "move_cell",
                         "set_options", "set_mode", "run_stale", "run_all", "set_ui_value",
                         "table_page"})
+
+
+# The session forwards `clear_cache` to the kernel (Runtime.clear_cache).
+KERNEL_OPS = KERNEL_OPS | {"clear_cache"}
 
 
 class ProtocolError(ValueError):
@@ -120,6 +132,15 @@ def validate_client_message(msg: object) -> dict[str, Any]:
             raise ProtocolError("run: cells must be a list of {id, code}")
     if mtype == "set_mode" and msg["mode"] not in ("auto", "lazy"):
         raise ProtocolError("set_mode: mode must be 'auto' or 'lazy'")
+    if mtype == "set_notebook_config":
+        if msg.get("output") not in (None, "above", "below"):
+            raise ProtocolError("set_notebook_config: output must be 'above' or 'below'")
+        if msg.get("runtime") not in (None, "auto", "lazy"):
+            raise ProtocolError("set_notebook_config: runtime must be 'auto' or 'lazy'")
+    if mtype == "settings_set" and not isinstance(msg["changes"], dict):
+        raise ProtocolError("settings_set: changes must be an object")
+    if mtype == "clear_cache" and not isinstance(msg.get("id", ""), (str, type(None))):
+        raise ProtocolError("clear_cache: id must be a cell id")
     if mtype == "create_cell" and msg["kind"] not in ("code", "markdown"):
         raise ProtocolError("create_cell: kind must be 'code' or 'markdown'")
     return msg
@@ -170,3 +191,8 @@ def complete_reply_msg(request_id: Any, matches: list[str], cursor_start: int,
 
 def inspect_reply_msg(request_id: Any, found: bool, text: str) -> dict[str, Any]:
     return {"type": "inspect_reply", "request_id": request_id, "found": found, "text": text}
+
+
+def settings_msg(values: dict[str, Any]) -> dict[str, Any]:
+    """The user's settings (``reflow_desktop.settings``), answer to settings_get/settings_set."""
+    return {"type": "settings", "values": values}

@@ -23,11 +23,12 @@ log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
 
 # Allowed values per field; the first is the default.
-CHOICES: dict[str, tuple[str, ...]] = {
+CHOICES: dict[str, tuple[object, ...]] = {
     "theme": ("system", "light", "dark"),
     "runtime_mode": ("auto", "lazy"),
     "output_position": ("below", "above"),
     "keymap": ("default", "vim", "emacs"),
+    "font_size": (13, 11, 12, 14, 15, 16, 18, 20),   # code font size in px (the Settings page)
 }
 
 
@@ -51,6 +52,7 @@ class Settings:
     runtime_mode: str = "auto"          # default for notebooks without [tool.reflow] runtime
     output_position: str = "below"
     keymap: str = "default"
+    font_size: int = 13
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,7 +62,7 @@ class Settings:
         for key, value in changes.items():
             if key not in CHOICES:
                 raise ValueError(f"unknown setting {key!r}")
-            if value not in CHOICES[key]:
+            if isinstance(value, bool) or value not in CHOICES[key]:
                 raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}, not {value!r}")
         return replace(self, **changes)
 
@@ -77,9 +79,9 @@ class Settings:
                 continue
             if key not in known:
                 log.warning("%s: ignoring unknown setting %r", source, key)
-            elif value not in CHOICES[key]:
+            elif isinstance(value, bool) or value not in CHOICES[key]:
                 log.warning("%s: ignoring %s=%r (allowed: %s)", source, key, value,
-                            ", ".join(CHOICES[key]))
+                            ", ".join(map(str, CHOICES[key])))
             else:
                 values[key] = value
         return cls(**values)

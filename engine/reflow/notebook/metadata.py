@@ -35,6 +35,15 @@ def runtime_mode(obj: Notebook | ScriptMetadata | None) -> Literal["auto", "lazy
     return "lazy" if reflow_config(obj).get("runtime") == "lazy" else "auto"
 
 
+OUTPUT_POSITIONS = ("above", "below")
+
+
+def output_position(obj: Notebook | ScriptMetadata | None) -> Literal["above", "below"] | None:
+    """``[tool.reflow] output``; None leaves it to the user's setting (an odd value too)."""
+    value = reflow_config(obj).get("output")
+    return value if value in OUTPUT_POSITIONS else None
+
+
 def _ensure(nb: Notebook) -> dict[str, Any]:
     if nb.metadata is None:
         nb.metadata = ScriptMetadata.from_data({})
@@ -64,12 +73,23 @@ def set_runtime_mode(nb: Notebook, mode: Literal["auto", "lazy"]) -> None:
     tool.setdefault("reflow", {})["runtime"] = mode
 
 
+def set_output_position(nb: Notebook, position: Literal["above", "below"]) -> None:
+    """Set ``[tool.reflow] output`` (outputs above or below the code, a notebook setting)."""
+    if position not in OUTPUT_POSITIONS:
+        raise ValueError(f"output position must be 'above' or 'below', not {position!r}")
+    data = _ensure(nb)
+    tool = data.setdefault("tool", {})
+    tool.setdefault("reflow", {})["output"] = position
+
+
 __all__ = [
     "dependencies",
+    "output_position",
     "requires_python",
     "reflow_config",
     "runtime_mode",
     "set_dependencies",
+    "set_output_position",
     "set_requires_python",
     "set_runtime_mode",
 ]
