@@ -49,6 +49,7 @@ class CellState(TypedDict):
     parents: list[str]
     children: list[str]
     errors: list[CellError]
+    cached_seconds: NotRequired[float]   # restored from reflow.persistent_cache (saved seconds)
 
 
 class GraphEntry(TypedDict):
@@ -65,6 +66,7 @@ SERVER_MESSAGES = frozenset({
     "variables", "saved", "notice", "complete_reply", "inspect_reply", "error",
     "ui_values", "table_page_reply", "batch",   # reflow.ui (kernel events relayed as they are)
     "cell_cached", "settings",   # persistent_cache restores; user settings (Settings page)
+    "env_progress", "packages",                 # environments / Packages panel
 })
 
 # --- UI -> server -------------------------------------------------------------
@@ -90,12 +92,18 @@ CLIENT_MESSAGES: dict[str, tuple[str, ...]] = {
     "settings_get": (),            # answered with `settings`
     "settings_set": ("changes",),  # answered with `settings`
     "set_notebook_config": (),     # optional: output ("above"|"below"), runtime ("auto"|"lazy")
+    # Packages panel (answered with `packages`; uv's lines come as `env_progress`)
+    "packages_get": (),
+    "package_add": ("requirement",),   # optional: rerun (cell ids to run after the restart)
+    "package_remove": ("name",),
+    "packages_lock": (),
+    "env_rebuild": (),
 }
 
 # Messages a read-only (``reflow run``) session accepts: nothing that changes code,
 # structure or the file. Everything else is refused with an ``error``.
 READ_ONLY_ALLOWED = frozenset({"set_ui_value", "interrupt", "run_stale", "run_all",
-                               "complete", "inspect", "table_page"})
+                               "complete", "inspect", "table_page", "packages_get"})
 
 # User settings are not the notebook's: a read-only window may change them too.
 READ_ONLY_ALLOWED = READ_ONLY_ALLOWED | {"settings_get", "settings_set"}
@@ -132,6 +140,10 @@ def validate_client_message(msg: object) -> dict[str, Any]:
             raise ProtocolError("run: cells must be a list of {id, code}")
     if mtype == "set_mode" and msg["mode"] not in ("auto", "lazy"):
         raise ProtocolError("set_mode: mode must be 'auto' or 'lazy'")
+    if mtype == "package_add" and not (isinstance(msg["requirement"], str) and msg["requirement"].strip()):
+        raise ProtocolError("package_add: requirement must be a non-empty string")
+    if mtype == "package_remove" and not (isinstance(msg["name"], str) and msg["name"].strip()):
+        raise ProtocolError("package_remove: name must be a non-empty string")
     if mtype == "set_notebook_config":
         if msg.get("output") not in (None, "above", "below"):
             raise ProtocolError("set_notebook_config: output must be 'above' or 'below'")
@@ -177,6 +189,20 @@ def notice_msg(level: Literal["info", "warning", "error"], text: str) -> dict[st
 def env_progress_msg(line: str) -> dict[str, Any]:
     """One line of uv's progress while the notebook's environment is prepared."""
     return {"type": "env_progress", "line": line}
+
+
+class EnvInfo(TypedDict, total=False):
+    state: Literal["building", "ready", "failed", "none"]   # none: environments are off
+    path: str
+    python: str
+    message: str
+
+
+def packages_msg(*, dependencies: list[str], requires_python: str | None, locked: bool,
+                 env: EnvInfo | dict[str, Any]) -> dict[str, Any]:
+    """The notebook's package list (PEP 723 block) and its environment's state."""
+    return {"type": "packages", "dependencies": dependencies, "requires_python": requires_python,
+            "locked": locked, "env": env}
 
 
 def error_msg(text: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from reflow.notebook import Cell, Notebook, new_notebook, read_notebook, write_n
 
 from reflow_desktop import protocol as P
 from reflow_desktop.session.kernel import KernelProcess
+from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.state import CellCache
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class Session:
         self.closed = False
         # Told to the first UI that connects (e.g. "converted nb.ipynb into nb.py").
         self.startup_notices: list[str] = []
+        self.packages = PackageManager(self)   # Packages panel: uv add/remove/lock, rebuild
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -164,6 +166,7 @@ class Session:
             if fut is not None and not fut.done():
                 fut.set_result(None)
             return
+        self.packages.annotate(event)   # ModuleNotFoundError -> "install X" hint
         self.cache.apply(event)
         self.broadcast(event)
 
@@ -329,6 +332,23 @@ class Session:
         found = bool(content.get("found"))
         text = _ANSI.sub("", (content.get("data") or {}).get("text/plain", "")) if found else ""
         reply(P.inspect_reply_msg(msg["request_id"], found, text))
+
+    # Packages panel: the logic lives in session/packages.py
+    async def _h_packages_get(self, msg: dict, reply: Client) -> None:
+        reply(self.packages.message())
+
+    async def _h_package_add(self, msg: dict, reply: Client) -> None:
+        rerun = [str(x) for x in msg.get("rerun") or [] if isinstance(x, str)]
+        await self.packages.add(str(msg["requirement"]).strip(), rerun)
+
+    async def _h_package_remove(self, msg: dict, reply: Client) -> None:
+        await self.packages.remove(str(msg["name"]).strip())
+
+    async def _h_packages_lock(self, msg: dict, reply: Client) -> None:
+        await self.packages.lock_file()
+
+    async def _h_env_rebuild(self, msg: dict, reply: Client) -> None:
+        await self.packages.rebuild()
 
     # --- file --------------------------------------------------------------------------
     def save(self) -> None:

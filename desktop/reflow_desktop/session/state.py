@@ -25,6 +25,7 @@ class CellRuntimeState:
     parents: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    cached_seconds: float | None = None  # persistent_cache restores since the last cell_clear
 
 
 class CellCache:
@@ -48,6 +49,7 @@ class CellCache:
         for st in self.cells.values():
             st.outputs = []
             st.status = "idle"
+            st.cached_seconds = None
 
     def apply(self, event: dict[str, Any]) -> bool:
         """Fold one kernel event into the cache; False if it names an unknown cell."""
@@ -62,7 +64,11 @@ class CellCache:
         if etype == "cell_status":
             self.get(event["id"]).status = event["status"]
         elif etype == "cell_clear":
-            self.get(event["id"]).outputs = []
+            st = self.get(event["id"])
+            st.outputs, st.cached_seconds = [], None
+        elif etype == "cell_cached":  # a reconnect still shows "restored from cache"
+            st = self.get(event["id"])
+            st.cached_seconds = (st.cached_seconds or 0.0) + float(event.get("saved_seconds") or 0.0)
         elif etype == "cell_output":
             outs = self.get(event["id"]).outputs
             if len(outs) < MAX_OUTPUTS_PER_CELL:
@@ -80,6 +86,13 @@ class CellCache:
 
     def cell_state(self, cell: Cell) -> CellState:
         st = self.get(cell.id)
+        state = self._state(cell, st)
+        if st.cached_seconds is not None:
+            state["cached_seconds"] = st.cached_seconds
+        return state
+
+    @staticmethod
+    def _state(cell: Cell, st: CellRuntimeState) -> CellState:
         return {"id": cell.id, "kind": cell.kind, "code": cell.source,
                 "options": dict(cell.options), "status": st.status if cell.kind == "code" else "idle",
                 "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
