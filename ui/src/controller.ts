@@ -180,6 +180,36 @@ export class Controller {
     this.transport.send({ type: "save" });
   }
 
+  // ---- packages (the notebook's PEP 723 block, edited by uv on the server) ----
+  packagesGet(): void {
+    this.transport.send({ type: "packages_get" });
+  }
+  /** Saves pending edits first (the server saves before uv edits the file); `rerun`: cells to run after. */
+  addPackage(requirement: string, rerun?: string[]): void {
+    const req = requirement.trim();
+    if (!this.canEdit || !req) return;
+    this.flushEdits();
+    this.store.local({ type: "packages_pending", what: `Adding ${req}` });
+    this.transport.send(rerun?.length ? { type: "package_add", requirement: req, rerun } : { type: "package_add", requirement: req });
+  }
+  removePackage(name: string): void {
+    if (!this.canEdit) return;
+    this.flushEdits();
+    this.store.local({ type: "packages_pending", what: `Removing ${name}` });
+    this.transport.send({ type: "package_remove", name });
+  }
+  lockPackages(): void {
+    if (!this.canEdit) return;
+    this.flushEdits();
+    this.store.local({ type: "packages_pending", what: "Locking" });
+    this.transport.send({ type: "packages_lock" });
+  }
+  rebuildEnvironment(): void {
+    if (!this.canEdit) return;
+    this.store.local({ type: "packages_pending", what: "Rebuilding" });
+    this.transport.send({ type: "env_rebuild" });
+  }
+
   // ---- kernel help ----
   complete(id: string, code: string, cursor: number): Promise<CompleteReplyMsg | null> {
     return this.transport.request<CompleteReplyMsg>({ type: "complete", request_id: newRequestId(), id, code, cursor });

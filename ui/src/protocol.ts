@@ -39,6 +39,15 @@ export interface CellError {
   traceback?: string | null;
   ename?: string | null;
   cells: string[];
+  /** additive: a ModuleNotFoundError the Packages panel can fix ("Install X and add it to this notebook") */
+  install?: InstallHint;
+}
+
+/** What to install for a ModuleNotFoundError; `cell` is the cell to re-run afterwards. */
+export interface InstallHint {
+  package: string;
+  module: string;
+  cell?: string | null;
 }
 
 export type Output =
@@ -186,6 +195,28 @@ export interface ErrorMsg {
   text: string;
 }
 
+// ---- environments / Packages panel ----
+/** One line of uv's output while the notebook's environment is built or its packages change. */
+export interface EnvProgressMsg {
+  type: "env_progress";
+  line: string;
+}
+export type EnvStateName = "building" | "ready" | "failed" | "none";
+export interface EnvInfo {
+  state: EnvStateName;
+  path?: string;
+  python?: string;
+  message?: string;
+}
+/** The notebook's dependencies (its PEP 723 block) and its environment's state. */
+export interface PackagesMsg {
+  type: "packages";
+  dependencies: string[];
+  requires_python: string | null;
+  locked: boolean;
+  env: EnvInfo;
+}
+
 export type ServerMessage =
   | SessionMsg
   | KernelMsg
@@ -202,6 +233,8 @@ export type ServerMessage =
   | UiValuesMsg
   | TablePageReplyMsg
   | BatchMsg
+  | EnvProgressMsg
+  | PackagesMsg
   | ErrorMsg;
 
 export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
@@ -220,6 +253,8 @@ export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   "ui_values",
   "table_page_reply",
   "batch",
+  "env_progress",
+  "packages",
   "error",
 ]);
 
@@ -241,7 +276,12 @@ export type ClientMessage =
   | { type: "complete"; request_id: string; id: string; code: string; cursor: number }
   | { type: "inspect"; request_id: string; id: string; code: string; cursor: number }
   | { type: "set_ui_value"; element_id: string; value: unknown; request_id?: string; updates?: { element_id: string; value: unknown }[] }
-  | { type: "table_page"; request_id: string; element_id: string; page: number; sort: { column: string; descending: boolean } | null; page_size?: number };
+  | { type: "table_page"; request_id: string; element_id: string; page: number; sort: { column: string; descending: boolean } | null; page_size?: number }
+  | { type: "packages_get" }
+  | { type: "package_add"; requirement: string; rerun?: string[] }
+  | { type: "package_remove"; name: string }
+  | { type: "packages_lock" }
+  | { type: "env_rebuild" };
 
 // ---- decoding -----------------------------------------------------------------
 

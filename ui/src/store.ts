@@ -11,6 +11,7 @@ import {
   type CellOptions,
   type CellState,
   type CellStatus,
+  type EnvInfo,
   type KernelStateName,
   type Output,
   type RuntimeMode,
@@ -65,6 +66,54 @@ export interface State {
   /** edit mode: keyboard goes to the selected cell's editor; else command mode */
   editing: boolean;
   deleted: DeletedCell[];
+  /** the Packages panel: the notebook's dependencies, its environment, uv's output */
+  packages: PackagesState;
+}
+
+export interface PackagesState {
+  /** false until the first `packages` message */
+  known: boolean;
+  dependencies: string[];
+  requiresPython: string | null;
+  locked: boolean;
+  env: EnvInfo;
+  /** uv's lines (env_progress), newest last, capped at PACKAGES_LOG_MAX */
+  log: string[];
+  /** the operation the user started and is waiting on ("Adding six"), null when idle */
+  pending: string | null;
+}
+
+export const PACKAGES_LOG_MAX = 400;
+
+export function initialPackages(): PackagesState {
+  return { known: false, dependencies: [], requiresPython: null, locked: false, env: { state: "building" }, log: [], pending: null };
+}
+
+/** Fold `env_progress` / `packages` into the panel's state. */
+export function applyPackages(p: PackagesState, msg: ServerMessage): PackagesState {
+  if (msg.type === "env_progress") {
+    const log = p.log.length >= PACKAGES_LOG_MAX ? [...p.log.slice(-(PACKAGES_LOG_MAX - 1)), msg.line] : [...p.log, msg.line];
+    return { ...p, log };
+  }
+  if (msg.type === "packages") {
+    const env = msg.env ?? { state: "none" };
+    return {
+      ...p,
+      known: true,
+      dependencies: msg.dependencies ?? [],
+      requiresPython: msg.requires_python ?? null,
+      locked: !!msg.locked,
+      env,
+      pending: env.state === "building" ? p.pending : null,
+    };
+  }
+  return p;
+}
+
+/** The distribution name of a requirement ("pandas>=2; python_version>'3.9'" → "pandas"), for `uv remove`. */
+export function requirementName(req: string): string {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(req);
+  return m ? m[1] : req.trim();
 }
 
 export function initialState(): State {
@@ -90,6 +139,7 @@ export function initialState(): State {
     selected: null,
     editing: false,
     deleted: [],
+    packages: initialPackages(),
   };
 }
 
@@ -215,6 +265,9 @@ export function applyServer(state: State, msg: ServerMessage): State {
       return addNotice(state, msg.level, msg.text);
     case "error":
       return addNotice(state, "error", msg.text);
+    case "env_progress":
+    case "packages":
+      return { ...state, packages: applyPackages(state.packages, msg) };
     case "batch": // several events in one store update (one render)
       return (msg.events ?? []).reduce(applyServer, state);
     case "complete_reply":
@@ -243,7 +296,8 @@ export type LocalAction =
   | { type: "set_kind"; id: string; kind: CellKind }
   | { type: "set_mode"; mode: RuntimeMode }
   | { type: "notice"; level: Notice["level"]; text: string; undo?: boolean }
-  | { type: "dismiss"; id: number };
+  | { type: "dismiss"; id: number }
+  | { type: "packages_pending"; what: string | null };
 
 export function emptyCell(id: string, kind: CellKind, code: string): Cell {
   return {
@@ -359,6 +413,8 @@ export function applyLocal(state: State, a: LocalAction): State {
       return addNotice(state, a.level, a.text, a.undo);
     case "dismiss":
       return { ...state, notices: state.notices.filter((n) => n.id !== a.id) };
+    case "packages_pending": // a package operation starts: a fresh log for its uv output
+      return { ...state, packages: { ...state.packages, pending: a.what, log: a.what ? [] : state.packages.log } };
   }
   return state;
 }

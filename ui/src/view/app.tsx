@@ -42,7 +42,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   const ctl = controller;
   const [panel, setPanel] = useState<PanelTab | null>(() => {
     const v = lsGet(LS_PANEL);
-    return v === "variables" || v === "deps" || v === "keys" ? v : v === "none" ? null : "variables";
+    return v === "variables" || v === "deps" || v === "packages" || v === "keys" ? v : v === "none" ? null : "variables";
   });
   const [localPos, setLocalPos] = useState<string | null>(null);
   const pending = useRef("");

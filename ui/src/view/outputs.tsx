@@ -10,6 +10,7 @@ import type { CellError, MimeBundle, Output } from "../protocol";
 import { errorMessageBody } from "../store";
 import { UiContext } from "./context";
 import { WIDGET_MIMES, WidgetView } from "../widgets";
+import { InstallOffer } from "./packages";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -234,6 +235,7 @@ export function ErrorView({ error }: { error: CellError }) {
           ))}
         </div>
       )}
+      {error.install && <InstallOffer hint={error.install} />}
       {error.traceback && (
         <div class="traceback">
           <button class="link small" onClick={() => setTbOpen(!tbOpen)}>

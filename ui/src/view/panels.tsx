@@ -5,8 +5,9 @@ import { KEY_HELP } from "../keys";
 import { ancestors, cellSummary, descendants, inDisplayOrder, type State } from "../store";
 import { UiContext } from "./context";
 import { memo } from "./memo";
+import { PackagesPanel } from "./packages";
 
-export type PanelTab = "variables" | "deps" | "keys";
+export type PanelTab = "variables" | "deps" | "packages" | "keys";
 
 function CellLink({ id, state }: { id: string; state: State }) {
   const ui = useContext(UiContext);
@@ -34,6 +35,7 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
           [
             ["variables", "Variables"],
             ["deps", "Dependencies"],
+            ["packages", "Packages"],
             ["keys", "Keys"],
           ] as const
         ).map(([k, label]) => (
@@ -45,6 +47,7 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
       <div class="panel-body">
         {tab === "variables" && <VariablesFor state={state} />}
         {tab === "deps" && <Dependencies state={state} />}
+        {tab === "packages" && <PackagesPanel state={state} />}
         {tab === "keys" && <Keys />}
       </div>
     </aside>
