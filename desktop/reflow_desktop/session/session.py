@@ -22,6 +22,7 @@ from typing import Any
 from reflow.notebook import Cell, Notebook, new_notebook, read_notebook, write_notebook
 
 from reflow_desktop import protocol as P
+from reflow_desktop.session import settings_handler
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.state import CellCache
@@ -48,7 +49,7 @@ class Session:
         self.autosave_delay = None if read_only else autosave_delay
         self.notebook: Notebook = (read_notebook(self.path) if self.path.exists()
                                    else new_notebook())
-        self.mode = self.notebook.runtime_mode
+        self.mode = settings_handler.initial_mode(self.notebook)  # [tool.reflow] or user default
         self.cache = CellCache()
         self.clients: list[Client] = []
         self.kernel = KernelProcess(self._on_kernel_event, self._on_kernel_state,
@@ -154,7 +155,8 @@ class Session:
                              mode=self.mode, read_only=self.read_only,
                              cells=self.cell_states(), kernel=kernel,
                              config={"autosave_delay": self.autosave_delay,
-                                     "order_valid": self.cache.order_valid})
+                                     "order_valid": self.cache.order_valid,
+                                     **settings_handler.notebook_config(self.notebook)})
 
     def cell_states(self) -> list[P.CellState]:
         return [self.cache.cell_state(c) for c in self.notebook.cells]
@@ -281,6 +283,7 @@ class Session:
 
     async def _h_set_mode(self, msg: dict, reply: Client) -> asyncio.Future:
         self.mode = msg["mode"]
+        settings_handler.persist(self, runtime=self.mode)  # [tool.reflow] runtime, saved now
         return self.to_kernel({"type": "set_mode", "mode": self.mode})
 
     async def _h_run_stale(self, msg: dict, reply: Client) -> asyncio.Future:
@@ -349,6 +352,23 @@ class Session:
 
     async def _h_env_rebuild(self, msg: dict, reply: Client) -> None:
         await self.packages.rebuild()
+
+    # Settings page / cache: the logic lives in session/settings_handler.py
+    async def _h_settings_get(self, msg: dict, reply: Client) -> None:
+        settings_handler.handle_settings_get(self, reply)
+
+    async def _h_settings_set(self, msg: dict, reply: Client) -> None:
+        settings_handler.handle_settings_set(self, msg["changes"], reply)
+
+    async def _h_set_notebook_config(self, msg: dict, reply: Client) -> asyncio.Future | None:
+        settings_handler.persist(self, output=msg.get("output"), runtime=msg.get("runtime"))
+        if msg.get("runtime") and msg["runtime"] != self.mode:
+            self.mode = msg["runtime"]
+            return self.to_kernel({"type": "set_mode", "mode": self.mode})
+        return None
+
+    async def _h_clear_cache(self, msg: dict, reply: Client) -> asyncio.Future:
+        return self.to_kernel({"type": "clear_cache", "id": msg.get("id")})
 
     # --- file --------------------------------------------------------------------------
     def save(self) -> None:
