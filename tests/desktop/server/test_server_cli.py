@@ -59,3 +59,15 @@ async def test_edit_no_open_prints_url_and_requires_token(nb_path):
 def test_run_missing_notebook_fails(tmp_path):
     proc = spawn("run", str(tmp_path / "missing.py"), "--no-open")
     assert proc.wait(60) == 2
+
+
+def test_edit_with_broken_script_block_says_where_and_touches_nothing(tmp_path):
+    nb = tmp_path / "nb.py"
+    nb.write_text('# /// script\n# requires-python = >=3.11\n# ///\n\n# %%\nx = 1\n')
+    before = nb.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "edit", str(nb), "--no-open"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert f"{nb}: line 2: invalid TOML in the '# /// script' block" in proc.stderr
+    assert nb.read_bytes() == before
+    assert not (tmp_path / "__reflow__").exists()
