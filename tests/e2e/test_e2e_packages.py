@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import cell, open_notebook, set_code
+from .conftest import cell, open_notebook, set_code, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.uv]
 
@@ -68,3 +68,19 @@ def test_module_not_found_offers_install_and_reruns(serve, page, tmp_path):
     expect(cell(page, 1).locator(".outputs .plain")).to_contain_text("'iniconfig'")
     expect(cell(page, 1).locator(".error-box")).to_have_count(0)
     assert "iniconfig" in (tmp_path / "nb.py").read_text().split("# ///", 2)[1]
+
+
+def test_unresolvable_package_shows_uvs_message_and_keeps_the_kernel(serve, page, tmp_path):
+    server = serve(NOTEBOOK)
+    before = (tmp_path / "nb.py").read_bytes()
+    open_notebook(page, server)
+    open_packages(page)
+    page.locator(".pkg-add-input").fill("this-package-does-not-exist-reflow-xyz")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".pkg-env")).to_have_attribute("data-state", "failed")
+    expect(page.locator(".pkg-error")).to_contain_text("this-package-does-not-exist-reflow-xyz")
+    shot(page, "packages-failed")
+    assert (tmp_path / "nb.py").read_bytes() == before
+    set_code(page, 1, "40 + 2")
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(cell(page, 1).locator(".outputs .plain")).to_contain_text("42")

@@ -211,8 +211,8 @@ class PackageManager:
         """Tell every client what uv said; nothing else changes."""
         detail = (getattr(exc, "uv_output", "") or "").strip() or str(exc)
         self.failure = detail
-        for line in detail.splitlines():
-            self.session.broadcast(P.env_progress_msg(line))
+        # uv's own lines already streamed as progress; close the log with one line
+        self.session.broadcast(P.env_progress_msg(f"{what} failed; nothing was changed."))
         self.session.broadcast(P.notice_msg(
             "error", f"{what} failed; the notebook and its environment are unchanged.\n{detail}"))
         self.broadcast()
@@ -225,8 +225,8 @@ class PackageManager:
                 if isinstance(sub, dict):
                     self.annotate(sub)
             return
-        if event.get("type") != "cell_output" or self.session.read_only:
-            return
+        if event.get("type") != "cell_output" or self.session.read_only or not self.session.environments:
+            return   # without environments an install would not reach the kernel
         output = event.get("output") or {}
         error = output.get("error") if output.get("kind") == "error" else None
         if not isinstance(error, dict) or error.get("ename") != "ModuleNotFoundError":

@@ -56,6 +56,7 @@ export function PackagesPanel({ state }: { state: State }) {
           {p.locked ? "locked (nb.py.lock)" : "not locked"}
         </div>
       </div>
+      {p.env.state === "failed" && p.env.path && <p class="small muted">The last change failed; the notebook and its previous environment are unchanged.</p>}
       {p.env.state === "failed" && p.env.message && <pre class="pkg-error">{p.env.message}</pre>}
 
       <h4>
