@@ -3,7 +3,7 @@
 
 import type { Transport } from "./connection";
 import { newRequestId } from "./connection";
-import type { CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, RuntimeMode } from "./protocol";
+import type { CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, OutputPosition, RuntimeMode } from "./protocol";
 import type { Store } from "./storeHub";
 
 export function newCellId(): string {
@@ -208,6 +208,18 @@ export class Controller {
     if (!this.canEdit) return;
     this.store.local({ type: "packages_pending", what: "Rebuilding" });
     this.transport.send({ type: "env_rebuild" });
+  }
+
+  /** The notebook's own settings ([tool.reflow] output / runtime), saved into its file. */
+  setNotebookConfig(cfg: { output?: OutputPosition; runtime?: RuntimeMode }): void {
+    if (!this.canEdit) return;
+    this.store.local({ type: "notebook_config", ...cfg });
+    this.transport.send({ type: "set_notebook_config", ...cfg });
+  }
+  /** Delete persistent_cache results: one cell's, or the whole notebook's (no id). */
+  clearCache(id?: string): void {
+    if (!this.canEdit) return;
+    this.transport.send(id ? { type: "clear_cache", id } : { type: "clear_cache" });
   }
 
   // ---- kernel help ----

@@ -6,7 +6,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { python } from "@codemirror/lang-python";
 import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
+import { Compartment, EditorState, Facet, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -124,6 +124,72 @@ export interface CellEditor {
 
 const readOnlyCompartment = new Compartment();
 
+// ---- keymap (Settings): default or vim, switched live in every editor ----------------
+
+/** The editor's hooks, readable by extensions shared between editors (the vim guard). */
+const hooksFacet = Facet.define<EditorHooks, EditorHooks | null>({ combine: (xs) => xs[0] ?? null });
+const keymapCompartment = new Compartment();
+const liveViews = new Set<EditorView>();
+let keymapChoice: "default" | "vim" = "default";
+let vimExtension: Extension | null = null;
+type VimState = { insertMode?: boolean; visualMode?: boolean; inputState?: { keyBuffer?: unknown[] } };
+let vimStateOf: ((view: EditorView) => VimState | null) | null = null;
+
+/** Escape: close what is open (completion list, docs) first, then leave the editor. */
+function escape(view: EditorView, hooks: EditorHooks): boolean {
+  if (completionStatus(view.state) !== null) return closeCompletion(view);
+  if (view.state.field(docsField, false)) {
+    view.dispatch({ effects: setDocs.of(null) });
+    return true;
+  }
+  hooks.onEscape();
+  return true;
+}
+
+/**
+ * Runs before vim sees a key: Shift/Mod-Enter still run the cell, and Escape leaves the
+ * editor only from vim's normal mode (from insert/visual mode it is vim's Escape).
+ */
+const vimGuard = Prec.highest(
+  EditorView.domEventHandlers({
+    keydown(e, view) {
+      const hooks = view.state.facet(hooksFacet);
+      if (!hooks || e.isComposing) return false;
+      const mod = e.ctrlKey || e.metaKey;
+      let handled = false;
+      if (e.key === "Enter" && (e.shiftKey || mod) && !e.altKey) {
+        hooks.onRun(e.shiftKey && !mod ? "next" : "in-place");
+        handled = true;
+      } else if (e.key === "Escape" && !mod && !e.shiftKey) {
+        const vim = vimStateOf?.(view);
+        const busy = !!vim && (vim.insertMode || vim.visualMode || (vim.inputState?.keyBuffer?.length ?? 0) > 0);
+        if (!busy) handled = escape(view, hooks);
+      }
+      if (handled) e.preventDefault();
+      return handled;
+    },
+  }),
+);
+
+function keymapExtension(): Extension {
+  return keymapChoice === "vim" && vimExtension ? [vimGuard, Prec.highest(vimExtension)] : [];
+}
+
+/** Switch every editor (and the ones made later) to a keymap; vim is loaded on first use. */
+export async function setEditorKeymap(choice: string): Promise<void> {
+  keymapChoice = choice === "vim" ? "vim" : "default";
+  if (keymapChoice === "vim" && !vimExtension) {
+    const mod = await import("@replit/codemirror-vim");
+    vimExtension = mod.vim();
+    vimStateOf = (view) => (mod.getCM(view)?.state as { vim?: VimState } | undefined)?.vim ?? null;
+  }
+  for (const view of liveViews) view.dispatch({ effects: keymapCompartment.reconfigure(keymapExtension()) });
+}
+
+export function editorKeymap(): "default" | "vim" {
+  return keymapChoice;
+}
+
 export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "markdown", hooks: EditorHooks, readOnly = false): CellEditor {
   let applyingExternal = false;
 
@@ -148,16 +214,7 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
       { key: "Mod-s", run: () => (hooks.onSave(), true), preventDefault: true },
       {
         key: "Escape",
-        run: (view) => {
-          // first close what is open (completion list, docs), then leave the editor
-          if (completionStatus(view.state) !== null) return closeCompletion(view);
-          if (view.state.field(docsField, false)) {
-            view.dispatch({ effects: setDocs.of(null) });
-            return true;
-          }
-          hooks.onEscape();
-          return true;
-        },
+        run: (view) => escape(view, hooks),
       },
       {
         key: "Shift-Tab",
@@ -204,6 +261,8 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
   );
 
   const extensions: Extension[] = [
+    keymapCompartment.of(keymapExtension()),
+    hooksFacet.of(hooks),
     runKeys,
     history(),
     drawSelection(),
@@ -233,6 +292,7 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
   }
 
   const view = new EditorView({ state: EditorState.create({ doc, extensions }), parent });
+  liveViews.add(view);
   return {
     view,
     setCode(code: string) {
@@ -253,6 +313,7 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
       if (atEnd) view.dispatch({ selection: { anchor: view.state.doc.length } });
     },
     destroy() {
+      liveViews.delete(view);
       view.destroy();
     },
   };

@@ -6,11 +6,21 @@ import { Store } from "./storeHub";
 import { applyTheme, storedTheme, watchOsTheme } from "./theme";
 import { parsePageUrl, TOKEN_KEY, urlWithoutToken, webSocketUrl } from "./url";
 import { App } from "./view/app";
+import { desktopBackend, findDesktopApi, localBackend, serverBackend } from "./settings";
+import { userSettings } from "./settingsEffects";
 import { channel as widgetChannel } from "./widgets/channel";
 
 function safeSession(): Storage | null {
   try {
     return sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function safeLocal(): Storage | null {
+  try {
+    return localStorage;
   } catch {
     return null;
   }
@@ -59,12 +69,17 @@ async function start() {
           if (m.type === "ui_values") store.flushNow(); // the run a widget caused is complete: show it now
           return; // reflow.ui replies
         }
+        if (m.type === "settings") {
+          userSettings.receive(m.values); // the user's settings (browser mode)
+          return;
+        }
         if (m.type === "batch") for (const e of m.events ?? []) widgetChannel.handle(e);
         store.server(m);
         if (store.get().fatal) conn.fatal = true;
       },
       state: (st, attempt) => {
         if (st !== "open") widgetChannel.reset();
+        else if (userSettings.storage === "server") userSettings.load();
         store.local({ type: "connection", state: st, attempt });
       },
       protocolError: (reason) => {
@@ -76,6 +91,21 @@ async function start() {
     retry = () => conn.retryNow();
   }
   widgetChannel.transport = transport;
+  // user settings: the desktop bridge (may appear after load), the server, or (demo) localStorage
+  const useDesktop = () => {
+    const api = findDesktopApi(window);
+    if (!api) return false;
+    userSettings.setBackend(desktopBackend(api));
+    userSettings.load();
+    return true;
+  };
+  if (!useDesktop()) {
+    if (params.demo) {
+      userSettings.setBackend(localBackend(safeLocal()));
+      userSettings.load();
+    } else userSettings.setBackend(serverBackend((msg) => transport.send(msg)));
+    window.addEventListener("pywebviewready", () => void useDesktop(), { once: true });
+  }
   const controller = new Controller(store, transport);
   // for the console and end-to-end tests
   (window as unknown as { reflow: unknown }).reflow = { store, controller, connection };

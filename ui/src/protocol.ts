@@ -69,6 +69,8 @@ export interface CellState {
   parents: string[];
   children: string[];
   errors: CellError[];
+  /** seconds saved by reflow.persistent_cache restores since the cell's last cell_clear */
+  cached_seconds?: number;
 }
 
 export type KernelStateName = "starting" | "idle" | "busy" | "dead" | "restarting";
@@ -78,6 +80,7 @@ export interface KernelState {
 }
 
 export type RuntimeMode = "auto" | "lazy";
+export type OutputPosition = "above" | "below";
 
 export interface GraphEntry {
   defs: string[];
@@ -190,6 +193,18 @@ export interface BatchMsg {
   events: ServerMessage[];
 }
 
+/** A persistent_cache block of the cell was restored instead of running (additive). */
+export interface CellCachedMsg {
+  type: "cell_cached";
+  id: string;
+  saved_seconds: number;
+}
+/** The user's settings (answer to settings_get / settings_set). */
+export interface SettingsMsg {
+  type: "settings";
+  values: { [key: string]: unknown };
+}
+
 export interface ErrorMsg {
   type: "error";
   text: string;
@@ -235,6 +250,8 @@ export type ServerMessage =
   | BatchMsg
   | EnvProgressMsg
   | PackagesMsg
+  | CellCachedMsg
+  | SettingsMsg
   | ErrorMsg;
 
 export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
@@ -255,6 +272,8 @@ export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   "batch",
   "env_progress",
   "packages",
+  "cell_cached",
+  "settings",
   "error",
 ]);
 
@@ -281,7 +300,11 @@ export type ClientMessage =
   | { type: "package_add"; requirement: string; rerun?: string[] }
   | { type: "package_remove"; name: string }
   | { type: "packages_lock" }
-  | { type: "env_rebuild" };
+  | { type: "env_rebuild" }
+  | { type: "clear_cache"; id?: string }
+  | { type: "settings_get" }
+  | { type: "settings_set"; changes: { [key: string]: unknown } }
+  | { type: "set_notebook_config"; output?: OutputPosition; runtime?: RuntimeMode };
 
 // ---- decoding -----------------------------------------------------------------
 
@@ -324,5 +347,6 @@ export function normaliseCell(c: Partial<CellState> & { id: string }): CellState
     parents: c.parents ?? [],
     children: c.children ?? [],
     errors: c.errors ?? [],
+    ...(typeof c.cached_seconds === "number" ? { cached_seconds: c.cached_seconds } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
   type CellStatus,
   type EnvInfo,
   type KernelStateName,
+  type OutputPosition,
   type Output,
   type RuntimeMode,
   type ServerMessage,
@@ -236,7 +237,12 @@ export function applyServer(state: State, msg: ServerMessage): State {
     case "cell_status":
       return withCell(state, msg.id, (c) => (c.status === msg.status ? c : { ...c, status: msg.status }));
     case "cell_clear":
-      return withCell(state, msg.id, (c) => ({ ...c, outputs: [], ranCode: c.code }));
+      return withCell(state, msg.id, (c) => {
+        const { cached_seconds: _, ...rest } = c; // "restored from cache" lasts until the next run
+        return { ...rest, outputs: [], ranCode: c.code };
+      });
+    case "cell_cached": // several cached blocks in one cell: their saved times add up
+      return withCell(state, msg.id, (c) => ({ ...c, cached_seconds: (c.cached_seconds ?? 0) + (Number(msg.saved_seconds) || 0) }));
     case "cell_output":
       return withCell(state, msg.id, (c) => ({ ...c, outputs: appendOutput(c.outputs, msg.output) }));
     case "graph": {
@@ -274,6 +280,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
     case "inspect_reply":
     case "ui_values":
     case "table_page_reply":
+    case "settings": // user settings: the settings hub's, not the notebook's
       return state; // request/response: handled by the connection / widgets, not the store
   }
   return state;
@@ -295,6 +302,7 @@ export type LocalAction =
   | { type: "set_options"; id: string; options: CellOptions }
   | { type: "set_kind"; id: string; kind: CellKind }
   | { type: "set_mode"; mode: RuntimeMode }
+  | { type: "notebook_config"; output?: OutputPosition; runtime?: RuntimeMode }
   | { type: "notice"; level: Notice["level"]; text: string; undo?: boolean }
   | { type: "dismiss"; id: number }
   | { type: "packages_pending"; what: string | null };
@@ -411,6 +419,13 @@ export function applyLocal(state: State, a: LocalAction): State {
       return { ...state, mode: a.mode };
     case "notice":
       return addNotice(state, a.level, a.text, a.undo);
+    case "notebook_config": {
+      // the notebook's own [tool.reflow] values, as the session message's config carries them
+      const prev = (state.config.notebook ?? {}) as { output?: OutputPosition | null; runtime?: RuntimeMode | null };
+      const notebook = { ...prev, ...(a.output ? { output: a.output } : {}), ...(a.runtime ? { runtime: a.runtime } : {}) };
+      const config = { ...state.config, notebook, ...(a.output ? { output_position: a.output } : {}) };
+      return { ...state, config, mode: a.runtime ?? state.mode };
+    }
     case "dismiss":
       return { ...state, notices: state.notices.filter((n) => n.id !== a.id) };
     case "packages_pending": // a package operation starts: a fresh log for its uv output

@@ -11,9 +11,12 @@ import { CellView } from "./cell";
 import { UiContext, type Ui } from "./context";
 import { Icon } from "./icons";
 import { SidePanel, type PanelTab } from "./panels";
+import { SettingsPage, useSettings } from "./settings";
+import { effectiveOutputPosition } from "../settings";
+import { userSettings } from "../settingsEffects";
+import { listenShellCommands, type View } from "../shellCommands";
 
 const LS_PANEL = "reflow.panel";
-const LS_OUTPUT_POS = "reflow.outputPosition:";
 
 function lsGet(k: string): string | null {
   try {
@@ -44,14 +47,29 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
     const v = lsGet(LS_PANEL);
     return v === "variables" || v === "deps" || v === "packages" || v === "keys" ? v : v === "none" ? null : "variables";
   });
-  const [localPos, setLocalPos] = useState<string | null>(null);
+  const user = useSettings(userSettings);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [view, setView] = useState<View>("code");
   const pending = useRef("");
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const outputPosKey = LS_OUTPUT_POS + (s.path ?? s.session ?? "");
-  useEffect(() => setLocalPos(lsGet(outputPosKey)), [outputPosKey]);
-  const configured = (s.config.output_position ?? (s.config.display as { output_position?: string } | undefined)?.output_position) as string | undefined;
-  const outputAbove = (localPos ?? configured ?? "below") === "above";
+  // the notebook's [tool.reflow] output, else the user's default (Settings)
+  const outputAbove = effectiveOutputPosition(s.config, userSettings.loaded ? user : null) === "above";
+  const appView = view === "app" && !s.readOnly; // View ▸ App View: outputs only
+
+  // the desktop shell's menus (docs/protocol.md "Shell commands")
+  useEffect(
+    () =>
+      listenShellCommands(window, {
+        open_settings: () => setSettingsOpen(true),
+        set_theme: (theme) => userSettings.receive({ ...userSettings.value, theme }), // already saved by the shell
+        set_view: setView,
+        save: () => ctl.save(),
+        run_all: () => ctl.runAll(),
+        show_shortcuts: () => openPanel("keys"),
+      }),
+    [ctl],
+  );
 
   const openPanel = (t: PanelTab | null) => {
     setPanel(t);
@@ -272,16 +290,15 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             <button
               class="icon-btn"
               title={outputAbove ? "Outputs above code (click: below)" : "Outputs below code (click: above)"}
-              onClick={() => {
-                const v = outputAbove ? "below" : "above";
-                setLocalPos(v);
-                lsSet(outputPosKey, v);
-              }}
+              onClick={() => ctl.setNotebookConfig({ output: outputAbove ? "below" : "above" })}
             >
               <Icon name={outputAbove ? "layoutAbove" : "layoutBelow"} size={17} />
             </button>
           )}
           <ThemeButton />
+          <button class={`icon-btn ${settingsOpen ? "on" : ""}`} title="Settings" aria-label="Settings" onClick={() => setSettingsOpen(true)} data-action="settings">
+            <Icon name="gear" size={17} />
+          </button>
           {s.session !== null && <ExportButtons session={s.session} />}
           {!s.readOnly && (
             <button class="icon-btn" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
@@ -327,24 +344,26 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             )}
             {s.order.map((id, i) => (
               <div class={i === s.order.length - 1 ? "cell-slot last" : "cell-slot"} key={id}>
-                {!s.readOnly && i === 0 && <AddBar id={id} where="above" />}
+                {!s.readOnly && !appView && i === 0 && <AddBar id={id} where="above" />}
                 <CellView
                   cell={s.cells[id]}
                   index={i}
                   isLast={i === s.order.length - 1}
                   selected={s.selected === id}
                   editing={s.editing && s.selected === id}
-                  readOnly={s.readOnly}
+                  readOnly={s.readOnly || appView}
                   outputAbove={outputAbove}
                   related={related.get(id) ?? null}
                 />
-                {!s.readOnly && <AddBar id={id} where="below" />}
+                {!s.readOnly && !appView && <AddBar id={id} where="below" />}
               </div>
             ))}
             <div class="notebook-end" />
           </main>
           {panel && !s.readOnly && <SidePanel state={s} tab={panel} setTab={openPanel} />}
         </div>
+
+        {settingsOpen && <SettingsPage state={s} controller={ctl} hub={userSettings} onClose={() => setSettingsOpen(false)} />}
 
         <div class="toasts" aria-live="polite">
           {s.notices.map((n) => (
@@ -440,7 +459,7 @@ function ThemeButton() {
     return () => mo.disconnect();
   }, []);
   return (
-    <button class="icon-btn" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => toggleTheme()}>
+    <button class="icon-btn" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => userSettings.set({ theme: toggleTheme() })}>
       <Icon name={dark ? "sun" : "moon"} size={17} />
     </button>
   );

@@ -9,6 +9,7 @@ import { displayStatus, type Cell } from "../store";
 import { Icon } from "./icons";
 import { ErrorView, Outputs } from "./outputs";
 import { UiContext } from "./context";
+import { cachedBadgeText, mayHaveCache } from "../cache";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -228,6 +229,11 @@ export const CellView = memo(function CellView(p: CellProps) {
       >
         <Icon name={isMd ? "code" : "text"} size={15} />
       </button>
+      {!isMd && mayHaveCache(cell.code, cell.cached_seconds) && (
+        <button class="tb-btn" title="Clear this cell's cache (reflow.persistent_cache results)" onClick={() => ctl.clearCache(cell.id)} data-action="clear-cell-cache">
+          <Icon name="cache" size={15} />
+        </button>
+      )}
       <button class="tb-btn danger" title="Delete (dd)" onClick={() => ctl.deleteCell(cell.id)}>
         <Icon name="trash" size={15} />
       </button>
@@ -307,6 +313,12 @@ export const CellView = memo(function CellView(p: CellProps) {
                 {pill}
               </span>
             ) : null}
+            {!isMd && cell.cached_seconds !== undefined && (
+              <span class="cache-badge" data-cached={cell.cached_seconds} title="A reflow.persistent_cache block was restored instead of running">
+                <Icon name="cache" size={12} />
+                {cachedBadgeText(cell.cached_seconds)}
+              </span>
+            )}
           </div>
         )}
         {isMd ? (

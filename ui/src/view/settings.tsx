@@ -1,0 +1,178 @@
+// The Settings page: this notebook's own settings (saved in its [tool.reflow] table)
+// and the user's settings (theme, font size, keymap, defaults for notebooks).
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Controller } from "../controller";
+import type { OutputPosition, RuntimeMode } from "../protocol";
+import { effectiveOutputPosition, SETTING_CHOICES, type SettingsHub, type UserSettings } from "../settings";
+import type { State } from "../store";
+import { Icon } from "./icons";
+
+export function useSettings(hub: SettingsHub): UserSettings {
+  const [v, set] = useState(hub.value);
+  useEffect(() => {
+    set(hub.value);
+    return hub.subscribe((x) => set({ ...x }));
+  }, [hub]);
+  return v;
+}
+
+interface ChoiceProps<T extends string | number> {
+  name: string;
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange(v: T): void;
+  disabled?: boolean;
+}
+
+/** One row: a label and a segmented control (buttons carry data-value for tests). */
+function Choice<T extends string | number>(p: ChoiceProps<T>) {
+  return (
+    <div class="setting-row">
+      <span class="setting-label" id={`setting-${p.name}`}>
+        {p.label}
+      </span>
+      <div class="segmented" role="radiogroup" aria-labelledby={`setting-${p.name}`} data-setting={p.name}>
+        {p.options.map((o) => (
+          <button
+            key={String(o.value)}
+            role="radio"
+            aria-checked={p.value === o.value}
+            class={p.value === o.value ? "on" : ""}
+            data-value={String(o.value)}
+            disabled={p.disabled}
+            onClick={() => p.onChange(o.value)}
+          >
+            {o.label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+const OUTPUT_OPTIONS = [
+  { value: "below" as OutputPosition, label: "Below code" },
+  { value: "above" as OutputPosition, label: "Above code" },
+];
+const RUNTIME_OPTIONS = [
+  { value: "auto" as RuntimeMode, label: "Auto" },
+  { value: "lazy" as RuntimeMode, label: "Lazy" },
+];
+const STORAGE_TEXT = {
+  desktop: "Your settings are stored in Reflow's settings file.",
+  server: "Your settings are stored in Reflow's settings file (through the local server).",
+  local: "Demo mode: your settings are stored in this browser.",
+};
+
+export function SettingsPage(p: { state: State; controller: Controller; hub: SettingsHub; onClose(): void }) {
+  const { state: s, controller: ctl, hub } = p;
+  const user = useSettings(hub);
+  const dialog = useRef<HTMLDivElement>(null);
+  const nb = (s.config.notebook ?? {}) as { output?: OutputPosition | null; runtime?: RuntimeMode | null };
+  const output = effectiveOutputPosition(s.config, hub.loaded ? user : null);
+
+  useEffect(() => {
+    const prev = document.activeElement as HTMLElement | null;
+    dialog.current?.focus();
+    return () => prev?.focus?.({ preventScroll: true });
+  }, []);
+
+  const onKey = (e: KeyboardEvent) => {
+    // the notebook's command keys (dd, a, b…) must not act while Settings is open
+    e.stopPropagation();
+    if (e.key === "Escape") {
+      e.preventDefault();
+      p.onClose();
+    }
+  };
+
+  return (
+    <div class="settings-overlay" onMouseDown={(e) => e.target === e.currentTarget && p.onClose()}>
+      <div class="settings-page" role="dialog" aria-modal="true" aria-label="Settings" tabIndex={-1} ref={dialog} onKeyDown={onKey}>
+        <header class="settings-head">
+          <Icon name="gear" size={18} />
+          <h2>Settings</h2>
+          <div class="spacer" />
+          <button class="icon-btn" title="Close (Esc)" aria-label="Close settings" onClick={p.onClose} data-action="close-settings">
+            <Icon name="x" size={17} />
+          </button>
+        </header>
+
+        {!s.readOnly && s.session !== null && (
+          <section class="settings-section" aria-label="This notebook">
+            <h3>This notebook</h3>
+            <p class="settings-hint">Saved in the notebook file's <code>[tool.reflow]</code> table, so they travel with it.</p>
+            <Choice
+              name="notebook-output"
+              label={`Outputs${nb.output ? "" : " (your default)"}`}
+              value={output}
+              options={OUTPUT_OPTIONS}
+              onChange={(v) => ctl.setNotebookConfig({ output: v })}
+            />
+            <Choice name="notebook-runtime" label="Runtime" value={s.mode} options={RUNTIME_OPTIONS} onChange={(v) => ctl.setNotebookConfig({ runtime: v })} />
+            <div class="setting-row">
+              <span class="setting-label">
+                Cache
+                <span class="setting-sub">Results saved by <code>reflow.persistent_cache</code> beside the notebook</span>
+              </span>
+              <button class="btn small" onClick={() => ctl.clearCache()} data-action="clear-notebook-cache">
+                <Icon name="cache" size={14} /> Clear cache
+              </button>
+            </div>
+          </section>
+        )}
+
+        <section class="settings-section" aria-label="Appearance and editor">
+          <h3>Appearance &amp; editor</h3>
+          <Choice
+            name="theme"
+            label="Theme"
+            value={user.theme}
+            options={[
+              { value: "system", label: "System" },
+              { value: "light", label: "Light" },
+              { value: "dark", label: "Dark" },
+            ]}
+            onChange={(v) => hub.set({ theme: v })}
+          />
+          <div class="setting-row">
+            <label class="setting-label" for="setting-font-size">
+              Code font size
+            </label>
+            <select id="setting-font-size" data-setting="font_size" value={String(user.font_size)} onChange={(e) => hub.set({ font_size: Number((e.target as HTMLSelectElement).value) })}>
+              {[...SETTING_CHOICES.font_size].sort((a, b) => a - b).map((n) => (
+                <option key={n} value={String(n)}>
+                  {n} px
+                </option>
+              ))}
+            </select>
+          </div>
+          <Choice
+            name="keymap"
+            label="Editor keys"
+            value={user.keymap === "vim" ? "vim" : "default"}
+            options={[
+              { value: "default", label: "Default" },
+              { value: "vim", label: "Vim" },
+            ]}
+            onChange={(v) => hub.set({ keymap: v })}
+          />
+          {user.keymap === "vim" && <p class="settings-hint">Vim: Esc in normal mode leaves the cell; Shift-Enter still runs it.</p>}
+        </section>
+
+        <section class="settings-section" aria-label="Defaults for notebooks">
+          <h3>Defaults for notebooks</h3>
+          <p class="settings-hint">Used when a notebook does not set its own.</p>
+          <Choice name="runtime_mode" label="Runtime mode" value={user.runtime_mode} options={RUNTIME_OPTIONS} onChange={(v) => hub.set({ runtime_mode: v })} />
+          <Choice name="output_position" label="Outputs" value={user.output_position} options={OUTPUT_OPTIONS} onChange={(v) => hub.set({ output_position: v })} />
+        </section>
+
+        <footer class="settings-foot">
+          {hub.error ? <span class="settings-error">{hub.error}</span> : <span>{hub.storage ? STORAGE_TEXT[hub.storage] : ""}</span>}
+        </footer>
+      </div>
+    </div>
+  );
+}
