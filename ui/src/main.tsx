@@ -73,13 +73,13 @@ async function start() {
           userSettings.receive(m.values); // the user's settings (browser mode)
           return;
         }
+        if (m.type === "session" && userSettings.storage === "server") userSettings.load(); // (re)connected
         if (m.type === "batch") for (const e of m.events ?? []) widgetChannel.handle(e);
         store.server(m);
         if (store.get().fatal) conn.fatal = true;
       },
       state: (st, attempt) => {
         if (st !== "open") widgetChannel.reset();
-        else if (userSettings.storage === "server") userSettings.load();
         store.local({ type: "connection", state: st, attempt });
       },
       protocolError: (reason) => {
