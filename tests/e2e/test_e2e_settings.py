@@ -148,3 +148,45 @@ def test_user_settings_are_stored_and_vim_keys_act_inside_the_editor(serve, page
     page.keyboard.press("0")  # vim: start of line, then delete a character (not an insert)
     page.keyboard.press("x")
     expect(second.locator(".cm-content")).to_have_text('rint("total", a + b)')
+
+
+CACHED = '''\
+# %%
+import reflow
+
+# %%
+with reflow.persistent_cache("slow"):
+    total = sum(range(100000))
+print("total", total)
+'''
+
+
+def test_restored_from_cache_badge_and_clear_cache(serve, page):
+    server = serve(CACHED)
+    open_notebook(page, server)
+    second = cell(page, 2)
+    expect(second.locator(".outputs")).to_contain_text("total 4999950000")
+    expect(second.locator(".cache-badge")).to_have_count(0)  # first run computed and stored it
+
+    second.click()
+    second.locator('.tb-btn.run').click()
+    expect(second.locator(".cache-badge")).to_contain_text("restored from cache · saved")
+    expect(second.locator(".outputs")).to_contain_text("total 4999950000")  # replayed print
+    shot(page, "cache-badge")
+
+    page.reload()  # a reconnect still shows it
+    page.wait_for_selector('.kernel[data-kernel="idle"]')
+    expect(cell(page, 2).locator(".cache-badge")).to_contain_text("restored from cache")
+
+    cell(page, 2).click()
+    cell(page, 2).locator('[data-action="clear-cell-cache"]').click()
+    expect(page.locator(".toast")).to_contain_text("Cleared this cell's cache (1 saved result)")
+    open_settings(page)
+    page.locator('[data-action="clear-notebook-cache"]').click()
+    expect(page.locator(".toast", has_text="Cleared the notebook's cache")).to_have_count(1)
+    page.keyboard.press("Escape")
+
+    cell(page, 2).locator('.tb-btn.run').click()  # computed again: no badge
+    expect(cell(page, 2).locator('.status-pill[data-status="running"]')).to_have_count(0)
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("total 4999950000")
+    expect(cell(page, 2).locator(".cache-badge")).to_have_count(0)

@@ -1,8 +1,9 @@
 // Wording for the "restored from cache" badge (reflow.persistent_cache, issue 10).
 
-/** "0.4 s", "12 s", "2 min 5 s", "1 h 3 min": how long the cached computation took. */
+/** "< 0.1 s", "0.4 s", "12 s", "2 min 5 s", "1 h 3 min": how long the cached computation took. */
 export function formatSaved(seconds: number): string {
   const s = Math.max(0, Number.isFinite(seconds) ? seconds : 0);
+  if (s < 0.05) return "< 0.1 s";
   if (s < 10) return `${(Math.round(s * 10) / 10).toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;
   if (s < 3600) {

@@ -196,7 +196,8 @@ describe("store: cache badge and notebook config", () => {
 describe("cache badge wording", () => {
   it("formats the saved time", () => {
     expect(formatSaved(1.23)).toBe("1.2 s");
-    expect(formatSaved(0)).toBe("0.0 s");
+    expect(formatSaved(0)).toBe("< 0.1 s");
+    expect(formatSaved(0.06)).toBe("0.1 s");
     expect(formatSaved(42.4)).toBe("42 s");
     expect(formatSaved(125)).toBe("2 min 5 s");
     expect(formatSaved(3600 + 180)).toBe("1 h 3 min");
