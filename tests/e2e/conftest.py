@@ -68,6 +68,12 @@ class Server:
             self.proc.stdout.close()
 
 
+@pytest.fixture(autouse=True)
+def _user_config_dir(tmp_path, monkeypatch):
+    """Servers keep user settings (theme, keymap…) in the test's tmp dir, never the real one."""
+    monkeypatch.setenv("REFLOW_CONFIG_DIR", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def serve(tmp_path):
     """serve(text, command="edit") -> Server; stopped after the test."""
