@@ -190,3 +190,38 @@ def test_restored_from_cache_badge_and_clear_cache(serve, page):
     expect(cell(page, 2).locator('.status-pill[data-status="running"]')).to_have_count(0)
     expect(cell(page, 2).locator(".outputs")).to_contain_text("total 4999950000")
     expect(cell(page, 2).locator(".cache-badge")).to_have_count(0)
+
+
+SEND = """(detail) => {
+  const e = new CustomEvent("reflow:command", { detail, cancelable: true });
+  window.dispatchEvent(e);
+  return e.defaultPrevented;
+}"""
+
+
+def test_shell_menu_commands_are_claimed_by_the_page(serve, page):
+    server = serve(NB)
+    open_notebook(page, server)
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("total 3")
+
+    assert page.evaluate(SEND, {"command": "open_settings"}) is True
+    expect(page.get_by_role("dialog", name="Settings")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Settings")).to_have_count(0)
+
+    assert page.evaluate(SEND, {"command": "set_view", "view": "app"}) is True
+    expect(page.locator(".cell-toolbar")).to_have_count(0)
+    expect(page.locator(".cm-host")).to_have_count(0)
+    expect(cell(page, 2).locator(".outputs")).to_contain_text("total 3")
+    page.locator("body").click()
+    page.keyboard.press("d")
+    page.keyboard.press("d")  # no editing commands in the app view
+    expect(page.locator(".notebook .cell")).to_have_count(2)
+    assert page.evaluate(SEND, {"command": "set_view", "view": "code"}) is True
+    expect(page.locator(".cm-host").first).to_be_visible()
+
+    assert page.evaluate(SEND, {"command": "set_theme", "theme": "dark"}) is True
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert page.evaluate(SEND, {"command": "show_shortcuts"}) is True
+    assert page.evaluate(SEND, {"command": "interrupt"}) is False  # the shell does that itself
+    assert page.evaluate(SEND, {"command": "set_view", "view": "sideways"}) is False

@@ -50,6 +50,8 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   const user = useSettings(userSettings);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [view, setView] = useState<View>("code");
+  const viewRef = useRef(view); // for the key handler: no editing commands in the app view
+  viewRef.current = view;
   const pending = useRef("");
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -116,7 +118,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
       const st = ctl.store.get();
       const sel = st.selected;
       const i = sel ? st.order.indexOf(sel) : -1;
-      const ro = st.readOnly;
+      const ro = st.readOnly || viewRef.current === "app";
       switch (cmd) {
         case "next":
         case "prev": {
