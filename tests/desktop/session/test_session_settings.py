@@ -162,3 +162,16 @@ async def test_read_only_session_may_read_settings_but_not_change_the_notebook(
     assert replies[-1]["type"] == "error"
     await s.handle({"type": "clear_cache"}, replies.append)
     assert replies[-1]["type"] == "error"
+
+
+def test_font_size_setting_is_validated_and_lenient_on_load(config_dir: Path) -> None:
+    from reflow_desktop.settings import load_settings
+
+    assert Settings().updated(font_size=16).font_size == 16
+    for bad in (17, True, "16"):
+        with pytest.raises(ValueError, match="font_size"):
+            Settings().updated(font_size=bad)
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "settings.json").write_text(json.dumps({"font_size": 99, "keymap": "vim"}))
+    loaded = load_settings()
+    assert loaded.font_size == Settings().font_size and loaded.keymap == "vim"
