@@ -63,7 +63,7 @@ class Settings:
             if key not in CHOICES:
                 raise ValueError(f"unknown setting {key!r}")
             if isinstance(value, bool) or value not in CHOICES[key]:
-                raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}, not {value!r}")
+                raise ValueError(f"{key} must be one of {', '.join(map(str, CHOICES[key]))}, not {value!r}")
         return replace(self, **changes)
 
     @classmethod
