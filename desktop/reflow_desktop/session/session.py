@@ -62,6 +62,11 @@ class Session:
         self.closed = False
         # Told to the first UI that connects (e.g. "converted nb.ipynb into nb.py").
         self.startup_notices: list[str] = []
+        # sidecar (issue 6): outputs restored from __reflow__/ now, so the first `session`
+        # message shows them; kernel events saved there (debounced); file watched; recovery.
+        from reflow_desktop.sidecar.binding import SessionSidecar
+
+        self.sidecar = SessionSidecar(self)
         self.packages = PackageManager(self)   # Packages panel: uv add/remove/lock, rebuild
 
     # --- lifecycle ------------------------------------------------------------------
@@ -72,6 +77,7 @@ class Session:
         (streaming uv's progress to the UI); if that fails the kernel is reported
         dead with uv's own message and nothing else changes.
         """
+        self.sidecar.start()  # sidecar (issue 6): watch the file for external changes
         if self.environments and self.path.exists():
             if not await self._prepare_environment():
                 return
@@ -107,8 +113,12 @@ class Session:
         self.closed = True
         if self._autosave is not None:
             self._autosave.cancel()
-            if self.dirty:
-                self.save()
+            if self.dirty and self.sidecar.may_autosave():  # sidecar: not over a conflict
+                try:
+                    self.save()
+                except OSError as exc:
+                    self.sidecar.save_failed(exc)  # sidecar: the edits go to a recovery file
+        await self.sidecar.close()  # sidecar (issue 6): final flush of outputs
         await self.kernel.shutdown()
 
     async def restart(self) -> None:
@@ -122,6 +132,7 @@ class Session:
 
     def _open_data(self, run: bool) -> dict[str, Any]:
         return {"type": "open", "seq": next(self._seq), "mode": self.mode, "run": run,
+                "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
                 "path": str(self.path),
                 "cells": [{"id": c.id, "kind": c.kind, "code": c.source,
                            "options": dict(c.options)} for c in self.notebook.cells]}
@@ -131,6 +142,8 @@ class Session:
         """A UI connected (or reconnected): send it the full state to resume from."""
         self.clients.append(client)
         client(self.session_message())
+        for notice in self.sidecar.pending_notices():  # sidecar: e.g. a corrupt outputs file
+            client(notice)
         while self.startup_notices:
             client(P.notice_msg("info", self.startup_notices.pop(0)))
         if self.cache.variables is not None:
@@ -141,6 +154,7 @@ class Session:
             self.clients.remove(client)
 
     def broadcast(self, msg: dict[str, Any]) -> None:
+        self.sidecar.observe(msg)  # sidecar (issue 6): outputs to __reflow__/, own saves
         for client in list(self.clients):
             try:
                 client(msg)
@@ -163,6 +177,8 @@ class Session:
 
     # --- kernel -> clients -----------------------------------------------------------
     def _on_kernel_event(self, event: dict[str, Any]) -> None:
+        if not self.sidecar.accept_kernel_event(event):  # sidecar: restored cells stay idle
+            return
         if event.get("type") == "done":
             fut = self._done.pop(event.get("seq"), None)
             if fut is not None and not fut.done():
@@ -394,9 +410,12 @@ class Session:
     def _autosave_now(self) -> None:
         self._autosave = None
         if self.dirty and not self.closed:
+            if not self.sidecar.may_autosave():  # sidecar: file changed on disk too; keep both
+                return
             try:
                 self.save()
             except OSError as exc:
+                self.sidecar.save_failed(exc)  # sidecar: the edits go to a recovery file
                 self.broadcast(P.notice_msg("error", f"Could not save {self.path.name}: {exc}"))
 
     def _cell(self, cell_id: object) -> Cell:

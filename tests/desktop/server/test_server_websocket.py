@@ -44,7 +44,7 @@ async def test_save_via_websocket(server, nb_path, connect):
     client.send({"type": "save"})
     await client.wait_for(lambda m: m["type"] == "saved")
     assert nb_path.read_text() == before.replace("x = 1", "x = 2")
-    assert sorted(p.name for p in nb_path.parent.iterdir()) == ["nb.py"]
+    assert sorted(p.name for p in nb_path.parent.iterdir() if p.name != "__reflow__") == ["nb.py"]  # sidecar aside
 
 
 async def test_autosave_after_edit(server, nb_path, connect):
