@@ -9,7 +9,9 @@ and error outputs; every 25th cell a ~100 kB PNG, stored as a blob), then measur
   * ws (when the session is wired to the sidecar): spawn of ``reflow edit nb.py
     --no-open`` (a fresh process, as a launch would be) → the ``session`` message
     with all 500 cells' outputs received over the WebSocket. The notebook is in
-    lazy mode, so nothing runs: every output shown comes from the sidecar.
+    lazy mode, so nothing runs: every output shown comes from the sidecar. The
+    server answers while the kernel is still starting (launch.py starts it in
+    parallel), so this is "outputs visible", not "kernel ready".
 
 Medians over BENCH_RUNS runs (default 7). Measurements, not tests.
 """
