@@ -92,8 +92,11 @@ def serve(tmp_path):
         s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: Playwright's sync API keeps an asyncio loop running
+    # while it is alive, and pytest-asyncio tests in later modules (the kernel tests)
+    # cannot start their own loop inside it.
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -139,6 +142,25 @@ def open_notebook(page, server: Server) -> None:
     page.goto(server.url)
     page.wait_for_selector(".cell")
     page.wait_for_selector('.kernel[data-kernel="idle"]')
+
+
+def leave_editor(page) -> None:
+    """Esc until the page is in command mode, as a user does.
+
+    The first Esc may only close a completion list that the kernel's reply opened
+    a moment after typing (the editor's standard behaviour), so one press is not
+    always enough under load.
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(3):
+        page.keyboard.press("Escape")
+        try:
+            expect(page.locator(".cell.editing")).to_have_count(0, timeout=1500)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError("the editor kept focus after three Esc presses")
 
 
 def cell(page, n: int):

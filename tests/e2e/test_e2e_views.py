@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import cell, open_notebook, set_code, shot
+from .conftest import cell, leave_editor, open_notebook, set_code, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -205,7 +205,7 @@ def test_save_shortcut_and_keyboard_structure(serve, page, tmp_path):
     expect(page.locator(".save-state")).to_have_text("saved")
     text = (tmp_path / "nb.py").read_text()
     assert "b = a + 100" in text
-    page.keyboard.press("Escape")
+    leave_editor(page)
     page.keyboard.press("ControlOrMeta+Shift+ArrowUp")  # move it up
     expect(cell(page, 1)).to_contain_text("b = a + 100")
 
