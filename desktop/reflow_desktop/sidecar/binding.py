@@ -29,6 +29,7 @@ from reflow.notebook import render_notebook
 from reflow_desktop import protocol as P
 from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
 from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
+from reflow_desktop.sidecar.snapshots import SnapshotWriter
 from reflow_desktop.sidecar.store import CellSource, SidecarStore
 from reflow_desktop.sidecar.watch import FileWatcher, ReloadPlan, plan_reload
 from reflow_desktop.sidecar.writer import DEFAULT_DELAY_S, SidecarWriter
@@ -54,6 +55,7 @@ class SessionSidecar:
         self.session = session
         self.store = SidecarStore(session.path)
         self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice)
+        self.snapshots = SnapshotWriter(session, self._notice)  # [tool.reflow] snapshots
         self.watcher: FileWatcher | None = None
         self.watch_interval = watch_interval
         self.produced: dict[str, str] = {}   # cell id -> hash of the code its outputs came from
@@ -141,6 +143,7 @@ class SessionSidecar:
             await self.watcher.stop()
         if not self.session.read_only:
             await self.writer.close()
+            await self.snapshots.close()
         if self.recovery is not None and self.conflict is None and not self.session.dirty:
             self.recovery.discard()  # the file has everything: nothing to recover
 
@@ -170,6 +173,8 @@ class SessionSidecar:
             self._mark_ran(cid)
         if mtype in _SNAPSHOT_TRIGGERS and not self.session.read_only:
             self.writer.schedule(self.snapshot)
+        if mtype == "kernel" and msg.get("state") == "idle":
+            self.snapshots.kernel_idle()
 
     def _mark_ran(self, cell_id: str) -> None:
         for cell in self.session.notebook.cells:

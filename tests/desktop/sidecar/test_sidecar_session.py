@@ -25,11 +25,6 @@ from reflow_desktop.session import Session
 from reflow_desktop.sidecar.recovery import list_recoverable
 from reflow_desktop.sidecar.store import SidecarStore
 
-import reflow_desktop.session.session as _session_mod
-
-pytestmark = pytest.mark.skipif("SessionSidecar" not in Path(_session_mod.__file__).read_text(),
-                                reason="the session is not wired to the sidecar yet")
-
 NOTEBOOK = """\
 # /// script
 # requires-python = ">=3.11"
