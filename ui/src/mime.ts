@@ -1,5 +1,7 @@
 // Choosing how to show an output, and cutting large text down to size.
 
+import { chartMime } from "./view/charts/kinds";
+
 /** MIME types the UI renders, richest first. */
 export const MIME_ORDER = [
   // reflow.ui widgets, markdown with widgets, layouts (rendered by src/widgets)
@@ -7,6 +9,12 @@ export const MIME_ORDER = [
   "application/vnd.reflow.md+json",
   "application/vnd.reflow.layout+json",
   "application/vnd.reflow.error+json",
+  // charts (rendered by src/view/charts, any version; these are the usual ones)
+  "application/vnd.vegalite.v6+json",
+  "application/vnd.vegalite.v5+json",
+  "application/vnd.vega.v6+json",
+  "application/vnd.vega.v5+json",
+  "application/vnd.plotly.v1+json",
   "text/html",
   "image/svg+xml",
   "image/png",
@@ -22,7 +30,14 @@ const RENDERABLE = new Set<string>(MIME_ORDER.filter((m) => m !== "text/latex" &
 
 /** The MIME type to render from a bundle, or null if none is renderable. */
 export function pickMime(bundle: { [mime: string]: unknown }): string | null {
-  for (const m of MIME_ORDER) if (m in bundle && RENDERABLE.has(m) && bundle[m] != null) return m;
+  for (const m of MIME_ORDER) {
+    if (m === "text/html") {
+      // a chart of any Vega / Vega-Lite version beats its HTML / image fallbacks
+      const chart = chartMime(bundle);
+      if (chart) return chart;
+    }
+    if (m in bundle && RENDERABLE.has(m) && bundle[m] != null) return m;
+  }
   const keys = Object.keys(bundle);
   // any other text-ish type: show its text
   for (const k of keys) if (k.startsWith("text/") && typeof bundle[k] === "string") return k;

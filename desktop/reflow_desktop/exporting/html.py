@@ -6,6 +6,11 @@ stylesheet, plus the notebook as JSON in ``<script type="application/json"
 id="reflow-state">``. Images are already data (base64 in the MIME bundles). A
 Content-Security-Policy that allows no network source at all guarantees that
 opening the file never makes a request, even for an output that links out.
+
+Chart libraries (Vega/Vega-Lite, Plotly) are built as separate scripts
+(``reflow-export-vega.js``, ``reflow-export-plotly.js``) and inlined only into
+pages whose outputs have such charts, before the main script; every inlined
+script is allowed by its own hash in the CSP.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import base64
 import hashlib
 import html as _html
 import json
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +32,11 @@ from .outputs import CellOutputs
 
 BUNDLE_JS = "reflow-export.js"
 BUNDLE_CSS = "reflow-export.css"
+# chart library -> (its script in the bundle dir, what in the page's outputs needs it)
+CHART_BUNDLES: dict[str, tuple[str, re.Pattern[str]]] = {
+    "vega": ("reflow-export-vega.js", re.compile(r'"application/vnd\.vega(?:lite)?\.v\d+(?:\.\d+)*\+json"')),
+    "plotly": ("reflow-export-plotly.js", re.compile(r'"application/vnd\.plotly\.v1\+json"')),
+}
 
 
 class BundleMissingError(RuntimeError):
@@ -56,6 +67,31 @@ def load_bundle() -> tuple[str, str, str]:
     return _bundle(str(d), ((d / BUNDLE_JS).stat().st_mtime, (d / BUNDLE_CSS).stat().st_mtime))
 
 
+@lru_cache(maxsize=8)
+def _script(path: str, mtime: float) -> tuple[str, str]:
+    """(js, CSP hash) of one inlined script; cached per build."""
+    js = Path(path).read_text(encoding="utf-8").replace("</script", "<\\/script")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
+    return js, f"'sha256-{digest}'"
+
+
+def charts_in(state_json: str) -> list[str]:
+    """The chart libraries (``CHART_BUNDLES`` keys) the page's outputs need."""
+    return [name for name, (_file, pattern) in CHART_BUNDLES.items() if pattern.search(state_json)]
+
+
+def load_chart_scripts(names: list[str]) -> list[tuple[str, str]]:
+    """(js, CSP hash) for each named chart library; one not built is left out (the
+    page then says the chart could not be drawn)."""
+    d = bundle_dir()
+    scripts = []
+    for name in names:
+        f = d / CHART_BUNDLES[name][0]
+        if f.is_file():
+            scripts.append(_script(str(f), f.stat().st_mtime))
+    return scripts
+
+
 def page_state(nb: Notebook, outputs: CellOutputs, *, name: str, hide_code: bool,
                states: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON the static page renders: cells with code, options, outputs, errors."""
@@ -79,9 +115,9 @@ def _state_json(state: dict[str, Any]) -> str:
     return (text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _csp(script_hash: str) -> str:
+def _csp(*script_hashes: str) -> str:
     return ("default-src 'none'; "
-            f"script-src {script_hash}; "
+            f"script-src {' '.join(script_hashes)}; "
             "style-src 'unsafe-inline'; "
             "img-src data: blob:; font-src data:; media-src data: blob:; "
             "connect-src 'none'; frame-src 'none'; object-src 'none'; "
@@ -93,17 +129,20 @@ def render_html(nb: Notebook, outputs: CellOutputs | None = None, *, name: str =
     """The whole page as text (raises BundleMissingError if the UI bundle is not built)."""
     js, css, script_hash = load_bundle()
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
+    state_json = _state_json(state)
+    charts = load_chart_scripts(charts_in(state_json))
+    chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)
     title = _html.escape(name)
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_csp(script_hash)}\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_csp(*(h for _j, h in charts), script_hash)}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"color-scheme\" content=\"light dark\">\n"
         "<meta name=\"generator\" content=\"Reflow\">\n"
         f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
         "<div id=\"app\"></div>\n"
-        f"<script type=\"application/json\" id=\"reflow-state\">{_state_json(state)}</script>\n"
-        f"<script>{js}</script>\n</body>\n</html>\n"
+        f"<script type=\"application/json\" id=\"reflow-state\">{state_json}</script>\n"
+        f"{chart_tags}<script>{js}</script>\n</body>\n</html>\n"
     )
 
 

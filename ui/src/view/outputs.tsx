@@ -11,6 +11,8 @@ import { errorMessageBody } from "../store";
 import { UiContext } from "./context";
 import { WIDGET_MIMES, WidgetView } from "../widgets";
 import { InstallOffer } from "./packages";
+import { ChartView } from "./charts/ChartView";
+import { chartKind } from "./charts/kinds";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -40,6 +42,7 @@ export function MimeView({ bundle }: { bundle: MimeBundle }) {
   if (!mime) return <div class="output-note">No displayable output ({Object.keys(bundle).join(", ") || "empty"})</div>;
   const v = bundle[mime];
   if (WIDGET_MIMES.includes(mime)) return <WidgetView mime={mime} data={v} renderBundle={(b) => <MimeView bundle={b} />} />; // reflow.ui
+  if (chartKind(mime)) return <ChartView mime={mime} data={v} />; // Vega-Lite, Vega, Plotly (lazy)
   switch (mime) {
     case "text/html":
       return <HtmlBlock html={mimeText(v)} />;

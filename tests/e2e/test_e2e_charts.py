@@ -1,0 +1,117 @@
+"""Vega-Lite and Plotly outputs: drawn interactive in the app (tooltip, modebar), and
+the session's HTML export draws both offline, from file://, with every request refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cell, open_notebook, shot
+
+pytestmark = pytest.mark.e2e
+
+# What Altair and plotly.py emit, written by hand (no need to install them): raw MIME bundles.
+NOTEBOOK = '''# %%
+from IPython.display import display
+
+# %%
+_spec = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v5.20.1.json",
+    "width": 300, "height": 200,
+    "data": {"values": [{"fruit": "apple", "count": 80}, {"fruit": "banana", "count": 90},
+                        {"fruit": "cherry", "count": 85}]},
+    "mark": {"type": "bar", "tooltip": True},
+    "encoding": {"x": {"field": "fruit", "type": "nominal"},
+                 "y": {"field": "count", "type": "quantitative", "scale": {"domain": [0, 100]}}},
+    "params": [{"name": "zoom", "select": {"type": "interval", "encodings": ["y"]}, "bind": "scales"}],
+}
+display({"application/vnd.vegalite.v5+json": _spec, "text/plain": "<VegaLite 5 object>"}, raw=True)
+
+# %%
+_fig = {
+    "data": [{"type": "scatter", "mode": "lines+markers", "name": "squares",
+              "x": [1, 2, 3, 4, 5], "y": [1, 4, 9, 16, 25]}],
+    "layout": {"title": {"text": "Squares by Plotly"}, "width": 560, "height": 360},
+}
+display({"application/vnd.plotly.v1+json": _fig, "text/html": "<div>needs plotly.js from a CDN</div>"}, raw=True)
+'''
+
+
+def _hover_middle_bar(page, scope) -> None:
+    """Move the mouse onto the middle bar ("banana") like a user would."""
+    bar = scope.locator(".vega-embed svg.marks .mark-rect path").nth(1)
+    box = bar.bounding_box()
+    assert box and box["height"] > 100
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # come from the lower right: the tooltip opens below-right of the pointer, so the
+    # pointer never lands on it (which would hide it, as for any vega-tooltip)
+    page.mouse.move(cx + 20, cy + 20)
+    page.mouse.move(cx, cy, steps=4)
+
+
+def _check_charts(page, scope) -> None:
+    """Both charts drawn; the Vega-Lite tooltip appears on hover; Plotly has its modebar."""
+    vega = scope.locator(".output-chart.chart-vega")
+    expect(vega).to_have_attribute("data-state", "ready")
+    expect(vega.locator(".vega-embed svg.marks")).to_be_visible()
+    expect(vega.locator(".mark-rect path")).to_have_count(3)
+    plotly = scope.locator(".output-chart.chart-plotly")
+    expect(plotly).to_have_attribute("data-state", "ready")
+    expect(plotly.locator("svg.main-svg").first).to_be_visible()
+    expect(plotly.locator(".scatterlayer .trace")).to_have_count(1)
+    expect(plotly.locator(".gtitle")).to_have_text("Squares by Plotly")
+    # Plotly's own toolbar, without the logo / cloud links
+    assert plotly.locator(".modebar-container .modebar-btn").count() > 3
+    assert plotly.locator(".modebar-btn--logo").count() == 0
+    assert plotly.locator("[data-title*='Chart Studio'], [data-title*='cloud']").count() == 0
+    outputs = "\n".join(scope.locator(".outputs").all_inner_texts())
+    assert "needs plotly.js from a CDN" not in outputs  # the chart, not the HTML fallback
+    vega.scroll_into_view_if_needed()
+    _hover_middle_bar(page, vega)
+    tip = page.locator("#vg-tooltip-element.visible")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("banana")
+    expect(tip).to_contain_text("90")
+
+
+def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, browser, tmp_path):
+    server = serve(NOTEBOOK)
+    open_notebook(page, server)
+    expect(cell(page, 3).locator(".output-chart")).to_be_visible()
+    _check_charts(page, page.locator("main"))
+    shot(page, "charts-app-tooltip")
+    cell(page, 3).scroll_into_view_if_needed()
+    cell(page, 3).locator(".output-chart").hover()
+    expect(cell(page, 3).locator(".modebar")).to_be_visible()
+    shot(page, "charts-app-plotly")
+
+    with page.expect_download() as dl:
+        page.click("[data-action=export-html]")
+    out = tmp_path / "charts.html"
+    dl.value.save_as(out)
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<script>") == 3  # plotly, vega, the page: each allowed by its hash
+    (ARTIFACTS / "charts-export.html").write_bytes(out.read_bytes()) if ARTIFACTS.is_dir() else None
+
+    # opened from disk with the network refused: every request but the file itself is aborted
+    url = out.resolve().as_uri()
+    attempted: list[str] = []
+    violations: list[str] = []
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900}, color_scheme="light", offline=True)
+    try:
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("request", lambda r: attempted.append(r.url))
+        pg.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+        pg.goto(url)
+        pg.wait_for_selector("html[data-ready='1']")
+        _check_charts(pg, pg.locator("main"))
+        shot(pg, "charts-export-offline")
+        assert errors == [] and violations == []
+    finally:
+        ctx.close()
+    assert [u for u in attempted if u != url and not u.startswith(("data:", "blob:"))] == []

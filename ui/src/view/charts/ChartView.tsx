@@ -1,0 +1,63 @@
+// A Vega / Vega-Lite / Plotly output. The library loads on first use (see loader.ts)
+// and draws into a host element Preact leaves alone.
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { chartData, chartKind, type ChartKind } from "./kinds";
+import { loadChart, OFFLINE } from "./loader";
+
+/** The page's theme, following the app's light / dark switch. */
+function useDarkTheme(): boolean {
+  const root = document.documentElement;
+  const [dark, setDark] = useState(root.dataset.theme === "dark");
+  useEffect(() => {
+    const mo = new MutationObserver(() => setDark(root.dataset.theme === "dark"));
+    mo.observe(root, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => mo.disconnect();
+  }, [root]);
+  return dark;
+}
+
+export function ChartView({ mime, data }: { mime: string; data: unknown }) {
+  const kind = chartKind(mime) as ChartKind;
+  // Vega charts are drawn again in the other theme's colours; Plotly figures carry their own template
+  const dark = useDarkTheme() && kind === "vega";
+  const host = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<"loading" | "ready" | "error">("loading");
+  const [error, setError] = useState("");
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    let cancelled = false;
+    let dispose: (() => void) | undefined;
+    setState("loading");
+    loadChart(kind)
+      .then((mod) => mod.render(el, chartData(data), { mime, offline: OFFLINE, dark }))
+      .then((d) => {
+        if (cancelled) d();
+        else {
+          dispose = d;
+          setState("ready");
+        }
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        setError(e instanceof Error ? e.message : String(e));
+        setState("error");
+      });
+    return () => {
+      cancelled = true;
+      try {
+        dispose?.();
+      } catch {
+        /* a library's cleanup must not break unmounting */
+      }
+      el.replaceChildren();
+    };
+  }, [mime, data, kind, dark]);
+  return (
+    <div class={`output-chart chart-${kind}`} data-chart={kind} data-state={state}>
+      <div class="chart-host" ref={host} />
+      {state === "error" && <div class="output-note chart-error">Chart could not be drawn: {error}</div>}
+    </div>
+  );
+}
