@@ -51,7 +51,7 @@ def _hover_middle_bar(page, scope) -> None:
     page.mouse.move(cx, cy, steps=4)
 
 
-def _check_charts(page, scope) -> None:
+def _check_charts(page, scope, name: str) -> None:
     """Both charts drawn; the Vega-Lite tooltip appears on hover; Plotly has its modebar."""
     vega = scope.locator(".output-chart.chart-vega")
     expect(vega).to_have_attribute("data-state", "ready")
@@ -74,14 +74,48 @@ def _check_charts(page, scope) -> None:
     expect(tip).to_be_visible()
     expect(tip).to_contain_text("banana")
     expect(tip).to_contain_text("90")
+    shot(page, f"{name}-tooltip")
+    _zoom_and_hover(page, vega, plotly)
+    shot(page, f"{name}-zoomed")
+
+
+def _axis_labels(scope, selector: str) -> list[str]:
+    return scope.locator(selector).evaluate_all("els => els.map(e => e.textContent.trim())")
+
+
+def _zoom_and_hover(page, vega, plotly) -> None:
+    """Wheel-zoom the Vega-Lite chart (its scale-bound interval), hover and drag-zoom Plotly."""
+    y_labels = ".mark-text.role-axis-label text"
+    before = _axis_labels(vega, y_labels)
+    bar = vega.locator(".mark-rect path").nth(0).bounding_box()
+    page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + 20)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function("([el, before]) => [...el.querySelectorAll('.mark-text.role-axis-label text')].map(t => t.textContent.trim()).join('|') !== before",
+                           arg=[vega.element_handle(), "|".join(before)])
+    page.mouse.move(10, 10)
+
+    plotly.scroll_into_view_if_needed()
+    point = plotly.locator(".scatterlayer .point").nth(2).bounding_box()
+    page.mouse.move(point["x"] + point["width"] / 2 + 15, point["y"] + point["height"] / 2 + 15)
+    page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2, steps=3)
+    expect(plotly.locator(".hoverlayer .hovertext")).to_be_visible()
+    expect(plotly.locator(".hoverlayer .hovertext")).to_contain_text("9")
+    x_before = _axis_labels(plotly, ".xtick text")
+    drag = plotly.locator(".nsewdrag").first.bounding_box()
+    x0, y0 = drag["x"] + drag["width"] * 0.2, drag["y"] + drag["height"] * 0.2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + drag["width"] * 0.3, y0 + drag["height"] * 0.5, steps=6)
+    page.mouse.up()
+    page.wait_for_function("([el, before]) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent.trim()).join('|') !== before",
+                           arg=[plotly.element_handle(), "|".join(x_before)])
 
 
 def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, browser, tmp_path):
     server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 3).locator(".output-chart")).to_be_visible()
-    _check_charts(page, page.locator("main"))
-    shot(page, "charts-app-tooltip")
+    _check_charts(page, page.locator("main"), "charts-app")
     cell(page, 3).scroll_into_view_if_needed()
     cell(page, 3).locator(".output-chart").hover()
     expect(cell(page, 3).locator(".modebar")).to_be_visible()
@@ -109,8 +143,7 @@ def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, 
         ctx.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
         pg.goto(url)
         pg.wait_for_selector("html[data-ready='1']")
-        _check_charts(pg, pg.locator("main"))
-        shot(pg, "charts-export-offline")
+        _check_charts(pg, pg.locator("main"), "charts-export-offline")
         assert errors == [] and violations == []
     finally:
         ctx.close()
