@@ -148,3 +148,22 @@ def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, 
     finally:
         ctx.close()
     assert [u for u in attempted if u != url and not u.startswith(("data:", "blob:"))] == []
+
+
+def test_a_notebook_without_charts_loads_and_exports_no_chart_code(serve, page, tmp_path):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    server = serve("# %%\nx = 6\n\n# %%\nprint('x times 7 is', x * 7)\n")
+    open_notebook(page, server)
+    expect(cell(page, 2)).to_contain_text("x times 7 is 42")
+    assert not [u for u in requested if "/assets/vega-" in u or "/assets/plotly-" in u], requested
+
+    with page.expect_download() as dl:
+        page.click("[data-action=export-html]")
+    out = tmp_path / "plain.html"
+    dl.value.save_as(out)
+    html = out.read_text(encoding="utf-8")
+    assert out.stat().st_size < 400_000
+    assert html.count("<script>") == 1
+    assert "var ReflowChartVega=" not in html and "var ReflowChartPlotly=" not in html
+    assert "vega-embed" not in html and "Plotly.newPlot" not in html and "plotly.js" not in html.lower()

@@ -74,7 +74,7 @@ def test_a_notebook_without_charts_carries_no_chart_code():
     assert len(page.encode("utf-8")) < 400_000
     assert len(_scripts(page)) == 1
     assert vega_js[:2000] not in page and plotly_js[:2000] not in page
-    assert "ReflowChartVega=" not in page and "ReflowChartPlotly=" not in page
+    assert "var ReflowChartVega=" not in page and "var ReflowChartPlotly=" not in page
     assert "vega-embed" not in page and "plotly.js" not in page.lower()
     assert _csp_hashes(page) == {_hash(_scripts(page)[0])}
 
