@@ -33,6 +33,9 @@ VEGA = {"$schema": "https://vega.github.io/schema/vega/v5.json", "width": 200, "
         "marks": [{"type": "rect", "from": {"data": "d"}, "encode": {"enter": {
             "x": {"scale": "x", "field": "v"}, "width": {"scale": "x", "band": 1},
             "y": {"scale": "y", "field": "w"}, "y2": {"scale": "y", "value": 0}}}}]}
+# data from a URL (as alt.Chart("https://…") makes): an exported page must not fetch it
+VEGA_LITE_URL = {"data": {"url": "https://example.invalid/cars.json"}, "mark": "point",
+                 "encoding": {"x": {"field": "hp", "type": "quantitative"}}}
 PLOTLY = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"width": 400, "height": 300}}
 
 
@@ -122,8 +125,8 @@ def test_vega_and_vega_lite_draw_offline_under_the_csp(tmp_path: Path):
         pytest.skip("no Chromium at /usr/bin/chromium")
     _chart_js("vega")
     out = tmp_path / "charts.html"
-    out.write_text(_page({"application/vnd.vega.v5+json": VEGA}, {"application/vnd.vegalite.v6+json": VEGA_LITE}),
-                   encoding="utf-8")
+    out.write_text(_page({"application/vnd.vega.v5+json": VEGA}, {"application/vnd.vegalite.v6+json": VEGA_LITE},
+                         {"application/vnd.vegalite.v5+json": VEGA_LITE_URL}), encoding="utf-8")
     url = out.resolve().as_uri()
     attempted: list[str] = []
     console: list[str] = []
@@ -140,12 +143,15 @@ def test_vega_and_vega_lite_draw_offline_under_the_csp(tmp_path: Path):
             page.goto(url)
             page.wait_for_selector("html[data-ready='1']")
             charts = page.locator(".output-chart.chart-vega")
-            assert charts.count() == 2
+            assert charts.count() == 3
             for i in range(2):
                 sync_api.expect(charts.nth(i)).to_have_attribute("data-state", "ready")
             # the Vega spec's formula (an expression, evaluated without eval) set the bar heights
             assert page.locator(".output-chart").nth(0).locator(".mark-rect path").count() == 3
             assert page.locator(".output-chart").nth(1).locator(".mark-rect path").count() == 2
+            # the URL chart draws its frame without data (the refusal is logged, not fetched)
+            page.wait_for_timeout(500)
+            assert page.locator(".output-chart").nth(2).locator(".mark-symbol path").count() == 0
         finally:
             browser.close()
     assert errors == []
