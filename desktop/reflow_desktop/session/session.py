@@ -122,7 +122,11 @@ class Session:
         await self.kernel.shutdown()
 
     async def restart(self) -> None:
-        """Fresh kernel, same code; outputs are cleared and nothing runs by itself."""
+        """Fresh kernel, same code; outputs are cleared and nothing runs by itself.
+
+        If the kernel never started (its environment failed to build), this is the
+        retry: the environment is prepared again and the notebook opens as on start.
+        """
         self.cache.clear_outputs()
         self.broadcast(P.cells_msg(self.cell_states()))
         if getattr(self.kernel, "km", None) is None:  # never started (environment failed): retry
