@@ -3,13 +3,13 @@
 Spawns ``reflow edit nb.py --no-open`` (its command module, in a fresh process) on a small notebook and
 measures, from process spawn:
   * url: the server printed its URL (server up, kernel still starting)
-  * ws:  first ``cell_output`` received on the WebSocket
-  * browser: first output rendered in the real UI in Chromium (Playwright with
-    /usr/bin/chromium; the browser is started beforehand, as a desktop window
-    would be; skipped when unavailable or ui/dist is not built)
+  * first open (no ``__reflow__/`` yet): first output computed by the kernel on the WebSocket
+  * reopen (outputs saved in ``__reflow__/``): the ``session`` message already carries them
+  * browser: first output rendered in the real UI in Chromium, first open and reopen
+    (Playwright with /usr/bin/chromium, started beforehand as a desktop window would
+    be; skipped when unavailable or ui/dist is not built)
 Then memory (RSS and USS of server + kernel processes) right after launch and
 after 1,000 re-runs of a 3-cell chain (leak check). Medians over runs.
-Note: outputs are computed by running the notebook; there is no sidecar restore yet.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import shutil
 
 import psutil
 from tornado.websocket import websocket_connect
@@ -93,21 +95,33 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def events(msg: dict) -> list[dict]:
+    """A kernel ``batch`` carries several events; everything else is one."""
+    return list(msg.get("events") or []) if msg["type"] == "batch" else [msg]
+
+
+def forget_outputs(nb: Path) -> None:
+    """Remove the sidecar so the next launch is a first open."""
+    shutil.rmtree(nb.parent / "__reflow__", ignore_errors=True)
+
+
 async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
     proc, t0 = spawn(nb)
     try:
         url = read_url(proc)
         t_url = time.perf_counter() - t0
         conn = await websocket_connect(ws_url(url))
-        t_first = None
+        t_restored = t_computed = None
         session = None
-        while t_first is None:
+        while t_computed is None:
             msg = json.loads(await conn.read_message())
             if msg["type"] == "session":
                 session = msg
-            if msg["type"] == "cell_output":
-                t_first = time.perf_counter() - t0
-        result = {"url": t_url, "ws": t_first}
+                if any(c.get("outputs") for c in msg["cells"]):
+                    t_restored = time.perf_counter() - t0
+            if any(e["type"] == "cell_output" for e in events(msg)):
+                t_computed = time.perf_counter() - t0
+        result = {"url": t_url, "ws": t_computed, "restored": t_restored}
         await asyncio.sleep(1.0)
         result["rss"], result["uss"] = memory(proc)
         if leak_runs:
@@ -117,7 +131,7 @@ async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
                                                                         "code": f"x = {i}"}]}))
                 while True:
                     msg = json.loads(await conn.read_message())
-                    if msg["type"] == "variables":
+                    if any(e["type"] == "variables" for e in events(msg)):
                         break
             await asyncio.sleep(1.0)
             result["rss_after"], result["uss_after"] = memory(proc)
@@ -127,7 +141,7 @@ async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
         stop(proc)
 
 
-def browser_runs(nb: Path) -> list[float]:
+def browser_runs(nb: Path, reopen: bool) -> list[float]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -139,6 +153,8 @@ def browser_runs(nb: Path) -> list[float]:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                     args=["--no-sandbox", "--disable-gpu"])
         for _ in range(RUNS):
+            if not reopen:
+                forget_outputs(nb)
             page = browser.new_page()
             proc, t0 = spawn(nb)
             try:
@@ -159,17 +175,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         nb = Path(tmp) / "nb.py"
         nb.write_text(NOTEBOOK)
-        runs = [asyncio.run(one_ws_run(nb)) for _ in range(RUNS)]
-        btimes = browser_runs(nb)
+        runs = []
+        for _ in range(RUNS):
+            forget_outputs(nb)
+            runs.append(asyncio.run(one_ws_run(nb)))
+        reopens = [asyncio.run(one_ws_run(nb)) for _ in range(RUNS)]  # outputs saved by now
+        btimes = browser_runs(nb, reopen=False)
+        btimes_reopen = browser_runs(nb, reopen=True)
         scratch = Path(tmp) / "leak.py"  # the leak run edits (and autosaves) its notebook
         scratch.write_text(NOTEBOOK)
         leak = asyncio.run(one_ws_run(scratch, leak_runs=1000))
     med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731
     print(f"runs: {RUNS} (medians)")
     print(f"spawn -> URL printed (server up)       {med('url') * 1000:7.0f} ms")
-    print(f"spawn -> first output on WebSocket     {med('ws') * 1000:7.0f} ms")
+    print(f"spawn -> first output on WebSocket     {med('ws') * 1000:7.0f} ms  (first open: computed by the kernel)")
+    restored = [r["restored"] for r in reopens if r["restored"] is not None]
+    if len(restored) == len(reopens):
+        print(f"spawn -> outputs on WebSocket, reopen  {statistics.median(restored) * 1000:7.0f} ms"
+              "  (restored from __reflow__/ in the session message)")
+    else:
+        print(f"reopen: {len(reopens) - len(restored)} of {len(reopens)} launches had no restored outputs")
     if btimes:
-        print(f"spawn -> first output visible (Chromium){statistics.median(btimes) * 1000:7.0f} ms")
+        print(f"spawn -> first output visible (Chromium){statistics.median(btimes) * 1000:7.0f} ms  (first open)")
+        print(f"spawn -> first output visible (Chromium){statistics.median(btimes_reopen) * 1000:7.0f} ms"
+              "  (reopen; target < 1500, peer 3900)")
     else:
         print("spawn -> first output visible (Chromium)  skipped (no playwright/chromium/ui build)")
     print(f"memory server + kernel, RSS / USS      {med('rss'):7.1f} / {med('uss'):.1f} MB")
