@@ -100,7 +100,7 @@ def _build(notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, ta
             "key": key,
             "created": time.time(),
             "python": str(python.path),
-            "python_version": _pyvenv_version(tmp),
+            "python_version": venv_python_version(tmp),
             "requires_python": spec.requires_python,
             "dependencies": list(spec.dependencies),
             "lock_sha256": spec.lock_sha256,
@@ -136,7 +136,7 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
         os.replace(tmp, target)
 
 
-def _pyvenv_version(env: Path) -> str | None:
+def venv_python_version(env: Path) -> str | None:
     """The venv's Python version from pyvenv.cfg (uv writes ``version_info``)."""
     try:
         for line in (env / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():

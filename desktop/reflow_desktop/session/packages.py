@@ -26,24 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reflow_desktop import protocol as P
+from reflow_desktop.envs.build import venv_python_version
 
 if TYPE_CHECKING:
     from reflow_desktop.session.session import Session
 
 log = logging.getLogger(__name__)
 Reply = Callable[[dict[str, Any]], None]
-
-
-def _venv_python_version(env: Path) -> str | None:
-    """The venv's Python version from pyvenv.cfg (uv writes ``version_info``)."""
-    try:
-        for line in (env / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
-            name, _, value = line.partition("=")
-            if name.strip() in ("version_info", "version"):
-                return value.strip()
-    except OSError:
-        pass
-    return None
 
 
 class PackageManager:
@@ -71,7 +60,7 @@ class PackageManager:
         elif python != Path(sys.executable) and python.exists():
             venv = python.parent.parent
             env = {"state": "ready", "path": str(venv)}
-            version = _venv_python_version(venv)
+            version = venv_python_version(venv)
             if version:
                 env["python"] = version
         elif s.kernel.state == "dead":

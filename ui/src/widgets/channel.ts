@@ -4,21 +4,13 @@
 // answer (so a fast drag never builds a backlog in the kernel). Views of the same
 // element (an element shown twice) share its value through `subscribe`.
 
+import type { TablePageReplyMsg } from "../protocol";
+
 export interface WidgetTransport {
   send(msg: { type: string; [k: string]: unknown }): void;
 }
 
-export interface TablePageReply {
-  type: "table_page_reply";
-  request_id: string;
-  element_id: string;
-  page?: number;
-  page_size?: number;
-  total?: number;
-  rows?: unknown[][];
-  indices?: number[];
-  error?: string;
-}
+export type TablePageReply = TablePageReplyMsg;
 
 type Listener = (value: unknown) => void;
 type Schedule = (f: () => void) => void;
