@@ -11,20 +11,15 @@ Targets (DESIGN.md): chain < 0.15 s; a peer needs 1.64 s here.
 
 from __future__ import annotations
 
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _browser import launch_chromium, start_server
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-REFLOW = Path(sys.executable).with_name("reflow")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 N = 100
 REPEATS = 15
 
@@ -35,16 +30,6 @@ def chain_notebook(n: int) -> str:
     cells.append("lonely = 0\nlonely")
     return "".join(f"# %%\n{c}\n\n" for c in cells)
 
-
-def start_server(path: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([str(REFLOW), "edit", str(path), "--no-open"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        match = re.search(r"http://127\.0\.0\.1:\d+\S*", line)
-        if match:
-            return proc, match.group(0)
-    raise RuntimeError("the server printed no URL")
 
 
 def timed_edit(page: Page, cell_index: int, code: str, expect: str, watch_index: int) -> float:
@@ -93,7 +78,7 @@ def main() -> None:
         proc, url = start_server(nb)
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = launch_chromium(pw)
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 t_open = time.perf_counter()
                 page.goto(url)

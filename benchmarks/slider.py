@@ -12,18 +12,13 @@ Targets (DESIGN.md): p50 < 16 ms; chain < 150 ms (a peer: 35 ms and 1.64 s).
 
 from __future__ import annotations
 
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from _browser import launch_chromium, start_server
 from playwright.sync_api import Page, sync_playwright
 
-REFLOW = Path(sys.executable).with_name("reflow")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 MOVES = 200
 CHAIN = 100
 CHAIN_MOVES = 30
@@ -72,16 +67,6 @@ MEASURE = """async ([cellIndex, values, prefix, offset]) => {
 }"""
 
 
-def start_server(path: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([str(REFLOW), "edit", str(path), "--no-open"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        match = re.search(r"http://127\.0\.0\.1:\d+\S*", line)
-        if match:
-            return proc, match.group(0)
-    raise RuntimeError("the server printed no URL")
-
 
 def measure(page: Page, text: str, tmp: Path, name: str, cell_index: int, values: list[int],
             prefix: str, offset: int, ready: str) -> list[float]:
@@ -108,7 +93,7 @@ def pct(xs: list[float], q: int) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         simple = measure(page, SIMPLE, Path(tmp), "slider.py", 1,
                          [(i * 7) % 997 + 1 for i in range(MOVES)], "v=", 0, "v=0")
