@@ -107,10 +107,6 @@ class PackageManager:
             return await self._build(rebuild=True, what="Rebuilding the environment")
 
     # --- steps --------------------------------------------------------------------------
-    def _progress(self) -> Callable[[str], None]:
-        loop = asyncio.get_running_loop()
-        return lambda line: loop.call_soon_threadsafe(self.session.broadcast, P.env_progress_msg(line))
-
     async def _edit(self, run: Callable[[Callable[[str], None]], object], what: str) -> bool:
         """Save, let uv edit the file, re-read the block, build; put the files back on failure."""
         from reflow_desktop.envs import EnvError
@@ -127,10 +123,9 @@ class PackageManager:
             self.building = True
             self.failure = None
             self.broadcast()
-            loop = asyncio.get_running_loop()
-            progress = self._progress()
+            progress = s.env_progress()
             try:
-                await loop.run_in_executor(None, lambda: run(progress))
+                await asyncio.get_running_loop().run_in_executor(None, lambda: run(progress))
             except EnvError as exc:
                 self.building = False
                 self._failed(what, exc)
@@ -166,7 +161,7 @@ class PackageManager:
         """Build (or reuse) the environment; restart the kernel into it only when it is ready."""
         from reflow.notebook import NotebookFormatError
 
-        from reflow_desktop.envs import EnvError, ensure_environment
+        from reflow_desktop.envs import EnvError
 
         s = self.session
         if not s.environments:
@@ -175,11 +170,8 @@ class PackageManager:
         self.building = True
         self.failure = None
         self.broadcast()
-        loop = asyncio.get_running_loop()
-        progress = self._progress()
         try:
-            env = await loop.run_in_executor(None, lambda: ensure_environment(
-                s.path, progress=progress, cache_root=s.env_cache_root, rebuild=rebuild))
+            env = await s.build_environment(rebuild=rebuild)
         except (EnvError, NotebookFormatError) as exc:
             self.building = False
             self._failed(what, exc)
@@ -188,7 +180,7 @@ class PackageManager:
         changed = str(env.python) != s.kernel.python or rebuild or env.created
         s.kernel.python = str(env.python)
         if changed or s.kernel.state == "dead" or getattr(s.kernel, "km", None) is None:
-            progress("Restarting the kernel in the notebook's environment")
+            s.broadcast(P.env_progress_msg("Restarting the kernel in the notebook's environment"))
             # jupyter_client's restart reuses the old command line (old Python): stop the
             # kernel, then Session.restart() starts a fresh one from the new environment
             await s.kernel.shutdown()

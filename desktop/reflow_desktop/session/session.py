@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflow.notebook import Cell, Notebook, new_notebook, read_notebook, write_notebook
 
@@ -26,6 +26,9 @@ from reflow_desktop.session import settings_handler
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.state import CellCache
+
+if TYPE_CHECKING:
+    from reflow_desktop.envs import Environment
 
 log = logging.getLogger(__name__)
 
@@ -83,20 +86,30 @@ class Session:
                 return
         await self.kernel.start(self._open_data(run=self.read_only or self.mode == "auto"))
 
-    async def _prepare_environment(self) -> bool:
-        """Build or reuse the notebook's environment in a worker thread; False if it failed."""
-        from reflow_desktop.envs import EnvError, ensure_environment
-        from reflow.notebook import NotebookFormatError
-
+    def env_progress(self) -> Callable[[str], None]:
+        """A callback for worker threads: each line of uv's output goes to the UI."""
         loop = asyncio.get_running_loop()
+        return lambda line: loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
 
-        def progress(line: str) -> None:
-            loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
+    async def build_environment(self, *, rebuild: bool = False) -> "Environment":
+        """Build or reuse the notebook's environment in a worker thread, streaming progress.
+
+        Raises EnvError (uv's text included) or NotebookFormatError.
+        """
+        from reflow_desktop.envs import ensure_environment
+
+        progress = self.env_progress()
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: ensure_environment(
+            self.path, progress=progress, cache_root=self.env_cache_root, rebuild=rebuild))
+
+    async def _prepare_environment(self) -> bool:
+        """The environment before the first kernel start; False (kernel dead, notice) if it failed."""
+        from reflow_desktop.envs import EnvError
+        from reflow.notebook import NotebookFormatError
 
         self._on_kernel_state("starting", "preparing the notebook's environment")
         try:
-            env = await loop.run_in_executor(None, lambda: ensure_environment(
-                self.path, progress=progress, cache_root=self.env_cache_root))
+            env = await self.build_environment()
         except (EnvError, NotebookFormatError) as exc:
             text = f"The notebook's environment could not be prepared: {exc}"
             self.kernel.state = "dead"
