@@ -14,7 +14,7 @@ import re
 from .errors import NotebookFormatError
 from .markers import find_markers, parse_marker, uncomment
 from .model import Cell, Notebook, ScriptMetadata, _Layout, _OrigCell
-from .pep723 import find_block, parse_block
+from .pep723 import BlockSpan, find_block, parse_block
 
 
 def split_lines(text: str) -> list[str]:
@@ -57,6 +57,10 @@ def parse_notebook(text: str) -> Notebook:
 
     span = find_block(bare)
     metadata = None
+    skip: int | None = None  # a marker line above the block, dropped (Jupytext's first cell)
+    if span is not None and _in_first_code_cell(bare, markers, span):
+        skip = markers.pop(0)
+        first = markers[0] if markers else len(lines)
     if span is not None:
         if span.start >= first:
             raise NotebookFormatError(
@@ -82,7 +86,7 @@ def parse_notebook(text: str) -> Notebook:
             h -= 1
     layout = _Layout(newline="\r\n" if lines and lines[0].endswith("\r\n") else "\n")
     if span is not None:
-        layout.before = "".join(lines[: span.start])
+        layout.before = "".join(line for i, line in enumerate(lines[: span.start]) if i != skip)
         layout.block = metadata.raw if metadata else None
         layout.after = "".join(lines[span.end + 1 : h])
     else:
@@ -132,6 +136,20 @@ def parse_notebook(text: str) -> Notebook:
         )
         cells.append(cell)
     return Notebook(metadata=metadata, cells=cells, _layout=layout)
+
+
+def _in_first_code_cell(bare: list[str], markers: list[int], span: BlockSpan) -> bool:
+    """Is the block inside the first cell, a code cell (how Jupytext writes a header back)?
+
+    ``jupytext --to ipynb`` makes the text above the first marker a code cell; writing
+    that notebook back as py:percent puts ``# %%`` above it. Such a file is read as if
+    the marker were not there (and saved without it).
+    """
+    if not markers or not markers[0] < span.start:
+        return False
+    if len(markers) > 1 and markers[1] < span.end:
+        return False
+    return parse_marker(bare[markers[0]])[0] == "code"
 
 
 _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-_.a-zA-Z0-9]+")

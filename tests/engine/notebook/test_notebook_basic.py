@@ -205,7 +205,10 @@ def test_script_metadata_from_data():
         ("# /// script\n# a = 1\n# b = = 2\n# ///\n", 3, "invalid TOML"),
         ("# /// script\n# ///\n\n# /// script\n# ///\n", 4, "second"),
         ("# /// script\n# ///\n\n# %%\nx\n# /// script\n# ///\n", 6, "second"),
-        ("# %%\n# /// script\n# ///\n", 2, "before the first cell"),
+        # A block inside the first code cell is accepted (Jupytext writes it so); elsewhere it is not.
+        ("# %% [markdown]\n# /// script\n# ///\n", 2, "before the first cell"),
+        ("# %%\n\n# %%\n# /// script\n# ///\n", 4, "before the first cell"),
+        ("# %%\nx = 1\n# /// script\n# ///\n", 3, "before the '# /// script'"),
         ("import os\n# /// script\n# ///\n", 2, "before the '# /// script'"),
         ("# /// script\n# dependencies = 'x'\n# ///\n", 1, "dependencies"),
         ("# /// script\n# [tool.reflow]\n# runtime = 'fast'\n# ///\n", 1, "runtime"),
