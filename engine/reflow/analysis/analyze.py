@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
+from dataclasses import replace
 
+from .mutations import find_mutations
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis, ErrorKind
 from .visitor import CellVisitor, StarImport
@@ -45,7 +47,7 @@ def analyze_cell(source: str) -> CellAnalysis:
         )
     except (RecursionError, MemoryError):
         return _error("syntax", "the cell is too deeply nested to analyse", None, None)
-    return _result(visitor)
+    return _with_mutations(_result(visitor), tree)
 
 
 def _parse(source: str) -> ast.Module:
@@ -97,6 +99,19 @@ def _result(visitor: CellVisitor) -> CellAnalysis:
         error=None,
         builtin_refs=frozenset(builtin_refs),
     )
+
+
+def _with_mutations(analysis: CellAnalysis, tree: ast.Module) -> CellAnalysis:
+    """Add in-place mutations and method-call hints (reflow.analysis.mutations), within refs."""
+    try:
+        found = find_mutations(tree)
+    except RecursionError:  # absurdly deep targets: no mutations rather than no analysis
+        return analysis
+    mutations = found.mutated & analysis.refs
+    hints = found.hinted & analysis.refs
+    if not mutations and not hints:
+        return analysis
+    return replace(analysis, mutations=mutations, method_mutation_hints=hints)
 
 
 def _col(offset: int | None) -> int | None:

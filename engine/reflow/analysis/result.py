@@ -43,3 +43,11 @@ class CellAnalysis:
     # edge by itself, but the graph may connect them to a cell that *shadows* the
     # builtin (`filter = ui.dropdown(...)` in another cell).
     builtin_refs: frozenset[str] = field(default=_EMPTY)
+    # Redefinition semantics (see reflow.analysis.mutations): global names the cell
+    # mutates in place (`x[k] = v`, `x.a = v`, `del x[k]`, `x.a += v`) without having
+    # bound them earlier in the cell -- always a subset of `refs`. Such a cell joins
+    # the name's chain like a definer.
+    mutations: frozenset[str] = field(default=_EMPTY)
+    # Names the cell calls a possibly mutating method on (`lst.append`, `inplace=True`):
+    # a hint for the UI, never a graph edge. Subset of `refs`, disjoint from `mutations`.
+    method_mutation_hints: frozenset[str] = field(default=_EMPTY)
