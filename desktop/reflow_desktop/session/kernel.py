@@ -1,6 +1,7 @@
 """One notebook kernel: start, relay comm messages, interrupt, restart, notice death.
 
-Wraps jupyter_client's AsyncKernelManager + AsyncKernelClient. The kernel runs
+Wraps jupyter_client's AsyncIOLoopKernelManager + AsyncKernelClient; the manager's
+restarter reports the kernel's death (it never restarts on its own). The kernel runs
 ``python -m reflow.kernel`` with the repo's ``engine/`` on PYTHONPATH, so the
 notebook's environment needs no copy of Reflow. Comm events from the kernel and
 lifecycle changes are reported through two callbacks.
@@ -16,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.ioloop import AsyncIOLoopKernelManager, AsyncIOLoopKernelRestarter
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
+from traitlets import Float, Integer
 
 from reflow_desktop import resources
 
 COMM_TARGET = "reflow"
-DEATH_POLL_S = 0.25
 READY_TIMEOUT_S = 120.0
 
 
@@ -40,6 +41,17 @@ class _SpecManager(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: ARG002
         return self._spec
+
+
+class _DeathWatch(AsyncIOLoopKernelRestarter):
+    """jupyter_client's restarter, told to report death instead of restarting.
+
+    With ``restart_limit = 0`` the first failed liveness check fires the ``dead``
+    callbacks and stops watching; the user decides when to restart.
+    """
+
+    time_to_dead = Float(0.25)
+    restart_limit = Integer(0)
 
 
 def kernel_spec(python: str) -> KernelSpec:
@@ -75,7 +87,7 @@ class KernelProcess:
         self.python = python or sys.executable
         self.cwd = cwd
         self.extra_env = env
-        self.km: AsyncKernelManager | None = None
+        self.km: AsyncIOLoopKernelManager | None = None
         self.kc: Any = None
         self.comm_id = ""
         self.state = "starting"
@@ -88,8 +100,8 @@ class KernelProcess:
         """Start the process, wait until it answers, open the ``reflow`` comm."""
         self._set_state("starting")
         spec = kernel_spec(self.python)
-        self.km = AsyncKernelManager(kernel_name="reflow",
-                                     kernel_spec_manager=_SpecManager(spec))
+        self.km = AsyncIOLoopKernelManager(kernel_name="reflow", kernel_spec_manager=_SpecManager(spec),
+                                           autorestart=True, restarter_class=_DeathWatch)
         if os.name == "posix":
             # Unix sockets in the user's private runtime dir: no TCP ports for other
             # local users to knock on, no port races.
@@ -100,6 +112,8 @@ class KernelProcess:
             self.km.transport = "ipc"
             self.km.ip = str(rdir / f"reflow-{uuid.uuid4().hex[:12]}")
         await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
+        # The restarter exists once the kernel started; it keeps its callbacks across restarts.
+        self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
 
     async def _connect(self, open_data: dict[str, Any]) -> None:
@@ -113,8 +127,7 @@ class KernelProcess:
             raise
         self._stopping = False
         self._tasks = [asyncio.create_task(self._read_iopub()),
-                       asyncio.create_task(self._read_shell()),
-                       asyncio.create_task(self._watch())]
+                       asyncio.create_task(self._read_shell())]
         self.comm_id = uuid.uuid4().hex
         self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET,
                                        "data": open_data})
@@ -211,27 +224,21 @@ class KernelProcess:
             if fut is not None and not fut.done():
                 fut.set_result(msg["content"])
 
-    async def _watch(self) -> None:
-        """Poll the process; a kernel that exits on its own is reported dead once."""
-        while not self._stopping:
-            await asyncio.sleep(DEATH_POLL_S)
-            if self._stopping or self.km is None:
-                return
-            if not await self.km.is_alive():
-                if self._stopping:
-                    return
-                code = None
-                prov = getattr(self.km, "provisioner", None)
-                proc = getattr(prov, "process", None)
-                if proc is not None:
-                    code = proc.poll()
-                detail = f" (exit code {code})" if code is not None else ""
-                self._set_state("dead", f"The kernel died{detail}. Your code is safe; "
-                                        "restart the kernel to continue.")
-                for fut in self._replies.values():
-                    if not fut.done():
-                        fut.set_exception(RuntimeError("the kernel died"))
-                return
+    def _on_died(self) -> None:
+        """jupyter_client's restarter saw the process gone: report it dead once."""
+        if self._stopping or self.km is None:
+            return
+        code = None
+        prov = getattr(self.km, "provisioner", None)
+        proc = getattr(prov, "process", None)
+        if proc is not None:
+            code = proc.poll()
+        detail = f" (exit code {code})" if code is not None else ""
+        self._set_state("dead", f"The kernel died{detail}. Your code is safe; "
+                                "restart the kernel to continue.")
+        for fut in self._replies.values():
+            if not fut.done():
+                fut.set_exception(RuntimeError("the kernel died"))
 
     def _set_state(self, state: str, message: str | None = None) -> None:
         self.state = state

@@ -33,7 +33,11 @@ WAIT = 60.0  # generous readiness wait; never a performance limit
 
 
 class WSClient:
-    """Collects every message; ``wait_for`` returns the first match not yet consumed."""
+    """Collects every message; ``wait_for`` returns the first match after the last one it returned.
+
+    Messages before that point are consumed, so a wait never answers with an event that
+    happened before the action the test is waiting on (e.g. the ``idle`` before a restart).
+    """
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -58,11 +62,10 @@ class WSClient:
 
     async def wait_for(self, pred: Callable[[dict], bool], timeout: float = WAIT) -> dict:
         async def scan() -> dict:
-            i = 0
             while True:
-                while i < len(self.messages):
-                    m = self.messages[i]
-                    i += 1
+                while self._seen < len(self.messages):
+                    m = self.messages[self._seen]
+                    self._seen += 1
                     if pred(m):
                         return m
                 self._event.clear()

@@ -69,6 +69,10 @@ async def test_kernel_death_reported_over_websocket(server, nb_path, connect):
     client.send({"type": "run", "cells": [{"id": a, "code": "x = 1"}]})
     await client.wait_for(lambda m: m["type"] == "cell_output"
                           and m["output"].get("data", {}).get("text/plain") == "2")
+    # The restarted kernel is watched too: a second death is reported again.
+    client.send({"type": "run", "cells": [{"id": a, "code": "import os\nos._exit(3)"}]})
+    again = await client.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead")
+    assert "exit code 3" in again["message"]
 
 
 async def test_read_only_server_session_refuses_edits(server, nb_path, connect):
