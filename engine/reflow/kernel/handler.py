@@ -1,9 +1,12 @@
 """The ``reflow`` comm: reactive operations in, cell events out.
 
-Incoming ``data`` dicts use the UI protocol's message types (run, edit,
-create_cell, delete_cell, move_cell, set_options, set_mode, run_stale, run_all,
-set_ui_value) plus ``open`` (the whole notebook, sent by the app after start or
-restart). Every operation is answered with ``{"type": "done", "seq", "op"}`` once
+Incoming ``data`` dicts use the UI protocol's message types (run, set_mode,
+run_stale, run_all, set_ui_value, …) plus ``open`` (the whole notebook, sent by
+the app after start or restart) and ``apply_transaction``: every structural
+change (create, delete, move, set code/kind/options) arrives as one transaction
+of ``reflow.notebook.document``, applied to the host's own ``Document``; the
+runtime is then told what changed among the code cells. The older single-change
+ops (edit, create_cell, …) are translated into transactions. Every operation is answered with ``{"type": "done", "seq", "op"}`` once
 it has finished, after its events, so the app knows when a request is over.
 
 One host per kernel: a second comm (the app reconnecting) takes over the first.
@@ -17,6 +20,18 @@ from typing import Any
 from reflow.kernel.capture import cell_capture
 from reflow.kernel.graphinfo import graph_message
 from reflow.kernel.sink import CommSink
+from reflow.notebook.document import (
+    SOURCES,
+    Create,
+    Delete,
+    Document,
+    SetCode,
+    SetOptions,
+    Transaction,
+    changes_from_json,
+    diff,
+)
+from reflow.notebook.model import Cell, Notebook
 
 
 class ReflowHost:
@@ -28,9 +43,9 @@ class ReflowHost:
         self.comm: Any = None
         self.sink = CommSink(self.shell, self._send_now)
         self.runtime: Any = None
-        self.code: dict[str, str] = {}      # code cells: id -> code
-        self.order: list[str] = []          # code cells in display order
-        self.disabled: set[str] = set()
+        self.doc = Document()   # every cell (code and markdown), changed only by transactions
+        self._view_key: tuple[int, int] | None = None
+        self._view: tuple[dict[str, str], list[str], set[str]] = ({}, [], set())
         from reflow.kernel.ui_bridge import register_frame_formatter
 
         register_frame_formatter(self.shell)   # data frames: paged tables (reflow.ui)
@@ -76,10 +91,10 @@ class ReflowHost:
     def op_open(self, data: dict[str, Any]) -> None:
         from reflow.runtime import Runtime
 
-        cells = [c for c in data.get("cells", []) if c.get("kind", "code") == "code"]
-        self.code = {c["id"]: c.get("code", "") for c in cells}
-        self.order = [c["id"] for c in cells]
-        self.disabled = {c["id"] for c in cells if (c.get("options") or {}).get("disabled")}
+        cells = [Cell(kind=c.get("kind", "code"), source=c.get("code", ""), id=c["id"],
+                      options=dict(c.get("options") or {})) for c in data.get("cells", [])]
+        self.doc = Document(Notebook(cells=cells))
+        self._view_key = None
         if data.get("path"):
             # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
             self.shell.user_ns["__file__"] = str(data["path"])
@@ -98,60 +113,100 @@ class ReflowHost:
             self.send_variables()
 
     def op_run(self, data: dict[str, Any]) -> None:
-        ids = []
-        for c in data["cells"]:
-            cid = c["id"]
-            if cid not in self.code:
-                continue  # markdown or unknown: nothing to run
-            if "code" in c and c["code"] != self.code[cid]:
-                self._set_code(cid, c["code"])
-            ids.append(cid)
+        code = self.code
+        edits = [SetCode(c["id"], c["code"]) for c in data["cells"]
+                 if c["id"] in code and "code" in c and c["code"] != code[c["id"]]]
+        self._apply(Transaction(tuple(edits), "session"), notify=False)
+        ids = [c["id"] for c in data["cells"] if c["id"] in code]  # markdown / unknown: nothing to run
         self.send_graph()
         if ids:
             self.runtime.run_cells(ids)
         self.send_variables()
 
+    def op_apply_transaction(self, data: dict[str, Any]) -> None:
+        """The one structural operation: the session's transaction, applied to the host's document."""
+        source = data.get("source", "session")
+        self._apply(changes_from_json(data.get("changes"), source if source in SOURCES else "session"))
+
+    # Older single-change operations, kept for clients that still send them: each is a transaction.
     def op_edit(self, data: dict[str, Any]) -> None:
-        if data["id"] in self.code and data["code"] != self.code[data["id"]]:
-            self._set_code(data["id"], data["code"])
-            self.send_graph()
+        cell = self.doc.get(data["id"])
+        if cell is not None and data["code"] != cell.source:
+            self._apply(Transaction((SetCode(cell.id, data["code"]),), "session"), notify=cell.kind == "code")
 
     def op_create_cell(self, data: dict[str, Any]) -> None:
-        if data.get("kind", "code") != "code":
-            return
         cid = data["id"]
-        order = [i for i in data.get("order", []) if i in self.code or i == cid]
-        self.code[cid] = data.get("code", "")
-        self.order = order if cid in order else self.order + [cid]
-        self.runtime.edit_cell(cid, self.code[cid])
-        self.runtime.set_order(self.order)
-        self.send_graph()
+        if cid in self.doc:
+            return
+        known = [i for i in data.get("order") or [] if i in self.doc or i == cid]
+        index = known.index(cid) if cid in known else len(self.doc)
+        kind = "markdown" if data.get("kind") == "markdown" else "code"
+        self._apply(Transaction((Create(cid, min(index, len(self.doc)), kind, data.get("code", "")),), "session"),
+                    notify=kind == "code")
 
     def op_delete_cell(self, data: dict[str, Any]) -> None:
-        cid = data["id"]
-        if cid not in self.code:
-            return
-        del self.code[cid]
-        self.order.remove(cid)
-        self.disabled.discard(cid)
-        self.runtime.delete_cell(cid)
-        self.send_graph()
-        self.send_variables()
+        if data["id"] in self.doc:
+            self._apply(Transaction((Delete(data["id"]),), "session"))
 
     def op_move_cell(self, data: dict[str, Any]) -> None:
-        order = [i for i in data.get("order", []) if i in self.code]
-        if sorted(order) == sorted(self.order):
-            self.order = order
-            self.runtime.set_order(order)
-            self.send_graph()
+        order = [i for i in data.get("order", []) if i in self.doc]
+        if sorted(order) == sorted(self.doc.ids):
+            self._apply(diff(self.doc.cells, [self.doc.cell(i) for i in order], "session"))
 
     def op_set_options(self, data: dict[str, Any]) -> None:
         cid, options = data["id"], data.get("options") or {}
-        if cid in self.code and "disabled" in options:
-            disabled = bool(options["disabled"])
-            (self.disabled.add if disabled else self.disabled.discard)(cid)
-            self.runtime.set_disabled(cid, disabled)
-            self.send_variables()
+        if cid in self.doc and "disabled" in options:
+            self._apply(Transaction((SetOptions(cid, {"disabled": True if options["disabled"] else None}),),
+                                    "session"))
+
+    def _apply(self, tx: Transaction, *, notify: bool = True) -> None:
+        """Apply ``tx`` to the document, then bring the runtime in line with its code cells."""
+        if not tx.changes:
+            return
+        old_code, old_order, old_disabled = dict(self.code), list(self.order), set(self.disabled)
+        self.doc.apply(tx)  # DocumentError: reported by dispatch, nothing changed
+        code, order, disabled = self.code, self.order, self.disabled
+        removed = [cid for cid in old_code if cid not in code]
+        for cid in removed:
+            self.runtime.delete_cell(cid)
+        for cid in order:
+            if old_code.get(cid) != code[cid]:
+                self.runtime.edit_cell(cid, code[cid])
+        if order != [cid for cid in old_order if cid in code]:
+            self.runtime.set_order(order)
+        toggled = (disabled ^ old_disabled) & set(code)
+        for cid in order:
+            if cid in toggled:
+                self.runtime.set_disabled(cid, cid in disabled)
+        if notify:
+            self.send_graph()
+            if removed or toggled:
+                self.send_variables()
+
+    # --- the document's code cells, as the runtime sees them ----------------------------
+    def _code_view(self) -> tuple[dict[str, str], list[str], set[str]]:
+        """(id -> code, display order, disabled ids) of the code cells; cached per document version."""
+        key = (id(self.doc), self.doc.version)
+        if self._view_key != key:
+            cells = [c for c in self.doc.cells if c.kind == "code"]
+            self._view = ({c.id: c.source for c in cells}, [c.id for c in cells],
+                          {c.id for c in cells if c.options.get("disabled")})
+            self._view_key = key
+        return self._view
+
+    @property
+    def code(self) -> dict[str, str]:
+        """Code cells: id -> code."""
+        return self._code_view()[0]
+
+    @property
+    def order(self) -> list[str]:
+        """Code cells in display order."""
+        return self._code_view()[1]
+
+    @property
+    def disabled(self) -> set[str]:
+        return self._code_view()[2]
 
     def op_set_mode(self, data: dict[str, Any]) -> None:
         self.runtime.set_mode(data["mode"])
@@ -190,10 +245,6 @@ class ReflowHost:
         self.send(table_page(data))
 
     # --- derived state ---------------------------------------------------------------
-    def _set_code(self, cid: str, code: str) -> None:
-        self.code[cid] = code
-        self.runtime.edit_cell(cid, code)
-
     def send_graph(self) -> None:
         self.send(graph_message(self.runtime.graph, self.order, self.code))
 
