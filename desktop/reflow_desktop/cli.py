@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("script", help="run a notebook headless in execution order")
     p.add_argument("notebook")
+    p.add_argument("--json", action="store_true", help="one JSON object per output line, tagged with its cell")
 
     p = sub.add_parser("sort", help="rewrite a notebook in a valid execution order")
     p.add_argument("notebook")

@@ -3,11 +3,15 @@
 Cell output (printed text and the value of each cell's last expression) goes to
 stdout, errors to stderr with the file line of the failing cell; the exit code
 is 1 if any cell failed or could not run, so it fits CI pipelines.
+``--json`` prints one JSON object per line instead (``{"cell": N, "line": L, "stream":
+"stdout"|"stderr", "text": ...}``, ``{..., "result": repr}``, ``{..., "error": message}``;
+N is the cell's 1-based position in the file), for tools that compare runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from typing import TextIO
@@ -52,12 +56,35 @@ class ScriptSink:
         """A terminal run reports as it goes."""
 
 
+class JsonScriptSink(ScriptSink):
+    """The same run as JSON lines on stdout, each tagged with its cell, for tools that compare runs."""
+
+    def __init__(self, nb: LoadedNotebook, out: TextIO, err: TextIO) -> None:
+        super().__init__(nb, out, err)
+        self._numbers = {cell.id: n for n, cell in enumerate(nb.notebook.cells, start=1)}
+
+    def _emit(self, cell_id: str, **fields: str) -> None:
+        record = {"cell": self._numbers.get(cell_id), "line": self._nb.code_line(cell_id), **fields}
+        self._out.write(json.dumps(record) + "\n")
+        self._out.flush()
+
+    def stream(self, cell_id: str, name: str, text: str) -> None:
+        self._emit(cell_id, stream=name, text=text)
+
+    def output(self, cell_id: str, value: object) -> None:
+        self._emit(cell_id, result=repr(value))
+
+    def error(self, cell_id: str, error: CellError) -> None:
+        self.failed.append(cell_id)
+        self._emit(cell_id, error=error.message, traceback=error.traceback or "")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run every code cell once in execution order; 1 if any cell failed."""
     nb = load_or_report(args.notebook)
     if nb is None:
         return 1
-    sink = ScriptSink(nb, sys.stdout, sys.stderr)
+    sink = (JsonScriptSink if getattr(args, "json", False) else ScriptSink)(nb, sys.stdout, sys.stderr)
     namespace = {"__name__": "__main__", "__file__": os.path.abspath(args.notebook)}
     runtime = Runtime(sink, namespace=namespace, mode="auto")
     runtime.set_cells([(c.id, c.source) for c in nb.notebook.cells if c.kind == "code"])

@@ -45,3 +45,19 @@ def test_markdown_cells_are_skipped_and_local_imports_work(tmp_path: Path):
     proc = run_script(nb)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "42"
+
+
+def test_json_mode_tags_every_output_with_its_cell(tmp_path: Path):
+    import json
+
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nprint('total', total)\n\n# %% [markdown]\n# note\n\n# %%\ntotal = 6\ntotal * 2\n\n# %%\n1 / 0\n")
+    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", "--json", str(nb)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert {"cell": 3, "line": 8, "result": "12"} in records
+    printed = "".join(r["text"] for r in records if r.get("cell") == 1 and r.get("stream") == "stdout")
+    assert printed == "total 6\n"
+    errors = [r for r in records if "error" in r]
+    assert [(r["cell"], r["error"]) for r in errors] == [(4, "ZeroDivisionError: division by zero")]
