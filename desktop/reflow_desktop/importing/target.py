@@ -6,14 +6,17 @@ from pathlib import Path
 
 
 def free_path(source: Path) -> Path:
-    """``nb.ipynb`` → ``nb.py``; taken (or the source itself) → ``nb_reflow.py``, ``nb_reflow_2.py``…"""
-    stem = source.with_suffix("")
-    first = stem.with_suffix(".py")
+    """``nb.ipynb`` → ``nb.py``; taken (or the source itself) → ``nb_reflow.py``, ``nb_reflow_2.py``…
+
+    Only the last suffix is replaced: ``02.01-Intro.ipynb`` → ``02.01-Intro.py``.
+    """
+    stem = source.stem
+    first = source.with_name(f"{stem}.py")
     if not first.exists() and first.resolve() != source.resolve():
         return first
     n = 1
     while True:
-        cand = stem.parent / (f"{stem.name}_reflow.py" if n == 1 else f"{stem.name}_reflow_{n}.py")
+        cand = source.with_name(f"{stem}_reflow.py" if n == 1 else f"{stem}_reflow_{n}.py")
         if not cand.exists():
             return cand
         n += 1

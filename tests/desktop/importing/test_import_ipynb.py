@@ -132,3 +132,16 @@ def test_cli_import_reports_problems_and_writes_beside(tmp_path: Path):
     assert "sales.py: 12 cells" in proc.stdout
     assert f"{src}: cell 3, line 1: warning:" in proc.stderr
     assert json.loads(src.read_text())["cells"]  # still the original notebook
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("02.01-Intro.ipynb", "02.01-Intro.py"),
+    ("v1.2.final.ipynb", "v1.2.final.py"),
+    ("archive.tar.ipynb", "archive.tar.py"),
+    ("plain.ipynb", "plain.py"),
+])
+def test_the_whole_file_name_is_kept(tmp_path: Path, name: str, expected: str):
+    src = tmp_path / name
+    src.write_bytes(FIXTURE.read_bytes())
+    assert import_notebook(src).path == tmp_path / expected
+    assert import_notebook(src).path == tmp_path / (expected[: -len(".py")] + "_reflow.py")  # never over the first
