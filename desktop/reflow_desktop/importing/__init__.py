@@ -11,9 +11,9 @@ from pathlib import Path
 
 from reflow.notebook import render_notebook, write_notebook
 
-from .ipynb import convert_ipynb, read_ipynb
+from .ipynb import convert_ipynb, convert_ipynb_text, read_ipynb
 from .marimo import convert_marimo, is_marimo_source, read_marimo
-from .result import ImportProblem, ImportResult
+from .result import ImportProblem, ImportResult, NotebookImportError
 from .target import free_path
 
 
@@ -56,8 +56,10 @@ def import_notebook(path: str | Path, out: str | Path | None = None) -> ImportRe
 __all__ = [
     "ImportProblem",
     "ImportResult",
+    "NotebookImportError",
     "convert",
     "convert_ipynb",
+    "convert_ipynb_text",
     "convert_marimo",
     "detect",
     "free_path",

@@ -13,12 +13,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import nbformat
+from nbformat import NBFormatError, ValidationError
+from nbformat.reader import NotJSONError
+
 from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import parse_block_text
 
 from .magics import convert_code
-from .result import ImportProblem, ImportResult
+from .result import ImportProblem, ImportResult, NotebookImportError
 
 
 def _text(source: Any) -> str:
@@ -137,13 +141,62 @@ def _req_name(req: str) -> str:
     return (m.group(1) if m else req).lower().replace("_", "-").replace(".", "-")
 
 
+MAX_BYTES = 512 * 2**20  # refuse larger files rather than exhaust memory
+
+
 def read_ipynb(path: str | Path) -> ImportResult:
-    """Read and convert an .ipynb file (raises ValueError if it is not notebook JSON)."""
+    """Read and convert an .ipynb file (NotebookImportError naming the file if it cannot be)."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise NotebookImportError(f"{path}: not imported: the file is {size / 2**20:.0f} MB "
+                                  f"(notebooks over {MAX_BYTES // 2**20} MB are refused)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not a Jupyter notebook (invalid JSON: {exc.msg}, line {exc.lineno})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
-        raise ValueError(f"{path}: not a Jupyter notebook (no cells)")
-    return convert_ipynb(data, path)
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookImportError(f"{path}: not a Jupyter notebook (not UTF-8 text: byte 0x{exc.object[exc.start]:02x} "
+                                  f"at offset {exc.start})") from None
+    return convert_ipynb_text(text, path)
+
+
+def convert_ipynb_text(text: str, source: Path) -> ImportResult:
+    """Parse .ipynb text with nbformat (any version it reads, upgraded to 4) and convert it."""
+    problems: list[ImportProblem] = []
+    try:
+        data = _nbformat_v4(text, source, problems)
+        result = convert_ipynb(data, source)
+    except RecursionError:
+        raise NotebookImportError(f"{source}: not imported: its JSON is nested too deeply") from None
+    result.problems[:0] = problems
+    return result
+
+
+def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict[str, Any]:
+    """The notebook as nbformat 4 JSON; a schema violation is reported, not fatal."""
+    captured: dict[str, Any] = {}
+    try:
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)
+    except NotJSONError:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise NotebookImportError(f"{source}: not a Jupyter notebook "
+                                      f"(invalid JSON: {exc.msg}, line {exc.lineno})") from None
+        raise NotebookImportError(f"{source}: not a Jupyter notebook (invalid JSON)") from None
+    except NBFormatError as exc:
+        raise NotebookImportError(f"{source}: not imported: {exc} (Reflow reads nbformat 1 to 4)") from None
+    except ValidationError as exc:  # nbformat could not repair it: convert what is there
+        data = json.loads(text)
+        nb = data
+        captured["ValidationError"] = exc
+    except (AttributeError, TypeError, KeyError) as exc:
+        raise NotebookImportError(f"{source}: not a Jupyter notebook (unexpected structure: {exc})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells", nb.get("worksheets")), list):
+        raise NotebookImportError(f"{source}: not a Jupyter notebook (no cells)")
+    error = captured.get("ValidationError")
+    if error is not None:
+        detail = getattr(error, "message", str(error)).splitlines()[0][:200]
+        problems.append(ImportProblem(None, None, "warning",
+                                      f"the notebook does not follow the nbformat schema ({detail}); "
+                                      "converted what could be read"))
+    return dict(nb)

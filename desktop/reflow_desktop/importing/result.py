@@ -15,6 +15,13 @@ from reflow.notebook import Notebook
 Level = Literal["info", "warning", "error"]
 
 
+class NotebookImportError(ValueError):
+    """The file cannot be imported at all (not a notebook, unsupported format, too big...).
+
+    The message names the file; the original is never touched.
+    """
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     """One thing the converter had to change or could not keep in a cell."""
