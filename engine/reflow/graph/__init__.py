@@ -4,7 +4,7 @@ Built incrementally from ``reflow.analysis.CellAnalysis`` values; pure data, no
 execution. See ``graph.py`` for the rules (including ``del``).
 """
 
-from .errors import CycleError, GraphError, MultipleDefinitionError, OrderViolation
+from .errors import CycleError, GraphError, MultipleDefinitionError, OrderViolation, UndefinedAboveError
 from .graph import DataflowGraph
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "GraphError",
     "MultipleDefinitionError",
     "OrderViolation",
+    "UndefinedAboveError",
 ]

@@ -1,7 +1,8 @@
 """Cycle detection: strongly connected components and one named cycle per cell.
 
 Recomputed from scratch when asked after a change (Tarjan is O(V + E)), which
-keeps incremental updates cheap and the result always exact.
+keeps incremental updates cheap and the result always exact. Cycles run through
+data and order-only edges alike: both are constraints no order can break.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def strongly_connected_components(topology: Topology) -> list[list[str]]:
         counter += 1
         stack.append(root)
         on_stack.add(root)
-        work = [(root, iter(topology.children(root)))]
+        work = [(root, iter(topology.successors(root)))]
         while work:
             node, it = work[-1]
             advanced = False
@@ -38,7 +39,7 @@ def strongly_connected_components(topology: Topology) -> list[list[str]]:
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(topology.children(child))))
+                    work.append((child, iter(topology.successors(child))))
                     advanced = True
                     break
                 if child in on_stack:
@@ -73,7 +74,7 @@ def shortest_cycle_through(
     found = False
     while queue and not found:
         node = queue.popleft()
-        for child in sorted(topology.children(node), key=key):
+        for child in sorted(topology.successors(node), key=key):
             if child not in members:
                 continue
             if child == start:
@@ -91,7 +92,7 @@ def shortest_cycle_through(
     path.reverse()  # now: start's successor ... ; rotate so it begins at start
     path = [path[-1]] + path[:-1]
     edges = tuple(
-        (src, tuple(sorted(topology.edge_names(src, dst))), dst)
+        (src, tuple(sorted(topology.all_edge_names(src, dst))), dst)
         for src, dst in zip(path, path[1:] + path[:1])
     )
     return CycleError.from_edges(edges)

@@ -36,6 +36,24 @@ class MultipleDefinitionError(GraphError):
 
 
 @dataclass(frozen=True)
+class UndefinedAboveError(GraphError):
+    """The cell reads ``name``, which several cells write, but none above it in display order.
+
+    ``cells`` are the cells below that define ``name`` (display order). The message
+    names them by id; display layers turn ids into cell numbers.
+    """
+
+    name: str
+    cells: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        below = " and ".join(f"cell {c}" for c in self.cells) or "no cell"
+        return (f"'{self.name}' is defined only below, by {below}; a cell reads the "
+                f"definition nearest above it (move a definition above this cell)")
+
+
+@dataclass(frozen=True)
 class CycleError(GraphError):
     """The cell is on a dependency cycle.
 

@@ -1,26 +1,45 @@
-"""DataflowGraph: cells as nodes, "reads a name another cell defines" as edges.
+"""DataflowGraph: cells as nodes, "reads a name another cell binds" as edges.
 
 Updates are incremental and near-linear: each name is looked up in the name
-indexes (definers, readers, deleters) instead of scanning other cells. Errors
-(multiple definitions, cycles) are derived lazily and cached until the next
-change, so loading N cells costs O(total names) plus one O(V + E) pass.
+indexes (definers, mutators, readers, deleters) instead of scanning other cells.
+Errors (undefined-above reads, cycles; multiple definitions in strict mode) are
+derived lazily and cached until the next change, so loading N cells costs
+O(total names) plus one O(V + E) pass.
 
-``del x`` semantics (the graph's choice): a cell that deletes a global it does
-not define (1) reads ``x`` -- it runs after x's definer -- and (2) runs after
-every other cell that reads ``x``, so readers never see ``x`` vanish under them.
-Two cells deleting the same foreign name are not ordered against each other.
-A cell that defines and then deletes its own name has no extra edges.
+Redefinition semantics (DESIGN.md "Reactive semantics"):
+
+* A name with one definer and no mutator in another cell is **order-free**: its
+  readers depend on the definer wherever it is (edges definer -> reader).
+* Otherwise the name is a **chain**: its members are its definers, the cells
+  that mutate it in place (``CellAnalysis.mutations``) and the cells that ``del``
+  it, ordered by display order. A reader (including a member that reads it, like
+  ``x = x + 1`` or ``x[0] = 1``) reads the nearest member strictly above it: a data
+  edge provider -> reader. No member above: ``UndefinedAboveError``. Order-only
+  edges keep the versions apart: each reader of a version runs before the next
+  member (write-after-read) and each member before the next (write-after-write).
+  Chain edges are rebuilt per name, lazily, when a member, a reader or the display
+  order changes (only chain names are rebuilt).
+* ``strict=True`` restores the one-definer rule: a second definer is a
+  ``MultipleDefinitionError`` and mutations are ordinary reads.
+
+``del x`` of an order-free name (the graph's choice): a cell that deletes a
+global it does not define (1) reads ``x`` -- it runs after x's definer -- and (2)
+runs after every other cell that reads ``x``, so readers never see ``x`` vanish
+under them. Two cells deleting the same foreign name are not ordered against each
+other. A cell that defines and then deletes its own name has no extra edges. In a
+chain, a deleting cell is a member like any writer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from . import ordering
 from .cycles import cycle_errors
 from .definitions import NameIndex
-from .errors import CycleError, GraphError, MultipleDefinitionError, OrderViolation
+from .errors import CycleError, GraphError, MultipleDefinitionError, OrderViolation, UndefinedAboveError
 from .topology import Topology
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,28 +57,41 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("defs", "refs", "deletes", "analysis")
+    __slots__ = ("defs", "refs", "deletes", "mutates", "analysis")
 
-    def __init__(self, analysis: "CellAnalysis | _Analysis") -> None:
+    def __init__(self, analysis: "CellAnalysis | _Analysis", strict: bool) -> None:
         self.analysis = analysis
         self.defs = frozenset(analysis.defs)
         deleted = frozenset(getattr(analysis, "deleted", ()) or ())
         self.deletes = deleted - self.defs  # foreign names this cell deletes
+        # Cells mutating a name they do not bind join its chain (never in strict mode).
+        mutations = frozenset(getattr(analysis, "mutations", ()) or ())
+        self.mutates = frozenset() if strict else mutations - self.defs
         # Builtins a cell reads link it to a cell that shadows them (filter = ...).
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
-        self.refs = frozenset(analysis.refs) | self.deletes | builtins
+        self.refs = frozenset(analysis.refs) | self.deletes | builtins | self.mutates
+
+    def writes(self) -> frozenset[str]:
+        """Names whose binding (or object) running this cell changes."""
+        return self.defs | self.mutates | self.deletes
 
 
 class DataflowGraph:
     """The notebook's dependency graph; see the module doc for the rules."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
         self._nodes: dict[str, _Node] = {}
         self._topology = Topology()
         self._definers = NameIndex()
         self._readers = NameIndex()
         self._deleters = NameIndex()
-        self._multiply_defined: set[str] = set()
+        self._mutators = NameIndex()   # cells mutating a name they do not define
+        self._multiply_defined: set[str] = set()   # strict mode only
+        self._chains: set[str] = set()             # names whose edges follow display order
+        self._chain_edges: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (parent, child, is_data)
+        self._undefined: dict[str, dict[str, UndefinedAboveError]] = {}  # name -> reader -> error
+        self._dirty: set[str] = set()              # chain names whose edges need a rebuild
         self._display: dict[str, int] = {}
         self._seq: dict[str, int] = {}
         self._next_seq = 0
@@ -68,43 +100,66 @@ class DataflowGraph:
     # ----- updates ---------------------------------------------------------
     def set_cell(self, cell_id: str, analysis: "CellAnalysis") -> None:
         """Add or replace a cell; cost is proportional to its names and edges."""
-        if cell_id in self._nodes:
+        old = self._nodes.get(cell_id)
+        if old is not None:
             self._unlink(cell_id)
         else:
             self._seq[cell_id] = self._next_seq
             self._next_seq += 1
-        node = _Node(analysis)
+        node = _Node(analysis, self.strict)
         self._nodes[cell_id] = node
         topo = self._topology
         topo.add_node(cell_id)
         self._definers.add(cell_id, node.defs)
         self._readers.add(cell_id, node.refs)
         self._deleters.add(cell_id, node.deletes)
+        self._mutators.add(cell_id, node.mutates)
+        if self.strict:
+            for name in node.defs:
+                if self._definers.count(name) > 1:
+                    self._multiply_defined.add(name)
+        touched = node.defs | node.mutates
+        if old is not None:
+            touched |= old.defs | old.mutates
+        self._update_chains(touched)
+        chains = self._chains
         for name in node.defs:
-            if self._definers.count(name) > 1:
-                self._multiply_defined.add(name)
+            if name in chains:
+                continue
             for reader in self._readers.get(name):
                 topo.add_edge(cell_id, reader, name)
         for name in node.refs:
+            if name in chains:
+                continue
             for definer in self._definers.get(name):
                 topo.add_edge(definer, cell_id, name)
         for name in node.deletes:
+            if name in chains:
+                continue
             deleters = self._deleters.get(name)
             for reader in self._readers.get(name):
                 if reader not in deleters:
                     topo.add_edge(reader, cell_id, name)
         for name in node.refs - node.deletes:
+            if name in chains:
+                continue
             for deleter in self._deleters.get(name):
                 topo.add_edge(cell_id, deleter, name)
+        if chains:
+            self._mark_dirty(node, old)
         self._errors = None
 
     def remove_cell(self, cell_id: str) -> None:
         """Forget a cell and its edges; errors it caused heal."""
-        if cell_id not in self._nodes:
+        old = self._nodes.get(cell_id)
+        if old is None:
             return
         self._unlink(cell_id)
         del self._nodes[cell_id]
         del self._seq[cell_id]
+        self._update_chains(old.defs | old.mutates)
+        if self._chains:
+            self._mark_dirty(old, None)
         self._errors = None
 
     def _unlink(self, cell_id: str) -> None:
@@ -113,14 +168,145 @@ class DataflowGraph:
         self._definers.remove(cell_id, node.defs)
         self._readers.remove(cell_id, node.refs)
         self._deleters.remove(cell_id, node.deletes)
+        self._mutators.remove(cell_id, node.mutates)
         for name in node.defs:
             if self._definers.count(name) < 2:
                 self._multiply_defined.discard(name)
 
-    def set_display_order(self, cell_ids: Sequence[str]) -> None:
-        """Display order breaks ties; ids not (yet) in the graph are allowed."""
+    def set_display_order(self, cell_ids: Sequence[str]) -> frozenset[str]:
+        """Display order: breaks ties, and orders every chain.
+
+        Ids not (yet) in the graph are allowed. Returns the cells that now read a
+        chain name from another cell than before, or lost or gained an
+        undefined-above error: they must re-run (or turn stale). Only chain names
+        are rebuilt, so the cost is that of the chains, not of the notebook.
+        """
         self._display = {c: i for i, c in enumerate(cell_ids)}
         self._errors = None  # messages list cells in display order
+        if not self._chains:
+            return frozenset()
+        self._flush()
+        before = self._chain_inputs()
+        self._dirty |= self._chains
+        self._flush()
+        after = self._chain_inputs()
+        return frozenset(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+
+    def set_strict(self, strict: bool) -> None:
+        """Switch between redefinition semantics and the one-definer rule (rebuilds)."""
+        if strict == self.strict:
+            return
+        nodes = sorted(self._nodes.items(), key=lambda item: self._seq[item[0]])
+        display = sorted(self._display, key=self._display.__getitem__)
+        self.__init__(strict)  # type: ignore[misc]
+        for cell_id, node in nodes:
+            self.set_cell(cell_id, node.analysis)  # type: ignore[arg-type]
+        self.set_display_order(display)
+
+    # ----- chains ------------------------------------------------------------
+    def _is_chain(self, name: str) -> bool:
+        if self.strict:
+            return False
+        definers = self._definers.count(name)
+        return definers > 0 and definers + self._mutators.count(name) > 1
+
+    def _update_chains(self, names: Iterable[str]) -> None:
+        """Switch names between order-free and chain edges when their writers change."""
+        for name in names:
+            now = self._is_chain(name)
+            if now == (name in self._chains):
+                continue
+            if now:
+                self._free_edges(name, add=False)
+                self._chains.add(name)
+                self._dirty.add(name)
+            else:
+                self._drop_chain(name)
+                self._chains.discard(name)
+                self._free_edges(name, add=True)
+
+    def _free_edges(self, name: str, add: bool) -> None:
+        """Add or remove every order-free edge of ``name`` (definer -> reader, reader -> deleter)."""
+        topo = self._topology
+        edge = topo.add_edge if add else topo.remove_edge
+        readers = self._readers.get(name)
+        for definer in self._definers.get(name):
+            for reader in readers:
+                edge(definer, reader, name)
+        deleters = self._deleters.get(name)
+        for deleter in deleters:
+            for reader in readers:
+                if reader not in deleters:
+                    edge(reader, deleter, name)
+
+    def _mark_dirty(self, node: _Node, old: _Node | None) -> None:
+        chains = self._chains
+        names = node.refs | node.defs | node.mutates
+        if old is not None:
+            names |= old.refs | old.defs | old.mutates
+        self._dirty.update(n for n in names if n in chains)
+
+    def _drop_chain(self, name: str) -> None:
+        topo = self._topology
+        for parent, child, data in self._chain_edges.pop(name, ()):
+            if data:
+                topo.remove_edge(parent, child, name)
+            else:
+                topo.remove_order_edge(parent, child, name)
+        self._undefined.pop(name, None)
+        self._dirty.discard(name)
+
+    def _flush(self) -> None:
+        """Rebuild the edges of chain names changed since the last query."""
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, set()
+        for name in dirty:
+            if name in self._chains:
+                self._rebuild_chain(name)
+        self._errors = None
+
+    def _rebuild_chain(self, name: str) -> None:
+        self._drop_chain(name)
+        topo = self._topology
+        key = self._key
+        definers = self._definers.get(name)
+        members = sorted(definers | self._mutators.get(name) | self._deleters.get(name), key=key)
+        keys = [key(m) for m in members]
+        readers = self._readers.get(name)
+        edges: list[tuple[str, str, bool]] = []
+        undefined: dict[str, UndefinedAboveError] = {}
+        for previous, member in zip(members, members[1:]):
+            if member not in readers:  # write-after-write (a reading member gets a data edge)
+                topo.add_order_edge(previous, member, name)
+                edges.append((previous, member, False))
+        for reader in readers:
+            index = bisect_left(keys, key(reader))
+            if index == 0:
+                below = tuple(m for m in members if m in definers and m != reader)
+                undefined[reader] = UndefinedAboveError(name, below)
+                continue
+            provider = members[index - 1]
+            topo.add_edge(provider, reader, name)
+            edges.append((provider, reader, True))
+            if index < len(members) and members[index] != reader:  # write-after-read
+                topo.add_order_edge(reader, members[index], name)
+                edges.append((reader, members[index], False))
+        self._chain_edges[name] = edges
+        if undefined:
+            self._undefined[name] = undefined
+
+    def _chain_inputs(self) -> dict[str, set[tuple[str, str | None]]]:
+        """Reader -> {(name, provider or None when undefined above)} over chain names."""
+        inputs: dict[str, set[tuple[str, str | None]]] = {}
+        for name, edges in self._chain_edges.items():
+            for parent, child, data in edges:
+                if data:
+                    inputs.setdefault(child, set()).add((name, parent))
+        for name, errors in self._undefined.items():
+            for reader in errors:
+                inputs.setdefault(reader, set()).add((name, None))
+        return inputs
 
     # ----- queries ---------------------------------------------------------
     def __contains__(self, cell_id: object) -> bool:
@@ -134,38 +320,95 @@ class DataflowGraph:
         return self._nodes[cell_id].analysis  # type: ignore[return-value]
 
     def parents(self, cell_id: str) -> frozenset[str]:
+        self._flush()
         return frozenset(self._topology.parents(cell_id))
 
     def children(self, cell_id: str) -> frozenset[str]:
+        self._flush()
         return frozenset(self._topology.children(cell_id))
 
     def edge_names(self, parent: str, child: str) -> frozenset[str]:
-        """Names that make ``child`` depend on ``parent``."""
+        """Names that make ``child`` depend on ``parent`` (data edges)."""
+        self._flush()
         return frozenset(self._topology.edge_names(parent, child))
 
+    def inputs(self, cell_id: str) -> Mapping[str, str]:
+        """Name -> the cell whose binding ``cell_id`` reads (its provider)."""
+        self._flush()
+        return {name: parent for parent, names in self._topology.parents(cell_id).items() for name in names}
+
+    def order_parents(self, cell_id: str) -> frozenset[str]:
+        """Cells that must run before ``cell_id`` without it reading their values."""
+        self._flush()
+        return frozenset(self._topology.order_parents(cell_id))
+
+    def order_children(self, cell_id: str) -> frozenset[str]:
+        self._flush()
+        return frozenset(self._topology.order_children(cell_id))
+
     def ancestors(self, cell_id: str) -> set[str]:
+        self._flush()
         return self._topology.reach([cell_id], forward=False) - {cell_id}
 
     def descendants(self, cell_id: str) -> set[str]:
+        self._flush()
         return self._topology.reach([cell_id], forward=True) - {cell_id}
 
     def descendants_of(self, cell_ids: Iterable[str]) -> set[str]:
-        """Union of descendants of many cells in one pass."""
+        """Union of descendants of many cells in one pass (data edges: what re-runs)."""
+        self._flush()
         return self._topology.reach(cell_ids, forward=True)
 
     def ancestors_of(self, cell_ids: Iterable[str]) -> set[str]:
         """Union of ancestors of many cells in one pass."""
+        self._flush()
         return self._topology.reach(cell_ids, forward=False)
 
     def definers(self, name: str) -> frozenset[str]:
         return frozenset(self._definers.get(name))
 
+    def mutators(self, name: str) -> frozenset[str]:
+        """Cells mutating ``name`` in place without defining it (empty in strict mode)."""
+        return frozenset(self._mutators.get(name))
+
     def readers(self, name: str) -> frozenset[str]:
-        """Cells that read ``name`` (including cells deleting it)."""
+        """Cells that read ``name`` (including cells deleting or mutating it)."""
         return frozenset(self._readers.get(name))
 
+    def writes(self, cell_id: str) -> frozenset[str]:
+        """Names the cell binds, mutates in place or deletes."""
+        return self._nodes[cell_id].writes()
+
+    def is_chain(self, name: str) -> bool:
+        return name in self._chains
+
+    def chain_names(self) -> frozenset[str]:
+        return frozenset(self._chains)
+
+    def chain(self, name: str) -> list[str]:
+        """A chain's members (definers, mutators, deleters) in display order; [] if order-free."""
+        if name not in self._chains:
+            return []
+        members = self._definers.get(name) | self._mutators.get(name) | self._deleters.get(name)
+        return sorted(members, key=self._key)
+
+    def final_writer(self, name: str) -> str | None:
+        """The cell whose write of ``name`` a top-to-bottom run leaves in the namespace.
+
+        Chains: the last member. Order-free names: the definer, unless a cell
+        deletes the name (then no single cell) or several define it (strict mode).
+        """
+        if name in self._chains:
+            return max(self._definers.get(name) | self._mutators.get(name) | self._deleters.get(name),
+                       key=self._key)
+        definers = self._definers.get(name)
+        if len(definers) != 1 or self._deleters.count(name):
+            return None
+        return next(iter(definers))
+
     def errors(self) -> dict[str, list[GraphError]]:
-        """Per cell: multiple definitions (sorted by name), then a cycle."""
+        """Per cell: multiple definitions (strict) or undefined-above reads, by name; then a cycle."""
+        self._flush()
         if self._errors is None:
             self._errors = self._compute_errors()
         return self._errors
@@ -177,6 +420,9 @@ class DataflowGraph:
             for cell in definers:
                 others = tuple(c for c in definers if c != cell)
                 result.setdefault(cell, []).append(MultipleDefinitionError(name, others))
+        for name in sorted(self._undefined):
+            for cell, error in self._undefined[name].items():
+                result.setdefault(cell, []).append(error)
         for cell, error in cycle_errors(self._topology, self._key).items():
             result.setdefault(cell, []).append(error)
         return result
@@ -186,15 +432,21 @@ class DataflowGraph:
         return [e for errs in self.errors().values() for e in errs if isinstance(e, CycleError)]
 
     def topological_order(self, cell_ids: Iterable[str]) -> list[str]:
-        """``cell_ids`` ordered by (transitive) dependencies, ties by display order."""
+        """``cell_ids`` ordered by (transitive) dependencies and chain order, ties by display order."""
+        self._flush()
         return ordering.topological_order(self._topology, cell_ids, self._key)
 
     def execution_order(self) -> list[str]:
         """The whole notebook in a valid order; display order where it is valid."""
+        self._flush()
         return ordering.execution_order(self._topology, self._key)
 
     def display_order_violations(self) -> list[OrderViolation]:
-        """Cells that read names defined further down (so ``python nb.py`` fails)."""
+        """Cells that read order-free names defined further down (so ``python nb.py`` fails).
+
+        Chain names cannot cause one: a chain reader reads from above by construction.
+        """
+        self._flush()
         return ordering.display_order_violations(self._topology, self._key)
 
     def _key(self, cell_id: str) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Orders: topological with display-order ties, and a stable whole-notebook order.
 
+Both kinds of edges (data and order-only) constrain every order here.
 Keys are ``(display index, insertion sequence)`` so cells not yet placed in the
 display order still sort deterministically (after the placed ones).
 """
@@ -27,11 +28,11 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
     if not wanted:
         return []
     # Cells between requested ones: reachable from and reaching the set.
-    between = topology.reach(wanted, True) & topology.reach(wanted, False)
+    between = topology.reach(wanted, True, order=True) & topology.reach(wanted, False, order=True)
     nodes = wanted | between
     indegree = {n: 0 for n in nodes}
     for n in nodes:
-        for child in topology.children(n):
+        for child in topology.successors(n):
             if child in indegree:
                 indegree[child] += 1
     # Invisible intermediates pop first (rank 0): they only unlock others.
@@ -53,7 +54,7 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
         done.add(n)
         if n in wanted:
             out.append(n)
-        for child in topology.children(n):
+        for child in topology.successors(n):
             if child in indegree and child not in done:
                 indegree[child] -= 1
                 if indegree[child] == 0:
@@ -63,10 +64,10 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
 
 def _kahn(topology: Topology, nodes: list[str], rank: dict[str, int], reverse: bool) -> list[str]:
     """Lexicographically smallest order by ``rank`` (or, reversed, fill from the end)."""
-    adj_out = topology.parents if reverse else topology.children
-    adj_in = topology.children if reverse else topology.parents
+    adj_out = topology.predecessors if reverse else topology.successors
+    adj_in = topology.successors if reverse else topology.predecessors
     sign = -1 if reverse else 1
-    indegree = {n: len(adj_in(n)) for n in nodes}
+    indegree = {n: sum(1 for _ in adj_in(n)) for n in nodes}
     heap = [(sign * rank[n], n) for n, d in indegree.items() if d == 0]
     heapq.heapify(heap)
     out: list[str] = []

@@ -21,6 +21,7 @@ class A:
     privates: frozenset = frozenset()
     imports: frozenset = frozenset()
     error: object = None
+    mutations: frozenset = frozenset()
 
 
 analyses = st.builds(
@@ -28,6 +29,7 @@ analyses = st.builds(
     defs=st.frozensets(st.sampled_from(NAMES), max_size=2),
     refs=st.frozensets(st.sampled_from(NAMES), max_size=3),
     deleted=st.frozensets(st.sampled_from(NAMES), max_size=1),
+    mutations=st.frozensets(st.sampled_from(NAMES), max_size=1),
 )
 ops = st.lists(
     st.one_of(
@@ -44,15 +46,18 @@ def snapshot(g: DataflowGraph) -> dict:
         "parents": {c: g.parents(c) for c in cells},
         "children": {c: g.children(c) for c in cells},
         "edges": {(p, c): g.edge_names(p, c) for c in cells for p in g.parents(c)},
+        "order": {c: g.order_parents(c) for c in cells},
         "errors": {c: sorted(map(repr, e)) for c, e in g.errors().items()},
         "definers": {n: g.definers(n) for n in NAMES},
     }
 
 
 @settings(max_examples=300, deadline=None)
-@given(ops, st.permutations(CELLS))
-def test_incremental_equals_rebuild(operations, display):
-    g = DataflowGraph()
+@given(ops, st.permutations(CELLS), st.permutations(CELLS), st.booleans())
+def test_incremental_equals_rebuild(operations, display, first_display, strict):
+    """Any interleaving of updates, queries and display-order changes equals a fresh build."""
+    g = DataflowGraph(strict=strict)
+    g.set_display_order(first_display)
     current: dict[str, A] = {}
     for op, cell, analysis in operations:
         if op == "set":
@@ -62,7 +67,7 @@ def test_incremental_equals_rebuild(operations, display):
             g.remove_cell(cell)
             current.pop(cell, None)
         g.errors()  # interleave queries with updates (cache invalidation)
-    fresh = DataflowGraph()
+    fresh = DataflowGraph(strict=strict)
     for cell in sorted(current):
         fresh.set_cell(cell, current[cell])
     g.set_display_order(display)
