@@ -1,4 +1,11 @@
-"""User settings (theme, default runtime mode, output position, editor keymap).
+"""User settings (theme, default runtime mode, output position, editor keymap, font size).
+
+Each setting is declared once, as a field of ``Settings``: its type (a ``Literal`` of
+the allowed values), its default and its description (``Meta``). Everything else is
+derived from that: ``CHOICES``, ``DECLARATIONS``, the protocol's JSON Schema and the
+UI's generated types and defaults (``ui/src/protocol.generated.ts``), much as
+qutebrowser derives its config from ``configdata.yml``. To add a setting, add a field
+here and run the protocol generator (docs/protocol.md, "Changing the protocol").
 
 Stored as JSON in the platformdirs user config dir. Reading never fails: a
 missing file gives defaults, a corrupt file or a bad value gives defaults for
@@ -12,9 +19,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields, replace
+import typing
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, NamedTuple
+
+from msgspec import Meta
 
 from reflow.notebook.atomic import atomic_write_text
 
@@ -22,14 +32,87 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "settings.json"
 
-# Allowed values per field; the first is the default.
-CHOICES: dict[str, tuple[object, ...]] = {
-    "theme": ("system", "light", "dark"),
-    "runtime_mode": ("auto", "lazy"),
-    "output_position": ("below", "above"),
-    "keymap": ("default", "vim", "emacs"),
-    "font_size": (13, 11, 12, 14, 15, 16, 18, 20),   # code font size in px (the Settings page)
-}
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's settings; every field is one declaration (allowed values, default, description)."""
+
+    theme: Annotated[Literal["system", "light", "dark"], Meta(
+        description="Colour theme of every window; system follows the operating system.")] = "system"
+    runtime_mode: Annotated[Literal["auto", "lazy"], Meta(
+        description="Runtime mode of notebooks whose [tool.reflow] table names none: auto re-runs "
+                    "dependent cells, lazy marks them stale.")] = "auto"
+    output_position: Annotated[Literal["below", "above"], Meta(
+        description="Where outputs show in notebooks whose [tool.reflow] table names no output.")] = "below"
+    keymap: Annotated[Literal["default", "vim", "emacs"], Meta(
+        description="Editor keys (the UI implements default and vim).")] = "default"
+    font_size: Annotated[Literal[11, 12, 13, 14, 15, 16, 18, 20], Meta(
+        description="Code font size in px.")] = 13
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def updated(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied; raises ValueError on an unknown key or value."""
+        for key, value in changes.items():
+            if key not in CHOICES:
+                raise ValueError(f"unknown setting {key!r}")
+            if not allowed(key, value):
+                raise ValueError(f"{key} must be one of {', '.join(map(str, CHOICES[key]))}, not {value!r}")
+        return replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: object, *, source: str = "settings") -> Settings:
+        """Lenient: keep the valid values, default the rest, warn about what was dropped."""
+        if not isinstance(data, dict):
+            log.warning("%s: expected a JSON object; using default settings", source)
+            return cls()
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "version":
+                continue
+            if key not in CHOICES:
+                log.warning("%s: ignoring unknown setting %r", source, key)
+            elif not allowed(key, value):
+                log.warning("%s: ignoring %s=%r (allowed: %s)", source, key, value,
+                            ", ".join(map(str, CHOICES[key])))
+            else:
+                values[key] = value
+        return cls(**values)
+
+
+class SettingDeclaration(NamedTuple):
+    """One setting as ``Settings`` declares it."""
+
+    name: str
+    default: object
+    choices: tuple[object, ...]   # allowed values, the default first
+    description: str
+
+
+def _declarations() -> tuple[SettingDeclaration, ...]:
+    hints = typing.get_type_hints(Settings, include_extras=True)
+    out = []
+    for f in fields(Settings):
+        literal, *extras = typing.get_args(hints[f.name])
+        meta = next(m for m in extras if isinstance(m, Meta))
+        if f.default is MISSING:
+            raise TypeError(f"setting {f.name} needs a default")
+        allowed_values = typing.get_args(literal)
+        choices = (f.default, *(v for v in allowed_values if v != f.default))
+        out.append(SettingDeclaration(f.name, f.default, choices, meta.description or ""))
+    return tuple(out)
+
+
+DECLARATIONS: tuple[SettingDeclaration, ...] = _declarations()
+
+# Allowed values per setting; the first is the default.
+CHOICES: dict[str, tuple[object, ...]] = {d.name: d.choices for d in DECLARATIONS}
+
+
+def allowed(key: str, value: object) -> bool:
+    """Is ``value`` one of the setting's choices? (``True`` is not 1 here.)"""
+    return not isinstance(value, bool) and value in CHOICES[key]
 
 
 def config_dir() -> Path:
@@ -44,47 +127,6 @@ def config_dir() -> Path:
 
 def settings_path() -> Path:
     return config_dir() / FILE_NAME
-
-
-@dataclass(frozen=True)
-class Settings:
-    theme: str = "system"
-    runtime_mode: str = "auto"          # default for notebooks without [tool.reflow] runtime
-    output_position: str = "below"
-    keymap: str = "default"
-    font_size: int = 13
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def updated(self, **changes: Any) -> "Settings":
-        """A copy with ``changes`` applied; raises ValueError on an unknown key or value."""
-        for key, value in changes.items():
-            if key not in CHOICES:
-                raise ValueError(f"unknown setting {key!r}")
-            if isinstance(value, bool) or value not in CHOICES[key]:
-                raise ValueError(f"{key} must be one of {', '.join(map(str, CHOICES[key]))}, not {value!r}")
-        return replace(self, **changes)
-
-    @classmethod
-    def from_dict(cls, data: object, *, source: str = "settings") -> "Settings":
-        """Lenient: keep the valid values, default the rest, warn about what was dropped."""
-        if not isinstance(data, dict):
-            log.warning("%s: expected a JSON object; using default settings", source)
-            return cls()
-        values: dict[str, Any] = {}
-        known = {f.name for f in fields(cls)}
-        for key, value in data.items():
-            if key == "version":
-                continue
-            if key not in known:
-                log.warning("%s: ignoring unknown setting %r", source, key)
-            elif isinstance(value, bool) or value not in CHOICES[key]:
-                log.warning("%s: ignoring %s=%r (allowed: %s)", source, key, value,
-                            ", ".join(map(str, CHOICES[key])))
-            else:
-                values[key] = value
-        return cls(**values)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:

@@ -128,7 +128,7 @@ export class DemoTransport implements Transport {
         }, t);
         t += 250;
         setTimeout(() => {
-          this.emit({ type: "cell_output", id: c.id, output: { kind: "data", data: { "text/plain": `ran ${c.code.split("\n")[0]}` } } });
+          this.emit({ type: "cell_output", id: c.id, output: { kind: "data", data: { "text/plain": `ran ${(c.code ?? "").split("\n")[0]}` } } });
           this.emit({ type: "cell_status", id: c.id, status: "idle" });
         }, t);
       }

@@ -1,40 +1,32 @@
 // User settings (theme, default runtime mode, default output position, editor keymap,
 // font size): the model, where they are stored, and how they reach the page. The
-// values mirror desktop/reflow_desktop/settings.py. Stored in the desktop app through
-// pywebview's bridge (window.pywebview.api), in a browser through the server
-// (settings_get / settings_set → settings), in ?demo mode in localStorage.
+// settings are declared once, in desktop/reflow_desktop/settings.py; their type, defaults
+// and allowed values come from there through the generated protocol module (`SETTINGS`).
+// Stored in the desktop app through pywebview's bridge (window.pywebview.api), in a browser
+// through the server (settings_get / settings_set → settings), in ?demo mode in localStorage.
 
-import type { OutputPosition, RuntimeMode } from "./protocol";
-import type { ThemeChoice } from "./theme";
+import { SETTINGS, type OutputPosition, type Settings } from "./protocol";
 
-export type Keymap = "default" | "vim" | "emacs";
-
-export interface UserSettings {
-  theme: ThemeChoice;
-  runtime_mode: RuntimeMode;
-  output_position: OutputPosition;
-  keymap: Keymap;
-  font_size: number;
-}
-
-/** Allowed values per setting; the first is the default (as in settings.py). */
-export const SETTING_CHOICES = {
-  theme: ["system", "light", "dark"],
-  runtime_mode: ["auto", "lazy"],
-  output_position: ["below", "above"],
-  keymap: ["default", "vim", "emacs"],
-  font_size: [13, 11, 12, 14, 15, 16, 18, 20],
-} as const;
-
+/** The user's settings, as settings.py declares them (every key always present). */
+export type UserSettings = Settings;
 export type SettingKey = keyof UserSettings;
+export type Keymap = UserSettings["keymap"];
 
-export const DEFAULT_SETTINGS: UserSettings = {
-  theme: "system",
-  runtime_mode: "auto",
-  output_position: "below",
-  keymap: "default",
-  font_size: 13,
+// The declarations and the settings type are generated from the same class: same keys.
+const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+const _sameKeys: [Record<SettingKey, unknown>, Record<keyof typeof SETTINGS, unknown>] = [SETTINGS, {} as UserSettings];
+void _sameKeys;
+
+/** Allowed values per setting; the first is the default (as declared in settings.py). */
+export const SETTING_CHOICES = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].choices])) as {
+  readonly [K in SettingKey]: (typeof SETTINGS)[K]["choices"];
 };
+
+const declaredDefaults = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as {
+  readonly [K in SettingKey]: (typeof SETTINGS)[K]["default"];
+};
+/** The declared defaults (the compiler checks each fits its setting's type). */
+export const DEFAULT_SETTINGS: UserSettings = { ...declaredDefaults };
 
 function allowed(key: SettingKey, value: unknown): boolean {
   return (SETTING_CHOICES[key] as readonly unknown[]).includes(value);

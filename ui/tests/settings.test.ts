@@ -178,7 +178,7 @@ describe("store: cache badge and notebook config", () => {
     expect(decodeServerMessage('{"type":"cell_cached","id":"a","saved_seconds":1}').ok).toBe(true);
     expect(decodeServerMessage('{"type":"settings","values":{}}').ok).toBe(true);
     const s = session([cell("a")]);
-    expect(applyServer(s, { type: "settings", values: {} })).toBe(s);
+    expect(applyServer(s, { type: "settings", values: { ...DEFAULT_SETTINGS } })).toBe(s);
   });
 
   it("notebook_config updates the notebook's values, the output position and the mode", () => {

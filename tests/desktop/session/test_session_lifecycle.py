@@ -109,11 +109,11 @@ async def test_structure_edits_are_saved(session, nb_path, recorder):
 async def test_complete_and_inspect_via_session(session, recorder):
     a, _ = code_ids(session)
     await recorder.wait_for(lambda m: m["type"] == "variables")
-    await session.handle({"type": "complete", "request_id": 7, "id": a, "code": "import o",
+    await session.handle({"type": "complete", "request_id": "7", "id": a, "code": "import o",
                           "cursor": 8}, recorder)
     reply = await recorder.wait_for(lambda m: m["type"] == "complete_reply")
-    assert reply["request_id"] == 7 and "os" in reply["matches"]
-    await session.handle({"type": "inspect", "request_id": 8, "id": a, "code": "len",
+    assert reply["request_id"] == "7" and "os" in reply["matches"]
+    await session.handle({"type": "inspect", "request_id": "8", "id": a, "code": "len",
                           "cursor": 3}, recorder)
     reply = await recorder.wait_for(lambda m: m["type"] == "inspect_reply")
     assert reply["found"] and "Return the number of items" in reply["text"]

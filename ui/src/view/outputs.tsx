@@ -203,14 +203,13 @@ const ERROR_TITLES: Record<string, string> = {
   "ancestor-error": "An ancestor failed",
   interrupted: "Interrupted",
   "star-import": "Star import",
-  "name-removed": "Name no longer defined",
 };
 
 export function ErrorView({ error }: { error: CellError }) {
   const ui = useContext(UiContext);
   const [tbOpen, setTbOpen] = useState(true);
   const title = error.kind === "exception" ? error.ename || "Exception" : ERROR_TITLES[error.kind] ?? error.kind;
-  const soft = error.kind === "ancestor-error" || error.kind === "interrupted" || error.kind === "name-removed";
+  const soft = error.kind === "ancestor-error" || error.kind === "interrupted";
   useEffect(() => setTbOpen(true), [error.traceback]);
   return (
     <div class={`error-box kind-${error.kind} ${soft ? "soft" : ""}`}>

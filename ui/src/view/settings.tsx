@@ -52,14 +52,14 @@ function Choice<T extends string | number>(p: ChoiceProps<T>) {
   );
 }
 
-const OUTPUT_OPTIONS = [
-  { value: "below" as OutputPosition, label: "Below code" },
-  { value: "above" as OutputPosition, label: "Above code" },
-];
-const RUNTIME_OPTIONS = [
-  { value: "auto" as RuntimeMode, label: "Auto" },
-  { value: "lazy" as RuntimeMode, label: "Lazy" },
-];
+/** Buttons for a setting's declared choices (settings.py), in declared order, each with its label. */
+function options<T extends string>(choices: readonly T[], labels: Record<T, string>) {
+  return choices.map((value) => ({ value, label: labels[value] }));
+}
+
+const OUTPUT_OPTIONS = options<OutputPosition>(SETTING_CHOICES.output_position, { below: "Below code", above: "Above code" });
+const RUNTIME_OPTIONS = options<RuntimeMode>(SETTING_CHOICES.runtime_mode, { auto: "Auto", lazy: "Lazy" });
+const THEME_OPTIONS = options<UserSettings["theme"]>(SETTING_CHOICES.theme, { system: "System", light: "Light", dark: "Dark" });
 const STORAGE_TEXT = {
   desktop: "Your settings are stored in Reflow's settings file.",
   server: "Your settings are stored in Reflow's settings file (through the local server).",
@@ -130,18 +130,14 @@ export function SettingsPage(p: { state: State; controller: Controller; hub: Set
             name="theme"
             label="Theme"
             value={user.theme}
-            options={[
-              { value: "system", label: "System" },
-              { value: "light", label: "Light" },
-              { value: "dark", label: "Dark" },
-            ]}
+            options={THEME_OPTIONS}
             onChange={(v) => hub.set({ theme: v })}
           />
           <div class="setting-row">
             <label class="setting-label" for="setting-font-size">
               Code font size
             </label>
-            <select id="setting-font-size" data-setting="font_size" value={String(user.font_size)} onChange={(e) => hub.set({ font_size: Number((e.target as HTMLSelectElement).value) })}>
+            <select id="setting-font-size" data-setting="font_size" value={String(user.font_size)} onChange={(e) => hub.set({ font_size: Number((e.target as HTMLSelectElement).value) as UserSettings["font_size"] })}>
               {[...SETTING_CHOICES.font_size].sort((a, b) => a - b).map((n) => (
                 <option key={n} value={String(n)}>
                   {n} px

@@ -4,10 +4,10 @@
 // answer (so a fast drag never builds a backlog in the kernel). Views of the same
 // element (an element shown twice) share its value through `subscribe`.
 
-import type { TablePageReplyMsg } from "../protocol";
+import type { SetUiValueMsg, TablePageMsg, TablePageReplyMsg } from "../protocol";
 
 export interface WidgetTransport {
-  send(msg: { type: string; [k: string]: unknown }): void;
+  send(msg: SetUiValueMsg | TablePageMsg): void;
 }
 
 export type TablePageReply = TablePageReplyMsg;

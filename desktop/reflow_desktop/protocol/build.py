@@ -1,0 +1,75 @@
+"""Constructors of server → UI messages, so the server never spells a message by hand.
+
+Messages travel as plain dicts (they go straight to ``json.dumps``, and kernel events
+are relayed as the engine made them); each constructor takes its ``type`` from the
+message class, and tests/desktop/test_protocol.py checks every constructor's result
+against that class's declaration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reflow_desktop.protocol import server as S
+from reflow_desktop.protocol.shapes import PROTOCOL_VERSION, KernelStateName, NoticeLevel, message_type
+
+
+def _msg(cls: type[S.ServerMsg], **fields: Any) -> dict[str, Any]:
+    return {"type": message_type(cls), **fields}
+
+
+def session_msg(*, session: str, path: str, name: str, mode: str, read_only: bool,
+                cells: list[dict[str, Any]], kernel: dict[str, Any],
+                config: dict[str, Any]) -> dict[str, Any]:
+    return _msg(S.SessionMsg, version=PROTOCOL_VERSION, session=session, path=path, name=name, mode=mode,
+                read_only=read_only, cells=cells, kernel=kernel, config=config)
+
+
+def kernel_msg(state: KernelStateName, message: str | None = None) -> dict[str, Any]:
+    msg = _msg(S.KernelMsg, state=state)
+    if message:
+        msg["message"] = message
+    return msg
+
+
+def cells_msg(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    return _msg(S.CellsMsg, cells=cells)
+
+
+def saved_msg(path: str, mtime: float) -> dict[str, Any]:
+    return _msg(S.SavedMsg, path=path, mtime=mtime)
+
+
+def notice_msg(level: NoticeLevel, text: str) -> dict[str, Any]:
+    return _msg(S.NoticeMsg, level=level, text=text)
+
+
+def env_progress_msg(line: str) -> dict[str, Any]:
+    """One line of uv's progress while the notebook's environment is prepared."""
+    return _msg(S.EnvProgressMsg, line=line)
+
+
+def packages_msg(*, dependencies: list[str], requires_python: str | None, locked: bool,
+                 env: dict[str, Any]) -> dict[str, Any]:
+    """The notebook's package list (PEP 723 block) and its environment's state."""
+    return _msg(S.PackagesMsg, dependencies=dependencies, requires_python=requires_python,
+                locked=locked, env=env)
+
+
+def error_msg(text: str) -> dict[str, Any]:
+    return _msg(S.ErrorMsg, text=text)
+
+
+def complete_reply_msg(request_id: str, matches: list[str], cursor_start: int,
+                       cursor_end: int) -> dict[str, Any]:
+    return _msg(S.CompleteReplyMsg, request_id=request_id, matches=matches,
+                cursor_start=cursor_start, cursor_end=cursor_end)
+
+
+def inspect_reply_msg(request_id: str, found: bool, text: str) -> dict[str, Any]:
+    return _msg(S.InspectReplyMsg, request_id=request_id, found=found, text=text)
+
+
+def settings_msg(values: dict[str, Any]) -> dict[str, Any]:
+    """The user's settings (``reflow_desktop.settings``), answer to settings_get/settings_set."""
+    return _msg(S.SettingsMsg, values=values)

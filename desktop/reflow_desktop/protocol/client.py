@@ -1,0 +1,223 @@
+"""UI → server messages: one ``msgspec.Struct`` per message type, tagged by ``type``.
+
+The class docstring says what the message does (docs/protocol.md's "effect" column).
+``READ_ONLY = True`` marks the messages a read-only (``reflow run``) session accepts:
+nothing that changes code, structure or the file. Field types are what the server
+validates (``validate.validate_client_message``) before a handler sees the message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, Union
+
+from msgspec import UNSET, Meta, UnsetType
+
+from reflow_desktop.protocol.shapes import (
+    CellCode, CellKind, CellOptions, OutputPosition, RuntimeMode, Shape, TableSort, UiValueUpdate,
+    message_type,
+)
+
+NonEmpty = Annotated[str, Meta(min_length=1, pattern=r"\S")]
+
+
+class ClientMsg(Shape, tag_field="type"):
+    """Base of the UI → server messages (``type`` is the class's tag)."""
+
+    READ_ONLY: ClassVar[bool] = False   # allowed in a read-only session
+
+
+class RunMsg(ClientMsg, tag="run"):
+    """Store the code, run those cells (and their descendants in auto mode)."""
+
+    cells: list[CellCode]
+
+
+class EditMsg(ClientMsg, tag="edit"):
+    """Store code without running (marks the cell and its descendants stale)."""
+
+    id: str
+    code: str
+
+
+class CreateCellMsg(ClientMsg, tag="create_cell"):
+    """Insert a cell at a display index. New cells are not run; send `run` for them."""
+
+    id: str
+    index: int
+    kind: CellKind
+    code: str
+    options: CellOptions | None | UnsetType = UNSET
+
+
+class DeleteCellMsg(ClientMsg, tag="delete_cell"):
+    """Delete a cell (its defs vanish; descendants re-run or go stale)."""
+
+    id: str
+
+
+class MoveCellMsg(ClientMsg, tag="move_cell"):
+    """Change the display order."""
+
+    id: str
+    index: int
+
+
+class SetOptionsMsg(ClientMsg, tag="set_options"):
+    """Set cell options, e.g. `{hide_code: true}`, `{disabled: true}`; null or false removes one."""
+
+    id: str
+    options: CellOptions
+
+
+class SetModeMsg(ClientMsg, tag="set_mode"):
+    """Switch the runtime mode; also written to the notebook's `[tool.reflow] runtime`."""
+
+    mode: RuntimeMode
+
+
+class RunStaleMsg(ClientMsg, tag="run_stale"):
+    """Run the stale cells."""
+
+    READ_ONLY = True
+
+
+class RunAllMsg(ClientMsg, tag="run_all"):
+    """Run every cell."""
+
+    READ_ONLY = True
+
+
+class InterruptMsg(ClientMsg, tag="interrupt"):
+    """SIGINT the kernel; cancels the rest of the run."""
+
+    READ_ONLY = True
+
+
+class RestartMsg(ClientMsg, tag="restart"):
+    """Restart the kernel; code stays, outputs are cleared. After a failed environment build: retry it."""
+
+
+class SaveMsg(ClientMsg, tag="save"):
+    """Write the notebook file now (atomic)."""
+
+
+class CompleteMsg(ClientMsg, tag="complete"):
+    """Autocompletion via the kernel's complete_request; answered with `complete_reply`."""
+
+    READ_ONLY = True
+    request_id: str
+    id: str
+    code: str
+    cursor: int
+
+
+class InspectMsg(ClientMsg, tag="inspect"):
+    """Docs via the kernel's inspect_request; answered with `inspect_reply`."""
+
+    READ_ONLY = True
+    request_id: str
+    id: str
+    code: str
+    cursor: int
+
+
+class SetUiValueMsg(ClientMsg, tag="set_ui_value"):
+    """A widget changed (several at once in `updates`): the kernel applies the values, runs the readers of
+    the globals bound to them and answers `ui_values` (see "reflow.ui" below)."""
+
+    READ_ONLY = True
+    element_id: str
+    value: Any
+    request_id: str | UnsetType = UNSET
+    updates: list[UiValueUpdate] | UnsetType = UNSET
+
+
+class TablePageMsg(ClientMsg, tag="table_page"):
+    """One page of a table / data frame output; answered with `table_page_reply`."""
+
+    READ_ONLY = True
+    request_id: str
+    element_id: str
+    page: int
+    sort: TableSort | None | UnsetType = UNSET
+    page_size: int | None | UnsetType = UNSET
+
+
+class ClearCacheMsg(ClientMsg, tag="clear_cache"):
+    """Delete the cell's persistent caches (`id`), or the whole notebook's (no `id`); answered with a
+    `notice` saying how many entries went. Nothing re-runs."""
+
+    id: str | None | UnsetType = UNSET
+
+
+class SettingsGetMsg(ClientMsg, tag="settings_get"):
+    """Answered with `settings` (user settings are not the notebook's: a read-only window may change them)."""
+
+    READ_ONLY = True
+
+
+class SettingsSetMsg(ClientMsg, tag="settings_set"):
+    """Validate and save the user's settings atomically (`REFLOW_CONFIG_DIR` or the platformdirs config
+    dir); a bad key or value is an `error` and nothing is saved. Answered with `settings` to every page."""
+
+    READ_ONLY = True
+    changes: Annotated[dict[str, Any], Meta(description="setting name → new value")]
+
+
+class SetNotebookConfigMsg(ClientMsg, tag="set_notebook_config"):
+    """Write the notebook's own settings into its `[tool.reflow]` table and save the file at once (only
+    the block changes). A new `runtime` also switches the kernel's mode (as `set_mode`)."""
+
+    output: OutputPosition | None | UnsetType = UNSET
+    runtime: RuntimeMode | None | UnsetType = UNSET
+
+
+class PackagesGetMsg(ClientMsg, tag="packages_get"):
+    """Answered with `packages`."""
+
+    READ_ONLY = True
+
+
+class PackageAddMsg(ClientMsg, tag="package_add"):
+    """Save pending edits, `uv add --script`, build the new environment (progress as `env_progress`) and
+    only then restart the kernel in it; then run the `rerun` cells. If uv or the build fails, the file and
+    lock file stay as they were, the old kernel keeps running, and uv's text comes as `env_progress`, an
+    error `notice` and `packages.env.message`."""
+
+    requirement: NonEmpty
+    rerun: Annotated[list[str] | None | UnsetType, Meta(description="ids of cells to run after the restart")] = UNSET
+
+
+class PackageRemoveMsg(ClientMsg, tag="package_remove"):
+    """`uv remove --script`, then as `package_add`."""
+
+    name: NonEmpty
+
+
+class PackagesLockMsg(ClientMsg, tag="packages_lock"):
+    """`uv lock --script` writes `nb.py.lock`; the lock is part of the environment key, so the environment
+    is rebuilt and the kernel restarted as for `package_add`."""
+
+
+class EnvRebuildMsg(ClientMsg, tag="env_rebuild"):
+    """Build a fresh copy of the environment (swapped in on success) and restart the kernel."""
+
+
+# Every UI → server message. To add one: define its class above and list it here.
+CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
+    RunMsg, EditMsg, CreateCellMsg, DeleteCellMsg, MoveCellMsg, SetOptionsMsg, SetModeMsg,
+    RunStaleMsg, RunAllMsg, InterruptMsg, RestartMsg, SaveMsg, CompleteMsg, InspectMsg,
+    SetUiValueMsg, TablePageMsg, ClearCacheMsg, SettingsGetMsg, SettingsSetMsg,
+    SetNotebookConfigMsg, PackagesGetMsg, PackageAddMsg, PackageRemoveMsg, PackagesLockMsg,
+    EnvRebuildMsg,
+)
+
+if TYPE_CHECKING:
+    ClientMessage: TypeAlias = ClientMsg   # to a type checker: any client message
+else:   # to msgspec (schema, validation): the tagged union of the classes listed above
+    ClientMessage = Annotated[Union[CLIENT_MESSAGE_CLASSES], Meta(title="ClientMessage")]
+
+
+# Messages a read-only (``reflow run``) session accepts; everything else is refused with an `error`.
+READ_ONLY_ALLOWED: frozenset[str] = frozenset(
+    message_type(c) for c in CLIENT_MESSAGE_CLASSES if c.READ_ONLY)

@@ -1,0 +1,206 @@
+"""Server → UI messages: one ``msgspec.Struct`` per message type, tagged by ``type``.
+
+The class docstring says when the message is sent (docs/protocol.md's "when" column);
+field order is the documented order (required fields first). Kernel events (cell_status,
+cell_output, graph, ui_values, batch…) are made by the engine as plain dicts and relayed
+as they are; they are declared here all the same, because this is what the UI receives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+
+from msgspec import UNSET, Meta, UnsetType
+
+from reflow_desktop.protocol.shapes import (
+    CellState, CellStatus, EnvInfo, GraphEntry, KernelState, KernelStateName, NoticeLevel,
+    Output, RuntimeMode, Shape, VariableItem,
+)
+from reflow_desktop.settings import Settings
+
+
+class ServerMsg(Shape, tag_field="type"):
+    """Base of the server → UI messages (``type`` is the class's tag)."""
+
+
+class SessionMsg(ServerMsg, tag="session"):
+    """On connect and reconnect: the full state, so a reconnect resumes. The server then sends the last
+    `variables` message if it has one."""
+
+    version: Annotated[int, Meta(description="PROTOCOL_VERSION; the UI refuses a version it does not know")]
+    session: str
+    path: str | None
+    name: str
+    mode: RuntimeMode
+    read_only: bool
+    cells: list[CellState]
+    kernel: KernelState | KernelStateName
+    config: Annotated[dict[str, Any], Meta(description=(
+        "autosave_delay (seconds, null = off), order_valid, output_position (the notebook's "
+        "[tool.reflow] output, else the user's setting) and notebook: {output, runtime} (what the "
+        "file's [tool.reflow] says, null where it says nothing)"))]
+
+
+class KernelMsg(ServerMsg, tag="kernel"):
+    """Kernel lifecycle; `dead` after a crash or a failed environment build (with uv's message)."""
+
+    state: KernelStateName
+    message: str | UnsetType = UNSET
+
+
+class CellStatusMsg(ServerMsg, tag="cell_status"):
+    """A cell's status changed."""
+
+    id: str
+    status: CellStatus
+
+
+class CellClearMsg(ServerMsg, tag="cell_clear"):
+    """A run of the cell starts: drop its outputs."""
+
+    id: str
+
+
+class CellOutputMsg(ServerMsg, tag="cell_output"):
+    """Append one output to the cell."""
+
+    id: str
+    output: Output
+
+
+class CellCachedMsg(ServerMsg, tag="cell_cached"):
+    """A `reflow.persistent_cache` block of the running cell was restored from the cache instead of running;
+    `saved_seconds` is how long the cached computation took. Sent between the cell's `running` and `idle`
+    statuses (its replayed prints follow as `cell_output` streams); the UI shows "restored from cache · saved
+    1.2 s" until the next `cell_clear`. The session keeps the sum in `CellState.cached_seconds`."""
+
+    id: str
+    saved_seconds: float
+
+
+class GraphMsg(ServerMsg, tag="graph"):
+    """After any code change: every code cell's place in the dataflow graph, and whether the display order
+    is a valid execution order."""
+
+    cells: dict[str, GraphEntry]
+    order_valid: bool
+
+
+class CellsMsg(ServerMsg, tag="cells"):
+    """Structure changed on the server (create/delete/move/options, restart, reload from disk); the cells
+    in display order."""
+
+    cells: list[CellState]
+
+
+class VariablesMsg(ServerMsg, tag="variables"):
+    """After each run: the notebook's globals."""
+
+    items: list[VariableItem]
+
+
+class SavedMsg(ServerMsg, tag="saved"):
+    """After a save."""
+
+    path: str
+    mtime: float
+
+
+class NoticeMsg(ServerMsg, tag="notice"):
+    """Anything to tell the user."""
+
+    level: NoticeLevel
+    text: str
+
+
+class ErrorMsg(ServerMsg, tag="error"):
+    """A request could not be handled (not JSON, unknown type, bad field, read-only, …)."""
+
+    text: str
+
+
+class CompleteReplyMsg(ServerMsg, tag="complete_reply"):
+    """Answer to `complete` (the kernel's complete_request)."""
+
+    request_id: str
+    matches: list[str]
+    cursor_start: int
+    cursor_end: int
+
+
+class InspectReplyMsg(ServerMsg, tag="inspect_reply"):
+    """Answer to `inspect` (the kernel's inspect_request); `text` is plain-text docs."""
+
+    request_id: str
+    found: bool
+    text: str
+
+
+class UiValuesMsg(ServerMsg, tag="ui_values"):
+    """After the run a `set_ui_value` caused (its events come first): the values the kernel applied.
+    `unknown`: elements that no longer exist."""
+
+    values: dict[str, Any]
+    request_id: str | UnsetType = UNSET
+    unknown: list[str] | UnsetType = UNSET
+    errors: Annotated[dict[str, str] | UnsetType, Meta(description="element id → message")] = UNSET
+
+
+class TablePageReplyMsg(ServerMsg, tag="table_page_reply"):
+    """Answer to `table_page`: one page of rows, or `error`. `indices` are row positions in the original
+    data (selection uses them)."""
+
+    request_id: str
+    element_id: str
+    page: int | UnsetType = UNSET
+    page_size: int | UnsetType = UNSET
+    total: int | UnsetType = UNSET
+    rows: list[list[Any]] | UnsetType = UNSET
+    indices: list[int] | UnsetType = UNSET
+    error: str | UnsetType = UNSET
+
+
+class BatchMsg(ServerMsg, tag="batch"):
+    """Several kernel events (cell_status, cell_clear, cell_output…) in one frame: apply them in order,
+    render once. The kernel batches everything it sends between two flushes (the end of a run, any
+    non-event message, or 10 ms after the first event)."""
+
+    events: list[ServerMessage]
+
+
+class SettingsMsg(ServerMsg, tag="settings"):
+    """The user's settings (reflow_desktop/settings.py): answer to `settings_get` (to the asker) and
+    `settings_set` (to every page of the session)."""
+
+    values: Settings
+
+
+class EnvProgressMsg(ServerMsg, tag="env_progress"):
+    """One line of uv's output while the notebook's environment is built (before the kernel starts, and
+    during package operations); a failed startup build then sends `kernel` `dead` with uv's message and an
+    error `notice`."""
+
+    line: str
+
+
+class PackagesMsg(ServerMsg, tag="packages"):
+    """Answer to `packages_get`, and to every client when a package operation starts and ends.
+    `dependencies`/`requires_python` are the PEP 723 block's; `locked`: `nb.py.lock` exists."""
+
+    dependencies: list[str]
+    requires_python: str | None
+    locked: bool
+    env: EnvInfo
+
+
+# Every server → UI message. To add one: define its class above and list it here.
+SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
+    SessionMsg, KernelMsg, CellStatusMsg, CellClearMsg, CellOutputMsg, CellCachedMsg, GraphMsg,
+    CellsMsg, VariablesMsg, SavedMsg, NoticeMsg, ErrorMsg, CompleteReplyMsg, InspectReplyMsg,
+    UiValuesMsg, TablePageReplyMsg, BatchMsg, SettingsMsg, EnvProgressMsg, PackagesMsg,
+)
+
+if TYPE_CHECKING:
+    ServerMessage: TypeAlias = ServerMsg   # to a type checker: any server message
+else:   # to msgspec (schema, validation): the tagged union of the classes listed above
+    ServerMessage = Annotated[Union[SERVER_MESSAGE_CLASSES], Meta(title="ServerMessage")]

@@ -1,0 +1,179 @@
+"""Shapes that several protocol messages share: cells, outputs, errors, kernel state.
+
+Each shape is a ``msgspec.Struct``; its docstring and ``Meta`` descriptions end up in
+the JSON Schema, the generated TypeScript and the tables of docs/protocol.md.
+Named value sets (``CellStatus``…) are ``Literal`` aliases with a ``Meta(title=…)``
+so the generated TypeScript names them too (see ``schema.ALIASES``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias, get_args
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+PROTOCOL_VERSION = 1
+
+
+class Shape(Struct, omit_defaults=True):
+    """Base of every protocol shape: fields left at their default are not sent."""
+
+
+def message_type(cls: type[Shape]) -> str:
+    """The ``type`` tag of a message class (``KernelMsg`` → ``"kernel"``)."""
+    tag = cls.__struct_config__.tag
+    if not isinstance(tag, str):
+        raise TypeError(f"{cls.__name__} is not a tagged protocol message")
+    return tag
+
+
+# --- named value sets ------------------------------------------------------------------
+CellKind: TypeAlias = Annotated[Literal["code", "markdown"], Meta(title="CellKind")]
+CellStatus: TypeAlias = Annotated[Literal[
+    "idle", "queued", "running", "stale", "error", "ancestor-error",
+    "interrupted", "disabled", "cancelled",
+], Meta(title="CellStatus")]
+CELL_STATUSES: tuple[str, ...] = get_args(get_args(CellStatus)[0])
+# The kinds the engine produces (engine/reflow/runtime/types.py ErrorKind + analysis).
+CellErrorKind: TypeAlias = Annotated[Literal[
+    "exception", "syntax", "multiple-definition", "cycle", "ancestor-error",
+    "interrupted", "star-import",
+], Meta(title="CellErrorKind")]
+KernelStateName: TypeAlias = Annotated[Literal["starting", "idle", "busy", "dead", "restarting"],
+                                       Meta(title="KernelStateName")]
+RuntimeMode: TypeAlias = Annotated[Literal["auto", "lazy"], Meta(title="RuntimeMode")]
+OutputPosition: TypeAlias = Annotated[Literal["above", "below"], Meta(title="OutputPosition")]
+NoticeLevel: TypeAlias = Annotated[Literal["info", "warning", "error"], Meta(title="NoticeLevel")]
+EnvStateName: TypeAlias = Annotated[Literal["building", "ready", "failed", "none"],
+                                    Meta(title="EnvStateName")]
+MimeBundle: TypeAlias = Annotated[dict[str, Any], Meta(
+    title="MimeBundle",
+    description="text/plain, text/html, image/png (base64), application/vnd.reflow.*+json …")]
+CellOptions: TypeAlias = Annotated[dict[str, Any], Meta(
+    title="CellOptions", description="per-cell options from the `# %%` marker line, e.g. hide_code, disabled")]
+
+
+# --- cells, errors, outputs --------------------------------------------------------------
+class InstallHint(Shape):
+    """What to install for a ModuleNotFoundError (yaml → pyyaml); `cell` is the cell to re-run afterwards."""
+
+    package: str
+    module: str
+    cell: str | None | UnsetType = UNSET
+
+
+class CellError(Shape):
+    """Why a cell has no fresh result: a runtime error, or a static one (syntax, multiple definition, cycle)."""
+
+    kind: CellErrorKind
+    message: str
+    cells: Annotated[list[str], Meta(description="related cells: other definers, the cycle, the failed ancestor")]
+    traceback: str | None | UnsetType = UNSET
+    ename: Annotated[str | None | UnsetType, Meta(description="exception class name")] = UNSET
+    lineno: Annotated[int | None | UnsetType, Meta(description="static errors: line in the cell")] = UNSET
+    col: Annotated[int | None | UnsetType, Meta(description="static errors: column in the line")] = UNSET
+    install: Annotated[InstallHint | UnsetType, Meta(
+        description="set by the server on ModuleNotFoundError outputs whose module maps to a distribution")] = UNSET
+
+
+class DataOutput(Shape, tag_field="kind", tag="data"):
+    """A last-expression value or a display() call."""
+
+    data: MimeBundle
+
+
+class StreamOutput(Shape, tag_field="kind", tag="stream"):
+    """Printed text."""
+
+    name: Literal["stdout", "stderr"]
+    text: str
+
+
+class ErrorOutput(Shape, tag_field="kind", tag="error"):
+    """The error that stopped the cell."""
+
+    error: CellError
+
+
+Output: TypeAlias = Annotated[DataOutput | StreamOutput | ErrorOutput, Meta(title="Output")]
+
+
+class CellState(Shape):
+    """Everything the UI shows of one cell; the `session` and `cells` messages carry a list in display order."""
+
+    id: str
+    kind: CellKind
+    code: str
+    options: CellOptions
+    status: CellStatus
+    outputs: list[Output]
+    defs: list[str]
+    refs: list[str]
+    parents: list[str]
+    children: list[str]
+    errors: Annotated[list[CellError], Meta(description="static errors (syntax, multiple definition, cycle)")]
+    cached_seconds: Annotated[float | UnsetType, Meta(
+        description="seconds saved by reflow.persistent_cache restores since the cell's last cell_clear")] = UNSET
+
+
+class GraphEntry(Shape):
+    """One cell's place in the dataflow graph."""
+
+    defs: list[str]
+    refs: list[str]
+    parents: list[str]
+    children: list[str]
+    errors: list[CellError]
+
+
+class VariableItem(Shape):
+    """One global of the notebook, for the variables panel."""
+
+    name: str
+    type: str
+    preview: str
+    defined_by: str | None
+    used_by: list[str]
+
+
+class KernelState(Shape):
+    """The kernel's lifecycle state, with what went wrong when it is dead."""
+
+    state: KernelStateName
+    message: str | UnsetType = UNSET
+
+
+class EnvInfo(Shape):
+    """The notebook environment's state; `none`: environments are off (REFLOW_ENVIRONMENTS=0)."""
+
+    state: EnvStateName
+    path: Annotated[str | UnsetType, Meta(description="the environment the kernel runs in")] = UNSET
+    python: str | UnsetType = UNSET
+    message: Annotated[str | UnsetType, Meta(description="uv's text of the last failed operation")] = UNSET
+
+
+class TableSort(Shape):
+    """How a table page is sorted."""
+
+    column: str
+    descending: bool
+
+
+class UiValueUpdate(Shape):
+    """One widget value in a `set_ui_value` message's `updates`."""
+
+    element_id: str
+    value: Any
+
+
+class CellCode(Shape):
+    """A cell to run, with the code the UI shows for it."""
+
+    id: str
+    code: str | UnsetType = UNSET
+
+
+SHAPES: tuple[type[Shape], ...] = (
+    InstallHint, CellError, DataOutput, StreamOutput, ErrorOutput, CellState, GraphEntry,
+    VariableItem, KernelState, EnvInfo, TableSort, UiValueUpdate, CellCode,
+)
