@@ -38,8 +38,12 @@ room, or where we differ from marimo on purpose:
 * **imports** lists the root of every absolute import anywhere in the cell
   (`import a.b` -> "a", `from x.y import z` -> "x"), for install hints;
   `import a.b` *defines* `a`.
+* **`from m import *`** is listed in `star_imports`; the names it binds are
+  unknown until the cell runs, when the runtime learns them (`m.__all__` or its
+  public names) and re-analyses the cell with `analyze_cell(code, star_names=...)`.
 * **Errors**: text that does not parse (also NUL bytes, absurd nesting) gives
-  `error.kind == "syntax"`; `from m import *` gives "star-import". Columns are
+  `error.kind == "syntax"`, and so do errors only the compiler finds (`return`
+  outside a function, `break` outside a loop, a bad `nonlocal`...). Columns are
   0-based, lines 1-based. Then every name set is empty. Never raises.
 """
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from .mutations import find_mutations
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis, ErrorKind
-from .visitor import CellVisitor, StarImport
+from .visitor import CellVisitor
 
 #: Recursion limit used for a second try when a very deep (but valid) expression
 #: overflows the default limit. Python-to-Python calls do not use the C stack in
@@ -18,11 +19,13 @@ from .visitor import CellVisitor, StarImport
 _DEEP_RECURSION_LIMIT = 100_000
 
 
-def analyze_cell(source: str) -> CellAnalysis:
+def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None = None) -> CellAnalysis:
     """Return the defs, refs, privates, deleted names and imports of one cell.
 
     Never raises: unparsable text (including NUL bytes or absurd nesting) gives
-    an `AnalysisError(kind="syntax")`, `from m import *` one of kind "star-import".
+    an `AnalysisError(kind="syntax")`. `from m import *` is listed in
+    `star_imports`; it binds the names `star_names[m]` when the caller knows them
+    (the runtime learns them by running the cell), else none.
     """
     try:
         tree = _parse(source)
@@ -33,20 +36,13 @@ def analyze_cell(source: str) -> CellAnalysis:
     except (RecursionError, MemoryError):
         return _error("syntax", "the cell is too deeply nested to parse", None, None)
     try:
-        visitor = _walk(tree)
-    except StarImport as star:
-        node = star.node
-        module = "." * node.level + (node.module or "")
-        return _error(
-            "star-import",
-            f"`from {module} import *` is not supported in a reactive notebook: "
-            "the names it defines cannot be known before running. "
-            f"Import the module (`import {module.lstrip('.') or module}`) or the names you use.",
-            node.lineno,
-            node.col_offset,
-        )
+        visitor = _walk(tree, star_names)
     except (RecursionError, MemoryError):
         return _error("syntax", "the cell is too deeply nested to analyse", None, None)
+    if visitor.needs_compile:
+        compile_error = _compile_error(tree)
+        if compile_error is not None:
+            return compile_error
     return _with_mutations(_result(visitor), tree)
 
 
@@ -59,15 +55,33 @@ def _parse(source: str) -> ast.Module:
         return ast.parse(source)
 
 
-def _walk(tree: ast.Module) -> CellVisitor:
-    visitor = CellVisitor()
+#: Cells may use top-level `await` (the runtime compiles them with this flag too).
+COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def _compile_error(tree: ast.Module) -> CellAnalysis | None:
+    """Errors only the compiler finds (`return` outside a function, `break` outside a
+    loop, a bad `nonlocal`...), as a syntax-kind analysis error; None when it compiles."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(tree, "<cell>", "exec", flags=COMPILE_FLAGS, dont_inherit=True)
+    except SyntaxError as exc:
+        return _error("syntax", exc.msg or str(exc), exc.lineno, _col(exc.offset))
+    except (ValueError, TypeError, RecursionError, MemoryError):
+        return None  # not a verdict on the user's code; the runtime's own compile reports it
+    return None
+
+
+def _walk(tree: ast.Module, star_names: Mapping[str, Collection[str]] | None = None) -> CellVisitor:
+    visitor = CellVisitor(star_names)
     try:
         visitor.visit_body(tree.body)
     except RecursionError:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _DEEP_RECURSION_LIMIT))
         try:
-            visitor = CellVisitor()
+            visitor = CellVisitor(star_names)
             visitor.visit_body(tree.body)
         finally:
             sys.setrecursionlimit(limit)
@@ -98,6 +112,7 @@ def _result(visitor: CellVisitor) -> CellAnalysis:
         imports=frozenset(visitor.imports),
         error=None,
         builtin_refs=frozenset(builtin_refs),
+        star_imports=frozenset(visitor.star_imports),
     )
 
 

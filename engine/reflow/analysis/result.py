@@ -51,3 +51,8 @@ class CellAnalysis:
     # Names the cell calls a possibly mutating method on (`lst.append`, `inplace=True`):
     # a hint for the UI, never a graph edge. Subset of `refs`, disjoint from `mutations`.
     method_mutation_hints: frozenset[str] = field(default=_EMPTY)
+    # Modules the cell imports with `from m import *` (relative dots kept). Their
+    # names are unknown until the cell runs; the runtime then re-analyses the cell
+    # with the names it learned (`analyze_cell(source, star_names=...)`) and puts
+    # that analysis in the graph.
+    star_imports: frozenset[str] = field(default=_EMPTY)

@@ -20,6 +20,7 @@ Scopes follow Python's rules:
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Mapping
 from typing import Any, Callable
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = 0, 1, 2, 3
@@ -29,12 +30,9 @@ _Store = ast.Store
 _AST = ast.AST
 
 
-class StarImport(Exception):
-    """Raised out of the walk at the first `from m import *`."""
-
-    def __init__(self, node: ast.ImportFrom) -> None:
-        super().__init__(node.module)
-        self.node = node
+def star_module(node: ast.ImportFrom) -> str:
+    """The module of `from <module> import *` as written (relative dots kept)."""
+    return "." * node.level + (node.module or "")
 
 
 class Scope:
@@ -55,7 +53,11 @@ class Scope:
 class CellVisitor:
     """Collects the top-level bindings and the free reads of one cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, star_names: Mapping[str, Collection[str]] | None = None) -> None:
+        #: names `from m import *` binds, per module, when the runtime has learned them
+        self.star_names = star_names or {}
+        #: modules the cell star-imports (`from m import *`), as written
+        self.star_imports: set[str] = set()
         self.module = Scope(MODULE, None)
         self.scope = self.module
         #: every name the cell binds at top level (incl. via `global` in functions)
@@ -68,6 +70,9 @@ class CellVisitor:
         self.deleted: set[str] = set()
         #: absolute imported module roots (`import a.b` -> "a"), any scope
         self.imports: set[str] = set()
+        #: the cell holds a construct only the compiler can reject (`return`, `break`,
+        #: `nonlocal`, duplicate parameters...): analysis compiles it to find out
+        self.needs_compile = False
 
     # -- traversal ---------------------------------------------------------------
 
@@ -106,6 +111,8 @@ class CellVisitor:
 
     def _call(self, node: ast.Call) -> None:
         handlers = _HANDLERS
+        if len(node.keywords) > 1:
+            self.needs_compile = True  # `f(a=1, a=2)` is a compile-time error
         func = node.func
         handlers.get(type(func), _generic)(self, func)
         for arg in node.args:
@@ -194,6 +201,8 @@ class CellVisitor:
         """Bind `name` in the current scope (or `scope`), honouring global/nonlocal."""
         if scope is None:
             scope = self.scope
+        if name == "__debug__":
+            self.needs_compile = True
         if scope.kind == MODULE:
             scope.bound.add(name)
             self.top_bound.add(name)
@@ -236,9 +245,11 @@ class CellVisitor:
                 if name not in scope.bound:
                     self.eager_reads.add(name)
                     self.deleted.add(name)
-            elif scope.kind == FUNCTION:
+            elif scope.kind == FUNCTION and name not in scope.globals:
                 self.store(name)
             else:
+                # `global x; del x` in a function unbinds the module's x when called: not a
+                # definition of x, but it needs x to exist -- a (deferred) read of it.
                 self.read(name)
 
     def _attribute(self, node: ast.Attribute) -> None:
@@ -254,23 +265,67 @@ class CellVisitor:
 
     def _bind_parameters(self, args: ast.arguments, scope: Scope) -> None:
         bound = scope.bound
+        count = len(args.posonlyargs) + len(args.args) + len(args.kwonlyargs)
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             bound.add(arg.arg)
         if args.vararg is not None:
             bound.add(args.vararg.arg)
+            count += 1
         if args.kwarg is not None:
             bound.add(args.kwarg.arg)
+            count += 1
+        if len(bound) != count:
+            self.needs_compile = True  # duplicate parameter names
 
     def _function_def(self, node: ast.FunctionDef) -> None:
         self._visit_all(node.decorator_list)
-        self._arguments_outer(node.args)
+        # Defaults run in the enclosing scope; annotations in the PEP 695 type-parameter
+        # scope when there is one.
+        self._visit_all(node.args.defaults)
+        self._visit_all(node.args.kw_defaults)
+        outer = self._push_type_params(node)
+        args = node.args
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
         if node.returns is not None:
             self.visit(node.returns)
         scope = self._push(FUNCTION)
         self._bind_parameters(node.args, scope)
         self.visit_body(node.body)
         self._pop_function(scope)
+        self.scope = outer
         self.store(node.name)
+
+    def _push_type_params(self, node: ast.AST) -> Scope:
+        """PEP 695 `def f[T]`, `class C[T]`, `type A[T]`: T is local to a scope of its own.
+
+        Returns the scope to go back to afterwards. The type-parameter scope acts like
+        a comprehension (runs at once, its names are local, class bodies are skipped);
+        bounds and constraints are evaluated lazily, like a function body.
+        """
+        outer = self.scope
+        params = getattr(node, "type_params", None)
+        if not params:
+            return outer
+        scope = self._push(COMPREHENSION)
+        for param in params:
+            scope.bound.add(param.name)
+        for param in params:
+            for child in ast.iter_child_nodes(param):
+                lazy = self._push(FUNCTION)
+                self.visit(child)
+                self._pop_function(lazy)
+        return outer
+
+    def _type_alias(self, node: ast.AST) -> None:
+        """`type A[T] = value`: A is bound now; the value is evaluated lazily."""
+        outer = self._push_type_params(node)
+        lazy = self._push(FUNCTION)
+        self.visit(node.value)  # type: ignore[attr-defined]
+        self._pop_function(lazy)
+        self.scope = outer
+        self.visit(node.name)  # type: ignore[attr-defined]
 
     def _lambda(self, node: ast.Lambda) -> None:
         self._visit_all(node.args.defaults)
@@ -282,16 +337,19 @@ class CellVisitor:
 
     def _class_def(self, node: ast.ClassDef) -> None:
         self._visit_all(node.decorator_list)
+        outer = self._push_type_params(node)
         self._visit_all(node.bases)
         for keyword in node.keywords:
             self.visit(keyword.value)
         self._push(CLASS)
         self.visit_body(node.body)
-        self.scope = self.scope.parent  # type: ignore[assignment]
+        self.scope = outer
         self.store(node.name)
 
     def _comprehension(self, node: ast.AST) -> None:
         generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        if any(generator.is_async for generator in generators):
+            self.needs_compile = True  # async comprehension outside an async function
         # The first iterable is evaluated in the enclosing scope.
         self.visit(generators[0].iter)
         self._push(COMPREHENSION)
@@ -359,13 +417,17 @@ class CellVisitor:
                 self.store(name)
             self.visit_body(node.body)
             return
-        # `except E as e` binds e only inside the handler (Python deletes it after),
-        # so at top level it is neither a def nor hides a later read.
+        # `except E as e` binds e only inside the handler (Python deletes it after, even
+        # if the handler assigned e again), so at top level it is neither a def nor
+        # hides a later read.
         was_bound = name in scope.bound
+        was_top = name in self.top_bound
         scope.bound.add(name)
         self.visit_body(node.body)
         if not was_bound:
             scope.bound.discard(name)
+            if not was_top:
+                self.top_bound.discard(name)
 
     def _import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -374,13 +436,20 @@ class CellVisitor:
             self.store(alias.asname or root)
 
     def _import_from(self, node: ast.ImportFrom) -> None:
-        for alias in node.names:
-            if alias.name == "*":
-                raise StarImport(node)
+        if node.module == "__future__" or self.scope.kind != MODULE:
+            self.needs_compile = True  # misplaced __future__ / `import *` in a function
         if node.level == 0 and node.module:
             self.imports.add(node.module.partition(".")[0])
         for alias in node.names:
-            self.store(alias.asname or alias.name)
+            if alias.name == "*":
+                # The names are known once the module is imported (the runtime learns
+                # them when the cell runs); until then the cell defines none of them.
+                module = star_module(node)
+                self.star_imports.add(module)
+                for name in self.star_names.get(module, ()):
+                    self.store(name)
+            else:
+                self.store(alias.asname or alias.name)
 
     def _global(self, node: ast.Global) -> None:
         if self.scope.kind != MODULE:
@@ -408,6 +477,14 @@ class CellVisitor:
 
 
 _generic = CellVisitor._generic
+
+
+def _compile_checked(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Wrap ``handler`` for a node only the compiler can judge in some places."""
+    def visit(self: CellVisitor, node: ast.AST) -> None:
+        self.needs_compile = True
+        handler(self, node)
+    return visit
 
 #: Node type -> handler (a plain function called with the visitor): one dict
 #: lookup per node, built once for all visitors.
@@ -464,3 +541,13 @@ _HANDLERS: dict[type, Callable[[Any, Any], None]] = {
 for _base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop):
     for _cls in _base.__subclasses__():
         _HANDLERS[_cls] = CellVisitor._leaf
+if hasattr(ast, "TypeAlias"):  # Python 3.12+
+    _HANDLERS[ast.TypeAlias] = CellVisitor._type_alias
+# Nodes that are errors in some places only the compiler checks (`return` outside
+# a function, `break` outside a loop, `await` in a plain function, a bad
+# `nonlocal`/`global`, `*a = 1`, a bare `except:` that is not last...).
+_COMPILE_CHECKED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.Break, ast.Continue,
+                    ast.Nonlocal, ast.Global, ast.Starred, ast.AsyncFor, ast.AsyncWith,
+                    ast.AsyncFunctionDef, ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
+for _cls in _COMPILE_CHECKED:
+    _HANDLERS[_cls] = _compile_checked(_HANDLERS.get(_cls, _generic))

@@ -69,11 +69,18 @@ def test_out_of_order_cell_suggests_sort(tmp_path, capsys):
     assert "reflow sort" in out
 
 
-def test_star_import_is_refused(tmp_path, capsys):
-    nb = write(tmp_path, "# %%\nfrom os.path import *\n")
+def test_star_import_is_accepted(tmp_path, capsys):
+    # Semantics changed on purpose (issue 13): `from m import *` runs; its names are learned then.
+    nb = write(tmp_path, "# %%\nfrom os.path import *\n\n# %%\nn = basename('/a')\n")
+    code, out = check(capsys, nb)
+    assert (code, out) == (0, "")
+
+
+def test_errors_only_the_compiler_finds_are_reported_with_their_line(tmp_path, capsys):
+    nb = write(tmp_path, "# %%\nx = 1\n\n# %%\nfor i in range(3):\n    pass\nbreak\n")
     code, out = check(capsys, nb)
     assert code == 1
-    assert f"{nb}:2: error: star-import error" in out
+    assert f"{nb}:7: error: syntax error: 'break' outside loop" in out
 
 
 def test_broken_pep723_block_reports_its_line(tmp_path, capsys):
