@@ -8,6 +8,11 @@ A cell with top-level ``with reflow.persistent_cache(...):`` statements is furth
 split into segments around them, so each such block can be run as
 restore-or-execute by ``reflow.cache.blocks`` (the caller passes ``run_block``).
 Cells without one never import the cache package.
+
+Two rewrites happen before compiling (see ``privates`` and ``aio``): private
+names the cell's functions use are renamed to per-cell globals so they outlive
+the run, and top-level ``await`` is allowed -- such a cell compiles to a coroutine
+that ``aio.run_coroutine`` drives to its end.
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
+from .aio import is_coroutine_code, run_coroutine
 from .capture import captured
+from .privates import demangle, drop_privates, rewrite_privates
 from .tracebacks import cell_filename, register_source
+
+#: Compile flags of cell code: top-level ``await`` / ``async for`` / ``async with`` allowed.
+CELL_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 
 @dataclass
@@ -32,6 +42,8 @@ class CompiledCell:
     syntax_error: SyntaxError | None = None
     # ("code", CodeType) | ("cache", BlockSpec) in order; None: run ``body`` as one piece
     segments: list[tuple[str, Any]] | None = None
+    cell_id: str = ""
+    kept_privates: frozenset[str] = frozenset()   # mangled privates the cell's functions use
 
 
 @dataclass
@@ -61,23 +73,31 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
     register_source(filename, source)
     try:
         tree = ast.parse(source, filename=filename, mode="exec")
+        has_cache_block = any(isinstance(s, ast.With) for s in tree.body) and _has_cache_block(tree)
+        kept = frozenset() if has_cache_block else rewrite_privates(tree, cell_id)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             if not _ends_with_semicolon(source, tree.body[-1].value):
                 last = ast.Expression(tree.body.pop().value)
         segments = None
-        if any(isinstance(s, ast.With) for s in tree.body):
+        if has_cache_block:
             try:
                 segments = _segments(tree, filename, [last.body] if last else [])
             except SyntaxError:
                 raise
             except Exception:  # never let the cache's compiler break a cell: run it uncached
                 segments = None
-        body = compile(tree, filename, "exec", dont_inherit=True)
-        last_code = compile(last, filename, "eval", dont_inherit=True) if last else None
+        body = compile(tree, filename, "exec", flags=CELL_FLAGS, dont_inherit=True)
+        last_code = compile(last, filename, "eval", flags=CELL_FLAGS, dont_inherit=True) if last else None
     except SyntaxError as exc:
-        return CompiledCell(filename, None, None, exc)
-    return CompiledCell(filename, body, last_code, segments=segments)
+        return CompiledCell(filename, None, None, exc, cell_id=cell_id)
+    return CompiledCell(filename, body, last_code, segments=segments, cell_id=cell_id, kept_privates=kept)
+
+
+def _has_cache_block(tree: ast.Module) -> bool:
+    from reflow.cache.blocks import is_cache_block
+
+    return any(is_cache_block(s) for s in tree.body)
 
 
 def _segments(tree: ast.Module, filename: str, tail: list[ast.AST]) -> list[tuple[str, Any]] | None:
@@ -111,31 +131,54 @@ def execute(
 ) -> ExecResult:
     """Run the cell in ``namespace``; never raises (KeyboardInterrupt is reported).
 
-    Private names are removed afterwards, whether the cell succeeded or not.
+    Private names are removed afterwards, whether the cell succeeded or not --
+    except those the cell's functions use (``compiled.kept_privates``), which stay
+    under their mangled names until the cell runs again or fails.
     ``run_block(spec, namespace, emit)`` runs a persistent-cache block; without it
     such blocks run as plain ``with`` statements.
     """
     result = ExecResult()
+    if compiled.cell_id:
+        drop_privates(namespace, compiled.cell_id)   # an earlier version's values
     try:
         with captured(emit):
             try:
                 if compiled.segments is not None:
                     _run_segments(compiled.segments, namespace, emit, run_block)
                 elif compiled.body is not None:
-                    exec(compiled.body, namespace)
+                    _run_code(compiled.body, namespace)
                 if compiled.last is not None:
-                    result.value = eval(compiled.last, namespace)
+                    result.value = _run_code(compiled.last, namespace)
                     result.has_value = True
             except KeyboardInterrupt:
                 result.interrupted = True
             except BaseException as exc:  # SystemExit too: a cell must not end the kernel
-                result.exception = exc
+                result.exception = _demangled(exc)
     except KeyboardInterrupt:  # arrived while restoring the streams
         result.interrupted = True
     finally:
         for name in privates:
             namespace.pop(name, None)
+        if compiled.cell_id and (result.exception is not None or result.interrupted):
+            drop_privates(namespace, compiled.cell_id)
     return result
+
+
+def _run_code(code: CodeType, namespace: dict) -> object:
+    """exec/eval one code object; a cell with top-level ``await`` gives a coroutine to finish."""
+    value = eval(code, namespace)  # eval runs "exec" code too (and returns None)
+    if is_coroutine_code(code):
+        value = run_coroutine(value)
+    return value
+
+
+def _demangled(exc: BaseException) -> BaseException:
+    """``NameError: name '_x__rf..__'`` -> ``name '_x'``: users never see mangled names."""
+    if isinstance(exc, NameError) and exc.args and isinstance(exc.args[0], str) and "__rf" in exc.args[0]:
+        exc.args = (demangle(exc.args[0]), *exc.args[1:])
+        if isinstance(getattr(exc, "name", None), str):
+            exc.name = demangle(exc.name)
+    return exc
 
 
 def _run_segments(segments: list[tuple[str, Any]], namespace: dict,

@@ -35,6 +35,8 @@ from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
 
 from .executor import CompiledCell, compile_cell, execute
 from .planner import plan_run
+from .privates import drop_privates
+from .star_imports import learn_star_names
 from .tracebacks import format_exception, format_syntax_error
 from .types import CellError, CellStatus, RuntimeSink
 from .variables import VariableInfo, short_repr
@@ -126,6 +128,7 @@ class Runtime:
 
     def _forget(self, cell_id: str) -> None:
         self._remove_defs(cell_id)
+        drop_privates(self.namespace, cell_id)   # privates its functions kept (runtime.privates)
         self.graph.remove_cell(cell_id)
         for table in (self._code, self._compiled, self._status, self._followers, self._failure):
             table.pop(cell_id, None)
@@ -353,6 +356,7 @@ class Runtime:
                              lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
                              analysis.privates,
                              self._block_runner(cell) if compiled.segments is not None else None)
+        analysis = self._learn_star_names(cell, analysis)
         if result.exception is not None and getattr(result.exception, "reflow_stop", False):
             return self._stopped(cell, analysis, result.exception)
         # --- end reflow.ui hook ---
@@ -381,6 +385,27 @@ class Runtime:
             self.sink.output(cell, result.value)
         self._set_status(cell, "idle")
         return "ok"
+
+    def _learn_star_names(self, cell: str, analysis: CellAnalysis) -> CellAnalysis:
+        """``from m import *`` ran: its names join the cell's defs (runtime.star_imports).
+
+        Cells that now read from this cell and are not queued in this run re-run
+        after it (auto) or turn stale (lazy).
+        """
+        if not analysis.star_imports:
+            return analysis
+        before = self.graph.children(cell)
+        learned = learn_star_names(self.graph, cell, self._code[cell], self.namespace)
+        if learned is None:
+            return analysis
+        self._refresh_errors()
+        newcomers = [c for c in self._order if c in self.graph.children(cell) - before
+                     and self._status.get(c) != "queued"]
+        if self.mode == "auto":
+            self._pending.extend(newcomers)
+        else:
+            self._mark_stale(newcomers)
+        return learned
 
     def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
         """``reflow.stop``: show its output, no error; descendants report the stop."""

@@ -1,0 +1,64 @@
+"""Top-level ``await`` in cells: drive the cell's coroutine to its end, synchronously.
+
+A cell compiled with ``ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`` that awaits becomes a
+coroutine. The runtime is synchronous (one cell after another, KeyboardInterrupt
+for interrupts), so each such coroutine is run to completion before the next cell.
+
+Why one private, persistent event loop instead of the caller's: inside the kernel
+the runtime is called from a comm handler *on* ipykernel's running asyncio loop,
+which cannot be re-entered (``run_until_complete`` on a running loop raises) and
+cannot be waited on from its own thread without a deadlock. So the cells get their
+own loop, kept for the whole process like IPython's terminal loop: tasks a cell
+starts with ``asyncio.create_task`` keep running whenever a later cell awaits, and
+objects bound to the loop (queues, locks) stay usable across cells. While it runs,
+the kernel's loop is set aside as the thread's running loop and put back after;
+it is blocked anyway, exactly as while a synchronous cell runs.
+
+Interrupt: a KeyboardInterrupt raised while the loop waits cancels the cell's task
+(its ``finally`` blocks run) and is raised again for the runtime to report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import inspect
+from collections.abc import Coroutine
+from types import CodeType
+from typing import Any
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def is_coroutine_code(code: CodeType) -> bool:
+    """True for code compiled from a cell that uses top-level ``await``."""
+    return bool(code.co_flags & inspect.CO_COROUTINE)
+
+
+def cell_loop() -> asyncio.AbstractEventLoop:
+    """The event loop cells' coroutines run on (made on first use, never closed)."""
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    return _loop
+
+
+def run_coroutine(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coro`` on the cells' loop until it finishes; return its value or raise."""
+    loop = cell_loop()
+    outer = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)   # the kernel's loop is paused while a cell runs
+    try:
+        task = loop.create_task(coro, context=contextvars.copy_context())
+        try:
+            return loop.run_until_complete(task)
+        except BaseException:
+            if not task.done():   # interrupted while waiting: let the cell clean up
+                task.cancel()
+                try:
+                    loop.run_until_complete(task)
+                except BaseException:  # noqa: BLE001 - the first exception is the one to report
+                    pass
+            raise
+    finally:
+        asyncio._set_running_loop(outer)
