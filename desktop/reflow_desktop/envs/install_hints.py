@@ -99,6 +99,52 @@ IMPORT_TO_DISTRIBUTION: dict[str, str] = {
     "pdfminer": "pdfminer.six",
     "barcode": "python-barcode",
     "zbar": "zbar-py",
+    # seen in imported Jupyter notebooks
+    "mpl_toolkits": "matplotlib",
+    "pylab": "matplotlib",
+    "IPython": "ipython",
+    "skopt": "scikit-optimize",
+    "imblearn": "imbalanced-learn",
+    "surprise": "scikit-surprise",
+    "skbio": "scikit-bio",
+    "sksurv": "scikit-survival",
+    "absl": "absl-py",
+    "haiku": "dm-haiku",
+    "tree": "dm-tree",
+    "pywt": "PyWavelets",
+    "newspaper": "newspaper3k",
+    "pycrfsuite": "python-crfsuite",
+    "shapefile": "pyshp",
+    "ee": "earthengine-api",
+    "talib": "TA-Lib",
+    "Levenshtein": "levenshtein",
+}
+
+# Modules no package provides: Python 2 standard library names and hosted-notebook services.
+NOT_INSTALLABLE: frozenset[str] = frozenset({
+    "google.colab", "kaggle_secrets", "kaggle_datasets", "kaggle_web_client",
+    "__builtin__", "cPickle", "cStringIO", "StringIO", "urllib2", "urlparse", "httplib", "cookielib",
+    "Queue", "ConfigParser", "SocketServer", "SimpleHTTPServer", "BaseHTTPServer", "CGIHTTPServer",
+    "Cookie", "HTMLParser", "htmlentitydefs", "Tkinter", "tkMessageBox", "Tkconstants", "tkFileDialog",
+    "commands", "copy_reg", "thread", "dummy_thread", "exceptions", "sets", "md5", "sha", "new",
+    "anydbm", "dbhash", "whichdb", "UserDict", "UserList", "UserString", "xmlrpclib", "robotparser",
+    "future_builtins", "repr",
+})
+
+# Distributions that provide the same import as the mapped one (a notebook that pip-installs
+# opencv-python-headless needs no opencv-python for ``import cv2``).
+ALTERNATIVES: dict[str, frozenset[str]] = {
+    "cv2": frozenset({"opencv-python", "opencv-python-headless", "opencv-contrib-python",
+                      "opencv-contrib-python-headless"}),
+    "PIL": frozenset({"pillow", "pil"}),
+    "tensorflow": frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-nightly", "tensorflow-macos"}),
+    "faiss": frozenset({"faiss-cpu", "faiss-gpu"}),
+    "psycopg2": frozenset({"psycopg2", "psycopg2-binary"}),
+    "torch": frozenset({"torch", "pytorch"}),
+    "sklearn": frozenset({"scikit-learn", "sklearn"}),
+    "Crypto": frozenset({"pycryptodome", "pycrypto"}),
+    "yaml": frozenset({"pyyaml", "ruamel.yaml"}),
+    "jwt": frozenset({"pyjwt"}),
 }
 
 _NO_MODULE = re.compile(r"No module named ['\"]([^'\"]+)['\"]")
@@ -110,6 +156,8 @@ def distribution_for_import(module: str) -> str | None:
     if not module or module.startswith((".", "_")):
         return None
     parts = module.split(".")
+    if any(".".join(parts[:n]) in NOT_INSTALLABLE for n in range(1, len(parts) + 1)):
+        return None
     for n in range(len(parts), 0, -1):
         hit = IMPORT_TO_DISTRIBUTION.get(".".join(parts[:n]))
         if hit:
@@ -118,6 +166,17 @@ def distribution_for_import(module: str) -> str | None:
     if top in sys.stdlib_module_names or top in sys.builtin_module_names:
         return None
     return canonicalize_name(top)
+
+
+def provided_by(module: str) -> frozenset[str]:
+    """Canonical names of the distributions known to provide ``import module`` (for de-duplication)."""
+    top = module.split(".")[0]
+    names = set(ALTERNATIVES.get(top, frozenset()))
+    dist = distribution_for_import(module)
+    if dist:
+        names.add(dist)
+    names.add(top)
+    return frozenset(canonicalize_name(n) for n in names)
 
 
 def module_from_error(message: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Dependencies come from the notebook metadata when present (a Reflow export's
 ``reflow.script_metadata``, or a juv-style ``# /// script`` block in the first
-code cell) plus any ``pip install`` lines found in cells. Cells that are not
+code cell), else from the cells' imports (``dependencies``), plus the
+``pip install`` / ``%conda install`` lines found in cells. Cells that are not
 valid Python are converted by ``magics`` and reported per cell.
 """
 
@@ -21,6 +22,7 @@ from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import parse_block_text
 
+from .dependencies import detect_dependencies, requirement_names
 from .magics import convert_code
 from .result import ImportProblem, ImportResult, NotebookImportError
 
@@ -82,6 +84,8 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     metadata, block_cell = _metadata_from(nbmeta, raw_cells, problems)
     cells: list[Cell] = []
     packages: list[str] = []
+    sources: list[str] = []
+    written: list[str] = []
     for n, raw in enumerate(raw_cells, start=1):
         if not isinstance(raw, dict) or n - 1 == block_cell:
             continue
@@ -94,6 +98,9 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
             cells.append(Cell(kind=conv.kind, source=conv.source,  # type: ignore[arg-type]
                               options=_options(raw) if conv.kind == "code" else {}))
             packages.extend(conv.packages)
+            written.extend(conv.written_files)
+            if conv.kind == "code" and conv.parses:
+                sources.append(conv.source)
             for line, msg in conv.notes:
                 level = "warning" if conv.parses else "error"
                 problems.append(ImportProblem(n, line, level, msg))
@@ -105,7 +112,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
                 problems.append(ImportProblem(n, None, "info", "raw cell kept as a markdown cell"))
         else:
             problems.append(ImportProblem(n, None, "warning", f"unknown cell type {kind!r} skipped"))
-    metadata = _add_packages(metadata, packages, problems)
+    metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems)
     header = (nbmeta.get("reflow") or {}).get("header") if isinstance(nbmeta.get("reflow"), dict) else None
     nb = Notebook(metadata=metadata, cells=cells)
     if isinstance(header, str) and header.strip():
@@ -113,32 +120,74 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     return ImportResult(notebook=nb, source=source, problems=problems)
 
 
-def _add_packages(metadata: ScriptMetadata | None, packages: list[str],
-                  problems: list[ImportProblem]) -> ScriptMetadata | None:
-    """Add ``pip install`` requirements not already declared (by name)."""
-    if not packages:
-        return metadata
-    data = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
+def _with_dependencies(metadata: ScriptMetadata | None, packages: list[str], sources: list[str],
+                       written: list[str], nbmeta: dict[str, Any], source: Path,
+                       problems: list[ImportProblem]) -> ScriptMetadata | None:
+    """The PEP 723 block: declared dependencies kept, install lines and imports added.
+
+    A notebook that declares its dependencies (a Reflow export, a juv block) is
+    trusted as it is, apart from packages its install lines add; otherwise the
+    imports of its code cells are mapped to distributions. No block when nothing
+    is needed: the notebook then runs in the shared default environment.
+    """
+    explicit = metadata is not None
+    data: dict[str, Any] = dict(metadata.data) if metadata else {"requires-python": _requires_python(nbmeta, problems)}
     deps = list(data.get("dependencies") or [])
-    have = {_req_name(d) for d in deps}
-    added = []
+    have = requirement_names(deps)
+    from_pip = []
     for p in packages:
-        if _req_name(p) not in have:
+        name = next(iter(requirement_names([p])))
+        if name not in have:
             deps.append(p)
-            have.add(_req_name(p))
-            added.append(p)
-    if not added:
+            have.add(name)
+            from_pip.append(p)
+    if from_pip:
+        problems.append(ImportProblem(None, None, "info",
+                                      "added to dependencies from install lines: " + ", ".join(from_pip)))
+    if not explicit:
+        found = detect_dependencies(sources, source.parent, declared=deps, written_files=written)
+        deps.extend(found.requirements)
+        if found.requirements:
+            said = [d if found.reasons[d].split(".")[0] == d else f"{d} (import {found.reasons[d].split('.')[0]})"
+                    for d in found.requirements]
+            problems.append(ImportProblem(None, None, "info",
+                                          "added to dependencies from the notebook's imports: " + ", ".join(said)))
+        if found.local:
+            problems.append(ImportProblem(None, None, "info", "local modules beside the notebook, not packages: "
+                                          + ", ".join(found.local)))
+    if not deps and not explicit:
+        return None
+    if not from_pip and explicit:
         return metadata
     data["dependencies"] = deps
-    problems.append(ImportProblem(None, None, "info",
-                                  "added to dependencies from pip install lines: " + ", ".join(added)))
     return ScriptMetadata.from_data(data)
 
 
-def _req_name(req: str) -> str:
-    """Normalised project name of a requirement (PEP 503), to avoid duplicates."""
-    m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", req)
-    return (m.group(1) if m else req).lower().replace("_", "-").replace(".", "-")
+_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?")
+
+
+def _requires_python(nbmeta: dict[str, Any], problems: list[ImportProblem]) -> str:
+    """Always ``>=3.11`` (Reflow's floor): the version a notebook last ran with is not a requirement.
+
+    An older Python or another language in the metadata is reported, since cells may need changes.
+    """
+    info = nbmeta.get("language_info") if isinstance(nbmeta.get("language_info"), dict) else {}
+    spec = nbmeta.get("kernelspec") if isinstance(nbmeta.get("kernelspec"), dict) else {}
+    language = str(info.get("name") or spec.get("language") or "python").lower()
+    if language != "python":
+        problems.append(ImportProblem(None, None, "warning",
+                                      f"the notebook was written for a {language} kernel; Reflow runs Python"))
+        return ">=3.11"
+    m = _VERSION.match(str(info.get("version") or ""))
+    if m is None and str(spec.get("name", "")).lower() in ("python2", "python27"):
+        m = _VERSION.match("2")
+    if m is not None:
+        version = (int(m.group(1)), int(m.group(2) or 0))
+        if version < (3, 11):
+            problems.append(ImportProblem(None, None, "warning" if version[0] < 3 else "info",
+                                          f"the notebook last ran on Python {'.'.join(map(str, version))}; "
+                                          "Reflow needs Python 3.11 or newer"))
+    return ">=3.11"
 
 
 MAX_BYTES = 512 * 2**20  # refuse larger files rather than exhaust memory

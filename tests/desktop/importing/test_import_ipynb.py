@@ -47,8 +47,11 @@ def test_user_text_is_kept_as_comments(tmp_path: Path):
     assert "import pandas as pd" in code[2].splitlines()
     assert code[3].splitlines()[0].startswith("# %%time")
     assert code[3].splitlines()[-1] == "data.head()"  # %%time body still runs
-    assert "    pass  # %time print(m)" in code[5]  # magic inside a block: the block stays valid
-    assert "# echo 'preparing'" in code[6]  # %%bash cell kept as comments
+    # %time inside a block: the statement keeps running (was: commented out behind `pass`)
+    assert "    print(m)  # reflow: was %time; runs as plain Python" in code[5].splitlines()
+    # %%bash runs its script through subprocess (was: kept as comments)
+    assert code[6].splitlines()[0].startswith("# %%bash  # reflow:")
+    assert "echo 'preparing'" in code[6] and "_subprocess.run(['bash', \"-c\"" in code[6]
     assert "# def broken(:" in code[11]
     assert nb.cells[7].options == {"hide_code": True}
 
