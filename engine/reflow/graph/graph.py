@@ -312,6 +312,9 @@ class DataflowGraph:
     def __contains__(self, cell_id: object) -> bool:
         return cell_id in self._nodes
 
+    def __len__(self) -> int:
+        return len(self._nodes)
+
     def cells(self) -> list[str]:
         """All cells, in display order (unplaced ones last, by insertion)."""
         return sorted(self._nodes, key=self._key)

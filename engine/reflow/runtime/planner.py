@@ -2,6 +2,16 @@
 
 Pure function of the graph and the runtime's bookkeeping, so the rules can be
 tested without executing anything.
+
+Redefinition semantics add one rule on top of "roots, stale ancestors and
+descendants": the runtime knows ``writer[x]``, the cell whose run last bound,
+mutated or deleted ``x`` in the namespace. The plan is simulated in order; when a
+cell that will run reads ``x`` from provider ``p`` (``graph.inputs``) while the
+simulated ``writer[x]`` is another cell, ``p`` must run again first (re-running a
+mutator re-runs what it mutates; re-running ``x = x + 1`` re-runs the definer
+above). And a name written during the plan must end written by its final writer
+(the last chain member), which therefore runs again after. Both iterate to a
+fixpoint, so the namespace after any plan is the one a top-to-bottom run gives.
 """
 
 from __future__ import annotations
@@ -9,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reflow.graph import DataflowGraph
+from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
+
+_NO_WRITER = ""  # writer of a name nobody wrote (never a cell id: ids are non-empty)
 
 
 @dataclass
@@ -27,34 +39,94 @@ def plan_run(
     stale: set[str],
     disabled: set[str],
     followers: Mapping[str, set[str]],
+    writer: Mapping[str, str] | None = None,
+    wrote: Mapping[str, Iterable[str]] | None = None,
 ) -> RunPlan:
     """Roots + their stale ancestors (+ descendants in auto mode), minus blocked cells.
 
     ``followers`` are cells that read a name a cell stopped defining; they are
     treated like descendants of it (they must re-run and report the missing name).
-    Cells related to a graph error (other definers, cycle members) join the run
-    so the error shows on all of them.
+    Cells related to a multiple-definition or cycle error join the run so the error
+    shows on all of them. ``writer`` (name -> cell) and ``wrote`` (cell -> names its
+    last run wrote) drive the provider and final-writer rules (module doc); without
+    them the plan is the one-definer plan.
     """
-    run = {c for c in roots if c in graph}
     errors = graph.errors()
-    changed = True
-    while changed:  # small fixpoint: error partners and stale ancestors
-        before = len(run)
-        for cell in list(run):
-            for err in errors.get(cell, ()):
-                run.update(c for c in getattr(err, "cells", ()) if c in graph)
-        run |= {a for a in graph.ancestors_of(run) if a in stale}
-        changed = len(run) != before
+    run = {c for c in roots if c in graph}
+    _close(graph, run, errors, stale)
     extra: set[str] = set()
     for cell in run:
         extra |= {c for c in followers.get(cell, ()) if c in graph}
     downstream = graph.descendants_of(run | extra) | extra
+    to_stale: set[str] = set()
     if mode == "auto":
         run |= downstream
-        to_stale: set[str] = set()
+        _close(graph, run, errors, stale)
     else:
         to_stale = downstream - run
     blocked_all = set(disabled) | graph.descendants_of(disabled) if disabled else set()
+    order = graph.topological_order(run - blocked_all)
+    if writer is not None:
+        for _ in range(len(graph) + 1):  # each round adds cells; bounded by the notebook
+            providers, finals = _simulate(graph, order, errors, writer, wrote or {}, blocked_all)
+            if mode == "auto":
+                new = (providers | finals) - run
+                if not new:
+                    break
+                run |= new | graph.descendants_of(new)
+                _close(graph, run, errors, stale)
+            else:
+                new = providers - run
+                staled = (finals | graph.descendants_of(finals | new)) - run
+                if not new and staled <= to_stale:
+                    break
+                run |= new
+                _close(graph, run, errors, stale)
+                to_stale = (to_stale | staled) - run
+            order = graph.topological_order(run - blocked_all)
     blocked = run & blocked_all
-    order = graph.topological_order(run - blocked)
-    return RunPlan(order=order, blocked=graph.topological_order(blocked), to_stale=to_stale)
+    return RunPlan(order=order, blocked=graph.topological_order(blocked), to_stale=to_stale - run)
+
+
+def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list], stale: set[str]) -> None:
+    """Add error partners (other definers in strict mode, cycle members) and stale ancestors."""
+    changed = True
+    while changed:
+        before = len(run)
+        for cell in list(run):
+            for err in errors.get(cell, ()):
+                if isinstance(err, (MultipleDefinitionError, CycleError)):
+                    run.update(c for c in err.cells if c in graph)
+        run |= {a for a in graph.ancestors_of(run) if a in stale}
+        changed = len(run) != before
+
+
+def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list], writer: Mapping[str, str],
+              wrote: Mapping[str, Iterable[str]], blocked: set[str]) -> tuple[set[str], set[str]]:
+    """Walk the plan assuming every cell succeeds.
+
+    Returns (providers that must run because the namespace will not hold their
+    binding when a reader runs, final writers that must run last).
+    """
+    written: dict[str, str] = {}
+    providers: set[str] = set()
+    touched: set[str] = set()
+    for cell in order:
+        if cell in errors or graph.analysis(cell).error is not None:
+            continue  # never executes: reads nothing, writes nothing
+        for name, provider in graph.inputs(cell).items():
+            current = written[name] if name in written else writer.get(name, _NO_WRITER)
+            if current != provider and provider not in blocked:
+                providers.add(provider)
+        touched.update(wrote.get(cell, ()))
+        for name in graph.writes(cell):
+            written[name] = cell
+    finals: set[str] = set()
+    for name in touched | written.keys():
+        final = graph.final_writer(name)
+        if final is None or final in blocked or final in errors:
+            continue
+        current = written[name] if name in written else writer.get(name, _NO_WRITER)
+        if current != final:
+            finals.add(final)
+    return providers, finals

@@ -8,8 +8,16 @@ Semantics (DESIGN.md "Reactive semantics"):
   untouched until it runs (their values still match the namespace).
 * A failing cell stops its descendants (status ``ancestor-error``, naming it);
   a failed cell's defs are removed so no half-made value outlives the error.
-* Cells with graph errors (multiple definitions, cycles) or analysis errors
-  (syntax, star import) never execute; their error partners are reported too.
+* Cells with graph errors (cycles, reads of a name defined only below; multiple
+  definitions in strict mode) or analysis errors (syntax, star import) never
+  execute; cycle and multiple-definition partners are reported too.
+* Redefinitions (DESIGN.md): a name several cells write is a chain ordered by
+  display order (``reflow.graph``). The runtime remembers ``writer[x]``, the cell
+  whose run last bound, mutated or deleted ``x``; the planner re-runs a reader's
+  provider when the namespace holds another cell's version, and re-runs a chain's
+  last member so it ends as the writer. Moving or deleting a redefinition re-runs
+  (auto) or stales (lazy) the readers it re-binds. ``strict=True`` (``[tool.reflow]
+  strict = true``, via ``set_strict``) restores the one-definer rule.
 * Disabled cells and cells below them do not run (below: marked stale).
 * KeyboardInterrupt: the running cell is ``interrupted``, the rest of the run
   ``cancelled``; the runtime stays usable.
@@ -31,7 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reflow.analysis import CellAnalysis, analyze_cell
-from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
+from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError, UndefinedAboveError
 
 from .executor import CompiledCell, compile_cell, execute
 from .planner import plan_run
@@ -48,7 +56,8 @@ class Runtime:
     """Runs notebook cells reactively against one namespace."""
 
     def __init__(self, sink: RuntimeSink, namespace: dict | None = None, mode: Mode = "auto",
-                 cache_dir: str | os.PathLike[str] | None = None, cache_max_bytes: int | None = None) -> None:
+                 cache_dir: str | os.PathLike[str] | None = None, cache_max_bytes: int | None = None,
+                 strict: bool = False) -> None:
         self.sink = sink
         self.cache_dir = cache_dir              # None: __reflow__/cache beside namespace["__file__"]
         self.cache_max_bytes = cache_max_bytes  # None: REFLOW_CACHE_MAX_BYTES or 1 GiB
@@ -56,7 +65,7 @@ class Runtime:
             namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.namespace = namespace
         self.mode: Mode = mode
-        self.graph = DataflowGraph()
+        self.graph = DataflowGraph(strict=strict)
         self._code: dict[str, str] = {}
         self._order: list[str] = []
         self._compiled: dict[str, CompiledCell] = {}
@@ -69,6 +78,9 @@ class Runtime:
         self._error_cells: set[str] = set()      # cells with graph errors at last check
         self._healed: set[str] = set()           # error cells whose graph error went away
         self._failure: dict[str, str] = {}       # cell -> how it last failed ("raised ValueError")
+        self._writer: dict[str, str] = {}        # name -> cell whose run last bound/mutated/deleted it
+        self._wrote: dict[str, frozenset[str]] = {}  # cell -> names its last run wrote
+        self._staled: set[str] = set()           # cells the last plan marked stale (lazy mode)
         self._running = False
         self._pending: list[str] = []
 
@@ -96,13 +108,16 @@ class Runtime:
         self._refresh_errors()
 
     def _register(self, cell_id: str, code: str) -> None:
-        old_defs = self.graph.analysis(cell_id).defs if cell_id in self.graph else frozenset()
+        graph = self.graph
+        old_writes = graph.writes(cell_id) if cell_id in graph else frozenset()
         analysis = analyze_cell(code)
-        lost = old_defs - analysis.defs
+        lost = old_writes - analysis.defs - analysis.mutations - analysis.deleted
         if lost:
+            # Cells that read a lost name from this cell now read it elsewhere (or nowhere).
             readers = self._followers.setdefault(cell_id, set())
-            for name in lost:
-                readers |= self.graph.readers(name) - {cell_id}
+            for child in graph.children(cell_id):
+                if graph.edge_names(cell_id, child) & lost:
+                    readers.add(child)
         self._code[cell_id] = code
         self._compiled.pop(cell_id, None)
         self.graph.set_cell(cell_id, analysis)
@@ -113,40 +128,78 @@ class Runtime:
         if cell_id not in self._code:
             return
         children = self.graph.children(cell_id)
-        descendants = self.graph.descendants(cell_id)
+        writes = self.graph.writes(cell_id) | self._wrote.get(cell_id, frozenset())
         for name in self._ran_defs.get(cell_id, ()):
-            self._gone[name] = f"it was defined by cell {cell_id}, which was deleted"
+            if not self.graph.definers(name) - {cell_id}:
+                self._gone[name] = f"it was defined by cell {cell_id}, which was deleted"
         self._forget(cell_id)
         self._set_order([c for c in self._order if c != cell_id])
         self._refresh_errors()
+        # Readers re-bound to another version, and chains whose last writer changed.
+        affected = set(children) | self._final_writer_fixes(writes)
+        self._rerun_or_stale(affected)
+
+    def _final_writer_fixes(self, names: Iterable[str]) -> set[str]:
+        """Final writers of ``names`` whose write is not the one in the namespace."""
+        fixes = set()
+        for name in names:
+            final = self.graph.final_writer(name)
+            if final is not None and name in self._writer and self._writer[name] != final:
+                fixes.add(final)
+        return fixes
+
+    def _rerun_or_stale(self, cells: set[str]) -> None:
+        """Cells whose inputs changed without a run: re-run them (auto) or mark them stale."""
         if self.mode == "auto":
-            roots = [c for c in self._order if c in children]
+            roots = [c for c in self._order if c in cells]
             if roots or self._healed:
                 self.run_cells(roots)
         else:
-            self._mark_stale(descendants & set(self._code))
+            self.mark_stale(cells)
 
     def _forget(self, cell_id: str) -> None:
         self._remove_defs(cell_id)
         drop_privates(self.namespace, cell_id)   # privates its functions kept (runtime.privates)
         self.graph.remove_cell(cell_id)
-        for table in (self._code, self._compiled, self._status, self._followers, self._failure):
+        for table in (self._code, self._compiled, self._status, self._followers, self._failure, self._wrote):
             table.pop(cell_id, None)
         self._stale.discard(cell_id)
         self._disabled.discard(cell_id)
         self._healed.discard(cell_id)
 
     def set_order(self, cell_ids: Sequence[str]) -> None:
-        """New display order (tie-break for runs); unknown ids are ignored."""
-        self._set_order(list(cell_ids))
+        """New display order; unknown ids are ignored.
 
-    def _set_order(self, cell_ids: list[str]) -> None:
+        Order-free names only break ties. For chains, readers re-bound to another
+        version re-run (auto) or turn stale (lazy), and so does a chain's new last
+        member when the namespace holds another cell's write.
+        """
+        rebound = self._set_order(list(cell_ids))
+        fixes = self._final_writer_fixes(n for n in self.graph.chain_names() if n in self._writer)
+        self._refresh_errors()
+        cells = {c for c in rebound | fixes if c in self._code}
+        if cells or (self.mode == "auto" and self._healed):
+            self._rerun_or_stale(cells)
+
+    def set_strict(self, strict: bool) -> None:
+        """``[tool.reflow] strict``: the one-definer rule (True) or redefinition chains (False).
+
+        The graph is rebuilt; cells that ran are re-run (auto) or marked stale
+        (lazy), since which version each cell reads may have changed.
+        """
+        if strict == self.graph.strict:
+            return
+        self.graph.set_strict(strict)
+        self._refresh_errors()
+        self._rerun_or_stale({c for c in self._code if c not in self._stale})
+
+    def _set_order(self, cell_ids: list[str]) -> frozenset[str]:
         seen = set()
         order = [c for c in cell_ids if c in self._code and not (c in seen or seen.add(c))]
         order += [c for c in self._order if c in self._code and c not in seen]
         order += [c for c in self._code if c not in seen and c not in order]
         self._order = order
-        self.graph.set_display_order(order)
+        return self.graph.set_display_order(order)
 
     def set_disabled(self, cell_id: str, disabled: bool) -> None:
         """Disabled cells never run; enabling a stale one runs it in auto mode."""
@@ -194,7 +247,7 @@ class Runtime:
         rows = []
         for cell, names in self._ran_defs.items():
             for name in names:
-                if name not in self.namespace:
+                if name not in self.namespace or self._writer.get(name, cell) != cell:
                     continue
                 value = self.namespace[name]
                 users = sorted(self.graph.readers(name) - {cell}, key=lambda c: pos.get(c, 1 << 30))
@@ -228,13 +281,20 @@ class Runtime:
         self.run_cells(self._order)
 
     def run_stale(self) -> None:
-        self.run_cells([c for c in self._order if c in self._stale])
+        """Run every stale cell. In lazy mode a run can stale cells it re-bound (a chain's
+        last member re-runs after a version above it did); those run too, until none is left."""
+        for _ in range(len(self._order) + 1):
+            self.run_cells([c for c in self._order if c in self._stale])
+            if self.mode == "auto" or not (self._staled & self._stale):
+                break
 
     def _run(self, roots: list[str]) -> None:
         plan = plan_run(
             self.graph, roots, mode=self.mode, stale=self._stale,
             disabled=self._disabled, followers=self._followers,
+            writer=self._writer, wrote=self._wrote,
         )
+        self._staled = {c for c in plan.to_stale if c in self._code}
         for cell in plan.order:
             self._set_status(cell, "queued", force=True)
         for cell in plan.order:
@@ -284,8 +344,14 @@ class Runtime:
                 others = tuple(dict.fromkeys(c for e in graph_errors if isinstance(e, MultipleDefinitionError) for c in e.cells))
                 message = "; ".join(e.message for e in graph_errors if isinstance(e, MultipleDefinitionError))
                 return CellError("multiple-definition", message, cells=others)
-            assert isinstance(first, CycleError)
-            return CellError("cycle", first.message, cells=first.cells)
+            cycle = next((e for e in graph_errors if isinstance(e, CycleError)), None)
+            if cycle is not None:
+                return CellError("cycle", cycle.message, cells=cycle.cells)
+            undefined = [e for e in graph_errors if isinstance(e, UndefinedAboveError)]
+            if undefined:  # what Python itself would raise running top to bottom
+                below = tuple(dict.fromkeys(c for e in undefined for c in e.cells))
+                message = "NameError: " + "; ".join(e.message for e in undefined)
+                return CellError("exception", message, ename="NameError", cells=below)
         analysis = self.graph.analysis(cell)
         if analysis.error is not None:
             err = analysis.error
@@ -356,6 +422,7 @@ class Runtime:
                              lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
                              analysis.privates,
                              self._block_runner(cell) if compiled.segments is not None else None)
+        self._record_writes(cell)
         analysis = self._learn_star_names(cell, analysis)
         if result.exception is not None and getattr(result.exception, "reflow_stop", False):
             return self._stopped(cell, analysis, result.exception)
@@ -406,6 +473,13 @@ class Runtime:
         else:
             self._mark_stale(newcomers)
         return learned
+
+    def _record_writes(self, cell: str) -> None:
+        """The cell ran (whatever the outcome): it is now the writer of what it writes."""
+        writes = self.graph.writes(cell)
+        self._wrote[cell] = writes
+        for name in writes:
+            self._writer[name] = cell
 
     def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
         """``reflow.stop``: show its output, no error; descendants report the stop."""
@@ -479,8 +553,11 @@ class Runtime:
         old = self._ran_defs.pop(cell, frozenset())
         current = self.graph.analysis(cell).defs if cell in self.graph else frozenset()
         for name in old - current:
-            self._gone.setdefault(name, f"cell {cell} no longer defines it")
-        self._remove_names(cell, old | current)
+            if not self.graph.definers(name):
+                self._gone.setdefault(name, f"cell {cell} no longer defines it")
+        # Another cell's later write of a redefined name is not this cell's to remove.
+        writer = self._writer
+        self._remove_names(cell, [n for n in old | current if writer.get(n, cell) == cell])
 
     def _remove_names(self, cell: str, names: Iterable[str]) -> None:
         for name in names:

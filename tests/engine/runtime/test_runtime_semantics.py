@@ -12,9 +12,9 @@ import pytest
 from reflow.runtime import CollectingSink, PrintSink, Runtime
 
 
-def make(*cells: tuple[str, str], mode: str = "auto", run: bool = True):
+def make(*cells: tuple[str, str], mode: str = "auto", run: bool = True, strict: bool = False):
     sink = CollectingSink()
-    rt = Runtime(sink, mode=mode)
+    rt = Runtime(sink, mode=mode, strict=strict)
     rt.set_cells(list(cells))
     if run:
         rt.run_all()
@@ -158,8 +158,9 @@ def test_star_import_runs_and_its_names_enter_the_graph():
     assert rt.namespace["n"] == "y" and "basename" in rt.graph.analysis("a").defs
 
 
+# The one-definer rule is strict mode's (redefinitions: test_runtime_redefinition.py).
 def test_multiple_definition_errors_both_cells_and_heals():
-    rt, sink = make(("a", "x = 1"), ("r", "y = x"))
+    rt, sink = make(("a", "x = 1"), ("r", "y = x"), strict=True)
     rt.edit_cell("b", "x = 2")
     rt.run_cells(["b"])
     assert sink.errors["b"].kind == "multiple-definition" and sink.errors["b"].cells == ("a",)
@@ -234,7 +235,7 @@ def test_delete_cell_in_lazy_mode_marks_descendants_stale():
 
 
 def test_delete_heals_multiple_definition_and_runs_the_survivor():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
+    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"), strict=True)
     assert sink.last_status("a") == "error"
     rt.delete_cell("b")
     assert rt.namespace["y"] == 1 and sink.last_status("a") == "idle"
