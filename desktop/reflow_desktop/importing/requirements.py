@@ -66,9 +66,15 @@ def _commands(words: list[str]) -> list[list[str]]:
     return [c for c in out if c]
 
 
+# What may come before ``pip``: ``sudo``, ``python3 -m``, ``{sys.executable} -m``, ``VAR=x``.
+_LAUNCHER = re.compile(r"^(sudo|-m|-[IEsSu]+|\S*python[\d.]*(\.exe)?|\{sys\.executable\}|\$\{?\w+\}?|[A-Z_]+=\S*)$")
+
+
 def _install_args(words: list[str]) -> tuple[str, list[str]] | None:
     """("pip" | "conda", arguments after ``install``/``add``) for an install command, else None."""
     for i, w in enumerate(words):
+        if i and not _LAUNCHER.match(words[i - 1]):
+            return None
         base = w.rsplit("/", 1)[-1]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if base in ("pip", "pip3") and nxt == "install":
