@@ -10,9 +10,12 @@ which cannot be re-entered (``run_until_complete`` on a running loop raises) and
 cannot be waited on from its own thread without a deadlock. So the cells get their
 own loop, kept for the whole process like IPython's terminal loop: tasks a cell
 starts with ``asyncio.create_task`` keep running whenever a later cell awaits, and
-objects bound to the loop (queues, locks) stay usable across cells. While it runs,
-the kernel's loop is set aside as the thread's running loop and put back after;
-it is blocked anyway, exactly as while a synchronous cell runs.
+objects bound to the loop (queues, locks) stay usable across cells. While any cell
+runs (``cell_loop_current``), the kernel's loop is set aside as the thread's running
+loop and the cells' loop is the current one, so ``asyncio.ensure_future`` or
+``asyncio.get_event_loop()`` in a plain cell give tasks that a later cell can
+await, and ``asyncio.run`` works in a cell; the kernel's loop is put back after
+(it is blocked anyway while a cell runs).
 
 Interrupt: a KeyboardInterrupt raised while the loop waits cancels the cell's task
 (its ``finally`` blocks run) and is raised again for the runtime to report.
@@ -23,7 +26,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from types import CodeType
 from typing import Any
 
@@ -41,6 +45,24 @@ def cell_loop() -> asyncio.AbstractEventLoop:
     if _loop is None or _loop.is_closed():
         _loop = asyncio.new_event_loop()
     return _loop
+
+
+@contextmanager
+def cell_loop_current() -> Iterator[asyncio.AbstractEventLoop]:
+    """While a cell runs: no running loop (the host's is paused), the cells' loop current."""
+    loop = cell_loop()
+    outer = asyncio._get_running_loop()
+    policy = asyncio.get_event_loop_policy()
+    local = getattr(policy, "_local", None)        # where the default policy keeps it
+    previous = getattr(local, "_loop", None)
+    asyncio._set_running_loop(None)
+    policy.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        if local is not None and previous is not loop and (previous is None or not previous.is_closed()):
+            policy.set_event_loop(previous)
+        asyncio._set_running_loop(outer)
 
 
 def run_coroutine(coro: Coroutine[Any, Any, Any]) -> Any:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
-from .aio import is_coroutine_code, run_coroutine
+from .aio import cell_loop_current, is_coroutine_code, run_coroutine
 from .capture import captured
 from .privates import demangle, drop_privates, rewrite_privates
 from .tracebacks import cell_filename, register_source
@@ -141,7 +141,7 @@ def execute(
     if compiled.cell_id:
         drop_privates(namespace, compiled.cell_id)   # an earlier version's values
     try:
-        with captured(emit):
+        with captured(emit), cell_loop_current():
             try:
                 if compiled.segments is not None:
                     _run_segments(compiled.segments, namespace, emit, run_block)
