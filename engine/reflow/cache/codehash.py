@@ -15,6 +15,8 @@ import hashlib
 from functools import lru_cache
 from types import CodeType
 
+from reflow.runtime.privates import demangle
+
 _NAME_OPS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
 
 
@@ -36,7 +38,10 @@ def code_digest(code: CodeType) -> bytes:
 
 
 def _feed_code(h: "hashlib._Hash", code: CodeType) -> None:
-    for part in (code.co_code, repr(code.co_names).encode(), repr(code.co_varnames).encode(),
+    # Cell privates a function keeps are renamed per cell id (reflow.runtime.privates);
+    # hash them as written so the digest does not depend on the session's cell ids.
+    names = tuple(demangle(n) for n in code.co_names)
+    for part in (code.co_code, repr(names).encode(), repr(code.co_varnames).encode(),
                  repr(code.co_freevars).encode(), repr(code.co_cellvars).encode(),
                  repr((code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
                        code.co_flags)).encode(), getattr(code, "co_qualname", code.co_name).encode()):

@@ -22,6 +22,8 @@ from typing import Any
 
 from .codehash import code_digest, global_names
 from .errors import UnhashableInputError
+from reflow.runtime.privates import demangle
+
 from .hashing import ContentHasher, _sha
 from .keys import MISSING
 
@@ -53,9 +55,9 @@ def function_version(fn: Callable[..., Any]) -> bytes:
             if isinstance(value, types.ModuleType):
                 parts.append(_sha(b"module", name.encode(), value.__name__.encode()))
             else:
-                parts.append(name.encode() + b"=" + _hash_global(hasher, name, value, qualname))
+                parts.append(demangle(name).encode() + b"=" + _hash_global(hasher, name, value, qualname))
         elif not hasattr(builtins, name):
-            parts.append(name.encode() + b"=<missing>")
+            parts.append(demangle(name).encode() + b"=<missing>")
     return _sha(*parts)
 
 

@@ -193,6 +193,8 @@ class ContentHasher:
     def _function(self, fn: types.FunctionType) -> bytes:
         """Code, defaults, closure and the globals it reads (a changed ``threshold`` it
         reads must change the hash even when no cell's code changed)."""
+        from reflow.runtime.privates import demangle
+
         from .codehash import code_digest, global_names
 
         parts = [b"function", str(fn.__module__).encode(), fn.__qualname__.encode(), code_digest(fn.__code__)]
@@ -204,7 +206,7 @@ class ContentHasher:
             gl = fn.__globals__
             for name in sorted(global_names(fn.__code__)):
                 if name in gl and name != fn.__name__:
-                    parts.append(name.encode() + b"=" + self._digest(gl[name]))
+                    parts.append(demangle(name).encode() + b"=" + self._digest(gl[name]))
         except _Unhashable as exc:
             exc.parts.append(f" (used by function {fn.__qualname__})")
             raise

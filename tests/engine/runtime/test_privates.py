@@ -157,3 +157,17 @@ def test_a_private_read_but_not_bound_by_the_cell_is_not_renamed():
     rt.set_cells([("a", "f = lambda: _\nv = f()")])
     rt.run_all()
     assert rt.namespace["v"] == "last output"
+
+
+def test_cache_digest_of_a_function_keeping_a_private_does_not_depend_on_the_cell_id():
+    from reflow.cache.codehash import code_digest
+    from reflow.cache.functions import function_version
+
+    def version(cell_id: str) -> tuple[bytes, bytes]:
+        rt = Runtime(CollectingSink())
+        rt.set_cells([(cell_id, "_k = 3\ndef f(x):\n    return x * _k")])
+        rt.run_all()
+        fn = rt.namespace["f"]
+        return function_version(fn), code_digest(fn.__code__)
+
+    assert version("first-session-id") == version("other-session-id")
