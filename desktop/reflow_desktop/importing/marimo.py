@@ -5,7 +5,9 @@ body without the trailing ``return`` of its definitions; ``@app.function`` and
 ``@app.class_definition`` cells keep the whole definition; ``with app.setup:``
 becomes a first cell. ``mo.md("...")`` with a constant string becomes a
 markdown cell. The ``import marimo as mo`` cell is dropped when nothing uses
-``mo`` any more; otherwise marimo is added to the dependencies.
+``mo`` any more; otherwise marimo is added to the dependencies. ``mo.stop``
+becomes ``reflow.stop`` (same meaning), and cells are put in an order that runs
+top to bottom (marimo orders by dependencies, not by position).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reflow.analysis import analyze_cell
+from reflow.graph import DataflowGraph
 from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import find_block, parse_block
@@ -176,9 +179,88 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
             cells.append(Cell(kind="markdown", source=md))
         else:
             cells.append(Cell(kind="code", source=body, options=options))
+    stops = _use_reflow_stop(cells, _marimo_aliases(cells))
     metadata = _tidy_marimo_use(cells, _metadata(text, problems), problems)
+    if stops:
+        _import_reflow(cells)
+        problems.append(ImportProblem(None, None, "info",
+                                      f"mo.stop became reflow.stop in {stops} cell(s): it stops the cell the same way"))
+    cells = _in_execution_order(cells, problems)
     return ImportResult(notebook=Notebook(metadata=metadata, cells=cells), source=source,
                         problems=problems)
+
+
+def _marimo_aliases(cells: list[Cell]) -> set[str]:
+    """Names marimo is bound to (``mo`` in ``import marimo as mo``)."""
+    names = {"mo"}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source) if cell.kind == "code" else None
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Import):
+                names.update(a.asname or a.name for a in node.names if a.name == "marimo")
+    return names
+
+
+def _replace_spans(source: str, spans: list[tuple[int, int, int, int]], text: str) -> str:
+    """Replace (line, col, end_line, end_col) spans (ast positions: 1-based lines, UTF-8 columns)."""
+    lines = [ln.encode("utf-8") for ln in source.split("\n")]
+    for line, col, end_line, end_col in sorted(spans, reverse=True):
+        if line != end_line:  # mo . stop over several lines: leave it
+            continue
+        b = lines[line - 1]
+        lines[line - 1] = b[:col] + text.encode("utf-8") + b[end_col:]
+    return "\n".join(b.decode("utf-8") for b in lines)
+
+
+def _use_reflow_stop(cells: list[Cell], aliases: set[str]) -> int:
+    """``mo.stop(cond, output)`` → ``reflow.stop(cond, output)`` (same meaning); returns cells changed."""
+    changed = 0
+    for cell in cells:
+        if cell.kind != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        spans = [(f.lineno, f.col_offset, f.end_lineno or f.lineno, f.end_col_offset or 0)
+                 for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 for f in [node.func]
+                 if isinstance(f, ast.Attribute) and f.attr == "stop"
+                 and isinstance(f.value, ast.Name) and f.value.id in aliases]
+        if spans:
+            cell.source = _replace_spans(cell.source, spans, "reflow.stop")
+            changed += 1
+    return changed
+
+
+def _import_reflow(cells: list[Cell]) -> None:
+    """Make ``reflow`` defined once: beside ``import marimo`` if that stays, else a first cell."""
+    for cell in cells:
+        if cell.kind == "code" and re.search(r"^import marimo\b", cell.source, re.M):
+            cell.source = cell.source.rstrip("\n") + "\nimport reflow"
+            return
+    cells.insert(0, Cell(kind="code", source="import reflow"))
+
+
+def _in_execution_order(cells: list[Cell], problems: list[ImportProblem]) -> list[Cell]:
+    """marimo runs cells by their dependencies, whatever their order in the file; Reflow reads
+    a notebook top to bottom, so cells move down after the cells they read from."""
+    graph = DataflowGraph()
+    for cell in cells:
+        graph.set_cell(cell.id, analyze_cell(cell.source if cell.kind == "code" else ""))
+    graph.set_display_order([c.id for c in cells])
+    order = graph.execution_order()
+    if order == [c.id for c in cells]:
+        return cells
+    by_id = {c.id: c for c in cells}
+    moved = sum(1 for i, cid in enumerate(order) if cells[i].id != cid)
+    problems.append(ImportProblem(None, None, "info",
+                                  f"{moved} cell(s) reordered so that each runs after the cells it reads from "
+                                  "(marimo orders by dependencies, Reflow top to bottom)"))
+    return [by_id[cid] for cid in order]
 
 
 def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
@@ -187,8 +269,10 @@ def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
     uses = [i for i, c in enumerate(cells) if c.kind == "code"
             and ({"mo", "marimo"} & analyze_cell(c.source).refs)]
     if not uses:
-        cells[:] = [c for c in cells if not (c.kind == "code" and re.fullmatch(
-            r"\s*import marimo( as mo)?\s*", c.source))]
+        for cell in cells:
+            if cell.kind == "code":
+                cell.source = _without_marimo_import(cell.source)
+        cells[:] = [c for c in cells if not (c.kind == "code" and not c.source.strip())]
         return metadata
     problems.append(ImportProblem(None, None, "warning",
                                   f"{len(uses)} cell(s) use marimo's API (mo.…); marimo is needed "
@@ -199,6 +283,21 @@ def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
     data = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
     data["dependencies"] = [*deps, "marimo"]
     return ScriptMetadata.from_data(data)
+
+
+def _without_marimo_import(source: str) -> str:
+    """The cell without its top-level ``import marimo [as mo]`` statements (nothing uses them)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    drop = {n for node in tree.body if isinstance(node, ast.Import)
+            and all(a.name == "marimo" for a in node.names) and node.end_lineno == node.lineno
+            and ";" not in source.split("\n")[node.lineno - 1]
+            for n in [node.lineno]}
+    if not drop:
+        return source
+    return "\n".join(ln for i, ln in enumerate(source.split("\n"), start=1) if i not in drop).strip("\n")
 
 
 def read_marimo(path: str | Path) -> ImportResult:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from reflow.analysis import analyze_cell
+from reflow.graph import DataflowGraph
 from reflow.notebook import read_notebook
+from reflow.runtime import CollectingSink, Runtime
 from reflow_desktop.importing import convert_marimo, detect, import_notebook
 
 marimo = pytest.importorskip("marimo")
@@ -116,3 +119,96 @@ if __name__ == "__main__":
         ("code", "y * 2", {}),
     ]  # the unused `import marimo as mo` cell and the empty cell are gone
     assert result.notebook.metadata is None
+
+
+OUT_OF_ORDER = '''import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App()
+
+
+@app.cell
+def _(mo, n):
+    mo.stop(n > 3, {output})
+    doubled = n * 2
+    return (doubled,)
+
+
+@app.cell
+def _(doubled):
+    shown = f"doubled={{doubled}}"
+    return (shown,)
+
+
+@app.cell
+def _():
+    n = 5
+    return (n,)
+
+
+@app.cell
+def _():
+    import marimo as mo
+    return (mo,)
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+
+def _run_in_reflow(nb) -> tuple[CollectingSink, dict]:
+    sink = CollectingSink()
+    rt = Runtime(sink)
+    rt.set_cells([(c.id, c.source) for c in nb.cells if c.kind == "code"])
+    rt.run_all()
+    return sink, rt.namespace
+
+
+def test_mo_stop_becomes_reflow_stop_and_cells_come_in_execution_order(tmp_path: Path):
+    src = tmp_path / "stops.py"
+    src.write_text(OUT_OF_ORDER.format(output='"too big"'))
+    result = import_notebook(src)
+    nb = read_notebook(result.path)
+    sources = [c.source for c in nb.cells]
+    assert sources[0] == "import reflow"  # mo is no longer used: marimo is not imported or needed
+    assert not any("marimo" in s for s in sources) and nb.metadata is None
+    stop_cell = next(s for s in sources if "stop(" in s)
+    assert stop_cell.splitlines()[0] == 'reflow.stop(n > 3, "too big")'
+    assert sources.index("n = 5") < sources.index(stop_cell) < sources.index('shown = f"doubled={doubled}"')
+    graph = DataflowGraph()
+    for c in nb.cells:
+        graph.set_cell(c.id, analyze_cell(c.source))
+    graph.set_display_order([c.id for c in nb.cells])
+    assert graph.display_order_violations() == []  # `python nb.py` order is valid
+    assert any("reordered" in p.message for p in result.problems)
+    # in Reflow's runtime it stops quietly, like mo.stop in marimo: no error, descendants do not run
+    sink, namespace = _run_in_reflow(nb)
+    stop_id = next(c.id for c in nb.cells if c.source == stop_cell)
+    shown_id = next(c.id for c in nb.cells if c.source.startswith("shown"))
+    assert sink.outputs.get(stop_id) == "too big" and sink.last_status(stop_id) == "idle"
+    assert stop_id not in sink.errors
+    assert "stopped with reflow.stop" in sink.errors[shown_id].message
+    assert "doubled" not in namespace and "shown" not in namespace
+
+
+def test_mo_stop_next_to_other_marimo_use_keeps_marimo(tmp_path: Path):
+    src = tmp_path / "stops2.py"
+    src.write_text(OUT_OF_ORDER.format(output='mo.md("**too big**")'))
+    nb = import_notebook(src).notebook
+    sources = [c.source for c in nb.cells]
+    assert "import marimo as mo\nimport reflow" in sources
+    assert any(s.startswith('reflow.stop(n > 3, mo.md("**too big**"))') for s in sources)
+    assert "marimo" in nb.metadata.dependencies
+
+
+def test_tutorials_come_out_in_a_valid_order():
+    for path in sorted(TUTORIALS.glob("*.py")):
+        if path.name in ("__init__.py", "dataflow.py"):  # dataflow.py shows cycles on purpose
+            continue
+        nb = convert_marimo(path.read_text(), path).notebook
+        graph = DataflowGraph()
+        for c in nb.cells:
+            graph.set_cell(c.id, analyze_cell(c.source if c.kind == "code" else ""))
+        graph.set_display_order([c.id for c in nb.cells])
+        assert graph.display_order_violations() == [], path.name
