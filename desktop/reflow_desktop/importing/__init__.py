@@ -32,19 +32,23 @@ def detect(path: str | Path) -> str | None:
 
 
 def convert(path: str | Path) -> ImportResult:
-    """Convert without writing (ValueError if the file is not a notebook we import)."""
+    """Convert without writing (NotebookImportError, a ValueError, if the file cannot be imported)."""
     kind = detect(path)
     if kind == "ipynb":
         return read_ipynb(path)
     if kind == "marimo":
         return read_marimo(path)
-    raise ValueError(f"{path}: not a Jupyter (.ipynb) or marimo notebook")
+    raise NotebookImportError(f"{path}: not a Jupyter (.ipynb) or marimo notebook")
 
 
 def import_notebook(path: str | Path, out: str | Path | None = None) -> ImportResult:
     """Convert and write; ``out`` must not exist (FileExistsError), default: a free name beside it."""
-    source = Path(path)
-    result = convert(source)
+    return write_result(convert(path), out)
+
+
+def write_result(result: ImportResult, out: str | Path | None = None) -> ImportResult:
+    """Write a conversion to ``out`` (must not exist) or a free name beside its source."""
+    source = result.source
     target = Path(out) if out is not None else free_path(source)
     if target.exists() or target.resolve() == source.resolve():
         raise FileExistsError(f"{target}: already exists; choose another name with -o")
@@ -67,4 +71,5 @@ __all__ = [
     "read_ipynb",
     "read_marimo",
     "render_notebook",
+    "write_result",
 ]

@@ -25,7 +25,7 @@ from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import find_block, parse_block
 
 from .magics import comment_block
-from .result import ImportProblem, ImportResult
+from .result import ImportProblem, ImportResult, NotebookImportError
 
 _MD_CALLS = {("mo", "md")}
 
@@ -132,7 +132,7 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        raise ValueError(f"{source}: line {exc.lineno}: not valid Python: {exc.msg}") from exc
+        raise NotebookImportError(f"{source}: line {exc.lineno}: not valid Python: {exc.msg}") from exc
     lines = text.split("\n")
     problems: list[ImportProblem] = []
     cells: list[Cell] = []
@@ -303,4 +303,8 @@ def _without_marimo_import(source: str) -> str:
 def read_marimo(path: str | Path) -> ImportResult:
     """Read and convert a marimo notebook file."""
     path = Path(path)
-    return convert_marimo(path.read_text(encoding="utf-8"), path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookImportError(f"{path}: not a marimo notebook (not UTF-8 text at offset {exc.start})") from None
+    return convert_marimo(text, path)

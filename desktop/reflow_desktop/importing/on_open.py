@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import detect, import_notebook
+from reflow.notebook import render_notebook
+
+from . import convert, detect, write_result
+from .target import earlier_conversions
 
 
 @dataclass
@@ -23,15 +26,33 @@ class OpenTarget:
 
 
 def reflow_notebook_for(path: str | Path) -> OpenTarget:
-    """The file to open for ``path``: itself, or a converted copy for .ipynb / marimo files."""
+    """The file to open for ``path``: itself, or a converted copy for .ipynb / marimo files.
+
+    Opening the same unchanged notebook again opens the copy made last time if
+    nobody edited it (same text); otherwise a new copy is written beside it.
+    """
     source = Path(path)
     kind = detect(source) if source.is_file() else None
     if kind is None:
         return OpenTarget(source)
-    result = import_notebook(source)
-    assert result.path is not None
+    result = convert(source)
     label = "Jupyter notebook" if kind == "ipynb" else "marimo notebook"
-    notices = [f"Converted the {label} {source.name} into {result.path.name}; "
-               f"the original is unchanged."]
+    text = render_notebook(result.notebook).encode("utf-8")
+    same = next((p for p in earlier_conversions(source) if _bytes(p) == text), None)
+    if same is not None:
+        notices = [f"Opened {same.name}, converted earlier from the {label} {source.name} "
+                   f"(neither has changed since)."]
+    else:
+        write_result(result)
+        assert result.path is not None
+        notices = [f"Converted the {label} {source.name} into {result.path.name}; "
+                   f"the original is unchanged."]
     notices += [f"{source.name}: {problem}" for problem in result.problems]
-    return OpenTarget(result.path, notices)
+    return OpenTarget(same or result.path or source, notices)
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+
+def _candidates(source: Path) -> Iterator[Path]:
+    yield source.with_name(f"{source.stem}.py")
+    yield source.with_name(f"{source.stem}_reflow.py")
+    n = 2
+    while True:
+        yield source.with_name(f"{source.stem}_reflow_{n}.py")
+        n += 1
+
+
+def earlier_conversions(source: Path) -> list[Path]:
+    """Files a previous import of ``source`` may have written (``nb.py``, ``nb_reflow.py``…), existing ones."""
+    found = []
+    for n, cand in enumerate(_candidates(source)):
+        if cand.resolve() == source.resolve():
+            continue
+        if not cand.exists():
+            if n > 0:
+                break
+            continue
+        found.append(cand)
+    return found
 
 
 def free_path(source: Path) -> Path:

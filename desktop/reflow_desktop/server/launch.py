@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reflow.notebook import NotebookFormatError
 
+from reflow_desktop.importing.result import NotebookImportError
 from reflow_desktop.server.app import ReflowServer
 from reflow_desktop.session import Session
 
@@ -29,6 +30,9 @@ def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int 
                                   port=port))
     except NotebookFormatError as exc:
         print(f"reflow: {path}: {exc}", file=sys.stderr)
+        return 1
+    except NotebookImportError as exc:  # a broken .ipynb / marimo file: the message names it
+        print(f"reflow: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

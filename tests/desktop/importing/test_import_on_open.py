@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -11,11 +13,13 @@ from reflow_desktop.importing.on_open import reflow_notebook_for
 from reflow_desktop.session import Session
 
 
-def write_ipynb(path: Path) -> bytes:
+def write_ipynb(path: Path, extra: str | None = None) -> bytes:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Title"),
                 nbformat.v4.new_code_cell("%matplotlib inline\nx = 1"),
                 nbformat.v4.new_code_cell("y = x + 1")]
+    if extra:
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
     nbformat.write(nb, str(path))
     return path.read_bytes()
 
@@ -61,3 +65,27 @@ def test_session_tells_the_first_ui_once(tmp_path: Path):
     session.attach(second.append)
     assert [m["text"] for m in first if m["type"] == "notice"] == ["Converted a.ipynb into a.py"]
     assert not [m for m in second if m["type"] == "notice"]
+
+
+def test_opening_an_unchanged_notebook_again_reuses_the_unedited_copy(tmp_path: Path):
+    source = tmp_path / "a.ipynb"
+    write_ipynb(source)
+    first = reflow_notebook_for(source)
+    again = reflow_notebook_for(source)
+    assert again.path == first.path == tmp_path / "a.py"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ipynb", "a.py"]
+    assert "converted earlier" in again.notices[0]
+    write_ipynb(source, extra="z = 3")  # the notebook changed: a new copy, the old one kept
+    third = reflow_notebook_for(source)
+    assert third.path == tmp_path / "a_reflow.py" and "z = 3" in third.path.read_text()
+
+
+def test_a_broken_notebook_is_a_clear_error_when_opened_from_the_cli(tmp_path: Path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{oops")
+    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "edit", str(bad), "--browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert f"reflow: {bad}: not a Jupyter notebook (invalid JSON" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ipynb"]
