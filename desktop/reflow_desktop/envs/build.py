@@ -23,9 +23,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
+
 from . import layout
 from .errors import EnvBuildError, UvCommandError
-from .filelock import FileLock
 from .key import IPYKERNEL_REQUIREMENT, environment_key
 from .pythons import Interpreter, find_python
 from .spec import EnvSpec, lock_file, read_spec

@@ -17,8 +17,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from . import layout
-from .filelock import FileLock
 from .key import environment_key
 from .pythons import CACHE_FILE, Interpreter, python_request, _PREFERENCE_VARS
 from .spec import read_spec
@@ -119,7 +120,9 @@ def clean(cache_root: Path | None = None, *, older_than_days: float | None = Non
             removed.append(info)
             continue
         lock = FileLock(layout.lock_path(root, info.key))
-        if not lock.acquire(blocking=False):
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
             continue  # being built or cleaned right now
         try:
             if info.path.exists():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import mimetypes
 import socket
 from pathlib import Path
 from typing import Any
@@ -28,16 +27,15 @@ from reflow_desktop.session import Session
 log = logging.getLogger(__name__)
 
 
-class _Guarded:
-    """Mixin: refuse the request (403) unless token, Host and Origin are right."""
+class _Guarded(tornado.web.RequestHandler):
+    """Refuse the request (403) unless token, Host and Origin are right; safe default headers."""
 
     guard: Guard
 
-    def prepare(self) -> None:  # type: ignore[override]
-        req = self.request  # type: ignore[attr-defined]
-        tokens = [self.get_query_argument("token", None),  # type: ignore[attr-defined]
-                  req.headers.get("X-Reflow-Token"),
-                  self.get_cookie(self.guard.cookie_name)]  # type: ignore[attr-defined]
+    def prepare(self) -> None:
+        req = self.request
+        tokens = [self.get_query_argument("token", None), req.headers.get("X-Reflow-Token"),
+                  self.get_cookie(self.guard.cookie_name)]
         reason = self.guard.check(host=req.headers.get("Host"),
                                   origin=req.headers.get("Origin"), tokens=tokens)
         if reason is not None:
@@ -46,14 +44,8 @@ class _Guarded:
 
     def remember_token(self) -> None:
         """Pages load scripts without the token in their URLs; a strict cookie carries it."""
-        self.set_cookie(self.guard.cookie_name, self.guard.token,  # type: ignore[attr-defined]
+        self.set_cookie(self.guard.cookie_name, self.guard.token,
                         httponly=True, samesite="Strict", path="/")
-
-
-class _Base(_Guarded, tornado.web.RequestHandler):
-    def initialize(self, server: "ReflowServer") -> None:
-        self.server = server
-        self.guard = server.guard
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -63,6 +55,12 @@ class _Base(_Guarded, tornado.web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
+
+
+class _Base(_Guarded):
+    def initialize(self, server: ReflowServer) -> None:
+        self.server = server
+        self.guard = server.guard
 
 
 class IndexHandler(_Base):
@@ -115,32 +113,35 @@ class ExportHandler(_Base):
         self.finish(exported.text.encode("utf-8"))
 
 
-class FileHandler(_Base):
-    """Built UI assets (``/assets/...``); also under ``/s/...`` for relative URLs."""
+class UIFileHandler(_Guarded, tornado.web.StaticFileHandler):
+    """Built UI assets from ``ui/dist`` (``/assets/...``; also under ``/s/...`` for relative URLs).
 
-    def get(self, path: str) -> None:
+    tornado's StaticFileHandler does the file work: paths that leave the directory as
+    written (``..``) or through a symlink are refused with 403, missing files are 404,
+    and ETag / Last-Modified / ranges come for free. The guard runs first.
+    """
+
+    def initialize(self, server: ReflowServer) -> None:  # type: ignore[override]  # route kwargs: ours, not path=
+        self.server = server
+        self.guard = server.guard
+        super().initialize(path="")  # the root is looked up per request: the UI may be built later
+
+    def prepare(self) -> None:
+        super().prepare()
         dist = ui_dist_dir()
         if dist is None:
             raise tornado.web.HTTPError(404)
-        parts = [p for p in path.split("/") if p]
-        candidates = [parts]
-        if parts[:1] == ["s"]:
-            candidates += [parts[1:], parts[2:]]
-        root = dist.resolve()
-        for cand in candidates:
-            if not cand or any(p in ("..", ".") or "\\" in p for p in cand):
-                continue
-            full = (root / Path(*cand)).resolve()
-            if full.is_file() and full.is_relative_to(root):
-                ctype = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
-                if ctype.startswith("text/") or ctype in ("application/javascript",):
-                    ctype += "; charset=utf-8"
-                self.set_header("Content-Type", ctype)
-                if "assets" in cand[:-1]:  # hashed file names: cache them
-                    self.set_header("Cache-Control", "private, max-age=31536000, immutable")
-                self.finish(full.read_bytes())
-                return
-        raise tornado.web.HTTPError(404)
+        self.root = str(dist)
+
+    def get_content_type(self) -> str:
+        ctype = super().get_content_type()
+        if ctype.startswith("text/") or ctype == "application/javascript":
+            ctype += "; charset=utf-8"
+        return ctype
+
+    def set_extra_headers(self, path: str) -> None:
+        if path.startswith("assets/"):  # hashed file names: cache them
+            self.set_header("Cache-Control", "private, max-age=31536000, immutable")
 
 
 class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
@@ -229,7 +230,10 @@ class ReflowServer:
             (r"/ws/?", SocketHandler, args),
             (r"/s/([^/]+)/?", PageHandler, args),
             (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
-            (r"/(.+)", FileHandler, args),
+            # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
+            (r"/s/(assets/.+)", UIFileHandler, args),
+            (r"/s/[^/]+/(.+)", UIFileHandler, args),
+            (r"/(.+)", UIFileHandler, args),
         ], websocket_max_message_size=64 * 1024 * 1024, xsrf_cookies=False)
 
     async def start(self) -> None:
