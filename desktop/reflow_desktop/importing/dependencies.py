@@ -2,8 +2,8 @@
 
 Reads every code cell's ``import`` statements with ``ast`` (never runs them),
 drops the standard library, Reflow itself and modules that live beside the
-notebook (or in a folder it adds to ``sys.path``, or a file it writes with
-``%%writefile``), and maps the rest to PyPI names with ``envs.install_hints``
+notebook (or in a folder it adds to ``sys.path``, or a ``.py`` file it names,
+downloads or writes with ``%%writefile``), and maps the rest to PyPI names with ``envs.install_hints``
 (``sklearn`` → ``scikit-learn``). Imports guarded by ``except ImportError`` are
 optional and left out.
 """
@@ -11,6 +11,7 @@ optional and left out.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,9 +111,23 @@ def requirement_names(requirements: Iterable[str]) -> set[str]:
     return names
 
 
+_MENTIONED_PY = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\.py\b")
+
+
+def mentioned_scripts(texts: Iterable[str]) -> set[str]:
+    """Module names the notebook mentions as files (``download('.../modsim.py')``, ``!wget .../helper.py``).
+
+    A notebook that fetches or writes ``helper.py`` and then imports ``helper`` needs no package.
+    """
+    return {m.group(1) for text in texts for m in _MENTIONED_PY.finditer(text)}
+
+
 def detect_dependencies(sources: Iterable[str], folder: Path | None, declared: Iterable[str] = (),
-                        written_files: Iterable[str] = ()) -> Detected:
-    """Distributions for the third-party imports of ``sources`` not already in ``declared``."""
+                        written_files: Iterable[str] = (), mentioned: Iterable[str] = ()) -> Detected:
+    """Distributions for the third-party imports of ``sources`` not already in ``declared``.
+
+    ``mentioned`` are modules known to be local files (see ``mentioned_scripts``).
+    """
     modules: list[str] = []
     paths: list[str] = []
     for source in sources:
@@ -123,7 +138,7 @@ def detect_dependencies(sources: Iterable[str], folder: Path | None, declared: I
     if folder is not None:
         folders.append(folder)
         folders.extend(folder / p for p in paths if not Path(p).is_absolute())
-    written = {Path(f).stem for f in written_files if f.endswith(".py")}
+    written = {Path(f).stem for f in written_files if f.endswith(".py")} | set(mentioned)
     written |= {Path(f).parts[0] for f in written_files if len(Path(f).parts) > 1}
     have = requirement_names(declared)
     result = Detected()

@@ -22,7 +22,7 @@ from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import parse_block_text
 
-from .dependencies import detect_dependencies, requirement_names
+from .dependencies import detect_dependencies, mentioned_scripts, requirement_names
 from .magics import convert_code
 from .result import ImportProblem, ImportResult, NotebookImportError
 
@@ -86,6 +86,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     packages: list[str] = []
     sources: list[str] = []
     written: list[str] = []
+    raw_code: list[str] = []
     for n, raw in enumerate(raw_cells, start=1):
         if not isinstance(raw, dict) or n - 1 == block_cell:
             continue
@@ -99,6 +100,8 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
                               options=_options(raw) if conv.kind == "code" else {}))
             packages.extend(conv.packages)
             written.extend(conv.written_files)
+            written.extend(f"{m}.py" for m in conv.local_modules)
+            raw_code.append(src)
             if conv.kind == "code" and conv.parses:
                 sources.append(conv.source)
             for line, msg in conv.notes:
@@ -112,6 +115,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
                 problems.append(ImportProblem(n, None, "info", "raw cell kept as a markdown cell"))
         else:
             problems.append(ImportProblem(n, None, "warning", f"unknown cell type {kind!r} skipped"))
+    written.extend(f"{m}.py" for m in mentioned_scripts(raw_code))
     metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems)
     header = (nbmeta.get("reflow") or {}).get("header") if isinstance(nbmeta.get("reflow"), dict) else None
     nb = Notebook(metadata=metadata, cells=cells)

@@ -5,6 +5,7 @@ lines, so ``%`` in an expression or ``!`` in a string is left alone and a line
 magic continued with ``\\`` is one unit. Then:
 
 * ``%time stmt`` / ``%timeit stmt`` → ``stmt`` (it keeps running; the magic is noted);
+  ``%env A=1`` → ``os.environ``; ``%run helpers.py`` → ``from helpers import *``;
 * ``%matplotlib``, ``%config``, ``%load_ext autoreload``, ``%autoreload``, other
   magics, ``!cmd`` and ``obj?`` → commented out with a ``# reflow:`` note;
 * ``!pip install`` / ``%pip`` / ``%conda install`` → commented out, their
@@ -60,6 +61,7 @@ class Converted:
     packages: list[str] = field(default_factory=list)
     parses: bool = True
     written_files: list[str] = field(default_factory=list)
+    local_modules: list[str] = field(default_factory=list)  # modules the cell runs from files beside it
 
 
 def parses(source: str) -> bool:
@@ -226,6 +228,19 @@ def _env(lines: list[str], special: Special) -> list[str] | None:
     return [f"{indent}import os as _os; _os.environ[{m.group(1)!r}] = {value!r}  # {NOTE} was %env"]
 
 
+_RUN_TARGET = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.py$")
+
+
+def _run_script(lines: list[str], special: Special) -> tuple[list[str], str] | None:
+    """``%run helpers.py`` → ``from helpers import *`` (the names it defines, as the runtime resolves them)."""
+    name, _, args = special.command.partition(" ")
+    m = _RUN_TARGET.match(args.strip().strip("'\""))
+    if name != "run" or special.target or special.start != special.end or not m:
+        return None
+    indent = lines[special.start][: special.col]
+    return [f"{indent}from {m.group(1)} import *  # {NOTE} was %run {args.strip()}"], m.group(1)
+
+
 def _convert_lines(source: str) -> Converted:
     lines = source.split("\n")
     new_lines = list(lines)
@@ -233,6 +248,13 @@ def _convert_lines(source: str) -> Converted:
     commented: list[Special] = []
     for special in find_specials(source):
         original = " ".join(ln.strip() for ln in lines[special.start:special.end + 1])
+        ran = _run_script(lines, special)
+        if ran is not None:
+            new_lines[special.start:special.end + 1] = ran[0]
+            result.local_modules.append(ran[1])
+            result.notes.append((special.start + 1, f"`{original}`: became `from {ran[1]} import *`: the script "
+                                                    "runs once per kernel, not as __main__"))
+            continue
         env = _env(lines, special)
         if env is not None:
             new_lines[special.start:special.end + 1] = env
@@ -322,14 +344,19 @@ def _cell_magic(lines: list[str], first: int) -> Converted:
                          notes=[(at, f"`%%{name}` cell: converted to a markdown cell")])
     if name in PYTHON_BODY_CELL_MAGICS:
         inner = convert_code(body)
-        if inner.parses:
+        setup = _split_timeit_options(args) if name == "timeit" else ""
+        if inner.parses and parses(setup):
             how = f"cell magic %%{name} removed; the body runs as plain Python"
             if name == "capture" and args and not args.startswith("-"):
                 how += f" (`{args.split()[0]}` is not assigned)"
+            head = [_magic_head(magic_line, how)]
+            if setup:  # %%timeit's line is setup code that runs before the body
+                head.append(f"{setup}  # {NOTE} setup line of %%timeit")
             notes: list[tuple[int | None, str]] = [(at, f"`{magic_line}`: {how}")]
             notes += [(ln + at if ln else None, msg) for ln, msg in inner.notes]
-            return Converted("\n".join(lines[:first] + [_magic_head(magic_line, how), inner.source]), notes=notes,
-                             packages=inner.packages, written_files=inner.written_files)
+            return Converted("\n".join(lines[:first] + head + [inner.source]), notes=notes,
+                             packages=inner.packages, written_files=inner.written_files,
+                             local_modules=inner.local_modules)
     converted = _working_cell_magic(name, args, magic_line, body)
     if converted is not None:
         converted.notes.insert(0, (at, f"`{magic_line}`: {converted.notes.pop(0)[1]}") if converted.notes else

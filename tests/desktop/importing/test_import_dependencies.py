@@ -112,3 +112,14 @@ def test_detect_dependencies_directly(tmp_path: Path):
 def test_block_text_round_trips(tmp_path: Path):
     nb = import_notebook(_science(tmp_path)).notebook
     assert parse_block_text(nb.metadata.raw) == nb.metadata.data
+
+
+def test_modules_the_notebook_downloads_or_runs_are_not_packages(tmp_path: Path):
+    src = _write(tmp_path / "chap08.ipynb", [
+        code("def download(url):\n    pass\n\ndownload('https://github.com/AllenDowney/ModSimPy/raw/master/' +\n"
+             "         'modsim.py')"),
+        code("!wget -q https://example.org/lib/helper.py"),
+        code("%run initialise.py"),
+        code("from modsim import *\nfrom helper import l2_norm\nimport initialise\nimport numpy"),
+    ])
+    assert import_notebook(src).notebook.metadata.dependencies == ["numpy"]

@@ -141,3 +141,22 @@ def test_invalid_python_is_kept_as_comments():
     result = convert_code('%matplotlib inline\nprint "python 2"')
     assert not result.parses and result.source.startswith("# reflow: this cell is not valid Python")
     ast.parse(result.source)
+
+
+def test_timeit_cell_magic_keeps_its_setup_line():
+    result = convert_code("%%timeit s = 0.\nfor i in range(3):\n    s += i")
+    assert result.source.split("\n")[:2] == [
+        "# %%timeit s = 0.  # reflow: cell magic %%timeit removed; the body runs as plain Python",
+        "s = 0.  # reflow: setup line of %%timeit"]
+    namespace: dict = {}
+    exec(result.source, namespace)
+    assert namespace["s"] == 3.0
+
+
+def test_run_script_becomes_a_star_import(tmp_path: Path):
+    (tmp_path / "initialise.py").write_text("def hint(n):\n    return f'hint {n}'\n")
+    result = convert_code("%run initialise.py\nprint(hint(3))")
+    assert result.source.split("\n")[0] == "from initialise import *  # reflow: was %run initialise.py"
+    assert result.local_modules == ["initialise"]
+    assert _run(result.source, tmp_path).stdout == "hint 3\n"
+    assert convert_code("%run -i other.py").source.startswith("# %run -i other.py  # reflow:")
