@@ -15,8 +15,9 @@ import pytest
 
 from reflow_desktop import protocol as P
 from reflow_desktop.protocol import build, client, server
-from reflow_desktop.protocol.docs import render_docs, tables
-from reflow_desktop.protocol.generate import DOCS_PATH, ROOT, SCHEMA_PATH, main as generate_main
+from reflow_desktop.protocol.docs import render_docs
+from reflow_desktop.protocol.generate import DOCS_PATH, ROOT, SCHEMA_PATH
+from reflow_desktop.protocol.generate import main as generate_main
 from reflow_desktop.protocol.schema import protocol_schema, schema_text
 
 UI = ROOT / "ui"
@@ -65,8 +66,8 @@ def test_render_docs_replaces_a_hand_edited_table() -> None:
     assert render_docs(edited) == text
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed (./dev installs it with the UI)")
 def test_generated_typescript_is_what_the_generator_gives() -> None:
+    assert shutil.which("node"), "node is needed to build the UI (./dev setup)"
     assert (UI / "node_modules" / "json-schema-to-typescript").is_dir(), \
         "ui/node_modules lacks json-schema-to-typescript: run ./dev setup"
     done = subprocess.run(["node", "scripts/gen-protocol.mjs", "--check"], cwd=UI, capture_output=True,

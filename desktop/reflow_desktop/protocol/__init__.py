@@ -31,16 +31,38 @@ How to add or change a message:
 from __future__ import annotations
 
 from reflow_desktop.protocol.build import (
-    cells_msg, complete_reply_msg, env_progress_msg, error_msg, inspect_reply_msg, kernel_msg,
-    notice_msg, packages_msg, saved_msg, session_msg, settings_msg,
+    cells_msg,
+    complete_reply_msg,
+    env_progress_msg,
+    error_msg,
+    inspect_reply_msg,
+    kernel_msg,
+    notice_msg,
+    packages_msg,
+    saved_msg,
+    session_msg,
+    settings_msg,
 )
 from reflow_desktop.protocol.client import (
-    CLIENT_MESSAGE_CLASSES, READ_ONLY_ALLOWED, ClientMessage, ClientMsg,
+    CLIENT_MESSAGE_CLASSES,
+    READ_ONLY_ALLOWED,
+    ClientMessage,
+    ClientMsg,
 )
 from reflow_desktop.protocol.server import SERVER_MESSAGE_CLASSES, ServerMessage, ServerMsg
 from reflow_desktop.protocol.shapes import (
-    CELL_STATUSES, PROTOCOL_VERSION, CellError, CellKind, CellState, CellStatus, EnvInfo, GraphEntry,
-    KernelStateName, MimeBundle, Output, message_type,
+    CELL_STATUSES,
+    PROTOCOL_VERSION,
+    CellError,
+    CellKind,
+    CellState,
+    CellStatus,
+    EnvInfo,
+    GraphEntry,
+    KernelStateName,
+    MimeBundle,
+    Output,
+    message_type,
 )
 from reflow_desktop.protocol.validate import ProtocolError, decode_client_message, validate_client_message
 

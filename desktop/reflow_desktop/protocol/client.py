@@ -8,13 +8,21 @@ validates (``validate.validate_client_message``) before a handler sees the messa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias
 
 from msgspec import UNSET, Meta, UnsetType
 
 from reflow_desktop.protocol.shapes import (
-    CellCode, CellKind, CellOptions, OutputPosition, RuntimeMode, Shape, TableSort, UiValueUpdate,
+    CellCode,
+    CellKind,
+    CellOptions,
+    OutputPosition,
+    RuntimeMode,
+    Shape,
+    TableSort,
+    UiValueUpdate,
     message_type,
+    union_of,
 )
 
 NonEmpty = Annotated[str, Meta(min_length=1, pattern=r"\S")]
@@ -46,7 +54,7 @@ class CreateCellMsg(ClientMsg, tag="create_cell"):
     index: int
     kind: CellKind
     code: str
-    options: CellOptions | None | UnsetType = UNSET
+    options: CellOptions | UnsetType | None = UNSET
 
 
 class DeleteCellMsg(ClientMsg, tag="delete_cell"):
@@ -139,15 +147,15 @@ class TablePageMsg(ClientMsg, tag="table_page"):
     request_id: str
     element_id: str
     page: int
-    sort: TableSort | None | UnsetType = UNSET
-    page_size: int | None | UnsetType = UNSET
+    sort: TableSort | UnsetType | None = UNSET
+    page_size: int | UnsetType | None = UNSET
 
 
 class ClearCacheMsg(ClientMsg, tag="clear_cache"):
     """Delete the cell's persistent caches (`id`), or the whole notebook's (no `id`); answered with a
     `notice` saying how many entries went. Nothing re-runs."""
 
-    id: str | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
 
 
 class SettingsGetMsg(ClientMsg, tag="settings_get"):
@@ -168,8 +176,8 @@ class SetNotebookConfigMsg(ClientMsg, tag="set_notebook_config"):
     """Write the notebook's own settings into its `[tool.reflow]` table and save the file at once (only
     the block changes). A new `runtime` also switches the kernel's mode (as `set_mode`)."""
 
-    output: OutputPosition | None | UnsetType = UNSET
-    runtime: RuntimeMode | None | UnsetType = UNSET
+    output: OutputPosition | UnsetType | None = UNSET
+    runtime: RuntimeMode | UnsetType | None = UNSET
 
 
 class PackagesGetMsg(ClientMsg, tag="packages_get"):
@@ -185,7 +193,7 @@ class PackageAddMsg(ClientMsg, tag="package_add"):
     error `notice` and `packages.env.message`."""
 
     requirement: NonEmpty
-    rerun: Annotated[list[str] | None | UnsetType, Meta(description="ids of cells to run after the restart")] = UNSET
+    rerun: Annotated[list[str] | UnsetType | None, Meta(description="ids of cells to run after the restart")] = UNSET
 
 
 class PackageRemoveMsg(ClientMsg, tag="package_remove"):
@@ -215,7 +223,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
 if TYPE_CHECKING:
     ClientMessage: TypeAlias = ClientMsg   # to a type checker: any client message
 else:   # to msgspec (schema, validation): the tagged union of the classes listed above
-    ClientMessage = Annotated[Union[CLIENT_MESSAGE_CLASSES], Meta(title="ClientMessage")]
+    ClientMessage = Annotated[union_of(CLIENT_MESSAGE_CLASSES), Meta(title="ClientMessage")]
 
 
 # Messages a read-only (``reflow run``) session accepts; everything else is refused with an `error`.

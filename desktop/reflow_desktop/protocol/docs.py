@@ -73,7 +73,8 @@ def tables() -> dict[str, str]:
     """Each generated table of docs/protocol.md by marker name."""
     defs = protocol_schema()["$defs"]
     server = [_row(message_type(c), defs[c.__name__], "type") for c in SERVER_MESSAGE_CLASSES]
-    client = [_row(message_type(c), defs[c.__name__], "type", "**Read-only sessions accept it.**" if c.READ_ONLY else "")
+    read_only = "**Read-only sessions accept it.**"
+    client = [_row(message_type(c), defs[c.__name__], "type", read_only if c.READ_ONLY else "")
               for c in CLIENT_MESSAGE_CLASSES]
     shapes = [_row(name, defs[name], None) for name in [c.__name__ for c in SHAPES] + ["Settings"]]
     aliases = [_alias_row(name, defs[name]) for name in ALIASES]

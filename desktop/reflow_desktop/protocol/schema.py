@@ -73,7 +73,7 @@ def _tidy(node: Any) -> None:
 
 def protocol_schema() -> dict[str, Any]:
     """The whole protocol: every message and shape, plus the constants the UI needs."""
-    roots, raw_defs = msgspec.json.schema_components(
+    _roots, raw_defs = msgspec.json.schema_components(
         [ServerMessage, ClientMessage, *SHAPES, Settings], ref_template=_REF)
     canonical = {name: _alias_schema(alias) for name, alias in ALIASES.items()}
     defs = {name: _lift_aliases(d, canonical) for name, d in raw_defs.items()}

@@ -8,13 +8,23 @@ as they are; they are declared here all the same, because this is what the UI re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from msgspec import UNSET, Meta, UnsetType
 
 from reflow_desktop.protocol.shapes import (
-    CellState, CellStatus, EnvInfo, GraphEntry, KernelState, KernelStateName, NoticeLevel,
-    Output, RuntimeMode, Shape, VariableItem,
+    CellState,
+    CellStatus,
+    EnvInfo,
+    GraphEntry,
+    KernelState,
+    KernelStateName,
+    NoticeLevel,
+    Output,
+    RuntimeMode,
+    Shape,
+    VariableItem,
+    union_of,
 )
 from reflow_desktop.settings import Settings
 
@@ -203,4 +213,4 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
 if TYPE_CHECKING:
     ServerMessage: TypeAlias = ServerMsg   # to a type checker: any server message
 else:   # to msgspec (schema, validation): the tagged union of the classes listed above
-    ServerMessage = Annotated[Union[SERVER_MESSAGE_CLASSES], Meta(title="ServerMessage")]
+    ServerMessage = Annotated[union_of(SERVER_MESSAGE_CLASSES), Meta(title="ServerMessage")]

@@ -8,6 +8,8 @@ so the generated TypeScript names them too (see ``schema.ALIASES``).
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Annotated, Any, Literal, TypeAlias, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -25,6 +27,11 @@ def message_type(cls: type[Shape]) -> str:
     if not isinstance(tag, str):
         raise TypeError(f"{cls.__name__} is not a tagged protocol message")
     return tag
+
+
+def union_of(classes: tuple[type[Shape], ...]) -> Any:
+    """``A | B | …`` of the given message classes: a tagged union msgspec decodes by its tag."""
+    return functools.reduce(operator.or_, classes)
 
 
 # --- named value sets ------------------------------------------------------------------
@@ -59,7 +66,7 @@ class InstallHint(Shape):
 
     package: str
     module: str
-    cell: str | None | UnsetType = UNSET
+    cell: str | UnsetType | None = UNSET
 
 
 class CellError(Shape):
@@ -68,10 +75,10 @@ class CellError(Shape):
     kind: CellErrorKind
     message: str
     cells: Annotated[list[str], Meta(description="related cells: other definers, the cycle, the failed ancestor")]
-    traceback: str | None | UnsetType = UNSET
-    ename: Annotated[str | None | UnsetType, Meta(description="exception class name")] = UNSET
-    lineno: Annotated[int | None | UnsetType, Meta(description="static errors: line in the cell")] = UNSET
-    col: Annotated[int | None | UnsetType, Meta(description="static errors: column in the line")] = UNSET
+    traceback: str | UnsetType | None = UNSET
+    ename: Annotated[str | UnsetType | None, Meta(description="exception class name")] = UNSET
+    lineno: Annotated[int | UnsetType | None, Meta(description="static errors: line in the cell")] = UNSET
+    col: Annotated[int | UnsetType | None, Meta(description="static errors: column in the line")] = UNSET
     install: Annotated[InstallHint | UnsetType, Meta(
         description="set by the server on ModuleNotFoundError outputs whose module maps to a distribution")] = UNSET
 
