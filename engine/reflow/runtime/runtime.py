@@ -42,6 +42,7 @@ from reflow.analysis import CellAnalysis, analyze_cell
 from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError, UndefinedAboveError
 
 from .executor import CompiledCell, compile_cell, execute
+from .naming import CellNumbers
 from .planner import plan_run
 from .privates import drop_privates
 from .star_imports import learn_star_names
@@ -83,6 +84,12 @@ class Runtime:
         self._staled: set[str] = set()           # cells the last plan marked stale (lazy mode)
         self._running = False
         self._pending: list[str] = []
+        # Messages name cells by display number (runtime.naming); the kernel and
+        # `reflow script` number by the whole notebook's order (markdown included).
+        self.cell_numbers = CellNumbers(lambda: self._order)
+        bind = getattr(sink, "bind_cell_numbers", None)
+        if callable(bind):
+            bind(self.cell_numbers)
 
     # ----- registering code ------------------------------------------------
     def set_cells(self, cells: Sequence[tuple[str, str]]) -> None:
@@ -131,7 +138,7 @@ class Runtime:
         writes = self.graph.writes(cell_id) | self._wrote.get(cell_id, frozenset())
         for name in self._ran_defs.get(cell_id, ()):
             if not self.graph.definers(name) - {cell_id}:
-                self._gone[name] = f"it was defined by cell {cell_id}, which was deleted"
+                self._gone[name] = f"it was defined by {self.cell_numbers.cell(cell_id)}, which was deleted"
         self._forget(cell_id)
         self._set_order([c for c in self._order if c != cell_id])
         self._refresh_errors()
@@ -342,15 +349,16 @@ class Runtime:
             first = graph_errors[0]
             if isinstance(first, MultipleDefinitionError):
                 others = tuple(dict.fromkeys(c for e in graph_errors if isinstance(e, MultipleDefinitionError) for c in e.cells))
-                message = "; ".join(e.message for e in graph_errors if isinstance(e, MultipleDefinitionError))
+                message = "; ".join(self.cell_numbers.graph_error(e) for e in graph_errors
+                                    if isinstance(e, MultipleDefinitionError))
                 return CellError("multiple-definition", message, cells=others)
             cycle = next((e for e in graph_errors if isinstance(e, CycleError)), None)
             if cycle is not None:
-                return CellError("cycle", cycle.message, cells=cycle.cells)
+                return CellError("cycle", self.cell_numbers.graph_error(cycle), cells=cycle.cells)
             undefined = [e for e in graph_errors if isinstance(e, UndefinedAboveError)]
             if undefined:  # what Python itself would raise running top to bottom
                 below = tuple(dict.fromkeys(c for e in undefined for c in e.cells))
-                message = "NameError: " + "; ".join(e.message for e in undefined)
+                message = "NameError: " + "; ".join(self.cell_numbers.graph_error(e) for e in undefined)
                 return CellError("exception", message, ename="NameError", cells=below)
         analysis = self.graph.analysis(cell)
         if analysis.error is not None:
@@ -361,7 +369,7 @@ class Runtime:
             origin = failed[cell]
             return CellError(
                 kind="ancestor-error",
-                message=f"not run: ancestor cell {origin} {self._failure_phrase(origin)}",
+                message=f"not run: ancestor {self.cell_numbers.cell(origin)} {self._failure_phrase(origin)}",
                 cells=(origin,),
             )
         return None
@@ -408,7 +416,7 @@ class Runtime:
         if compiled.syntax_error is not None:  # found only by the compiler ('return' outside function)
             exc = compiled.syntax_error
             error = CellError("syntax", f"SyntaxError: {exc.msg} (line {exc.lineno})",
-                              format_syntax_error(exc), "SyntaxError")
+                              self.cell_numbers.humanize(format_syntax_error(exc)), "SyntaxError")
             self._stale.add(cell)
             self._set_status(cell, "error")
             self.sink.error(cell, error)
@@ -438,7 +446,7 @@ class Runtime:
             exc = result.exception
             self._remove_names(cell, analysis.defs)
             message = self._explain(exc)
-            error = CellError("exception", message, format_exception(exc), type(exc).__name__)
+            error = CellError("exception", message, self.cell_numbers.humanize(format_exception(exc)), type(exc).__name__)
             self._stale.add(cell)
             self._set_status(cell, "error")
             self.sink.error(cell, error)
@@ -554,7 +562,7 @@ class Runtime:
         current = self.graph.analysis(cell).defs if cell in self.graph else frozenset()
         for name in old - current:
             if not self.graph.definers(name):
-                self._gone.setdefault(name, f"cell {cell} no longer defines it")
+                self._gone.setdefault(name, f"{self.cell_numbers.cell(cell)} no longer defines it")
         # Another cell's later write of a redefined name is not this cell's to remove.
         writer = self._writer
         self._remove_names(cell, [n for n in old | current if writer.get(n, cell) == cell])

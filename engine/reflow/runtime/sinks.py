@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from .naming import CellNumbers
 from .types import CellError, CellStatus
 
 
@@ -76,6 +77,11 @@ class PrintSink:
         self._out = out
         self._err = err
         self._show_outputs = show_outputs
+        self._numbers: CellNumbers | None = None
+
+    def bind_cell_numbers(self, numbers: CellNumbers) -> None:
+        """The runtime's cell numbering, so messages say "cell 3" rather than an id."""
+        self._numbers = numbers
 
     @property
     def out(self) -> TextIO:
@@ -108,7 +114,8 @@ class PrintSink:
         if error.traceback and error.kind == "exception":
             self.err.write(error.traceback)
         else:
-            self.err.write(f"[cell {cell_id}] {error.message}\n")
+            where = self._numbers.cell(cell_id) if self._numbers is not None else "cell"
+            self.err.write(f"[{where}] {error.message}\n")
         self.err.flush()
 
     def run_finished(self, ran: list[str]) -> None:

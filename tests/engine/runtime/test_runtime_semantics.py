@@ -65,7 +65,8 @@ def test_traceback_has_only_notebook_frames_with_cell_line_numbers():
     assert err.kind == "exception" and err.ename == "ZeroDivisionError"
     assert err.message == "ZeroDivisionError: division by zero"
     tb = err.traceback
-    assert 'File "<cell a>", line 3' in tb and 'File "<cell f>", line 2' in tb
+    # Cells are named by display number, never by id (issue 13): a is cell 2, f cell 1.
+    assert 'File "<cell 2>", line 3' in tb and 'File "<cell 1>", line 2' in tb
     assert "runtime" not in tb and "executor" not in tb
     assert "y = f(0)" in tb
 
@@ -102,7 +103,7 @@ def test_running_removes_old_defs_and_readers_learn_why():
     assert "x" not in rt.namespace and rt.namespace["other"] == 1
     err = sink.errors["b"]
     assert err.kind == "exception" and err.ename == "NameError"
-    assert "no longer defined" in err.message and "cell a" in err.message
+    assert "no longer defined" in err.message and "cell 1" in err.message  # numbers, not ids (issue 13)
     assert "no longer defined" in err.traceback
 
 
@@ -131,7 +132,7 @@ def test_failing_cell_stops_descendants_naming_the_ancestor():
         assert sink.last_status(cell) == "ancestor-error"
         err = sink.errors[cell]
         assert err.kind == "ancestor-error" and err.cells == ("b",)
-        assert "b" in err.message and "ZeroDivisionError" in err.message
+        assert err.message == "not run: ancestor cell 2 raised ZeroDivisionError"  # b is cell 2
     assert rt.namespace["free"] == 1 and "y" not in rt.namespace
     rt.edit_cell("b", "y = x * 2")
     rt.run_cells(["b"])
@@ -222,7 +223,7 @@ def test_delete_cell_removes_defs_and_descendants_fail_clearly():
     assert "x" not in rt.namespace and rt.cells() == ["b", "c", "d"]
     err = sink.errors["b"]
     assert err.ename == "NameError"
-    assert err.message == "NameError: name 'x' is no longer defined (it was defined by cell a, which was deleted)"
+    assert err.message == "NameError: name 'x' is no longer defined (it was defined by cell 1, which was deleted)"
     assert sink.last_status("c") == "ancestor-error"
     assert "d" not in ran_order(sink)
 
@@ -329,7 +330,7 @@ def test_print_sink_writes_like_a_script():
     rt.set_cells([("a", "print('hello')\n40 + 2"), ("b", "1/0")])
     rt.run_all()
     assert out.getvalue() == "hello\n42\n"
-    assert "ZeroDivisionError" in err.getvalue() and '<cell b>' in err.getvalue()
+    assert "ZeroDivisionError" in err.getvalue() and '<cell 2>' in err.getvalue()
 
 
 def test_set_mode_rejects_unknown_modes():
