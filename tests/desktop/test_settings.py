@@ -74,3 +74,22 @@ def test_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert config_dir() == tmp_path
     save_settings(Settings(theme="light"))
     assert load_settings().theme == "light"
+
+
+def test_each_setting_is_declared_once_with_its_choices_and_description() -> None:
+    """Settings' fields are the declarations; CHOICES and the UI's generated SETTINGS derive from them."""
+    from reflow_desktop.settings import DECLARATIONS
+
+    assert [d.name for d in DECLARATIONS] == list(Settings().to_dict())
+    for d in DECLARATIONS:
+        assert d.description, d.name
+        assert d.choices[0] == d.default == getattr(Settings(), d.name)
+        assert len(set(d.choices)) == len(d.choices)
+        assert CHOICES[d.name] == d.choices
+    assert set(CHOICES["font_size"]) == {11, 12, 13, 14, 15, 16, 18, 20}
+
+
+@pytest.mark.parametrize(("key", "value"), [("font_size", True), ("font_size", "13"), ("theme", None)])
+def test_values_outside_the_declared_choices_are_refused(key: str, value: object) -> None:
+    with pytest.raises(ValueError, match=key):
+        Settings().updated(**{key: value})
