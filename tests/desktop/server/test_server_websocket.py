@@ -89,3 +89,52 @@ async def test_read_only_server_session_refuses_edits(server, nb_path, connect):
     await client.wait_for(lambda m: m["type"] == "error" and "save" in m["text"])
     assert nb_path.read_text() == before
     assert session.notebook.cells[0].source == "x = 1"
+
+
+UI_MIME = "application/vnd.reflow.ui+json"
+
+
+def ui_value(cell: dict) -> object:
+    """The value shown by the one reflow.ui element in a cell's restored outputs."""
+    [element] = [o["data"][UI_MIME] for o in cell["outputs"] if UI_MIME in o.get("data", {})]
+    return element["value"]
+
+
+async def test_display_order_validity_reaches_the_page(server, tmp_path, connect):
+    """A reader above its only definer is a valid graph but not a valid top-to-bottom script."""
+    nb = tmp_path / "order.py"
+    nb.write_text("# %%\ny = x + 1\n\n# %%\nx = 1\n")
+    session = await server.open_notebook(nb, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    reader = hello["cells"][0]["id"]
+    await client.wait_for(lambda m: m["type"] == "graph" and m["order_valid"] is False)
+    # A page that connects later is told too (the session keeps what the kernel said).
+    late = await connect(session.id)
+    assert (await late.wait_for(lambda m: m["type"] == "session"))["config"]["order_valid"] is False
+    client.send({"type": "run", "cells": [{"id": reader, "code": "y = 2"}]})
+    await client.wait_for(lambda m: m["type"] == "graph" and m["order_valid"] is True)
+    again = await connect(session.id)
+    assert (await again.wait_for(lambda m: m["type"] == "session"))["config"]["order_valid"] is True
+
+
+async def test_moved_widget_value_is_shown_to_a_reconnecting_page(server, tmp_path, connect):
+    """The cached output of a slider carries the value the user set, not the one it was built with."""
+    nb = tmp_path / "ui.py"
+    nb.write_text("# %%\nimport reflow\ns = reflow.ui.slider(0, 10, value=3)\ns\n\n# %%\ndoubled = s.value * 2\ndoubled\n")
+    session = await server.open_notebook(nb, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    slider_cell, reader = [c["id"] for c in hello["cells"]]
+    shown = await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == slider_cell
+                                  and UI_MIME in m["output"].get("data", {}))
+    element = shown["output"]["data"][UI_MIME]
+    assert element["value"] == 3
+    client.send({"type": "set_ui_value", "element_id": element["element_id"], "value": 7, "request_id": "r1"})
+    await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == reader
+                          and m["output"].get("data", {}).get("text/plain") == "14")
+    await client.wait_for(lambda m: m["type"] == "ui_values")
+    late = await connect(session.id)
+    cells = {c["id"]: c for c in (await late.wait_for(lambda m: m["type"] == "session"))["cells"]}
+    assert ui_value(cells[slider_cell]) == 7
+    assert text_of(cells[reader]["outputs"]) == "14"
