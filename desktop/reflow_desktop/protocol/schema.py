@@ -16,7 +16,7 @@ from typing import Annotated, Any, get_args, get_origin
 import msgspec
 
 from reflow_desktop.protocol import shapes
-from reflow_desktop.protocol.client import CLIENT_MESSAGE_CLASSES, READ_ONLY_ALLOWED, ClientMessage
+from reflow_desktop.protocol.client import ClientMessage
 from reflow_desktop.protocol.server import SERVER_MESSAGE_CLASSES, ServerMessage
 from reflow_desktop.protocol.shapes import CELL_STATUSES, PROTOCOL_VERSION, SHAPES, message_type
 from reflow_desktop.settings import DECLARATIONS, Settings
@@ -99,8 +99,6 @@ def protocol_schema() -> dict[str, Any]:
         "x-reflow-constants": {
             "PROTOCOL_VERSION": PROTOCOL_VERSION,
             "SERVER_MESSAGE_TYPES": [message_type(c) for c in SERVER_MESSAGE_CLASSES],
-            "CLIENT_MESSAGE_TYPES": [message_type(c) for c in CLIENT_MESSAGE_CLASSES],
-            "READ_ONLY_MESSAGE_TYPES": sorted(READ_ONLY_ALLOWED),
             "CELL_STATUSES": list(CELL_STATUSES),
             "SETTINGS": {d.name: {"default": d.default, "choices": list(d.choices), "description": d.description}
                          for d in DECLARATIONS},

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { SETTINGS, SERVER_MESSAGE_TYPES, decodeServerMessage, type ServerMessage } from "../src/protocol";
+import { DEFAULT_SETTINGS, SETTING_CHOICES, normaliseSettings, type SettingKey } from "../src/settings";
+import { applyServer, initialState } from "../src/store";
+
+describe("generated protocol", () => {
+  it("the store handles every server message type the definition declares", () => {
+    // applyServer's switch must know each type: an unknown one would fall through unnoticed.
+    const samples: { [T in ServerMessage["type"]]: Extract<ServerMessage, { type: T }> } = {
+      session: { type: "session", version: 1, session: "s", path: "/nb.py", name: "nb.py", mode: "auto", read_only: false, cells: [], kernel: "idle", config: {} },
+      kernel: { type: "kernel", state: "busy" },
+      cell_status: { type: "cell_status", id: "a", status: "running" },
+      cell_clear: { type: "cell_clear", id: "a" },
+      cell_output: { type: "cell_output", id: "a", output: { kind: "stream", name: "stdout", text: "hi" } },
+      cell_cached: { type: "cell_cached", id: "a", saved_seconds: 1 },
+      graph: { type: "graph", cells: {}, order_valid: false },
+      cells: { type: "cells", cells: [] },
+      variables: { type: "variables", items: [{ name: "x", type: "int", preview: "1", defined_by: "a", used_by: [] }] },
+      saved: { type: "saved", path: "/nb.py", mtime: 1 },
+      notice: { type: "notice", level: "info", text: "hello" },
+      error: { type: "error", text: "no" },
+      complete_reply: { type: "complete_reply", request_id: "r", matches: [], cursor_start: 0, cursor_end: 0 },
+      inspect_reply: { type: "inspect_reply", request_id: "r", found: false, text: "" },
+      ui_values: { type: "ui_values", values: {} },
+      table_page_reply: { type: "table_page_reply", request_id: "t", element_id: "e", error: "gone" },
+      batch: { type: "batch", events: [{ type: "notice", level: "warning", text: "batched" }] },
+      settings: { type: "settings", values: { ...DEFAULT_SETTINGS } },
+      env_progress: { type: "env_progress", line: "Resolved 1 package" },
+      packages: { type: "packages", dependencies: [], requires_python: null, locked: false, env: { state: "none" } },
+    };
+    expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
+    for (const msg of Object.values(samples)) {
+      const decoded = decodeServerMessage(JSON.stringify(msg));
+      expect(decoded.ok).toBe(true);
+      expect(() => applyServer(initialState(), msg as ServerMessage)).not.toThrow();
+    }
+    expect(decodeServerMessage('{"type":"kernel_state"}')).toEqual({ ok: false, reason: 'unknown message type "kernel_state"' });
+  });
+
+  it("settings defaults and choices are the declared ones (settings.py via the generated module)", () => {
+    for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+      expect(DEFAULT_SETTINGS[key]).toBe(SETTINGS[key].default);
+      expect(SETTING_CHOICES[key][0]).toBe(SETTINGS[key].default);
+    }
+    expect(Object.keys(DEFAULT_SETTINGS).sort()).toEqual(Object.keys(SETTINGS).sort());
+    // a value the declaration does not allow is dropped, an allowed one kept
+    expect(normaliseSettings({ font_size: 17, keymap: "emacs" })).toEqual({ ...DEFAULT_SETTINGS, keymap: "emacs" });
+  });
+});
