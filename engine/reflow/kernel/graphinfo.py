@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from reflow.runtime.naming import CellNumbers
+
 _KINDS = {"MultipleDefinitionError": "multiple-definition", "CycleError": "cycle"}
 
 
@@ -16,10 +18,11 @@ def analysis_of(code: str) -> Any:
     return analyze_cell(code)
 
 
-def _graph_error(err: Any) -> dict[str, Any]:
+def _graph_error(err: Any, numbers: CellNumbers | None) -> dict[str, Any]:
     kind = _KINDS.get(type(err).__name__, "exception")
     cells = getattr(err, "cells", ()) or ()
-    return {"kind": kind, "message": str(getattr(err, "message", err)), "cells": list(cells)}
+    message = numbers.graph_error(err) if numbers is not None else str(getattr(err, "message", err))
+    return {"kind": kind, "message": message, "cells": list(cells)}
 
 
 def _analysis_error(err: Any) -> dict[str, Any]:
@@ -27,14 +30,21 @@ def _analysis_error(err: Any) -> dict[str, Any]:
             "lineno": err.lineno, "col": err.col}
 
 
-def graph_message(graph: Any, order: list[str], code: dict[str, str]) -> dict[str, Any]:
-    """defs/refs/parents/children/static errors of every code cell, and order validity."""
+def graph_message(graph: Any, order: list[str], code: dict[str, str],
+                  numbers: CellNumbers | None = None) -> dict[str, Any]:
+    """defs/refs/parents/children/static errors of every code cell, and order validity.
+
+    ``numbers`` words graph errors with cell numbers (the runtime's ``cell_numbers``);
+    without it they are numbered by ``order``.
+    """
+    if numbers is None:
+        numbers = CellNumbers(lambda: order)
     errors = graph.errors()
     cells: dict[str, Any] = {}
     for cid in order:
         info = graph.analysis(cid) if cid in graph else analysis_of(code[cid])
         errs = [_analysis_error(info.error)] if info.error is not None else []
-        errs += [_graph_error(e) for e in errors.get(cid, [])]
+        errs += [_graph_error(e, numbers) for e in errors.get(cid, [])]
         cells[cid] = {"defs": sorted(info.defs), "refs": sorted(info.refs),
                       "parents": sorted(graph.parents(cid)),
                       "children": sorted(graph.children(cid)), "errors": errs}

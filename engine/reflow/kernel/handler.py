@@ -100,6 +100,8 @@ class ReflowHost:
             self.shell.user_ns["__file__"] = str(data["path"])
         self.runtime = Runtime(self.sink, namespace=self.shell.user_ns,
                                mode=data.get("mode", "auto"))
+        # Messages number cells as the editor's gutter does: markdown cells count too.
+        self.runtime.cell_numbers.use(lambda: self.doc.ids)
         if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made
             from reflow.ui._core import REGISTRY
 
@@ -246,7 +248,7 @@ class ReflowHost:
 
     # --- derived state ---------------------------------------------------------------
     def send_graph(self) -> None:
-        self.send(graph_message(self.runtime.graph, self.order, self.code))
+        self.send(graph_message(self.runtime.graph, self.order, self.code, self.runtime.cell_numbers))
 
     def send_variables(self) -> None:
         """The variables panel: every defined global with its defining and using cells."""
