@@ -47,10 +47,15 @@ class ScriptSink:
     def error(self, cell_id: str, error: CellError) -> None:
         self.failed.append(cell_id)
         where = self._nb.where(cell_id)
-        self._err.write(f"{where}: error: {error.message}\n")
+        self._err.write(f"{where}: error: {self._cell_name(cell_id)}: {error.message}\n")
         if error.traceback:
             self._err.write(error.traceback.rstrip("\n") + "\n")
         self._err.flush()
+
+    def _cell_name(self, cell_id: str) -> str:
+        """"cell 3": the cell's number in the file (markdown cells count), as the editor shows it."""
+        ids = [c.id for c in self._nb.notebook.cells]
+        return f"cell {ids.index(cell_id) + 1}" if cell_id in ids else "cell"
 
     def run_finished(self, ran: list[str]) -> None:
         """A terminal run reports as it goes."""
@@ -87,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     sink = (JsonScriptSink if getattr(args, "json", False) else ScriptSink)(nb, sys.stdout, sys.stderr)
     namespace = {"__name__": "__main__", "__file__": os.path.abspath(args.notebook)}
     runtime = Runtime(sink, namespace=namespace, mode="auto")
+    all_ids = [c.id for c in nb.notebook.cells]
+    runtime.cell_numbers.use(lambda: all_ids)   # messages say "cell 3" like the editor, markdown included
     runtime.set_cells([(c.id, c.source) for c in nb.notebook.cells if c.kind == "code"])
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.notebook)))
     runtime.run_all()

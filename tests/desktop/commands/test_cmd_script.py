@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,17 @@ def test_json_mode_tags_every_output_with_its_cell(tmp_path: Path):
     assert printed == "total 6\n"
     errors = [r for r in records if "error" in r]
     assert [(r["cell"], r["error"]) for r in errors] == [(4, "ZeroDivisionError: division by zero")]
+
+
+def test_messages_name_cells_by_number_never_by_id(tmp_path: Path):
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %% [markdown]\n# Intro\n\n# %%\ndef f(v):\n    return 1 / v\n\n"
+                  "# %%\ny = f(0)\n\n# %%\nz = y + 1\n")
+    proc = run_script(nb)
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert f"{nb}:9: error: cell 3: ZeroDivisionError: division by zero" in err
+    assert 'File "<cell 3>", line 1' in err and 'File "<cell 2>", line 2' in err
+    assert f"{nb}:12: error: cell 4: not run: ancestor cell 3 raised ZeroDivisionError" in err
+    mentions = re.findall(r"cells? <?([^\s>:,]+)", err)
+    assert mentions and all(m.isdigit() for m in mentions), mentions
