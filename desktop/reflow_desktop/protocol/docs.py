@@ -76,7 +76,10 @@ def tables() -> dict[str, str]:
     read_only = "**Read-only sessions accept it.**"
     client = [_row(message_type(c), defs[c.__name__], "type", read_only if c.READ_ONLY else "")
               for c in CLIENT_MESSAGE_CLASSES]
-    shapes = [_row(name, defs[name], None) for name in [c.__name__ for c in SHAPES] + ["Settings"]]
+    messages = {c.__name__ for c in (*SERVER_MESSAGE_CLASSES, *CLIENT_MESSAGE_CLASSES)}
+    declared = [c.__name__ for c in SHAPES] + ["Settings"]
+    others = sorted(n for n, d in defs.items() if "properties" in d and n not in messages and n not in declared)
+    shapes = [_row(name, defs[name], None) for name in declared + others]
     aliases = [_alias_row(name, defs[name]) for name in ALIASES]
     return {
         "server-messages": _table("type | fields | when", server),

@@ -11,24 +11,32 @@ generator emits them as ``export const``.
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
 
-from reflow_desktop.protocol import shapes
+from reflow_desktop.protocol import client, server, shapes
 from reflow_desktop.protocol.client import ClientMessage
 from reflow_desktop.protocol.server import SERVER_MESSAGE_CLASSES, ServerMessage
 from reflow_desktop.protocol.shapes import CELL_STATUSES, PROTOCOL_VERSION, SHAPES, message_type
 from reflow_desktop.settings import DECLARATIONS, Settings
 
+
 # Named aliases (``Annotated[..., Meta(title=NAME)]``): msgspec inlines them; we lift each
 # into ``$defs`` and point at it, so the TypeScript names them too.
-ALIASES: dict[str, object] = {
-    **{name: obj for name, obj in vars(shapes).items()
-       if get_origin(obj) is Annotated and getattr(get_args(obj)[-1], "title", None) == name},
-    "ServerMessage": ServerMessage,
-    "ClientMessage": ClientMessage,
-}
+def _titled_aliases(*modules: ModuleType) -> dict[str, object]:
+    """Every module-level ``Annotated[..., Meta(title=T)]`` of the definition, by title."""
+    found: dict[str, object] = {}
+    for module in modules:
+        for obj in vars(module).values():
+            title = getattr(get_args(obj)[-1], "title", None) if get_origin(obj) is Annotated else None
+            if isinstance(title, str):
+                found.setdefault(title, obj)
+    return found
+
+
+ALIASES: dict[str, object] = _titled_aliases(shapes, client, server)
 
 _REF = "#/$defs/{name}"
 
