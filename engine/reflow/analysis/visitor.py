@@ -20,8 +20,8 @@ Scopes follow Python's rules:
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = 0, 1, 2, 3
 

@@ -79,7 +79,7 @@ def run_coroutine(coro: Coroutine[Any, Any, Any]) -> Any:
                 task.cancel()
                 try:
                     loop.run_until_complete(task)
-                except BaseException:  # noqa: BLE001 - the first exception is the one to report
+                except BaseException:  # the first exception is the one to report
                     pass
             raise
     finally:

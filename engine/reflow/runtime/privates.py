@@ -38,6 +38,7 @@ import hashlib
 import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from reflow.analysis import is_private
 
@@ -150,7 +151,10 @@ class _Collector:
         """A def/class/dotted import binding ``name``: moved at top level, renamed elsewhere."""
         if scope.kind == MODULE and is_private(name):
             move = _Move(body, node, name)
-            self.bind(scope, name, lambda new, move=move: self.moves.append(move))
+
+            def schedule(new: str) -> None:
+                self.moves.append(move)
+            self.bind(scope, name, schedule)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bind(scope, name, _set_attr(node, "name"))
         else:  # a dotted import inside a function: local unless declared global
@@ -195,8 +199,9 @@ class _Collector:
     def generic(self, node: ast.AST, scope: _Scope) -> None:
         type_alias = getattr(ast, "TypeAlias", None)
         if type_alias is not None and isinstance(node, type_alias):
-            self.expr(node.name, scope)  # type: ignore[attr-defined]
-            self.expr(node.value, _Scope(FUNCTION, self.type_params(node, scope)))  # type: ignore[attr-defined]
+            alias: Any = node   # ast.TypeAlias exists on Python 3.12+ only
+            self.expr(alias.name, scope)
+            self.expr(alias.value, _Scope(FUNCTION, self.type_params(node, scope)))
             return
         if isinstance(node, ast.ExceptHandler):
             if node.type is not None:
@@ -210,7 +215,7 @@ class _Collector:
                 self.bind(scope, node.name, _set_attr(node, "name"))
         elif isinstance(node, ast.MatchMapping) and node.rest is not None:
             self.bind(scope, node.rest, _set_attr(node, "rest"))
-        for name, value in ast.iter_fields(node):
+        for _field, value in ast.iter_fields(node):
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
                     self.body(value, scope)

@@ -13,7 +13,8 @@ async def test_top_level_await_defines_a_value_another_cell_reads(kernel):
     assert kernel.last_status("a") == "idle" and kernel.last_status("b") == "idle"
     assert text_of(kernel.outputs("b")) == "42"
     mark = kernel.mark()
-    await kernel.op({"type": "run", "cells": [{"id": "a", "code": "import asyncio\nv = await asyncio.sleep(0, result=5)"}]})
+    code = "import asyncio\nv = await asyncio.sleep(0, result=5)"
+    await kernel.op({"type": "run", "cells": [{"id": "a", "code": code}]})
     assert text_of(kernel.outputs("b", mark)) == "10"
 
 
@@ -38,7 +39,8 @@ async def test_interrupting_an_awaiting_cell(kernel):
     await kernel.km.interrupt_kernel()
     await asyncio.wait_for(running, 60)
     assert kernel.last_status("s") == "interrupted"
-    await kernel.op({"type": "run", "cells": [{"id": "s", "code": "import asyncio\ndone = await asyncio.sleep(0, result=3)"}]})
+    code = "import asyncio\ndone = await asyncio.sleep(0, result=3)"
+    await kernel.op({"type": "run", "cells": [{"id": "s", "code": code}]})
     assert kernel.last_status("after") == "idle"
 
 

@@ -36,13 +36,13 @@ def test_awaited_last_expression_is_the_output_and_async_for_with_work():
             "async for n in numbers():\n    total += n\n"
             "squares = [await asyncio.sleep(0, result=i * i) for i in range(3)]\n"
             "await asyncio.sleep(0, result=(got, total, squares))")
-    rt, sink = make(("a", code))
+    _rt, sink = make(("a", code))
     assert sink.errors == {}
     assert sink.outputs["a"] == ("res", 3, [0, 1, 4])
 
 
 def test_exception_from_an_awaited_coroutine_is_the_cells_error():
-    rt, sink = make(("a", "async def boom():\n    raise KeyError('k')\nx = await boom()"), ("b", "y = x"))
+    _rt, sink = make(("a", "async def boom():\n    raise KeyError('k')\nx = await boom()"), ("b", "y = x"))
     assert sink.errors["a"].ename == "KeyError"
     assert "boom" in (sink.errors["a"].traceback or "")
     assert sink.last_status("b") == "ancestor-error"

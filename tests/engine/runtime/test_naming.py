@@ -51,7 +51,7 @@ def test_graph_errors_are_worded_with_numbers():
 
 
 def test_runtime_errors_and_tracebacks_use_numbers():
-    rt, sink = make(("01e72", "def f(v):\n    return 1 / v"), ("ulzf7o7m2sx", "y = f(0)"), ("q9k2", "z = y + 1"))
+    _rt, sink = make(("01e72", "def f(v):\n    return 1 / v"), ("ulzf7o7m2sx", "y = f(0)"), ("q9k2", "z = y + 1"))
     failed, below = sink.errors["ulzf7o7m2sx"], sink.errors["q9k2"]
     assert 'File "<cell 2>", line 1' in failed.traceback and 'File "<cell 1>", line 2' in failed.traceback
     assert below.message == "not run: ancestor cell 2 raised ZeroDivisionError"
@@ -69,9 +69,9 @@ def test_deleted_and_no_longer_defined_names_say_which_cell_by_number():
 
 
 def test_strict_multiple_definition_and_cycle_messages():
-    rt, sink = make(("01e72", "x = 1"), ("ulzf7o7m2sx", "x = 2"), strict=True)
+    _rt, sink = make(("01e72", "x = 1"), ("ulzf7o7m2sx", "x = 2"), strict=True)
     assert sink.errors["01e72"].message.startswith("'x' is also defined by cell 2")
-    rt2, sink2 = make(("01e72", "a = b"), ("q9k2", "b = a"))
+    _rt2, sink2 = make(("01e72", "a = b"), ("q9k2", "b = a"))
     message = sink2.errors["01e72"].message
     assert "cycle" in message and no_ids(message) and re.search(r"cell [12] --\(", message)
 

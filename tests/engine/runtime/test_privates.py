@@ -55,7 +55,7 @@ def test_decorator_wrappers_and_generators_keep_their_privates():
          "_n = 10\n"
          "gen = (i * _n for i in range(3))\n")
     b = "out = (double(4), double(5), calls(), list(gen))\nout"
-    rt, sink = make(("a", a), ("b", b))
+    _rt, sink = make(("a", a), ("b", b))
     assert sink.errors == {}
     assert sink.outputs["b"] == (8, 10, ["double", "double"], [0, 10, 20]) == script(a, b)["out"]
 
@@ -69,7 +69,7 @@ def test_each_cell_has_its_own_private_of_the_same_name():
 
 
 def test_rerun_with_new_value_replaces_the_old_one_and_leaves_nothing_behind():
-    rt, sink = make(("a", "_k = 1\nf = lambda: _k"), ("b", "v = f()"))
+    rt, _sink = make(("a", "_k = 1\nf = lambda: _k"), ("b", "v = f()"))
     assert rt.namespace["v"] == 1
     rt.edit_cell("a", "_j = 5\nf = lambda: _j * 2")
     rt.run_cells(["a"])
@@ -79,7 +79,7 @@ def test_rerun_with_new_value_replaces_the_old_one_and_leaves_nothing_behind():
 
 
 def test_privates_nobody_captures_are_still_removed_after_the_run():
-    rt, sink = make(("a", "_big = list(range(1000))\ntotal = sum(_big)"))
+    rt, _sink = make(("a", "_big = list(range(1000))\ntotal = sum(_big)"))
     assert rt.namespace["total"] == 499500
     assert [k for k in rt.namespace if k.startswith("_big")] == []
 
@@ -115,7 +115,7 @@ def test_scoping_rules_locals_params_class_attributes_nonlocal_and_global():
          "    return _count\n"
          "top = lambda: _v\n")
     b = "res = (outer()(), param(7), K._v, K()._own, bump(), bump(), top())\nres"
-    rt, sink = make(("a", a), ("b", b))
+    _rt, sink = make(("a", a), ("b", b))
     assert sink.errors == {}
     assert sink.outputs["b"] == (2, 7, "attr", 100, 1, 2, 100) == script(a, b)["res"]
 
@@ -144,7 +144,7 @@ def test_recursive_private_function_and_match_and_except_names():
 
 
 def test_name_errors_show_the_name_the_user_wrote():
-    rt, sink = make(("a", "print(_q)\n_q = 1\nh = lambda: _q"))
+    _rt, sink = make(("a", "print(_q)\n_q = 1\nh = lambda: _q"))
     error = sink.errors["a"]
     assert error.message == "NameError: name '_q' is not defined"
     assert "__rf" not in (error.traceback or "")

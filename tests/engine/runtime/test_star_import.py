@@ -58,7 +58,7 @@ def test_a_reader_above_the_import_runs_again_once_the_names_are_known():
 
 
 def test_all_is_honoured_and_rerun_of_the_importer_reruns_readers(fake_module):
-    rt, sink = make(("a", "from reflow_star_fixture import *\nboth = alpha + beta"), ("b", "out = alpha * 10"))
+    rt, _sink = make(("a", "from reflow_star_fixture import *\nboth = alpha + beta"), ("b", "out = alpha * 10"))
     assert rt.graph.analysis("a").defs == {"alpha", "beta", "both"}
     assert "gamma" not in rt.namespace and rt.namespace["out"] == 10
     fake_module.alpha = 5
@@ -67,7 +67,7 @@ def test_all_is_honoured_and_rerun_of_the_importer_reruns_readers(fake_module):
 
 
 def test_lazy_mode_marks_new_readers_stale():
-    rt, sink = make(("b", "r = sqrt(9)"), ("a", "from math import *"), mode="lazy", run=False)
+    rt, _sink = make(("b", "r = sqrt(9)"), ("a", "from math import *"), mode="lazy", run=False)
     rt.run_cells(["a"])
     assert rt.is_stale("b")
     rt.run_stale()
@@ -93,6 +93,6 @@ def test_star_import_matches_the_script_result():
     ns: dict = {}
     for code in cells:
         exec(code, ns)
-    rt, sink = make(*[(f"c{i}", code) for i, code in enumerate(cells)])
+    rt, _sink = make(*[(f"c{i}", code) for i, code in enumerate(cells)])
     assert (rt.namespace["v"], rt.namespace["w"]) == (ns["v"], ns["w"]) == ([1.0, 2.0, 3.0], 2.0)
     assert math.pi == rt.namespace["pi"]
