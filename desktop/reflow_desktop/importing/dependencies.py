@@ -102,7 +102,7 @@ class Detected:
 
 def requirement_names(requirements: Iterable[str]) -> set[str]:
     """Canonical project names of requirement strings (unparsable ones by their text)."""
-    names = set()
+    names: set[str] = set()
     for text in requirements:
         try:
             names.add(canonicalize_name(Requirement(text).name))

@@ -31,13 +31,19 @@ def _text(source: Any) -> str:
     return "".join(source) if isinstance(source, list) else str(source or "")
 
 
+def _table(owner: dict[str, Any], key: str) -> dict[str, Any]:
+    """``owner[key]`` if it is a JSON object, else an empty one (hostile files put anything anywhere)."""
+    value = owner.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
                    problems: list[ImportProblem]) -> tuple[ScriptMetadata | None, int | None]:
     """The PEP 723 block: Reflow metadata, else a leading ``# /// script`` cell.
 
     Returns the metadata and the index of a code cell that held only the block.
     """
-    reflow = nbmeta.get("reflow") if isinstance(nbmeta.get("reflow"), dict) else {}
+    reflow = _table(nbmeta, "reflow")
     raw = reflow.get("script_metadata")
     if isinstance(raw, str) and raw.strip():
         try:
@@ -64,11 +70,9 @@ def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
 
 
 def _options(cell: dict[str, Any]) -> dict[str, Any]:
-    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-    reflow = meta.get("reflow") if isinstance(meta.get("reflow"), dict) else {}
-    opts = dict(reflow.get("options") or {}) if isinstance(reflow.get("options"), dict) else {}
-    jup = meta.get("jupyter") if isinstance(meta.get("jupyter"), dict) else {}
-    if jup.get("source_hidden") is True:
+    meta = _table(cell, "metadata")
+    opts = dict(_table(_table(meta, "reflow"), "options"))
+    if _table(meta, "jupyter").get("source_hidden") is True:
         opts.setdefault("hide_code", True)
     return opts
 
@@ -80,7 +84,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     if not isinstance(raw_cells, list):  # nbformat 3 keeps cells in worksheets
         ws = data.get("worksheets") or [{}]
         raw_cells = ws[0].get("cells", []) if isinstance(ws, list) and ws else []
-    nbmeta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    nbmeta = _table(data, "metadata")
     metadata, block_cell = _metadata_from(nbmeta, raw_cells, problems)
     cells: list[Cell] = []
     packages: list[str] = []
@@ -105,11 +109,10 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
             if conv.kind == "code" and conv.parses:
                 sources.append(conv.source)
             for line, msg in conv.notes:
-                level = "warning" if conv.parses else "error"
-                problems.append(ImportProblem(n, line, level, msg))
+                problems.append(ImportProblem(n, line, "warning" if conv.parses else "error", msg))
         elif kind in ("raw", "heading"):
-            level = raw.get("level") if kind == "heading" else None
-            text = f"{'#' * int(level)} {src}" if isinstance(level, int) else src
+            depth = raw.get("level") if kind == "heading" else None
+            text = f"{'#' * depth} {src}" if isinstance(depth, int) else src
             cells.append(Cell(kind="markdown", source=text))
             if kind == "raw" and src.strip():
                 problems.append(ImportProblem(n, None, "info", "raw cell kept as a markdown cell"))
@@ -117,10 +120,10 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
             problems.append(ImportProblem(n, None, "warning", f"unknown cell type {kind!r} skipped"))
     written.extend(f"{m}.py" for m in mentioned_scripts(raw_code))
     metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems)
-    header = (nbmeta.get("reflow") or {}).get("header") if isinstance(nbmeta.get("reflow"), dict) else None
+    header = _table(nbmeta, "reflow").get("header")
     nb = Notebook(metadata=metadata, cells=cells)
     if isinstance(header, str) and header.strip():
-        nb._layout.before = header  # noqa: SLF001 - keep a Reflow export's header comments
+        nb._layout.before = header  # keep a Reflow export's header comments
     return ImportResult(notebook=nb, source=source, problems=problems)
 
 
@@ -175,8 +178,8 @@ def _requires_python(nbmeta: dict[str, Any], problems: list[ImportProblem]) -> s
 
     An older Python or another language in the metadata is reported, since cells may need changes.
     """
-    info = nbmeta.get("language_info") if isinstance(nbmeta.get("language_info"), dict) else {}
-    spec = nbmeta.get("kernelspec") if isinstance(nbmeta.get("kernelspec"), dict) else {}
+    info = _table(nbmeta, "language_info")
+    spec = _table(nbmeta, "kernelspec")
     language = str(info.get("name") or spec.get("language") or "python").lower()
     if language != "python":
         problems.append(ImportProblem(None, None, "warning",
@@ -228,7 +231,7 @@ def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict
     """The notebook as nbformat 4 JSON; a schema violation is reported, not fatal."""
     captured: dict[str, Any] = {}
     try:
-        nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)  # type: ignore[no-untyped-call]
     except NotJSONError:
         try:
             json.loads(text)

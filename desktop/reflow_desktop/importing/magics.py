@@ -107,7 +107,7 @@ def find_specials(source: str) -> list[Special]:
     found: list[Special] = []
     for _ in range(10_000):
         tokens = make_tokens_by_line(work)
-        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]
+        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]  # type: ignore[no-untyped-call]
         if not candidates:
             break
         item: TokenTransformBase = min(candidates, key=TokenTransformBase.sortby)
@@ -118,7 +118,7 @@ def find_specials(source: str) -> list[Special]:
             special = Special(start, end, col, "?", text.rstrip("?"))
         else:
             end = find_end_of_continued_line(work, start)
-            parts = [work[start][col:]] + work[start + 1:end + 1]
+            parts = [work[start][col:], *work[start + 1:end + 1]]
             text = " ".join([p.rstrip()[:-1] for p in parts[:-1]] + [parts[-1].rstrip()])
             escape = text[:2] if text[:2] in ("!!", "??", "%%") else text[:1]
             target = ""
@@ -206,7 +206,7 @@ def _timed(lines: list[str], special: Special) -> list[str] | None:
     stmt = _split_timeit_options(after) if name == "timeit" else after.lstrip()
     if not stmt.strip() or stmt.strip() == "\\":
         return None
-    out = [head + stmt] + lines[special.start + 1: special.end + 1]
+    out = [head + stmt, *lines[special.start + 1: special.end + 1]]
     magic = f"%{name}"
     out[-1] += f"  # {NOTE} was {magic}; runs as plain Python"
     return out

@@ -147,7 +147,8 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
         if code is not None:
             n += 1
             commented = comment_block(code)
-            cells.append(Cell(kind="code", source="# reflow import: marimo could not parse this cell; kept as comments\n" + commented))
+            note = "# reflow: marimo could not parse this cell; kept as comments\n"
+            cells.append(Cell(kind="code", source=note + commented))
             problems.append(ImportProblem(n, None, "error", "unparsable marimo cell kept as comments"))
             continue
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -280,7 +281,7 @@ def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
     deps = metadata.dependencies if metadata else []
     if any(re.match(r"^\s*marimo\b", d) for d in deps):
         return metadata
-    data = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
+    data: dict[str, Any] = dict(metadata.data) if metadata else {"requires-python": ">=3.11"}
     data["dependencies"] = [*deps, "marimo"]
     return ScriptMetadata.from_data(data)
 

@@ -13,7 +13,6 @@ import webbrowser
 from pathlib import Path
 
 from reflow.notebook import NotebookFormatError
-
 from reflow_desktop.importing.result import NotebookImportError
 from reflow_desktop.server.app import ReflowServer
 from reflow_desktop.session import Session

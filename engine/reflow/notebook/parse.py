@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 from .errors import NotebookFormatError
 from .markers import find_markers, parse_marker, uncomment
@@ -113,14 +114,15 @@ def parse_notebook(text: str) -> Notebook:
         quote = _docstring_quotes(content) if kind == "markdown" else None
         if quote:
             text = "\n".join(content).strip()
-            source = text[len(quote[0]) - quote[0].endswith("\n") : len(text) - len(quote[1]) + quote[1].startswith("\n")]
+            left = len(quote[0]) - quote[0].endswith("\n")
+            source = text[left : len(text) - len(quote[1]) + quote[1].startswith("\n")]
             source = source[1:] if quote[0].endswith("\n") else source
             source = source[:-1] if quote[1].startswith("\n") else source
         else:
             if kind == "markdown":
                 content = [uncomment(line) for line in content]
             source = "\n".join(content)
-        cell = Cell(kind=kind, source=source, options=options)
+        cell = Cell(kind="markdown" if kind == "markdown" else "code", source=source, options=options)
         cell._orig = _OrigCell(
             kind=kind,
             source=source,
@@ -185,5 +187,5 @@ def _docstring_quotes(content: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _copy(options: dict) -> dict:
+def _copy(options: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(options)

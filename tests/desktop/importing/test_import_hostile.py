@@ -28,8 +28,8 @@ def _attempt(tmp_path: Path, name: str, data: bytes) -> str:
     (b'{"nbformat": 5, "nbformat_minor": 0, "cells": [], "metadata": {}}', "nbformat version 5"),
     (b'{"nbformat": "4", "nbformat_minor": 5, "cells": [], "metadata": {}}', "nbformat version"),
     (b"\xff\xfe{}", "not UTF-8"),
-    (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {"a": ' + b"[" * 200_000 + b"]" * 200_000 + b"}, \"cells\": []}",
-     "nested too deeply"),
+    (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {"a": '
+     + b"[" * 200_000 + b"]" * 200_000 + b'}, "cells": []}', "nested too deeply"),
 ])
 def test_clear_error_naming_the_file(tmp_path: Path, data: bytes, needle: str):
     assert needle in _attempt(tmp_path, "bad.ipynb", data)

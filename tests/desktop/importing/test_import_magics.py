@@ -20,7 +20,8 @@ def _run(source: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     ("%time x = sum(range(10))", "x = sum(range(10))  # reflow: was %time; runs as plain Python"),
     ("%timeit -n 10 -r 2 y = 2", "y = 2  # reflow: was %timeit; runs as plain Python"),
     ("x = %time len('abc')", "x = len('abc')  # reflow: was %time; runs as plain Python"),
-    ("for i in range(2):\n    %time print(i)", "for i in range(2):\n    print(i)  # reflow: was %time; runs as plain Python"),
+    ("for i in range(2):\n    %time print(i)",
+     "for i in range(2):\n    print(i)  # reflow: was %time; runs as plain Python"),
     ("%time total = (1 +\\\n    2)", "total = (1 +\\\n    2)  # reflow: was %time; runs as plain Python"),
 ])
 def test_time_keeps_the_statement_running(cell: str, expected: str):
