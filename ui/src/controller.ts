@@ -3,7 +3,8 @@
 
 import type { Transport } from "./connection";
 import { newRequestId } from "./connection";
-import type { CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, OutputPosition, RuntimeMode } from "./protocol";
+import type { CellChange, CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, OutputPosition, RuntimeMode } from "./protocol";
+import { TransactionError } from "./store";
 import type { Store } from "./storeHub";
 
 export function newCellId(): string {
@@ -148,18 +149,28 @@ export class Controller {
     this.transport.send({ type: "set_options", id, options });
   }
 
-  /** Code ↔ markdown: the protocol has no kind change, so replace the cell in place. */
+  /** Code ↔ markdown in place: the cell keeps its id, its outputs and its place. */
   setKind(id: string, kind: CellKind): void {
     const c = this.s.cells[id];
     if (!this.canEdit || !c || c.kind === kind) return;
-    const index = this.s.order.indexOf(id);
-    const newId = newCellId();
     this.flushEdits();
-    this.store.local({ type: "create_cell", id: newId, index, kind, code: c.code });
-    this.transport.send({ type: "create_cell", id: newId, index, kind, code: c.code });
-    this.transport.send({ type: "delete_cell", id });
-    this.store.local({ type: "delete_cell", id, silent: true });
-    this.store.local({ type: "select", id: newId, editing: false });
+    this.store.local({ type: "set_kind", id, kind });
+    this.transport.send({ type: "set_kind", id, kind });
+  }
+
+  /** Several structural changes at once, all or none, here and on the server (same transaction). */
+  transaction(changes: CellChange[]): boolean {
+    if (!this.canEdit || !changes.length) return false;
+    this.flushEdits();
+    try {
+      this.store.local({ type: "transaction", tx: { source: "ui", changes } });
+    } catch (e) {
+      if (!(e instanceof TransactionError)) throw e;
+      this.store.local({ type: "notice", level: "error", text: e.message });
+      return false;
+    }
+    this.transport.send({ type: "transaction", changes });
+    return true;
   }
 
   // ---- notebook ----

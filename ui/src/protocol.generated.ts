@@ -80,6 +80,8 @@ export type ClientMessage =
   | DeleteCellMsg
   | MoveCellMsg
   | SetOptionsMsg
+  | SetKindMsg
+  | TransactionMsg
   | SetModeMsg
   | RunStaleMsg
   | RunAllMsg
@@ -99,6 +101,11 @@ export type ClientMessage =
   | PackageRemoveMsg
   | PackagesLockMsg
   | EnvRebuildMsg;
+/**
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellChange".
+ */
+export type CellChange = CreateChange | DeleteChange | MoveChange | SetCodeChange | SetKindChange | SetOptionsChange;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "OutputPosition".
@@ -643,6 +650,95 @@ export interface MoveCellMsg {
  */
 export interface SetOptionsMsg {
   type: "set_options";
+  id: string;
+  options: CellOptions;
+}
+/**
+ * Turn a cell into code or markdown in place: it keeps its id (and so its outputs).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetKindMsg".
+ */
+export interface SetKindMsg {
+  type: "set_kind";
+  id: string;
+  kind: CellKind;
+}
+/**
+ * Several structural changes applied together, all or none (an error names the bad change).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TransactionMsg".
+ */
+export interface TransactionMsg {
+  type: "transaction";
+  changes: CellChange[];
+}
+/**
+ * Insert a cell so that it ends at `index` (0..number of cells).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CreateChange".
+ */
+export interface CreateChange {
+  op: "create";
+  id: string;
+  index: number;
+  kind?: CellKind;
+  code?: string;
+  options?: CellOptions;
+}
+/**
+ * Delete a cell.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "DeleteChange".
+ */
+export interface DeleteChange {
+  op: "delete";
+  id: string;
+}
+/**
+ * Take the cell out and put it back at `index` (0..number of cells - 1).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "MoveChange".
+ */
+export interface MoveChange {
+  op: "move";
+  id: string;
+  index: number;
+}
+/**
+ * Replace a cell's code (not run).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetCodeChange".
+ */
+export interface SetCodeChange {
+  op: "set_code";
+  id: string;
+  code: string;
+}
+/**
+ * Code ↔ markdown; the cell keeps its id.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetKindChange".
+ */
+export interface SetKindChange {
+  op: "set_kind";
+  id: string;
+  kind: CellKind;
+}
+/**
+ * Patch a cell's options; null removes one.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetOptionsChange".
+ */
+export interface SetOptionsChange {
+  op: "set_options";
   id: string;
   options: CellOptions;
 }

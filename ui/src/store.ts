@@ -6,6 +6,7 @@
 import {
   normaliseCell,
   PROTOCOL_VERSION,
+  type CellChange,
   type CellError,
   type CellKind,
   type CellOptions,
@@ -286,6 +287,104 @@ export function applyServer(state: State, msg: ServerMessage): State {
   return state;
 }
 
+// ---- the document: structural changes as transactions -----------------------------------
+// The TypeScript mirror of reflow.notebook.document.Document.apply: the same changes, the
+// same checks, all or nothing. The session applies the very same transaction (the
+// `transaction` message) to its document and to the kernel's.
+
+export type TransactionSource = "ui" | "file" | "kernel" | "import" | "session";
+
+export interface Transaction {
+  changes: CellChange[];
+  source: TransactionSource;
+}
+
+/** A change that does not fit the notebook (unknown id, index out of range, duplicate id). */
+export class TransactionError extends Error {}
+
+function checkIndex(index: unknown, upper: number, what: string): number {
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index > upper) {
+    throw new TransactionError(`${what}: index ${String(index)} is outside 0..${upper}`);
+  }
+  return index;
+}
+
+function checkKind(kind: unknown): CellKind {
+  if (kind !== "code" && kind !== "markdown") throw new TransactionError(`unknown cell kind ${String(kind)}`);
+  return kind;
+}
+
+/** Options patched: `null` (and, as the UI has always sent it, `false`) removes an option. */
+export function patchOptions(options: CellOptions, patch: CellOptions): CellOptions {
+  const out: CellOptions = { ...options };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || v === undefined || v === false) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Apply every change of `tx` to the cells and their order, or none: a bad change throws
+ * TransactionError and the state passed in is untouched (it is never mutated). Cells a
+ * change does not touch keep their objects; set_kind keeps the cell (id, outputs).
+ */
+export function applyTransaction(state: State, tx: Transaction): State {
+  if (!tx.changes.length) return state;
+  let order = state.order;
+  const cells: { [id: string]: Cell } = { ...state.cells };
+  const unsynced = { ...state.unsynced };
+  const cell = (id: string, what: string): Cell => {
+    const c = cells[id];
+    if (!c || !order.includes(id)) throw new TransactionError(`${what}: no cell ${JSON.stringify(id)}`);
+    return c;
+  };
+  for (const ch of tx.changes) {
+    switch (ch.op) {
+      case "create": {
+        if (typeof ch.id !== "string" || !ch.id) throw new TransactionError("create: the cell id must be a non-empty string");
+        if (cells[ch.id]) throw new TransactionError(`create: cell ${JSON.stringify(ch.id)} already exists`);
+        const index = checkIndex(ch.index, order.length, "create");
+        cells[ch.id] = { ...emptyCell(ch.id, checkKind(ch.kind ?? "code"), ch.code ?? ""), options: patchOptions({}, ch.options ?? {}) };
+        order = insertAt(order, index, ch.id);
+        break;
+      }
+      case "delete":
+        cell(ch.id, "delete");
+        delete cells[ch.id];
+        delete unsynced[ch.id];
+        order = order.filter((x) => x !== ch.id);
+        break;
+      case "move": {
+        cell(ch.id, "move");
+        const index = checkIndex(ch.index, order.length - 1, "move");
+        order = insertAt(order.filter((x) => x !== ch.id), index, ch.id);
+        break;
+      }
+      case "set_code": {
+        const c = cell(ch.id, "set_code");
+        if (typeof ch.code !== "string") throw new TransactionError("set_code: code must be a string");
+        if (c.code !== ch.code) cells[ch.id] = { ...c, code: ch.code, rev: c.rev + 1 };
+        break;
+      }
+      case "set_kind": {
+        const c = cell(ch.id, "set_kind");
+        const kind = checkKind(ch.kind);
+        if (c.kind !== kind) cells[ch.id] = { ...c, kind };
+        break;
+      }
+      case "set_options": {
+        const c = cell(ch.id, "set_options");
+        cells[ch.id] = { ...c, options: patchOptions(c.options, ch.options) };
+        break;
+      }
+      default:
+        throw new TransactionError(`unknown change ${JSON.stringify(ch)}`);
+    }
+  }
+  return { ...state, cells, order, unsynced };
+}
+
 // ---- local actions ------------------------------------------------------------------
 
 export type LocalAction =
@@ -301,6 +400,7 @@ export type LocalAction =
   | { type: "move_cell"; id: string; index: number }
   | { type: "set_options"; id: string; options: CellOptions }
   | { type: "set_kind"; id: string; kind: CellKind }
+  | { type: "transaction"; tx: Transaction }
   | { type: "set_mode"; mode: RuntimeMode }
   | { type: "notebook_config"; output?: OutputPosition; runtime?: RuntimeMode }
   | { type: "notice"; level: Notice["level"]; text: string; undo?: boolean }
@@ -359,30 +459,20 @@ export function applyLocal(state: State, a: LocalAction): State {
     }
     case "create_cell": {
       if (state.cells[a.id]) return state;
-      const cell = emptyCell(a.id, a.kind, a.code);
-      return {
-        ...state,
-        cells: { ...state.cells, [a.id]: cell },
-        order: insertAt(state.order, a.index, a.id),
-        selected: a.id,
-      };
+      const index = Math.max(0, Math.min(a.index, state.order.length)); // the UI's index, clamped
+      const s = applyTransaction(state, { source: "ui", changes: [{ op: "create", id: a.id, index, kind: a.kind, code: a.code }] });
+      return { ...s, selected: a.id };
     }
     case "delete_cell": {
       const cell = state.cells[a.id];
       if (!cell) return state;
       const index = state.order.indexOf(a.id);
-      const order = state.order.filter((x) => x !== a.id);
-      const cells = { ...state.cells };
-      delete cells[a.id];
-      const unsynced = { ...state.unsynced };
-      delete unsynced[a.id];
+      const d = applyTransaction(state, { source: "ui", changes: [{ op: "delete", id: a.id }] });
+      const order = d.order;
       let selected = state.selected;
       if (selected === a.id) selected = order.length ? order[Math.min(index, order.length - 1)] : null;
       const s: State = {
-        ...state,
-        cells,
-        order,
-        unsynced,
+        ...d,
         selected,
         editing: false,
         deleted: a.silent ? state.deleted : [...state.deleted, { cell, index }].slice(-50),
@@ -392,11 +482,13 @@ export function applyLocal(state: State, a: LocalAction): State {
     case "undo_delete": {
       const last = state.deleted[state.deleted.length - 1];
       if (!last) return state;
-      const cell: Cell = { ...emptyCell(a.newId, last.cell.kind, last.cell.code), options: last.cell.options };
+      const index = Math.max(0, Math.min(last.index, state.order.length));
+      const s = applyTransaction(state, {
+        source: "ui",
+        changes: [{ op: "create", id: a.newId, index, kind: last.cell.kind, code: last.cell.code, options: last.cell.options }],
+      });
       return {
-        ...state,
-        cells: { ...state.cells, [a.newId]: cell },
-        order: insertAt(state.order, last.index, a.newId),
+        ...s,
         deleted: state.deleted.slice(0, -1),
         selected: a.newId,
         editing: false,
@@ -406,15 +498,18 @@ export function applyLocal(state: State, a: LocalAction): State {
     case "move_cell": {
       const from = state.order.indexOf(a.id);
       if (from < 0) return state;
-      const to = Math.max(0, Math.min(a.index, state.order.length - 1));
+      const to = Math.max(0, Math.min(a.index, state.order.length - 1)); // the UI's index, clamped
       if (to === from) return state;
-      const rest = state.order.filter((x) => x !== a.id);
-      return { ...state, order: insertAt(rest, to, a.id) };
+      return applyTransaction(state, { source: "ui", changes: [{ op: "move", id: a.id, index: to }] });
     }
     case "set_options":
-      return withCell(state, a.id, (c) => ({ ...c, options: { ...c.options, ...a.options } }));
+      if (!state.cells[a.id]) return state;
+      return applyTransaction(state, { source: "ui", changes: [{ op: "set_options", id: a.id, options: a.options }] });
     case "set_kind":
-      return withCell(state, a.id, (c) => (c.kind === a.kind ? c : { ...c, kind: a.kind }));
+      if (!state.cells[a.id] || state.cells[a.id].kind === a.kind) return state;
+      return applyTransaction(state, { source: "ui", changes: [{ op: "set_kind", id: a.id, kind: a.kind }] });
+    case "transaction":
+      return applyTransaction(state, a.tx);
     case "set_mode":
       return { ...state, mode: a.mode };
     case "notice":

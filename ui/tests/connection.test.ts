@@ -218,14 +218,26 @@ describe("Controller", () => {
     ctl.moveCell("a", 1); // already last
     expect(t.sent).toHaveLength(1);
   });
-  it("kind change replaces the cell without offering undo", () => {
+  it("kind change keeps the cell (id, outputs) and offers no undo", () => {
     const { ctl, t, store } = controller();
+    const before = store.get().cells.b;
     ctl.setKind("b", "markdown");
-    expect(t.sent.map((m) => m.type)).toEqual(["create_cell", "delete_cell"]);
+    expect(t.sent).toEqual([{ type: "set_kind", id: "b", kind: "markdown" }]);
     const s = store.get();
-    expect(s.order).toHaveLength(2);
-    expect(s.cells[s.order[1]].kind).toBe("markdown");
+    expect(s.order).toEqual(["a", "b"]);
+    expect(s.cells.b.kind).toBe("markdown");
+    expect(s.cells.b.outputs).toBe(before.outputs);
     expect(s.deleted).toEqual([]);
+  });
+  it("a transaction applies locally and is sent as one message; a bad one is neither", () => {
+    const { ctl, t, store } = controller();
+    expect(ctl.transaction([{ op: "create", id: "n", index: 0, kind: "code", code: "z = 1" }, { op: "move", id: "b", index: 0 }])).toBe(true);
+    expect(store.get().order).toEqual(["b", "n", "a"]);
+    expect(t.sent).toEqual([{ type: "transaction", changes: [{ op: "create", id: "n", index: 0, kind: "code", code: "z = 1" }, { op: "move", id: "b", index: 0 }] }]);
+    expect(ctl.transaction([{ op: "set_code", id: "a", code: "x" }, { op: "move", id: "a", index: 7 }])).toBe(false);
+    expect(t.sent).toHaveLength(1);
+    expect(store.get().order).toEqual(["b", "n", "a"]);
+    expect(store.get().cells.a.code).not.toBe("x");
   });
   it("save flushes edits first", () => {
     const { ctl, t } = controller();

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION, type CellState, type ServerMessage } from "../src/protocol";
+import { PROTOCOL_VERSION, type CellChange, type CellState, type ServerMessage } from "../src/protocol";
 import {
   ancestors,
   appendOutput,
   applyLocal,
   applyServer,
+  applyTransaction,
   descendants,
   displayStatus,
   inDisplayOrder,
   initialState,
+  TransactionError,
   type State,
 } from "../src/store";
 
@@ -301,5 +303,77 @@ describe("external code revisions", () => {
     s = applyServer(s, { type: "cells", cells: [cs("a", { code: "reloaded from disk" })] });
     expect(s.cells.a.rev).toBe(1);
     expect(s.cells.a.code).toBe("reloaded from disk");
+  });
+});
+
+describe("transactions (the mirror of reflow.notebook.document)", () => {
+  it("applies every change kind; set_kind keeps the cell object's outputs and id", () => {
+    const base = applyServer(loaded(), { type: "cell_output", id: "b", output: { kind: "stream", name: "stdout", text: "hi" } } as ServerMessage);
+    const s = applyTransaction(base, {
+      source: "ui",
+      changes: [
+        { op: "create", id: "n", index: 1, kind: "markdown", code: "# t", options: { hide_code: true } },
+        { op: "move", id: "a", index: 3 },
+        { op: "set_code", id: "c", code: "z = 3" },
+        { op: "set_kind", id: "b", kind: "markdown" },
+        { op: "set_options", id: "n", options: { hide_code: null, title: "T" } },
+        { op: "delete", id: "c" },
+      ],
+    });
+    expect(s.order).toEqual(["n", "b", "a"]);
+    expect(s.cells.n.options).toEqual({ title: "T" });
+    expect(s.cells.b.kind).toBe("markdown");
+    expect(s.cells.b.outputs).toEqual([{ kind: "stream", name: "stdout", text: "hi" }]);
+    expect(s.cells.c).toBeUndefined();
+    expect(s.cells.a).toBe(base.cells.a); // untouched cells keep their objects
+  });
+  it("a bad change throws and leaves the state as it was (all or nothing)", () => {
+    const s = loaded();
+    const copy = JSON.stringify(s);
+    for (const bad of [
+      { op: "move", id: "a", index: 3 },
+      { op: "move", id: "a", index: "1" },
+      { op: "delete", id: "zz" },
+      { op: "create", id: "b", index: 0 },
+      { op: "set_kind", id: "a", kind: "sql" },
+    ]) {
+      expect(() => applyTransaction(s, { source: "ui", changes: [{ op: "set_code", id: "a", code: "edited" }, bad as CellChange] })).toThrow(TransactionError);
+      expect(JSON.stringify(s)).toBe(copy);
+    }
+  });
+  it("random transactions keep ids unique and the order a permutation of the cells", () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const ids = ["a", "b", "c", "d", "e", "f"];
+    const ops = ["create", "delete", "move", "set_code", "set_kind", "set_options"] as const;
+    let s = loaded();
+    let applied = 0;
+    for (let i = 0; i < 2000; i++) {
+      const changes = Array.from({ length: 1 + rand(3) }, () => {
+        const op = ops[rand(ops.length)];
+        const id = ids[rand(ids.length)];
+        const index = rand(8) - 1;
+        if (op === "create") return { op, id, index, kind: rand(2) ? "code" : "markdown", code: "" } as CellChange;
+        if (op === "move") return { op, id, index } as CellChange;
+        if (op === "set_code") return { op, id, code: `v${i}` } as CellChange;
+        if (op === "set_kind") return { op, id, kind: rand(2) ? "code" : "markdown" } as CellChange;
+        if (op === "set_options") return { op, id, options: { hide_code: rand(2) ? true : null } } as CellChange;
+        return { op, id } as CellChange;
+      });
+      const before = s;
+      try {
+        s = applyTransaction(s, { source: "ui", changes });
+        applied++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(TransactionError);
+        expect(s).toBe(before);
+      }
+      expect(new Set(s.order).size).toBe(s.order.length);
+      expect([...s.order].sort()).toEqual(Object.keys(s.cells).sort());
+    }
+    expect(applied).toBeGreaterThan(100); // the walk really changed the notebook
   });
 });

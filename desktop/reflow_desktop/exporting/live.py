@@ -8,14 +8,13 @@ yet saved, without re-running anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
+
+from reflow_desktop.session.doors import NotebookView
 
 from .html import render_html
 from .ipynb import dumps, notebook_to_ipynb, validate
 from .script import notebook_to_script
-
-if TYPE_CHECKING:
-    from reflow_desktop.session import Session
 
 ExportFormat = Literal["html", "ipynb", "script"]
 FORMATS: dict[str, tuple[str, str]] = {  # format -> (file suffix, MIME type)
@@ -34,12 +33,12 @@ class Exported:
     content_type: str
 
 
-def export_session(session: "Session", fmt: ExportFormat, *, hide_code: bool = False) -> Exported:
+def export_session(session: NotebookView, fmt: ExportFormat, *, hide_code: bool = False) -> Exported:
     """Render the session's notebook with its current outputs (ValueError for an unknown format)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     nb = session.notebook
-    outputs = {c.id: list(session.cache.get(c.id).outputs) for c in nb.cells if c.kind == "code"}
+    outputs = {c.id: list(session.outputs_of(c.id)) for c in nb.cells if c.kind == "code"}
     if fmt == "html":
         text = render_html(nb, outputs, name=session.path.name, hide_code=hide_code)
     elif fmt == "ipynb":

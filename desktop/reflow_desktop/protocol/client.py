@@ -77,6 +77,71 @@ class SetOptionsMsg(ClientMsg, tag="set_options"):
     options: CellOptions
 
 
+class SetKindMsg(ClientMsg, tag="set_kind"):
+    """Turn a cell into code or markdown in place: it keeps its id (and so its outputs)."""
+
+    id: str
+    kind: CellKind
+
+
+# The changes of a `transaction` (reflow.notebook.document's wire form), tagged by `op`.
+class CellChange(Shape, tag_field="op"):
+    """Base of one structural change in a `transaction`."""
+
+    id: str
+
+
+class CreateChange(CellChange, tag="create"):
+    """Insert a cell so that it ends at `index` (0..number of cells)."""
+
+    index: int
+    kind: CellKind = "code"
+    code: str = ""
+    options: CellOptions | UnsetType = UNSET
+
+
+class DeleteChange(CellChange, tag="delete"):
+    """Delete a cell."""
+
+
+class MoveChange(CellChange, tag="move"):
+    """Take the cell out and put it back at `index` (0..number of cells - 1)."""
+
+    index: int
+
+
+class SetCodeChange(CellChange, tag="set_code"):
+    """Replace a cell's code (not run)."""
+
+    code: str
+
+
+class SetKindChange(CellChange, tag="set_kind"):
+    """Code ↔ markdown; the cell keeps its id."""
+
+    kind: CellKind
+
+
+class SetOptionsChange(CellChange, tag="set_options"):
+    """Patch a cell's options; null removes one."""
+
+    options: CellOptions
+
+
+CELL_CHANGE_CLASSES: tuple[type[CellChange], ...] = (
+    CreateChange, DeleteChange, MoveChange, SetCodeChange, SetKindChange, SetOptionsChange)
+if TYPE_CHECKING:
+    AnyCellChange: TypeAlias = CellChange
+else:
+    AnyCellChange = Annotated[union_of(CELL_CHANGE_CLASSES), Meta(title="CellChange")]
+
+
+class TransactionMsg(ClientMsg, tag="transaction"):
+    """Several structural changes applied together, all or none (an error names the bad change)."""
+
+    changes: list[AnyCellChange]
+
+
 class SetModeMsg(ClientMsg, tag="set_mode"):
     """Switch the runtime mode; also written to the notebook's `[tool.reflow] runtime`."""
 
@@ -213,7 +278,8 @@ class EnvRebuildMsg(ClientMsg, tag="env_rebuild"):
 
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
-    RunMsg, EditMsg, CreateCellMsg, DeleteCellMsg, MoveCellMsg, SetOptionsMsg, SetModeMsg,
+    RunMsg, EditMsg, CreateCellMsg, DeleteCellMsg, MoveCellMsg, SetOptionsMsg, SetKindMsg,
+    TransactionMsg, SetModeMsg,
     RunStaleMsg, RunAllMsg, InterruptMsg, RestartMsg, SaveMsg, CompleteMsg, InspectMsg,
     SetUiValueMsg, TablePageMsg, ClearCacheMsg, SettingsGetMsg, SettingsSetMsg,
     SetNotebookConfigMsg, PackagesGetMsg, PackageAddMsg, PackageRemoveMsg, PackagesLockMsg,

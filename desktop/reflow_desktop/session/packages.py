@@ -12,8 +12,9 @@ failure never breaks a working notebook:
    the kernel restart into it. A failed build puts the file (and lock file)
    back as they were, so the old environment and kernel keep matching it.
 
-It also marks ``ModuleNotFoundError`` outputs with an ``install`` hint
-(``{package, module, cell}``) for the "Install X" button.
+It also answers, for the event pipeline, which package an import error asks for
+(``install_hint``), for the "Install X" button. It reaches the session only
+through ``PackagesDoor``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.build import venv_python_version
-
-if TYPE_CHECKING:
-    from reflow_desktop.session.session import Session
+from reflow_desktop.session.doors import PackagesDoor
 
 log = logging.getLogger(__name__)
 Reply = Callable[[dict[str, Any]], None]
@@ -38,7 +37,7 @@ Reply = Callable[[dict[str, Any]], None]
 class PackageManager:
     """Package operations of one session (see the module docstring for the order of steps)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: PackagesDoor) -> None:
         self.session = session
         self.lock = asyncio.Lock()
         self.building = False
@@ -52,7 +51,7 @@ class PackageManager:
         from reflow_desktop.envs.spec import lock_file
 
         env: dict[str, Any]
-        python = Path(s.kernel.python)
+        python = Path(s.kernel_python)
         if self.building:
             env = {"state": "building"}
         elif not s.environments:
@@ -63,7 +62,7 @@ class PackageManager:
             version = venv_python_version(venv)
             if version:
                 env["python"] = version
-        elif s.kernel.state == "dead":
+        elif s.kernel_state == "dead":
             env = {"state": "failed", "message": s.kernel_message or "the environment could not be built"}
         else:
             env = {"state": "building"}
@@ -119,21 +118,20 @@ class PackageManager:
             lock_path = lock_file(s.path)
             before = s.path.read_bytes()
             lock_before = lock_path.read_bytes() if lock_path.exists() else None
-            delay, s.autosave_delay = s.autosave_delay, None   # no autosave while uv writes the file
             self.building = True
             self.failure = None
             self.broadcast()
             progress = s.env_progress()
-            try:
-                await asyncio.get_running_loop().run_in_executor(None, lambda: run(progress))
-            except EnvError as exc:
-                self.building = False
-                self._failed(what, exc)
-                return False
-            finally:
-                s.autosave_delay = delay
-                self.building = False
-            self.reload_metadata()
+            with s.pause_autosave():   # no autosave while uv writes the file
+                try:
+                    await asyncio.get_running_loop().run_in_executor(None, lambda: run(progress))
+                except EnvError as exc:
+                    self.building = False
+                    self._failed(what, exc)
+                    return False
+                finally:
+                    self.building = False
+                self.reload_metadata()
             if await self._build(rebuild=False, what=what):
                 return True
             # the new block cannot be built: back to the file the running kernel matches
@@ -151,11 +149,7 @@ class PackageManager:
         from reflow.notebook import parse_notebook
 
         s = self.session
-        fresh = parse_notebook(s.path.read_text(encoding="utf-8"))
-        s.notebook.metadata = fresh.metadata
-        s.notebook._layout = fresh._layout   # noqa: SLF001 - the header around the block, for byte-exact saves
-        if s.dirty:
-            s._changed()   # noqa: SLF001 - re-arm the autosave paused during the edit
+        s.take_file_metadata(parse_notebook(s.path.read_text(encoding="utf-8")))
 
     async def _build(self, *, rebuild: bool, what: str) -> bool:
         """Build (or reuse) the environment; restart the kernel into it only when it is ready."""
@@ -177,14 +171,10 @@ class PackageManager:
             self._failed(what, exc)
             return False
         self.building = False
-        changed = str(env.python) != s.kernel.python or rebuild or env.created
-        s.kernel.python = str(env.python)
-        if changed or s.kernel.state == "dead" or getattr(s.kernel, "km", None) is None:
+        changed = str(env.python) != s.kernel_python or rebuild or env.created
+        if changed or s.kernel_state == "dead" or not s.kernel_started:
             s.broadcast(P.env_progress_msg("Restarting the kernel in the notebook's environment"))
-            # jupyter_client's restart reuses the old command line (old Python): stop the
-            # kernel, then Session.restart() starts a fresh one from the new environment
-            await s.kernel.shutdown()
-            await s.restart()
+            await s.restart_in(str(env.python))
         self.broadcast()
         return True
 
@@ -199,22 +189,12 @@ class PackageManager:
         self.broadcast()
 
     # --- install hints --------------------------------------------------------------------
-    def annotate(self, event: dict[str, Any]) -> None:
-        """Add ``install: {package, module, cell}`` to ModuleNotFoundError outputs (in place)."""
-        if event.get("type") == "batch":
-            for sub in event.get("events") or []:
-                if isinstance(sub, dict):
-                    self.annotate(sub)
-            return
-        if event.get("type") != "cell_output" or self.session.read_only or not self.session.environments:
-            return   # without environments an install would not reach the kernel
-        output = event.get("output") or {}
-        error = output.get("error") if output.get("kind") == "error" else None
-        if not isinstance(error, dict) or error.get("ename") != "ModuleNotFoundError":
-            return
+    def install_hint(self, message: str) -> tuple[str, str] | None:
+        """(module, package) to offer for a ModuleNotFoundError's message; None when no install can help."""
+        if self.session.read_only or not self.session.environments:
+            return None   # without environments an install would not reach the kernel
         from reflow_desktop.envs import distribution_for_import, module_from_error
 
-        module = module_from_error(str(error.get("message") or ""))
+        module = module_from_error(message)
         package = distribution_for_import(module) if module else None
-        if package:
-            error["install"] = {"package": package, "module": module, "cell": event.get("id")}
+        return (module, package) if module and package else None

@@ -1,11 +1,14 @@
-"""Session: one open notebook = its file + its kernel + the cell-state cache.
+"""Session: one open notebook = its document + its kernel + the cell-state cache.
 
 The session is the only writer of the notebook file (atomic saves through
-``reflow.notebook``), applies structural edits (create/delete/move/options)
-to its model, forwards reactive operations to the kernel's ``reflow`` comm and
-relays the kernel's events to every connected client. Clients are plain
-callables taking a protocol message dict, so the server, tests and benchmarks
-all attach the same way.
+``reflow.notebook``; *when* is decided by its ``SaveManager``). Every structural
+change — from the UI, a file reload or the session itself — is a
+``reflow.notebook.document.Transaction`` applied by ``apply``: to the session's
+``Document``, then the same transaction to the kernel host (``apply_transaction``).
+Kernel events come back through one pipeline (``session/events.py``) and are
+relayed to every connected client. Clients are plain callables taking a
+protocol message dict, so the server, tests and benchmarks all attach the same
+way. Helpers get a narrow door (``session/doors.py``), never the session.
 """
 
 from __future__ import annotations
@@ -15,17 +18,34 @@ import itertools
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reflow.notebook import Cell, Notebook, new_notebook, read_notebook, write_notebook
+from reflow.notebook import Notebook, new_notebook, read_notebook, write_notebook
+from reflow.notebook.document import (
+    Create,
+    Delete,
+    Document,
+    Move,
+    SetCode,
+    SetKind,
+    SetOptions,
+    Source,
+    Transaction,
+    changes_from_json,
+    diff,
+)
 
 from reflow_desktop import protocol as P
 from reflow_desktop.session import settings_handler
+from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.packages import PackageManager
+from reflow_desktop.session.saves import Policy, SaveManager
 from reflow_desktop.session.state import CellCache
+from reflow_desktop.sidecar.binding import SessionSidecar
 
 if TYPE_CHECKING:
     from reflow_desktop.envs import Environment
@@ -34,6 +54,7 @@ log = logging.getLogger(__name__)
 
 Client = Callable[[dict[str, Any]], None]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+NOTEBOOK = "notebook"   # the notebook file's saveable
 
 
 class Session:
@@ -42,35 +63,84 @@ class Session:
     def __init__(self, path: str | Path, *, read_only: bool = False, python: str | None = None,
                  autosave_delay: float | None = 1.0, session_id: str | None = None,
                  environments: bool = False, env_cache_root: Path | None = None) -> None:
-        self.path = Path(path).resolve()
+        self._path = Path(path).resolve()
         # With `environments`, the kernel runs in the notebook's own uv environment
         # (built from its PEP 723 block) unless an explicit `python` is given.
         self.environments = environments and python is None
         self.env_cache_root = env_cache_root
         self.id = session_id or secrets.token_urlsafe(9)
         self.read_only = read_only
-        self.autosave_delay = None if read_only else autosave_delay
-        self.notebook: Notebook = (read_notebook(self.path) if self.path.exists()
-                                   else new_notebook())
+        self.document = Document(read_notebook(self._path) if self._path.exists() else new_notebook())
+        self.saves = SaveManager()   # one owner of saves: notebook, sidecar, snapshots, recovery
+        self.saves.register(NOTEBOOK, self._autosave_now, Policy(None if read_only else autosave_delay))
         self.mode = settings_handler.initial_mode(self.notebook)  # [tool.reflow] or user default
         self.cache = CellCache()
         self.clients: list[Client] = []
         self.kernel = KernelProcess(self._on_kernel_event, self._on_kernel_state,
-                                    python=python, cwd=str(self.path.parent))
+                                    python=python, cwd=str(self._path.parent))
         self.kernel_message: str | None = None
         self._seq = itertools.count(1)
-        self._done: dict[int, asyncio.Future] = {}
-        self._autosave: asyncio.TimerHandle | None = None
-        self.dirty = False
+        self._done: dict[int, asyncio.Future[None]] = {}
         self.closed = False
         # Told to the first UI that connects (e.g. "converted nb.ipynb into nb.py").
         self.startup_notices: list[str] = []
-        # sidecar (issue 6): outputs restored from __reflow__/ now, so the first `session`
-        # message shows them; kernel events saved there (debounced); file watched; recovery.
-        from reflow_desktop.sidecar.binding import SessionSidecar
-
-        self.sidecar = SessionSidecar(self)
+        # sidecar: outputs restored from __reflow__/ now, so the first `session` message shows them
+        self.sidecar = SessionSidecar(self, self.saves)
+        for cid, restored in self.sidecar.restore().items():
+            self.cache.restore(cid, restored.status, restored.outputs)
         self.packages = PackageManager(self)   # Packages panel: uv add/remove/lock, rebuild
+
+    # --- what helpers may read (see doors.py) ------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def notebook(self) -> Notebook:
+        """The document's notebook (read it; change cells only with ``apply``)."""
+        return self.document.notebook
+
+    @property
+    def dirty(self) -> bool:
+        """Edits not yet in the notebook file."""
+        return self.saves.is_dirty(NOTEBOOK)
+
+    @property
+    def autosave_delay(self) -> float | None:
+        return self.saves.entry(NOTEBOOK).policy.delay
+
+    @autosave_delay.setter
+    def autosave_delay(self, value: float | None) -> None:
+        self.saves.set_policy(NOTEBOOK, Policy(None if self.read_only else value))
+
+    @property
+    def has_clients(self) -> bool:
+        return bool(self.clients)
+
+    @property
+    def kernel_python(self) -> str:
+        return self.kernel.python
+
+    @property
+    def kernel_state(self) -> str:
+        return self.kernel.state
+
+    @property
+    def kernel_started(self) -> bool:
+        return self.kernel.km is not None
+
+    def outputs_of(self, cell_id: str) -> list[dict[str, Any]]:
+        st = self.cache.cells.get(cell_id)
+        return list(st.outputs) if st is not None else []
+
+    def status_of(self, cell_id: str) -> str | None:
+        st = self.cache.cells.get(cell_id)
+        return st.shown_status if st is not None else None
+
+    def connection_file(self) -> str | None:
+        """The kernel's connection file (the console dock attaches with it), once it started."""
+        cf = getattr(self.kernel.km, "connection_file", None)
+        return cf if cf and Path(cf).is_file() else None
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -120,18 +190,12 @@ class Session:
         return True
 
     async def close(self) -> None:
-        """Save pending edits and stop the kernel."""
+        """Save everything pending (the save manager's flush) and stop the kernel."""
         if self.closed:
             return
         self.closed = True
-        if self._autosave is not None:
-            self._autosave.cancel()
-            if self.dirty and self.sidecar.may_autosave():  # sidecar: not over a conflict
-                try:
-                    self.save()
-                except OSError as exc:
-                    self.sidecar.save_failed(exc)  # sidecar: the edits go to a recovery file
-        await self.sidecar.close()  # sidecar (issue 6): final flush of outputs
+        await self.saves.flush_all()   # notebook (autosave on), sidecar outputs, snapshots
+        await self.sidecar.close()     # watcher stopped; a recovery copy no longer needed goes
         await self.kernel.shutdown()
 
     async def restart(self) -> None:
@@ -141,8 +205,8 @@ class Session:
         retry: the environment is prepared again and the notebook opens as on start.
         """
         self.cache.clear_outputs()
-        self.broadcast(P.cells_msg(self.cell_states()))
-        if getattr(self.kernel, "km", None) is None:  # never started (environment failed): retry
+        self._cells_changed()
+        if self.kernel.km is None:  # never started (environment failed): retry
             await self.start()
             return
         await self.kernel.restart(self._open_data(run=False))
@@ -153,6 +217,19 @@ class Session:
                 "path": str(self.path),
                 "cells": [{"id": c.id, "kind": c.kind, "code": c.source,
                            "options": dict(c.options)} for c in self.notebook.cells]}
+
+    async def restart_in(self, python: str) -> None:
+        """A fresh kernel from another interpreter (the notebook's rebuilt environment).
+
+        jupyter_client's restart reuses the old command line (old Python): stop the
+        kernel, then ``restart`` starts a fresh one from ``python``.
+        """
+        self.kernel.python = python
+        await self.kernel.shutdown()
+        await self.restart()
+
+    async def interrupt(self) -> None:
+        await self.kernel.interrupt()
 
     # --- clients ----------------------------------------------------------------------
     def attach(self, client: Client) -> None:
@@ -171,7 +248,6 @@ class Session:
             self.clients.remove(client)
 
     def broadcast(self, msg: dict[str, Any]) -> None:
-        self.sidecar.observe(msg)  # sidecar (issue 6): outputs to __reflow__/, own saves
         for client in list(self.clients):
             try:
                 client(msg)
@@ -192,18 +268,23 @@ class Session:
     def cell_states(self) -> list[P.CellState]:
         return [self.cache.cell_state(c) for c in self.notebook.cells]
 
-    # --- kernel -> clients -----------------------------------------------------------
-    def _on_kernel_event(self, event: dict[str, Any]) -> None:
-        if not self.sidecar.accept_kernel_event(event):  # sidecar: restored cells stay idle
-            return
-        if event.get("type") == "done":
-            fut = self._done.pop(event.get("seq"), None)
-            if fut is not None and not fut.done():
-                fut.set_result(None)
-            return
-        self.packages.annotate(event)   # ModuleNotFoundError -> "install X" hint
-        self.cache.apply(event)
-        self.broadcast(event)
+    # --- kernel -> clients: the event pipeline (session/events.py) -------------------------
+    def _on_kernel_event(self, msg: dict[str, Any]) -> None:
+        """Unfold once, pass each event through the steps, broadcast what the pages must see."""
+        shown = []
+        for event in unfold(msg):
+            event = with_install_hint(event, self.packages.install_hint)  # "install X" button
+            visible = self.cache.apply(event)       # status/outputs/graph/UI values/variables
+            self.sidecar.observe_event(event)       # which code produced the outputs; writes
+            if event.get("type") == "done":
+                fut = self._done.pop(event.get("seq"), None)  # type: ignore[arg-type]
+                if fut is not None and not fut.done():
+                    fut.set_result(None)
+            elif visible:
+                shown.append(event)
+        out = fold(shown, batched=msg.get("type") == "batch")
+        if out is not None:
+            self.broadcast(out)
 
     def _on_kernel_state(self, state: str, message: str | None) -> None:
         self.kernel_message = message
@@ -217,6 +298,7 @@ class Session:
                 if not fut.done():
                     fut.set_result(None)
             self._done.clear()
+        self.sidecar.cells_changed()
         self.broadcast(P.kernel_msg(state, message))  # type: ignore[arg-type]
 
     def to_kernel(self, data: dict[str, Any]) -> asyncio.Future:
@@ -251,68 +333,52 @@ class Session:
             reply(P.error_msg(f"{mtype}: {exc}"))
             return None
 
-    async def _h_run(self, msg: dict, reply: Client) -> asyncio.Future:
-        cells = []
-        for item in msg["cells"]:
-            cell = self._cell(item["id"])
-            if "code" in item and isinstance(item["code"], str) and item["code"] != cell.source:
-                cell.source = item["code"]
-                self._changed()
-            cells.append({"id": cell.id, "code": cell.source})
-        return self.to_kernel({"type": "run", "cells": cells})
+    async def _h_run(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
+        cells = [self.document.cell(item["id"]) for item in msg["cells"]]  # KeyError: unknown cell
+        edits = [SetCode(cell.id, item["code"]) for cell, item in zip(cells, msg["cells"])
+                 if isinstance(item.get("code"), str) and item["code"] != cell.source]
+        if edits:
+            self.apply(Transaction(tuple(edits), "ui"), to_kernel=False)  # the run carries the code
+        return self.to_kernel({"type": "run", "cells": [{"id": c.id, "code": self.document.cell(c.id).source}
+                                                        for c in cells]})
 
-    async def _h_edit(self, msg: dict, reply: Client) -> asyncio.Future | None:
-        cell = self._cell(msg["id"])
+    async def _h_edit(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        cell = self.document.cell(msg["id"])
         if msg["code"] == cell.source:
             return None
-        cell.source = str(msg["code"])
-        self._changed()
-        return self.to_kernel({"type": "edit", "id": cell.id, "code": cell.source})
+        return self.apply(Transaction((SetCode(cell.id, str(msg["code"])),), "ui"))
 
-    async def _h_create_cell(self, msg: dict, reply: Client) -> asyncio.Future:
-        cid = str(msg["id"])
-        if any(c.id == cid for c in self.notebook.cells):
-            raise ValueError(f"cell {cid} already exists")
-        index = max(0, min(int(msg["index"]), len(self.notebook.cells)))
-        cell = Cell(kind=msg["kind"], source=str(msg["code"]),
-                    options=dict(msg.get("options") or {}), id=cid)
-        self.notebook.cells.insert(index, cell)
-        self._changed()
-        self.broadcast(P.cells_msg(self.cell_states()))
-        return self.to_kernel({"type": "create_cell", "id": cid, "kind": cell.kind,
-                               "code": cell.source, "order": self._order()})
+    async def _h_create_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        index = max(0, min(int(msg["index"]), len(self.document)))  # the UI's index, clamped as always
+        return self.apply(Transaction((Create(str(msg["id"]), index, msg["kind"], str(msg["code"]),
+                                              dict(msg.get("options") or {})),), "ui"))
 
-    async def _h_delete_cell(self, msg: dict, reply: Client) -> asyncio.Future:
-        cell = self._cell(msg["id"])
-        self.notebook.cells.remove(cell)
-        self.cache.forget(cell.id)
-        self._changed()
-        self.broadcast(P.cells_msg(self.cell_states()))
-        return self.to_kernel({"type": "delete_cell", "id": cell.id})
+    async def _h_delete_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        return self.apply(Transaction((Delete(self.document.cell(msg["id"]).id),), "ui"))
 
-    async def _h_move_cell(self, msg: dict, reply: Client) -> asyncio.Future:
-        cell = self._cell(msg["id"])
-        self.notebook.cells.remove(cell)
-        index = max(0, min(int(msg["index"]), len(self.notebook.cells)))
-        self.notebook.cells.insert(index, cell)
-        self._changed()
-        self.broadcast(P.cells_msg(self.cell_states()))
-        return self.to_kernel({"type": "move_cell", "id": cell.id, "order": self._order()})
+    async def _h_move_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        cell = self.document.cell(msg["id"])
+        index = max(0, min(int(msg["index"]), len(self.document) - 1))  # ValueError: nothing moved
+        return self.apply(Transaction((Move(cell.id, index),), "ui"))
 
-    async def _h_set_options(self, msg: dict, reply: Client) -> asyncio.Future:
-        cell = self._cell(msg["id"])
+    async def _h_set_options(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        cell = self.document.cell(msg["id"])
         if not isinstance(msg["options"], dict):
             raise ValueError("options must be an object")
-        for key, value in msg["options"].items():
-            if value is None or value is False and key != "disabled":
-                cell.options.pop(key, None)
-            else:
-                cell.options[key] = value
-        if cell.options.get("disabled") is False:
-            cell.options.pop("disabled")
-        self._changed()
-        self.broadcast(P.cells_msg(self.cell_states()))
-        return self.to_kernel({"type": "set_options", "id": cell.id, "options": msg["options"]})
+        # the UI sends false to clear a flag: the document's patch clears with None
+        patch = {k: None if v is False else v for k, v in msg["options"].items()}
+        return self.apply(Transaction((SetOptions(cell.id, patch),), "ui"))
+
+    async def _h_set_kind(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        """Code ↔ markdown in place: the cell keeps its id, hence its outputs."""
+        cell = self.document.cell(msg["id"])
+        if msg["kind"] == cell.kind:
+            return None
+        return self.apply(Transaction((SetKind(cell.id, msg["kind"]),), "ui"))
+
+    async def _h_transaction(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
+        """Several structural changes at once, all or none (``reflow.notebook.document``'s wire form)."""
+        return self.apply(changes_from_json(msg["changes"], "ui"))
 
     async def _h_set_mode(self, msg: dict, reply: Client) -> asyncio.Future:
         self.mode = msg["mode"]
@@ -388,7 +454,7 @@ class Session:
 
     # Settings page / cache: the logic lives in session/settings_handler.py
     async def _h_settings_get(self, msg: dict, reply: Client) -> None:
-        settings_handler.handle_settings_get(self, reply)
+        settings_handler.handle_settings_get(reply)
 
     async def _h_settings_set(self, msg: dict, reply: Client) -> None:
         settings_handler.handle_settings_set(self, msg["changes"], reply)
@@ -403,43 +469,103 @@ class Session:
     async def _h_clear_cache(self, msg: dict, reply: Client) -> asyncio.Future:
         return self.to_kernel({"type": "clear_cache", "id": msg.get("id")})
 
-    # --- file --------------------------------------------------------------------------
+    # --- the document: every structural change goes through here --------------------------
+    def apply(self, tx: Transaction, *, to_kernel: bool = True) -> asyncio.Future[None] | None:
+        """Apply ``tx`` to the document (all or nothing: DocumentError), then to the pages and the kernel.
+
+        Returns the kernel's future (None when the kernel is not told: ``to_kernel``
+        False, or no kernel running).
+        """
+        before = set(self.document.ids)
+        self.document.apply(tx)
+        for cid in before - set(self.document.ids):
+            self.cache.forget(cid)
+        self._changed()
+        if tx.structural:
+            self._cells_changed()
+        if not to_kernel or not tx.changes:
+            return None
+        if tx.source != "ui" and not self._kernel_running():
+            return None  # the next open gives the kernel the whole document
+        return self.to_kernel({"type": "apply_transaction", "source": tx.source,
+                               "changes": tx.to_json()["changes"]})
+
+    def replace_document(self, notebook: Notebook, source: Source = "session") -> Transaction:
+        """Make the document ``notebook`` (cells matched by id): one transaction, then its file layout.
+
+        Cells whose id is kept keep their outputs and kernel state; the kernel gets
+        the same transaction.
+        """
+        tx = diff(self.document.cells, notebook.cells, source)
+        self.apply(tx)
+        self.document.adopt_layout(notebook)
+        return tx
+
+    def reload_from_file(self, notebook: Notebook) -> None:
+        """The file changed on disk (no unsaved edits here): take it, keeping unchanged cells."""
+        tx = self.replace_document(notebook, "file")
+        self.saves.forget_changes(NOTEBOOK)   # the file is what we have now
+        if notebook.runtime_mode != self.mode:
+            self.mode = notebook.runtime_mode
+            if self._kernel_running():
+                self.to_kernel({"type": "set_mode", "mode": self.mode})
+        if not tx.structural:
+            self._cells_changed()  # the pages still learn that the file was taken
+
+    def take_file_metadata(self, fresh: Notebook) -> None:
+        """The PEP 723 block (and header) from the file uv just edited; cells and unsaved edits stay."""
+        self.document.adopt_metadata(fresh)
+
+    def _cells_changed(self) -> None:
+        self.broadcast(P.cells_msg(self.cell_states()))
+        self.sidecar.cells_changed()
+
+    def _kernel_running(self) -> bool:
+        return self.kernel.state != "dead" and self.kernel.kc is not None
+
+    # --- file (timing: the save manager) -----------------------------------------------------
     def save(self) -> None:
         """Write the notebook now (atomic: temp file, fsync, rename) and tell clients."""
         if self.read_only:
             raise ValueError("read-only session")
-        if self._autosave is not None:
-            self._autosave.cancel()
-            self._autosave = None
-        write_notebook(self.path, self.notebook)
-        self.dirty = False
-        self.broadcast(P.saved_msg(str(self.path), self.path.stat().st_mtime))
+        self._write_file()
+        self.saves.mark_saved(NOTEBOOK)
+
+    async def save_as(self, path: str | Path) -> None:
+        """Write the notebook to ``path`` and make it the session's file; outputs follow it."""
+        new = Path(path).resolve()
+        old, self._path = self._path, new
+        try:
+            self.save()
+        except Exception:
+            self._path = old
+            raise
+        await self.sidecar.follow(new)
+        self.broadcast(self.session_message())  # the UI shows the new name
+
+    @contextmanager
+    def pause_autosave(self) -> Iterator[None]:
+        """No autosave inside (uv is writing the file); re-armed afterwards if edits are pending."""
+        with self.saves.pause(NOTEBOOK):
+            yield
+
+    def _write_file(self) -> None:
+        write_notebook(self._path, self.notebook)
+        self.sidecar.saved()
+        self.broadcast(P.saved_msg(str(self._path), self._path.stat().st_mtime))
 
     def _changed(self) -> None:
-        self.dirty = True
-        if self.autosave_delay is None:
-            return
-        if self._autosave is not None:
-            self._autosave.cancel()
-        loop = asyncio.get_running_loop()
-        self._autosave = loop.call_later(self.autosave_delay, self._autosave_now)
+        self.saves.changed(NOTEBOOK)
 
-    def _autosave_now(self) -> None:
-        self._autosave = None
-        if self.dirty and not self.closed:
-            if not self.sidecar.may_autosave():  # sidecar: file changed on disk too; keep both
-                return
-            try:
-                self.save()
-            except OSError as exc:
-                self.sidecar.save_failed(exc)  # sidecar: the edits go to a recovery file
-                self.broadcast(P.notice_msg("error", f"Could not save {self.path.name}: {exc}"))
-
-    def _cell(self, cell_id: object) -> Cell:
-        for c in self.notebook.cells:
-            if c.id == cell_id:
-                return c
-        raise KeyError(f"no cell {cell_id!r}")
-
-    def _order(self) -> list[str]:
-        return [c.id for c in self.notebook.cells]
+    def _autosave_now(self) -> bool:
+        """The save manager's autosave of the notebook file; False keeps the edits pending."""
+        if not self.sidecar.may_autosave():  # the file changed on disk too: keep both (recovery)
+            return False
+        try:
+            self._write_file()
+        except OSError as exc:
+            self.sidecar.save_failed(exc)  # the edits go to a recovery file
+            if not self.closed:
+                self.broadcast(P.notice_msg("error", f"Could not save {self._path.name}: {exc}"))
+            return False
+        return True

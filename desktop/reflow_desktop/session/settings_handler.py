@@ -13,17 +13,18 @@ without touching the session. Two kinds of settings meet here:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from reflow.notebook import Notebook
 from reflow.notebook.metadata import (output_position, reflow_config, set_output_position,
                                       set_runtime_mode)
 
 from reflow_desktop import protocol as P
+from reflow_desktop.session.doors import Broadcast, SettingsDoor
 from reflow_desktop.settings import load_settings, save_settings
 
-if TYPE_CHECKING:
-    from reflow_desktop.session.session import Client, Session
+Reply = Callable[[dict[str, Any]], None]
 
 
 # --- user settings ------------------------------------------------------------------------
@@ -39,18 +40,18 @@ def update_settings(changes: dict[str, Any]) -> dict[str, Any]:
     return new.to_dict()
 
 
-def handle_settings_get(session: Session, reply: Client) -> None:
+def handle_settings_get(reply: Reply) -> None:
     reply(P.settings_msg(settings_values()))
 
 
-def handle_settings_set(session: Session, changes: dict[str, Any], reply: Client) -> None:
+def handle_settings_set(pages: Broadcast, changes: dict[str, Any], reply: Reply) -> None:
     """Save, then tell every page of this session (another tab may show the Settings page)."""
     try:
         values = update_settings(changes)
     except OSError as exc:
         reply(P.error_msg(f"Could not save the settings: {exc}"))
         return
-    session.broadcast(P.settings_msg(values))
+    pages.broadcast(P.settings_msg(values))
 
 
 # --- the notebook's own settings ---------------------------------------------------------
@@ -85,7 +86,7 @@ def apply_notebook_config(nb: Notebook, *, output: str | None = None,
     return changed
 
 
-def persist(session: Session, *, output: str | None = None, runtime: str | None = None) -> None:
+def persist(session: SettingsDoor, *, output: str | None = None, runtime: str | None = None) -> None:
     """Apply to the session's notebook and save the file now (atomic) if the block changed."""
     if apply_notebook_config(session.notebook, output=output, runtime=runtime):
         try:

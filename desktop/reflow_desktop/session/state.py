@@ -1,7 +1,11 @@
 """What the session remembers about each cell beyond its code: status, outputs, graph.
 
 This cache is what makes a reconnect resume: the ``session`` message is built
-from it. It is updated from the kernel's events as they are relayed.
+from it. It is one step of the kernel event pipeline (``session/events.py``),
+fed single events (batches are unfolded before). ``status`` is always the
+kernel's; ``restored`` marks outputs restored from the sidecar that are still
+right for the code, which the page shows as up to date until the cell's first
+real event.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 from reflow.notebook import Cell
 
 from reflow_desktop.protocol import CellState
+from reflow_desktop.session.events import hides_restored_stale
 
 MAX_OUTPUTS_PER_CELL = 2000
 
@@ -26,6 +31,12 @@ class CellRuntimeState:
     children: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     cached_seconds: float | None = None  # persistent_cache restores since the last cell_clear
+    restored: bool = False  # outputs from the sidecar, current for the code (shown as idle)
+
+    @property
+    def shown_status(self) -> str:
+        """What the page shows: restored, current outputs stay "idle" while the kernel says stale."""
+        return "idle" if self.restored and self.status == "stale" else self.status
 
 
 class CellCache:
@@ -35,6 +46,7 @@ class CellCache:
         self.cells: dict[str, CellRuntimeState] = {}
         self.order_valid = True
         self.variables: dict[str, Any] | None = None
+        self.opening = False  # the kernel's open is in progress (its blanket stale is expected)
 
     def get(self, cell_id: str) -> CellRuntimeState:
         st = self.cells.get(cell_id)
@@ -50,29 +62,44 @@ class CellCache:
             st.outputs = []
             st.status = "idle"
             st.cached_seconds = None
+            st.restored = False
+
+    def restore(self, cell_id: str, status: str, outputs: list[dict[str, Any]]) -> None:
+        """Outputs from the sidecar; ``idle`` ones are current for the code (flagged ``restored``)."""
+        st = self.get(cell_id)
+        st.outputs, st.status, st.restored = outputs, status, status == "idle"
+        self.opening = self.opening or st.restored
 
     def apply(self, event: dict[str, Any]) -> bool:
-        """Fold one kernel event into the cache; False if it names an unknown cell."""
+        """Fold one kernel event into the cache; False when the page need not see it.
+
+        Only the opening kernel's ``stale`` of a restored, current cell is kept from
+        the page (recorded here all the same); a ``done`` ends the opening.
+        """
         etype = event.get("type")
-        if etype == "batch":  # reflow.ui: several events in one message
-            for item in event.get("events") or []:
-                self.apply(item)
+        if etype == "done":
+            self.opening = False  # the first operation answered is the open
             return True
         if etype == "ui_values":  # reflow.ui: a reconnecting page sees the current values
             _patch_ui_values(self.cells.values(), event.get("values") or {})
             return True
         if etype == "cell_status":
-            self.get(event["id"]).status = event["status"]
-        elif etype == "cell_clear":
             st = self.get(event["id"])
-            st.outputs, st.cached_seconds = [], None
+            hidden = hides_restored_stale(event, st.restored, self.opening)
+            st.status = event["status"]
+            st.restored = st.restored and hidden
+            return not hidden
+        if etype == "cell_clear":
+            st = self.get(event["id"])
+            st.outputs, st.cached_seconds, st.restored = [], None, False
         elif etype == "cell_cached":  # a reconnect still shows "restored from cache"
             st = self.get(event["id"])
             st.cached_seconds = (st.cached_seconds or 0.0) + float(event.get("saved_seconds") or 0.0)
         elif etype == "cell_output":
-            outs = self.get(event["id"]).outputs
-            if len(outs) < MAX_OUTPUTS_PER_CELL:
-                outs.append(event["output"])
+            st = self.get(event["id"])
+            st.restored = False
+            if len(st.outputs) < MAX_OUTPUTS_PER_CELL:
+                st.outputs.append(event["output"])
         elif etype == "graph":
             self.order_valid = bool(event.get("order_valid", True))
             for cid, info in (event.get("cells") or {}).items():
@@ -94,7 +121,7 @@ class CellCache:
     @staticmethod
     def _state(cell: Cell, st: CellRuntimeState) -> CellState:
         return {"id": cell.id, "kind": cell.kind, "code": cell.source,
-                "options": dict(cell.options), "status": st.status if cell.kind == "code" else "idle",
+                "options": dict(cell.options), "status": st.shown_status if cell.kind == "code" else "idle",
                 "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
                 "parents": list(st.parents), "children": list(st.children),
                 "errors": list(st.errors)}

@@ -22,7 +22,7 @@ from reflow_desktop.shell import commands
 from reflow_desktop.shell.menus import install_notebook_menus, short_path
 
 if TYPE_CHECKING:
-    from reflow_desktop.session import Session
+    from reflow_desktop.session.doors import WindowDoor
     from reflow_desktop.shell.app import ShellApp
     from reflow_desktop.shell.console import ConsoleDock
 
@@ -41,7 +41,7 @@ def realize(window: Any, on_gui_thread: bool) -> None:
 class NotebookWindow:
     """The window of one open notebook. Methods run on the GUI thread unless noted."""
 
-    def __init__(self, app: "ShellApp", session: "Session") -> None:
+    def __init__(self, app: "ShellApp", session: "WindowDoor") -> None:
         self.app = app
         self.session = session
         self.native: Any = None
@@ -130,13 +130,7 @@ class NotebookWindow:
         new = Path(target).resolve()
         if new.suffix != ".py":
             new = new.with_suffix(".py")
-
-        def move() -> None:
-            s = self.session
-            s.path = new
-            s.save()
-            s.broadcast(s.session_message())  # the UI shows the new name
-        self.app.server_thread.call(move).result(10)
+        self.app.server_thread.submit(self.session.save_as(new)).result(10)  # outputs follow the file
         self.app.recent.add(new)
         self.native.setWindowTitle(self.title())
 
@@ -171,7 +165,7 @@ class NotebookWindow:
 
     def interrupt(self) -> None:
         # Straight to the kernel: an interrupt must work even if the page is stuck.
-        self.app.server_thread.submit(self.session.kernel.interrupt())
+        self.app.server_thread.submit(self.session.interrupt())
 
     def restart(self) -> None:
         self.app.server_thread.submit(self.session.restart())
@@ -185,9 +179,7 @@ class NotebookWindow:
 
     # --- console ---------------------------------------------------------------------
     def connection_file(self) -> str | None:
-        km = getattr(self.session.kernel, "km", None)
-        cf = getattr(km, "connection_file", None)
-        return cf if cf and Path(cf).is_file() else None
+        return self.session.connection_file()
 
     def toggle_console(self) -> None:
         self.show_console(self.console is None or not self.console.isVisible())

@@ -1,14 +1,16 @@
 """The sidecar side of one Session: restore on open, save outputs, watch the file.
 
-Kept out of ``session.py`` so the session only needs a few hooks:
+It reaches its session only through ``SidecarDoor`` (read cells and their shown
+state, broadcast, hand a file reload back) and registers its writes with the
+session's ``SaveManager``:
 
-- ``SessionSidecar(session)`` in the constructor → outputs restored into the cell cache
-  (so the first ``session`` message already shows them, ``idle`` or ``stale``);
-- ``accept_kernel_event(event)`` before the cache applies a kernel event → the
-  fresh kernel's blanket ``stale`` does not hide that restored cells are current;
-- ``observe(msg)`` for every message the session broadcasts → snapshot scheduled
-  (debounced, coalesced, written off the event loop); ``saved`` → the watcher
-  learns the app's own write;
+- ``restore()`` → the stored outputs for the current cells (the session puts them
+  into its cell cache, so the first ``session`` message already shows them);
+- ``observe_event(event)`` — a step of the kernel event pipeline → which code
+  produced a cell's outputs, the ``reflow.ui`` values; sidecar write scheduled;
+  a finished operation (``done``) → snapshots refreshed;
+- ``cells_changed()`` / ``saved()`` / ``follow(path)`` → structure changed, the
+  app wrote the file itself, Save As (outputs follow the notebook);
 - ``start()`` / ``close()`` → watcher task, final flush;
 - ``may_autosave()`` → False while a conflict with the file on disk is unresolved;
   the text goes to a recovery file instead, so neither side is lost.
@@ -22,25 +24,25 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from reflow.notebook import render_notebook
 
 from reflow_desktop import protocol as P
+from reflow_desktop.session.doors import SidecarDoor
+from reflow_desktop.session.saves import Policy, SaveManager
 from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
 from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
 from reflow_desktop.sidecar.snapshots import SnapshotWriter
-from reflow_desktop.sidecar.store import CellSource, SidecarStore
+from reflow_desktop.sidecar.store import CellSource, RestoredCell, SidecarStore
 from reflow_desktop.sidecar.watch import FileWatcher, ReloadPlan, plan_reload
 from reflow_desktop.sidecar.writer import DEFAULT_DELAY_S, SidecarWriter
 
-if TYPE_CHECKING:
-    from reflow_desktop.session.session import Session
-
 log = logging.getLogger(__name__)
 
-_SNAPSHOT_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "cells", "kernel",
-                                "ui_values"})
+_WRITE_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "ui_values"})
+RECOVERY = "recovery"
 
 
 def _now() -> str:
@@ -48,14 +50,14 @@ def _now() -> str:
 
 
 class SessionSidecar:
-    """Binds a Session to its ``__reflow__/`` sidecar, recovery slot and file watcher."""
+    """Binds a session (through its door) to its ``__reflow__/`` sidecar, recovery slot and file watcher."""
 
-    def __init__(self, session: Session, *, delay: float = DEFAULT_DELAY_S,
+    def __init__(self, door: SidecarDoor, saves: SaveManager, *, delay: float = DEFAULT_DELAY_S,
                  watch_interval: float = 1.0) -> None:
-        self.session = session
-        self.store = SidecarStore(session.path)
-        self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice)
-        self.snapshots = SnapshotWriter(session, self._notice)  # [tool.reflow] snapshots
+        self.door = door
+        self.store = SidecarStore(door.path)
+        self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice, saves=saves)
+        self.snapshots = SnapshotWriter(door, self._notice, saves=saves)  # [tool.reflow] snapshots
         self.watcher: FileWatcher | None = None
         self.watch_interval = watch_interval
         self.produced: dict[str, str] = {}   # cell id -> hash of the code its outputs came from
@@ -64,64 +66,36 @@ class SessionSidecar:
         self.notices: list[tuple[str, str]] = []  # (level, text) to show once a client connects
         self.conflict: ReloadPlan | None = None
         self.recovery: RecoveryFile | None = None
-        self._opening: set[str] | None = None  # restored-idle cells, until the kernel's open is done
-        self.restore()
+        self._recovery_reason = "unsaved"
+        self._saves = saves
+        saves.register(RECOVERY, self._write_recovery, Policy(None))  # written when needed, at once
         self.offer_recovery()
 
     # --- open ---------------------------------------------------------------------------
-    def restore(self) -> int:
-        """Put stored outputs into the session's cell cache; returns how many cells got some."""
+    def restore(self) -> dict[str, RestoredCell]:
+        """Stored outputs for the current cells (``idle`` when their code is unchanged)."""
         loaded = self.store.load()
         if loaded.notice:
             self.notices.append(("warning", loaded.notice))
         if loaded.data is None:
-            return 0
+            return {}
         self.ui_values = dict(loaded.data.ui_values)
-        cells = [CellSource(c.id, c.kind, c.source) for c in self.session.notebook.cells]
+        cells = [CellSource(c.id, c.kind, c.source) for c in self.door.notebook.cells]
         restored = self.store.restore(cells, loaded.data)
         for cid, rc in restored.items():
-            st = self.session.cache.get(cid)
-            st.outputs = rc.outputs
-            st.status = rc.status
             self.produced[cid] = rc.code_hash
             if rc.ran_at:
                 self.ran_at[cid] = rc.ran_at
-        self._opening = {cid for cid, rc in restored.items() if rc.status == "idle"} or None
-        return len(restored)
-
-    def accept_kernel_event(self, event: dict[str, Any]) -> bool:
-        """False for the kernel's initial ``stale`` of a cell restored as up to date.
-
-        A fresh kernel (lazy mode) calls every cell stale because it has run none;
-        the restored outputs are still right for the code, so those cells stay
-        ``idle`` on screen until something actually happens to them. The kernel
-        keeps its own view, so running a descendant still runs them first.
-        """
-        if self._opening is None:
-            return True
-        etype = event.get("type")
-        if etype == "batch" and isinstance(event.get("events"), list):
-            event["events"] = [e for e in event["events"]
-                               if not isinstance(e, dict) or self.accept_kernel_event(e)]
-            return True
-        if etype == "done":
-            self._opening = None  # the first operation answered is the open
-            return True
-        cid = event.get("id")
-        if etype == "cell_status" and event.get("status") == "stale" and cid in self._opening:
-            return False
-        if etype in ("cell_status", "cell_clear", "cell_output"):
-            self._opening.discard(cid)  # type: ignore[arg-type]
-        return True
+        return restored
 
     def offer_recovery(self) -> None:
         """Tell the user about a recovery copy of this notebook left by a crashed window."""
         for entry in list_recoverable():
-            if entry.origin == str(self.session.path):
+            if entry.origin == str(self.door.path):
                 when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
                 self.notices.append((
                     "warning",
-                    f"Unsaved edits to {self.session.path.name} from {when} were recovered after "
+                    f"Unsaved edits to {self.door.path.name} from {when} were recovered after "
                     f"Reflow closed unexpectedly; they are in {entry.path}. Open that file to "
                     "compare or copy them back."))
 
@@ -134,50 +108,60 @@ class SessionSidecar:
     def start(self) -> None:
         """Start watching the notebook file (needs the running event loop)."""
         if self.watcher is None:
-            self.watcher = FileWatcher(self.session.path, self._on_file_change,
-                                       interval=self.watch_interval)
+            self.watcher = FileWatcher(self.door.path, self._on_file_change, interval=self.watch_interval)
             self.watcher.start()
 
     async def close(self) -> None:
+        """Stop watching; the session's save manager flushes the writes."""
         if self.watcher is not None:
             await self.watcher.stop()
-        if not self.session.read_only:
-            await self.writer.close()
-            await self.snapshots.close()
-        if self.recovery is not None and self.conflict is None and not self.session.dirty:
+        if self.recovery is not None and self.conflict is None and not self.door.dirty:
             self.recovery.discard()  # the file has everything: nothing to recover
 
-    # --- outputs -------------------------------------------------------------------------
-    def observe(self, msg: dict[str, Any]) -> None:
-        """Called with every message the session broadcasts; never raises into the session."""
-        try:
-            self._observe(msg)
-        except Exception:  # noqa: BLE001 - losing a sidecar write must not break a broadcast
-            log.exception("sidecar: observing %s failed", msg.get("type"))
-
-    def _observe(self, msg: dict[str, Any]) -> None:
-        mtype = msg.get("type")
-        if mtype == "saved":
-            self._after_save()
-            return
-        if mtype == "batch":
-            for item in msg.get("events") or []:
-                if isinstance(item, dict):
-                    self._observe(item)
-            return
-        if mtype == "ui_values" and isinstance(msg.get("values"), dict):
-            self.ui_values.update(msg["values"])  # given back to the kernel on the next open
-        cid = msg.get("id")
-        if isinstance(cid, str) and (mtype == "cell_clear" or (mtype == "cell_status" and msg.get("status") == "running")
-                                     or (mtype == "cell_output" and cid not in self.produced)):
-            self._mark_ran(cid)
-        if mtype in _SNAPSHOT_TRIGGERS and not self.session.read_only:
+    async def follow(self, path: Path) -> None:
+        """Save As: outputs, snapshots and the watch move to ``path`` (the session's new file)."""
+        self.store = SidecarStore(path)
+        self.writer.store = self.store
+        if self.watcher is not None:
+            await self.watcher.stop()
+            self.watcher = None
+            self.start()
+        if not self.door.read_only:
             self.writer.schedule(self.snapshot)
-        if mtype == "kernel" and msg.get("state") == "idle":
-            self.snapshots.kernel_idle()
+
+    # --- outputs: a step of the kernel event pipeline ------------------------------------
+    def observe_event(self, event: dict[str, Any]) -> None:
+        """Called with every (unfolded) kernel event; never raises into the session."""
+        try:
+            self._observe(event)
+        except Exception:  # noqa: BLE001 - losing a sidecar write must not break the pipeline
+            log.exception("sidecar: observing %s failed", event.get("type"))
+
+    def _observe(self, event: dict[str, Any]) -> None:
+        etype = event.get("type")
+        if etype == "done":
+            self.snapshots.run_finished()
+            return
+        if etype == "ui_values" and isinstance(event.get("values"), dict):
+            self.ui_values.update(event["values"])  # given back to the kernel on the next open
+        cid = event.get("id")
+        if isinstance(cid, str) and (etype == "cell_clear"
+                                     or (etype == "cell_status" and event.get("status") == "running")
+                                     or (etype == "cell_output" and cid not in self.produced)):
+            self._mark_ran(cid)
+        if etype in _WRITE_TRIGGERS:
+            self._schedule()
+
+    def cells_changed(self) -> None:
+        """The cell list or the kernel's state changed: the stored outputs follow."""
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self.door.read_only:
+            self.writer.schedule(self.snapshot)
 
     def _mark_ran(self, cell_id: str) -> None:
-        for cell in self.session.notebook.cells:
+        for cell in self.door.notebook.cells:
             if cell.id == cell_id:
                 self.produced[cell_id] = code_hash(cell.source)
                 self.ran_at[cell_id] = _now()
@@ -190,21 +174,20 @@ class SessionSidecar:
         exists yet: merely opening a notebook does not create ``__reflow__/``.
         """
         records = []
-        cache = self.session.cache.cells
-        for cell in self.session.notebook.cells:
+        for cell in self.door.notebook.cells:
             h = self.produced.get(cell.id)
-            st = cache.get(cell.id)
-            if cell.kind != "code" or h is None or st is None:
+            status = self.door.status_of(cell.id)
+            if cell.kind != "code" or h is None or status is None:
                 continue
-            records.append(CellRecord(code_hash=h, status=st.status, outputs=list(st.outputs),
+            records.append(CellRecord(code_hash=h, status=status, outputs=list(self.door.outputs_of(cell.id)),
                                       ran_at=self.ran_at.get(cell.id)))
         if not any(r.outputs for r in records) and not self.store.path.exists():
             return None
-        return SidecarData(self.session.path.name, records, dict(self.ui_values))
+        return SidecarData(self.door.path.name, records, dict(self.ui_values))
 
     def _notice(self, level: str, text: str) -> None:
-        if self.session.clients:
-            self.session.broadcast(P.notice_msg(level, text))  # type: ignore[arg-type]
+        if self.door.has_clients:
+            self.door.broadcast(P.notice_msg(level, text))  # type: ignore[arg-type]
         else:
             self.notices.append((level, text))
 
@@ -221,31 +204,39 @@ class SessionSidecar:
         self._save_recovery("unsaved")
 
     def _save_recovery(self, reason: str) -> None:
+        self._recovery_reason = reason
+        self._saves.save_sync(RECOVERY)
+
+    def _write_recovery(self) -> bool:
+        reason = self._recovery_reason
         if self.recovery is None or self.recovery.reason != reason:
-            self.recovery = RecoveryFile(origin=self.session.path, name=self.session.path.name,
-                                         reason=reason)
+            self.recovery = RecoveryFile(origin=self.door.path, name=self.door.path.name, reason=reason)
         try:
-            self.recovery.save(render_notebook(self.session.notebook))
+            self.recovery.save(render_notebook(self.door.notebook))
         except (OSError, ValueError) as exc:
             log.warning("cannot write the recovery file: %s", exc)
+            return False
+        return True
 
-    def _after_save(self) -> None:
+    def saved(self) -> None:
+        """The session wrote the notebook file: not an external change; conflicts and recovery end."""
         if self.watcher is not None:
             self.watcher.acknowledge()
         if self.conflict is not None:
             self.conflict = None  # an explicit save chose the session's version
-            self._notice("info", f"Saved your version of {self.session.path.name}.")
+            self._notice("info", f"Saved your version of {self.door.path.name}.")
         if self.recovery is not None:
             self.recovery.discard()
             self.recovery = None
+        self._saves.forget_changes(RECOVERY)
 
     # --- external changes -------------------------------------------------------------------
     def _on_file_change(self, data: bytes | None) -> None:
-        s = self.session
-        if s.closed:
+        d = self.door
+        if d.closed:
             return
         diverged = self.conflict is not None and self.conflict.kind == "conflict"
-        plan = plan_reload(s.notebook, s.dirty or diverged, data, s.path.name)
+        plan = plan_reload(d.notebook, d.dirty or diverged, data, d.path.name)
         if plan.kind == "unchanged":
             self.conflict = None  # the file is back to what we have
             return
@@ -258,37 +249,9 @@ class SessionSidecar:
         self._notice("info" if plan.kind == "reload" else "warning", plan.message)
 
     def apply_reload(self, plan: ReloadPlan) -> None:
-        """Swap in the notebook from disk; unchanged cells keep ids, outputs and kernel state."""
-        s = self.session
+        """Hand the file's notebook to the session; unchanged cells keep ids, outputs and kernel state."""
         assert plan.notebook is not None
-        old = {c.id: c for c in s.notebook.cells}
-        s.notebook = plan.notebook
-        s.dirty = False
         for cid in plan.removed:
-            s.cache.forget(cid)
             self.produced.pop(cid, None)
             self.ran_at.pop(cid, None)
-        order = [c.id for c in s.notebook.cells]
-        to_kernel = s.kernel.state != "dead" and s.kernel.kc is not None
-        if to_kernel:
-            for cid in plan.removed:
-                if old[cid].kind == "code":
-                    s.to_kernel({"type": "delete_cell", "id": cid})
-            for cell in s.notebook.cells:
-                if cell.id in plan.added and cell.kind == "code":
-                    s.to_kernel({"type": "create_cell", "id": cell.id, "kind": cell.kind,
-                                 "code": cell.source, "order": order})
-                    if cell.options.get("disabled"):
-                        s.to_kernel({"type": "set_options", "id": cell.id,
-                                     "options": {"disabled": True}})
-            for cid in plan.options_changed:
-                was = bool(old[cid].options.get("disabled"))
-                now = bool(s.notebook.cell(cid).options.get("disabled"))
-                if was != now:
-                    s.to_kernel({"type": "set_options", "id": cid, "options": {"disabled": now}})
-            if order:
-                s.to_kernel({"type": "move_cell", "id": order[0], "order": order})
-            if s.notebook.runtime_mode != s.mode:
-                s.mode = s.notebook.runtime_mode
-                s.to_kernel({"type": "set_mode", "mode": s.mode})
-        s.broadcast(P.cells_msg(s.cell_states()))
+        self.door.reload_from_file(plan.notebook)

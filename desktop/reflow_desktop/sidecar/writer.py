@@ -1,11 +1,13 @@
-"""Debounced, coalescing sidecar writes that never block the event loop.
+"""Coalescing sidecar writes that never block the event loop; *when* is the save manager's call.
 
 Kernel events arrive by the hundred per second during a run; writing the
 sidecar on each would cost more than the run. ``schedule`` only records the
-latest snapshot; one write happens ``delay`` seconds after the first unwritten
-schedule (a fixed window, not a sliding one, so a cell that prints forever still
-gets its outputs saved about once a second). The JSON encoding and the atomic
-write run in a worker thread. ``flush`` writes whatever is pending now (close).
+latest snapshot and tells the session's ``SaveManager`` the sidecar changed;
+its policy for the sidecar is a fixed window (``Policy(delay, ceiling=delay)``):
+one write ``delay`` seconds after the first unwritten schedule, so a cell that
+prints forever still gets its outputs saved about once a second. The JSON
+encoding and the atomic write run in a worker thread. ``flush`` writes whatever
+is pending now (close).
 
 A failing write (read-only directory, full disk) is reported once through
 ``on_notice`` and never raised: editing and running go on without a sidecar.
@@ -17,6 +19,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from reflow_desktop.session.saves import Policy, SaveManager
 from reflow_desktop.sidecar.format import SIDECAR_DIR, SidecarData
 from reflow_desktop.sidecar.store import SidecarStore
 
@@ -26,22 +29,30 @@ Snapshot = SidecarData | Callable[[], SidecarData | None]
 NoticeCallback = Callable[[str, str], None]  # (level, text)
 
 DEFAULT_DELAY_S = 1.0
+SAVEABLE = "sidecar"
 
 
 class SidecarWriter:
     """Writes the latest scheduled snapshot at most once per ``delay``; asyncio-friendly."""
 
     def __init__(self, store: SidecarStore, *, delay: float = DEFAULT_DELAY_S,
-                 on_notice: NoticeCallback | None = None) -> None:
+                 on_notice: NoticeCallback | None = None, saves: SaveManager | None = None) -> None:
         self.store = store
-        self.delay = delay
         self.on_notice = on_notice
         self.writes = 0          # successful writes (tests count them)
         self.failed = False      # the last write failed (a notice was given)
         self._pending: Snapshot | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._task: asyncio.Task | None = None
         self._closed = False
+        self._saves = saves if saves is not None else SaveManager()
+        self._saves.register(SAVEABLE, self._write_pending, Policy(delay, ceiling=delay))
+
+    @property
+    def delay(self) -> float:
+        return self._saves.entry(SAVEABLE).policy.delay or DEFAULT_DELAY_S
+
+    @delay.setter
+    def delay(self, value: float) -> None:
+        self._saves.set_policy(SAVEABLE, Policy(value, ceiling=value))
 
     @property
     def pending(self) -> bool:
@@ -52,28 +63,7 @@ class SidecarWriter:
         if self._closed:
             return
         self._pending = snapshot
-        if self._timer is None and self._task is None:
-            self._arm()
-
-    def _arm(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # called outside the loop: stays pending for the next schedule or flush
-        self._timer = loop.call_later(self.delay, self._fire)
-
-    def _fire(self) -> None:
-        self._timer = None
-        if self._task is None and self._pending is not None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        try:
-            await self._write_pending()
-        finally:
-            self._task = None
-        if self._pending is not None and self._timer is None and not self._closed:
-            self._arm()  # more came in while writing: next window
+        self._saves.changed(SAVEABLE)
 
     async def _write_pending(self) -> None:
         snapshot, self._pending = self._pending, None
@@ -111,20 +101,7 @@ class SidecarWriter:
 
     async def flush(self) -> None:
         """Write what is pending now and wait for any write in progress."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        while self._task is not None:
-            await asyncio.shield(self._task)
-        if self._timer is not None:  # _run re-armed for data that came during the write
-            self._timer.cancel()
-            self._timer = None
-        if self._pending is not None:
-            self._task = asyncio.get_running_loop().create_task(self._write_pending())
-            try:
-                await asyncio.shield(self._task)
-            finally:
-                self._task = None
+        await self._saves.save(SAVEABLE)
 
     async def close(self) -> None:
         """Flush and stop accepting snapshots."""

@@ -171,16 +171,17 @@ class ReflowHost:
         removed = [cid for cid in old_code if cid not in code]
         for cid in removed:
             self.runtime.delete_cell(cid)
-        for cid in order:
-            if old_code.get(cid) != code[cid]:
-                self.runtime.edit_cell(cid, code[cid])
-        if order != [cid for cid in old_order if cid in code]:
+        edited = [cid for cid in order if old_code.get(cid) != code[cid]]
+        for cid in edited:
+            self.runtime.edit_cell(cid, code[cid])
+        reordered = order != [cid for cid in old_order if cid in code]
+        if reordered:
             self.runtime.set_order(order)
         toggled = (disabled ^ old_disabled) & set(code)
         for cid in order:
             if cid in toggled:
                 self.runtime.set_disabled(cid, cid in disabled)
-        if notify:
+        if notify and (removed or edited or reordered or toggled):  # markdown-only: the runtime saw nothing
             self.send_graph()
             if removed or toggled:
                 self.send_variables()

@@ -313,10 +313,14 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
         s._on_kernel_event({"type": "batch", "events": [
             {"type": "cell_status", "id": a, "status": "stale"},
             {"type": "cell_status", "id": b, "status": "stale"}]})
-        assert s.cache.get(a).status == "idle" and s.cache.get(b).status == "idle"
+        # shown as up to date (their outputs are current), but the kernel's word is recorded, not dropped
+        assert s.cache.get(a).shown_status == "idle" and s.cache.get(b).shown_status == "idle"
+        assert s.cache.get(a).status == "stale" and s.cache.get(a).restored
         s._on_kernel_event({"type": "done", "seq": 1, "op": "open"})
         s._on_kernel_event({"type": "cell_status", "id": c, "status": "stale"})  # later: real
-        assert s.cache.get(c).status == "stale"
+        assert s.cache.get(c).shown_status == "stale"
+        s._on_kernel_event({"type": "cell_status", "id": a, "status": "stale"})  # a real one for a too
+        assert s.cache.get(a).shown_status == "stale" and not s.cache.get(a).restored
         s._on_kernel_event({"type": "batch", "events": [
             {"type": "ui_values", "values": {"slider-1": 7}}]})
         await s.sidecar.writer.flush()
