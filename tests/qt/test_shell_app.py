@@ -123,17 +123,14 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
         while not (out / "ready").exists():
             assert first.poll() is None and time.monotonic() < end, "first instance did not start"
             time.sleep(0.1)
-        t0 = time.monotonic()
         # Relative path from another cwd: the sender makes it absolute.
         # `reflow second.py` = commands.open.run (called directly: cli.py is being changed by others).
         code = ("import argparse, sys; from reflow_desktop.commands.open import run; "
                 "sys.exit(run(argparse.Namespace(notebook='second.py', browser=False)))")
         launch = subprocess.run([PY, "-c", code], cwd=second.parent,
                                 env=env, capture_output=True, text=True, timeout=30)
-        forwarded_in = time.monotonic() - t0
         assert launch.returncode == 0, launch.stderr
-        assert "running Reflow app" in launch.stderr
-        assert forwarded_in < 5
+        assert "running Reflow app" in launch.stderr  # how fast: benchmarks/single_instance.py
         first.wait(90)
     finally:
         if first.poll() is None:

@@ -77,12 +77,14 @@ describe("truncation", () => {
   it("takes custom limits", () => {
     expect(truncateText("1\n2\n3\n4", { lines: 2, bytes: 100 }).text).toBe("1\n2");
   });
-  it("is fast on a huge output", () => {
+  it("cuts a huge output (its speed is measured by ui/bench/truncate.bench.ts)", () => {
     const text = "0123456789\n".repeat(1_000_000);
-    const t0 = performance.now();
     const t = truncateText(text);
     expect(t.truncated).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(t.totalLines).toBe(1_000_000);
+    expect(t.shownLines).toBe(LIMITS.lines);
+    expect(t.text.length).toBeLessThanOrEqual(LIMITS.bytes);
+    expect(t.text.startsWith("0123456789\n0123456789")).toBe(true);
   });
   it("applies carriage returns like a terminal", () => {
     expect(applyCarriageReturns("10%\r50%\r100%\ndone")).toBe("100%\ndone");

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -85,18 +84,18 @@ def test_frame_library_detection_without_importing():
     assert frame_library({}) is None
 
 
-def test_pandas_million_rows_pages_fast():
+def test_pandas_million_rows_pages():
+    """A million rows: one page travels, sorting pages the whole frame (timed in benchmarks/table_paging.py)."""
     pd = pytest.importorskip("pandas")
     np = pytest.importorskip("numpy")
     df = pd.DataFrame({"a": np.arange(1_000_000), "b": np.random.default_rng(0).random(1_000_000)})
-    t0 = time.perf_counter()
     t = reflow.ui.table(df, selection="multi")
     payload = t._payload()
     assert payload["props"]["total"] == 1_000_000 and len(payload["props"]["rows"]) == 25
     assert len(json.dumps(t._repr_mimebundle_())) < 200_000
     page = t.page(1000, {"column": "b", "descending": True})
     assert len(page["rows"]) == 25
-    assert time.perf_counter() - t0 < 30  # generous: correctness, not a benchmark
+    assert [r[1] for r in page["rows"]] == sorted(df["b"], reverse=True)[25_000:25_025]
     t._update([5, 7])
     assert list(t.value["a"]) == [5, 7]
 
