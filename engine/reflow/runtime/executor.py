@@ -25,7 +25,7 @@ from typing import Any
 
 from .aio import cell_loop_current, is_coroutine_code, run_coroutine
 from .capture import captured
-from .privates import demangle, drop_privates, rewrite_privates
+from .privates import demangle, drop_privates, may_have_privates, rewrite_privates
 from .tracebacks import cell_filename, register_source
 
 #: Compile flags of cell code: top-level ``await`` / ``async for`` / ``async with`` allowed.
@@ -74,7 +74,8 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
     try:
         tree = ast.parse(source, filename=filename, mode="exec")
         has_cache_block = any(isinstance(s, ast.With) for s in tree.body) and _has_cache_block(tree)
-        kept = frozenset() if has_cache_block else rewrite_privates(tree, cell_id)
+        rewrite = not has_cache_block and may_have_privates(source)
+        kept = rewrite_privates(tree, cell_id) if rewrite else frozenset()
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             if not _ends_with_semicolon(source, tree.body[-1].value):

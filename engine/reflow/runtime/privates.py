@@ -43,6 +43,9 @@ from typing import Any
 from reflow.analysis import is_private
 
 _MANGLED = re.compile(r"\b(_\w*?)__rf[0-9a-f]{8}__\b")
+#: A private identifier anywhere in the text (not an attribute): cells without one skip the walk.
+_PRIVATE_WORD = re.compile(r"(?<![\w.])_(?!_\w*__(?!\w))")
+_TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)   # Python 3.12+
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = "module", "function", "class", "comprehension"
 
@@ -197,8 +200,7 @@ class _Collector:
         return tp_scope
 
     def generic(self, node: ast.AST, scope: _Scope) -> None:
-        type_alias = getattr(ast, "TypeAlias", None)
-        if type_alias is not None and isinstance(node, type_alias):
+        if _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):
             alias: Any = node   # ast.TypeAlias exists on Python 3.12+ only
             self.expr(alias.name, scope)
             self.expr(alias.value, _Scope(FUNCTION, self.type_params(node, scope)))
@@ -296,6 +298,11 @@ def _resolves_to_module(scope: _Scope, name: str) -> bool:
         direct = False
         current = current.parent
     return True
+
+
+def may_have_privates(source: str) -> bool:
+    """Cheap pre-check on the cell's text: False means there is nothing to rewrite."""
+    return _PRIVATE_WORD.search(source) is not None
 
 
 def rewrite_privates(tree: ast.Module, cell_id: str) -> frozenset[str]:
