@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import nbformat
@@ -21,14 +20,19 @@ async def get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
-async def ran_session(server, nb_path):
+async def ran_session(server, nb_path, connect):
+    """The sample notebook opened and run to its last output (y's value) before exporting."""
     session = await server.open_notebook(nb_path, autosave_delay=None)
+    client = await connect(session.id)
+    hello = await client.wait_for(lambda m: m["type"] == "session")
+    second = hello["cells"][1]
 
-    async def outputs_ready() -> None:
-        while not session.cache.get(session.notebook.cells[1].id).outputs:
-            await asyncio.sleep(0.05)
+    def last_output(o: dict) -> bool:
+        return o.get("data", {}).get("text/plain") == "2"
 
-    await asyncio.wait_for(outputs_ready(), WAIT)
+    if not any(last_output(o) for o in second["outputs"]):
+        await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == second["id"]
+                              and last_output(m["output"]), WAIT)
     yield session
     await session.close()
 

@@ -87,11 +87,11 @@ async def test_multiple_definition_is_reported(kernel):
 async def test_interrupt_stops_the_run_and_kernel_stays_usable(kernel):
     await kernel.open([("loop", "n = 0"), ("after", "m = n + 1\nm")])
     mark = kernel.mark()
-    done = kernel.send({"type": "run", "cells": [{"id": "loop",
-                                                  "code": "n = 0\nwhile True:\n    n += 1"}]})
-    await kernel.wait_event(lambda e: e == {"type": "cell_status", "id": "loop",
-                                            "status": "running"}, mark)
-    await asyncio.sleep(0.2)
+    code = "n = 0\nprint('looping', flush=True)\nwhile True:\n    n += 1"
+    done = kernel.send({"type": "run", "cells": [{"id": "loop", "code": code}]})
+    # Interrupt once the cell's own code is running (its first print arrived), not before.
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e.get("id") == "loop"
+                            and "looping" in e["output"].get("text", ""), mark)
     await kernel.km.interrupt_kernel()
     await asyncio.wait_for(done, 60)
     assert kernel.last_status("loop") == "interrupted"
