@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reflow.notebook import render_notebook, write_notebook
+from reflow.notebook import render_notebook
 
 from .ipynb import convert_ipynb, convert_ipynb_text, read_ipynb
 from .marimo import convert_marimo, is_marimo_source, read_marimo
 from .result import ImportProblem, ImportResult, NotebookImportError
 from .target import free_path
+from .write import write_new_file
 
 
 def detect(path: str | Path) -> str | None:
@@ -50,9 +51,10 @@ def write_result(result: ImportResult, out: str | Path | None = None) -> ImportR
     """Write a conversion to ``out`` (must not exist) or a free name beside its source."""
     source = result.source
     target = Path(out) if out is not None else free_path(source)
-    if target.exists() or target.resolve() == source.resolve():
-        raise FileExistsError(f"{target}: already exists; choose another name with -o")
-    write_notebook(target, result.notebook)
+    try:
+        write_new_file(target, render_notebook(result.notebook).encode("utf-8"))
+    except FileExistsError:
+        raise FileExistsError(f"{target}: already exists; choose another name with -o") from None
     result.path = target
     return result
 
