@@ -7,12 +7,10 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from reflow.notebook import read_notebook
+from reflow_desktop import sidecar
 from reflow_desktop.exporting.sources import sidecar_outputs
-
-sidecar = pytest.importorskip("reflow_desktop.sidecar")
 
 NB = "# %%\nx = 1\nprint(x)\n\n# %% [markdown]\n# note\n\n# %%\ny = x + 1\ny\n"
 
@@ -22,7 +20,7 @@ def _save(nb_path: Path) -> None:
     code = [c for c in nb.cells if c.kind == "code"]
     outs = [[{"kind": "stream", "name": "stdout", "text": "1\n"}],
             [{"kind": "data", "data": {"text/plain": "2"}}]]
-    records = [sidecar.CellRecord(code_hash=sidecar.code_hash(c.source), outputs=o) for c, o in zip(code, outs)]
+    records = [sidecar.CellRecord(code_hash=sidecar.code_hash(c.source), outputs=o) for c, o in zip(code, outs, strict=True)]
     sidecar.SidecarStore(nb_path).save(sidecar.SidecarData(notebook=nb_path.name, cells=records))
 
 
