@@ -111,11 +111,16 @@ class CellVisitor:
 
     def _call(self, node: ast.Call) -> None:
         handlers = _HANDLERS
-        if len(node.keywords) > 1:
-            self.needs_compile = True  # `f(a=1, a=2)` is a compile-time error
+        keywords = node.keywords
+        if len(keywords) > 1:
+            named = [k.arg for k in keywords if k.arg is not None]
+            if len(set(named)) != len(named):
+                self.needs_compile = True  # `f(a=1, a=2)` is a compile-time error
         func = node.func
         handlers.get(type(func), _generic)(self, func)
         for arg in node.args:
+            if type(arg) is ast.Starred:  # `f(*args)`: always valid
+                arg = arg.value
             handlers.get(type(arg), _generic)(self, arg)
         for keyword in node.keywords:
             value = keyword.value
@@ -143,7 +148,34 @@ class CellVisitor:
 
     def _elts(self, node: ast.AST) -> None:
         """Tuple, List, Set: a list of `.elts`."""
-        self.visit_body(node.elts)  # type: ignore[attr-defined]
+        elts: list[ast.expr] = node.elts  # type: ignore[attr-defined]
+        starred = 0
+        handlers = _HANDLERS
+        for elt in elts:
+            if type(elt) is ast.Starred:  # `[*a, *b]`, `a, *b = c`: valid in a display
+                starred += 1
+                elt = elt.value
+            handlers.get(type(elt), _generic)(self, elt)
+        if starred > 1 and type(getattr(node, "ctx", None)) is _Store:
+            self.needs_compile = True  # `a, *b, *c = d`
+
+    def _outside_function(self, node: ast.AST) -> None:
+        """`return`/`yield`: only the compiler's verdict outside a function body matters."""
+        if self.scope.kind != FUNCTION:
+            self.needs_compile = True
+        self._value(node)
+
+    def _await(self, node: ast.Await) -> None:
+        """Top-level `await` is allowed; elsewhere only async functions may await."""
+        if self.scope.kind != MODULE:
+            self.needs_compile = True
+        self._value(node)
+
+    def _try(self, node: ast.AST) -> None:
+        handlers: list[ast.ExceptHandler] = node.handlers  # type: ignore[attr-defined]
+        if any(h.type is None for h in handlers[:-1]):
+            self.needs_compile = True  # a bare `except:` that is not last
+        self._generic(node)
 
     def _subscript(self, node: ast.Subscript) -> None:
         self.visit(node.value)
@@ -546,8 +578,14 @@ if hasattr(ast, "TypeAlias"):  # Python 3.12+
 # Nodes that are errors in some places only the compiler checks (`return` outside
 # a function, `break` outside a loop, `await` in a plain function, a bad
 # `nonlocal`/`global`, `*a = 1`, a bare `except:` that is not last...).
-_COMPILE_CHECKED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.Break, ast.Continue,
-                    ast.Nonlocal, ast.Global, ast.Starred, ast.AsyncFor, ast.AsyncWith,
-                    ast.AsyncFunctionDef, ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
+_COMPILE_CHECKED = (ast.Break, ast.Continue, ast.Nonlocal, ast.Global, ast.Starred,
+                    ast.AsyncFor, ast.AsyncWith, ast.AsyncFunctionDef)
+_HANDLERS[ast.Return] = CellVisitor._outside_function
+_HANDLERS[ast.Yield] = CellVisitor._outside_function
+_HANDLERS[ast.YieldFrom] = CellVisitor._outside_function
+_HANDLERS[ast.Await] = CellVisitor._await
+_HANDLERS[ast.Try] = CellVisitor._try
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _HANDLERS[ast.TryStar] = CellVisitor._try
 for _cls in _COMPILE_CHECKED:
     _HANDLERS[_cls] = _compile_checked(_HANDLERS.get(_cls, _generic))
