@@ -37,7 +37,7 @@ from IPython.core.inputtransformer2 import (
 
 from reflow.notebook.markers import is_marker
 
-from .requirements import install_requirements
+from .requirements import Installs, install_requirements
 
 NOTE = "reflow:"
 # cell magics whose body is Python: keep the body, comment the magic line
@@ -153,7 +153,7 @@ def _why(special: Special) -> tuple[str, list[str]]:
     if special.escape in ("!", "!!"):
         installs = install_requirements(special.command)
         if installs is not None:
-            return _install_note(installs.notes), installs.requirements
+            return _install_note(installs), installs.requirements
         return "shell command, not run by Reflow; commented out", []
     if special.escape == "?":
         return "IPython help syntax; commented out", []
@@ -164,7 +164,7 @@ def _why(special: Special) -> tuple[str, list[str]]:
     if name in INSTALL_MAGICS:
         installs = install_requirements(special.command)
         if installs is not None:
-            return _install_note(installs.notes), installs.requirements
+            return _install_note(installs), installs.requirements
     if name == "matplotlib":
         if args in ("", "inline"):
             return "Reflow shows plots inline; not needed", []
@@ -180,9 +180,12 @@ def _why(special: Special) -> tuple[str, list[str]]:
     return f"IPython magic %{name}, not run by Reflow; commented out", []
 
 
-def _install_note(extra: list[str]) -> str:
-    note = "package install; its packages are in the notebook's dependencies (PEP 723 block)"
-    return note + ("; " + "; ".join(extra) if extra else "")
+def _install_note(installs: Installs) -> str:
+    if installs.requirements:
+        note = "package install; " + ", ".join(installs.requirements) + " added to the notebook's dependencies"
+    else:
+        note = "package install; nothing added to the notebook's dependencies"
+    return note + ("; " + "; ".join(installs.notes) if installs.notes else "")
 
 
 def _commented(lines: list[str], special: Special, why: str) -> list[str]:
@@ -416,7 +419,7 @@ def _shell(shell: str, name: str, magic_line: str, body: str) -> Converted | Non
         if installs is not None:
             packages.extend(installs.requirements)
             script.append(f"# {line}  # {NOTE} package install: in the notebook's dependencies")
-            notes.append((i, f"`{line.strip()}`: {_install_note(installs.notes)}"))
+            notes.append((i, f"`{line.strip()}`: {_install_note(installs)}"))
         else:
             script.append(line)
     if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in script):

@@ -161,3 +161,10 @@ def test_run_script_becomes_a_star_import(tmp_path: Path):
     assert result.local_modules == ["initialise"]
     assert _run(result.source, tmp_path).stdout == "hint 3\n"
     assert convert_code("%run -i other.py").source.startswith("# %run -i other.py  # reflow:")
+
+
+def test_install_notes_say_what_was_added():
+    added = convert_code("!pip install -q 'pandas>=2' rich")
+    assert "pandas>=2, rich added to the notebook's dependencies" in added.source
+    nothing = convert_code("!pip install -r requirements.txt")
+    assert "nothing added" in nothing.source and "requirements file 'requirements.txt' not read" in nothing.source
