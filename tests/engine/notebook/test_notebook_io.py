@@ -3,6 +3,7 @@
 import os
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -125,20 +126,31 @@ def test_interrupt_mid_write_leaves_original(tmp_path, monkeypatch):
     assert [f.name for f in tmp_path.iterdir()] == ["nb.py"]
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_directory(tmp_path):
-    d = tmp_path / "ro"
+def _save_new(path: Path) -> str:
+    """Save an empty notebook over ``path``; what the failure said, or "saved"."""
+    try:
+        write_notebook(path, new_notebook())
+    except AtomicWriteError as exc:
+        return str(exc)
+    return "saved"
+
+
+def test_read_only_directory(unprivileged):
+    """Runs as a user the permissions apply to (root ignores them; CI is root)."""
+    d = unprivileged.tmp / "ro"
     d.mkdir()
     p = d / "nb.py"
     p.write_text(TEXT)
-    os.chmod(d, 0o555)
-    try:
-        with pytest.raises(AtomicWriteError) as info:
-            write_notebook(p, new_notebook())
-        assert "cannot save" in str(info.value)
-        assert p.read_text() == TEXT
-    finally:
-        os.chmod(d, 0o755)
+    for path in (d, p):
+        os.chown(path, unprivileged.uid, unprivileged.gid)
+    _save_new(unprivileged.tmp / "warm.py")  # lazily imported modules load here, before dropping privileges
+    d.chmod(0o555)
+    assert "cannot save" in unprivileged.run(_save_new, p)
+    assert p.read_text() == TEXT
+    assert sorted(f.name for f in d.iterdir()) == ["nb.py"]  # no temp file left behind
+    d.chmod(0o755)  # the same user can save once the directory is writable again
+    assert unprivileged.run(_save_new, p) == "saved"
+    assert p.read_text() != TEXT
 
 
 def test_missing_directory(tmp_path):
@@ -147,8 +159,6 @@ def test_missing_directory(tmp_path):
 
 
 def test_examples_are_notebooks():
-    from pathlib import Path
-
     examples = Path(__file__).resolve().parents[3] / "examples"
     files = sorted(examples.glob("*.py"))
     assert files

@@ -1,0 +1,84 @@
+"""Helpers shared by every test folder.
+
+``unprivileged``: run a piece of code as a user that file permissions apply to. Root ignores
+directory permissions, and CI runs as root, so a "read-only directory" test that only chmods
+would prove nothing there (or skip). As root, the code runs in a forked child that has dropped
+to ``nobody``; as anyone else, it simply runs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Unprivileged:
+    """``tmp``: a directory the unprivileged user owns; ``run(fn, ...)``: call ``fn`` as that user."""
+
+    tmp: Path
+    uid: int
+    gid: int
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)``'s result, or its exception raised here; ``fn`` must need no new imports."""
+        if os.geteuid() != 0:
+            return fn(*args)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: drop privileges for good, run, send back the outcome, leave at once
+            try:
+                os.close(read_end)
+                os.setgroups([])
+                os.setgid(self.gid)
+                os.setuid(self.uid)
+                try:
+                    outcome: tuple[str, Any] = ("value", fn(*args))
+                except BaseException as exc:  # noqa: BLE001 - handed to the parent
+                    outcome = ("error", exc)
+                try:
+                    data = pickle.dumps(outcome)
+                except Exception:  # noqa: BLE001 - an unpicklable result: say what it was
+                    data = pickle.dumps(("error", RuntimeError(repr(outcome[1]))))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        kind, payload = pickle.loads(data)
+        if kind == "error":
+            raise payload
+        return payload
+
+
+@pytest.fixture
+def unprivileged() -> Iterator[Unprivileged]:
+    if os.name != "posix":
+        pytest.skip("POSIX permissions only")
+    tmp = Path(tempfile.mkdtemp(prefix="reflow-unpriv-"))
+    uid, gid = os.geteuid(), os.getegid()
+    if uid == 0:
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        uid, gid = nobody.pw_uid, nobody.pw_gid
+        tmp.chmod(0o755)  # mkdtemp makes it 0700: the user must be able to reach it
+        os.chown(tmp, uid, gid)
+    try:
+        yield Unprivileged(tmp, uid, gid)
+    finally:
+        for root, dirs, _files in os.walk(tmp):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+        shutil.rmtree(tmp, ignore_errors=True)
