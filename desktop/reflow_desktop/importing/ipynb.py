@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +232,9 @@ def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict
     """The notebook as nbformat 4 JSON; a schema violation is reported, not fatal."""
     captured: dict[str, Any] = {}
     try:
-        nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)  # type: ignore[no-untyped-call]
+        with warnings.catch_warnings():  # e.g. MissingIDFieldWarning: repaired, nothing for the user to do
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)  # type: ignore[no-untyped-call]
     except NotJSONError:
         try:
             json.loads(text)

@@ -76,3 +76,18 @@ def test_deep_but_legal_metadata_imports(tmp_path: Path):
     src = tmp_path / "deep.ipynb"
     nbformat.write(nb, str(src))
     assert import_notebook(src).notebook.cells[0].source == "y = 2"
+
+
+def test_cli_output_is_only_reflows_own_report(tmp_path: Path):
+    import subprocess
+    import sys
+
+    data = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "execution_count": None},
+    ]}  # no cell id: nbformat repairs it with a warning of its own
+    src = tmp_path / "noid.ipynb"
+    src.write_text(json.dumps(data))
+    proc = subprocess.run([sys.executable, "-W", "default", "-m", "reflow_desktop.cli", "import", str(src)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "Warning" not in proc.stderr, proc.stderr
