@@ -73,7 +73,10 @@ def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
 def _options(cell: dict[str, Any]) -> dict[str, Any]:
     meta = _table(cell, "metadata")
     opts = dict(_table(_table(meta, "reflow"), "options"))
-    if _table(meta, "jupyter").get("source_hidden") is True:
+    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    # JupyterLab's collapsed input, the hide_input extension, Jupyter Book's tags
+    if (_table(meta, "jupyter").get("source_hidden") is True or meta.get("hide_input") is True
+            or "hide-input" in tags or "remove-input" in tags):
         opts.setdefault("hide_code", True)
     return opts
 

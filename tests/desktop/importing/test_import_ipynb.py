@@ -148,3 +148,16 @@ def test_the_whole_file_name_is_kept(tmp_path: Path, name: str, expected: str):
     src.write_bytes(FIXTURE.read_bytes())
     assert import_notebook(src).path == tmp_path / expected
     assert import_notebook(src).path == tmp_path / (expected[: -len(".py")] + "_reflow.py")  # never over the first
+
+
+@pytest.mark.parametrize("metadata", [
+    {"jupyter": {"source_hidden": True}}, {"hide_input": True}, {"tags": ["hide-input"]}, {"tags": ["remove-input"]},
+])
+def test_hidden_input_becomes_hide_code(tmp_path: Path, metadata: dict):
+    data = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "id": "a", "metadata": metadata, "outputs": [], "execution_count": None,
+         "source": "x = 1"},
+        {"cell_type": "code", "id": "b", "metadata": {"tags": ["other"]}, "outputs": [], "execution_count": None,
+         "source": "y = 2"}]}
+    cells = convert_ipynb(data, tmp_path / "x.ipynb").notebook.cells
+    assert [c.options for c in cells] == [{"hide_code": True}, {}]
