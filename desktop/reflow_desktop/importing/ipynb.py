@@ -73,7 +73,8 @@ def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
 def _options(cell: dict[str, Any]) -> dict[str, Any]:
     meta = _table(cell, "metadata")
     opts = dict(_table(_table(meta, "reflow"), "options"))
-    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    raw_tags = meta.get("tags")
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     # JupyterLab's collapsed input, the hide_input extension, Jupyter Book's tags
     if (_table(meta, "jupyter").get("source_hidden") is True or meta.get("hide_input") is True
             or "hide-input" in tags or "remove-input" in tags):
