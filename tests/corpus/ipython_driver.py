@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import sys
+import time
 import traceback
 from typing import Any
 
@@ -59,6 +60,7 @@ def _code_cells(path: str) -> list[str]:
 
 
 def main(path: str, out_path: str) -> int:
+    sys.path.insert(0, "")  # as in a Jupyter kernel: modules beside the notebook (the cwd) import
     shell = HeadlessShell.instance(displayhook_class=RecordingDisplayHook, colors="nocolor")
     shell.display_pub = CapturingDisplayPublisher()  # rich displays are not text output
     shell.display_pub.shell = shell
@@ -77,6 +79,7 @@ def main(path: str, out_path: str) -> int:
             record["completed"] = False
             record["error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip() if exc else "failed"
             break
+    record["cpu_seconds"] = round(time.process_time(), 1)  # load-independent cost, for the 60 s rule
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(record, f)
     real_stdout.write(f"{len(record['cells'])} cells, completed={record['completed']}\n")

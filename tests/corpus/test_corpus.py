@@ -18,9 +18,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 import corpus_harness as h
+import pytest
 
 MANIFEST = h.load_manifest()
 ENTRIES = MANIFEST.entries
@@ -104,7 +103,7 @@ def reflow_runs() -> dict[str, h.RunResult | str]:
             return f"{type(exc).__name__}: {exc}"
 
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        return dict(zip(_ids(RUNNABLE), pool.map(run, RUNNABLE)))
+        return dict(zip(_ids(RUNNABLE), pool.map(run, RUNNABLE), strict=True))
 
 
 @pytest.mark.corpus
