@@ -5,9 +5,12 @@
 //   node scripts/gen-protocol.mjs          regenerate: the schema and docs/protocol.md's tables
 //                                          from Python (when the project's .venv is there), then
 //                                          the TypeScript from the schema
-//   node scripts/gen-protocol.mjs --check  change nothing; exit 1 if the TypeScript is not what
-//                                          the committed schema gives (pytest checks the schema
-//                                          and the docs against the Python)
+//   node scripts/gen-protocol.mjs --check  change nothing; exit 1 if the schema, the docs tables
+//                                          (checked by Python, when there is one) or the TypeScript
+//                                          are not what the definition gives. With CI set in the
+//                                          environment the build checks instead of writing, so a
+//                                          stale committed file fails CI rather than being fixed
+//                                          on the fly.
 //
 // Python: $REFLOW_PYTHON, else ../.venv's (./dev creates it before it builds the UI).
 import { execFileSync } from "node:child_process";
@@ -20,7 +23,7 @@ const UI = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ROOT = resolve(UI, "..");
 const SCHEMA = join(ROOT, "docs", "protocol.schema.json");
 const OUT = join(UI, "src", "protocol.generated.ts");
-const check = process.argv.includes("--check");
+const check = process.argv.includes("--check") || Boolean(process.env.CI);
 
 function python() {
   if (process.env.REFLOW_PYTHON) return process.env.REFLOW_PYTHON;
@@ -30,14 +33,16 @@ function python() {
   return null;
 }
 
-if (!check) {
-  const py = python();
-  if (py) {
-    // writes docs/protocol.schema.json and the generated tables of docs/protocol.md
-    execFileSync(py, ["-m", "reflow_desktop.protocol.generate"], { cwd: ROOT, stdio: "inherit" });
-  } else {
-    console.warn("gen-protocol: no project Python (.venv); generating from the committed schema");
+const py = python();
+if (py) {
+  // writes (or checks) docs/protocol.schema.json and the generated tables of docs/protocol.md
+  try {
+    execFileSync(py, ["-m", "reflow_desktop.protocol.generate", ...(check ? ["--check"] : [])], { cwd: ROOT, stdio: "inherit" });
+  } catch {
+    process.exit(1);
   }
+} else {
+  console.warn("gen-protocol: no project Python (.venv); using the committed schema as it is");
 }
 
 const schema = JSON.parse(readFileSync(SCHEMA, "utf8"));
