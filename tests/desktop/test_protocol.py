@@ -24,7 +24,8 @@ UI = ROOT / "ui"
 
 
 def _all_subclasses(cls: type) -> set[type]:
-    out = set()
+    out: set[type] = set()
+    sub: type
     for sub in cls.__subclasses__():
         out |= {sub, *_all_subclasses(sub)}
     return out
