@@ -265,7 +265,7 @@ class Session:
                                      "order_valid": self.cache.order_valid,
                                      **settings_handler.notebook_config(self.notebook)})
 
-    def cell_states(self) -> list[P.CellState]:
+    def cell_states(self) -> list[dict[str, Any]]:
         return [self.cache.cell_state(c) for c in self.notebook.cells]
 
     # --- kernel -> clients: the event pipeline (session/events.py) -------------------------

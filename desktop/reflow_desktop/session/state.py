@@ -15,7 +15,6 @@ from typing import Any
 
 from reflow.notebook import Cell
 
-from reflow_desktop.protocol import CellState
 from reflow_desktop.session.events import hides_restored_stale
 
 MAX_OUTPUTS_PER_CELL = 2000
@@ -111,7 +110,8 @@ class CellCache:
             self.variables = event
         return True
 
-    def cell_state(self, cell: Cell) -> CellState:
+    def cell_state(self, cell: Cell) -> dict[str, Any]:
+        """The cell as the protocol's ``CellState`` (reflow_desktop.protocol.shapes), a JSON-ready dict."""
         st = self.get(cell.id)
         state = self._state(cell, st)
         if st.cached_seconds is not None:
@@ -119,7 +119,7 @@ class CellCache:
         return state
 
     @staticmethod
-    def _state(cell: Cell, st: CellRuntimeState) -> CellState:
+    def _state(cell: Cell, st: CellRuntimeState) -> dict[str, Any]:
         return {"id": cell.id, "kind": cell.kind, "code": cell.source,
                 "options": dict(cell.options), "status": st.shown_status if cell.kind == "code" else "idle",
                 "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
