@@ -92,6 +92,8 @@ class DataflowGraph:
         self._chain_edges: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (parent, child, is_data)
         self._undefined: dict[str, dict[str, UndefinedAboveError]] = {}  # name -> reader -> error
         self._dirty: set[str] = set()              # chain names whose edges need a rebuild
+        self._old_inputs: dict[str, dict[str, str | None]] = {}  # name -> readers' providers before a switch
+        self._rebound: set[str] = set()            # readers whose provider of some name changed
         self._display: dict[str, int] = {}
         self._seq: dict[str, int] = {}
         self._next_seq = 0
@@ -176,21 +178,25 @@ class DataflowGraph:
     def set_display_order(self, cell_ids: Sequence[str]) -> frozenset[str]:
         """Display order: breaks ties, and orders every chain.
 
-        Ids not (yet) in the graph are allowed. Returns the cells that now read a
-        chain name from another cell than before, or lost or gained an
-        undefined-above error: they must re-run (or turn stale). Only chain names
-        are rebuilt, so the cost is that of the chains, not of the notebook.
+        Ids not (yet) in the graph are allowed. Returns ``take_rebound()``: the cells
+        that now read a name from another cell than before (or lost or gained an
+        undefined-above error). Only chain names are rebuilt, so the cost is that
+        of the chains, not of the notebook.
         """
         self._display = {c: i for i, c in enumerate(cell_ids)}
         self._errors = None  # messages list cells in display order
-        if not self._chains:
-            return frozenset()
-        self._flush()
-        before = self._chain_inputs()
         self._dirty |= self._chains
+        return self.take_rebound()
+
+    def take_rebound(self) -> frozenset[str]:
+        """Cells re-bound since the last call: a name they read now comes from another
+        cell (or from none), because a chain formed, dissolved, changed members or
+        display order. They must re-run or turn stale, although no ancestor ran.
+        Changes through cells that are themselves edited show as descendants instead.
+        """
         self._flush()
-        after = self._chain_inputs()
-        return frozenset(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+        rebound, self._rebound = self._rebound, set()
+        return frozenset(c for c in rebound if c in self._nodes)
 
     def set_strict(self, strict: bool) -> None:
         """Switch between redefinition semantics and the one-definer rule (rebuilds)."""
@@ -217,13 +223,18 @@ class DataflowGraph:
             if now == (name in self._chains):
                 continue
             if now:
+                self._old_inputs.setdefault(name, self._free_inputs(name))
                 self._free_edges(name, add=False)
                 self._chains.add(name)
                 self._dirty.add(name)
             else:
+                old = self._old_inputs.pop(name, None)
+                if old is None:
+                    old = self._recorded_inputs(name)
                 self._drop_chain(name)
                 self._chains.discard(name)
                 self._free_edges(name, add=True)
+                self._note_rebound(old, self._free_inputs(name))
 
     def _free_edges(self, name: str, add: bool) -> None:
         """Add or remove every order-free edge of ``name`` (definer -> reader, reader -> deleter)."""
@@ -238,6 +249,28 @@ class DataflowGraph:
             for reader in readers:
                 if reader not in deleters:
                     edge(reader, deleter, name)
+
+    def _free_inputs(self, name: str) -> dict[str, str | None]:
+        """Reader -> provider of an order-free name, as the edges stand now."""
+        parents = self._topology.parents
+        inputs: dict[str, str | None] = {}
+        for reader in self._readers.get(name):
+            for parent, names in parents(reader).items():
+                if name in names:
+                    inputs[reader] = parent
+        return inputs
+
+    def _recorded_inputs(self, name: str) -> dict[str, str | None]:
+        """Reader -> provider (None: undefined above) of a chain name, as last built."""
+        inputs: dict[str, str | None] = {c: p for p, c, data in self._chain_edges.get(name, ()) if data}
+        inputs.update(dict.fromkeys(self._undefined.get(name, {}), None))
+        return inputs
+
+    def _note_rebound(self, old: Mapping[str, str | None], new: Mapping[str, str | None]) -> None:
+        missing = object()
+        for reader in old.keys() | new.keys():
+            if old.get(reader, missing) != new.get(reader, missing):  # type: ignore[comparison-overlap]
+                self._rebound.add(reader)
 
     def _mark_dirty(self, node: _Node, old: _Node | None) -> None:
         chains = self._chains
@@ -267,6 +300,9 @@ class DataflowGraph:
         self._errors = None
 
     def _rebuild_chain(self, name: str) -> None:
+        old = self._old_inputs.pop(name, None)
+        if old is None:
+            old = self._recorded_inputs(name)
         self._drop_chain(name)
         topo = self._topology
         key = self._key
@@ -295,18 +331,7 @@ class DataflowGraph:
         self._chain_edges[name] = edges
         if undefined:
             self._undefined[name] = undefined
-
-    def _chain_inputs(self) -> dict[str, set[tuple[str, str | None]]]:
-        """Reader -> {(name, provider or None when undefined above)} over chain names."""
-        inputs: dict[str, set[tuple[str, str | None]]] = {}
-        for name, edges in self._chain_edges.items():
-            for parent, child, data in edges:
-                if data:
-                    inputs.setdefault(child, set()).add((name, parent))
-        for name, errors in self._undefined.items():
-            for reader in errors:
-                inputs.setdefault(reader, set()).add((name, None))
-        return inputs
+        self._note_rebound(old, self._recorded_inputs(name))
 
     # ----- queries ---------------------------------------------------------
     def __contains__(self, cell_id: object) -> bool:

@@ -67,8 +67,9 @@ def plan_run(
     blocked_all = set(disabled) | graph.descendants_of(disabled) if disabled else set()
     order = graph.topological_order(run - blocked_all)
     if writer is not None:
+        cannot_run = blocked_all | doomed_cells(graph, errors)
         for _ in range(len(graph) + 1):  # each round adds cells; bounded by the notebook
-            providers, finals = _simulate(graph, order, errors, writer, wrote or {}, blocked_all)
+            providers, finals = _simulate(graph, order, errors, writer, wrote or {}, cannot_run)
             if mode == "auto":
                 new = (providers | finals) - run
                 if not new:
@@ -101,6 +102,22 @@ def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list], stal
         changed = len(run) != before
 
 
+def doomed_cells(graph: DataflowGraph, errors: Mapping[str, list]) -> set[str]:
+    """Cells that cannot execute whatever runs: graph errors and what reads from them."""
+    return set(errors) | graph.descendants_of(errors) if errors else set()
+
+
+def effective_final_writer(graph: DataflowGraph, name: str, skip: set[str]) -> str | None:
+    """The last writer of ``name`` that a top-to-bottom run executes (members in ``skip`` do not)."""
+    final = graph.final_writer(name)
+    if final is None or final not in skip:
+        return final
+    for member in reversed(graph.chain(name)):
+        if member not in skip:
+            return member
+    return None
+
+
 def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list], writer: Mapping[str, str],
               wrote: Mapping[str, Iterable[str]], blocked: set[str]) -> tuple[set[str], set[str]]:
     """Walk the plan assuming every cell succeeds.
@@ -112,19 +129,19 @@ def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list]
     providers: set[str] = set()
     touched: set[str] = set()
     for cell in order:
-        if cell in errors or graph.analysis(cell).error is not None:
-            continue  # never executes: reads nothing, writes nothing
+        touched.update(wrote.get(cell, ()))  # its old writes are removed before the run
+        if cell in blocked or graph.analysis(cell).error is not None:
+            continue  # never executes (graph error or below one): reads nothing, writes nothing
         for name, provider in graph.inputs(cell).items():
             current = written[name] if name in written else writer.get(name, _NO_WRITER)
             if current != provider and provider not in blocked:
                 providers.add(provider)
-        touched.update(wrote.get(cell, ()))
         for name in graph.writes(cell):
             written[name] = cell
     finals: set[str] = set()
     for name in touched | written.keys():
-        final = graph.final_writer(name)
-        if final is None or final in blocked or final in errors:
+        final = effective_final_writer(graph, name, blocked)
+        if final is None:
             continue
         current = written[name] if name in written else writer.get(name, _NO_WRITER)
         if current != final:

@@ -43,7 +43,7 @@ from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError, Und
 
 from .executor import CompiledCell, compile_cell, execute
 from .naming import CellNumbers
-from .planner import plan_run
+from .planner import doomed_cells, effective_final_writer, plan_run
 from .privates import drop_privates
 from .star_imports import learn_star_names
 from .tracebacks import format_exception, format_syntax_error
@@ -76,14 +76,17 @@ class Runtime:
         self._ran_defs: dict[str, frozenset[str]] = {}   # names each cell put in the namespace
         self._gone: dict[str, str] = {}          # name -> why it is no longer defined
         self._followers: dict[str, set[str]] = {}  # cell -> readers of names it stopped defining
-        self._error_cells: set[str] = set()      # cells with graph errors at last check
-        self._healed: set[str] = set()           # error cells whose graph error went away
+        self._error_cells: dict[str, tuple[str, ...]] = {}  # cells with graph errors at last check
+        self._healed: set[str] = set()           # graph errors or providers changed: run next (auto)
         self._failure: dict[str, str] = {}       # cell -> how it last failed ("raised ValueError")
         self._writer: dict[str, str] = {}        # name -> cell whose run last bound/mutated/deleted it
         self._wrote: dict[str, frozenset[str]] = {}  # cell -> names its last run wrote
+        self._binder: dict[str, str] = {}        # name -> cell whose run last bound (or deleted) it
         self._staled: set[str] = set()           # cells the last plan marked stale (lazy mode)
+        self._rebound: set[str] = set()          # cells reading a name from another cell since an edit/move
         self._running = False
         self._pending: list[str] = []
+        self._repair_roots: list[str] = []       # versions to restore after a skipped chain member
         # Messages name cells by display number (runtime.naming); the kernel and
         # `reflow script` number by the whole notebook's order (markdown included).
         self.cell_numbers = CellNumbers(lambda: self._order)
@@ -149,8 +152,9 @@ class Runtime:
     def _final_writer_fixes(self, names: Iterable[str]) -> set[str]:
         """Final writers of ``names`` whose write is not the one in the namespace."""
         fixes = set()
+        skip = doomed_cells(self.graph, self.graph.errors())
         for name in names:
-            final = self.graph.final_writer(name)
+            final = effective_final_writer(self.graph, name, skip)
             if final is not None and name in self._writer and self._writer[name] != final:
                 fixes.add(final)
         return fixes
@@ -181,12 +185,10 @@ class Runtime:
         version re-run (auto) or turn stale (lazy), and so does a chain's new last
         member when the namespace holds another cell's write.
         """
-        rebound = self._set_order(list(cell_ids))
+        self._set_order(list(cell_ids))
         fixes = self._final_writer_fixes(n for n in self.graph.chain_names() if n in self._writer)
-        self._refresh_errors()
-        cells = {c for c in rebound | fixes if c in self._code}
-        if cells or (self.mode == "auto" and self._healed):
-            self._rerun_or_stale(cells)
+        self._refresh_errors()  # re-bound readers join the next run (auto) or turn stale (lazy)
+        self._rerun_or_stale({c for c in fixes if c in self._code})
 
     def set_strict(self, strict: bool) -> None:
         """``[tool.reflow] strict``: the one-definer rule (True) or redefinition chains (False).
@@ -200,13 +202,13 @@ class Runtime:
         self._refresh_errors()
         self._rerun_or_stale({c for c in self._code if c not in self._stale})
 
-    def _set_order(self, cell_ids: list[str]) -> frozenset[str]:
+    def _set_order(self, cell_ids: list[str]) -> None:
         seen = set()
         order = [c for c in cell_ids if c in self._code and not (c in seen or seen.add(c))]
         order += [c for c in self._order if c in self._code and c not in seen]
         order += [c for c in self._code if c not in seen and c not in order]
         self._order = order
-        return self.graph.set_display_order(order)
+        self._rebound |= self.graph.set_display_order(order)
 
     def set_disabled(self, cell_id: str, disabled: bool) -> None:
         """Disabled cells never run; enabling a stale one runs it in auto mode."""
@@ -254,7 +256,7 @@ class Runtime:
         rows = []
         for cell, names in self._ran_defs.items():
             for name in names:
-                if name not in self.namespace or self._writer.get(name, cell) != cell:
+                if name not in self.namespace or self._binder.get(name, cell) != cell:
                     continue
                 value = self.namespace[name]
                 users = sorted(self.graph.readers(name) - {cell}, key=lambda c: pos.get(c, 1 << 30))
@@ -272,17 +274,23 @@ class Runtime:
             roots += sorted(self._healed)
             self._healed.clear()
         self._running = True
+        self._repaired: set[tuple[str, str]] = set()
         from reflow.cache import settings as cache_settings  # light: os + pathlib
 
         try:
             with cache_settings.active(lambda: (self.cache_root(), self.cache_max_bytes)):
                 self._run(roots)
-                while self._pending:
-                    roots, self._pending = self._pending, []
-                    self._run(roots)
+                while self._pending or self._repair_roots:
+                    if self._pending:
+                        roots, self._pending = self._pending, []
+                        self._run(roots)
+                    else:
+                        roots, self._repair_roots = self._repair_roots, []
+                        self._run(roots, repair=True)
         finally:
             self._running = False
             self._pending = []
+            self._repair_roots = []
 
     def run_all(self) -> None:
         self.run_cells(self._order)
@@ -291,16 +299,21 @@ class Runtime:
         """Run every stale cell. In lazy mode a run can stale cells it re-bound (a chain's
         last member re-runs after a version above it did); those run too, until none is left."""
         for _ in range(len(self._order) + 1):
+            before = set(self._stale)
             self.run_cells([c for c in self._order if c in self._stale])
-            if self.mode == "auto" or not (self._staled & self._stale):
+            if self.mode == "auto" or not (self._staled & self._stale) or self._stale == before:
                 break
 
-    def _run(self, roots: list[str]) -> None:
+    def _run(self, roots: list[str], repair: bool = False) -> None:
+        """Execute one plan. ``repair``: only restore a version (the roots and the providers
+        they need run; nothing is re-run or staled below them -- their values are unchanged)."""
         plan = plan_run(
-            self.graph, roots, mode=self.mode, stale=self._stale,
-            disabled=self._disabled, followers=self._followers,
+            self.graph, roots, mode="lazy" if repair else self.mode, stale=self._stale,
+            disabled=self._disabled, followers={} if repair else self._followers,
             writer=self._writer, wrote=self._wrote,
         )
+        if repair:
+            plan.to_stale = set()
         self._staled = {c for c in plan.to_stale if c in self._code}
         for cell in plan.order:
             self._set_status(cell, "queued", force=True)
@@ -311,6 +324,7 @@ class Runtime:
             self._stale.add(cell)
             self._set_status(cell, "disabled" if cell in self._disabled else "stale")
         ran: list[str] = []
+        skipped: list[str] = []       # planned cells that did not execute (errors, failed ancestors)
         failed: dict[str, str] = {}   # cell -> the failed cell it descends from (or itself)
         errors = self.graph.errors()
         index = 0
@@ -321,6 +335,7 @@ class Runtime:
                 error = self._blocking_error(cell, failed, errors)
                 if error is not None:
                     self._fail(cell, error, failed, origin=error.cells[0] if error.kind == "ancestor-error" else cell)
+                    skipped.append(cell)
                     continue
                 outcome = self._execute(cell)
                 ran.append(cell)
@@ -340,7 +355,27 @@ class Runtime:
             if cell in self._code:
                 self._stale.add(cell)
                 self._set_status(cell, "disabled" if cell in self._disabled else "stale")
+        self._repair_roots.extend(self._repairs(skipped))
         self.sink.run_finished(ran)
+
+    def _repairs(self, skipped: list[str]) -> list[str]:
+        """A chain member that did not execute this time leaves its old write (or nothing)
+        where a top-to-bottom run has the version above it: that version runs again."""
+        repairs: list[str] = []
+        cannot = set(skipped) | doomed_cells(self.graph, self.graph.errors())
+        for cell in skipped:
+            for name in self._wrote.get(cell, ()):
+                if self._writer.get(name) != cell or (cell, name) in self._repaired:
+                    continue
+                self._repaired.add((cell, name))  # once per run request: no ping-pong
+                chain = self.graph.chain(name)
+                if cell in chain:
+                    version = next((m for m in reversed(chain[:chain.index(cell)]) if m not in cannot), None)
+                else:  # it no longer writes the name: the version a top-to-bottom run ends with
+                    version = effective_final_writer(self.graph, name, cannot)
+                if version is not None:
+                    repairs.append(version)
+        return [c for c in dict.fromkeys(repairs) if c in self._code]
 
     def _blocking_error(self, cell: str, failed: dict[str, str], errors: dict) -> CellError | None:
         """Why ``cell`` cannot execute now: its own errors first, then a failed ancestor."""
@@ -488,6 +523,9 @@ class Runtime:
         self._wrote[cell] = writes
         for name in writes:
             self._writer[name] = cell
+        node = self.graph.analysis(cell)
+        for name in node.defs | node.deleted:
+            self._binder[name] = cell
 
     def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
         """``reflow.stop``: show its output, no error; descendants report the stop."""
@@ -563,9 +601,10 @@ class Runtime:
         for name in old - current:
             if not self.graph.definers(name):
                 self._gone.setdefault(name, f"{self.cell_numbers.cell(cell)} no longer defines it")
-        # Another cell's later write of a redefined name is not this cell's to remove.
-        writer = self._writer
-        self._remove_names(cell, [n for n in old | current if writer.get(n, cell) == cell])
+        # Another cell's later binding of a redefined name is not this cell's to remove
+        # (a later mutation of this cell's object is: the object goes with the cell).
+        binder = self._binder
+        self._remove_names(cell, [n for n in old | current if binder.get(n, cell) == cell])
 
     def _remove_names(self, cell: str, names: Iterable[str]) -> None:
         for name in names:
@@ -578,11 +617,20 @@ class Runtime:
             self._set_status(cell, "disabled" if cell in self._disabled else "stale")
 
     def _refresh_errors(self) -> None:
-        """Track cells whose graph error disappeared: auto mode runs them next time."""
-        now = set(self.graph.errors())
-        self._healed |= {c for c in self._error_cells - now if c in self._code}
-        self._healed -= now
+        """Cells whose graph errors appeared, changed or went away, and cells re-bound to
+        another provider (a chain formed or moved), run next time (auto) or turn stale (lazy):
+        an edit of one cell can change what other cells read."""
+        now = {c: tuple(map(repr, errs)) for c, errs in self.graph.errors().items()}
+        before = self._error_cells
+        changed = {c for c in now.keys() | before.keys() if now.get(c) != before.get(c)}
+        changed |= self._rebound | self.graph.take_rebound()
+        self._rebound = set()
         self._error_cells = now
+        changed = {c for c in changed if c in self._code}
+        if self.mode == "auto":
+            self._healed |= changed
+        elif changed:
+            self.mark_stale(changed)
 
     def _set_status(self, cell: str, status: CellStatus, force: bool = False) -> None:
         if force or self._status.get(cell) != status:
