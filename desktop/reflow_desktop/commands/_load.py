@@ -13,6 +13,7 @@ from pathlib import Path
 from reflow.analysis import CellAnalysis, analyze_cell
 from reflow.graph import DataflowGraph
 from reflow.notebook import Cell, Notebook, NotebookFormatError, read_notebook
+from reflow.notebook.metadata import reflow_config
 
 
 @dataclass
@@ -45,7 +46,7 @@ def load(path_arg: str) -> LoadedNotebook:
     """Read and analyse a notebook; raises NotebookFormatError or OSError with a clear message."""
     path = Path(path_arg)
     notebook = read_notebook(path)
-    graph = DataflowGraph()
+    graph = DataflowGraph(strict=reflow_config(notebook).get("strict") is True)  # [tool.reflow] strict
     analyses: dict[str, CellAnalysis] = {}
     for cell in notebook.cells:
         if cell.kind != "code":

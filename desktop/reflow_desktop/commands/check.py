@@ -1,15 +1,18 @@
 """`reflow check nb.py …`: report what would stop a notebook from running.
 
 Prints one ``file:line: error: message`` per problem (syntax errors, star
-imports, names defined by more than one cell, cycles, cells that read a name a
-later cell defines) and exits 1 when there is any, so it fits editors and CI.
+imports, cycles, cells that read a name a later cell defines, reads of a
+redefined name with no definition above; names defined by more than one cell
+only under ``[tool.reflow] strict = true``) and exits 1 when there is any, so it
+fits editors and CI. Redefinitions are not errors: a reader reads the nearest
+definition above it, as ``python nb.py`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from reflow.graph import CycleError, MultipleDefinitionError
+from reflow.graph import CycleError, MultipleDefinitionError, UndefinedAboveError
 
 from ._load import LoadedNotebook, load_or_report
 
@@ -24,7 +27,12 @@ def problems(nb: LoadedNotebook) -> list[tuple[int, str]]:
     seen_cycles: set[frozenset[str]] = set()
     for cell_id, errors in nb.graph.errors().items():
         for error in errors:
-            if isinstance(error, MultipleDefinitionError):
+            if isinstance(error, UndefinedAboveError):
+                below = ", ".join(f"line {nb.code_line(c)}" for c in error.cells)
+                found.append((nb.code_line(cell_id),
+                              f"reads '{error.name}', which is defined only below ({below}); "
+                              f"move a definition above this cell"))
+            elif isinstance(error, MultipleDefinitionError):
                 others = ", ".join(f"line {nb.code_line(c)}" for c in error.cells)
                 found.append((nb.code_line(cell_id),
                               f"'{error.name}' is defined by more than one cell (also {others})"))

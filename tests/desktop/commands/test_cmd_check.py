@@ -44,12 +44,36 @@ def test_syntax_error_on_a_later_line_of_the_cell(tmp_path, capsys):
     assert f"{nb}:4:" in out
 
 
-def test_multiple_definitions_name_both_lines(tmp_path, capsys):
-    nb = write(tmp_path, "# %%\nx = 1\n\n# %%\nx = 2\n")
+STRICT = "# /// script\n# [tool.reflow]\n# strict = true\n# ///\n\n"
+
+
+def test_multiple_definitions_name_both_lines_in_strict_mode(tmp_path, capsys):
+    nb = write(tmp_path, STRICT + "# %%\nx = 1\n\n# %%\nx = 2\n")
     code, out = check(capsys, nb)
     assert code == 1
-    assert f"{nb}:2: error: 'x' is defined by more than one cell (also line 5)" in out
-    assert f"{nb}:5: error: 'x' is defined by more than one cell (also line 2)" in out
+    assert f"{nb}:7: error: 'x' is defined by more than one cell (also line 10)" in out
+    assert f"{nb}:10: error: 'x' is defined by more than one cell (also line 7)" in out
+
+
+def test_redefinitions_and_mutations_are_not_errors(tmp_path, capsys):
+    nb = write(tmp_path, "# %%\ndf = [1]\n\n# %%\ndf = df + [2]\n\n# %%\ndf[0] = 0\n\n# %%\nprint(df)\n")
+    code, out = check(capsys, nb)
+    assert (code, out) == (0, "")
+
+
+def test_read_of_a_redefined_name_with_no_definition_above(tmp_path, capsys):
+    nb = write(tmp_path, "# %%\nprint(x)\n\n# %%\nx = 1\n\n# %%\nx = 2\n")
+    code, out = check(capsys, nb)
+    assert code == 1
+    assert f"{nb}:2: error: reads 'x', which is defined only below (line 5, line 8)" in out
+
+
+def test_cycle_through_a_redefinition_is_reported(tmp_path, capsys):
+    # r reads x from the first cell and z from the last; the last redefines x after r read it.
+    nb = write(tmp_path, "# %%\nx = 1\n\n# %%\ny = x + z\n\n# %%\nx = 2\nz = 3\n")
+    code, out = check(capsys, nb)
+    assert code == 1
+    assert "cells form a cycle" in out
 
 
 def test_cycle_is_reported_once_with_its_path(tmp_path, capsys):
@@ -121,7 +145,7 @@ def test_several_files_one_bad(tmp_path, capsys):
 
 
 def test_console_script_runs(tmp_path):
-    nb = write(tmp_path, "# %%\nx = 1\n\n# %%\nx = 2\n")
+    nb = write(tmp_path, STRICT + "# %%\nx = 1\n\n# %%\nx = 2\n")
     proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "check", str(nb)],
                           capture_output=True, text=True)
     assert proc.returncode == 1
