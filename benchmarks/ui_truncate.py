@@ -19,8 +19,9 @@ def main() -> int:
     if npx is None or not (UI / "node_modules").is_dir():
         print("needs Node and ui/node_modules (./dev setup)", file=sys.stderr)
         return 1
-    proc = subprocess.run([npx, "vitest", "bench", "--run", "--reporter=default"], cwd=UI,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [npx, "vitest", "bench", "--run", "--reporter=default"], cwd=UI, capture_output=True, text=True
+    )
     lines = [line for line in proc.stdout.splitlines() if "·" in line or "name" in line]
     print("truncateText in Node (vitest bench)")
     print("\n".join(line.strip() for line in lines) or proc.stdout)

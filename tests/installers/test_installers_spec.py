@@ -5,37 +5,125 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import sys
 import tomllib
+import types
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLERS = ROOT / "installers"
 
 
-def test_spec_parses_and_keeps_the_key_decisions() -> None:
-    text = (INSTALLERS / "reflow.spec").read_text(encoding="utf-8")
-    ast.parse(text, filename="reflow.spec")
+class _Recorded:
+    """Stands in for one of PyInstaller's spec classes (Analysis, PYZ, EXE, COLLECT, BUNDLE)."""
+
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]]
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        self.kind, self.args, self.kwargs = kind, args, kwargs
+        if kind == "Analysis":  # what PyInstaller's analysis would find, as (dest name, source, kind)
+            self.pure = [
+                ("reflow", "", "PYMODULE"),
+                ("reflow.graph", "", "PYMODULE"),
+                ("reflow_desktop.cli", "", "PYMODULE"),
+            ]
+            self.datas = [(str(Path(dest) / Path(src).name), src, "DATA") for src, dest in kwargs["datas"]]
+            self.datas += [
+                ("PySide6/Qt/translations/qtbase_de.qm", "", "DATA"),
+                ("PySide6/Qt/translations/qtwebengine_locales/de.pak", "", "DATA"),
+                ("PySide6/Qt/translations/qtwebengine_locales/en-US.pak", "", "DATA"),
+            ]
+            self.binaries = kwargs["binaries"]
+            self.scripts: list[Any] = []
+
+
+def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str = "linux") -> dict[str, Any]:
+    """Execute reflow.spec as PyInstaller would, with its build classes recording what they are given."""
+    stage = tmp_path / "stage"
+    (stage / "ui" / "dist" / "assets").mkdir(parents=True)
+    (stage / "ui" / "dist" / "index.html").write_text("<!doctype html>")
+    (stage / "ui" / "dist" / "assets" / "index-1.js").write_text("")
+    (stage / "ui" / "build" / "export").mkdir(parents=True)
+    (stage / "ui" / "build" / "export" / "reflow-export.js").write_text("")
+    monkeypatch.setenv("REFLOW_STAGE_DIR", str(stage))
+    monkeypatch.delenv("REFLOW_KEEP_TRANSLATIONS", raising=False)
+    metadata: list[str] = []
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_submodules = lambda package: [package]  # type: ignore[attr-defined]
+    hooks.copy_metadata = lambda dist: metadata.append(dist) or [(f"{dist}.dist-info", f"{dist}.dist-info")]  # type: ignore[attr-defined]
+    for name in ("PyInstaller", "PyInstaller.utils"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
+    monkeypatch.setattr(sys, "platform", platform)
+    made: dict[str, list[_Recorded]] = {}
+
+    def maker(kind: str) -> Any:
+        def make(*args: Any, **kwargs: Any) -> _Recorded:
+            obj = _Recorded(kind, *args, **kwargs)
+            made.setdefault(kind, []).append(obj)
+            return obj
+
+        return make
+
+    namespace: dict[str, Any] = {
+        "__name__": "__main__",
+        "SPECPATH": str(INSTALLERS),
+        **{k: maker(k) for k in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")},
+    }
+    exec(compile((INSTALLERS / "reflow.spec").read_text(encoding="utf-8"), "reflow.spec", "exec"), namespace)
+    return {"made": made, "metadata": metadata, "ns": namespace}
+
+
+def test_spec_hands_pyinstaller_the_key_decisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = run_spec(tmp_path, monkeypatch)
+    [a] = spec["made"]["Analysis"]
     # unused Qt modules measured in the feasibility study are excluded
     for mod in ("QtDataVisualization", "QtQuick", "QtQml", "QtQuickWidgets", "QtPositioning"):
-        assert f'"PySide6.{mod}"' in text
+        assert f"PySide6.{mod}" in a.kwargs["excludes"]
     # the engine ships as plain files and is kept out of the PYZ archive
-    assert '_tree(engine, "engine/reflow")' in text
-    assert 'e[0] != "reflow" and not e[0].startswith("reflow.")' in text
+    assert any(dest == "engine/reflow" and src.endswith("__init__.py") for src, dest in a.kwargs["datas"])
+    assert [e[0] for e in a.pure] == ["reflow_desktop.cli"]
+    # only English Chromium locales and no Qt translations are kept
+    names = [e[0] for e in a.datas]
+    assert "PySide6/Qt/translations/qtwebengine_locales/en-US.pak" in names
+    assert not any(n.endswith((".qm", "/de.pak")) for n in names)
     # jupyter_client needs its entry points in the frozen app
-    assert "copy_metadata" in text and '"jupyter_client"' in text
-    for dest in ("reflow_desktop/static/ui", "reflow_desktop/static/export", "reflow_desktop/examples",
-                 "reflow_desktop/static/icons"):
-        assert f'"{dest}"' in text
-    assert 'binaries = [(str(_uv_binary()), "bin")]' in text
-    # macOS document types
-    assert "CFBundleDocumentTypes" in text and "public.python-script" in text
+    assert "jupyter_client" in spec["metadata"]
+    assert [Path(dest) for _src, dest in a.kwargs["binaries"]] == [Path("bin")]
+    assert spec["made"]["COLLECT"][0].args[-1] is a.datas
 
 
-def test_spec_layout_matches_resources_module() -> None:
-    """The spec's destinations are the ones resources.py looks in when frozen."""
-    res = (ROOT / "desktop" / "reflow_desktop" / "resources.py").read_text(encoding="utf-8")
-    assert 'root / "engine"' in res and 'root / "bin" / UV_NAME' in res
-    assert '"static" / "ui"' in res and '"static" / "export"' in res and '"static" / "icons"' in res
+def test_spec_macos_bundle_opens_python_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [bundle] = run_spec(tmp_path, monkeypatch, platform="darwin")["made"]["BUNDLE"]
+    types_ = bundle.kwargs["info_plist"]["CFBundleDocumentTypes"]
+    assert any("public.python-script" in t["LSItemContentTypes"] for t in types_)
+    assert all(t["LSHandlerRank"] == "Alternate" for t in types_)  # offered, never made the default
+
+
+def test_spec_layout_is_where_resources_looks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lay out a bundle exactly as the spec tells PyInstaller to, then ask resources.py where things are."""
+    [a] = run_spec(tmp_path, monkeypatch)["made"]["Analysis"]
+    bundle = tmp_path / "_internal"
+    for src, dest in [*a.kwargs["datas"], *a.kwargs["binaries"]]:
+        target = bundle / dest / Path(src).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"")  # what matters is where the file lands
+    from reflow_desktop import resources
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert resources.is_frozen()
+    assert resources.engine_dir() == bundle / "engine"
+    assert resources.ui_dist_dir() == bundle / "reflow_desktop" / "static" / "ui"
+    assert (resources.export_bundle_candidates()[0] / "reflow-export.js").is_file()
+    assert resources.examples_dir() == bundle / "reflow_desktop" / "examples"
+    icon = resources.icon_path()
+    assert icon is not None and icon.parent == bundle / "reflow_desktop" / "static" / "icons"
+    uv = resources.bundled_uv()
+    assert uv is not None and uv.parent == bundle / "bin"
 
 
 def _load_build():
