@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from .errors import OrderViolation
 from .topology import Topology
@@ -45,7 +46,7 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
     done: set[str] = set()
     while len(done) < len(nodes):
         if not heap:  # a cycle: release its earliest-displayed member
-            n = min((m for m in nodes if m not in done), key=prio)
+            n = _on_a_cycle(topology.predecessors, nodes, done, prio)
             indegree[n] = 0
             heap.append((prio(n), n))
         _, n = heapq.heappop(heap)
@@ -62,6 +63,25 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
     return out
 
 
+def _on_a_cycle(predecessors: Callable[[str], Iterable[str]], nodes: Iterable[str], done: set[str],
+                prio: Callable[[str], Any]) -> str:
+    """When every remaining cell waits for another: the first (by ``prio``) cell of a cycle.
+
+    Not merely the first remaining cell: a cell that only waits *below* a cycle must
+    not run before the cycle's members report their error, whatever subset is ordered.
+    Walks first-waiting-for links from the first remaining cell until one repeats.
+    """
+    remaining = [m for m in nodes if m not in done]
+    pending = set(remaining)
+    node = min(remaining, key=prio)
+    path: dict[str, int] = {}
+    while node not in path:
+        path[node] = len(path)
+        node = min((p for p in predecessors(node) if p in pending), key=prio)
+    cycle = [m for m, i in path.items() if i >= path[node]]
+    return min(cycle, key=prio)
+
+
 def _kahn(topology: Topology, nodes: list[str], rank: dict[str, int], reverse: bool) -> list[str]:
     """Lexicographically smallest order by ``rank`` (or, reversed, fill from the end)."""
     adj_out = topology.predecessors if reverse else topology.successors
@@ -74,7 +94,7 @@ def _kahn(topology: Topology, nodes: list[str], rank: dict[str, int], reverse: b
     done: set[str] = set()
     while len(out) < len(nodes):
         if not heap:  # cycle: break it deterministically
-            n = min((m for m in nodes if m not in done), key=lambda m: sign * rank[m])
+            n = _on_a_cycle(adj_in, nodes, done, lambda m: sign * rank[m])
             heap.append((sign * rank[n], n))
         _, n = heapq.heappop(heap)
         if n in done:

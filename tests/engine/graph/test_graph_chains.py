@@ -256,3 +256,11 @@ def test_providers_match_the_rules(cell_analyses, display):
         for name in NAMES:
             members = g.chain(name)
             assert [c for c in order if c in members] == members
+
+
+def test_a_cell_waiting_below_a_cycle_is_not_released_before_the_cycle():
+    """Breaking a cycle releases one of its members, never a cell that merely waits below it."""
+    g = build(("w", an(refs="a")), ("p", an(defs="a", refs="b")), ("q", an(defs="b", refs="a")))
+    assert {type(e) for e in g.errors()["p"]} == {CycleError}
+    for order in (g.topological_order(["w", "p", "q"]), g.execution_order()):
+        assert order.index("w") > order.index("p")
