@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+import tokenize
 from dataclasses import dataclass, field
 
 from IPython.core.inputtransformer2 import (
@@ -101,23 +102,76 @@ class Special:
     target: str = ""  # "x" in ``x = %time f()``
 
 
+def _top_level_start(tokens_by_line: list[list[tokenize.TokenInfo]], row: int) -> int:
+    """0-based first line of the top-level statement holding line ``row`` (both relative to the chunk).
+
+    Tokenizing can restart there: no bracket, string or indentation is open at that point.
+    """
+    best = 0
+    for line in tokens_by_line:
+        first = next((t for t in line if t.type not in (tokenize.INDENT, tokenize.DEDENT)), None)
+        if first is None or first.start[0] - 1 > row:
+            break
+        if first.start[1] == 0 and first.type not in (tokenize.NL, tokenize.NEWLINE):
+            best = first.start[0] - 1
+    return best
+
+
+_WINDOW = 16  # lines tokenized at a time (doubled for a longer statement)
+
+
+def _next_special(work: list[str], offset: int) -> tuple[TokenTransformBase, int, list[list[tokenize.TokenInfo]]] | None:
+    """The first special syntax at or after line ``offset`` (a top-level statement start).
+
+    Tokenizes a window of lines at a time, so a long cell costs about one pass: a match
+    counts only before the window's last logical line (which the window may cut short).
+    """
+    window = _WINDOW
+    while True:
+        stop = min(len(work), offset + window)
+        tokens = make_tokens_by_line(work[offset:stop])
+        complete = stop == len(work)
+        limit = len(work) if complete else _last_logical_start(tokens)
+        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]  # type: ignore[no-untyped-call]
+        if candidates:
+            item: TokenTransformBase = min(candidates, key=TokenTransformBase.sortby)
+            if complete or item.start_line < limit:
+                return item, offset, tokens
+        if complete:
+            return None
+        restart = _top_level_start(tokens, limit)
+        if restart > 0:
+            offset, window = offset + restart, _WINDOW
+        else:  # one statement longer than the window
+            window *= 2
+
+
+def _last_logical_start(tokens_by_line: list[list[tokenize.TokenInfo]]) -> int:
+    rows = [line[0].start[0] - 1 for line in tokens_by_line if line]
+    return rows[-1] if rows else 0
+
+
 def find_specials(source: str) -> list[Special]:
-    """IPython special syntax in a cell, found with IPython's tokenizer (no cell magics)."""
+    """IPython special syntax in a cell, found with IPython's tokenizer (no cell magics).
+
+    Like IPython, it finds one piece, replaces it with plain Python and looks again
+    from the top-level statement that held it.
+    """
     work = [ln + "\n" for ln in source.split("\n")]
     found: list[Special] = []
-    for _ in range(10_000):
-        tokens = make_tokens_by_line(work)
-        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]  # type: ignore[no-untyped-call]
-        if not candidates:
+    offset = 0
+    for _ in range(len(work) + 1):
+        hit = _next_special(work, offset)
+        if hit is None:
             break
-        item: TokenTransformBase = min(candidates, key=TokenTransformBase.sortby)
-        start, col = item.start_line, item.start_col
+        item, chunk, tokens = hit
+        start, col = item.start_line + chunk, item.start_col
         if isinstance(item, HelpEnd):
-            end = item.q_line
+            end = item.q_line + chunk
             text = "".join(work[start:end + 1])[col:].strip()
             special = Special(start, end, col, "?", text.rstrip("?"))
         else:
-            end = find_end_of_continued_line(work, start)
+            end = min(find_end_of_continued_line(work, start), len(work) - 1)
             parts = [work[start][col:], *work[start + 1:end + 1]]
             text = " ".join([p.rstrip()[:-1] for p in parts[:-1]] + [parts[-1].rstrip()])
             escape = text[:2] if text[:2] in ("!!", "??", "%%") else text[:1]
@@ -130,6 +184,7 @@ def find_specials(source: str) -> list[Special]:
         work[start] = keep + ("None" if special.target else "pass") + "\n"
         for i in range(start + 1, end + 1):
             work[i] = "\n"
+        offset = chunk + _top_level_start(tokens, start - chunk)
     return found
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reflow_desktop.importing.magics import convert_code, find_specials
 
@@ -168,3 +170,27 @@ def test_install_notes_say_what_was_added():
     assert "pandas>=2, rich added to the notebook's dependencies" in added.source
     nothing = convert_code("!pip install -r requirements.txt")
     assert "nothing added" in nothing.source and "requirements file 'requirements.txt' not read" in nothing.source
+
+
+_LINES = ["x = 1", "%matplotlib inline", "!ls -la", "y = %time f()", "files = !ls", "obj?", "r = 10 % 3",
+          "print('!not a command')", "# %time in a comment", "%timeit -n 1 x", "!!echo"]
+_UNITS = st.one_of(
+    st.sampled_from(_LINES).map(lambda ln: [ln]),
+    st.lists(st.sampled_from(_LINES), min_size=1, max_size=20).map(  # a block longer than the search window
+        lambda body: ["if x:", *("    " + ln for ln in body)]),
+    st.lists(st.sampled_from(_LINES), max_size=20).map(lambda body: ["s = \'\'\'", *body, "\'\'\'"]),
+    st.lists(st.sampled_from(["1,", "%d,", "!x,"]), max_size=20).map(lambda body: ["t = (", *body, ")"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_UNITS, min_size=1, max_size=12))
+def test_finds_the_lines_ipython_transforms(units: list[list[str]]):
+    """Same lines as IPython's own input transformer, in cells longer than the search window."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    lines = [ln for unit in units for ln in unit]
+    transformed = TransformerManager().do_token_transforms([ln + "\n" for ln in lines])
+    assert len(transformed) == len(lines)  # no continuation lines in these cells
+    expected = [i for i, (a, b) in enumerate(zip(lines, transformed)) if a + "\n" != b]
+    assert [s.start for s in find_specials("\n".join(lines))] == expected
