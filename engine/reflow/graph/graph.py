@@ -57,7 +57,7 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("defs", "refs", "deletes", "mutates", "analysis")
+    __slots__ = ("defs", "refs", "deletes", "mutates", "analysis", "writes_", "runs")
 
     def __init__(self, analysis: "CellAnalysis | _Analysis", strict: bool) -> None:
         self.analysis = analysis
@@ -70,10 +70,12 @@ class _Node:
         # Builtins a cell reads link it to a cell that shadows them (filter = ...).
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
         self.refs = frozenset(analysis.refs) | self.deletes | builtins | self.mutates
+        self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
+        self.runs = getattr(analysis, "error", None) is None     # analysable: may execute
 
     def writes(self) -> frozenset[str]:
         """Names whose binding (or object) running this cell changes."""
-        return self.defs | self.mutates | self.deletes
+        return self.writes_
 
 
 class DataflowGraph:
@@ -399,13 +401,24 @@ class DataflowGraph:
         """Cells mutating ``name`` in place without defining it (empty in strict mode)."""
         return frozenset(self._mutators.get(name))
 
+    def deleters(self, name: str) -> frozenset[str]:
+        """Cells deleting ``name`` (a global they do not define) at top level."""
+        return frozenset(self._deleters.get(name))
+
     def readers(self, name: str) -> frozenset[str]:
         """Cells that read ``name`` (including cells deleting or mutating it)."""
         return frozenset(self._readers.get(name))
 
     def writes(self, cell_id: str) -> frozenset[str]:
         """Names the cell binds, mutates in place or deletes."""
-        return self._nodes[cell_id].writes()
+        return self._nodes[cell_id].writes_
+
+    def run_view(self, cell_id: str) -> tuple[Mapping[str, set[str]], frozenset[str], bool]:
+        """For the planner's hot loop: (provider -> names read from it, names written,
+        analysable). The mapping is the graph's own: do not mutate it."""
+        self._flush()
+        node = self._nodes[cell_id]
+        return self._topology.parents(cell_id), node.writes_, node.runs
 
     def is_chain(self, name: str) -> bool:
         return name in self._chains
@@ -423,16 +436,21 @@ class DataflowGraph:
     def final_writer(self, name: str) -> str | None:
         """The cell whose write of ``name`` a top-to-bottom run leaves in the namespace.
 
-        Chains: the last member. Order-free names: the definer, unless a cell
-        deletes the name (then no single cell) or several define it (strict mode).
+        Chains: the last member. Order-free names: the definer, or when cells delete
+        the name (they run after every reader) the last of them in display order;
+        None when several cells define it (strict mode) or none does.
         """
         if name in self._chains:
             return max(self._definers.get(name) | self._mutators.get(name) | self._deleters.get(name),
                        key=self._key)
         definers = self._definers.get(name)
-        if len(definers) != 1 or self._deleters.count(name):
+        if len(definers) != 1:
             return None
-        return next(iter(definers))
+        if self._deleters.count(name):  # deleters run after every reader: one of them ends it
+            return max(self._deleters.get(name), key=self._key)
+        for definer in definers:
+            return definer
+        return None  # pragma: no cover - len checked above
 
     def errors(self) -> dict[str, list[GraphError]]:
         """Per cell: multiple definitions (strict) or undefined-above reads, by name; then a cycle."""

@@ -91,6 +91,8 @@ def plan_run(
 
 def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list], stale: set[str]) -> None:
     """Add error partners (other definers in strict mode, cycle members) and stale ancestors."""
+    if not stale and not errors:
+        return  # the common case (a slider, an edit in auto mode): nothing to add
     changed = True
     while changed:
         before = len(run)
@@ -112,7 +114,10 @@ def effective_final_writer(graph: DataflowGraph, name: str, skip: set[str]) -> s
     final = graph.final_writer(name)
     if final is None or final not in skip:
         return final
-    for member in reversed(graph.chain(name)):
+    members = graph.chain(name)
+    if not members:  # order-free: the deleters (any order), then the definer
+        members = sorted(graph.definers(name)) + sorted(graph.readers(name) & graph.deleters(name))
+    for member in reversed(members):
         if member not in skip:
             return member
     return None
@@ -128,22 +133,36 @@ def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list]
     written: dict[str, str] = {}
     providers: set[str] = set()
     touched: set[str] = set()
+    view = graph.run_view
     for cell in order:
-        touched.update(wrote.get(cell, ()))  # its old writes are removed before the run
-        if cell in blocked or graph.analysis(cell).error is not None:
+        parents, writes, runs = view(cell)
+        old = wrote.get(cell)
+        if old:
+            touched.update(old)  # its old writes are removed before the run
+        if cell in blocked or not runs:
             continue  # never executes (graph error or below one): reads nothing, writes nothing
-        for name, provider in graph.inputs(cell).items():
-            current = written[name] if name in written else writer.get(name, _NO_WRITER)
-            if current != provider and provider not in blocked:
-                providers.add(provider)
-        for name in graph.writes(cell):
+        for provider, names in parents.items():
+            if provider in blocked:
+                continue
+            for name in names:
+                current = written[name] if name in written else writer.get(name, _NO_WRITER)
+                if current != provider:
+                    providers.add(provider)
+                    break
+        for name in writes:
             written[name] = cell
     finals: set[str] = set()
+    final_writer = graph.final_writer
     for name in touched | written.keys():
-        final = effective_final_writer(graph, name, blocked)
+        final = final_writer(name)
         if final is None:
             continue
         current = written[name] if name in written else writer.get(name, _NO_WRITER)
-        if current != final:
-            finals.add(final)
+        if current == final:
+            continue  # the common case: settled, whatever is skipped
+        if final in blocked:
+            final = effective_final_writer(graph, name, blocked)
+            if final is None or final == current:
+                continue
+        finals.add(final)
     return providers, finals
