@@ -120,7 +120,10 @@ def _top_level_start(tokens_by_line: list[list[tokenize.TokenInfo]], row: int) -
 _WINDOW = 16  # lines tokenized at a time (doubled for a longer statement)
 
 
-def _next_special(work: list[str], offset: int) -> tuple[TokenTransformBase, int, list[list[tokenize.TokenInfo]]] | None:
+_Tokens = list[list[tokenize.TokenInfo]]
+
+
+def _next_special(work: list[str], offset: int) -> tuple[TokenTransformBase, int, _Tokens] | None:
     """The first special syntax at or after line ``offset`` (a top-level statement start).
 
     Tokenizes a window of lines at a time, so a long cell costs about one pass: a match

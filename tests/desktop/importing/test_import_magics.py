@@ -192,5 +192,5 @@ def test_finds_the_lines_ipython_transforms(units: list[list[str]]):
     lines = [ln for unit in units for ln in unit]
     transformed = TransformerManager().do_token_transforms([ln + "\n" for ln in lines])
     assert len(transformed) == len(lines)  # no continuation lines in these cells
-    expected = [i for i, (a, b) in enumerate(zip(lines, transformed)) if a + "\n" != b]
+    expected = [i for i, (a, b) in enumerate(zip(lines, transformed, strict=True)) if a + "\n" != b]
     assert [s.start for s in find_specials("\n".join(lines))] == expected
