@@ -7,6 +7,7 @@ from functions -- exactly what a cell's functions need after the run.
 from __future__ import annotations
 
 import ast
+import builtins
 import importlib
 import inspect
 import sysconfig
@@ -47,7 +48,8 @@ def test_rewritten_stdlib_modules_still_compile():
 def test_a_library_module_as_a_cell_works_from_another_cell(module: str, call: str):
     real = importlib.import_module(module)
     source = inspect.getsource(real)
-    rt = Runtime(CollectingSink())
+    # Not "__main__": the modules' `if __name__ == "__main__":` demos must not run.
+    rt = Runtime(CollectingSink(), namespace={"__name__": "notebook", "__builtins__": builtins})
     rt.set_cells([("lib", source), ("use", call)])
     rt.run_all()
     assert rt.sink.errors == {}  # type: ignore[attr-defined]
