@@ -24,6 +24,7 @@ from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import find_block, parse_block
 
+from .dependencies import detect_dependencies, mentioned_scripts
 from .magics import comment_block
 from .result import ImportProblem, ImportResult, NotebookImportError
 
@@ -181,7 +182,8 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
         else:
             cells.append(Cell(kind="code", source=body, options=options))
     stops = _use_reflow_stop(cells, _marimo_aliases(cells))
-    metadata = _tidy_marimo_use(cells, _metadata(text, problems), problems)
+    metadata = _tidy_marimo_use(cells, _metadata(text, problems) or _from_imports(cells, source, problems),
+                                problems)
     if stops:
         _import_reflow(cells)
         problems.append(ImportProblem(None, None, "info",
@@ -189,6 +191,17 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
     cells = _in_execution_order(cells, problems)
     return ImportResult(notebook=Notebook(metadata=metadata, cells=cells), source=source,
                         problems=problems)
+
+
+def _from_imports(cells: list[Cell], source: Path, problems: list[ImportProblem]) -> ScriptMetadata | None:
+    """No script block: the packages the cells import (marimo itself is handled by ``_tidy_marimo_use``)."""
+    found = detect_dependencies([c.source for c in cells if c.kind == "code"], source.parent,
+                                declared=["marimo"], mentioned=mentioned_scripts(c.source for c in cells))
+    if not found.requirements:
+        return None
+    problems.append(ImportProblem(None, None, "info", "added to dependencies from the notebook's imports: "
+                                  + ", ".join(found.requirements)))
+    return ScriptMetadata.from_data({"requires-python": ">=3.11", "dependencies": found.requirements})
 
 
 def _marimo_aliases(cells: list[Cell]) -> set[str]:

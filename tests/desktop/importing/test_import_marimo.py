@@ -212,3 +212,13 @@ def test_tutorials_come_out_in_a_valid_order():
             graph.set_cell(c.id, analyze_cell(c.source if c.kind == "code" else ""))
         graph.set_display_order([c.id for c in nb.cells])
         assert graph.display_order_violations() == [], path.name
+
+
+def test_a_marimo_notebook_without_a_block_gets_one_from_its_imports(tmp_path: Path):
+    src = tmp_path / "plain_marimo.py"
+    src.write_text(OUT_OF_ORDER.format(output='"too big"').replace(
+        "    n = 5\n", "    import numpy as np\n    from sklearn import svm\n    n = 5\n"))
+    nb = import_notebook(src).notebook
+    assert nb.metadata is not None and nb.metadata.dependencies == ["numpy", "scikit-learn"]
+    keep = import_notebook(_tutorial(tmp_path, "fileformat.py")).notebook  # a block of its own is kept as written
+    assert keep.metadata.data == {"requires-python": ">=3.12", "dependencies": ["marimo"]}
