@@ -524,8 +524,12 @@ class Runtime:
         for name in writes:
             self._writer[name] = cell
         node = self.graph.analysis(cell)
-        for name in node.defs | node.deleted:
+        for name in node.defs:  # bound, or removed by the failure handling
             self._binder[name] = cell
+        namespace = self.namespace
+        for name in node.deleted:  # a failing cell may not have reached its `del`
+            if name not in namespace:
+                self._binder[name] = cell
 
     def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
         """``reflow.stop``: show its output, no error; descendants report the stop."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,40 @@ def test_fixed_example_with_every_kind_of_operation():
         check(session, [step])
         assert {k: ns[k] for k in expected} == expected, step
     assert session.sink.stdout("c1") == "10\n"
+
+
+# Sequences hypothesis found while the semantics were built; each one broke the invariant once.
+FOUND = [
+    # an edit dissolves a chain elsewhere: two untouched cells now form a cycle
+    (["print(a)\ndel a\nb", "c = c + 1", "b = 0\nprint(lst)\nc", "lst = [a]\nb = 2\nb", "lst[0] += 1"],
+     [Op("add", target=2, code="c = c + 1\na = 0"), Op("lazy", inner=(Op("run", index=11),)),
+      Op("move", index=13, target=0), Op("edit", index=0, code="a = a + 1"), Op("edit", index=11, code="b = 1")]),
+    # the deleted definer's object was mutated by a later cell: it still goes with the definer
+    (["a = 0", "a = 0", "lst[0] = a", "lst[0] += 1"], [Op("add", target=1, code="lst = [a]"), Op("delete", index=1)]),
+    # a chain member in a cycle leaves the version above it in the namespace
+    (["a = 0", "a = 0", "a = 0", "a = 0\nb = b + 1"], [Op("edit", index=1, code="a = b + 1")]),
+    (["lst[0] += 1", "a = 0", "a = 0", "a = 0", "b = b + 1"], [Op("edit", index=13, code="b = b + 1")]),
+    # a cell waiting below a cycle must not run before the cycle reports
+    (["print(a)", "print(a)\nc", "b = 3", "b = len(lst)\na", "b = a + 1\nlst[0] += 1"],
+     [Op("edit", index=19, code="del lst\nb"), Op("run", index=5), Op("delete", index=7),
+      Op("edit", index=8, code="a = len(lst)\ndel c\na"), Op("delete", index=6), Op("move", index=8, target=9)]),
+    # a skipped deleter of an order-free name: the definer's value comes back
+    (["c = 3", "c = 3", "lst[0] += 1\ndel lst", "del c\nb = b + 1", "b = b + 1\ndel c", "lst[0] += 1",
+      "lst[0] += 1\ndel lst", "print(a)\nlst = [a]\nlst"],
+     [Op("run_all"), Op("run", index=12), Op("delete", index=12), Op("move", index=20, target=19),
+      Op("edit", index=7, code="lst[0] += 1\nb = b + 1")]),
+    # a cell failing before its `del` did not delete
+    (["lst[0] += 1\ndel lst\nb", "del lst\nb = b + 1", "c = c + 1\ndel a\na", "a = 3\nb = 0"],
+     [Op("lazy", inner=(Op("delete", index=12), Op("run", index=13), Op("edit", index=5, code="print(c)\nc"))),
+      Op("delete", index=11), Op("edit", index=9, code="a = 3", run=False), Op("move", index=12, target=4)]),
+]
+
+
+@pytest.mark.parametrize("sources,operations", FOUND)
+def test_sequences_found_by_hypothesis(sources, operations):
+    session = Session(sources)
+    history: list[Op] = []
+    for op in operations:
+        session.apply(op)
+        history.append(op)
+        check(session, history)
