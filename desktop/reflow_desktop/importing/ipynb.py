@@ -165,8 +165,8 @@ def _with_dependencies(metadata: ScriptMetadata | None, packages: list[str], sou
             problems.append(ImportProblem(None, None, "info",
                                           "added to dependencies from the notebook's imports: " + ", ".join(said)))
         if found.local:
-            problems.append(ImportProblem(None, None, "info", "local modules beside the notebook, not packages: "
-                                          + ", ".join(found.local)))
+            problems.append(ImportProblem(None, None, "info", "local modules (files beside the notebook, or that it "
+                                          "writes or downloads), not packages: " + ", ".join(found.local)))
     if not deps and not explicit:
         return None
     if not from_pip and explicit:
