@@ -14,8 +14,10 @@ objects bound to the loop (queues, locks) stay usable across cells. While any ce
 runs (``cell_loop_current``), the kernel's loop is set aside as the thread's running
 loop and the cells' loop is the current one, so ``asyncio.ensure_future`` or
 ``asyncio.get_event_loop()`` in a plain cell give tasks that a later cell can
-await, and ``asyncio.run`` works in a cell; the kernel's loop is put back after
-(it is blocked anyway while a cell runs).
+await, and ``asyncio.run`` works in a cell; the kernel's loop is put back as the
+running loop after (it is blocked anyway while a cell runs). The cells' loop stays
+the thread's *current* loop between cells: a host that runs its own loop (the
+kernel) is unaffected, since a running loop always takes precedence.
 
 Interrupt: a KeyboardInterrupt raised while the loop waits cancels the cell's task
 (its ``finally`` blocks run) and is raised again for the runtime to report.
@@ -54,14 +56,12 @@ def cell_loop_current() -> Iterator[asyncio.AbstractEventLoop]:
     outer = asyncio._get_running_loop()
     policy = asyncio.get_event_loop_policy()
     local = getattr(policy, "_local", None)        # where the default policy keeps it
-    previous = getattr(local, "_loop", None)
+    if local is None or getattr(local, "_loop", None) is not loop:
+        policy.set_event_loop(loop)   # stays the thread's loop: the host runs its own, if any
     asyncio._set_running_loop(None)
-    policy.set_event_loop(loop)
     try:
         yield loop
     finally:
-        if local is not None and previous is not loop and (previous is None or not previous.is_closed()):
-            policy.set_event_loop(previous)
         asyncio._set_running_loop(outer)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from .aio import cell_loop_current, is_coroutine_code, run_coroutine
 from .capture import captured
-from .privates import demangle, drop_privates, may_have_privates, rewrite_privates
+from .privates import demangle, drop_privates, hold_privates, may_have_privates, rewrite_privates
 from .tracebacks import cell_filename, register_source
 
 #: Compile flags of cell code: top-level ``await`` / ``async for`` / ``async with`` allowed.
@@ -141,6 +141,7 @@ def execute(
     result = ExecResult()
     if compiled.cell_id:
         drop_privates(namespace, compiled.cell_id)   # an earlier version's values
+        hold_privates(namespace, compiled.cell_id, compiled.kept_privates)
     try:
         with captured(emit), cell_loop_current():
             try:

@@ -38,6 +38,7 @@ import hashlib
 import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reflow.analysis import is_private
@@ -50,6 +51,12 @@ _TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)   # Python 3.12+
 MODULE, FUNCTION, CLASS, COMPREHENSION = "module", "function", "class", "comprehension"
 
 
+#: Namespace entry (a dunder, hidden like ``__builtins__``): cell id -> mangled names it may
+#: bind, so dropping a cell's privates needs no scan of the namespace.
+REGISTRY = "__reflow_privates__"
+
+
+@lru_cache(maxsize=65536)
 def _suffix(cell_id: str) -> str:
     return f"__rf{hashlib.blake2s(cell_id.encode('utf-8', 'surrogatepass'), digest_size=4).hexdigest()}__"
 
@@ -64,10 +71,21 @@ def demangle(text: str) -> str:
     return _MANGLED.sub(r"\1", text) if "__rf" in text else text
 
 
-def drop_privates(namespace: MutableMapping[str, object], cell_id: str) -> None:
+def hold_privates(namespace: MutableMapping[str, Any], cell_id: str, names: frozenset[str]) -> None:
+    """Note that ``cell_id``'s run may bind these mangled names (``drop_privates`` removes them)."""
+    if names:
+        held = namespace.get(REGISTRY)
+        if not isinstance(held, dict):
+            held = namespace[REGISTRY] = {}
+        held[cell_id] = names
+
+
+def drop_privates(namespace: MutableMapping[str, Any], cell_id: str) -> None:
     """Remove every private value ``cell_id`` keeps in ``namespace``."""
-    suffix = _suffix(cell_id)
-    for key in [k for k in namespace if isinstance(k, str) and k.endswith(suffix)]:
+    held = namespace.get(REGISTRY)
+    if not held or not isinstance(held, dict):
+        return
+    for key in held.pop(cell_id, ()):
         namespace.pop(key, None)
 
 
