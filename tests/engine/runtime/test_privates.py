@@ -171,3 +171,9 @@ def test_cache_digest_of_a_function_keeping_a_private_does_not_depend_on_the_cel
         return function_version(fn), code_digest(fn.__code__)
 
     assert version("first-session-id") == version("other-session-id")
+
+
+def test_another_cell_cannot_read_a_kept_private():
+    rt, sink = make(("a", "_k = 1\nf = lambda: _k"), ("b", "y = _k"))
+    assert sink.errors["b"].message == "NameError: name '_k' is not defined"
+    assert rt.namespace["f"]() == 1
