@@ -43,7 +43,7 @@ def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None =
         compile_error = _compile_error(tree)
         if compile_error is not None:
             return compile_error
-    return _with_mutations(_result(visitor), tree)
+    return _with_mutations(_result(visitor), tree, source)
 
 
 def _parse(source: str) -> ast.Module:
@@ -116,10 +116,10 @@ def _result(visitor: CellVisitor) -> CellAnalysis:
     )
 
 
-def _with_mutations(analysis: CellAnalysis, tree: ast.Module) -> CellAnalysis:
+def _with_mutations(analysis: CellAnalysis, tree: ast.Module, source: str) -> CellAnalysis:
     """Add in-place mutations and method-call hints (reflow.analysis.mutations), within refs."""
     try:
-        found = find_mutations(tree)
+        found = find_mutations(tree, source)
     except RecursionError:  # absurdly deep targets: no mutations rather than no analysis
         return analysis
     mutations = found.mutated & analysis.refs

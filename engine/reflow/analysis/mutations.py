@@ -17,6 +17,7 @@ then ``x[0] = 1`` is the cell's own object). Private names (``_x``) never count.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,10 @@ MUTATING_METHODS = frozenset({
     "setdefault", "add", "discard", "reverse", "popitem", "appendleft", "extendleft",
     "popleft", "difference_update", "intersection_update", "symmetric_difference_update",
 })
+
+# Text pre-filters: most cells call no mutating method and use no walrus, and the
+# analysis runs on every edit and on whole notebooks, so skip those walks then.
+_HINT_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(MUTATING_METHODS)) + r")\s*\(|inplace")
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
@@ -43,9 +48,13 @@ class Mutations:
     hinted: frozenset[str]
 
 
-def find_mutations(tree: ast.Module) -> Mutations:
-    """Walk the cell's top-level statements in order (see the module doc)."""
-    scan = _Scan()
+def find_mutations(tree: ast.Module, source: str | None = None) -> Mutations:
+    """Walk the cell's top-level statements in order (see the module doc).
+
+    ``source`` (the cell's text) lets cheap text checks skip walks that cannot find anything.
+    """
+    scan = _Scan(hints=source is None or _HINT_TEXT.search(source) is not None,
+                 walrus=source is None or ":=" in source)
     scan.body(tree.body)
     return Mutations(frozenset(scan.mutated), frozenset(scan.hinted - scan.mutated))
 
@@ -58,7 +67,9 @@ def root_name(node: ast.expr) -> str | None:
 
 
 class _Scan:
-    def __init__(self) -> None:
+    def __init__(self, hints: bool = True, walrus: bool = True) -> None:
+        self.hints = hints
+        self.walrus = walrus
         self.bound: set[str] = set()
         self.mutated: set[str] = set()
         self.hinted: set[str] = set()
@@ -78,9 +89,9 @@ class _Scan:
                 self._target(stmt.target)
         elif isinstance(stmt, ast.Delete):
             self._targets(stmt.targets)
-        if not isinstance(stmt, _SCOPES[:3]):
+        if self.hints and not isinstance(stmt, _SCOPES[:3]):
             self._calls(stmt)
-        self.bound |= _bound_by(stmt)
+        self.bound |= _bound_by(stmt, self.walrus)
 
     def _compound(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -127,6 +138,8 @@ class _Scan:
 
     def _calls(self, node: ast.AST) -> None:
         """Method calls that look mutating, outside nested function/class/lambda bodies."""
+        if not self.hints:
+            return
         stack = [node]
         while stack:
             current = stack.pop()
@@ -148,12 +161,19 @@ def _names_stored(target: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
-def _bound_by(stmt: ast.stmt) -> set[str]:
+def _bound_by(stmt: ast.stmt, walrus: bool = True) -> set[str]:
     """Names a simple statement binds at top level (walrus included, nested scopes excluded)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {stmt.name}
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return {(a.asname or a.name).partition(".")[0] for a in stmt.names}
+    if not walrus:  # only assignment targets bind: no need to walk the values
+        if isinstance(stmt, ast.Assign):
+            return set().union(*(_names_stored(t) for t in stmt.targets))
+        if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            return _names_stored(stmt.target)
+        if not isinstance(stmt, ast.Delete):
+            return set()
     found: set[str] = set()
     stack: list[ast.AST] = [stmt]
     while stack:
