@@ -6,6 +6,7 @@ magic continued with ``\\`` is one unit. Then:
 
 * ``%time stmt`` / ``%timeit stmt`` → ``stmt`` (it keeps running; the magic is noted);
   ``%env A=1`` → ``os.environ``; ``%run helpers.py`` → ``from helpers import *``;
+  ``%pylab inline`` → its imports;
 * ``%matplotlib``, ``%config``, ``%load_ext autoreload``, ``%autoreload``, other
   magics, ``!cmd`` and ``obj?`` → commented out with a ``# reflow:`` note;
 * ``!pip install`` / ``%pip`` / ``%conda install`` → commented out, their
@@ -302,6 +303,16 @@ def _run_script(lines: list[str], special: Special) -> tuple[list[str], str] | N
     return [f"{indent}from {m.group(1)} import *  # {NOTE} was %run {args.strip()}"], m.group(1)
 
 
+def _pylab(lines: list[str], special: Special) -> list[str] | None:
+    """``%pylab inline`` → the imports it does (numpy and pyplot as np/plt, and pylab's names)."""
+    name, _, args = special.command.partition(" ")
+    if name != "pylab" or special.target or special.start != special.end or args.strip() not in ("", "inline"):
+        return None
+    indent = lines[special.start][: special.col]
+    return [f"{indent}import numpy as np; import matplotlib.pyplot as plt; from pylab import *"
+            f"  # {NOTE} was %pylab; plots are shown inline"]
+
+
 def _convert_lines(source: str) -> Converted:
     lines = source.split("\n")
     new_lines = list(lines)
@@ -320,6 +331,11 @@ def _convert_lines(source: str) -> Converted:
         if env is not None:
             new_lines[special.start:special.end + 1] = env
             result.notes.append((special.start + 1, f"`{original}`: %env converted to os.environ"))
+            continue
+        pylab = _pylab(lines, special)
+        if pylab is not None:
+            new_lines[special.start:special.end + 1] = pylab
+            result.notes.append((special.start + 1, f"`{original}`: became the imports %pylab does"))
             continue
         timed = _timed(lines, special)
         if timed is not None:

@@ -194,3 +194,11 @@ def test_finds_the_lines_ipython_transforms(units: list[list[str]]):
     assert len(transformed) == len(lines)  # no continuation lines in these cells
     expected = [i for i, (a, b) in enumerate(zip(lines, transformed, strict=True)) if a + "\n" != b]
     assert [s.start for s in find_specials("\n".join(lines))] == expected
+
+
+def test_pylab_becomes_its_imports(tmp_path: Path):
+    result = convert_code("%pylab inline\nx = linspace(0, 1, 3)\nprint(np.sum(x), plt.__name__)")
+    assert result.source.split("\n")[0].startswith("import numpy as np; import matplotlib.pyplot as plt; from pylab")
+    proc = _run("import matplotlib\nmatplotlib.use('Agg')\n" + result.source, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "1.5 matplotlib.pyplot\n"
