@@ -119,18 +119,25 @@ class Runtime:
 
     def _register(self, cell_id: str, code: str) -> None:
         graph = self.graph
-        old_writes = graph.writes(cell_id) if cell_id in graph else frozenset()
+        known = cell_id in graph
+        old_writes = graph.writes(cell_id) if known else frozenset()
+        old_children = graph.children(cell_id) if known else frozenset()
         analysis = analyze_cell(code)
         lost = old_writes - analysis.defs - analysis.mutations - analysis.deleted
+        followers: set[str] = set()
         if lost:
             # Cells that read a lost name from this cell now read it elsewhere (or nowhere).
-            readers = self._followers.setdefault(cell_id, set())
-            for child in graph.children(cell_id):
+            for child in old_children:
                 if graph.edge_names(cell_id, child) & lost:
-                    readers.add(child)
+                    followers.add(child)
         self._code[cell_id] = code
         self._compiled.pop(cell_id, None)
         self.graph.set_cell(cell_id, analysis)
+        # Old children it no longer feeds (a `del` that ran after this reader, say) may have
+        # been blocked by it: they run again with it, like the cells above.
+        followers |= old_children - graph.children(cell_id)
+        if followers:
+            self._followers.setdefault(cell_id, set()).update(followers)
         self._mark_stale([cell_id])
 
     def delete_cell(self, cell_id: str) -> None:

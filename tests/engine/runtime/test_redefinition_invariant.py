@@ -202,6 +202,11 @@ FOUND = [
     (["lst[0] += 1\ndel lst\nb", "del lst\nb = b + 1", "c = c + 1\ndel a\na", "a = 3\nb = 0"],
      [Op("lazy", inner=(Op("delete", index=12), Op("run", index=13), Op("edit", index=5, code="print(c)\nc"))),
       Op("delete", index=11), Op("edit", index=9, code="a = 3", run=False), Op("move", index=12, target=4)]),
+    # an edit drops a read that ordered a `del` cell after it: the deleter is no longer blocked
+    (["lst = [c]", "del b\ndel lst\nb", "del c\nc", "b = b + 1\nlst[0] = b"],
+     [Op("edit", index=3, code="a = 0\nlst = [c]\na", run=False), Op("add", target=13, code="lst[0] = b\na = 1"),
+      Op("delete", index=20), Op("lazy", inner=(Op("run", index=13),)), Op("move", index=20, target=3),
+      Op("edit", index=2, code="b = b + 1\nlst")]),
 ]
 
 
