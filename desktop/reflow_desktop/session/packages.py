@@ -154,7 +154,6 @@ class PackageManager:
     async def _build(self, *, rebuild: bool, what: str) -> bool:
         """Build (or reuse) the environment; restart the kernel into it only when it is ready."""
         from reflow.notebook import NotebookFormatError
-
         from reflow_desktop.envs import EnvError
 
         s = self.session

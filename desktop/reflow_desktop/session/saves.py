@@ -136,7 +136,7 @@ class SaveManager:
         if loop is None:
             return  # outside the loop: stays dirty for the next change or a flush
         if entry.timer is not None:
-            if not restart or policy.ceiling is not None and policy.ceiling <= policy.delay:
+            if not restart or (policy.ceiling is not None and policy.ceiling <= policy.delay):
                 return  # a fixed window is not pushed back by later changes
             entry.timer.cancel()
         wait = policy.delay
@@ -164,7 +164,7 @@ class SaveManager:
             result = entry.save()
             if inspect.isawaitable(result):
                 result = await result
-        except Exception:  # noqa: BLE001 - a saveable reports its own errors; never kill the owner
+        except Exception:  # a saveable reports its own errors
             log.exception("saving %s failed", entry.name)
             result = False
         if result is False:
@@ -177,14 +177,10 @@ class SaveManager:
     async def save(self, name: str) -> None:
         """Save ``name`` now if it is dirty (waits for a save in progress first)."""
         entry = self._entries[name]
-        if entry.timer is not None:
-            entry.timer.cancel()
-            entry.timer = None
+        _cancel_timer(entry)
         while entry.task is not None:
             await asyncio.shield(entry.task)
-        if entry.timer is not None:  # the finished save re-armed for changes made meanwhile
-            entry.timer.cancel()
-            entry.timer = None
+        _cancel_timer(entry)  # the finished save re-armed for changes made meanwhile
         if entry.dirty:
             entry.task = asyncio.get_running_loop().create_task(self._save(entry))
             try:
@@ -201,7 +197,7 @@ class SaveManager:
         first, entry.dirty, entry.first_change = entry.first_change, False, None
         try:
             result = entry.save()
-        except Exception:  # noqa: BLE001 - a saveable reports its own errors
+        except Exception:  # a saveable reports its own errors
             log.exception("saving %s failed", entry.name)
             result = False
         if inspect.isawaitable(result):
@@ -226,6 +222,12 @@ class SaveManager:
             if entry.timer is not None:
                 entry.timer.cancel()
                 entry.timer = None
+
+
+def _cancel_timer(entry: Saveable) -> None:
+    if entry.timer is not None:
+        entry.timer.cancel()
+        entry.timer = None
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -37,7 +37,6 @@ from reflow.notebook.document import (
     changes_from_json,
     diff,
 )
-
 from reflow_desktop import protocol as P
 from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
@@ -159,9 +158,12 @@ class Session:
     def env_progress(self) -> Callable[[str], None]:
         """A callback for worker threads: each line of uv's output goes to the UI."""
         loop = asyncio.get_running_loop()
-        return lambda line: loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
 
-    async def build_environment(self, *, rebuild: bool = False) -> "Environment":
+        def progress(line: str) -> None:
+            loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
+        return progress
+
+    async def build_environment(self, *, rebuild: bool = False) -> Environment:
         """Build or reuse the notebook's environment in a worker thread, streaming progress.
 
         Raises EnvError (uv's text included) or NotebookFormatError.
@@ -174,8 +176,8 @@ class Session:
 
     async def _prepare_environment(self) -> bool:
         """The environment before the first kernel start; False (kernel dead, notice) if it failed."""
-        from reflow_desktop.envs import EnvError
         from reflow.notebook import NotebookFormatError
+        from reflow_desktop.envs import EnvError
 
         self._on_kernel_state("starting", "preparing the notebook's environment")
         try:
@@ -251,7 +253,7 @@ class Session:
         for client in list(self.clients):
             try:
                 client(msg)
-            except Exception:  # noqa: BLE001 - one broken client must not stop the others
+            except Exception:  # one broken client must not stop the others
                 log.exception("client send failed")
 
     def session_message(self) -> dict[str, Any]:
@@ -301,10 +303,10 @@ class Session:
         self.sidecar.cells_changed()
         self.broadcast(P.kernel_msg(state, message))  # type: ignore[arg-type]
 
-    def to_kernel(self, data: dict[str, Any]) -> asyncio.Future:
+    def to_kernel(self, data: dict[str, Any]) -> asyncio.Future[None]:
         """Forward one operation; the future resolves when the kernel has finished it."""
         seq = next(self._seq)
-        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._done[seq] = fut
         try:
             self.kernel.send_comm({**data, "seq": seq})
@@ -315,7 +317,7 @@ class Session:
         return fut
 
     # --- clients -> session -----------------------------------------------------------
-    async def handle(self, raw: object, reply: Client) -> asyncio.Future | None:
+    async def handle(self, raw: object, reply: Client) -> asyncio.Future[None] | None:
         """Handle one UI message. Returns the kernel future for forwarded operations."""
         try:
             msg = P.validate_client_message(raw)
@@ -328,14 +330,15 @@ class Session:
             return None
         method = getattr(self, f"_h_{mtype}")
         try:
-            return await method(msg, reply)
+            result: asyncio.Future[None] | None = await method(msg, reply)
+            return result
         except (KeyError, ValueError, IndexError) as exc:
             reply(P.error_msg(f"{mtype}: {exc}"))
             return None
 
     async def _h_run(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         cells = [self.document.cell(item["id"]) for item in msg["cells"]]  # KeyError: unknown cell
-        edits = [SetCode(cell.id, item["code"]) for cell, item in zip(cells, msg["cells"])
+        edits = [SetCode(cell.id, item["code"]) for cell, item in zip(cells, msg["cells"], strict=True)
                  if isinstance(item.get("code"), str) and item["code"] != cell.source]
         if edits:
             self.apply(Transaction(tuple(edits), "ui"), to_kernel=False)  # the run carries the code
@@ -380,18 +383,18 @@ class Session:
         """Several structural changes at once, all or none (``reflow.notebook.document``'s wire form)."""
         return self.apply(changes_from_json(msg["changes"], "ui"))
 
-    async def _h_set_mode(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_set_mode(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         self.mode = msg["mode"]
         settings_handler.persist(self, runtime=self.mode)  # [tool.reflow] runtime, saved now
         return self.to_kernel({"type": "set_mode", "mode": self.mode})
 
-    async def _h_run_stale(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_run_stale(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         return self.to_kernel({"type": "run_stale"})
 
-    async def _h_run_all(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_run_all(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         return self.to_kernel({"type": "run_all"})
 
-    async def _h_set_ui_value(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_set_ui_value(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         # reflow.ui: request_id / updates pass through (the kernel answers ui_values)
         data = {"type": "set_ui_value", "element_id": msg["element_id"], "value": msg["value"]}
         for key in ("request_id", "updates"):
@@ -399,22 +402,22 @@ class Session:
                 data[key] = msg[key]
         return self.to_kernel(data)
 
-    async def _h_table_page(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_table_page(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         # reflow.ui: one page of a table output; the kernel answers table_page_reply
         return self.to_kernel({"type": "table_page", "request_id": msg["request_id"],
                                "element_id": msg["element_id"], "page": msg["page"],
                                "sort": msg.get("sort"), "page_size": msg.get("page_size")})
 
-    async def _h_interrupt(self, msg: dict, reply: Client) -> None:
+    async def _h_interrupt(self, msg: dict[str, Any], reply: Client) -> None:
         await self.kernel.interrupt()
 
-    async def _h_restart(self, msg: dict, reply: Client) -> None:
+    async def _h_restart(self, msg: dict[str, Any], reply: Client) -> None:
         await self.restart()
 
-    async def _h_save(self, msg: dict, reply: Client) -> None:
+    async def _h_save(self, msg: dict[str, Any], reply: Client) -> None:
         self.save()
 
-    async def _h_complete(self, msg: dict, reply: Client) -> None:
+    async def _h_complete(self, msg: dict[str, Any], reply: Client) -> None:
         try:
             content = await self.kernel.request("complete", str(msg["code"]), int(msg["cursor"]))
         except (RuntimeError, asyncio.CancelledError) as exc:
@@ -424,7 +427,7 @@ class Session:
                                    int(content.get("cursor_start", msg["cursor"])),
                                    int(content.get("cursor_end", msg["cursor"]))))
 
-    async def _h_inspect(self, msg: dict, reply: Client) -> None:
+    async def _h_inspect(self, msg: dict[str, Any], reply: Client) -> None:
         try:
             content = await self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]),
                                                 detail_level=0)
@@ -436,37 +439,37 @@ class Session:
         reply(P.inspect_reply_msg(msg["request_id"], found, text))
 
     # Packages panel: the logic lives in session/packages.py
-    async def _h_packages_get(self, msg: dict, reply: Client) -> None:
+    async def _h_packages_get(self, msg: dict[str, Any], reply: Client) -> None:
         reply(self.packages.message())
 
-    async def _h_package_add(self, msg: dict, reply: Client) -> None:
+    async def _h_package_add(self, msg: dict[str, Any], reply: Client) -> None:
         rerun = [str(x) for x in msg.get("rerun") or [] if isinstance(x, str)]
         await self.packages.add(str(msg["requirement"]).strip(), rerun)
 
-    async def _h_package_remove(self, msg: dict, reply: Client) -> None:
+    async def _h_package_remove(self, msg: dict[str, Any], reply: Client) -> None:
         await self.packages.remove(str(msg["name"]).strip())
 
-    async def _h_packages_lock(self, msg: dict, reply: Client) -> None:
+    async def _h_packages_lock(self, msg: dict[str, Any], reply: Client) -> None:
         await self.packages.lock_file()
 
-    async def _h_env_rebuild(self, msg: dict, reply: Client) -> None:
+    async def _h_env_rebuild(self, msg: dict[str, Any], reply: Client) -> None:
         await self.packages.rebuild()
 
     # Settings page / cache: the logic lives in session/settings_handler.py
-    async def _h_settings_get(self, msg: dict, reply: Client) -> None:
+    async def _h_settings_get(self, msg: dict[str, Any], reply: Client) -> None:
         settings_handler.handle_settings_get(reply)
 
-    async def _h_settings_set(self, msg: dict, reply: Client) -> None:
+    async def _h_settings_set(self, msg: dict[str, Any], reply: Client) -> None:
         settings_handler.handle_settings_set(self, msg["changes"], reply)
 
-    async def _h_set_notebook_config(self, msg: dict, reply: Client) -> asyncio.Future | None:
+    async def _h_set_notebook_config(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         settings_handler.persist(self, output=msg.get("output"), runtime=msg.get("runtime"))
         if msg.get("runtime") and msg["runtime"] != self.mode:
             self.mode = msg["runtime"]
             return self.to_kernel({"type": "set_mode", "mode": self.mode})
         return None
 
-    async def _h_clear_cache(self, msg: dict, reply: Client) -> asyncio.Future:
+    async def _h_clear_cache(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         return self.to_kernel({"type": "clear_cache", "id": msg.get("id")})
 
     # --- the document: every structural change goes through here --------------------------

@@ -17,9 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reflow.notebook import Notebook
-from reflow.notebook.metadata import (output_position, reflow_config, set_output_position,
-                                      set_runtime_mode)
-
+from reflow.notebook.metadata import output_position, reflow_config, set_output_position, set_runtime_mode
 from reflow_desktop import protocol as P
 from reflow_desktop.session.doors import Broadcast, SettingsDoor
 from reflow_desktop.settings import load_settings, save_settings

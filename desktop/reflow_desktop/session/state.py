@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reflow.notebook import Cell
-
 from reflow_desktop.session.events import hides_restored_stale
 
 MAX_OUTPUTS_PER_CELL = 2000

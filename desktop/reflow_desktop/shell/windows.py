@@ -33,7 +33,7 @@ def realize(window: Any, on_gui_thread: bool) -> None:
     """Create the native window now if the GUI loop is already running."""
     if webview.guilib is None:
         return  # webview.start() will create it
-    if not window._initialize(gui=webview.guilib, server=None):  # noqa: SLF001
+    if not window._initialize(gui=webview.guilib, server=None):
         return
     webview.guilib.create_window(window)
 
@@ -41,12 +41,12 @@ def realize(window: Any, on_gui_thread: bool) -> None:
 class NotebookWindow:
     """The window of one open notebook. Methods run on the GUI thread unless noted."""
 
-    def __init__(self, app: "ShellApp", session: "WindowDoor") -> None:
+    def __init__(self, app: ShellApp, session: WindowDoor) -> None:
         self.app = app
         self.session = session
         self.native: Any = None
         self.actions: dict[str, Any] = {}
-        self.console: "ConsoleDock | None" = None
+        self.console: ConsoleDock | None = None
         self.created_at = time.perf_counter()
         self.loaded_at: float | None = None
         self.loaded = threading.Event()
@@ -150,14 +150,13 @@ class NotebookWindow:
     def export_to(self, fmt: str, target: str) -> None:
         """Write the export atomically; errors are shown, never raised into Qt."""
         from reflow.notebook import atomic_write_text
-
         from reflow_desktop.exporting.live import export_session
 
         try:
             exported = self.app.server_thread.call(
                 lambda: export_session(self.session, fmt)).result(60)  # type: ignore[arg-type]
             atomic_write_text(Path(target), exported.text)
-        except Exception as exc:  # noqa: BLE001 - missing UI bundle, unwritable folder, ...
+        except Exception as exc:  # missing UI bundle, unwritable folder, ...
             self.app.error("Export failed", str(exc))
 
     def run_all(self) -> None:
@@ -184,7 +183,7 @@ class NotebookWindow:
     def toggle_console(self) -> None:
         self.show_console(self.console is None or not self.console.isVisible())
 
-    def show_console(self, visible: bool = True) -> "ConsoleDock | None":
+    def show_console(self, visible: bool = True) -> ConsoleDock | None:
         if not visible:
             if self.console is not None:
                 self.console.hide()

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from reflow.notebook import render_notebook
-
 from reflow_desktop import protocol as P
 from reflow_desktop.session.doors import SidecarDoor
 from reflow_desktop.session.saves import Policy, SaveManager
@@ -134,7 +133,7 @@ class SessionSidecar:
         """Called with every (unfolded) kernel event; never raises into the session."""
         try:
             self._observe(event)
-        except Exception:  # noqa: BLE001 - losing a sidecar write must not break the pipeline
+        except Exception:  # losing a sidecar write must not break the pipeline
             log.exception("sidecar: observing %s failed", event.get("type"))
 
     def _observe(self, event: dict[str, Any]) -> None:

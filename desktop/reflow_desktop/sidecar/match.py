@@ -52,7 +52,7 @@ def match_cells(old: list[str], new: list[str], *, pair_changed: bool = True) ->
                 continue
             olds = [i for i in range(i1, i2) if not used[i]]
             news = [j for j in range(j1, j2) if result[j] is None]
-            for i, j in zip(olds, news):
+            for i, j in zip(olds, news, strict=False):
                 result[j] = Match(i, False)
                 used[i] = True
     return [m if m is not None else Match(None, False) for m in result]

@@ -17,6 +17,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reflow.notebook import atomic_write_text
 
@@ -104,7 +105,7 @@ def list_recoverable(directory: Path | None = None, *, include_live: bool = Fals
         return []
     entries: list[RecoveryEntry] = []
     for text in texts:
-        meta: dict = {}
+        meta: dict[str, Any] = {}  # hostile JSON: every value is type-checked below
         try:
             loaded = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
             meta = loaded if isinstance(loaded, dict) else {}

@@ -23,7 +23,6 @@ from typing import Protocol
 
 from reflow.notebook import atomic_write_text
 from reflow.notebook.metadata import reflow_config
-
 from reflow_desktop.session.doors import NotebookView
 from reflow_desktop.session.saves import Policy, SaveManager
 
@@ -99,7 +98,7 @@ class SnapshotWriter:
                 text = export_session(self.source, fmt).text  # type: ignore[arg-type]
                 await loop.run_in_executor(None, _write, target, text)
                 self.writes += 1
-            except Exception as exc:  # noqa: BLE001 - missing UI bundle, read-only folder, ...
+            except Exception as exc:  # missing UI bundle, read-only folder, ...
                 key = f"{fmt}:{type(exc).__name__}"
                 if key not in self._warned:
                     self._warned.add(key)

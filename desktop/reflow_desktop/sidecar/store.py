@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from reflow.notebook import atomic_write_bytes, atomic_write_text
-
 from reflow_desktop.sidecar.format import (
     BLOBS_DIR,
     SIDECAR_DIR,
@@ -128,7 +127,7 @@ class SidecarStore:
         code = [c for c in cells if c.kind == "code"]
         matches = match_cells([r.code_hash for r in data.cells], [c.hash for c in code])
         out: dict[str, RestoredCell] = {}
-        for cell, m in zip(code, matches):
+        for cell, m in zip(code, matches, strict=False):
             if m.old is None:
                 continue
             rec: CellRecord = data.cells[m.old]

@@ -24,7 +24,6 @@ from typing import Literal
 
 from reflow.notebook import Notebook, NotebookFormatError, parse_notebook, render_notebook
 from reflow.notebook.io import decode
-
 from reflow_desktop.sidecar.format import code_hash
 from reflow_desktop.sidecar.match import match_cells
 
@@ -64,7 +63,7 @@ class FileWatcher:
         self.interval = interval
         self.known: Fingerprint | None = None
         self._gone = False
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self.acknowledge()
 
     def acknowledge(self) -> None:
@@ -109,7 +108,7 @@ class FileWatcher:
             await asyncio.sleep(self.interval)
             try:
                 self.check()
-            except Exception:  # noqa: BLE001 - the watcher must outlive any one bad poll
+            except Exception:  # the watcher must outlive any one bad poll
                 log.exception("notebook file watch failed")
 
     async def stop(self) -> None:
@@ -163,7 +162,7 @@ def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -
                                      "is not overwritten. Save to replace it with your version.")
     try:
         same = render_notebook(current) == text
-    except Exception:  # noqa: BLE001 - compare by cells below
+    except Exception:  # compare by cells below
         same = False
     if same:
         return ReloadPlan("unchanged", "")
@@ -178,7 +177,7 @@ def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -
     matches = match_cells(old_keys, new_keys)
     plan = ReloadPlan("reload", "", notebook=new)
     used: set[int] = set()
-    for cell, m in zip(new.cells, matches):
+    for cell, m in zip(new.cells, matches, strict=False):
         if m.old is not None:
             used.add(m.old)
         if m.exact and m.old is not None:

@@ -71,7 +71,7 @@ class SidecarWriter:
             return
         try:
             data = snapshot() if callable(snapshot) else snapshot
-        except Exception:  # noqa: BLE001 - a broken snapshot must not kill the writer
+        except Exception:  # a broken snapshot must not kill the writer
             log.exception("building the sidecar snapshot failed")
             return
         if data is None:
@@ -96,7 +96,7 @@ class SidecarWriter:
         if self.on_notice is not None:
             try:
                 self.on_notice("warning", text)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("notice callback failed")
 
     async def flush(self) -> None:

@@ -6,8 +6,9 @@ the app after start or restart) and ``apply_transaction``: every structural
 change (create, delete, move, set code/kind/options) arrives as one transaction
 of ``reflow.notebook.document``, applied to the host's own ``Document``; the
 runtime is then told what changed among the code cells. The older single-change
-ops (edit, create_cell, …) are translated into transactions. Every operation is answered with ``{"type": "done", "seq", "op"}`` once
-it has finished, after its events, so the app knows when a request is over.
+ops (edit, create_cell, …) are translated into transactions. Every operation
+is answered with ``{"type": "done", "seq", "op"}`` once it has finished, after
+its events, so the app knows when a request is over.
 
 One host per kernel: a second comm (the app reconnecting) takes over the first.
 """
@@ -31,7 +32,7 @@ from reflow.notebook.document import (
     changes_from_json,
     diff,
 )
-from reflow.notebook.model import Cell, Notebook
+from reflow.notebook.model import Cell, CellKind, Notebook
 
 
 class ReflowHost:
@@ -51,7 +52,7 @@ class ReflowHost:
         register_frame_formatter(self.shell)   # data frames: paged tables (reflow.ui)
 
     # --- comm plumbing ------------------------------------------------------------
-    def attach(self, comm: Any, open_msg: dict) -> None:
+    def attach(self, comm: Any, open_msg: dict[str, Any]) -> None:
         self.comm = comm
         comm.on_msg(lambda msg: self.dispatch(msg["content"]["data"] or {}))
         data = open_msg["content"].get("data") or {}
@@ -81,7 +82,7 @@ class ReflowHost:
                     handler(data)
         except KeyboardInterrupt:
             self.send({"type": "notice", "level": "warning", "text": "Interrupted."})
-        except Exception as exc:  # noqa: BLE001 - report, never kill the kernel
+        except Exception as exc:  # report, never kill the kernel
             self.send({"type": "error", "text": f"kernel: {op} failed: {exc!r}\n"
                                                f"{traceback.format_exc()}"})
         finally:
@@ -142,7 +143,7 @@ class ReflowHost:
             return
         known = [i for i in data.get("order") or [] if i in self.doc or i == cid]
         index = known.index(cid) if cid in known else len(self.doc)
-        kind = "markdown" if data.get("kind") == "markdown" else "code"
+        kind: CellKind = "markdown" if data.get("kind") == "markdown" else "code"
         self._apply(Transaction((Create(cid, min(index, len(self.doc)), kind, data.get("code", "")),), "session"),
                     notify=kind == "code")
 

@@ -208,7 +208,7 @@ class Document:
     def adopt_metadata(self, notebook: Notebook) -> None:
         """Take the PEP 723 block and the header around it from ``notebook``; cells stay as they are."""
         self._nb.metadata = notebook.metadata
-        self._nb._layout = notebook._layout  # noqa: SLF001 - the header around the block, for byte-exact saves
+        self._nb._layout = notebook._layout  # the header around the block, for byte-exact saves
 
 
 def _shape(cell: Cell) -> tuple[str, str, str, dict[str, Any]]:

@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 from reflow.notebook import parse_notebook
-
 from reflow_desktop.session import Session
 from reflow_desktop.sidecar.store import SidecarStore
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_kernel_comm import text_of  # noqa: E402  (the kernel tests' one output reader)
+from test_kernel_comm import text_of  # (the kernel tests' one output reader)
 
 
 async def test_one_transaction_creates_moves_and_reruns(kernel):

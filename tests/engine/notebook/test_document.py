@@ -30,7 +30,7 @@ from reflow.notebook.document import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from notebook_strategies import notebooks  # noqa: E402
+from notebook_strategies import notebooks
 
 
 def doc(*ids: str) -> Document:
@@ -184,7 +184,7 @@ def test_random_transactions_keep_ids_unique_and_order_a_permutation(nb: Noteboo
 def test_diff_turns_one_notebook_into_another(a: Notebook, b: Notebook, data: st.DataObject) -> None:
     # let some of b's cells share ids with a's (kept, edited, moved or re-kinded)
     shared = data.draw(st.integers(0, min(len(a.cells), len(b.cells))))
-    for old, new in zip(a.cells[:shared], reversed(b.cells)):
+    for old, new in zip(a.cells[:shared], reversed(b.cells), strict=False):
         new.id = old.id
     d = Document.from_notebook(a)
     d.apply(diff(a.cells, b.cells))
