@@ -42,11 +42,11 @@ class Unprivileged:
                 os.setuid(self.uid)
                 try:
                     outcome: tuple[str, Any] = ("value", fn(*args))
-                except BaseException as exc:  # noqa: BLE001 - handed to the parent
+                except BaseException as exc:
                     outcome = ("error", exc)
                 try:
                     data = pickle.dumps(outcome)
-                except Exception:  # noqa: BLE001 - an unpicklable result: say what it was
+                except Exception:
                     data = pickle.dumps(("error", RuntimeError(repr(outcome[1]))))
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(data)

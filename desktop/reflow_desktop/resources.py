@@ -126,6 +126,7 @@ def icon_path(name: str | None = None) -> Path | None:
 
 def describe() -> dict[str, str | None]:
     """Every resolved location, for `reflow --resources`-style diagnostics and tests."""
+
     def s(p: Path | None) -> str | None:
         return str(p) if p is not None else None
 

@@ -23,24 +23,24 @@ def format_bundle(value: object) -> dict[str, Any]:
         from IPython import get_ipython
 
         shell = get_ipython()
-    except Exception:  # noqa: BLE001
+    except Exception:
         shell = None
     data: dict[str, Any] = {}
     if shell is not None:
         try:
             data, _ = shell.display_formatter.format(value)
-        except Exception:  # noqa: BLE001
+        except Exception:
             data = {}
         try:
             from ipykernel.jsonutil import encode_images
 
-            data = encode_images(data)
-        except Exception:  # noqa: BLE001
+            data = encode_images(data)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations here
+        except Exception:
             pass
     elif hasattr(value, "_repr_mimebundle_"):
         try:
-            data = dict(value._repr_mimebundle_())  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001
+            data = dict(value._repr_mimebundle_())
+        except Exception:
             data = {}
     if not data:
         data = {"text/plain": repr(value)}
@@ -60,8 +60,13 @@ def _static(bundle: dict[str, Any]) -> str:
 class Layout:
     """A layout output made of child outputs."""
 
-    def __init__(self, kind: str, items: Sequence[object], props: dict[str, Any] | None = None,
-                 labels: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        items: Sequence[object],
+        props: dict[str, Any] | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> None:
         self.kind = kind
         self.items = list(items)
         self.props = props or {}
@@ -79,11 +84,17 @@ class Layout:
         if self.kind in ("hstack", "vstack"):
             direction = "row" if self.kind == "hstack" else "column"
             gap = self.props.get("gap", 0.5)
-            return (f'<div style="display:flex;flex-direction:{direction};gap:{gap}rem">'
-                    + "".join(f"<div>{p}</div>" for p in parts) + "</div>")
+            return (
+                f'<div style="display:flex;flex-direction:{direction};gap:{gap}rem">'
+                + "".join(f"<div>{p}</div>" for p in parts)
+                + "</div>"
+            )
         if self.kind in ("tabs", "accordion"):
-            return "".join(f"<details {'open' if i == 0 else ''}><summary>{html.escape(str(label))}</summary>{p}</details>"
-                           for i, (label, p) in enumerate(zip(self.labels or [], parts)))
+            # fewer labels than parts: the parts past the last label are not shown (strict=False)
+            return "".join(
+                f"<details {'open' if i == 0 else ''}><summary>{html.escape(str(label))}</summary>{p}</details>"
+                for i, (label, p) in enumerate(zip(self.labels or [], parts, strict=False))
+            )
         kind = html.escape(str(self.props.get("kind", "info")))
         return f'<div class="callout callout-{kind}">{"".join(parts)}</div>'
 
@@ -91,11 +102,21 @@ class Layout:
         return f"<{self.kind} of {len(self.items)}>"
 
 
-def hstack(items: Sequence[object], *, gap: float = 0.5, align: str | None = None,
-           justify: str = "start", wrap: bool = False, widths: Sequence[float] | None = None) -> Layout:
+def hstack(
+    items: Sequence[object],
+    *,
+    gap: float = 0.5,
+    align: str | None = None,
+    justify: str = "start",
+    wrap: bool = False,
+    widths: Sequence[float] | None = None,
+) -> Layout:
     """Items side by side."""
-    return Layout("hstack", items, {"gap": gap, "align": align, "justify": justify, "wrap": wrap,
-                                    "widths": list(widths) if widths else None})
+    return Layout(
+        "hstack",
+        items,
+        {"gap": gap, "align": align, "justify": justify, "wrap": wrap, "widths": list(widths) if widths else None},
+    )
 
 
 def vstack(items: Sequence[object], *, gap: float = 0.5, align: str | None = None) -> Layout:

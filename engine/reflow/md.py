@@ -45,15 +45,16 @@ class Markdown:
             element = elements.get(match.group(1))
             return "" if element is None else repr(element)
 
-        bundle: dict[str, Any] = {"text/markdown": _PLACEHOLDER.sub(static, self.text),
-                                  "text/plain": _PLACEHOLDER.sub(plain, self.text)}
+        bundle: dict[str, Any] = {
+            "text/markdown": _PLACEHOLDER.sub(static, self.text),
+            "text/plain": _PLACEHOLDER.sub(plain, self.text),
+        }
         if elements:
-            bundle[MD_MIME] = {"text": self.text,
-                               "elements": {k: e._payload() for k, e in elements.items()}}
+            bundle[MD_MIME] = {"text": self.text, "elements": {k: e._payload() for k, e in elements.items()}}
         return bundle
 
     def _repr_markdown_(self) -> str:
-        return self._repr_mimebundle_()["text/markdown"]
+        return str(self._repr_mimebundle_()["text/markdown"])
 
     def __format__(self, spec: str) -> str:
         return self.text

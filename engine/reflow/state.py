@@ -8,7 +8,7 @@ Called during a run, the re-run follows that run (the runtime queues it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from reflow import context
 
@@ -36,7 +36,7 @@ class Setter(Generic[T]):
 
     def __call__(self, update: T | Callable[[T], T]) -> None:
         state = self._state
-        state._value = update(state._value) if callable(update) else update  # type: ignore[operator]
+        state._value = update(state._value) if callable(update) else update
         runtime = context.runtime
         if runtime is None:
             return
@@ -51,7 +51,7 @@ class Setter(Generic[T]):
         if runtime.mode == "lazy":
             runtime.mark_stale(ordered)
         else:
-            runtime.run_cells(ordered)   # during a run: queued after it
+            runtime.run_cells(ordered)  # during a run: queued after it
 
     def __repr__(self) -> str:
         return f"<state setter value={self._state._value!r}>"

@@ -186,10 +186,6 @@ export async function setEditorKeymap(choice: string): Promise<void> {
   for (const view of liveViews) view.dispatch({ effects: keymapCompartment.reconfigure(keymapExtension()) });
 }
 
-export function editorKeymap(): "default" | "vim" {
-  return keymapChoice;
-}
-
 export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "markdown", hooks: EditorHooks, readOnly = false): CellEditor {
   let applyingExternal = false;
 

@@ -3,7 +3,7 @@
 import { chartMime } from "./view/charts/kinds";
 
 /** MIME types the UI renders, richest first. */
-export const MIME_ORDER = [
+const MIME_ORDER = [
   // reflow.ui widgets, markdown with widgets, layouts (rendered by src/widgets)
   "application/vnd.reflow.ui+json",
   "application/vnd.reflow.md+json",

@@ -5,7 +5,7 @@ import { setEditorKeymap } from "./editor";
 import { SettingsHub, type UserSettings } from "./settings";
 import { applyTheme, THEME_KEY } from "./theme";
 
-export function applySettingsToPage(s: UserSettings, prev: UserSettings | null): void {
+function applySettingsToPage(s: UserSettings, prev: UserSettings | null): void {
   if (!prev || prev.theme !== s.theme) {
     try {
       // theme.ts reads this at start-up, before the settings arrive: no flash of the wrong theme

@@ -32,8 +32,7 @@ stderr text); a broken block raises ``reflow.notebook.NotebookFormatError``.
 from __future__ import annotations
 
 from .build import Environment, ensure_environment
-from .errors import (EnvBuildError, EnvError, PackageEditError, PythonNotFoundError, UvCommandError,
-                     UvNotFoundError)
+from .errors import EnvBuildError, EnvError, PackageEditError, PythonNotFoundError, UvCommandError, UvNotFoundError
 from .install_hints import distribution_for_import, install_suggestion, module_from_error
 from .manage import add_package, lock, remove_package
 from .registry import EnvInfo, clean, list_environments

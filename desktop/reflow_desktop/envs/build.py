@@ -40,11 +40,12 @@ class Environment:
     key: str
     path: Path
     python: Path
-    created: bool   # True when this call built it, False when an existing one was reused
+    created: bool  # True when this call built it, False when an existing one was reused
 
 
-def ensure_environment(notebook_path: Path, *, progress: Progress | None = None,
-                       cache_root: Path | None = None, rebuild: bool = False) -> Environment:
+def ensure_environment(
+    notebook_path: Path, *, progress: Progress | None = None, cache_root: Path | None = None, rebuild: bool = False
+) -> Environment:
     """The notebook's environment, built if needed (blocking; call it from a worker thread).
 
     Raises NotebookFormatError (broken block), PythonNotFoundError, EnvBuildError.
@@ -61,7 +62,7 @@ def ensure_environment(notebook_path: Path, *, progress: Progress | None = None,
         layout.record_use(target, notebook_path)
         return Environment(key, target, layout.env_python(target), created=False)
     with FileLock(layout.lock_path(root, key)):
-        if not rebuild and layout.is_complete(target):   # someone else built it while we waited
+        if not rebuild and layout.is_complete(target):  # someone else built it while we waited
             layout.record_use(target, notebook_path)
             return Environment(key, target, layout.env_python(target), created=False)
         _build(notebook_path, spec, python, key, target, progress)
@@ -69,16 +70,20 @@ def ensure_environment(notebook_path: Path, *, progress: Progress | None = None,
     return Environment(key, target, layout.env_python(target), created=True)
 
 
-def _build(notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, target: Path,
-           progress: Progress | None) -> None:
+def _build(
+    notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, target: Path, progress: Progress | None
+) -> None:
     """Build into a temporary sibling directory and rename it over ``target`` on success."""
     started = time.monotonic()
     tmp = target.parent / f"{layout.TMP_PREFIX}{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     say = progress or (lambda line: None)
     try:
         say(f"Creating environment {key} with {python.path}")
-        _uv(["venv", "--relocatable", "--no-project", "--quiet", "--python", str(python.path), str(tmp)],
-            progress, "creating the environment failed")
+        _uv(
+            ["venv", "--relocatable", "--no-project", "--quiet", "--python", str(python.path), str(tmp)],
+            progress,
+            "creating the environment failed",
+        )
         tmp_python = layout.env_python(tmp)
         say("Installing ipykernel")
         install = ["pip", "install", "--python", str(tmp_python), IPYKERNEL_REQUIREMENT]
@@ -89,24 +94,31 @@ def _build(notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, ta
             _uv(install, progress, "installing ipykernel failed")
         if spec.needs_sync:
             say("Installing the notebook's packages")
-            args = ["sync", "--script", str(notebook_path), "--active", "--inexact",
-                    "--python", str(python.path)]
+            args = ["sync", "--script", str(notebook_path), "--active", "--inexact", "--python", str(python.path)]
             locked = lock_file(notebook_path).exists()
             if locked:
                 args.append("--locked")
-            _uv(args, progress, f"installing the notebook's packages failed"
+            _uv(
+                args,
+                progress,
+                "installing the notebook's packages failed"
                 + (f" (is {lock_file(notebook_path).name} out of date? lock again)" if locked else ""),
-                env={"VIRTUAL_ENV": str(tmp)}, cwd=notebook_path.parent)
-        layout.write_json(tmp / layout.MARKER, {
-            "key": key,
-            "created": time.time(),
-            "python": str(python.path),
-            "python_version": venv_python_version(tmp),
-            "requires_python": spec.requires_python,
-            "dependencies": list(spec.dependencies),
-            "lock_sha256": spec.lock_sha256,
-            "notebook": str(notebook_path),
-        })
+                env={"VIRTUAL_ENV": str(tmp)},
+                cwd=notebook_path.parent,
+            )
+        layout.write_json(
+            tmp / layout.MARKER,
+            {
+                "key": key,
+                "created": time.time(),
+                "python": str(python.path),
+                "python_version": venv_python_version(tmp),
+                "requires_python": spec.requires_python,
+                "dependencies": list(spec.dependencies),
+                "lock_sha256": spec.lock_sha256,
+                "notebook": str(notebook_path),
+            },
+        )
         _swap_into_place(tmp, target)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -116,8 +128,9 @@ def _build(notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, ta
     say(f"Environment ready in {time.monotonic() - started:.1f} s")
 
 
-def _uv(args: list[str], progress: Progress | None, what: str, *, env: dict[str, str] | None = None,
-        cwd: Path | None = None) -> None:
+def _uv(
+    args: list[str], progress: Progress | None, what: str, *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> None:
     try:
         run_uv(args, progress=progress, env=env, cwd=cwd, error=EnvBuildError, what=what)
     except EnvBuildError:

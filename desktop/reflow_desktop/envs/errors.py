@@ -23,8 +23,9 @@ class UvNotFoundError(EnvError):
 class UvCommandError(EnvError):
     """A uv command exited non-zero; ``uv_output`` is its stderr text."""
 
-    def __init__(self, message: str, *, command: Sequence[str] = (), returncode: int | None = None,
-                 uv_output: str = "") -> None:
+    def __init__(
+        self, message: str, *, command: Sequence[str] = (), returncode: int | None = None, uv_output: str = ""
+    ) -> None:
         self.message = message
         self.command = list(command)
         self.returncode = returncode

@@ -15,9 +15,9 @@ import json
 from .pythons import Interpreter
 from .spec import EnvSpec
 
-RECIPE_VERSION = 1                 # bump when the build steps change what ends up in an env
+RECIPE_VERSION = 1  # bump when the build steps change what ends up in an env
 IPYKERNEL_REQUIREMENT = "ipykernel>=6.29"
-KEY_LENGTH = 16                    # hex chars; short keeps Windows paths under MAX_PATH
+KEY_LENGTH = 16  # hex chars; short keeps Windows paths under MAX_PATH
 
 
 def key_material(spec: EnvSpec, python: Interpreter) -> dict[str, object]:

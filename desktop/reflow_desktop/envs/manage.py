@@ -20,22 +20,32 @@ from .uv import Progress, run_uv
 def add_package(notebook_path: Path, requirement: str | list[str], progress: Progress | None = None) -> list[str]:
     """``uv add --script``: add (or re-pin) requirements; returns the block's new dependency list."""
     reqs = [requirement] if isinstance(requirement, str) else list(requirement)
-    return _edit(notebook_path, ["add", "--script", str(notebook_path), *reqs], progress,
-                 f"adding {', '.join(reqs)} failed")
+    return _edit(
+        notebook_path, ["add", "--script", str(notebook_path), *reqs], progress, f"adding {', '.join(reqs)} failed"
+    )
 
 
 def remove_package(notebook_path: Path, name: str | list[str], progress: Progress | None = None) -> list[str]:
     """``uv remove --script``: drop packages by name; returns the block's new dependency list."""
     names = [name] if isinstance(name, str) else list(name)
-    return _edit(notebook_path, ["remove", "--script", str(notebook_path), *names], progress,
-                 f"removing {', '.join(names)} failed")
+    return _edit(
+        notebook_path,
+        ["remove", "--script", str(notebook_path), *names],
+        progress,
+        f"removing {', '.join(names)} failed",
+    )
 
 
 def lock(notebook_path: Path, progress: Progress | None = None) -> Path:
     """``uv lock --script``: write (or refresh) ``nb.py.lock`` next to the notebook; returns its path."""
     notebook_path = Path(notebook_path).resolve()
-    run_uv(["lock", "--script", str(notebook_path)], progress=progress, cwd=notebook_path.parent,
-           error=PackageEditError, what="locking the notebook's packages failed")
+    run_uv(
+        ["lock", "--script", str(notebook_path)],
+        progress=progress,
+        cwd=notebook_path.parent,
+        error=PackageEditError,
+        what="locking the notebook's packages failed",
+    )
     return lock_file(notebook_path)
 
 

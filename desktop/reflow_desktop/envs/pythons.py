@@ -25,8 +25,13 @@ ENGINE_REQUIRES_PYTHON = ">=3.11"
 CACHE_FILE = ".pythons.json"
 # uv settings that change which interpreter `uv python find` picks. PATH is deliberately not
 # one: launched from a desktop icon or a shell, the same notebook must keep the same environment.
-_PREFERENCE_VARS = ("UV_PYTHON", "UV_PYTHON_PREFERENCE", "UV_MANAGED_PYTHON", "UV_NO_MANAGED_PYTHON",
-                    "UV_PYTHON_INSTALL_DIR")
+_PREFERENCE_VARS = (
+    "UV_PYTHON",
+    "UV_PYTHON_PREFERENCE",
+    "UV_MANAGED_PYTHON",
+    "UV_NO_MANAGED_PYTHON",
+    "UV_PYTHON_INSTALL_DIR",
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,10 @@ def python_request(requires_python: str | None) -> str:
     try:
         combined = SpecifierSet(ENGINE_REQUIRES_PYTHON) & SpecifierSet(requires_python)
     except InvalidSpecifier:
-        raise EnvError(f"requires-python = {requires_python!r} in the notebook's '# /// script' block is "
-                       "not a valid version specifier (e.g. \">=3.11\")") from None
+        raise EnvError(
+            f"requires-python = {requires_python!r} in the notebook's '# /// script' block is "
+            'not a valid version specifier (e.g. ">=3.11")'
+        ) from None
     return str(combined)
 
 
@@ -106,7 +113,7 @@ def _describe(requires_python: str | None) -> str:
 
 
 def installed_pythons() -> list[str]:
-    """"3.11.7 (/usr/bin/python3.11)" for each interpreter uv can see, for error messages."""
+    """ "3.11.7 (/usr/bin/python3.11)" for each interpreter uv can see, for error messages."""
     try:
         out = run_uv(["python", "list", "--only-installed", "--output-format", "json"]).stdout
         entries = json.loads(out)

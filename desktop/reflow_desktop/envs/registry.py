@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 
 from . import layout
 from .key import environment_key
-from .pythons import CACHE_FILE, Interpreter, python_request, _PREFERENCE_VARS
+from .pythons import _PREFERENCE_VARS, CACHE_FILE, Interpreter, python_request
 from .spec import read_spec
 
 DAY = 86400.0
@@ -32,7 +32,7 @@ STALE_TMP_SECONDS = 3600.0
 class EnvInfo:
     key: str
     path: Path
-    size: int                      # bytes, hard links counted once
+    size: int  # bytes, hard links counted once
     created: float | None
     last_used: float | None
     python_version: str | None
@@ -57,17 +57,19 @@ def list_environments(cache_root: Path | None = None, *, with_size: bool = True)
             continue
         marker = layout.read_json(entry / layout.MARKER)
         usage = layout.read_json(entry / layout.USAGE)
-        infos.append(EnvInfo(
-            key=entry.name,
-            path=entry,
-            size=dir_size(entry) if with_size else 0,
-            created=marker.get("created"),
-            last_used=usage.get("last_used"),
-            python_version=marker.get("python_version"),
-            dependencies=list(marker.get("dependencies") or []),
-            notebooks=list(usage.get("notebooks") or ([marker["notebook"]] if marker.get("notebook") else [])),
-            complete=layout.is_complete(entry),
-        ))
+        infos.append(
+            EnvInfo(
+                key=entry.name,
+                path=entry,
+                size=dir_size(entry) if with_size else 0,
+                created=marker.get("created"),
+                last_used=usage.get("last_used"),
+                python_version=marker.get("python_version"),
+                dependencies=list(marker.get("dependencies") or []),
+                notebooks=list(usage.get("notebooks") or ([marker["notebook"]] if marker.get("notebook") else [])),
+                complete=layout.is_complete(entry),
+            )
+        )
     infos.sort(key=lambda i: i.last_activity, reverse=True)
     return infos
 
@@ -96,8 +98,14 @@ def is_referenced(info: EnvInfo, cache_root: Path) -> bool:
     return False
 
 
-def clean(cache_root: Path | None = None, *, older_than_days: float | None = None, remove_all: bool = False,
-          dry_run: bool = False, now: float | None = None) -> list[EnvInfo]:
+def clean(
+    cache_root: Path | None = None,
+    *,
+    older_than_days: float | None = None,
+    remove_all: bool = False,
+    dry_run: bool = False,
+    now: float | None = None,
+) -> list[EnvInfo]:
     """Remove environments and return them.
 
     ``remove_all``: every environment. ``older_than_days``: those not used for that
@@ -127,7 +135,7 @@ def clean(cache_root: Path | None = None, *, older_than_days: float | None = Non
         try:
             if info.path.exists():
                 trash = info.path.parent / f"{layout.TRASH_PREFIX}{info.key}-{uuid.uuid4().hex[:8]}"
-                os.replace(info.path, trash)   # atomic: it is never seen half-deleted
+                os.replace(info.path, trash)  # atomic: it is never seen half-deleted
                 shutil.rmtree(trash, ignore_errors=True)
                 removed.append(info)
         finally:

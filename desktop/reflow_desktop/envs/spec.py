@@ -20,8 +20,8 @@ class EnvSpec:
 
     requires_python: str | None = None
     dependencies: tuple[str, ...] = ()
-    tool_uv: dict[str, Any] = field(default_factory=dict)   # [tool.uv] in the block: indexes, sources…
-    lock_sha256: str | None = None                          # of <notebook>.lock when present
+    tool_uv: dict[str, Any] = field(default_factory=dict)  # [tool.uv] in the block: indexes, sources…
+    lock_sha256: str | None = None  # of <notebook>.lock when present
     has_block: bool = False
 
     @property

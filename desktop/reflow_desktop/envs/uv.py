@@ -56,8 +56,7 @@ def find_uv() -> Path:
     raise UvNotFoundError("uv was not found: install the `uv` package into Reflow's environment")
 
 
-def uv_environment(extra: Mapping[str, str] | None = None,
-                   base: Mapping[str, str] | None = None) -> dict[str, str]:
+def uv_environment(extra: Mapping[str, str] | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The child's environment: inherited minus stray venv selectors, plus ``extra``."""
     env = dict(os.environ if base is None else base)
     for name in STRIPPED_VARS:
@@ -68,9 +67,15 @@ def uv_environment(extra: Mapping[str, str] | None = None,
     return env
 
 
-def run_uv(args: Sequence[str], *, progress: Progress | None = None, env: Mapping[str, str] | None = None,
-           cwd: Path | None = None, error: type[UvCommandError] = UvCommandError,
-           what: str | None = None) -> UvResult:
+def run_uv(
+    args: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    error: type[UvCommandError] = UvCommandError,
+    what: str | None = None,
+) -> UvResult:
     """Run ``uv <args>``; stream each stderr line to ``progress``; raise ``error`` on failure.
 
     ``env`` holds extra variables on top of ``uv_environment()``; ``what`` is the
@@ -80,8 +85,15 @@ def run_uv(args: Sequence[str], *, progress: Progress | None = None, env: Mappin
     creationflags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
     try:
         proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=uv_environment(env), cwd=cwd, text=True, encoding="utf-8", errors="replace",
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=uv_environment(env),
+            cwd=cwd,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
             creationflags=creationflags,
         )
     except OSError as exc:
@@ -106,8 +118,9 @@ def run_uv(args: Sequence[str], *, progress: Progress | None = None, env: Mappin
     stdout, stderr = "".join(out_chunks), "".join(err_lines)
     if returncode != 0:
         summary = what or f"uv {' '.join(args[:2])} failed"
-        raise error(f"{summary} (uv exited with status {returncode})", command=command,
-                    returncode=returncode, uv_output=stderr)
+        raise error(
+            f"{summary} (uv exited with status {returncode})", command=command, returncode=returncode, uv_output=stderr
+        )
     return UvResult(stdout=stdout, stderr=stderr)
 
 

@@ -20,13 +20,13 @@ import hashlib
 import html as _html
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reflow_desktop import resources
 from reflow.notebook import Notebook
+from reflow_desktop import resources
 
 from .outputs import CellOutputs
 
@@ -48,8 +48,9 @@ def bundle_dir() -> Path:
     for candidate in resources.export_bundle_candidates():
         if (candidate / BUNDLE_JS).is_file() and (candidate / BUNDLE_CSS).is_file():
             return candidate
-    raise BundleMissingError("the HTML export needs the UI's static bundle: run `npm run build` "
-                             "(or `npm run build:static`) in ui/")
+    raise BundleMissingError(
+        "the HTML export needs the UI's static bundle: run `npm run build` (or `npm run build:static`) in ui/"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -92,40 +93,53 @@ def load_chart_scripts(names: list[str]) -> list[tuple[str, str]]:
     return scripts
 
 
-def page_state(nb: Notebook, outputs: CellOutputs, *, name: str, hide_code: bool,
-               states: dict[str, Any] | None = None) -> dict[str, Any]:
+def page_state(
+    nb: Notebook, outputs: CellOutputs, *, name: str, hide_code: bool, states: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The JSON the static page renders: cells with code, options, outputs, errors."""
     cells = []
     for cell in nb.cells:
         st = (states or {}).get(cell.id) or {}
-        item: dict[str, Any] = {"id": cell.id, "kind": cell.kind, "code": cell.source,
-                                "options": cell.options}
+        item: dict[str, Any] = {"id": cell.id, "kind": cell.kind, "code": cell.source, "options": cell.options}
         if cell.kind == "code":
             item["outputs"] = list(outputs.get(cell.id) or ())
             item["status"] = st.get("status", "idle")
             item["errors"] = list(st.get("errors") or ())
         cells.append(item)
-    return {"version": 1, "name": name, "hide_code": hide_code, "cells": cells,
-            "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "version": 1,
+        "name": name,
+        "hide_code": hide_code,
+        "cells": cells,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _state_json(state: dict[str, Any]) -> str:
     """JSON safe inside <script>: no ``<`` (so no ``</script>``), no line separators."""
     text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), default=str)
-    return (text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _csp(*script_hashes: str) -> str:
-    return ("default-src 'none'; "
-            f"script-src {' '.join(script_hashes)}; "
-            "style-src 'unsafe-inline'; "
-            "img-src data: blob:; font-src data:; media-src data: blob:; "
-            "connect-src 'none'; frame-src 'none'; object-src 'none'; "
-            "base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; "
+        f"script-src {' '.join(script_hashes)}; "
+        "style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; media-src data: blob:; "
+        "connect-src 'none'; frame-src 'none'; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
-def render_html(nb: Notebook, outputs: CellOutputs | None = None, *, name: str = "notebook",
-                hide_code: bool = False, states: dict[str, Any] | None = None) -> str:
+def render_html(
+    nb: Notebook,
+    outputs: CellOutputs | None = None,
+    *,
+    name: str = "notebook",
+    hide_code: bool = False,
+    states: dict[str, Any] | None = None,
+) -> str:
     """The whole page as text (raises BundleMissingError if the UI bundle is not built)."""
     js, css, script_hash = load_bundle()
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
@@ -134,14 +148,14 @@ def render_html(nb: Notebook, outputs: CellOutputs | None = None, *, name: str =
     chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)
     title = _html.escape(name)
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_csp(*(h for _j, h in charts), script_hash)}\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"color-scheme\" content=\"light dark\">\n"
-        "<meta name=\"generator\" content=\"Reflow\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(*(h for _j, h in charts), script_hash)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="color-scheme" content="light dark">\n'
+        '<meta name="generator" content="Reflow">\n'
         f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
-        "<div id=\"app\"></div>\n"
-        f"<script type=\"application/json\" id=\"reflow-state\">{state_json}</script>\n"
+        '<div id="app"></div>\n'
+        f'<script type="application/json" id="reflow-state">{state_json}</script>\n'
         f"{chart_tags}<script>{js}</script>\n</body>\n</html>\n"
     )
 

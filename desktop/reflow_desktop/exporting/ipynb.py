@@ -25,9 +25,13 @@ from .outputs import CellOutputs, Output
 NBFORMAT, NBFORMAT_MINOR = 4, 5
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 _ERROR_NAMES = {
-    "syntax": "SyntaxError", "interrupted": "KeyboardInterrupt", "name-removed": "NameError",
-    "ancestor-error": "AncestorError", "multiple-definition": "MultipleDefinitionError",
-    "cycle": "CycleError", "star-import": "StarImportError",
+    "syntax": "SyntaxError",
+    "interrupted": "KeyboardInterrupt",
+    "name-removed": "NameError",
+    "ancestor-error": "AncestorError",
+    "multiple-definition": "MultipleDefinitionError",
+    "cycle": "CycleError",
+    "star-import": "StarImportError",
 }
 _SPLIT_MIME = re.compile(r"^(text/.*|application/javascript|image/svg\+xml)$")
 _NOT_RESULT_CALLS = {"print", "display"}
@@ -35,10 +39,15 @@ _NOT_RESULT_CALLS = {"print", "display"}
 
 def language_info() -> dict[str, Any]:
     """What Jupyter front ends use for highlighting and the kernel picker."""
-    return {"name": "python", "version": ".".join(map(str, sys.version_info[:3])),
-            "mimetype": "text/x-python", "file_extension": ".py",
-            "codemirror_mode": {"name": "ipython", "version": 3},
-            "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
+    return {
+        "name": "python",
+        "version": ".".join(map(str, sys.version_info[:3])),
+        "mimetype": "text/x-python",
+        "file_extension": ".py",
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "pygments_lexer": "ipython3",
+        "nbconvert_exporter": "python",
+    }
 
 
 def _lines(text: str) -> list[str]:
@@ -81,9 +90,15 @@ def mime_bundle(bundle: Mapping[str, Any]) -> dict[str, Any]:
         if mime == "application/json" or mime.endswith("+json"):
             out[mime] = value if isinstance(value, (dict, list)) else _maybe_json(value)
             continue
-        text = value if isinstance(value, str) else (
-            "".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value)
-            else json.dumps(value, default=str))
+        text = (
+            value
+            if isinstance(value, str)
+            else (
+                "".join(value)
+                if isinstance(value, list) and all(isinstance(v, str) for v in value)
+                else json.dumps(value, default=str)
+            )
+        )
         out[mime] = _lines(text) if _SPLIT_MIME.match(mime) else text
     return out
 
@@ -106,7 +121,7 @@ def error_output(error: Mapping[str, Any]) -> dict[str, Any]:
     evalue = message
     prefix = f"{ename}: "
     if kind == "exception" and evalue.startswith(prefix):
-        evalue = evalue[len(prefix):]
+        evalue = evalue[len(prefix) :]
     tb = error.get("traceback")
     lines = str(tb).rstrip("\n").split("\n") if tb else [f"{ename}: {evalue}" if evalue else ename]
     return {"output_type": "error", "ename": str(ename), "evalue": evalue, "traceback": lines}
@@ -132,8 +147,7 @@ def _result_index(cell: Cell, outputs: Sequence[Output]) -> int | None:
     if not body or not isinstance(body[-1], ast.Expr):
         return None
     value = body[-1].value
-    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-            and value.func.id in _NOT_RESULT_CALLS):
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _NOT_RESULT_CALLS:
         return None
     if source_ends_with_semicolon(cell.source):
         return None
@@ -165,8 +179,9 @@ def cell_outputs(cell: Cell, outputs: Sequence[Output], count: int | None) -> li
             bundle = mime_bundle(o.get("data") or {})
             meta = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
             if i == result:
-                out.append({"output_type": "execute_result", "execution_count": count,
-                            "data": bundle, "metadata": meta})
+                out.append(
+                    {"output_type": "execute_result", "execution_count": count, "data": bundle, "metadata": meta}
+                )
             else:
                 out.append({"output_type": "display_data", "data": bundle, "metadata": meta})
     for o in out:
@@ -196,19 +211,21 @@ def notebook_to_ipynb(nb: Notebook, outputs: CellOutputs | None = None) -> dict[
     """The nbformat 4.5 notebook as a plain dict (ready for json.dumps or nbformat)."""
     outputs = outputs or {}
     has_outputs = {c.id for c in nb.cells if outputs.get(c.id)}
-    counts = {c.id: n for n, c in enumerate(
-        (c for c in execution_order(nb) if c.id in has_outputs), start=1)}
+    counts = {c.id: n for n, c in enumerate((c for c in execution_order(nb) if c.id in has_outputs), start=1)}
     cells: list[dict[str, Any]] = []
-    for cell, cid in zip(nb.cells, _cell_ids(nb.cells)):
-        base = {"id": cid, "cell_type": cell.kind, "metadata": _cell_metadata(cell),
-                "source": _lines(cell.source)}
+    for cell, cid in zip(nb.cells, _cell_ids(nb.cells), strict=True):
+        base: dict[str, Any] = {
+            "id": cid,
+            "cell_type": cell.kind,
+            "metadata": _cell_metadata(cell),
+            "source": _lines(cell.source),
+        }
         if cell.kind == "code":
             count = counts.get(cell.id)
             base["execution_count"] = count
             base["outputs"] = cell_outputs(cell, outputs.get(cell.id) or (), count)
         cells.append(base)
-    return {"cells": cells, "metadata": notebook_metadata(nb),
-            "nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR}
+    return {"cells": cells, "metadata": notebook_metadata(nb), "nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR}
 
 
 def dumps(notebook: Mapping[str, Any]) -> str:
@@ -223,8 +240,9 @@ def validate(notebook: Mapping[str, Any]) -> None:
     nbformat.validate(dict(notebook), version=NBFORMAT)
 
 
-def write_ipynb(nb: Notebook, path: str | Path, outputs: CellOutputs | None = None,
-                *, check: bool = True) -> dict[str, Any]:
+def write_ipynb(
+    nb: Notebook, path: str | Path, outputs: CellOutputs | None = None, *, check: bool = True
+) -> dict[str, Any]:
     """Export to ``path`` atomically; validated with nbformat first unless ``check=False``."""
     notebook = notebook_to_ipynb(nb, outputs)
     if check:

@@ -23,8 +23,16 @@ def data(bundle: Mapping[str, Any]) -> Output:
     return {"kind": "data", "data": dict(bundle)}
 
 
-def error(message: str, *, ename: str | None = None, traceback: str | None = None,
-          kind: str = "exception", cells: Sequence[str] = ()) -> Output:
+def error(
+    message: str,
+    *,
+    ename: str | None = None,
+    traceback: str | None = None,
+    kind: str = "exception",
+    cells: Sequence[str] = (),
+) -> Output:
     """An error output in the protocol's CellError shape."""
-    return {"kind": "error", "error": {"kind": kind, "message": message, "ename": ename,
-                                       "traceback": traceback, "cells": list(cells)}}
+    return {
+        "kind": "error",
+        "error": {"kind": kind, "message": message, "ename": ename, "traceback": traceback, "cells": list(cells)},
+    }

@@ -41,4 +41,3 @@ def notebook_to_script(nb: Notebook, *, markdown: bool = True) -> str:
     for note in trailing:
         parts.append("# %% [markdown]\n" + _comment(note))
     return "\n\n".join(p for p in parts if p) + "\n"
-

@@ -32,7 +32,7 @@ def sidecar_outputs(path: str | Path, nb: Notebook) -> dict[str, list[Output]] |
         loaded = SidecarStore(Path(path)).load()
         cells = [CellSource(id=c.id, kind=c.kind, code=c.source) for c in nb.cells]
         restored = SidecarStore.restore(cells, loaded.data)
-    except Exception:  # noqa: BLE001 - a broken sidecar must never break an export
+    except Exception:
         return None
     code_ids = [c.id for c in nb.cells if c.kind == "code"]
     if not code_ids or any(cid not in restored or restored[cid].status != "idle" for cid in code_ids):
@@ -48,8 +48,7 @@ async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list
     from reflow_desktop import envs
     from reflow_desktop.session.session import Session
 
-    session = Session(path, read_only=True, python=python, autosave_delay=None,
-                      environments=envs.enabled())
+    session = Session(path, read_only=True, python=python, autosave_delay=None, environments=envs.enabled())
     try:
         await session.start()  # read-only sessions run every cell on open
         if session.kernel.state == "dead":
@@ -62,7 +61,9 @@ async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list
     return session.notebook, outputs, states
 
 
-def run_outputs(path: str | Path, python: str | None = None) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
+def run_outputs(
+    path: str | Path, python: str | None = None
+) -> tuple[Notebook, dict[str, list[Output]], dict[str, Any]]:
     """Run the notebook in a fresh kernel in its own environment (RunError if it cannot).
 
     Returns (notebook as run, outputs, CellStates) by cell id.

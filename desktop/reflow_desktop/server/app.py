@@ -34,18 +34,19 @@ class _Guarded(tornado.web.RequestHandler):
 
     def prepare(self) -> None:
         req = self.request
-        tokens = [self.get_query_argument("token", None), req.headers.get("X-Reflow-Token"),
-                  self.get_cookie(self.guard.cookie_name)]
-        reason = self.guard.check(host=req.headers.get("Host"),
-                                  origin=req.headers.get("Origin"), tokens=tokens)
+        tokens = [
+            self.get_query_argument("token", None),
+            req.headers.get("X-Reflow-Token"),
+            self.get_cookie(self.guard.cookie_name),
+        ]
+        reason = self.guard.check(host=req.headers.get("Host"), origin=req.headers.get("Origin"), tokens=tokens)
         if reason is not None:
             log.warning("refused %s %s: %s", req.method, req.path, reason)
             raise tornado.web.HTTPError(403, reason=reason.capitalize())
 
     def remember_token(self) -> None:
         """Pages load scripts without the token in their URLs; a strict cookie carries it."""
-        self.set_cookie(self.guard.cookie_name, self.guard.token,
-                        httponly=True, samesite="Strict", path="/")
+        self.set_cookie(self.guard.cookie_name, self.guard.token, httponly=True, samesite="Strict", path="/")
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -104,8 +105,11 @@ class ExportHandler(_Base):
         if session is None:
             raise tornado.web.HTTPError(404, reason="No such session")
         try:
-            exported = export_session(session, fmt,  # type: ignore[arg-type]
-                                      hide_code=self.get_query_argument("hide_code", "0") == "1")
+            exported = export_session(
+                session,
+                fmt,  # type: ignore[arg-type]
+                hide_code=self.get_query_argument("hide_code", "0") == "1",
+            )
         except (ValueError, BundleMissingError) as exc:
             raise tornado.web.HTTPError(400, reason=str(exc).splitlines()[0][:200]) from exc
         self.set_header("Content-Type", exported.content_type)
@@ -147,11 +151,11 @@ class UIFileHandler(_Guarded, tornado.web.StaticFileHandler):
 class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     """``/ws/SESSION``: the protocol, JSON text frames both ways."""
 
-    def initialize(self, server: "ReflowServer") -> None:
+    def initialize(self, server: ReflowServer) -> None:
         self.server = server
         self.guard = server.guard
         self.session: Session | None = None
-        self._pending: set[asyncio.Task] = set()
+        self._pending: set[asyncio.Task[object]] = set()
 
     def check_origin(self, origin: str) -> bool:
         # prepare() already refused foreign origins; a same-origin one is fine here.
@@ -160,7 +164,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     def get_compression_options(self) -> dict[str, Any] | None:
         return None
 
-    async def get(self, session_id: str = "") -> None:  # type: ignore[override]
+    async def get(self, session_id: str = "") -> None:
         if not session_id and len(self.server.sessions) == 1:
             session_id = next(iter(self.server.sessions))  # ``/ws``: the only session
         self.session = self.server.sessions.get(session_id)
@@ -168,7 +172,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             raise tornado.web.HTTPError(404, reason="No such session")
         await super().get(session_id)
 
-    def open(self, session_id: str = "") -> None:  # type: ignore[override]
+    def open(self, session_id: str = "") -> None:
         assert self.session is not None
         self.set_nodelay(True)
         self.session.attach(self.send)
@@ -206,8 +210,9 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
 class ReflowServer:
     """HTTP + WebSocket server for any number of sessions (one per notebook window)."""
 
-    def __init__(self, *, port: int = 0, token: str | None = None,
-                 session_defaults: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, *, port: int = 0, token: str | None = None, session_defaults: dict[str, Any] | None = None
+    ) -> None:
         self.guard = Guard(token=token) if token else Guard()
         self.session_defaults = dict(session_defaults or {})  # e.g. {"environments": True}
         self.requested_port = port
@@ -224,17 +229,21 @@ class ReflowServer:
 
     def make_app(self) -> tornado.web.Application:
         args = {"server": self}
-        return tornado.web.Application([
-            (r"/", IndexHandler, args),
-            (r"/ws/([^/]+)", SocketHandler, args),
-            (r"/ws/?", SocketHandler, args),
-            (r"/s/([^/]+)/?", PageHandler, args),
-            (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
-            # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
-            (r"/s/(assets/.+)", UIFileHandler, args),
-            (r"/s/[^/]+/(.+)", UIFileHandler, args),
-            (r"/(.+)", UIFileHandler, args),
-        ], websocket_max_message_size=64 * 1024 * 1024, xsrf_cookies=False)
+        return tornado.web.Application(
+            [
+                (r"/", IndexHandler, args),
+                (r"/ws/([^/]+)", SocketHandler, args),
+                (r"/ws/?", SocketHandler, args),
+                (r"/s/([^/]+)/?", PageHandler, args),
+                (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
+                # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
+                (r"/s/(assets/.+)", UIFileHandler, args),
+                (r"/s/[^/]+/(.+)", UIFileHandler, args),
+                (r"/(.+)", UIFileHandler, args),
+            ],
+            websocket_max_message_size=64 * 1024 * 1024,
+            xsrf_cookies=False,
+        )
 
     async def start(self) -> None:
         """Bind 127.0.0.1 (a free port unless one was asked for) and serve."""

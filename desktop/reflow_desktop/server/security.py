@@ -34,10 +34,11 @@ class Guard:
         return {f"http://{h}" for h in self.allowed_hosts()}
 
     def token_ok(self, candidate: str | None) -> bool:
-        return bool(candidate) and hmac.compare_digest(candidate.encode(), self.token.encode())
+        return (
+            candidate is not None and candidate != "" and hmac.compare_digest(candidate.encode(), self.token.encode())
+        )
 
-    def check(self, *, host: str | None, origin: str | None,
-              tokens: list[str | None]) -> str | None:
+    def check(self, *, host: str | None, origin: str | None, tokens: list[str | None]) -> str | None:
         """None if the request may pass, else the reason it is refused."""
         if (host or "").lower() not in self.allowed_hosts():
             return "bad host"

@@ -10,6 +10,7 @@ poller exits when this process disappears (tests/qt/test_shell_orphans.py).
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import sys
@@ -33,15 +34,14 @@ def prepare_environment() -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium refuses to run its sandbox as root (containers).
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
-            and not os.environ.get("WAYLAND_DISPLAY"):
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 class PageApi:
     """``window.pywebview.api`` in notebook pages: settings for the UI's Settings page."""
 
-    def __init__(self, app: "ShellApp") -> None:
+    def __init__(self, app: ShellApp) -> None:
         self._app = app
 
     def get_settings(self) -> dict[str, Any]:
@@ -63,7 +63,7 @@ class PageApi:
 class WelcomeApi:
     """``window.pywebview.api`` in the welcome page (called on pywebview worker threads)."""
 
-    def __init__(self, app: "ShellApp") -> None:
+    def __init__(self, app: ShellApp) -> None:
         self._app = app
 
     def open_path(self, path: str) -> None:
@@ -90,14 +90,14 @@ class ShellApp:
         self.recent = RecentList()
         self.settings: Settings = load_settings()
         self.server_thread = ServerThread()
-        self.windows: dict[str, Any] = {}     # session id -> NotebookWindow
-        self.welcome: Any = None               # pywebview Window of the welcome page
+        self.windows: dict[str, Any] = {}  # session id -> NotebookWindow
+        self.welcome: Any = None  # pywebview Window of the welcome page
         self.page_api = PageApi(self)
         self.instance: Any = None
         self.invoker: Any = None
         self.qapp: Any = None
         self.started_at = time.perf_counter()
-        self.on_ready: Callable[["ShellApp"], None] | None = None  # tests/benchmarks hook
+        self.on_ready: Callable[[ShellApp], None] | None = None  # tests/benchmarks hook
         self.quitting = False
         self.gui_running = False
 
@@ -141,8 +141,9 @@ class ShellApp:
 
     def _started(self) -> None:  # pywebview worker thread, GUI loop running
         self.gui_running = True
-        if self.on_ready is not None:
-            self.invoke(lambda: self.on_ready(self))
+        on_ready = self.on_ready
+        if on_ready is not None:
+            self.invoke(lambda: on_ready(self))
 
     def shutdown(self) -> None:
         """After the Qt loop: stop sessions (saves pending edits, shuts kernels down)."""
@@ -164,8 +165,9 @@ class ShellApp:
 
         self.quitting = True
         for w in list(webview.windows):
-            if w.native is not None:
-                w.native.close()
+            native: Any = w.native  # the Qt window (typed as the toolkit-neutral base by pywebview)
+            if native is not None:
+                native.close()
 
     # --- notebooks ---------------------------------------------------------------------
     def open_paths(self, paths: list[str]) -> None:
@@ -187,14 +189,13 @@ class ShellApp:
 
     def open_notebook(self, path: str | Path) -> Any:
         """Open (or bring forward) the window for ``path``; None if it cannot be opened."""
+        from reflow_desktop.importing.on_open import reflow_notebook_for
         from reflow_desktop.session import Session
         from reflow_desktop.shell.windows import NotebookWindow
 
-        from reflow_desktop.importing.on_open import reflow_notebook_for
-
         try:
             opened = reflow_notebook_for(Path(path).expanduser())
-        except Exception as exc:  # noqa: BLE001 - a broken .ipynb: say so, keep the app up
+        except Exception as exc:
             self.error(f"Cannot import {Path(path).name}", str(exc))
             return None
         path = opened.path
@@ -211,11 +212,12 @@ class ShellApp:
             s = Session(target, **server.session_defaults)
             server.add_session(s)
             return s
+
         try:
             if not target.parent.is_dir():
                 raise FileNotFoundError(f"no such folder: {target.parent}")
             session = self.server_thread.call(make).result(30)
-        except Exception as exc:  # noqa: BLE001 - NotebookFormatError, OSError, ...
+        except Exception as exc:
             self.error(f"Cannot open {target.name}", str(exc))
             return None
         for notice in opened.notices:
@@ -225,7 +227,7 @@ class ShellApp:
         self.recent.add(target)
         # The page and the kernel come up in parallel: the UI shows "starting".
         fut = self.server_thread.submit(session.start())
-        fut.add_done_callback(lambda f: f.exception() and log.error("kernel start failed: %s", f.exception()))
+        fut.add_done_callback(_log_start_failure)
         win.create()
         if self.welcome is not None:
             self.invoke(self.close_welcome)
@@ -240,6 +242,7 @@ class ShellApp:
             session = server.sessions.pop(win.session.id, None)
             if session is not None:
                 await session.close()
+
         try:
             self.server_thread.submit(close())
         except RuntimeError:  # loop already stopped at exit; shutdown() closes the rest
@@ -249,14 +252,12 @@ class ShellApp:
         from qtpy.QtWidgets import QFileDialog
 
         start = str(Path(self.recent.paths()[0]).parent) if self.recent.paths() else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(None, "Open Notebook", start,
-                                              "Python notebooks (*.py);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(None, "Open Notebook", start, "Python notebooks (*.py);;All files (*)")
         if path:
             self.open_notebook(path)
 
     def new_notebook(self) -> Any:
         from reflow.notebook import Cell, new_notebook, write_notebook
-
         from reflow_desktop.shell.welcome import untitled_path
 
         path = untitled_path(self.data_dir / "notebooks")
@@ -287,8 +288,10 @@ class ShellApp:
             self.welcome.native.activateWindow()
             return self.welcome
         page = render_welcome(self.recent.entries(), list_examples(), self.settings.theme)
-        w = webview.create_window("Welcome to Reflow", html=page, js_api=WelcomeApi(self),
-                                  width=860, height=560, min_size=(520, 360))
+        w = webview.create_window(
+            "Welcome to Reflow", html=page, js_api=WelcomeApi(self), width=860, height=560, min_size=(520, 360)
+        )
+        assert w is not None  # create_window returns None only when asked to reuse a window
         w.events.before_show += lambda window: install_welcome_menus(window.native, self)
         w.events.closed += self._welcome_closed
         self.welcome = w
@@ -322,8 +325,9 @@ class ShellApp:
         import reflow_desktop
 
         version = getattr(reflow_desktop, "__version__", "0.1.0")
-        QMessageBox.about(None, "About Reflow",
-                          f"<b>Reflow</b> {version}<br>Reactive Python notebooks that open like an app.")
+        QMessageBox.about(
+            None, "About Reflow", f"<b>Reflow</b> {version}<br>Reactive Python notebooks that open like an app."
+        )
 
     def error(self, title: str, text: str) -> None:
         log.error("%s: %s", title, text)
@@ -341,3 +345,10 @@ class ShellApp:
 def main(paths: list[str]) -> int:
     logging.basicConfig(level=os.environ.get("REFLOW_LOG", "WARNING"))
     return ShellApp().run(paths)
+
+
+def _log_start_failure(fut: concurrent.futures.Future[None]) -> None:
+    """A session whose kernel failed to start says so in the log (the page shows it too)."""
+    exc = fut.exception()
+    if exc is not None:
+        log.error("kernel start failed: %s", exc)

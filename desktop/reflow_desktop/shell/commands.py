@@ -30,5 +30,8 @@ def command_js(command: str, **detail: Any) -> str:
     if command not in PAGE_COMMANDS:
         raise ValueError(f"unknown shell command {command!r}")
     payload = json.dumps({"command": command, **detail})
-    return ("(function(){var e=new CustomEvent('reflow:command',{detail:" + payload
-            + ",cancelable:true});return window.dispatchEvent(e);})()")
+    return (
+        "(function(){var e=new CustomEvent('reflow:command',{detail:"
+        + payload
+        + ",cancelable:true});return window.dispatchEvent(e);})()"
+    )

@@ -25,7 +25,9 @@ class ConsoleDock(QDockWidget):
         self.kernel_client.start_channels()
         self.console: Any = RichJupyterWidget()
         self.console.kernel_client = self.kernel_client
-        self.console.banner = "Reflow console: this notebook's kernel. Names defined here are not part of the notebook.\n"
+        self.console.banner = (
+            "Reflow console: this notebook's kernel. Names defined here are not part of the notebook.\n"
+        )
         self.setWidget(self.console)
         parent.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
         # A third of the window: the notebook stays the main thing.
@@ -33,11 +35,11 @@ class ConsoleDock(QDockWidget):
 
     def text(self) -> str:
         """What the console shows (tests read it)."""
-        return self.console._control.toPlainText()
+        return str(self.console._control.toPlainText())
 
     def shutdown(self) -> None:
         """Disconnect only: the kernel belongs to the session, not to the console."""
         try:
             self.kernel_client.stop_channels()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

@@ -29,7 +29,7 @@ def server_name(data_dir: str | os.PathLike[str]) -> str:
     """
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+    except Exception:
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     digest = hashlib.sha256(f"{user}\0{Path(data_dir).resolve()}".encode()).hexdigest()[:12]
     if sys.platform == "win32":
@@ -89,5 +89,5 @@ def forward_to_running(name: str, paths: list[str], timeout: float = 2.0) -> boo
                     break
                 reply += chunk
             return reply.strip() == REPLY_OK.strip()
-    except (FileNotFoundError, ConnectionRefusedError, socket.timeout, OSError):
+    except (TimeoutError, FileNotFoundError, ConnectionRefusedError, OSError):
         return False

@@ -7,6 +7,7 @@ calling that method. Open Recent is rebuilt each time it opens, so it is never s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,16 @@ if TYPE_CHECKING:
     from reflow_desktop.shell.windows import NotebookWindow
 
 
-def _act(menu: QMenu, text: str, slot: Callable[[], Any] | None = None, shortcut: Any = None,
-         *, enabled: bool = True, checkable: bool = False, name: str | None = None) -> QAction:
+def _act(
+    menu: QMenu,
+    text: str,
+    slot: Callable[[], Any] | None = None,
+    shortcut: Any = None,
+    *,
+    enabled: bool = True,
+    checkable: bool = False,
+    name: str | None = None,
+) -> QAction:
     action = QAction(text, menu)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -33,12 +42,12 @@ def _act(menu: QMenu, text: str, slot: Callable[[], Any] | None = None, shortcut
     return action
 
 
-def _fill_recent(menu: QMenu, app: "ShellApp") -> None:
+def _fill_recent(menu: QMenu, app: ShellApp) -> None:
     menu.clear()
     entries = app.recent.entries()
     for e in entries[:15]:
         label = e.name if e.exists else f"{e.name} (missing)"
-        a = _act(menu, label, (lambda p=e.path: app.open_notebook(p)), enabled=e.exists)
+        a = _act(menu, label, functools.partial(app.open_notebook, e.path), enabled=e.exists)
         a.setToolTip(e.path)
     if not entries:
         _act(menu, "No recent notebooks", enabled=False)
@@ -47,8 +56,8 @@ def _fill_recent(menu: QMenu, app: "ShellApp") -> None:
     _act(menu, "Clear Recent", app.recent.clear)
 
 
-def add_file_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMenu:
-    m = bar.addMenu("&File")
+def add_file_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
+    m: QMenu = bar.addMenu("&File")
     _act(m, "New Notebook", app.new_notebook, QKeySequence.StandardKey.New)
     _act(m, "Open…", app.open_dialog, QKeySequence.StandardKey.Open)
     recent = m.addMenu("Open Recent")
@@ -57,21 +66,30 @@ def add_file_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMe
     _fill_recent(recent, app)
     m.addSeparator()
     _act(m, "Save", nb.save if nb else None, QKeySequence.StandardKey.Save, enabled=nb is not None)
-    _act(m, "Save As…", nb.save_as if nb else None, QKeySequence.StandardKey.SaveAs,
-         enabled=nb is not None)
+    _act(m, "Save As…", nb.save_as if nb else None, QKeySequence.StandardKey.SaveAs, enabled=nb is not None)
     export = m.addMenu("Export")
-    _act(export, "HTML (self-contained page)…", (lambda: nb.export("html")) if nb else None,
-         enabled=nb is not None, name="Export HTML")
-    _act(export, "Jupyter Notebook (.ipynb)…", (lambda: nb.export("ipynb")) if nb else None,
-         enabled=nb is not None, name="Export ipynb")
+    _act(
+        export,
+        "HTML (self-contained page)…",
+        (lambda: nb.export("html")) if nb else None,
+        enabled=nb is not None,
+        name="Export HTML",
+    )
+    _act(
+        export,
+        "Jupyter Notebook (.ipynb)…",
+        (lambda: nb.export("ipynb")) if nb else None,
+        enabled=nb is not None,
+        name="Export ipynb",
+    )
     m.addSeparator()
     _act(m, "Close Window", (nb.close if nb else app.close_welcome), QKeySequence.StandardKey.Close)
     _act(m, "Quit Reflow", app.quit, QKeySequence.StandardKey.Quit, name="Quit")
     return m
 
 
-def add_help_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMenu:
-    m = bar.addMenu("&Help")
+def add_help_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
+    m: QMenu = bar.addMenu("&Help")
     if nb is not None:
         _act(m, "Keyboard Shortcuts", lambda: nb.page_command("show_shortcuts"))
     _act(m, "Welcome Window", app.show_welcome)
@@ -79,7 +97,7 @@ def add_help_menu(bar: Any, app: "ShellApp", nb: "NotebookWindow | None") -> QMe
     return m
 
 
-def install_notebook_menus(win: QMainWindow, app: "ShellApp", nb: "NotebookWindow") -> dict[str, QAction]:
+def install_notebook_menus(win: QMainWindow, app: ShellApp, nb: NotebookWindow) -> dict[str, QAction]:
     """Build File/Edit/View/Kernel/Help; returns actions tests and state updates need."""
     from qtpy.QtWebEngineCore import QWebEnginePage
 
@@ -90,12 +108,19 @@ def install_notebook_menus(win: QMainWindow, app: "ShellApp", nb: "NotebookWindo
     WA = QWebEnginePage.WebAction
     edit = bar.addMenu("&Edit")
     # No shortcuts here: the editor in the page owns Ctrl+Z/C/V; these act on the page.
-    for text, action in (("Undo", WA.Undo), ("Redo", WA.Redo), (None, None), ("Cut", WA.Cut),
-                         ("Copy", WA.Copy), ("Paste", WA.Paste), ("Select All", WA.SelectAll)):
+    for text, action in (
+        ("Undo", WA.Undo),
+        ("Redo", WA.Redo),
+        (None, None),
+        ("Cut", WA.Cut),
+        ("Copy", WA.Copy),
+        ("Paste", WA.Paste),
+        ("Select All", WA.SelectAll),
+    ):
         if text is None:
             edit.addSeparator()
         else:
-            _act(edit, text, lambda a=action: nb.web_action(a))
+            _act(edit, text, functools.partial(nb.web_action, action))
     edit.addSeparator()
     _act(edit, "Settings…", lambda: nb.page_command("open_settings"), QKeySequence.StandardKey.Preferences)
 
@@ -111,8 +136,9 @@ def install_notebook_menus(win: QMainWindow, app: "ShellApp", nb: "NotebookWindo
     tgroup = QActionGroup(theme)
     current = app.settings.theme
     for value in ("system", "light", "dark"):
-        a = _act(theme, value.capitalize(), lambda v=value: app.set_theme(v), checkable=True,
-                 name=f"theme-{value}")
+        a = _act(
+            theme, value.capitalize(), functools.partial(app.set_theme, value), checkable=True, name=f"theme-{value}"
+        )
         a.setChecked(value == current)
         tgroup.addAction(a)
     view.addSeparator()
@@ -131,7 +157,7 @@ def install_notebook_menus(win: QMainWindow, app: "ShellApp", nb: "NotebookWindo
     return {"console": console, "code_view": code, "app_view": appv}
 
 
-def install_welcome_menus(win: QMainWindow, app: "ShellApp") -> None:
+def install_welcome_menus(win: QMainWindow, app: ShellApp) -> None:
     bar = win.menuBar()
     bar.clear()
     add_file_menu(bar, app, None)

@@ -26,8 +26,7 @@ class ServerThread:
     def __init__(self, port: int = 0, token: str | None = None) -> None:
         from reflow_desktop import envs
 
-        self.server = ReflowServer(port=port, token=token,
-                                   session_defaults={"environments": envs.enabled()})
+        self.server = ReflowServer(port=port, token=token, session_defaults={"environments": envs.enabled()})
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="reflow-server", daemon=True)
         self._started = concurrent.futures.Future()  # type: concurrent.futures.Future[None]
@@ -44,19 +43,21 @@ class ServerThread:
 
         try:
             self.loop.run_until_complete(boot())
-        except BaseException as exc:  # noqa: BLE001 - report to the starter
+        except BaseException as exc:
             self._started.set_exception(exc)
             return
         self._started.set_result(None)
         self.loop.run_forever()
 
-    def submit(self, coro: Coroutine[Any, Any, T]) -> "concurrent.futures.Future[T]":
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
-    def call(self, fn: Callable[[], T]) -> "concurrent.futures.Future[T]":
+    def call(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
         """Run a plain function on the loop thread (session objects are not thread-safe)."""
+
         async def wrap() -> T:
             return fn()
+
         return self.submit(wrap())
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -65,7 +66,7 @@ class ServerThread:
             return
         try:
             self.submit(self.server.stop()).result(timeout)
-        except Exception:  # noqa: BLE001 - best effort at exit
+        except Exception:
             pass
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)

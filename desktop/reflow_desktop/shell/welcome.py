@@ -66,13 +66,11 @@ def untitled_path(directory: Path) -> Path:
 
 
 def recent_data(entries: list[RecentEntry]) -> list[dict[str, object]]:
-    return [{"path": e.path, "name": e.name, "dir": str(Path(e.path).parent),
-             "exists": e.exists} for e in entries]
+    return [{"path": e.path, "name": e.name, "dir": str(Path(e.path).parent), "exists": e.exists} for e in entries]
 
 
 def render_welcome(entries: list[RecentEntry], examples: list[Example], theme: str = "system") -> str:
-    data = {"recent": recent_data(entries),
-            "examples": [{"name": e.name, "title": e.title} for e in examples]}
+    data = {"recent": recent_data(entries), "examples": [{"name": e.name, "title": e.title} for e in examples]}
     # </script> can't appear inside JSON we embed: escape "<".
     blob = json.dumps(data).replace("<", "\\u003c")
     return _TEMPLATE.replace("__DATA__", blob).replace("__THEME__", html.escape(theme))

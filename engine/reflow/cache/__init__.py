@@ -37,8 +37,16 @@ _LAZY = {
     "CacheStore": ("store", "CacheStore"),
 }
 
-__all__ = ["CacheStore", "CachedFunction", "PersistentCache", "UnhashableInputError",
-           "cache", "clear_cache", "content_hash", "persistent_cache"]
+__all__ = [
+    "CacheStore",
+    "CachedFunction",
+    "PersistentCache",
+    "UnhashableInputError",
+    "cache",
+    "clear_cache",
+    "content_hash",
+    "persistent_cache",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,10 +19,10 @@ If the context expression turns out not to be a ``PersistentCache`` (a user's ow
 from __future__ import annotations
 
 import ast
-import sys
-import time
 import importlib
 import pickle
+import sys
+import time
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,27 +49,29 @@ def is_cache_block(node: ast.stmt) -> bool:
     if not isinstance(expr, ast.Call):
         return False
     func = expr.func
-    return (isinstance(func, ast.Name) and func.id == "persistent_cache") or \
-        (isinstance(func, ast.Attribute) and func.attr == "persistent_cache")
+    return (isinstance(func, ast.Name) and func.id == "persistent_cache") or (
+        isinstance(func, ast.Attribute) and func.attr == "persistent_cache"
+    )
 
 
 @dataclass
 class BlockSpec:
     """One compiled cache block of a cell."""
 
-    context: CodeType                 # eval: the persistent_cache(...) expression
-    body: CodeType                    # exec: the block's statements
-    fallback: CodeType                # exec: the whole with, its expression read from CTX_NAME
-    bind: CodeType | None             # exec: ``<as-target> = CTX_NAME``
-    code_digest: bytes                # block code + the cell's code before it
-    outputs: tuple[str, ...]          # names the block binds (defs and privates)
-    inputs: tuple[str, ...]           # names the block reads from outside itself
+    context: CodeType  # eval: the persistent_cache(...) expression
+    body: CodeType  # exec: the block's statements
+    fallback: CodeType  # exec: the whole with, its expression read from CTX_NAME
+    bind: CodeType | None  # exec: ``<as-target> = CTX_NAME``
+    code_digest: bytes  # block code + the cell's code before it
+    outputs: tuple[str, ...]  # names the block binds (defs and privates)
+    inputs: tuple[str, ...]  # names the block reads from outside itself
     lineno: int = 0
-    label: str = field(default="")    # "line N" for messages
+    label: str = field(default="")  # "line N" for messages
 
 
-def compile_block(node: ast.With, before: list[ast.stmt], filename: str,
-                  after: list[ast.AST] | None = None) -> BlockSpec:
+def compile_block(
+    node: ast.With, before: list[ast.stmt], filename: str, after: list[ast.AST] | None = None
+) -> BlockSpec:
     """Compile a cache block; ``before``/``after`` are the cell's other statements.
 
     The block stores its defs, plus the private names it binds that code after it
@@ -97,10 +99,15 @@ def compile_block(node: ast.With, before: list[ast.stmt], filename: str,
     privates_read = {n for n in loads if n.startswith("_") and n not in analysis.privates}
     inputs = analysis.refs | analysis.builtin_refs | privates_read
     return BlockSpec(
-        context=context, body=body, fallback=fallback, bind=bind,
+        context=context,
+        body=body,
+        fallback=fallback,
+        bind=bind,
         code_digest=source_digest(block_text) + source_digest(before_text),
-        outputs=tuple(sorted(outputs)), inputs=tuple(sorted(inputs)),
-        lineno=node.lineno, label=f"line {node.lineno}",
+        outputs=tuple(sorted(outputs)),
+        inputs=tuple(sorted(inputs)),
+        lineno=node.lineno,
+        label=f"line {node.lineno}",
     )
 
 
@@ -108,7 +115,7 @@ def compile_block(node: ast.With, before: list[ast.stmt], filename: str,
 class BlockContext:
     """What the runtime tells a block about its cell (for the key and the UI)."""
 
-    ancestors: Callable[[], bytes]                 # sorted digests of ancestor cells' code
+    ancestors: Callable[[], bytes]  # sorted digests of ancestor cells' code
     on_hit: Callable[[float], None] = lambda seconds: None
 
 
@@ -145,17 +152,28 @@ def run_block(spec: BlockSpec, namespace: dict[str, Any], emit: Emit, context: B
     with _tee(streams):
         exec(spec.body, namespace)
     elapsed = time.perf_counter() - start
-    values = {n: _ModuleRef(v.__name__) if isinstance(v, types.ModuleType) else v
-              for n, v in namespace.items() if n in spec.outputs}
+    values = {
+        n: _ModuleRef(v.__name__) if isinstance(v, types.ModuleType) else v
+        for n, v in namespace.items()
+        if n in spec.outputs
+    }
     try:
-        path = store.save(name, key, {"values": values, "streams": _merge(streams)}, seconds=elapsed,
-                          meta={"names": sorted(values), "line": spec.lineno})
+        path = store.save(
+            name,
+            key,
+            {"values": values, "streams": _merge(streams)},
+            seconds=elapsed,
+            meta={"names": sorted(values), "line": spec.lineno},
+        )
     except CacheWriteError as exc:
         emit("stderr", f"reflow: persistent_cache({name!r}) was not saved: {_culprit(values) or exc}\n")
         return
     if path is None:
-        emit("stderr", f"reflow: persistent_cache({name!r}) was not saved: the result is larger "
-                       f"than the cache size limit ({store.max_bytes} bytes)\n")
+        emit(
+            "stderr",
+            f"reflow: persistent_cache({name!r}) was not saved: the result is larger "
+            f"than the cache size limit ({store.max_bytes} bytes)\n",
+        )
 
 
 class _Tee:
@@ -169,7 +187,7 @@ class _Tee:
     def write(self, text: str) -> int:
         if text:
             self._record.append((self._stream, text))
-        return self._target.write(text)
+        return int(self._target.write(text))
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._target, attr)
@@ -181,8 +199,8 @@ class _tee:
 
     def __enter__(self) -> None:
         self._old = sys.stdout, sys.stderr
-        sys.stdout = _Tee(sys.stdout, "stdout", self._record)  # type: ignore[assignment]
-        sys.stderr = _Tee(sys.stderr, "stderr", self._record)  # type: ignore[assignment]
+        sys.stdout = _Tee(sys.stdout, "stdout", self._record)
+        sys.stderr = _Tee(sys.stderr, "stderr", self._record)
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout, sys.stderr = self._old

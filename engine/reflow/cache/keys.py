@@ -61,10 +61,10 @@ def input_values(names: Iterable[str], namespace: Mapping[str, object]) -> dict[
     return values
 
 
-def cell_key(graph: object, code_of: Callable[[str], str], cell_id: str,
-             namespace: Mapping[str, object]) -> str:
+def cell_key(graph: object, code_of: Callable[[str], str], cell_id: str, namespace: Mapping[str, object]) -> str:
     """Key of a whole cell: its code, its ancestors' code, its refs' values."""
     analysis = graph.analysis(cell_id)  # type: ignore[attr-defined]
     inputs = input_values(sorted(analysis.refs), namespace)
-    return digest_key(b"cell", source_digest(code_of(cell_id)),
-                      ancestor_digests(graph, code_of, cell_id), hash_inputs(inputs))
+    return digest_key(
+        b"cell", source_digest(code_of(cell_id)), ancestor_digests(graph, code_of, cell_id), hash_inputs(inputs)
+    )

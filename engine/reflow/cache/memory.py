@@ -110,8 +110,7 @@ def cache(fn: Callable[..., Any] | None = None, *, maxsize: int | None = None) -
 def clear_memory(module: str | None = None, qualnames: set[str] | None = None) -> int:
     """Forget in-memory results (all, or of the named functions); returns tables dropped."""
     with _lock:
-        doomed = [k for k in _tables
-                  if (module is None or k[0] == module) and (qualnames is None or k[1] in qualnames)]
+        doomed = [k for k in _tables if (module is None or k[0] == module) and (qualnames is None or k[1] in qualnames)]
         for k in doomed:
             del _tables[k]
         return len(doomed)

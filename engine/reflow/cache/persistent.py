@@ -28,27 +28,28 @@ from .store import CacheStore, CacheWriteError
 class PersistentCache:
     """A named persistent cache; a context manager (see module doc) and a decorator."""
 
-    def __init__(self, name: str | None = None, *, save_path: str | Path | None = None,
-                 max_bytes: int | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, *, save_path: str | Path | None = None, max_bytes: int | None = None
+    ) -> None:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"persistent_cache name must be a string, not {type(name).__name__}")
         self.name = name
         self.save_path = Path(save_path) if save_path is not None else None
         self.max_bytes = max_bytes
 
-    def store(self, namespace: dict | None = None) -> CacheStore:
+    def store(self, namespace: dict[str, Any] | None = None) -> CacheStore:
         """The store this cache writes to (explicit save_path, else the notebook's)."""
         root, limit = settings.resolve(namespace)
         return CacheStore(self.save_path or root, self.max_bytes if self.max_bytes is not None else limit)
 
     # Outside a runtime-managed top-level block the body just runs.
-    def __enter__(self) -> "PersistentCache":
+    def __enter__(self) -> PersistentCache:
         return self
 
-    def __exit__(self, *exc: object) -> bool:
-        return False
+    def __exit__(self, *exc: object) -> None:
+        return None
 
-    def __call__(self, fn: Callable[..., Any]) -> "PersistentFunction":
+    def __call__(self, fn: Callable[..., Any]) -> PersistentFunction:
         return PersistentFunction(fn, self)
 
     def __repr__(self) -> str:
@@ -79,8 +80,9 @@ class PersistentFunction:
         elapsed = time.perf_counter() - start
         self.misses += 1
         try:
-            store.save(self._name, key, value, seconds=elapsed,
-                       meta={"function": getattr(self._fn, "__qualname__", "")})
+            store.save(
+                self._name, key, value, seconds=elapsed, meta={"function": getattr(self._fn, "__qualname__", "")}
+            )
         except CacheWriteError:
             pass  # an unpicklable result is returned, just not kept
         return value
@@ -96,8 +98,9 @@ class PersistentFunction:
         return self._config.store(getattr(self._fn, "__globals__", None)).clear(self._name)
 
 
-def persistent_cache(name: str | Callable[..., Any] | None = None, *, save_path: str | Path | None = None,
-                     max_bytes: int | None = None) -> Any:
+def persistent_cache(
+    name: str | Callable[..., Any] | None = None, *, save_path: str | Path | None = None, max_bytes: int | None = None
+) -> Any:
     """``with persistent_cache("name"):``, ``@persistent_cache`` or ``@persistent_cache("name")``."""
     if callable(name):
         return PersistentFunction(name, PersistentCache(None, save_path=save_path, max_bytes=max_bytes))

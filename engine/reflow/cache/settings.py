@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 SIDECAR = "__reflow__"
 Provider = Callable[[], tuple[Path, int | None]]
@@ -41,7 +42,7 @@ def active(provider: Provider) -> Iterator[None]:
         _providers.remove(provider)
 
 
-def resolve(namespace: dict | None = None) -> tuple[Path, int | None]:
+def resolve(namespace: dict[str, Any] | None = None) -> tuple[Path, int | None]:
     """(root, max_bytes) for a cache used from ``namespace`` (function globals)."""
     max_bytes = _env_max_bytes()
     if _providers:
@@ -50,7 +51,7 @@ def resolve(namespace: dict | None = None) -> tuple[Path, int | None]:
     return default_root(namespace), max_bytes
 
 
-def default_root(namespace: dict | None = None) -> Path:
+def default_root(namespace: dict[str, Any] | None = None) -> Path:
     """Steps 2-4 of the module doc."""
     env = os.environ.get("REFLOW_PERSISTENT_CACHE_DIR")
     if env:

@@ -35,8 +35,8 @@ from reflow.notebook.atomic import AtomicWriteError, atomic_write_bytes
 
 MAGIC = b"REFLOWC\x01"
 FORMAT_VERSION = 1
-DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB
-TMP_MAX_AGE_S = 15 * 60              # older hidden temp files are debris of a killed writer
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
+TMP_MAX_AGE_S = 15 * 60  # older hidden temp files are debris of a killed writer
 SUFFIX = ".pkl"
 PYTHON = "{}-{}.{}.{}".format(sys.implementation.name, *sys.version_info[:3])
 
@@ -113,16 +113,18 @@ class CacheStore:
         try:
             with open(path, "rb") as f:
                 head = f.read(len(MAGIC) + 4)
-                if len(head) < len(MAGIC) + 4 or head[:len(MAGIC)] != MAGIC:
+                if len(head) < len(MAGIC) + 4 or head[: len(MAGIC)] != MAGIC:
                     return None
-                size = int.from_bytes(head[len(MAGIC):], "little")
-                return json.loads(f.read(size).decode("utf-8"))
+                size = int.from_bytes(head[len(MAGIC) :], "little")
+                header = json.loads(f.read(size).decode("utf-8"))
+                return header if isinstance(header, dict) else None
         except (OSError, ValueError):
             return None
 
     # ----- writing ----------------------------------------------------------------
-    def save(self, name: str, key: str, value: Any, seconds: float = 0.0,
-             meta: dict[str, Any] | None = None) -> Path | None:
+    def save(
+        self, name: str, key: str, value: Any, seconds: float = 0.0, meta: dict[str, Any] | None = None
+    ) -> Path | None:
         """Write an entry atomically, then evict LRU entries past the size limit.
 
         Returns the path, or None when the entry alone exceeds the limit (not kept).
@@ -133,9 +135,15 @@ class CacheStore:
         except Exception as exc:
             raise CacheWriteError(f"cannot pickle the result: {exc}") from exc
         header = {
-            "format": FORMAT_VERSION, "key": key, "name": name, "created": time.time(),
-            "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest(),
-            "python": PYTHON, "seconds": round(float(seconds), 6), "meta": meta or {},
+            "format": FORMAT_VERSION,
+            "key": key,
+            "name": name,
+            "created": time.time(),
+            "size": len(payload),
+            "sha256": hashlib.sha256(payload).hexdigest(),
+            "python": PYTHON,
+            "seconds": round(float(seconds), 6),
+            "meta": meta or {},
         }
         head = json.dumps(header, sort_keys=True).encode("utf-8")
         blob = b"".join((MAGIC, len(head).to_bytes(4, "little"), head, payload))
@@ -194,8 +202,11 @@ class CacheStore:
 
     def clear(self, name: str | None = None) -> int:
         """Delete every entry (of one name, or all); returns how many entries went."""
-        dirs = [self.root / safe_name(name)] if name is not None else \
-            [Path(d.path) for d in _scandir(self.root) if d.is_dir(follow_symlinks=False)]
+        dirs = (
+            [self.root / safe_name(name)]
+            if name is not None
+            else [Path(d.path) for d in _scandir(self.root) if d.is_dir(follow_symlinks=False)]
+        )
         removed = 0
         for d in dirs:
             for f in _scandir(d):
@@ -224,19 +235,23 @@ class CacheStore:
 def _parse(data: bytes, key: str) -> tuple[dict[str, Any], bytes] | None:
     """Header and payload of a complete, intact entry for ``key``; None otherwise."""
     start = len(MAGIC) + 4
-    if len(data) < start or data[:len(MAGIC)] != MAGIC:
+    if len(data) < start or data[: len(MAGIC)] != MAGIC:
         return None
-    size = int.from_bytes(data[len(MAGIC):start], "little")
+    size = int.from_bytes(data[len(MAGIC) : start], "little")
     try:
-        header = json.loads(data[start:start + size].decode("utf-8"))
+        header = json.loads(data[start : start + size].decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(header, dict):
         return None
-    payload = data[start + size:]
-    if (header.get("format") != FORMAT_VERSION or header.get("key") != key
-            or header.get("python") != PYTHON or header.get("size") != len(payload)
-            or header.get("sha256") != hashlib.sha256(payload).hexdigest()):
+    payload = data[start + size :]
+    if (
+        header.get("format") != FORMAT_VERSION
+        or header.get("key") != key
+        or header.get("python") != PYTHON
+        or header.get("size") != len(payload)
+        or header.get("sha256") != hashlib.sha256(payload).hexdigest()
+    ):
         return None
     return header, payload
 

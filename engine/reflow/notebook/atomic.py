@@ -55,7 +55,7 @@ def _replace(src: str, dst: str) -> None:
         except PermissionError:
             if attempt == 9 or sys.platform != "win32":
                 raise
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(0.05 * (attempt + 1))  # type: ignore[unreachable,unused-ignore]  # reachable on Windows only
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -43,7 +43,9 @@ def write_notebook(path: str | os.PathLike[str], nb: Notebook) -> None:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"cannot save {path}: the notebook contains text that is not valid Unicode ({exc.reason})") from None
+        raise ValueError(
+            f"cannot save {path}: the notebook contains text that is not valid Unicode ({exc.reason})"
+        ) from None
     if nb._bom:
         data = codecs.BOM_UTF8 + data
     atomic_write_bytes(path, data)

@@ -31,7 +31,7 @@ def reflow_config(obj: Notebook | ScriptMetadata | None) -> dict[str, Any]:
 
 
 def runtime_mode(obj: Notebook | ScriptMetadata | None) -> Literal["auto", "lazy"]:
-    """"auto" unless ``[tool.reflow] runtime = "lazy"``."""
+    """ "auto" unless ``[tool.reflow] runtime = "lazy"``."""
     return "lazy" if reflow_config(obj).get("runtime") == "lazy" else "auto"
 
 
@@ -85,8 +85,8 @@ def set_output_position(nb: Notebook, position: Literal["above", "below"]) -> No
 __all__ = [
     "dependencies",
     "output_position",
-    "requires_python",
     "reflow_config",
+    "requires_python",
     "runtime_mode",
     "set_dependencies",
     "set_output_position",

@@ -74,7 +74,7 @@ class ScriptMetadata:
     data: dict[str, Any]
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> "ScriptMetadata":
+    def from_data(cls, data: dict[str, Any]) -> ScriptMetadata:
         """Build a block from TOML data (rendered canonically)."""
         from .pep723 import render_block
 

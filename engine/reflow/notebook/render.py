@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from .errors import NotebookFormatError
 from .markers import render_marker
 from .model import Cell, Notebook
 from .pep723 import parse_block_text, render_block
-from .errors import NotebookFormatError
 
 
 def _block_text(nb: Notebook) -> str | None:
@@ -81,13 +81,19 @@ def render_notebook(nb: Notebook) -> str:
         last = i == n - 1
         same_head = o is not None and cell.kind == o.kind and cell.options == o.options
         same_body = o is not None and cell.kind == o.kind and cell.source == o.source
-        if same_head and o.marker is not None:
+        if o is not None and same_head and o.marker is not None:
             out.line_piece(o.marker)
-        elif not (same_head and same_body and o.marker is None and i == 0):
+        elif not (o is not None and same_head and same_body and o.marker is None and i == 0):
             out.line_piece(render_marker(cell.kind, cell.options) + nl)
-        if same_body:
+        if o is not None and same_body:
             body = o.body
-        elif same_head and o.quote and cell.kind == "markdown" and o.quote[1].strip() not in cell.source:
+        elif (
+            o is not None
+            and same_head
+            and o.quote
+            and cell.kind == "markdown"
+            and o.quote[1].strip() not in cell.source
+        ):
             body = (o.quote[0] + cell.source + o.quote[1]).replace("\n", nl) + nl
         else:
             body = render_body(cell, nl)

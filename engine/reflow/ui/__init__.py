@@ -11,13 +11,27 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "slider": "_inputs", "range_slider": "_inputs", "number": "_inputs", "text": "_inputs",
-    "text_area": "_inputs", "checkbox": "_inputs", "switch": "_inputs", "dropdown": "_inputs",
-    "radio": "_inputs", "multiselect": "_inputs", "button": "_inputs", "run_button": "_inputs",
-    "date": "_inputs", "file": "_inputs",
+    "slider": "_inputs",
+    "range_slider": "_inputs",
+    "number": "_inputs",
+    "text": "_inputs",
+    "text_area": "_inputs",
+    "checkbox": "_inputs",
+    "switch": "_inputs",
+    "dropdown": "_inputs",
+    "radio": "_inputs",
+    "multiselect": "_inputs",
+    "button": "_inputs",
+    "run_button": "_inputs",
+    "date": "_inputs",
+    "file": "_inputs",
     "table": "_table",
-    "array": "_containers", "dictionary": "_containers", "form": "_containers",
-    "UIElement": "_core", "UI_MIME": "_core", "REGISTRY": "_core",
+    "array": "_containers",
+    "dictionary": "_containers",
+    "form": "_containers",
+    "UIElement": "_core",
+    "UI_MIME": "_core",
+    "REGISTRY": "_core",
     "apply_updates": "_updates",
 }
 

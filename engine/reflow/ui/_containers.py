@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, Iterator, Sequence
 from typing import Any
 
 from reflow.ui._core import UIElement
@@ -27,11 +27,21 @@ class array(UIElement):
 
     kind = "array"
 
-    def __init__(self, elements: Sequence[UIElement], *, label: str = "",
-                 orientation: str = "vertical", on_change: Callable[[Any], object] | None = None) -> None:
+    def __init__(
+        self,
+        elements: Sequence[UIElement],
+        *,
+        label: str = "",
+        orientation: str = "vertical",
+        on_change: Callable[[Any], object] | None = None,
+    ) -> None:
         self._elements = list(elements)
-        super().__init__(None, {"children": [e._payload() for e in self._elements],
-                                "orientation": orientation}, label=label, on_change=on_change)
+        super().__init__(
+            None,
+            {"children": [e._payload() for e in self._elements], "orientation": orientation},
+            label=label,
+            on_change=on_change,
+        )
         _adopt(self, self._elements)
 
     @property
@@ -57,7 +67,7 @@ class array(UIElement):
     def __len__(self) -> int:
         return len(self._elements)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self) -> Iterator[UIElement]:
         return iter(self._elements)
 
     def _static_html(self) -> str:
@@ -72,11 +82,13 @@ class dictionary(UIElement):
 
     kind = "dictionary"
 
-    def __init__(self, elements: dict[str, UIElement], *, label: str = "",
-                 on_change: Callable[[Any], object] | None = None) -> None:
+    def __init__(
+        self, elements: dict[str, UIElement], *, label: str = "", on_change: Callable[[Any], object] | None = None
+    ) -> None:
         self._elements = {str(k): v for k, v in elements.items()}
-        super().__init__(None, {"children": {k: e._payload() for k, e in self._elements.items()}},
-                         label=label, on_change=on_change)
+        super().__init__(
+            None, {"children": {k: e._payload() for k, e in self._elements.items()}}, label=label, on_change=on_change
+        )
         _adopt(self, list(self._elements.values()))
 
     @property
@@ -102,15 +114,17 @@ class dictionary(UIElement):
     def __len__(self) -> int:
         return len(self._elements)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self) -> Iterator[str]:
         return iter(self._elements)
 
-    def items(self):  # noqa: ANN201
+    def items(self) -> ItemsView[str, UIElement]:
         return self._elements.items()
 
     def _static_html(self) -> str:
-        return "".join(f"<div><b>{html.escape(k)}</b> {e._repr_mimebundle_()['text/html']}</div>"
-                       for k, e in self._elements.items())
+        return "".join(
+            f"<div><b>{html.escape(k)}</b> {e._repr_mimebundle_()['text/html']}</div>"
+            for k, e in self._elements.items()
+        )
 
     def __repr__(self) -> str:
         return f"<dictionary value={self.value!r}>"
@@ -121,11 +135,22 @@ class form(UIElement):
 
     kind = "form"
 
-    def __init__(self, element: UIElement, *, submit_label: str = "Submit", label: str = "",
-                 clear_on_submit: bool = False, on_change: Callable[[Any], object] | None = None) -> None:
+    def __init__(
+        self,
+        element: UIElement,
+        *,
+        submit_label: str = "Submit",
+        label: str = "",
+        clear_on_submit: bool = False,
+        on_change: Callable[[Any], object] | None = None,
+    ) -> None:
         self._element = element
-        super().__init__(None, {"child": element._payload(), "submit_label": submit_label,
-                                "clear_on_submit": clear_on_submit}, label=label, on_change=on_change)
+        super().__init__(
+            None,
+            {"child": element._payload(), "submit_label": submit_label, "clear_on_submit": clear_on_submit},
+            label=label,
+            on_change=on_change,
+        )
         _adopt(self, [element])
 
     @property
@@ -147,8 +172,9 @@ class form(UIElement):
         return super()._payload()
 
     def _key(self) -> str:
-        return repr((self.kind, self._props.get("submit_label"),
-                     getattr(getattr(self, "_element", None), "_args_key", None)))
+        return repr(
+            (self.kind, self._props.get("submit_label"), getattr(getattr(self, "_element", None), "_args_key", None))
+        )
 
     def _static_html(self) -> str:
         inner = self._element._repr_mimebundle_()["text/html"]

@@ -25,8 +25,9 @@ class UIElement:
 
     kind = "element"
 
-    def __init__(self, value: Any, props: dict[str, Any], *, label: str = "",
-                 on_change: Callable[[Any], object] | None = None) -> None:
+    def __init__(
+        self, value: Any, props: dict[str, Any], *, label: str = "", on_change: Callable[[Any], object] | None = None
+    ) -> None:
         self._id = context.next_id()
         self._props = {"label": label, **props}
         self._on_change = on_change
@@ -35,13 +36,13 @@ class UIElement:
         self._args_key = self._key()
         previous = REGISTRY.previous(self._id)
         if previous is not None and previous._args_key == self._args_key and previous.kind == self.kind:
-            self._value = previous._value   # re-run with the same arguments: keep the user's value
+            self._value = previous._value  # re-run with the same arguments: keep the user's value
         else:
             restored = REGISTRY.restored(self._id, self._args_key)
             if restored is not None:
                 try:
                     self._value = self._convert(restored)
-                except Exception:  # noqa: BLE001 - a stale saved value must not break the cell
+                except Exception:
                     pass
         REGISTRY.add(self)
 
@@ -83,20 +84,22 @@ class UIElement:
         return []
 
     def _payload(self) -> dict[str, Any]:
-        return {"element_id": self._id, "kind": self.kind, "props": self._props,
-                "value": self._to_json(self._value)}
+        return {"element_id": self._id, "kind": self.kind, "props": self._props, "value": self._to_json(self._value)}
 
     def _key(self) -> str:
         try:
             return json.dumps([self.kind, self._props, self._to_json(self._value)], sort_keys=True, default=repr)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return repr((self.kind, self._props, self._value))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         label = self._props.get("label") or ""
         head = f"<label>{html.escape(str(label))}</label> " if label else ""
-        return {UI_MIME: self._payload(), "text/plain": repr(self),
-                "text/html": f'<div class="reflow-ui reflow-{self.kind}">{head}{self._static_html()}</div>'}
+        return {
+            UI_MIME: self._payload(),
+            "text/plain": repr(self),
+            "text/html": f'<div class="reflow-ui reflow-{self.kind}">{head}{self._static_html()}</div>',
+        }
 
     def __format__(self, spec: str) -> str:
         """Inside ``reflow.md(f"...{element}...")``: a placeholder the UI turns into the live widget."""
@@ -115,7 +118,7 @@ class Registry:
         self.elements: dict[str, UIElement] = {}
         self._by_cell: dict[str, list[str]] = {}
         self._previous: dict[str, UIElement] = {}
-        self._restored: dict[str, Any] = {}     # id -> JSON value saved by the app (sidecar)
+        self._restored: dict[str, Any] = {}  # id -> JSON value saved by the app (sidecar)
         context.add_listener(self._on_cell)
 
     def _on_cell(self, event: str, cell: str, runtime: Any) -> None:
@@ -153,7 +156,7 @@ class Registry:
         for element_id, element in self.elements.items():
             try:
                 out[element_id] = element._to_json(element._value)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 continue
         return out
 

@@ -30,10 +30,19 @@ class slider(UIElement):
 
     kind = "slider"
 
-    def __init__(self, start: float = 0, stop: float = 100, step: float | None = None,
-                 value: Any = None, *, label: str = "", show_value: bool = True,
-                 orientation: str = "horizontal", steps: Sequence[float] | None = None,
-                 on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        start: float = 0,
+        stop: float = 100,
+        step: float | None = None,
+        value: Any = None,
+        *,
+        label: str = "",
+        show_value: bool = True,
+        orientation: str = "horizontal",
+        steps: Sequence[float] | None = None,
+        on_change: OnChange = None,
+    ) -> None:
         if steps is not None:
             steps = [_num(s) for s in steps]
             start, stop, step = 0, len(steps) - 1, 1
@@ -42,8 +51,14 @@ class slider(UIElement):
         self._integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, stop, step))
         self._steps = steps
         self._bounds = (_num(start), _num(stop))
-        props = {"start": _num(start), "stop": _num(stop), "step": _num(step),
-                 "show_value": show_value, "orientation": orientation, "steps": steps}
+        props = {
+            "start": _num(start),
+            "stop": _num(stop),
+            "step": _num(step),
+            "show_value": show_value,
+            "orientation": orientation,
+            "steps": steps,
+        }
         super().__init__(self._initial(value), props, label=label, on_change=on_change)
 
     def _initial(self, value: Any) -> Any:
@@ -54,7 +69,7 @@ class slider(UIElement):
     def _clamp(self, v: Any) -> Any:
         lo, hi = self._bounds
         v = min(max(v, lo), hi)
-        return int(round(v)) if self._integral else float(v)
+        return int(round(v)) if self._integral else float(v)  # noqa: RUF046 - numpy floats round to floats
 
     def _convert(self, value: Any) -> Any:
         if self._steps is not None:
@@ -68,8 +83,10 @@ class slider(UIElement):
 
     def _static_html(self) -> str:
         p = self._props
-        return (f'<input type="range" min="{p["start"]}" max="{p["stop"]}" step="{p["step"]}" '
-                f'value="{self._to_json(self.value)}" disabled> <span>{html.escape(str(self.value))}</span>')
+        return (
+            f'<input type="range" min="{p["start"]}" max="{p["stop"]}" step="{p["step"]}" '
+            f'value="{self._to_json(self.value)}" disabled> <span>{html.escape(str(self.value))}</span>'
+        )
 
 
 class range_slider(slider):
@@ -77,11 +94,21 @@ class range_slider(slider):
 
     kind = "range_slider"
 
-    def __init__(self, start: float = 0, stop: float = 100, step: float | None = None,
-                 value: Sequence[float] | None = None, *, label: str = "", show_value: bool = True,
-                 orientation: str = "horizontal", on_change: OnChange = None) -> None:
-        super().__init__(start, stop, step, value, label=label, show_value=show_value,
-                         orientation=orientation, on_change=on_change)
+    def __init__(
+        self,
+        start: float = 0,
+        stop: float = 100,
+        step: float | None = None,
+        value: Sequence[float] | None = None,
+        *,
+        label: str = "",
+        show_value: bool = True,
+        orientation: str = "horizontal",
+        on_change: OnChange = None,
+    ) -> None:
+        super().__init__(
+            start, stop, step, value, label=label, show_value=show_value, orientation=orientation, on_change=on_change
+        )
 
     def _initial(self, value: Any) -> Any:
         lo, hi = self._bounds if value is None else value
@@ -102,12 +129,19 @@ class number(UIElement):
 
     kind = "number"
 
-    def __init__(self, start: float | None = None, stop: float | None = None, step: float = 1,
-                 value: float | None = None, *, label: str = "", on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        start: float | None = None,
+        stop: float | None = None,
+        step: float = 1,
+        value: float | None = None,
+        *,
+        label: str = "",
+        on_change: OnChange = None,
+    ) -> None:
         self._integral = all(isinstance(x, int) for x in (start or 0, stop or 0, step))
         initial = value if value is not None else start if start is not None else 0
-        super().__init__(initial, {"start": start, "stop": stop, "step": step},
-                         label=label, on_change=on_change)
+        super().__init__(initial, {"start": start, "stop": stop, "step": step}, label=label, on_change=on_change)
 
     def _convert(self, value: Any) -> Any:
         if value is None or value == "":
@@ -129,10 +163,22 @@ class text(UIElement):
 
     kind = "text"
 
-    def __init__(self, value: str = "", *, placeholder: str = "", label: str = "",
-                 max_length: int | None = None, on_change: OnChange = None, **extra: Any) -> None:
-        super().__init__(str(value), {"placeholder": placeholder, "max_length": max_length, **extra},
-                         label=label, on_change=on_change)
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        label: str = "",
+        max_length: int | None = None,
+        on_change: OnChange = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(
+            str(value),
+            {"placeholder": placeholder, "max_length": max_length, **extra},
+            label=label,
+            on_change=on_change,
+        )
 
     def _convert(self, value: Any) -> Any:
         return "" if value is None else str(value)
@@ -146,10 +192,19 @@ class text_area(text):
 
     kind = "text_area"
 
-    def __init__(self, value: str = "", *, placeholder: str = "", label: str = "",
-                 max_length: int | None = None, rows: int = 4, on_change: OnChange = None) -> None:
-        super().__init__(value, placeholder=placeholder, label=label, max_length=max_length,
-                         on_change=on_change, rows=rows)
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        label: str = "",
+        max_length: int | None = None,
+        rows: int = 4,
+        on_change: OnChange = None,
+    ) -> None:
+        super().__init__(
+            value, placeholder=placeholder, label=label, max_length=max_length, on_change=on_change, rows=rows
+        )
 
     def _static_html(self) -> str:
         return f"<textarea disabled>{html.escape(self.value)}</textarea>"
@@ -186,9 +241,15 @@ def _options(options: Sequence[Any] | dict[str, Any]) -> dict[str, Any]:
 class _Choice(UIElement):
     """Shared by dropdown and radio: the UI speaks labels, Python sees values."""
 
-    def __init__(self, options: Sequence[Any] | dict[str, Any], value: Any = None, *,
-                 label: str = "", allow_select_none: bool | None = None,
-                 on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        options: Sequence[Any] | dict[str, Any],
+        value: Any = None,
+        *,
+        label: str = "",
+        allow_select_none: bool | None = None,
+        on_change: OnChange = None,
+    ) -> None:
         self._options = _options(options)
         labels = list(self._options)
         if value is not None and str(value) not in self._options:
@@ -196,8 +257,9 @@ class _Choice(UIElement):
         if allow_select_none is None:
             allow_select_none = value is None
         chosen = None if value is None else self._options[str(value)]
-        super().__init__(chosen, {"options": labels, "allow_select_none": allow_select_none},
-                         label=label, on_change=on_change)
+        super().__init__(
+            chosen, {"options": labels, "allow_select_none": allow_select_none}, label=label, on_change=on_change
+        )
 
     def _convert(self, value: Any) -> Any:
         if value is None or value == "":
@@ -212,7 +274,8 @@ class _Choice(UIElement):
 
     @property
     def selected_key(self) -> str | None:
-        return self._to_json(self._value)
+        key = self._to_json(self._value)
+        return key if isinstance(key, str) else None
 
     def _static_html(self) -> str:
         return f"<span>{html.escape(str(self._to_json(self.value)))}</span>"
@@ -235,12 +298,20 @@ class multiselect(UIElement):
 
     kind = "multiselect"
 
-    def __init__(self, options: Sequence[Any] | dict[str, Any], value: Sequence[Any] | None = None, *,
-                 label: str = "", max_selections: int | None = None, on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        options: Sequence[Any] | dict[str, Any],
+        value: Sequence[Any] | None = None,
+        *,
+        label: str = "",
+        max_selections: int | None = None,
+        on_change: OnChange = None,
+    ) -> None:
         self._options = _options(options)
         chosen = [self._options[str(v)] for v in (value or [])]
-        super().__init__(chosen, {"options": list(self._options), "max_selections": max_selections},
-                         label=label, on_change=on_change)
+        super().__init__(
+            chosen, {"options": list(self._options), "max_selections": max_selections}, label=label, on_change=on_change
+        )
 
     def _convert(self, value: Any) -> Any:
         return [self._options[str(v)] for v in (value or []) if str(v) in self._options]
@@ -263,8 +334,15 @@ class button(UIElement):
 
     kind = "button"
 
-    def __init__(self, label: str = "Click", *, value: Any = 0, on_click: Callable[[Any], Any] | None = None,
-                 kind: str = "neutral", on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        label: str = "Click",
+        *,
+        value: Any = 0,
+        on_click: Callable[[Any], Any] | None = None,
+        kind: str = "neutral",
+        on_change: OnChange = None,
+    ) -> None:
         self._on_click = on_click
         super().__init__(value, {"button_kind": kind}, label=label, on_change=on_change)
 
@@ -302,8 +380,15 @@ class date(UIElement):
 
     kind = "date"
 
-    def __init__(self, value: _dt.date | str | None = None, *, start: _dt.date | str | None = None,
-                 stop: _dt.date | str | None = None, label: str = "", on_change: OnChange = None) -> None:
+    def __init__(
+        self,
+        value: _dt.date | str | None = None,
+        *,
+        start: _dt.date | str | None = None,
+        stop: _dt.date | str | None = None,
+        label: str = "",
+        on_change: OnChange = None,
+    ) -> None:
         initial = _as_date(value) if value is not None else _dt.date.today()
         super().__init__(initial, {"start": _iso(start), "stop": _iso(stop)}, label=label, on_change=on_change)
 
@@ -334,10 +419,21 @@ class file(UIElement):
 
     kind = "file"
 
-    def __init__(self, *, filetypes: Sequence[str] | None = None, multiple: bool = False,
-                 label: str = "Upload", max_bytes: int = 100 * 1024 * 1024, on_change: OnChange = None) -> None:
-        super().__init__([], {"filetypes": list(filetypes or []), "multiple": multiple, "max_bytes": max_bytes},
-                         label=label, on_change=on_change)
+    def __init__(
+        self,
+        *,
+        filetypes: Sequence[str] | None = None,
+        multiple: bool = False,
+        label: str = "Upload",
+        max_bytes: int = 100 * 1024 * 1024,
+        on_change: OnChange = None,
+    ) -> None:
+        super().__init__(
+            [],
+            {"filetypes": list(filetypes or []), "multiple": multiple, "max_bytes": max_bytes},
+            label=label,
+            on_change=on_change,
+        )
 
     def _convert(self, value: Any) -> Any:
         files = []

@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 
 
 def frame_library(value: object) -> str | None:
-    """"pandas" / "polars" when ``value`` is one of their DataFrames, else None."""
+    """ "pandas" / "polars" when ``value`` is one of their DataFrames, else None."""
     module = type(value).__module__
     name = type(value).__name__
     if name == "DataFrame" and module.startswith("pandas"):
@@ -51,7 +51,7 @@ def cell_json(v: Any) -> Any:
     if callable(iso):
         try:
             return iso()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     text = str(v)
     return text if len(text) <= 1000 else text[:1000] + "…"
@@ -84,13 +84,16 @@ class _Rows:
     def order(self, column: str, descending: bool) -> list[int]:
         key = (column, descending)
         if key not in self._orders:
-            def sort_key(i: int) -> tuple:
+
+            def sort_key(i: int) -> tuple[bool, tuple[Any, ...]]:
                 v = self._cell(self.rows[i], column)
                 return (v is None, _sortable(v))
+
             idx = sorted(range(len(self.rows)), key=sort_key, reverse=descending)
             if descending:  # keep missing values last
-                idx = [i for i in idx if self._cell(self.rows[i], column) is not None] + \
-                      [i for i in idx if self._cell(self.rows[i], column) is None]
+                idx = [i for i in idx if self._cell(self.rows[i], column) is not None] + [
+                    i for i in idx if self._cell(self.rows[i], column) is None
+                ]
             self._orders[key] = idx
         return self._orders[key]
 
@@ -109,7 +112,7 @@ def _maybe_int(col: str) -> Any:
         return col
 
 
-def _sortable(v: Any) -> tuple:
+def _sortable(v: Any) -> tuple[Any, ...]:
     """Mixed types sort by type name first so sorting never raises."""
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return (0, "", v)
@@ -156,7 +159,7 @@ class _Polars:
         self._orders: dict[tuple[str, bool], Any] = {}
 
     def __len__(self) -> int:
-        return self.df.height
+        return int(self.df.height)
 
     def order(self, column: str, descending: bool) -> Any:
         key = (column, descending)
@@ -199,23 +202,37 @@ class table(UIElement):
 
     kind = "table"
 
-    def __init__(self, data: Any, *, selection: str | None = "multi", page_size: int = PAGE_SIZE,
-                 label: str = "", initial_selection: Sequence[int] | None = None,
-                 on_change: Callable[[Any], object] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        selection: str | None = "multi",
+        page_size: int = PAGE_SIZE,
+        label: str = "",
+        initial_selection: Sequence[int] | None = None,
+        on_change: Callable[[Any], object] | None = None,
+    ) -> None:
         if selection not in (None, "single", "multi"):
             raise ValueError('selection must be None, "single" or "multi"')
         self._data = adapter(data)
         self._selected: list[int] = list(initial_selection or [])
         total = len(self._data)
         positions, rows = self._data.page(0, page_size, None)
-        props = {"columns": self._data.columns, "total": total, "page_size": page_size,
-                 "selection": selection, "rows": rows, "indices": positions,
-                 "frame": frame_library(data)}
+        props = {
+            "columns": self._data.columns,
+            "total": total,
+            "page_size": page_size,
+            "selection": selection,
+            "rows": rows,
+            "indices": positions,
+            "frame": frame_library(data),
+        }
         super().__init__(self._data.select(self._selected), props, label=label, on_change=on_change)
         self._args_key = repr((self.kind, selection, self._data.columns, total, id(data)))
         from reflow.ui._core import REGISTRY
+
         previous = REGISTRY.previous(self._id)
-        if previous is not None and previous._args_key == self._args_key:  # same data object
+        if isinstance(previous, table) and previous._args_key == self._args_key:  # same data object
             self._selected = list(previous._selected)
             self._value = self._data.select(self._selected)
 
@@ -243,13 +260,21 @@ class table(UIElement):
         if sort and sort.get("column") in self._data.columns:
             key = (str(sort["column"]), bool(sort.get("descending")))
         positions, rows = self._data.page(start, start + size, key)
-        return {"element_id": self._id, "page": int(page), "page_size": size, "total": len(self._data),
-                "rows": rows, "indices": positions}
+        return {
+            "element_id": self._id,
+            "page": int(page),
+            "page_size": size,
+            "total": len(self._data),
+            "rows": rows,
+            "indices": positions,
+        }
 
     def _static_html(self) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self._props["columns"])
-        body = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-                       for row in self._props["rows"])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+            for row in self._props["rows"]
+        )
         more = self._props["total"] - len(self._props["rows"])
         note = f"<p>… {more:,} more rows</p>" if more > 0 else ""
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"

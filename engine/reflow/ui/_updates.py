@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reflow.ui._core import REGISTRY, UIElement
 from reflow.ui._containers import form
+from reflow.ui._core import REGISTRY, UIElement
 
 
 def merge(updates: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -74,7 +74,7 @@ def apply_updates(runtime: Any, updates: Iterable[tuple[str, Any]]) -> dict[str,
             continue
         try:
             element._update(value)
-        except Exception as exc:  # noqa: BLE001 - a bad value must not stop the others
+        except Exception as exc:
             errors[element_id] = f"{type(exc).__name__}: {exc}"
             continue
         applied.append(element)

@@ -13,9 +13,11 @@ from filelock import FileLock, Timeout
 
 from reflow_desktop.envs import layout
 
-TRY_LOCK = ("import sys\nfrom filelock import FileLock, Timeout\n"
-            "try:\n    FileLock(sys.argv[1]).acquire(blocking=False)\n    print(True)\n"
-            "except Timeout:\n    print(False)\n")
+TRY_LOCK = (
+    "import sys\nfrom filelock import FileLock, Timeout\n"
+    "try:\n    FileLock(sys.argv[1]).acquire(blocking=False)\n    print(True)\n"
+    "except Timeout:\n    print(False)\n"
+)
 
 
 def try_in_other_process(path: Path) -> bool:
@@ -59,10 +61,18 @@ def test_lock_held_by_another_process(tmp_path: Path) -> None:
 def test_lock_of_a_dead_holder_is_free(tmp_path: Path) -> None:
     """A build that crashed never wedges the next one: the OS drops the lock with the process."""
     path = layout.lock_path(tmp_path, "k")
-    holder = subprocess.Popen([sys.executable, "-c",
-                               "import sys\nfrom filelock import FileLock\nl = FileLock(sys.argv[1])\n"
-                               "l.acquire()\nprint('held', flush=True)\nsys.stdin.read()\n", str(path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom filelock import FileLock\nl = FileLock(sys.argv[1])\n"
+            "l.acquire()\nprint('held', flush=True)\nsys.stdin.read()\n",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     assert try_in_other_process(path) is False
     holder.kill()

@@ -18,9 +18,10 @@ NB = "# %%\nx = 1\nprint(x)\n\n# %% [markdown]\n# note\n\n# %%\ny = x + 1\ny\n"
 def _save(nb_path: Path) -> None:
     nb = read_notebook(nb_path)
     code = [c for c in nb.cells if c.kind == "code"]
-    outs = [[{"kind": "stream", "name": "stdout", "text": "1\n"}],
-            [{"kind": "data", "data": {"text/plain": "2"}}]]
-    records = [sidecar.CellRecord(code_hash=sidecar.code_hash(c.source), outputs=o) for c, o in zip(code, outs, strict=True)]
+    outs = [[{"kind": "stream", "name": "stdout", "text": "1\n"}], [{"kind": "data", "data": {"text/plain": "2"}}]]
+    records = [
+        sidecar.CellRecord(code_hash=sidecar.code_hash(c.source), outputs=o) for c, o in zip(code, outs, strict=True)
+    ]
     sidecar.SidecarStore(nb_path).save(sidecar.SidecarData(notebook=nb_path.name, cells=records))
 
 
@@ -60,10 +61,15 @@ def test_cli_export_uses_sidecar_or_says_code_only(tmp_path: Path):
 
 def test_cli_export_script_is_in_execution_order(tmp_path: Path):
     path = tmp_path / "nb.py"
-    path.write_text("# %%\nprint(total)\n\n# %% [markdown]\n# parts\n\n# %%\nparts = [1, 2]\n\n# %%\ntotal = sum(parts)\n")
+    path.write_text(
+        "# %%\nprint(total)\n\n# %% [markdown]\n# parts\n\n# %%\nparts = [1, 2]\n\n# %%\ntotal = sum(parts)\n"
+    )
     out = tmp_path / "flat.py"
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "export", "script", str(path),
-                           "-o", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "script", str(path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     run = subprocess.run([sys.executable, str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -76,7 +82,10 @@ def test_cli_export_script_is_in_execution_order(tmp_path: Path):
 def test_refuses_to_overwrite_the_notebook(tmp_path: Path):
     path = tmp_path / "nb.py"
     path.write_text(NB)
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "export", "script", str(path),
-                           "-o", str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "script", str(path), "-o", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert path.read_text() == NB

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from tornado.websocket import websocket_connect
@@ -70,6 +71,7 @@ class WSClient:
                         return m
                 self._event.clear()
                 await self._event.wait()
+
         return await asyncio.wait_for(scan(), timeout)
 
     async def close(self) -> None:

@@ -18,15 +18,17 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def spawn(*args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop"),
-                                         env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop"), env.get("PYTHONPATH", "")])
     command, notebook = args[0], args[1]
-    code = ("import argparse, sys, importlib\n"
-            f"m = importlib.import_module('reflow_desktop.commands.{command}')\n"
-            f"sys.exit(m.run(argparse.Namespace(notebook={notebook!r}, no_open=True, port=0,"
-            " browser=True)))")
-    return subprocess.Popen([sys.executable, "-c", code],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    code = (
+        "import argparse, sys, importlib\n"
+        f"m = importlib.import_module('reflow_desktop.commands.{command}')\n"
+        f"sys.exit(m.run(argparse.Namespace(notebook={notebook!r}, no_open=True, port=0,"
+        " browser=True)))"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
 
 
 def first_url(proc: subprocess.Popen) -> str:
@@ -63,10 +65,14 @@ def test_run_missing_notebook_fails(tmp_path):
 
 def test_edit_with_broken_script_block_says_where_and_touches_nothing(tmp_path):
     nb = tmp_path / "nb.py"
-    nb.write_text('# /// script\n# requires-python = >=3.11\n# ///\n\n# %%\nx = 1\n')
+    nb.write_text("# /// script\n# requires-python = >=3.11\n# ///\n\n# %%\nx = 1\n")
     before = nb.read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "edit", str(nb), "--no-open"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "edit", str(nb), "--no-open"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert f"{nb}: line 2: invalid TOML in the '# /// script' block" in proc.stderr
     assert nb.read_bytes() == before

@@ -6,17 +6,9 @@ import json
 
 import nbformat
 import pytest
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from helpers import http_get as get
 
 WAIT = 60.0  # readiness wait, never a performance limit
-
-
-async def get(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        resp = await AsyncHTTPClient().fetch(HTTPRequest(url, follow_redirects=False))
-        return resp.code, dict(resp.headers), resp.body
-    except HTTPClientError as exc:
-        return exc.code, {}, b""
 
 
 @pytest.fixture
@@ -31,8 +23,9 @@ async def ran_session(server, nb_path, connect):
         return o.get("data", {}).get("text/plain") == "2"
 
     if not any(last_output(o) for o in second["outputs"]):
-        await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == second["id"]
-                              and last_output(m["output"]), WAIT)
+        await client.wait_for(
+            lambda m: m["type"] == "cell_output" and m["id"] == second["id"] and last_output(m["output"]), WAIT
+        )
     yield session
     await session.close()
 
@@ -64,7 +57,7 @@ async def test_html_export_is_one_self_contained_page(server, ran_session):
     data = json.loads(state)
     assert data["hide_code"] is True
     assert any(o.get("text") == "y is 2\n" for o in data["cells"][1]["outputs"])
-    assert "src=\"http" not in page and "href=\"http" not in page
+    assert 'src="http' not in page and 'href="http' not in page
 
 
 async def test_script_export_and_unsaved_edits(server, ran_session):

@@ -11,8 +11,7 @@ from reflow_desktop.session import Session
 
 async def fetch(url: str, **headers: str) -> int:
     try:
-        resp = await AsyncHTTPClient().fetch(HTTPRequest(url, headers=headers,
-                                                         follow_redirects=False))
+        resp = await AsyncHTTPClient().fetch(HTTPRequest(url, headers=headers, follow_redirects=False))
         return resp.code
     except HTTPClientError as exc:
         return exc.code

@@ -6,18 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from helpers import http_get as get
 
 SECRET = "top secret, outside the UI directory"
-
-
-async def get(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        resp = await AsyncHTTPClient().fetch(HTTPRequest(url, follow_redirects=False))
-        return resp.code, dict(resp.headers), resp.body
-    except HTTPClientError as exc:
-        body = exc.response.body if exc.response is not None else b""
-        return exc.code, {}, body or b""
 
 
 @pytest.fixture

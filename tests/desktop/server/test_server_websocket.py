@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
+from helpers import text_of
 
 WAIT = 60.0
-
-
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o.get("text", "") if o["kind"] == "stream"
-                   else o.get("data", {}).get("text/plain", "") for o in outputs)
 
 
 async def test_run_via_websocket_and_reconnect_resumes(server, nb_path, connect):
@@ -19,10 +14,12 @@ async def test_run_via_websocket_and_reconnect_resumes(server, nb_path, connect)
     a, b = [c["id"] for c in hello["cells"] if c["kind"] == "code"]
 
     client.send({"type": "run", "cells": [{"id": a, "code": "x = 41"}]})
-    await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == b
-                          and m["output"].get("data", {}).get("text/plain") == "42")
-    await client.wait_for(lambda m: m["type"] == "variables"
-                          and any(v["name"] == "x" and v["preview"] == "41" for v in m["items"]))
+    await client.wait_for(
+        lambda m: m["type"] == "cell_output" and m["id"] == b and m["output"].get("data", {}).get("text/plain") == "42"
+    )
+    await client.wait_for(
+        lambda m: m["type"] == "variables" and any(v["name"] == "x" and v["preview"] == "41" for v in m["items"])
+    )
 
     await client.close()
     again = await connect(session.id)
@@ -67,8 +64,7 @@ async def test_kernel_death_reported_over_websocket(server, nb_path, connect):
     client.send({"type": "restart"})
     await client.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "idle")
     client.send({"type": "run", "cells": [{"id": a, "code": "x = 1"}]})
-    await client.wait_for(lambda m: m["type"] == "cell_output"
-                          and m["output"].get("data", {}).get("text/plain") == "2")
+    await client.wait_for(lambda m: m["type"] == "cell_output" and m["output"].get("data", {}).get("text/plain") == "2")
     # The restarted kernel is watched too: a second death is reported again.
     client.send({"type": "run", "cells": [{"id": a, "code": "import os\nos._exit(3)"}]})
     again = await client.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead")
@@ -121,18 +117,24 @@ async def test_display_order_validity_reaches_the_page(server, tmp_path, connect
 async def test_moved_widget_value_is_shown_to_a_reconnecting_page(server, tmp_path, connect):
     """The cached output of a slider carries the value the user set, not the one it was built with."""
     nb = tmp_path / "ui.py"
-    nb.write_text("# %%\nimport reflow\ns = reflow.ui.slider(0, 10, value=3)\ns\n\n# %%\ndoubled = s.value * 2\ndoubled\n")
+    nb.write_text(
+        "# %%\nimport reflow\ns = reflow.ui.slider(0, 10, value=3)\ns\n\n# %%\ndoubled = s.value * 2\ndoubled\n"
+    )
     session = await server.open_notebook(nb, autosave_delay=None)
     client = await connect(session.id)
     hello = await client.wait_for(lambda m: m["type"] == "session")
     slider_cell, reader = [c["id"] for c in hello["cells"]]
-    shown = await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == slider_cell
-                                  and UI_MIME in m["output"].get("data", {}))
+    shown = await client.wait_for(
+        lambda m: m["type"] == "cell_output" and m["id"] == slider_cell and UI_MIME in m["output"].get("data", {})
+    )
     element = shown["output"]["data"][UI_MIME]
     assert element["value"] == 3
     client.send({"type": "set_ui_value", "element_id": element["element_id"], "value": 7, "request_id": "r1"})
-    await client.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == reader
-                          and m["output"].get("data", {}).get("text/plain") == "14")
+    await client.wait_for(
+        lambda m: (
+            m["type"] == "cell_output" and m["id"] == reader and m["output"].get("data", {}).get("text/plain") == "14"
+        )
+    )
     await client.wait_for(lambda m: m["type"] == "ui_values")
     late = await connect(session.id)
     cells = {c["id"]: c for c in (await late.wait_for(lambda m: m["type"] == "session"))["cells"]}

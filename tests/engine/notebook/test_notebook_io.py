@@ -19,7 +19,7 @@ from reflow.notebook import (
 )
 from reflow.notebook import atomic as atomic_mod
 
-TEXT = "# /// script\n# requires-python = \">=3.11\"\n# ///\n\n# %%\nx = 1\n\n# %%\ny = x + 1\n"
+TEXT = '# /// script\n# requires-python = ">=3.11"\n# ///\n\n# %%\nx = 1\n\n# %%\ny = x + 1\n'
 
 
 def test_read_write_round_trip(tmp_path):

@@ -45,7 +45,7 @@ function observe(el: Element, wake: Waker): () => void {
   };
 }
 
-export const STATUS_LABEL: Record<string, string> = {
+const STATUS_LABEL: Record<string, string> = {
   idle: "",
   queued: "queued",
   running: "running",

@@ -15,16 +15,16 @@ export interface ElementPayload {
   value: unknown;
 }
 
-export type Sink = (elementId: string, value: unknown) => void;
+type Sink = (elementId: string, value: unknown) => void;
 const defaultSink: Sink = (id, v) => channel.set(id, v);
-export const SinkContext = createContext<Sink>(defaultSink);
+const SinkContext = createContext<Sink>(defaultSink);
 
 function same(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The element's current value and a setter that reports it to the sink. */
-export function useElementValue(p: ElementPayload): [any, (v: unknown) => void] {
+function useElementValue(p: ElementPayload): [any, (v: unknown) => void] {
   const id = p.element_id;
   const sink = useContext(SinkContext);
   const [value, setValue] = useState<unknown>(() => (channel.isPending(id) && channel.values.has(id) ? channel.values.get(id) : p.value));

@@ -9,9 +9,9 @@ import { Element as ElementView, type ElementPayload } from "./elements";
 import { Layout, type LayoutPayload } from "./layout";
 import "./widgets.css";
 
-export const UI_MIME = "application/vnd.reflow.ui+json";
-export const MD_MIME = "application/vnd.reflow.md+json";
-export const LAYOUT_MIME = "application/vnd.reflow.layout+json";
+const UI_MIME = "application/vnd.reflow.ui+json";
+const MD_MIME = "application/vnd.reflow.md+json";
+const LAYOUT_MIME = "application/vnd.reflow.layout+json";
 export const WIDGET_MIMES: readonly string[] = [UI_MIME, MD_MIME, LAYOUT_MIME];
 
 type BundleRenderer = (bundle: MimeBundle) => any;

@@ -4,7 +4,7 @@
 export type ChartKind = "vega" | "plotly";
 
 const VEGA = /^application\/vnd\.(vegalite|vega)\.v(\d+)(\.\d+)*\+json$/;
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** The chart library for a MIME type, or null if it is not a chart. */
 export function chartKind(mime: string): ChartKind | null {
