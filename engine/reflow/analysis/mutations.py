@@ -53,8 +53,15 @@ def find_mutations(tree: ast.Module, source: str | None = None) -> Mutations:
 
     ``source`` (the cell's text) lets cheap text checks skip walks that cannot find anything.
     """
-    scan = _Scan(hints=source is None or _HINT_TEXT.search(source) is not None,
-                 walrus=source is None or ":=" in source)
+    hints = source is None or _HINT_TEXT.search(source) is not None
+    walrus = source is None or ":=" in source
+    # First without tracking what the cell binds (bindings only remove candidates):
+    # most cells have no candidate at all and stop here.
+    scan = _Scan(hints, walrus, track_bound=False)
+    scan.body(tree.body)
+    if not scan.mutated and not scan.hinted:
+        return Mutations(frozenset(), frozenset())
+    scan = _Scan(hints, walrus)
     scan.body(tree.body)
     return Mutations(frozenset(scan.mutated), frozenset(scan.hinted - scan.mutated))
 
@@ -67,9 +74,10 @@ def root_name(node: ast.expr) -> str | None:
 
 
 class _Scan:
-    def __init__(self, hints: bool = True, walrus: bool = True) -> None:
+    def __init__(self, hints: bool = True, walrus: bool = True, track_bound: bool = True) -> None:
         self.hints = hints
         self.walrus = walrus
+        self.track_bound = track_bound
         self.bound: set[str] = set()
         self.mutated: set[str] = set()
         self.hinted: set[str] = set()
@@ -91,7 +99,8 @@ class _Scan:
             self._targets(stmt.targets)
         if self.hints and not isinstance(stmt, _SCOPES[:3]):
             self._calls(stmt)
-        self.bound |= _bound_by(stmt, self.walrus)
+        if self.track_bound:
+            self.bound |= _bound_by(stmt, self.walrus)
 
     def _compound(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -158,7 +167,15 @@ class _Scan:
 
 
 def _names_stored(target: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    """Names an assignment target binds (``x[i] = v`` and ``x.a = v`` bind none)."""
+    kind = type(target)
+    if kind is ast.Name:
+        return {target.id}  # type: ignore[attr-defined]
+    if kind is ast.Tuple or kind is ast.List:
+        return set().union(*(_names_stored(e) for e in target.elts))  # type: ignore[attr-defined]
+    if kind is ast.Starred:
+        return _names_stored(target.value)  # type: ignore[attr-defined]
+    return set()
 
 
 def _bound_by(stmt: ast.stmt, walrus: bool = True) -> set[str]:
