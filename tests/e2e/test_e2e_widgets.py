@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -103,16 +105,25 @@ f"value={f.value!r} runs={len(runs)}"
 
 def test_form_only_fires_on_submit(serve, page):
     server = serve(FORM)
+    sent: list[dict] = []  # every set_ui_value the page sends, in order (WebSocket frames)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: _record_ui_value(payload, sent)))
     open_notebook(page, server)
     out = cell(page, 3).locator(".outputs")
     expect(out).to_contain_text("value=None runs=1")
     box = cell(page, 1).locator(".rw-form input[type=text]")
     box.fill("Ada")
     box.press("End")
-    page.wait_for_timeout(300)
-    expect(out).to_contain_text("value=None runs=1")   # typing alone does nothing
     cell(page, 1).locator(".rw-form button[type=submit]").click()
     expect(out).to_contain_text("value='Ada' runs=2")
+    # Typing sent nothing: the submit's value is the only one that left the page (no waiting
+    # for "nothing happened": anything typing had sent would have been sent before the submit).
+    assert [m["value"] for m in sent] == ["Ada"], sent
+
+
+def _record_ui_value(payload: str | bytes, sent: list[dict]) -> None:
+    msg = json.loads(payload)
+    if msg.get("type") == "set_ui_value":
+        sent.append(msg)
 
 
 APP = '''\
