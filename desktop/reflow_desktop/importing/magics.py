@@ -103,6 +103,10 @@ class Special:
     target: str = ""  # "x" in ``x = %time f()``
 
 
+# blank lines, comments (allowed at column 0 inside a block) and the end of a cut window
+_NOT_A_STATEMENT = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER})
+
+
 def _top_level_start(tokens_by_line: list[list[tokenize.TokenInfo]], row: int) -> int:
     """0-based first line of the top-level statement holding line ``row`` (both relative to the chunk).
 
@@ -113,7 +117,7 @@ def _top_level_start(tokens_by_line: list[list[tokenize.TokenInfo]], row: int) -
         first = next((t for t in line if t.type not in (tokenize.INDENT, tokenize.DEDENT)), None)
         if first is None or first.start[0] - 1 > row:
             break
-        if first.start[1] == 0 and first.type not in (tokenize.NL, tokenize.NEWLINE):
+        if first.start[1] == 0 and first.type not in _NOT_A_STATEMENT:  # a statement at column 0
             best = first.start[0] - 1
     return best
 

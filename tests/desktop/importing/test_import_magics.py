@@ -176,8 +176,8 @@ _LINES = ["x = 1", "%matplotlib inline", "!ls -la", "y = %time f()", "files = !l
           "print('!not a command')", "# %time in a comment", "%timeit -n 1 x", "!!echo"]
 _UNITS = st.one_of(
     st.sampled_from(_LINES).map(lambda ln: [ln]),
-    st.lists(st.sampled_from(_LINES), min_size=1, max_size=20).map(  # a block longer than the search window
-        lambda body: ["if x:", *("    " + ln for ln in body)]),
+    st.lists(st.sampled_from([*_LINES, "", "# comment at column 0", "y = 2"]), min_size=1, max_size=40).map(
+        lambda body: ["if x:", "    pass", *(("    " + ln) if ln and ln[0] != "#" else ln for ln in body)]),
     st.lists(st.sampled_from(_LINES), max_size=20).map(lambda body: ["s = \'\'\'", *body, "\'\'\'"]),
     st.lists(st.sampled_from(["1,", "%d,", "!x,"]), max_size=20).map(lambda body: ["t = (", *body, ")"]),
 )
@@ -202,3 +202,12 @@ def test_pylab_becomes_its_imports(tmp_path: Path):
     proc = _run("import matplotlib\nmatplotlib.use('Agg')\n" + result.source, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "1.5 matplotlib.pyplot\n"
+
+
+def test_long_block_after_a_magic(tmp_path: Path):
+    """A function longer than the search window, with blank and column-0 comment lines, after a magic."""
+    body = "\n".join(f"    v{i} = {i}" if i % 3 else ("" if i % 2 else "# note at column 0") for i in range(40))
+    cell = f"import math\n%matplotlib inline\n\ndef f():\n{body}\n    return v1\n\n!ls\nprint(f())"
+    result = convert_code(cell)
+    assert result.parses and [n[0] for n in result.notes] == [2, 47]
+    assert _run(result.source, tmp_path).stdout == "1\n"
