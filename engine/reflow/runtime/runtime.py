@@ -362,26 +362,28 @@ class Runtime:
             if cell in self._code:
                 self._stale.add(cell)
                 self._set_status(cell, "disabled" if cell in self._disabled else "stale")
-        self._repair_roots.extend(self._repairs(skipped))
+        self._repair_roots.extend(self._repairs(plan.order, skipped))
         self.sink.run_finished(ran)
 
-    def _repairs(self, skipped: list[str]) -> list[str]:
-        """A chain member that did not execute this time leaves its old write (or nothing)
-        where a top-to-bottom run has the version above it: that version runs again."""
-        repairs: list[str] = []
+    def _repairs(self, order: list[str], skipped: list[str]) -> list[str]:
+        """A planned cell that did not execute (graph error, failed ancestor) leaves an old
+        write, or nothing, where a top-to-bottom run has the write of the last member that
+        does execute: for each name the plan touched, that member runs again (repair run)."""
+        if not skipped:
+            return []
         cannot = set(skipped) | doomed_cells(self.graph, self.graph.errors())
-        for cell in skipped:
-            for name in self._wrote.get(cell, ()):
-                if self._writer.get(name) != cell or (cell, name) in self._repaired:
-                    continue
-                self._repaired.add((cell, name))  # once per run request: no ping-pong
-                chain = self.graph.chain(name)
-                if cell in chain:
-                    version = next((m for m in reversed(chain[:chain.index(cell)]) if m not in cannot), None)
-                else:  # it no longer writes the name: the version a top-to-bottom run ends with
-                    version = effective_final_writer(self.graph, name, cannot)
-                if version is not None:
-                    repairs.append(version)
+        names: set[str] = set()
+        for cell in order:
+            names |= self._wrote.get(cell, frozenset())
+            if cell in self.graph:
+                names |= self.graph.writes(cell)
+        repairs: list[str] = []
+        for name in names:
+            expected = effective_final_writer(self.graph, name, cannot)
+            if expected is None or self._writer.get(name) == expected or (expected, name) in self._repaired:
+                continue
+            self._repaired.add((expected, name))  # once per run request: no ping-pong
+            repairs.append(expected)
         return [c for c in dict.fromkeys(repairs) if c in self._code]
 
     def _blocking_error(self, cell: str, failed: dict[str, str], errors: dict) -> CellError | None:

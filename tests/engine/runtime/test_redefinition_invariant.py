@@ -207,6 +207,10 @@ FOUND = [
      [Op("edit", index=3, code="a = 0\nlst = [c]\na", run=False), Op("add", target=13, code="lst[0] = b\na = 1"),
       Op("delete", index=20), Op("lazy", inner=(Op("run", index=13),)), Op("move", index=20, target=3),
       Op("edit", index=2, code="b = b + 1\nlst")]),
+    # the last member is blocked: the member above it that still executes (and fails) ends the chain
+    (["lst[0] = c", "lst = [a]\nc = 2", "a = 0", "lst = [a]\nlst = [b]\nb", "c = 2", "a = b + 1", "a = len(lst)",
+      "lst[0] = c"],
+     [Op("run", index=10)]),
 ]
 
 
