@@ -17,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.ioloop import AsyncIOLoopKernelManager, AsyncIOLoopKernelRestarter
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.ioloop.manager import AsyncIOLoopKernelManager
+from jupyter_client.ioloop.restarter import AsyncIOLoopKernelRestarter
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import Float, Integer
 
@@ -39,7 +41,7 @@ class _SpecManager(KernelSpecManager):
         super().__init__(**kwargs)
         self._spec = spec
 
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: ARG002
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return self._spec
 
 
@@ -55,9 +57,13 @@ class _DeathWatch(AsyncIOLoopKernelRestarter):
 
 
 def kernel_spec(python: str) -> KernelSpec:
-    return KernelSpec(argv=[python, "-m", "reflow.kernel", "-f", "{connection_file}"],
-                      display_name="Reflow", language="python",
-                      metadata={"debugger": False}, interrupt_mode="signal")
+    return KernelSpec(
+        argv=[python, "-m", "reflow.kernel", "-f", "{connection_file}"],
+        display_name="Reflow",
+        language="python",
+        metadata={"debugger": False},
+        interrupt_mode="signal",
+    )
 
 
 def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -79,20 +85,26 @@ StateCallback = Callable[[str, str | None], None]
 class KernelProcess:
     """A reflow kernel and the client connected to it."""
 
-    def __init__(self, on_event: EventCallback, on_state: StateCallback, *,
-                 python: str | None = None, cwd: str | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        on_event: EventCallback,
+        on_state: StateCallback,
+        *,
+        python: str | None = None,
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.on_event = on_event
         self.on_state = on_state
         self.python = python or sys.executable
         self.cwd = cwd
         self.extra_env = env
         self.km: AsyncIOLoopKernelManager | None = None
-        self.kc: Any = None
+        self.kc: AsyncKernelClient | None = None
         self.comm_id = ""
         self.state = "starting"
-        self._tasks: list[asyncio.Task] = []
-        self._replies: dict[str, asyncio.Future] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._stopping = False
 
     # --- lifecycle --------------------------------------------------------------------
@@ -100,8 +112,9 @@ class KernelProcess:
         """Start the process, wait until it answers, open the ``reflow`` comm."""
         self._set_state("starting")
         spec = kernel_spec(self.python)
-        self.km = AsyncIOLoopKernelManager(kernel_name="reflow", kernel_spec_manager=_SpecManager(spec),
-                                           autorestart=True, restarter_class=_DeathWatch)
+        self.km = AsyncIOLoopKernelManager(
+            kernel_name="reflow", kernel_spec_manager=_SpecManager(spec), autorestart=True, restarter_class=_DeathWatch
+        )
         if os.name == "posix":
             # Unix sockets in the user's private runtime dir: no TCP ports for other
             # local users to knock on, no port races.
@@ -118,19 +131,17 @@ class KernelProcess:
 
     async def _connect(self, open_data: dict[str, Any]) -> None:
         assert self.km is not None
-        self.kc = self.km.client()
-        self.kc.start_channels()
+        self.kc = kc = self.km.client()
+        kc.start_channels()
         try:
-            await self.kc.wait_for_ready(timeout=READY_TIMEOUT_S)
+            await kc.wait_for_ready(timeout=READY_TIMEOUT_S)
         except RuntimeError as exc:
             self._set_state("dead", f"The kernel failed to start: {exc}")
             raise
         self._stopping = False
-        self._tasks = [asyncio.create_task(self._read_iopub()),
-                       asyncio.create_task(self._read_shell())]
+        self._tasks = [asyncio.create_task(self._read_iopub()), asyncio.create_task(self._read_shell())]
         self.comm_id = uuid.uuid4().hex
-        self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET,
-                                       "data": open_data})
+        self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET, "data": open_data})
         self._set_state("idle")
 
     async def _disconnect(self) -> None:
@@ -140,7 +151,7 @@ class KernelProcess:
         for task in self._tasks:
             try:
                 await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            except (asyncio.CancelledError, Exception):
                 pass
         self._tasks = []
         for fut in self._replies.values():
@@ -168,7 +179,7 @@ class KernelProcess:
         if self.km is not None:
             try:
                 await self.km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001 - already gone is fine
+            except Exception:
                 pass
             if self.km.transport == "ipc":  # jupyter_client leaves the socket files behind
                 for sock in Path(self.km.ip).parent.glob(Path(self.km.ip).name + "-*"):
@@ -192,7 +203,7 @@ class KernelProcess:
         if self.kc is None or self.state == "dead":
             raise RuntimeError("the kernel is not running")
         msg_id = getattr(self.kc, method)(*args, **kwargs)
-        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._replies[msg_id] = fut
         try:
             return await fut
@@ -200,13 +211,16 @@ class KernelProcess:
             self._replies.pop(msg_id, None)
 
     def _send_shell(self, msg_type: str, content: dict[str, Any]) -> None:
+        assert self.kc is not None
         msg = self.kc.session.msg(msg_type, content)
         self.kc.shell_channel.send(msg)
 
     # --- readers ------------------------------------------------------------------------
     async def _read_iopub(self) -> None:
+        kc = self.kc
+        assert kc is not None
         while True:
-            msg = await self.kc.get_iopub_msg()
+            msg = await kc.get_iopub_msg()
             mtype = msg["header"]["msg_type"]
             content = msg["content"]
             if mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
@@ -217,8 +231,10 @@ class KernelProcess:
                     self._set_state(state)
 
     async def _read_shell(self) -> None:
+        kc = self.kc
+        assert kc is not None
         while True:
-            msg = await self.kc.get_shell_msg()
+            msg = await kc.get_shell_msg()
             parent = msg.get("parent_header", {}).get("msg_id")
             fut = self._replies.get(parent)
             if fut is not None and not fut.done():
@@ -234,8 +250,7 @@ class KernelProcess:
         if proc is not None:
             code = proc.poll()
         detail = f" (exit code {code})" if code is not None else ""
-        self._set_state("dead", f"The kernel died{detail}. Your code is safe; "
-                                "restart the kernel to continue.")
+        self._set_state("dead", f"The kernel died{detail}. Your code is safe; restart the kernel to continue.")
         for fut in self._replies.values():
             if not fut.done():
                 fut.set_exception(RuntimeError("the kernel died"))
