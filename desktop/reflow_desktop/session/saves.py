@@ -90,6 +90,10 @@ class SaveManager:
         entry = self._entries[name]
         if self.closed:
             return
+        policy = entry.policy
+        if entry.dirty and entry.timer is not None and policy.ceiling is not None \
+                and policy.delay is not None and policy.ceiling <= policy.delay:
+            return  # a fixed window is already open (the hot path: kernel events by the hundred)
         loop = _running_loop()
         now = loop.time() if loop is not None else None
         if not entry.dirty or entry.first_change is None:

@@ -274,10 +274,12 @@ class Session:
     def _on_kernel_event(self, msg: dict[str, Any]) -> None:
         """Unfold once, pass each event through the steps, broadcast what the pages must see."""
         shown = []
+        hint, apply, observe = self.packages.install_hint, self.cache.apply, self.sidecar.observe_event
         for event in unfold(msg):
-            event = with_install_hint(event, self.packages.install_hint)  # "install X" button
-            visible = self.cache.apply(event)       # status/outputs/graph/UI values/variables
-            self.sidecar.observe_event(event)       # which code produced the outputs; writes
+            if event.get("type") == "cell_output":
+                event = with_install_hint(event, hint)  # "install X" button
+            visible = apply(event)       # status/outputs/graph/UI values/variables
+            observe(event)               # which code produced the outputs; writes
             if event.get("type") == "done":
                 fut = self._done.pop(event.get("seq"), None)  # type: ignore[arg-type]
                 if fut is not None and not fut.done():
