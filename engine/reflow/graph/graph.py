@@ -33,6 +33,7 @@ chain, a deleting cell is a member like any writer.
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import pairwise
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -271,7 +272,7 @@ class DataflowGraph:
     def _note_rebound(self, old: Mapping[str, str | None], new: Mapping[str, str | None]) -> None:
         missing = object()
         for reader in old.keys() | new.keys():
-            if old.get(reader, missing) != new.get(reader, missing):  # type: ignore[comparison-overlap]
+            if old.get(reader, missing) != new.get(reader, missing):
                 self._rebound.add(reader)
 
     def _mark_dirty(self, node: _Node, old: _Node | None) -> None:
@@ -314,7 +315,7 @@ class DataflowGraph:
         readers = self._readers.get(name)
         edges: list[tuple[str, str, bool]] = []
         undefined: dict[str, UndefinedAboveError] = {}
-        for previous, member in zip(members, members[1:]):
+        for previous, member in pairwise(members):
             if member not in readers:  # write-after-write (a reading member gets a data edge)
                 topo.add_order_edge(previous, member, name)
                 edges.append((previous, member, False))
@@ -467,8 +468,8 @@ class DataflowGraph:
                 others = tuple(c for c in definers if c != cell)
                 result.setdefault(cell, []).append(MultipleDefinitionError(name, others))
         for name in sorted(self._undefined):
-            for cell, error in self._undefined[name].items():
-                result.setdefault(cell, []).append(error)
+            for cell, undefined in self._undefined[name].items():
+                result.setdefault(cell, []).append(undefined)
         for cell, error in cycle_errors(self._topology, self._key).items():
             result.setdefault(cell, []).append(error)
         return result

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError
+from reflow.graph import CycleError, DataflowGraph, GraphError, MultipleDefinitionError
 
 _NO_WRITER = ""  # writer of a name nobody wrote (never a cell id: ids are non-empty)
 
@@ -89,7 +89,7 @@ def plan_run(
     return RunPlan(order=order, blocked=graph.topological_order(blocked), to_stale=to_stale - run)
 
 
-def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list], stale: set[str]) -> None:
+def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list[GraphError]], stale: set[str]) -> None:
     """Add error partners (other definers in strict mode, cycle members) and stale ancestors."""
     if not stale and not errors:
         return  # the common case (a slider, an edit in auto mode): nothing to add
@@ -104,7 +104,7 @@ def _close(graph: DataflowGraph, run: set[str], errors: Mapping[str, list], stal
         changed = len(run) != before
 
 
-def doomed_cells(graph: DataflowGraph, errors: Mapping[str, list]) -> set[str]:
+def doomed_cells(graph: DataflowGraph, errors: Mapping[str, list[GraphError]]) -> set[str]:
     """Cells that cannot execute whatever runs: graph errors and what reads from them."""
     return set(errors) | graph.descendants_of(errors) if errors else set()
 
@@ -123,7 +123,7 @@ def effective_final_writer(graph: DataflowGraph, name: str, skip: set[str]) -> s
     return None
 
 
-def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list], writer: Mapping[str, str],
+def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list[GraphError]], writer: Mapping[str, str],
               wrote: Mapping[str, Iterable[str]], blocked: set[str]) -> tuple[set[str], set[str]]:
     """Walk the plan assuming every cell succeeds.
 

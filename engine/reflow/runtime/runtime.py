@@ -87,6 +87,7 @@ class Runtime:
         self._running = False
         self._pending: list[str] = []
         self._repair_roots: list[str] = []       # versions to restore after a skipped chain member
+        self._repaired: set[tuple[str, str]] = set()  # (cell, name) repairs done in this run request
         # Messages name cells by display number (runtime.naming); the kernel and
         # `reflow script` number by the whole notebook's order (markdown included).
         self.cell_numbers = CellNumbers(lambda: self._order)
@@ -281,7 +282,7 @@ class Runtime:
             roots += sorted(self._healed)
             self._healed.clear()
         self._running = True
-        self._repaired: set[tuple[str, str]] = set()
+        self._repaired = set()
         from reflow.cache import settings as cache_settings  # light: os + pathlib
 
         try:

@@ -235,7 +235,7 @@ def expected_inputs(cells: dict[str, A], display: list[str]) -> dict[str, dict[s
 @settings(max_examples=300, deadline=None)
 @given(st.lists(analyses, min_size=len(CELLS), max_size=len(CELLS)), st.permutations(CELLS))
 def test_providers_match_the_rules(cell_analyses, display):
-    cells = dict(zip(CELLS, cell_analyses))
+    cells = dict(zip(CELLS, cell_analyses, strict=True))
     g = build(*((c, cells[c]) for c in display))
     expected = expected_inputs(cells, list(display))
     errors = g.errors()

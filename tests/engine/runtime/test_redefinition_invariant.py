@@ -50,7 +50,7 @@ class Op:
     target: int = 0     # move: new position; add: position
     code: str = ""
     run: bool = True    # lazy edit: run the cell after editing it
-    inner: tuple["Op", ...] = ()
+    inner: tuple[Op, ...] = ()
 
 
 _plain_ops = st.one_of(

@@ -82,33 +82,33 @@ def test_read_with_no_definer_above_is_a_clear_error_naming_the_definers_below()
 
 
 def test_deleting_a_redefinition_rebinds_the_readers_below():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
     assert rt.namespace["y"] == 2
     rt.delete_cell("b")
     assert rt.namespace["x"] == 1 and rt.namespace["y"] == 1
 
 
 def test_deleting_the_last_definer_restores_the_one_above():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"))
     rt.delete_cell("b")
     assert rt.namespace["x"] == 1
 
 
 def test_editing_a_redefinition_away_rebinds_its_readers():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
     rt.edit_cell("b", "z = 0")
     rt.run_cells(["b"])
     assert rt.namespace["x"] == 1 and rt.namespace["y"] == 1
 
 
 def test_moving_a_reader_above_a_redefinition_rebinds_it():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
     rt.set_order(["a", "r", "b"])
     assert rt.namespace["y"] == 1 and rt.namespace["x"] == 2
 
 
 def test_swapping_two_definers_changes_the_final_value():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"))
     rt.set_order(["b", "a"])
     assert rt.namespace["x"] == 1
 
@@ -131,7 +131,7 @@ def test_lazy_mode_marks_the_lower_definer_stale_and_run_stale_restores_it():
 
 
 def test_variables_panel_shows_a_redefined_name_once_from_its_writer():
-    rt, sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
+    rt, _sink = make(("a", "x = 1"), ("b", "x = 2"), ("r", "y = x"))
     rows = [v for v in rt.variables() if v.name == "x"]
     assert len(rows) == 1 and rows[0].defined_by == "b"
 
@@ -154,6 +154,6 @@ def test_strict_mode_and_switching_it():
 
 
 def test_strict_mode_treats_mutations_as_plain_reads():
-    rt, sink = make(("a", "lst = [0]"), ("m", "lst[0] += 1"), strict=True)
+    rt, _sink = make(("a", "lst = [0]"), ("m", "lst[0] += 1"), strict=True)
     rt.run_cells(["m"])
     assert rt.namespace["lst"] == [2]  # the old rule: mutations are not tracked
