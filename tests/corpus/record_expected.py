@@ -42,7 +42,7 @@ def reference_python(workdir: Path) -> Path:
     deps = ", ".join(f'"{d}"' for d in REFERENCE_DEPENDENCIES)
     stub = workdir / "reference.py"
     stub.write_text(f'# /// script\n# requires-python = ">=3.11"\n# dependencies = [{deps}]\n# ///\n\n# %%\n1\n')
-    return h.environment_python(stub)
+    return Path(h.environment_python(stub))
 
 
 def reason(error: str | None) -> str:
