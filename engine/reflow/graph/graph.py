@@ -25,8 +25,8 @@ Redefinition semantics (DESIGN.md "Reactive semantics"):
 ``del x`` of an order-free name (the graph's choice): a cell that deletes a
 global it does not define (1) reads ``x`` -- it runs after x's definer -- and (2)
 runs after every other cell that reads ``x``, so readers never see ``x`` vanish
-under them. Two cells deleting the same foreign name are not ordered against each
-other. A cell that defines and then deletes its own name has no extra edges. In a
+under them. Two cells deleting the same foreign name make it a chain (display order decides
+which deletes it first). A cell that defines and then deletes its own name has no extra edges. In a
 chain, a deleting cell is a member like any writer.
 """
 
@@ -123,9 +123,9 @@ class DataflowGraph:
             for name in node.defs:
                 if self._definers.count(name) > 1:
                     self._multiply_defined.add(name)
-        touched = node.defs | node.mutates
+        touched = node.defs | node.mutates | node.deletes
         if old is not None:
-            touched |= old.defs | old.mutates
+            touched |= old.defs | old.mutates | old.deletes
         self._update_chains(touched)
         chains = self._chains
         for name in node.defs:
@@ -162,7 +162,7 @@ class DataflowGraph:
         self._unlink(cell_id)
         del self._nodes[cell_id]
         del self._seq[cell_id]
-        self._update_chains(old.defs | old.mutates)
+        self._update_chains(old.defs | old.mutates | old.deletes)
         if self._chains:
             self._mark_dirty(old, None)
         self._errors = None
@@ -217,7 +217,8 @@ class DataflowGraph:
         if self.strict:
             return False
         definers = self._definers.count(name)
-        return definers > 0 and definers + self._mutators.count(name) > 1
+        # Two cells deleting one name: only display order can say which deletes it first.
+        return definers > 0 and (definers + self._mutators.count(name) > 1 or self._deleters.count(name) > 1)
 
     def _update_chains(self, names: Iterable[str]) -> None:
         """Switch names between order-free and chain edges when their writers change."""
@@ -277,9 +278,9 @@ class DataflowGraph:
 
     def _mark_dirty(self, node: _Node, old: _Node | None) -> None:
         chains = self._chains
-        names = node.refs | node.defs | node.mutates
+        names = node.refs | node.defs | node.mutates | node.deletes
         if old is not None:
-            names |= old.refs | old.defs | old.mutates
+            names |= old.refs | old.defs | old.mutates | old.deletes
         self._dirty.update(n for n in names if n in chains)
 
     def _drop_chain(self, name: str) -> None:

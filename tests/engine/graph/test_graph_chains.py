@@ -219,7 +219,8 @@ def expected_inputs(cells: dict[str, A], display: list[str]) -> dict[str, dict[s
         definers = [c for c in display if name in cells[c].defs]
         mutators = [c for c in display if name in cells[c].mutations and name not in cells[c].defs]
         members = [c for c in display if c in definers or c in mutators or name in cells[c].deleted - cells[c].defs]
-        chain = bool(definers) and len(definers) + len(mutators) > 1
+        deleters = [c for c in display if name in cells[c].deleted - cells[c].defs]
+        chain = bool(definers) and (len(definers) + len(mutators) > 1 or len(deleters) > 1)
         for reader in display:
             if name not in cells[reader].refs:
                 continue
@@ -264,3 +265,11 @@ def test_a_cell_waiting_below_a_cycle_is_not_released_before_the_cycle():
     assert {type(e) for e in g.errors()["p"]} == {CycleError}
     for order in (g.topological_order(["w", "p", "q"]), g.execution_order()):
         assert order.index("w") > order.index("p")
+
+
+def test_two_deleters_of_one_name_make_it_a_chain_in_display_order():
+    g = build(("a", an(defs="x")), ("k1", an(deleted="x")), ("r", an(refs="x")), ("k2", an(deleted="x")))
+    assert g.chain("x") == ["a", "k1", "k2"]
+    assert g.inputs("k2") == {"x": "k1"}  # the second deleter runs after the first: it fails, as in a script
+    assert g.inputs("r") == {"x": "k1"}
+    assert g.errors() == {}

@@ -211,6 +211,8 @@ FOUND = [
     (["lst[0] = c", "lst = [a]\nc = 2", "a = 0", "lst = [a]\nlst = [b]\nb", "c = 2", "a = b + 1", "a = len(lst)",
       "lst[0] = c"],
      [Op("run", index=10)]),
+    # two cells delete one name: display order decides which one deletes it first
+    (["del a\na", "lst = [c]\ndel a", "del a\na", "c = 3"], [Op("edit", index=8, code="a = 0")]),
 ]
 
 
