@@ -87,7 +87,7 @@ def _kahn(topology: Topology, nodes: list[str], rank: dict[str, int], reverse: b
     adj_out = topology.predecessors if reverse else topology.successors
     adj_in = topology.successors if reverse else topology.predecessors
     sign = -1 if reverse else 1
-    indegree = {n: sum(1 for _ in adj_in(n)) for n in nodes}
+    indegree = {n: len(adj_in(n)) for n in nodes}
     heap = [(sign * rank[n], n) for n, d in indegree.items() if d == 0]
     heapq.heapify(heap)
     out: list[str] = []
