@@ -45,7 +45,7 @@ def fold(events: list[Event], batched: bool) -> Event | None:
     return events[0]
 
 
-InstallHint = Callable[[str], tuple[str, str] | None]   # error message -> (module, package)
+InstallHint = Callable[[str], tuple[str, str] | None]  # error message -> (module, package)
 
 
 def with_install_hint(event: Event, hint: InstallHint | None) -> Event:
@@ -73,5 +73,4 @@ def hides_restored_stale(event: Event, restored: bool, opening: bool) -> bool:
     outputs are still right for the code, so the page keeps showing them as up
     to date. The cache records the kernel's status all the same.
     """
-    return (opening and restored and event.get("type") == "cell_status"
-            and event.get("status") == "stale")
+    return opening and restored and event.get("type") == "cell_status" and event.get("status") == "stale"

@@ -41,7 +41,7 @@ class PackageManager:
         self.session = session
         self.lock = asyncio.Lock()
         self.building = False
-        self.failure: str | None = None   # uv's message from the last failed operation
+        self.failure: str | None = None  # uv's message from the last failed operation
 
     # --- state ---------------------------------------------------------------------
     def message(self) -> dict[str, Any]:
@@ -68,9 +68,12 @@ class PackageManager:
             env = {"state": "building"}
         if self.failure and env["state"] != "building":
             env = {**env, "state": "failed", "message": self.failure}
-        return P.packages_msg(dependencies=list(md.dependencies) if md else [],
-                              requires_python=md.requires_python if md else None,
-                              locked=lock_file(s.path).exists(), env=env)
+        return P.packages_msg(
+            dependencies=list(md.dependencies) if md else [],
+            requires_python=md.requires_python if md else None,
+            locked=lock_file(s.path).exists(),
+            env=env,
+        )
 
     def broadcast(self) -> None:
         self.session.broadcast(self.message())
@@ -80,8 +83,9 @@ class PackageManager:
         """``uv add --script`` then build and restart; re-run ``rerun`` cells on success."""
         from reflow_desktop.envs import add_package
 
-        ok = await self._edit(lambda progress: add_package(self.session.path, requirement, progress),
-                              f"Adding {requirement}")
+        ok = await self._edit(
+            lambda progress: add_package(self.session.path, requirement, progress), f"Adding {requirement}"
+        )
         if ok and rerun:
             cells = [{"id": c.id, "code": c.source} for c in self.session.notebook.cells if c.id in rerun]
             if cells:
@@ -91,8 +95,7 @@ class PackageManager:
     async def remove(self, name: str) -> bool:
         from reflow_desktop.envs import remove_package
 
-        return await self._edit(lambda progress: remove_package(self.session.path, name, progress),
-                                f"Removing {name}")
+        return await self._edit(lambda progress: remove_package(self.session.path, name, progress), f"Removing {name}")
 
     async def lock_file(self) -> bool:
         """``uv lock --script`` → ``nb.py.lock``; the lock is part of the environment's key, so rebuild."""
@@ -122,7 +125,7 @@ class PackageManager:
             self.failure = None
             self.broadcast()
             progress = s.env_progress()
-            with s.pause_autosave():   # no autosave while uv writes the file
+            with s.pause_autosave():  # no autosave while uv writes the file
                 try:
                     await asyncio.get_running_loop().run_in_executor(None, lambda: run(progress))
                 except EnvError as exc:
@@ -183,15 +186,16 @@ class PackageManager:
         self.failure = detail
         # uv's own lines already streamed as progress; close the log with one line
         self.session.broadcast(P.env_progress_msg(f"{what} failed; nothing was changed."))
-        self.session.broadcast(P.notice_msg(
-            "error", f"{what} failed; the notebook and its environment are unchanged.\n{detail}"))
+        self.session.broadcast(
+            P.notice_msg("error", f"{what} failed; the notebook and its environment are unchanged.\n{detail}")
+        )
         self.broadcast()
 
     # --- install hints --------------------------------------------------------------------
     def install_hint(self, message: str) -> tuple[str, str] | None:
         """(module, package) to offer for a ModuleNotFoundError's message; None when no install can help."""
         if self.session.read_only or not self.session.environments:
-            return None   # without environments an install would not reach the kernel
+            return None  # without environments an install would not reach the kernel
         from reflow_desktop.envs import distribution_for_import, module_from_error
 
         module = module_from_error(message)

@@ -48,7 +48,7 @@ class Saveable:
     save: SaveFunction
     policy: Policy
     dirty: bool = False
-    saves: int = 0                 # completed saves (tests count them, never time them)
+    saves: int = 0  # completed saves (tests count them, never time them)
     paused: int = 0
     first_change: float | None = None
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
@@ -91,8 +91,13 @@ class SaveManager:
         if self.closed:
             return
         policy = entry.policy
-        if entry.dirty and entry.timer is not None and policy.ceiling is not None \
-                and policy.delay is not None and policy.ceiling <= policy.delay:
+        if (
+            entry.dirty
+            and entry.timer is not None
+            and policy.ceiling is not None
+            and policy.delay is not None
+            and policy.ceiling <= policy.delay
+        ):
             return  # a fixed window is already open (the hot path: kernel events by the hundred)
         loop = _running_loop()
         now = loop.time() if loop is not None else None

@@ -53,15 +53,23 @@ log = logging.getLogger(__name__)
 
 Client = Callable[[dict[str, Any]], None]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-NOTEBOOK = "notebook"   # the notebook file's saveable
+NOTEBOOK = "notebook"  # the notebook file's saveable
 
 
 class Session:
     """One notebook and its kernel. Create, ``await start()``, attach clients."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, python: str | None = None,
-                 autosave_delay: float | None = 1.0, session_id: str | None = None,
-                 environments: bool = False, env_cache_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        python: str | None = None,
+        autosave_delay: float | None = 1.0,
+        session_id: str | None = None,
+        environments: bool = False,
+        env_cache_root: Path | None = None,
+    ) -> None:
         self._path = Path(path).resolve()
         # With `environments`, the kernel runs in the notebook's own uv environment
         # (built from its PEP 723 block) unless an explicit `python` is given.
@@ -70,13 +78,14 @@ class Session:
         self.id = session_id or secrets.token_urlsafe(9)
         self.read_only = read_only
         self.document = Document(read_notebook(self._path) if self._path.exists() else new_notebook())
-        self.saves = SaveManager()   # one owner of saves: notebook, sidecar, snapshots, recovery
+        self.saves = SaveManager()  # one owner of saves: notebook, sidecar, snapshots, recovery
         self.saves.register(NOTEBOOK, self._autosave_now, Policy(None if read_only else autosave_delay))
         self.mode = settings_handler.initial_mode(self.notebook)  # [tool.reflow] or user default
         self.cache = CellCache()
         self.clients: list[Client] = []
-        self.kernel = KernelProcess(self._on_kernel_event, self._on_kernel_state,
-                                    python=python, cwd=str(self._path.parent))
+        self.kernel = KernelProcess(
+            self._on_kernel_event, self._on_kernel_state, python=python, cwd=str(self._path.parent)
+        )
         self.kernel_message: str | None = None
         self._seq = itertools.count(1)
         self._done: dict[int, asyncio.Future[None]] = {}
@@ -87,7 +96,7 @@ class Session:
         self.sidecar = SessionSidecar(self, self.saves)
         for cid, restored in self.sidecar.restore().items():
             self.cache.restore(cid, restored.status, restored.outputs)
-        self.packages = PackageManager(self)   # Packages panel: uv add/remove/lock, rebuild
+        self.packages = PackageManager(self)  # Packages panel: uv add/remove/lock, rebuild
 
     # --- what helpers may read (see doors.py) ------------------------------------------
     @property
@@ -161,6 +170,7 @@ class Session:
 
         def progress(line: str) -> None:
             loop.call_soon_threadsafe(self.broadcast, P.env_progress_msg(line))
+
         return progress
 
     async def build_environment(self, *, rebuild: bool = False) -> Environment:
@@ -171,8 +181,10 @@ class Session:
         from reflow_desktop.envs import ensure_environment
 
         progress = self.env_progress()
-        return await asyncio.get_running_loop().run_in_executor(None, lambda: ensure_environment(
-            self.path, progress=progress, cache_root=self.env_cache_root, rebuild=rebuild))
+        return await asyncio.get_running_loop().run_in_executor(
+            None,
+            lambda: ensure_environment(self.path, progress=progress, cache_root=self.env_cache_root, rebuild=rebuild),
+        )
 
     async def _prepare_environment(self) -> bool:
         """The environment before the first kernel start; False (kernel dead, notice) if it failed."""
@@ -196,8 +208,8 @@ class Session:
         if self.closed:
             return
         self.closed = True
-        await self.saves.flush_all()   # notebook (autosave on), sidecar outputs, snapshots
-        await self.sidecar.close()     # watcher stopped; a recovery copy no longer needed goes
+        await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
+        await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
         await self.kernel.shutdown()
 
     async def restart(self) -> None:
@@ -214,11 +226,17 @@ class Session:
         await self.kernel.restart(self._open_data(run=False))
 
     def _open_data(self, run: bool) -> dict[str, Any]:
-        return {"type": "open", "seq": next(self._seq), "mode": self.mode, "run": run,
-                "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
-                "path": str(self.path),
-                "cells": [{"id": c.id, "kind": c.kind, "code": c.source,
-                           "options": dict(c.options)} for c in self.notebook.cells]}
+        return {
+            "type": "open",
+            "seq": next(self._seq),
+            "mode": self.mode,
+            "run": run,
+            "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
+            "path": str(self.path),
+            "cells": [
+                {"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in self.notebook.cells
+            ],
+        }
 
     async def restart_in(self, python: str) -> None:
         """A fresh kernel from another interpreter (the notebook's rebuilt environment).
@@ -260,12 +278,20 @@ class Session:
         kernel: dict[str, Any] = {"state": self.kernel.state}
         if self.kernel_message:
             kernel["message"] = self.kernel_message
-        return P.session_msg(session=self.id, path=str(self.path), name=self.path.name,
-                             mode=self.mode, read_only=self.read_only,
-                             cells=self.cell_states(), kernel=kernel,
-                             config={"autosave_delay": self.autosave_delay,
-                                     "order_valid": self.cache.order_valid,
-                                     **settings_handler.notebook_config(self.notebook)})
+        return P.session_msg(
+            session=self.id,
+            path=str(self.path),
+            name=self.path.name,
+            mode=self.mode,
+            read_only=self.read_only,
+            cells=self.cell_states(),
+            kernel=kernel,
+            config={
+                "autosave_delay": self.autosave_delay,
+                "order_valid": self.cache.order_valid,
+                **settings_handler.notebook_config(self.notebook),
+            },
+        )
 
     def cell_states(self) -> list[dict[str, Any]]:
         return [self.cache.cell_state(c) for c in self.notebook.cells]
@@ -278,8 +304,8 @@ class Session:
         for event in unfold(msg):
             if event.get("type") == "cell_output":
                 event = with_install_hint(event, hint)  # "install X" button
-            visible = apply(event)       # status/outputs/graph/UI values/variables
-            observe(event)               # which code produced the outputs; writes
+            visible = apply(event)  # status/outputs/graph/UI values/variables
+            observe(event)  # which code produced the outputs; writes
             if event.get("type") == "done":
                 fut = self._done.pop(event.get("seq"), None)  # type: ignore[arg-type]
                 if fut is not None and not fut.done():
@@ -340,12 +366,16 @@ class Session:
 
     async def _h_run(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         cells = [self.document.cell(item["id"]) for item in msg["cells"]]  # KeyError: unknown cell
-        edits = [SetCode(cell.id, item["code"]) for cell, item in zip(cells, msg["cells"], strict=True)
-                 if isinstance(item.get("code"), str) and item["code"] != cell.source]
+        edits = [
+            SetCode(cell.id, item["code"])
+            for cell, item in zip(cells, msg["cells"], strict=True)
+            if isinstance(item.get("code"), str) and item["code"] != cell.source
+        ]
         if edits:
             self.apply(Transaction(tuple(edits), "ui"), to_kernel=False)  # the run carries the code
-        return self.to_kernel({"type": "run", "cells": [{"id": c.id, "code": self.document.cell(c.id).source}
-                                                        for c in cells]})
+        return self.to_kernel(
+            {"type": "run", "cells": [{"id": c.id, "code": self.document.cell(c.id).source} for c in cells]}
+        )
 
     async def _h_edit(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         cell = self.document.cell(msg["id"])
@@ -355,8 +385,11 @@ class Session:
 
     async def _h_create_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         index = max(0, min(int(msg["index"]), len(self.document)))  # the UI's index, clamped as always
-        return self.apply(Transaction((Create(str(msg["id"]), index, msg["kind"], str(msg["code"]),
-                                              dict(msg.get("options") or {})),), "ui"))
+        return self.apply(
+            Transaction(
+                (Create(str(msg["id"]), index, msg["kind"], str(msg["code"]), dict(msg.get("options") or {})),), "ui"
+            )
+        )
 
     async def _h_delete_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         return self.apply(Transaction((Delete(self.document.cell(msg["id"]).id),), "ui"))
@@ -406,9 +439,16 @@ class Session:
 
     async def _h_table_page(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         # reflow.ui: one page of a table output; the kernel answers table_page_reply
-        return self.to_kernel({"type": "table_page", "request_id": msg["request_id"],
-                               "element_id": msg["element_id"], "page": msg["page"],
-                               "sort": msg.get("sort"), "page_size": msg.get("page_size")})
+        return self.to_kernel(
+            {
+                "type": "table_page",
+                "request_id": msg["request_id"],
+                "element_id": msg["element_id"],
+                "page": msg["page"],
+                "sort": msg.get("sort"),
+                "page_size": msg.get("page_size"),
+            }
+        )
 
     async def _h_interrupt(self, msg: dict[str, Any], reply: Client) -> None:
         await self.kernel.interrupt()
@@ -425,14 +465,18 @@ class Session:
         except (RuntimeError, asyncio.CancelledError) as exc:
             reply(P.error_msg(f"complete: {exc}"))
             return
-        reply(P.complete_reply_msg(msg["request_id"], list(content.get("matches", [])),
-                                   int(content.get("cursor_start", msg["cursor"])),
-                                   int(content.get("cursor_end", msg["cursor"]))))
+        reply(
+            P.complete_reply_msg(
+                msg["request_id"],
+                list(content.get("matches", [])),
+                int(content.get("cursor_start", msg["cursor"])),
+                int(content.get("cursor_end", msg["cursor"])),
+            )
+        )
 
     async def _h_inspect(self, msg: dict[str, Any], reply: Client) -> None:
         try:
-            content = await self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]),
-                                                detail_level=0)
+            content = await self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]), detail_level=0)
         except (RuntimeError, asyncio.CancelledError) as exc:
             reply(P.error_msg(f"inspect: {exc}"))
             return
@@ -492,8 +536,7 @@ class Session:
             return None
         if tx.source != "ui" and not self._kernel_running():
             return None  # the next open gives the kernel the whole document
-        return self.to_kernel({"type": "apply_transaction", "source": tx.source,
-                               "changes": tx.to_json()["changes"]})
+        return self.to_kernel({"type": "apply_transaction", "source": tx.source, "changes": tx.to_json()["changes"]})
 
     def replace_document(self, notebook: Notebook, source: Source = "session") -> Transaction:
         """Make the document ``notebook`` (cells matched by id): one transaction, then its file layout.
@@ -509,7 +552,7 @@ class Session:
     def reload_from_file(self, notebook: Notebook) -> None:
         """The file changed on disk (no unsaved edits here): take it, keeping unchanged cells."""
         tx = self.replace_document(notebook, "file")
-        self.saves.forget_changes(NOTEBOOK)   # the file is what we have now
+        self.saves.forget_changes(NOTEBOOK)  # the file is what we have now
         if notebook.runtime_mode != self.mode:
             self.mode = notebook.runtime_mode
             if self._kernel_running():

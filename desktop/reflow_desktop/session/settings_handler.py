@@ -70,8 +70,7 @@ def notebook_config(nb: Notebook) -> dict[str, Any]:
     }
 
 
-def apply_notebook_config(nb: Notebook, *, output: str | None = None,
-                          runtime: str | None = None) -> bool:
+def apply_notebook_config(nb: Notebook, *, output: str | None = None, runtime: str | None = None) -> bool:
     """Write the values into ``[tool.reflow]``; True if the block changed."""
     table = reflow_config(nb)
     changed = False

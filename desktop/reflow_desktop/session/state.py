@@ -119,11 +119,19 @@ class CellCache:
 
     @staticmethod
     def _state(cell: Cell, st: CellRuntimeState) -> dict[str, Any]:
-        return {"id": cell.id, "kind": cell.kind, "code": cell.source,
-                "options": dict(cell.options), "status": st.shown_status if cell.kind == "code" else "idle",
-                "outputs": list(st.outputs), "defs": list(st.defs), "refs": list(st.refs),
-                "parents": list(st.parents), "children": list(st.children),
-                "errors": list(st.errors)}
+        return {
+            "id": cell.id,
+            "kind": cell.kind,
+            "code": cell.source,
+            "options": dict(cell.options),
+            "status": st.shown_status if cell.kind == "code" else "idle",
+            "outputs": list(st.outputs),
+            "defs": list(st.defs),
+            "refs": list(st.refs),
+            "parents": list(st.parents),
+            "children": list(st.children),
+            "errors": list(st.errors),
+        }
 
 
 # --- reflow.ui -------------------------------------------------------------------------

@@ -15,7 +15,17 @@ from reflow_desktop.sidecar.watch import FileWatcher, ReloadPlan, plan_reload
 from reflow_desktop.sidecar.writer import SidecarWriter
 
 __all__ = [
-    "CellRecord", "CellSource", "FileWatcher", "LoadResult", "RecoveryFile", "ReloadPlan",
-    "RestoredCell", "SidecarData", "SidecarStore", "SidecarWriter", "code_hash",
-    "list_recoverable", "plan_reload",
+    "CellRecord",
+    "CellSource",
+    "FileWatcher",
+    "LoadResult",
+    "RecoveryFile",
+    "ReloadPlan",
+    "RestoredCell",
+    "SidecarData",
+    "SidecarStore",
+    "SidecarWriter",
+    "code_hash",
+    "list_recoverable",
+    "plan_reload",
 ]

@@ -51,15 +51,16 @@ def _now() -> str:
 class SessionSidecar:
     """Binds a session (through its door) to its ``__reflow__/`` sidecar, recovery slot and file watcher."""
 
-    def __init__(self, door: SidecarDoor, saves: SaveManager, *, delay: float = DEFAULT_DELAY_S,
-                 watch_interval: float = 1.0) -> None:
+    def __init__(
+        self, door: SidecarDoor, saves: SaveManager, *, delay: float = DEFAULT_DELAY_S, watch_interval: float = 1.0
+    ) -> None:
         self.door = door
         self.store = SidecarStore(door.path)
         self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice, saves=saves)
         self.snapshots = SnapshotWriter(door, self._notice, saves=saves)  # [tool.reflow] snapshots
         self.watcher: FileWatcher | None = None
         self.watch_interval = watch_interval
-        self.produced: dict[str, str] = {}   # cell id -> hash of the code its outputs came from
+        self.produced: dict[str, str] = {}  # cell id -> hash of the code its outputs came from
         self.ran_at: dict[str, str] = {}
         self.ui_values: dict[str, Any] = {}
         self.notices: list[tuple[str, str]] = []  # (level, text) to show once a client connects
@@ -92,11 +93,14 @@ class SessionSidecar:
         for entry in list_recoverable():
             if entry.origin == str(self.door.path):
                 when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
-                self.notices.append((
-                    "warning",
-                    f"Unsaved edits to {self.door.path.name} from {when} were recovered after "
-                    f"Reflow closed unexpectedly; they are in {entry.path}. Open that file to "
-                    "compare or copy them back."))
+                self.notices.append(
+                    (
+                        "warning",
+                        f"Unsaved edits to {self.door.path.name} from {when} were recovered after "
+                        f"Reflow closed unexpectedly; they are in {entry.path}. Open that file to "
+                        "compare or copy them back.",
+                    )
+                )
 
     def pending_notices(self) -> list[dict[str, Any]]:
         """Notices from opening (corrupt sidecar…) as protocol messages; given once."""
@@ -144,9 +148,11 @@ class SessionSidecar:
         if etype == "ui_values" and isinstance(event.get("values"), dict):
             self.ui_values.update(event["values"])  # given back to the kernel on the next open
         cid = event.get("id")
-        if isinstance(cid, str) and (etype == "cell_clear"
-                                     or (etype == "cell_status" and event.get("status") == "running")
-                                     or (etype == "cell_output" and cid not in self.produced)):
+        if isinstance(cid, str) and (
+            etype == "cell_clear"
+            or (etype == "cell_status" and event.get("status") == "running")
+            or (etype == "cell_output" and cid not in self.produced)
+        ):
             self._mark_ran(cid)
         if etype in _WRITE_TRIGGERS:
             self._schedule()
@@ -178,8 +184,14 @@ class SessionSidecar:
             status = self.door.status_of(cell.id)
             if cell.kind != "code" or h is None or status is None:
                 continue
-            records.append(CellRecord(code_hash=h, status=status, outputs=list(self.door.outputs_of(cell.id)),
-                                      ran_at=self.ran_at.get(cell.id)))
+            records.append(
+                CellRecord(
+                    code_hash=h,
+                    status=status,
+                    outputs=list(self.door.outputs_of(cell.id)),
+                    ran_at=self.ran_at.get(cell.id),
+                )
+            )
         if not any(r.outputs for r in records) and not self.store.path.exists():
             return None
         return SidecarData(self.door.path.name, records, dict(self.ui_values))

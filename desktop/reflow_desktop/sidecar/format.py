@@ -37,8 +37,13 @@ BLOB_KEY = "$blobs"
 
 # Binary MIME types that the kernel sends base64-encoded, and their blob extensions.
 BINARY_MIME_EXT: dict[str, str] = {
-    "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
-    "image/bmp": "bmp", "image/tiff": "tiff", "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/bmp": "bmp",
+    "image/tiff": "tiff",
+    "application/pdf": "pdf",
 }
 
 
@@ -103,11 +108,16 @@ def _externalize(output: dict[str, Any], sink: BlobSink, refs: set[str]) -> dict
 def encode(data: SidecarData, sink: BlobSink) -> tuple[str, set[str]]:
     """Serialize to JSON text; large binaries go to ``sink``. Returns (text, blob names used)."""
     refs: set[str] = set()
-    cells = [{"code_hash": c.code_hash, "status": c.status,
-              "outputs": [_externalize(o, sink, refs) for o in c.outputs],
-              "ran_at": c.ran_at} for c in data.cells]
-    doc = {"version": VERSION, "notebook": data.notebook, "cells": cells,
-           "ui_values": data.ui_values}
+    cells = [
+        {
+            "code_hash": c.code_hash,
+            "status": c.status,
+            "outputs": [_externalize(o, sink, refs) for o in c.outputs],
+            "ran_at": c.ran_at,
+        }
+        for c in data.cells
+    ]
+    doc = {"version": VERSION, "notebook": data.notebook, "cells": cells, "ui_values": data.ui_values}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")), refs
 
 
@@ -192,20 +202,29 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
             skipped += 1
             continue
         outs_raw = raw.get("outputs")
-        outputs = [o for o in (_output(x, source, missing) for x in
-                               (outs_raw if isinstance(outs_raw, list) else ())) if o is not None]
+        outputs = [
+            o
+            for o in (_output(x, source, missing) for x in (outs_raw if isinstance(outs_raw, list) else ()))
+            if o is not None
+        ]
         status = raw.get("status")
         ran_at = raw.get("ran_at")
-        records.append(CellRecord(code_hash=raw["code_hash"],
-                                  status=status if isinstance(status, str) else "idle",
-                                  outputs=outputs,
-                                  ran_at=ran_at if isinstance(ran_at, str) else None))
+        records.append(
+            CellRecord(
+                code_hash=raw["code_hash"],
+                status=status if isinstance(status, str) else "idle",
+                outputs=outputs,
+                ran_at=ran_at if isinstance(ran_at, str) else None,
+            )
+        )
     if skipped:
         problems.append(f"{skipped} malformed cell entr{'y' if skipped == 1 else 'ies'} skipped")
     if missing:
         problems.append(f"{len(missing)} stored image{'s' if len(missing) != 1 else ''} missing")
     ui_values = doc.get("ui_values")
     notebook = doc.get("notebook")
-    return SidecarData(notebook=notebook if isinstance(notebook, str) else "",
-                       cells=records,
-                       ui_values=ui_values if isinstance(ui_values, dict) else {}), problems
+    return SidecarData(
+        notebook=notebook if isinstance(notebook, str) else "",
+        cells=records,
+        ui_values=ui_values if isinstance(ui_values, dict) else {},
+    ), problems

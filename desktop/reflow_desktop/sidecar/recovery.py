@@ -51,13 +51,13 @@ class RecoveryEntry:
     """One recoverable notebook text."""
 
     key: str
-    path: Path                 # the .py text
-    origin: str | None         # the notebook path it belongs to, None for a never-saved notebook
-    name: str                  # what to call it in the UI
-    saved_at: float            # epoch seconds of the last autosave
+    path: Path  # the .py text
+    origin: str | None  # the notebook path it belongs to, None for a never-saved notebook
+    name: str  # what to call it in the UI
+    saved_at: float  # epoch seconds of the last autosave
     pid: int
     host: str
-    reason: str                # "unsaved" | "conflict"
+    reason: str  # "unsaved" | "conflict"
 
     @property
     def orphaned(self) -> bool:
@@ -71,8 +71,15 @@ class RecoveryEntry:
 class RecoveryFile:
     """The recovery slot of one open notebook; ``save`` on every debounced autosave."""
 
-    def __init__(self, *, origin: str | os.PathLike[str] | None = None, name: str = "Untitled",
-                 reason: str = "unsaved", directory: Path | None = None, key: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        origin: str | os.PathLike[str] | None = None,
+        name: str = "Untitled",
+        reason: str = "unsaved",
+        directory: Path | None = None,
+        key: str | None = None,
+    ) -> None:
         self.dir = directory or recovery_dir()
         self.key = key or f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
         self.origin = str(origin) if origin is not None else None
@@ -85,8 +92,15 @@ class RecoveryFile:
         """Atomically store the text (then the metadata). Raises OSError."""
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.text_path, text)
-        meta = {"version": 1, "origin": self.origin, "name": self.name, "reason": self.reason,
-                "saved_at": time.time(), "pid": os.getpid(), "host": socket.gethostname()}
+        meta = {
+            "version": 1,
+            "origin": self.origin,
+            "name": self.name,
+            "reason": self.reason,
+            "saved_at": time.time(),
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
         atomic_write_text(self.meta_path, json.dumps(meta))
 
     def discard(self) -> None:
@@ -117,13 +131,15 @@ def list_recoverable(directory: Path | None = None, *, include_live: bool = Fals
             continue
         origin = meta.get("origin")
         entry = RecoveryEntry(
-            key=text.stem, path=text,
+            key=text.stem,
+            path=text,
             origin=origin if isinstance(origin, str) else None,
             name=str(meta.get("name") or text.stem),
             saved_at=float(meta["saved_at"]) if isinstance(meta.get("saved_at"), (int, float)) else mtime,
             pid=int(meta["pid"]) if isinstance(meta.get("pid"), int) else -1,
             host=str(meta.get("host") or socket.gethostname()),
-            reason=str(meta.get("reason") or "unsaved"))
+            reason=str(meta.get("reason") or "unsaved"),
+        )
         if include_live or entry.orphaned:
             entries.append(entry)
     entries.sort(key=lambda e: e.saved_at, reverse=True)

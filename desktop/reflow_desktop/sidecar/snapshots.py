@@ -57,8 +57,14 @@ def snapshot_path(notebook: Path, fmt: str) -> Path:
 class SnapshotWriter:
     """Refreshes the requested snapshots a moment after each run has finished (timing: the save manager)."""
 
-    def __init__(self, source: SnapshotSource, notify: Callable[[str, str], None], *,
-                 delay: float = DEFAULT_DELAY_S, saves: SaveManager | None = None) -> None:
+    def __init__(
+        self,
+        source: SnapshotSource,
+        notify: Callable[[str, str], None],
+        *,
+        delay: float = DEFAULT_DELAY_S,
+        saves: SaveManager | None = None,
+    ) -> None:
         self.source = source
         self.notify = notify
         self.writes = 0  # how many snapshot files were written (tests count, never time)
@@ -80,8 +86,11 @@ class SnapshotWriter:
         for name in unknown:
             if name not in self._warned:
                 self._warned.add(name)
-                self.notify("warning", f"[tool.reflow] snapshots: unknown format {name!r}; "
-                                       f"use {' and/or '.join(repr(f) for f in FORMATS)}.")
+                self.notify(
+                    "warning",
+                    f"[tool.reflow] snapshots: unknown format {name!r}; "
+                    f"use {' and/or '.join(repr(f) for f in FORMATS)}.",
+                )
         if not wanted or self.source.read_only:
             return
         self._saves.changed(SAVEABLE)

@@ -106,17 +106,21 @@ class SidecarStore:
         except FileNotFoundError:
             return LoadResult(None)
         except OSError as exc:
-            return LoadResult(None, f"Saved outputs in {label} could not be read "
-                                    f"({exc.strerror or exc}); cells start without outputs.")
+            return LoadResult(
+                None,
+                f"Saved outputs in {label} could not be read ({exc.strerror or exc}); cells start without outputs.",
+            )
         try:
             data, problems = decode(raw, self._read_blob)
         except SidecarFormatError as exc:
-            return LoadResult(None, f"Saved outputs in {label} ignored: {exc}. "
-                                    "Cells start without outputs; the file is replaced on the next run.")
+            return LoadResult(
+                None,
+                f"Saved outputs in {label} ignored: {exc}. "
+                "Cells start without outputs; the file is replaced on the next run.",
+            )
         except (RecursionError, MemoryError):
             return LoadResult(None, f"Saved outputs in {label} ignored: the file is not a Reflow sidecar.")
-        notice = (f"Some saved outputs could not be restored: {'; '.join(problems)}."
-                  if problems else None)
+        notice = f"Some saved outputs could not be restored: {'; '.join(problems)}." if problems else None
         return LoadResult(data, notice)
 
     @staticmethod
@@ -133,9 +137,12 @@ class SidecarStore:
             rec: CellRecord = data.cells[m.old]
             if not rec.outputs and not m.exact:
                 continue  # nothing to show for an edited cell
-            out[cell.id] = RestoredCell(status="idle" if m.exact else "stale",
-                                        outputs=list(rec.outputs), code_hash=rec.code_hash,
-                                        ran_at=rec.ran_at)
+            out[cell.id] = RestoredCell(
+                status="idle" if m.exact else "stale",
+                outputs=list(rec.outputs),
+                code_hash=rec.code_hash,
+                ran_at=rec.ran_at,
+            )
         return out
 
     # --- write -----------------------------------------------------------------------

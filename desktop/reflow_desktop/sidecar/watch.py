@@ -56,8 +56,7 @@ ChangeCallback = Callable[[bytes | None], None]  # new content, None when the fi
 class FileWatcher:
     """Reports each new content of ``path`` that the app did not write itself."""
 
-    def __init__(self, path: str | os.PathLike[str], on_change: ChangeCallback, *,
-                 interval: float = POLL_S) -> None:
+    def __init__(self, path: str | os.PathLike[str], on_change: ChangeCallback, *, interval: float = POLL_S) -> None:
         self.path = Path(path)
         self.on_change = on_change
         self.interval = interval
@@ -85,8 +84,7 @@ class FileWatcher:
         except OSError:
             return False
         k = self.known
-        if (k is not None and st.st_mtime_ns == k.mtime_ns and st.st_size == k.size
-                and st.st_size > HASH_EVERY_POLL_MAX):
+        if k is not None and st.st_mtime_ns == k.mtime_ns and st.st_size == k.size and st.st_size > HASH_EVERY_POLL_MAX:
             return False
         got = read_fingerprint(self.path)
         if got is None:
@@ -132,10 +130,10 @@ class ReloadPlan:
     kind: PlanKind
     message: str
     notebook: Notebook | None = None
-    kept: list[str] = field(default_factory=list)      # ids of unchanged cells (outputs kept)
-    added: list[str] = field(default_factory=list)     # new ids: new or changed cells
-    removed: list[str] = field(default_factory=list)   # old ids no longer in the file
-    changed: int = 0                                   # how many of ``added`` replace an edited cell
+    kept: list[str] = field(default_factory=list)  # ids of unchanged cells (outputs kept)
+    added: list[str] = field(default_factory=list)  # new ids: new or changed cells
+    removed: list[str] = field(default_factory=list)  # old ids no longer in the file
+    changed: int = 0  # how many of ``added`` replace an edited cell
     options_changed: list[str] = field(default_factory=list)  # kept ids whose marker options differ
 
 
@@ -150,16 +148,20 @@ def _plural(n: int, word: str) -> str:
 def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -> ReloadPlan:
     """Decide how to bring the session in line with ``data`` (the file's new bytes)."""
     if data is None:
-        return ReloadPlan("deleted", f"{name} was deleted or moved on disk. The notebook stays "
-                                     "open here; save to write it again.")
+        return ReloadPlan(
+            "deleted", f"{name} was deleted or moved on disk. The notebook stays open here; save to write it again."
+        )
     try:
         text, bom = decode(data)
         new = parse_notebook(text)
         new._bom = bom
     except NotebookFormatError as exc:
-        return ReloadPlan("invalid", f"{name} changed on disk but cannot be read ({exc}). "
-                                     "Your version stays open; autosave is paused so the file "
-                                     "is not overwritten. Save to replace it with your version.")
+        return ReloadPlan(
+            "invalid",
+            f"{name} changed on disk but cannot be read ({exc}). "
+            "Your version stays open; autosave is paused so the file "
+            "is not overwritten. Save to replace it with your version.",
+        )
     try:
         same = render_notebook(current) == text
     except Exception:  # compare by cells below
@@ -167,11 +169,14 @@ def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -
     if same:
         return ReloadPlan("unchanged", "")
     if dirty:
-        return ReloadPlan("conflict",
-                          f"{name} changed on disk while you have unsaved edits. Nothing was "
-                          "overwritten: your edits stay here (a copy is kept for recovery) and "
-                          "autosave is paused. Save to replace the file with your version, or "
-                          "reopen the file to take the version on disk.", notebook=new)
+        return ReloadPlan(
+            "conflict",
+            f"{name} changed on disk while you have unsaved edits. Nothing was "
+            "overwritten: your edits stay here (a copy is kept for recovery) and "
+            "autosave is paused. Save to replace the file with your version, or "
+            "reopen the file to take the version on disk.",
+            notebook=new,
+        )
     old_keys = [_key(c.kind, c.source) for c in current.cells]
     new_keys = [_key(c.kind, c.source) for c in new.cells]
     matches = match_cells(old_keys, new_keys)
@@ -202,6 +207,5 @@ def plan_reload(current: Notebook, dirty: bool, data: bytes | None, name: str) -
     if not parts and (plan.options_changed or [c.id for c in current.cells] != plan.kept):
         parts.append("cells moved or options changed")
     what = ", ".join(parts) or "no cell changed"
-    plan.message = (f"{name} changed on disk and was reloaded ({what}); "
-                    "outputs of unchanged cells were kept.")
+    plan.message = f"{name} changed on disk and was reloaded ({what}); outputs of unchanged cells were kept."
     return plan

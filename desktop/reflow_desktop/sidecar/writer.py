@@ -35,12 +35,18 @@ SAVEABLE = "sidecar"
 class SidecarWriter:
     """Writes the latest scheduled snapshot at most once per ``delay``; asyncio-friendly."""
 
-    def __init__(self, store: SidecarStore, *, delay: float = DEFAULT_DELAY_S,
-                 on_notice: NoticeCallback | None = None, saves: SaveManager | None = None) -> None:
+    def __init__(
+        self,
+        store: SidecarStore,
+        *,
+        delay: float = DEFAULT_DELAY_S,
+        on_notice: NoticeCallback | None = None,
+        saves: SaveManager | None = None,
+    ) -> None:
         self.store = store
         self.on_notice = on_notice
-        self.writes = 0          # successful writes (tests count them)
-        self.failed = False      # the last write failed (a notice was given)
+        self.writes = 0  # successful writes (tests count them)
+        self.failed = False  # the last write failed (a notice was given)
         self._pending: Snapshot | None = None
         self._closed = False
         self._saves = saves if saves is not None else SaveManager()
@@ -90,8 +96,10 @@ class SidecarWriter:
             return  # once per failure streak, not once a second
         self.failed = True
         reason = getattr(exc, "strerror", None) or str(exc)
-        text = (f"Outputs cannot be saved in {self.store.dir.parent / SIDECAR_DIR} ({reason}). "
-                "Editing and running work as usual; outputs will not be restored next time.")
+        text = (
+            f"Outputs cannot be saved in {self.store.dir.parent / SIDECAR_DIR} ({reason}). "
+            "Editing and running work as usual; outputs will not be restored next time."
+        )
         log.warning("%s", text)
         if self.on_notice is not None:
             try:

@@ -44,12 +44,12 @@ class ReflowHost:
         self.comm: Any = None
         self.sink = CommSink(self.shell, self._send_now)
         self.runtime: Any = None
-        self.doc = Document()   # every cell (code and markdown), changed only by transactions
+        self.doc = Document()  # every cell (code and markdown), changed only by transactions
         self._view_key: tuple[int, int] | None = None
         self._view: tuple[dict[str, str], list[str], set[str]] = ({}, [], set())
         from reflow.kernel.ui_bridge import register_frame_formatter
 
-        register_frame_formatter(self.shell)   # data frames: paged tables (reflow.ui)
+        register_frame_formatter(self.shell)  # data frames: paged tables (reflow.ui)
 
     # --- comm plumbing ------------------------------------------------------------
     def attach(self, comm: Any, open_msg: dict[str, Any]) -> None:
@@ -83,8 +83,7 @@ class ReflowHost:
         except KeyboardInterrupt:
             self.send({"type": "notice", "level": "warning", "text": "Interrupted."})
         except Exception as exc:  # report, never kill the kernel
-            self.send({"type": "error", "text": f"kernel: {op} failed: {exc!r}\n"
-                                               f"{traceback.format_exc()}"})
+            self.send({"type": "error", "text": f"kernel: {op} failed: {exc!r}\n{traceback.format_exc()}"})
         finally:
             self.send({"type": "done", "op": op, "seq": data.get("seq")})
 
@@ -92,15 +91,16 @@ class ReflowHost:
     def op_open(self, data: dict[str, Any]) -> None:
         from reflow.runtime import Runtime
 
-        cells = [Cell(kind=c.get("kind", "code"), source=c.get("code", ""), id=c["id"],
-                      options=dict(c.get("options") or {})) for c in data.get("cells", [])]
+        cells = [
+            Cell(kind=c.get("kind", "code"), source=c.get("code", ""), id=c["id"], options=dict(c.get("options") or {}))
+            for c in data.get("cells", [])
+        ]
         self.doc = Document(Notebook(cells=cells))
         self._view_key = None
         if data.get("path"):
             # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
             self.shell.user_ns["__file__"] = str(data["path"])
-        self.runtime = Runtime(self.sink, namespace=self.shell.user_ns,
-                               mode=data.get("mode", "auto"))
+        self.runtime = Runtime(self.sink, namespace=self.shell.user_ns, mode=data.get("mode", "auto"))
         # Messages number cells as the editor's gutter does: markdown cells count too.
         self.runtime.cell_numbers.use(lambda: self.doc.ids)
         if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made
@@ -117,8 +117,11 @@ class ReflowHost:
 
     def op_run(self, data: dict[str, Any]) -> None:
         code = self.code
-        edits = [SetCode(c["id"], c["code"]) for c in data["cells"]
-                 if c["id"] in code and "code" in c and c["code"] != code[c["id"]]]
+        edits = [
+            SetCode(c["id"], c["code"])
+            for c in data["cells"]
+            if c["id"] in code and "code" in c and c["code"] != code[c["id"]]
+        ]
         self._apply(Transaction(tuple(edits), "session"), notify=False)
         ids = [c["id"] for c in data["cells"] if c["id"] in code]  # markdown / unknown: nothing to run
         self.send_graph()
@@ -144,8 +147,10 @@ class ReflowHost:
         known = [i for i in data.get("order") or [] if i in self.doc or i == cid]
         index = known.index(cid) if cid in known else len(self.doc)
         kind: CellKind = "markdown" if data.get("kind") == "markdown" else "code"
-        self._apply(Transaction((Create(cid, min(index, len(self.doc)), kind, data.get("code", "")),), "session"),
-                    notify=kind == "code")
+        self._apply(
+            Transaction((Create(cid, min(index, len(self.doc)), kind, data.get("code", "")),), "session"),
+            notify=kind == "code",
+        )
 
     def op_delete_cell(self, data: dict[str, Any]) -> None:
         if data["id"] in self.doc:
@@ -159,8 +164,7 @@ class ReflowHost:
     def op_set_options(self, data: dict[str, Any]) -> None:
         cid, options = data["id"], data.get("options") or {}
         if cid in self.doc and "disabled" in options:
-            self._apply(Transaction((SetOptions(cid, {"disabled": True if options["disabled"] else None}),),
-                                    "session"))
+            self._apply(Transaction((SetOptions(cid, {"disabled": True if options["disabled"] else None}),), "session"))
 
     def _apply(self, tx: Transaction, *, notify: bool = True) -> None:
         """Apply ``tx`` to the document, then bring the runtime in line with its code cells."""
@@ -193,8 +197,11 @@ class ReflowHost:
         key = (id(self.doc), self.doc.version)
         if self._view_key != key:
             cells = [c for c in self.doc.cells if c.kind == "code"]
-            self._view = ({c.id: c.source for c in cells}, [c.id for c in cells],
-                          {c.id for c in cells if c.options.get("disabled")})
+            self._view = (
+                {c.id: c.source for c in cells},
+                [c.id for c in cells],
+                {c.id for c in cells if c.options.get("disabled")},
+            )
             self._view_key = key
         return self._view
 
@@ -239,8 +246,13 @@ class ReflowHost:
         cell_id = data.get("id")
         removed = self.runtime.clear_cache(cell_id if isinstance(cell_id, str) else None)
         what = "this cell's" if cell_id else "the notebook's"
-        self.send({"type": "notice", "level": "info",
-                   "text": f"Cleared {what} cache ({removed} saved result{'s' if removed != 1 else ''})."})
+        self.send(
+            {
+                "type": "notice",
+                "level": "info",
+                "text": f"Cleared {what} cache ({removed} saved result{'s' if removed != 1 else ''}).",
+            }
+        )
 
     def op_table_page(self, data: dict[str, Any]) -> None:
         """One page of a table / data frame output: ``table_page_reply``."""
@@ -254,7 +266,14 @@ class ReflowHost:
 
     def send_variables(self) -> None:
         """The variables panel: every defined global with its defining and using cells."""
-        items = [{"name": v.name, "type": v.type_name, "preview": v.repr,
-                  "defined_by": v.defined_by, "used_by": list(v.used_by)}
-                 for v in self.runtime.variables()]
+        items = [
+            {
+                "name": v.name,
+                "type": v.type_name,
+                "preview": v.repr,
+                "defined_by": v.defined_by,
+                "used_by": list(v.used_by),
+            }
+            for v in self.runtime.variables()
+        ]
         self.send({"type": "variables", "items": items})

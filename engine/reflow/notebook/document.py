@@ -242,8 +242,15 @@ def _apply_one(cells: list[Cell], change: Change) -> None:
         if any(c.id == change.id for c in cells):
             raise DocumentError(f"create: cell {change.id!r} already exists")
         index = _check_index(change.index, len(cells), "create")
-        cells.insert(index, Cell(kind=_check_kind(change.kind), source=str(change.code),
-                                 options=_patched({}, change.options), id=change.id))
+        cells.insert(
+            index,
+            Cell(
+                kind=_check_kind(change.kind),
+                source=str(change.code),
+                options=_patched({}, change.options),
+                id=change.id,
+            ),
+        )
     elif isinstance(change, Delete):
         del cells[_index_of(cells, change.id)]
     elif isinstance(change, Move):
@@ -317,15 +324,25 @@ _MISSING = object()
 
 # --- wire form ---------------------------------------------------------------------------
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "create": ("id", "index"), "delete": ("id",), "move": ("id", "index"),
-    "set_code": ("id", "code"), "set_kind": ("id", "kind"), "set_options": ("id", "options"),
+    "create": ("id", "index"),
+    "delete": ("id",),
+    "move": ("id", "index"),
+    "set_code": ("id", "code"),
+    "set_kind": ("id", "kind"),
+    "set_options": ("id", "options"),
 }
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
     if isinstance(change, Create):
-        return {"op": "create", "id": change.id, "index": change.index, "kind": change.kind,
-                "code": change.code, "options": dict(change.options)}
+        return {
+            "op": "create",
+            "id": change.id,
+            "index": change.index,
+            "kind": change.kind,
+            "code": change.code,
+            "options": dict(change.options),
+        }
     if isinstance(change, Delete):
         return {"op": "delete", "id": change.id}
     if isinstance(change, Move):

@@ -45,28 +45,43 @@ async def test_set_kind_keeps_the_cell_its_outputs_and_the_file_follows(session,
 
 async def test_a_transaction_applies_all_or_nothing(session, recorder):
     first, second, third = (c.id for c in session.notebook.cells)
-    await handle(session, {"type": "transaction", "changes": [
-        {"op": "create", "id": "n1", "index": 0, "kind": "code", "code": "z = 10\nz"},
-        {"op": "move", "id": third, "index": 1},
-    ]})
+    await handle(
+        session,
+        {
+            "type": "transaction",
+            "changes": [
+                {"op": "create", "id": "n1", "index": 0, "kind": "code", "code": "z = 10\nz"},
+                {"op": "move", "id": third, "index": 1},
+            ],
+        },
+    )
     assert [c.id for c in session.notebook.cells] == ["n1", third, first, second]
     await handle(session, {"type": "run", "cells": [{"id": "n1"}]})
     assert text_of(session.cache.get("n1").outputs) == "10"  # the kernel has the new cell too
 
     before = shape(session)
     replies: list[dict] = []
-    await handle(session, {"type": "transaction", "changes": [
-        {"op": "set_code", "id": first, "code": "x = 99"},
-        {"op": "delete", "id": "no-such-cell"},
-    ]}, replies)
+    await handle(
+        session,
+        {
+            "type": "transaction",
+            "changes": [
+                {"op": "set_code", "id": first, "code": "x = 99"},
+                {"op": "delete", "id": "no-such-cell"},
+            ],
+        },
+        replies,
+    )
     assert shape(session) == before
     assert replies and replies[-1]["type"] == "error" and "no-such-cell" in replies[-1]["text"]
 
 
 async def test_a_bad_move_index_is_an_error_and_loses_no_cell(session):
     before = shape(session)
-    for bad in ({"type": "move_cell", "id": before[0][0], "index": "2x"},
-                {"type": "transaction", "changes": [{"op": "move", "id": before[0][0], "index": 9}]}):
+    for bad in (
+        {"type": "move_cell", "id": before[0][0], "index": "2x"},
+        {"type": "transaction", "changes": [{"op": "move", "id": before[0][0], "index": 9}]},
+    ):
         replies: list[dict] = []
         await handle(session, bad, replies)
         assert replies and replies[-1]["type"] == "error"

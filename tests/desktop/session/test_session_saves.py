@@ -16,6 +16,7 @@ async def until(pred: Callable[[], bool]) -> None:
     async def poll() -> None:
         while not pred():
             await asyncio.sleep(0.005)
+
     await asyncio.wait_for(poll(), WAIT)
 
 
@@ -40,6 +41,7 @@ async def test_ceiling_saves_while_changes_keep_coming() -> None:
         while not saved:
             m.changed("sidecar")  # a cell printing forever
             await asyncio.sleep(0.001)
+
     await asyncio.wait_for(keep_changing(), WAIT)  # would hang for an hour without the ceiling
 
 

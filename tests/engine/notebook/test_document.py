@@ -64,15 +64,18 @@ def test_set_kind_keeps_identity_code_and_options() -> None:
     assert (cell.id, cell.kind, cell.source, cell.options) == ("a", "markdown", "a = 1", {"hide_code": True})
 
 
-@pytest.mark.parametrize("change, message", [
-    (Delete("zz"), "no cell 'zz'"),
-    (SetCode("zz", "x"), "no cell 'zz'"),
-    (Move("a", 3), "index 3 is outside 0..2"),
-    (Move("a", -1), "index -1"),
-    (Create("b", 0), "already exists"),
-    (Create("n", 4), "index 4 is outside 0..3"),
-    (SetKind("a", "sql"), "unknown cell kind"),  # type: ignore[arg-type]
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (Delete("zz"), "no cell 'zz'"),
+        (SetCode("zz", "x"), "no cell 'zz'"),
+        (Move("a", 3), "index 3 is outside 0..2"),
+        (Move("a", -1), "index -1"),
+        (Create("b", 0), "already exists"),
+        (Create("n", 4), "index 4 is outside 0..3"),
+        (SetKind("a", "sql"), "unknown cell kind"),  # type: ignore[arg-type]
+    ],
+)
 def test_bad_change_raises_and_changes_nothing(change, message) -> None:  # type: ignore[no-untyped-def]
     d = doc("a", "b", "c")
     before, version = cells_of(d.cells), d.version
@@ -102,27 +105,39 @@ def test_applied_cells_do_not_alias_earlier_snapshots() -> None:
     assert before[0].source == "a = 1" and d.cell("a").source == "changed"
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("x", "must be an object"),
-    ({"op": "explode", "id": "a"}, "unknown change op"),
-    ({"op": "delete"}, "missing field"),
-    ({"op": "delete", "id": 3}, "id must be"),
-    ({"op": "delete", "id": "x" * 500}, "id must be"),
-    ({"op": "move", "id": "a", "index": "2"}, "index must be an integer"),
-    ({"op": "move", "id": "a", "index": True}, "index must be an integer"),
-    ({"op": "create", "id": "a", "index": 0, "code": 5}, "code must be a string"),
-    ({"op": "create", "id": "a", "index": 0, "options": []}, "options must be an object"),
-    ({"op": "set_kind", "id": "a", "kind": "<script>"}, "unknown cell kind"),
-    ({"op": "set_options", "id": "a", "options": "x"}, "options must be an object"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("x", "must be an object"),
+        ({"op": "explode", "id": "a"}, "unknown change op"),
+        ({"op": "delete"}, "missing field"),
+        ({"op": "delete", "id": 3}, "id must be"),
+        ({"op": "delete", "id": "x" * 500}, "id must be"),
+        ({"op": "move", "id": "a", "index": "2"}, "index must be an integer"),
+        ({"op": "move", "id": "a", "index": True}, "index must be an integer"),
+        ({"op": "create", "id": "a", "index": 0, "code": 5}, "code must be a string"),
+        ({"op": "create", "id": "a", "index": 0, "options": []}, "options must be an object"),
+        ({"op": "set_kind", "id": "a", "kind": "<script>"}, "unknown cell kind"),
+        ({"op": "set_options", "id": "a", "options": "x"}, "options must be an object"),
+    ],
+)
 def test_from_json_rejects_hostile_input(raw, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DocumentError, match=message):
         change_from_json(raw)
 
 
 def test_transaction_json_round_trip() -> None:
-    t = Transaction((Create("n", 0, "code", "x", {"a": 1}), Delete("b"), Move("a", 1), SetCode("a", "y"),
-                     SetKind("a", "markdown"), SetOptions("a", {"k": None})), "kernel")
+    t = Transaction(
+        (
+            Create("n", 0, "code", "x", {"a": 1}),
+            Delete("b"),
+            Move("a", 1),
+            SetCode("a", "y"),
+            SetKind("a", "markdown"),
+            SetOptions("a", {"k": None}),
+        ),
+        "kernel",
+    )
     assert transaction_from_json(json.loads(json.dumps(t.to_json()))) == t
     with pytest.raises(DocumentError, match="source"):
         transaction_from_json({"source": "mars", "changes": []})
@@ -144,17 +159,20 @@ def test_adopt_layout_requires_equal_cells() -> None:
 ids = st.sampled_from([f"c{i}" for i in range(8)])
 kinds = st.sampled_from(["code", "markdown"])
 changes = st.one_of(
-    st.builds(Create, ids, st.integers(-1, 9), kinds, st.sampled_from(["", "x = 1", "y"]),
-              st.just({})),
+    st.builds(Create, ids, st.integers(-1, 9), kinds, st.sampled_from(["", "x = 1", "y"]), st.just({})),
     st.builds(Delete, ids),
     st.builds(Move, ids, st.integers(-1, 9)),
     st.builds(SetCode, ids, st.sampled_from(["", "a = 2", "print(a)"])),
     st.builds(SetKind, ids, kinds),
-    st.builds(SetOptions, ids, st.dictionaries(st.sampled_from(["hide_code", "disabled"]),
-                                               st.one_of(st.none(), st.just(True)), max_size=2)),
+    st.builds(
+        SetOptions,
+        ids,
+        st.dictionaries(st.sampled_from(["hide_code", "disabled"]), st.one_of(st.none(), st.just(True)), max_size=2),
+    ),
 )
-transactions = st.lists(st.lists(changes, min_size=1, max_size=4).map(lambda cs: Transaction(tuple(cs), "ui")),
-                        max_size=12)
+transactions = st.lists(
+    st.lists(changes, min_size=1, max_size=4).map(lambda cs: Transaction(tuple(cs), "ui")), max_size=12
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -206,6 +224,15 @@ def test_saved_text_parses_back_to_the_documents_cells(nb: Notebook, txs: list[T
 
 
 def test_change_json_names_every_op() -> None:
-    ops = {change_to_json(c)["op"] for c in (Create("a", 0), Delete("a"), Move("a", 0), SetCode("a", ""),
-                                              SetKind("a", "code"), SetOptions("a", {}))}
+    ops = {
+        change_to_json(c)["op"]
+        for c in (
+            Create("a", 0),
+            Delete("a"),
+            Move("a", 0),
+            SetCode("a", ""),
+            SetKind("a", "code"),
+            SetOptions("a", {}),
+        )
+    }
     assert ops == {"create", "delete", "move", "set_code", "set_kind", "set_options"}
