@@ -41,6 +41,7 @@ def plan_run(
     followers: Mapping[str, set[str]],
     writer: Mapping[str, str] | None = None,
     wrote: Mapping[str, Iterable[str]] | None = None,
+    run_finals: bool = False,
 ) -> RunPlan:
     """Roots + their stale ancestors (+ descendants in auto mode), minus blocked cells.
 
@@ -49,7 +50,8 @@ def plan_run(
     Cells related to a multiple-definition or cycle error join the run so the error
     shows on all of them. ``writer`` (name -> cell) and ``wrote`` (cell -> names its
     last run wrote) drive the provider and final-writer rules (module doc); without
-    them the plan is the one-definer plan.
+    them the plan is the one-definer plan. ``run_finals`` (lazy mode): final writers
+    run instead of turning stale (the runtime's repair runs).
     """
     errors = graph.errors()
     run = {c for c in roots if c in graph}
@@ -77,7 +79,7 @@ def plan_run(
                 run |= new | graph.descendants_of(new)
                 _close(graph, run, errors, stale)
             else:
-                new = providers - run
+                new = (providers | finals if run_finals else providers) - run
                 staled = (finals | graph.descendants_of(finals | new)) - run
                 if not new and staled <= to_stale:
                     break

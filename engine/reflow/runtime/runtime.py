@@ -318,7 +318,7 @@ class Runtime:
         plan = plan_run(
             self.graph, roots, mode="lazy" if repair else self.mode, stale=self._stale,
             disabled=self._disabled, followers={} if repair else self._followers,
-            writer=self._writer, wrote=self._wrote,
+            writer=self._writer, wrote=self._wrote, run_finals=repair,
         )
         if repair:
             plan.to_stale = set()

@@ -213,6 +213,9 @@ FOUND = [
      [Op("run", index=10)]),
     # two cells delete one name: display order decides which one deletes it first
     (["del a\na", "lst = [c]\ndel a", "del a\na", "c = 3"], [Op("edit", index=8, code="a = 0")]),
+    # a repair re-runs a cell that also redefines another name: that name's last member follows
+    (["del b\na = 0", "b = 0\na = 2", "a = 0\na", "del lst\nlst = [a]", "c = c + 1\nprint(a)\nc",
+      "lst = [a]\nlst = [b]", "del lst\nb = 1"], [Op("delete", index=12), Op("delete", index=12)]),
 ]
 
 
