@@ -227,3 +227,19 @@ def test_sequences_found_by_hypothesis(sources, operations):
         session.apply(op)
         history.append(op)
         check(session, history)
+
+
+def test_interrupted_run_then_run_stale_equals_a_fresh_run(monkeypatch):
+    """An interrupt cancels the rest of a run mid-chain; running the stale cells finishes it."""
+    import builtins
+
+    gate = "if getattr(__import__('builtins'), 'reflow_test_stop', False):\n    raise KeyboardInterrupt\n"
+    session = Session(["lst = [0]", "lst[0] += 1", gate + "a = len(lst)", "lst[0] += 10\nprint(lst)", "print(a)"])
+    monkeypatch.setattr(builtins, "reflow_test_stop", True, raising=False)
+    session.rt.run_cells(["c1"])  # re-runs c0, c1, then c2 is interrupted: c3, c4 cancelled
+    assert session.rt.status("c2") == "interrupted"
+    assert session.rt.status("c3") == "cancelled"
+    monkeypatch.setattr(builtins, "reflow_test_stop", False)
+    session.rt.run_stale()
+    check(session, [Op("run", index=1)])
+    assert session.rt.namespace["lst"] == [11]
