@@ -82,7 +82,7 @@ class Runtime:
         self._writer: dict[str, str] = {}        # name -> cell whose run last bound/mutated/deleted it
         self._wrote: dict[str, frozenset[str]] = {}  # cell -> names its last run wrote
         self._binder: dict[str, str] = {}        # name -> cell whose run last bound (or deleted) it
-        self._staled: set[str] = set()           # cells the last plan marked stale (lazy mode)
+        self._staled: set[str] = set()           # cells the last run request staled (lazy mode)
         self._rebound: set[str] = set()          # cells reading a name from another cell since an edit/move
         self._running = False
         self._pending: list[str] = []
@@ -283,6 +283,7 @@ class Runtime:
             self._healed.clear()
         self._running = True
         self._repaired = set()
+        self._staled = set()
         from reflow.cache import settings as cache_settings  # light: os + pathlib
 
         try:
@@ -322,7 +323,7 @@ class Runtime:
         )
         if repair:
             plan.to_stale = set()
-        self._staled = {c for c in plan.to_stale if c in self._code}
+        self._staled |= {c for c in plan.to_stale if c in self._code}
         for cell in plan.order:
             self._set_status(cell, "queued", force=True)
         for cell in plan.order:

@@ -216,6 +216,12 @@ FOUND = [
     # a repair re-runs a cell that also redefines another name: that name's last member follows
     (["del b\na = 0", "b = 0\na = 2", "a = 0\na", "del lst\nlst = [a]", "c = c + 1\nprint(a)\nc",
       "lst = [a]\nlst = [b]", "del lst\nb = 1"], [Op("delete", index=12), Op("delete", index=12)]),
+    # lazy run_stale: a repair run after the plan must not hide the cells the plan staled
+    (["a = c + 1\nc", "print(a)\nprint(a)", "lst[0] = a\nb", "c = len(lst)\ndel a", "b = 0\na = b + 1\nb", "a = 1",
+      "b = c + 1"],
+     [Op("move", index=15, target=8), Op("add", target=12, code="c = a + 1"),
+      Op("add", target=15, code="print(c)\nlst[0] = a"), Op("move", index=5, target=18), Op("move", index=10, target=8),
+      Op("lazy", inner=(Op("run_all"),))]),
 ]
 
 
