@@ -34,8 +34,9 @@ def test_most_recent_first_and_dedup(recent: RecentList, tmp_path: Path) -> None
     assert recent.paths() == [str(a.resolve()), str(b.resolve())]
 
 
-def test_relative_and_absolute_are_one_entry(recent: RecentList, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_and_absolute_are_one_entry(
+    recent: RecentList, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _nb(tmp_path, "a.py")
     monkeypatch.chdir(tmp_path)
     recent.add("a.py")
@@ -79,8 +80,9 @@ def test_persisted_as_json_atomically(recent: RecentList, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"recent": 3}', "\x00\xff"])
-def test_corrupt_file_is_empty_with_warning(recent: RecentList, content: str,
-                                            caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+def test_corrupt_file_is_empty_with_warning(
+    recent: RecentList, content: str, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
     recent.path.parent.mkdir(parents=True)
     recent.path.write_text(content, encoding="latin-1")
     with caplog.at_level(logging.WARNING):
@@ -92,8 +94,9 @@ def test_corrupt_file_is_empty_with_warning(recent: RecentList, content: str,
 
 def test_bad_items_skipped(recent: RecentList) -> None:
     recent.path.parent.mkdir(parents=True)
-    recent.path.write_text(json.dumps({"recent": [{"path": "/x/a.py", "opened": 2}, {"nope": 1},
-                                                  "junk", {"path": "/x/b.py"}]}))
+    recent.path.write_text(
+        json.dumps({"recent": [{"path": "/x/a.py", "opened": 2}, {"nope": 1}, "junk", {"path": "/x/b.py"}]})
+    )
     assert recent.paths() == ["/x/a.py", "/x/b.py"]
 
 

@@ -17,8 +17,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("REFLOW_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 WAIT_MS = 60_000  # readiness wait, never a performance limit
 
 
@@ -34,8 +40,13 @@ class Server:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reflow_desktop.cli", command, str(notebook), "--no-open"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-            cwd=str(notebook.parent), start_new_session=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=str(notebook.parent),
+            start_new_session=True,
+        )
         self.output: list[str] = []
         deadline = time.monotonic() + 60
         self.url = ""
@@ -137,6 +148,7 @@ def shot(page, name: str) -> Path:
 
 
 # ---- page helpers ---------------------------------------------------------------------
+
 
 def open_notebook(page, server: Server) -> None:
     page.goto(server.url)

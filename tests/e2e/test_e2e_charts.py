@@ -3,17 +3,15 @@ the session's HTML export draws both offline, from file://, with every request r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cell, open_notebook, shot
+from .conftest import ARTIFACTS, cell, open_notebook, shot
 
 pytestmark = pytest.mark.e2e
 
 # What Altair and plotly.py emit, written by hand (no need to install them): raw MIME bundles.
-NOTEBOOK = '''# %%
+NOTEBOOK = """# %%
 from IPython.display import display
 
 # %%
@@ -36,7 +34,7 @@ _fig = {
     "layout": {"title": {"text": "Squares by Plotly"}, "width": 560, "height": 360},
 }
 display({"application/vnd.plotly.v1+json": _fig, "text/html": "<div>needs plotly.js from a CDN</div>"}, raw=True)
-'''
+"""
 
 
 def _hover_middle_bar(page, scope) -> None:
@@ -90,8 +88,11 @@ def _zoom_and_hover(page, vega, plotly) -> None:
     bar = vega.locator(".mark-rect path").nth(0).bounding_box()
     page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + 20)
     page.mouse.wheel(0, -400)
-    page.wait_for_function("([el, before]) => [...el.querySelectorAll('.mark-text.role-axis-label text')].map(t => t.textContent.trim()).join('|') !== before",
-                           arg=[vega.element_handle(), "|".join(before)])
+    page.wait_for_function(
+        "([el, before]) => [...el.querySelectorAll('.mark-text.role-axis-label text')]"
+        ".map(t => t.textContent.trim()).join('|') !== before",
+        arg=[vega.element_handle(), "|".join(before)],
+    )
     page.mouse.move(10, 10)
 
     plotly.scroll_into_view_if_needed()
@@ -107,8 +108,10 @@ def _zoom_and_hover(page, vega, plotly) -> None:
     page.mouse.down()
     page.mouse.move(x0 + drag["width"] * 0.3, y0 + drag["height"] * 0.5, steps=6)
     page.mouse.up()
-    page.wait_for_function("([el, before]) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent.trim()).join('|') !== before",
-                           arg=[plotly.element_handle(), "|".join(x_before)])
+    page.wait_for_function(
+        "([el, before]) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent.trim()).join('|') !== before",
+        arg=[plotly.element_handle(), "|".join(x_before)],
+    )
 
 
 def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, browser, tmp_path):

@@ -77,7 +77,9 @@ def test_delete_cell_shows_dependent_error_and_undo(serve, page):
 
 
 def test_interrupt_while_true(serve, page):
-    server = serve("# %%\nimport time\n\n# %%\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n\n# %%\nafter = n\n")
+    server = serve(
+        "# %%\nimport time\n\n# %%\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n\n# %%\nafter = n\n"
+    )
     page.goto(server.url)
     page.wait_for_selector(".cell")
     expect(cell(page, 2)).to_have_class(re.compile(r"status-running"))

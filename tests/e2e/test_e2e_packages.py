@@ -45,8 +45,8 @@ def test_add_package_from_the_panel_then_import_it(serve, page, tmp_path):
     expect(page.locator(".pkg-env-path")).to_contain_text(str(tmp_path / "reflow-cache"))
     page.locator(".pkg-add-input").fill("six")
     page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.locator(".pkg-log")).to_be_visible()          # uv's progress streams in
-    expect(page.locator(".pkg-dep")).to_contain_text("six")   # listed once uv wrote the block
+    expect(page.locator(".pkg-log")).to_be_visible()  # uv's progress streams in
+    expect(page.locator(".pkg-dep")).to_contain_text("six")  # listed once uv wrote the block
     expect(page.locator(".pkg-env")).to_have_attribute("data-state", "ready")
     expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible()
     assert "six" in (tmp_path / "nb.py").read_text().split("# ///", 2)[1]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 WAIT_S = 60.0  # readiness wait, never a performance limit
 
-NB = '''\
+NB = """\
 # /// script
 # requires-python = ">=3.11"
 # ///
@@ -28,7 +28,7 @@ b = 2
 
 # %%
 print("total", a + b)
-'''
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def wait_file(path: Path, pred) -> str:
 
 
 def after_block(text: str) -> str:
-    return text[text.index("# ///\n", text.index("# /// script") + 1) + len("# ///\n"):]
+    return text[text.index("# ///\n", text.index("# /// script") + 1) + len("# ///\n") :]
 
 
 def outputs_above_code(page, n: int) -> bool:
@@ -75,9 +75,13 @@ def test_output_position_moves_outputs_and_is_saved_in_the_block(serve, page, tm
 
     open_settings(page)
     dialog = page.get_by_role("dialog", name="Settings")
-    expect(dialog.locator('[data-setting="notebook-output"] [data-value="below"]')).to_have_attribute("aria-checked", "true")
+    expect(dialog.locator('[data-setting="notebook-output"] [data-value="below"]')).to_have_attribute(
+        "aria-checked", "true"
+    )
     dialog.locator('[data-setting="notebook-output"] [data-value="above"]').click()
-    expect(dialog.locator('[data-setting="notebook-output"] [data-value="above"]')).to_have_attribute("aria-checked", "true")
+    expect(dialog.locator('[data-setting="notebook-output"] [data-value="above"]')).to_have_attribute(
+        "aria-checked", "true"
+    )
     shot(page, "settings-page")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
@@ -93,7 +97,9 @@ def test_output_position_moves_outputs_and_is_saved_in_the_block(serve, page, tm
     expect(cell(page, 2).locator(".outputs")).to_contain_text("total 3")
     assert outputs_above_code(page, 2)
     open_settings(page)
-    expect(page.locator('[data-setting="notebook-output"] [data-value="above"]')).to_have_attribute("aria-checked", "true")
+    expect(page.locator('[data-setting="notebook-output"] [data-value="above"]')).to_have_attribute(
+        "aria-checked", "true"
+    )
 
 
 def test_user_settings_are_stored_and_vim_keys_act_inside_the_editor(serve, page, config_dir):
@@ -150,7 +156,7 @@ def test_user_settings_are_stored_and_vim_keys_act_inside_the_editor(serve, page
     expect(second.locator(".cm-content")).to_have_text('rint("total", a + b)')
 
 
-CACHED = '''\
+CACHED = """\
 # %%
 import reflow
 
@@ -158,7 +164,7 @@ import reflow
 with reflow.persistent_cache("slow"):
     total = sum(range(100000))
 print("total", total)
-'''
+"""
 
 
 def test_restored_from_cache_badge_and_clear_cache(serve, page):
@@ -169,7 +175,7 @@ def test_restored_from_cache_badge_and_clear_cache(serve, page):
     expect(second.locator(".cache-badge")).to_have_count(0)  # first run computed and stored it
 
     second.click()
-    second.locator('.tb-btn.run').click()
+    second.locator(".tb-btn.run").click()
     expect(second.locator(".cache-badge")).to_contain_text("restored from cache · saved")
     expect(second.locator(".outputs")).to_contain_text("total 4999950000")  # replayed print
     shot(page, "cache-badge")
@@ -186,7 +192,7 @@ def test_restored_from_cache_badge_and_clear_cache(serve, page):
     expect(page.locator(".toast", has_text="Cleared the notebook's cache")).to_have_count(1)
     page.keyboard.press("Escape")
 
-    cell(page, 2).locator('.tb-btn.run').click()  # computed again: no badge
+    cell(page, 2).locator(".tb-btn.run").click()  # computed again: no badge
     expect(cell(page, 2).locator('.status-pill[data-status="running"]')).to_have_count(0)
     expect(cell(page, 2).locator(".outputs")).to_contain_text("total 4999950000")
     expect(cell(page, 2).locator(".cache-badge")).to_have_count(0)

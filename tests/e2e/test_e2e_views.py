@@ -13,7 +13,7 @@ from .conftest import cell, leave_editor, open_notebook, set_code, shot
 
 pytestmark = pytest.mark.e2e
 
-RICH = '''\
+RICH = """\
 # %% [markdown]
 # # Report
 # Some **bold** text and a [link](https://example.org).
@@ -36,7 +36,7 @@ display(HTML("<table><tr><th>k</th><th>v</th></tr><tr><td>y</td><td>%d</td></tr>
 display(SVG('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" rx="6" fill="#4f6bed"/></svg>'))
 display(Markdown("*markdown output*"))
 display(JSON({"a": [1, 2, {"deep": True}]}))
-'''
+"""  # noqa: E501 - notebook code, kept as a user writes it
 
 
 def test_read_only_app_view(serve, page):

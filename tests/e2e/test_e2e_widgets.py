@@ -11,7 +11,7 @@ from .conftest import cell, open_notebook, shot
 
 pytestmark = pytest.mark.e2e
 
-SLIDER = '''\
+SLIDER = """\
 # %%
 import reflow
 s = reflow.ui.slider(0, 100, value=10, label="amount")
@@ -21,12 +21,14 @@ s
 # %%
 doubled = s.value * 2
 f"doubled={doubled}"
-'''
+"""
 
 
 def set_range(locator, value: int) -> None:
     """Move a range input like a drag does: set the value and fire `input`."""
-    locator.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+    locator.evaluate(
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value
+    )
 
 
 def test_slider_drives_dependent_cell_only(serve, page):
@@ -56,7 +58,7 @@ def test_slider_drives_dependent_cell_only(serve, page):
     expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=200")
 
 
-TABLE = '''\
+TABLE = """\
 # %%
 import reflow
 rows = [{"name": f"item{i}", "size": i * 3} for i in range(60)]
@@ -66,7 +68,7 @@ t
 # %%
 picked = [r["name"] for r in t.value]
 f"picked={picked}"
-'''
+"""
 
 
 def test_table_selection_reaches_dependent_cell(serve, page):
@@ -89,7 +91,7 @@ def test_table_selection_reaches_dependent_cell(serve, page):
     expect(table.locator("tbody tr").first).to_contain_text("item59")
 
 
-FORM = '''\
+FORM = """\
 # %%
 import reflow
 f = reflow.ui.text(placeholder="name").form(submit_label="Send")
@@ -100,7 +102,7 @@ runs = []
 # %%
 runs.append(f.value)
 f"value={f.value!r} runs={len(runs)}"
-'''
+"""
 
 
 def test_form_only_fires_on_submit(serve, page):
@@ -126,7 +128,7 @@ def _record_ui_value(payload: str | bytes, sent: list[dict]) -> None:
         sent.append(msg)
 
 
-APP = '''\
+APP = """\
 # %%
 import reflow
 n = reflow.ui.slider(1, 10, value=2, label="n")
@@ -135,7 +137,7 @@ reflow.vstack([reflow.md(f"Pick **n**: {n}"), choice])
 
 # %%
 reflow.md(f"n squared is **{n.value ** 2}** in {choice.value}")
-'''
+"""
 
 
 def test_app_mode_widgets_work_with_code_hidden(serve, page):
@@ -152,7 +154,7 @@ def test_app_mode_widgets_work_with_code_hidden(serve, page):
     shot(page, "widgets-app-mode")
 
 
-FRAME = '''\
+FRAME = """\
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["pandas"]
@@ -162,7 +164,7 @@ FRAME = '''\
 import pandas as pd
 df = pd.DataFrame({"n": range(1_000_000), "sq": [(i * 7919) % 1_000_003 for i in range(1_000_000)]})
 df
-'''
+"""
 
 
 def test_million_row_data_frame_pages_and_sorts(serve, page):
@@ -170,17 +172,20 @@ def test_million_row_data_frame_pages_and_sorts(serve, page):
     server = serve(FRAME)
     page.goto(server.url)
     page.wait_for_selector(".cell")
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const k = document.querySelector('.kernel');
         return (k && k.dataset.kernel === 'dead') || document.querySelector('.rw-table, .error-box');
-    }""", timeout=240_000)
+    }""",
+        timeout=240_000,
+    )
     if page.locator('.kernel[data-kernel="dead"]').count() or not page.locator(".rw-table").count():
         pytest.skip("pandas could not be installed into the notebook's environment here")
     table = cell(page, 1).locator(".rw-table")
     expect(cell(page, 1).locator(".rw-table-foot")).to_contain_text("1,000,000 rows")
-    expect(table.locator("tbody tr")).to_have_count(25)   # one page, not a million rows
+    expect(table.locator("tbody tr")).to_have_count(25)  # one page, not a million rows
     cell(page, 1).locator('button[aria-label="last page"]').click()
     expect(table.locator("tbody tr").last.locator("td.rw-index")).to_have_text("999999")
-    table.locator("th", has_text="sq").click()           # ascending: fetched sorted from the kernel
+    table.locator("th", has_text="sq").click()  # ascending: fetched sorted from the kernel
     expect(table.locator("tbody tr").first.locator("td").nth(2)).to_have_text("0")
     shot(page, "widgets-dataframe")

@@ -36,12 +36,15 @@ def test_engine_imports_only_stdlib_and_ipykernel():
 def test_importing_the_engine_loads_no_desktop_or_qt():
     import subprocess
 
-    code = ("import sys, reflow, reflow.runtime, reflow.analysis, reflow.graph, reflow.notebook;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('reflow_desktop', 'PySide6', 'qtpy', 'webview', 'IPython', 'ipykernel')];"
-            "print(bad)")
+    code = (
+        "import sys, reflow, reflow.runtime, reflow.analysis, reflow.graph, reflow.notebook;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('reflow_desktop', 'PySide6', 'qtpy', 'webview', 'IPython', 'ipykernel')];"
+        "print(bad)"
+    )
     env_path = str(ENGINE.parent)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": env_path, "PATH": ""}, cwd="/")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": ""}, cwd="/"
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"  # the core engine does not even load IPython

@@ -30,11 +30,12 @@ def test_desktop_entry_fields() -> None:
     assert MIME in d["MimeType"].split(";")
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
-                    reason="desktop-file-validate not installed (apt-get install desktop-file-utils)")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None,
+    reason="desktop-file-validate not installed (apt-get install desktop-file-utils)",
+)
 def test_desktop_entry_validates() -> None:
-    r = subprocess.run(["desktop-file-validate", str(LINUX / "reflow.desktop")],
-                       capture_output=True, text=True)
+    r = subprocess.run(["desktop-file-validate", str(LINUX / "reflow.desktop")], capture_output=True, text=True)
     assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
 
 
@@ -50,15 +51,15 @@ def test_mime_xml_has_the_magic_rules() -> None:
     assert {"# /// script", "# %%"} <= values
 
 
-@pytest.mark.skipif(shutil.which("update-mime-database") is None or shutil.which("gio") is None,
-                    reason="needs shared-mime-info and gio")
+@pytest.mark.skipif(
+    shutil.which("update-mime-database") is None or shutil.which("gio") is None, reason="needs shared-mime-info and gio"
+)
 def test_mime_type_classifies_notebooks(tmp_path: Path) -> None:
     """Against a private MIME database: notebooks get our type, plain scripts stay Python."""
     pkgs = tmp_path / "share" / "mime" / "packages"
     pkgs.mkdir(parents=True)
     shutil.copy(LINUX / "reflow-mime.xml", pkgs / "reflow.xml")
-    subprocess.run(["update-mime-database", str(tmp_path / "share" / "mime")], check=True,
-                   capture_output=True)
+    subprocess.run(["update-mime-database", str(tmp_path / "share" / "mime")], check=True, capture_output=True)
     files = {
         "pep723.py": "# /// script\n# dependencies = []\n# ///\nx = 1\n",
         "cells.py": "import os\n\n# %%\nx = 1\n",
@@ -66,12 +67,20 @@ def test_mime_type_classifies_notebooks(tmp_path: Path) -> None:
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    env = {"XDG_DATA_DIRS": f"{tmp_path / 'share'}:/usr/share", "XDG_DATA_HOME": str(tmp_path / "nohome"),
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "XDG_DATA_DIRS": f"{tmp_path / 'share'}:/usr/share",
+        "XDG_DATA_HOME": str(tmp_path / "nohome"),
+        "PATH": "/usr/bin:/bin",
+    }
 
     def kind(name: str) -> str:
-        out = subprocess.run(["gio", "info", "-a", "standard::content-type", str(tmp_path / name)],
-                             capture_output=True, text=True, env=env, check=True).stdout
+        out = subprocess.run(
+            ["gio", "info", "-a", "standard::content-type", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
         return out.split("content-type:")[-1].strip()
 
     assert kind("pep723.py") == MIME

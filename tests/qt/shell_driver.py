@@ -15,15 +15,16 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from reflow_desktop.shell.app import ShellApp  # noqa: E402
+from reflow_desktop.shell.app import ShellApp
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("REFLOW_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -40,8 +41,9 @@ class Driver:
         def run() -> None:
             try:
                 fut.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 fut.set_exception(exc)
+
         self.app.invoke(run)
         return fut.result(timeout)
 
@@ -83,16 +85,22 @@ class Driver:
 
 # --- scenarios: each runs on a worker thread once the GUI loop is up -------------------
 
+
 def scenario_notebook(d: Driver) -> None:
     """Open → UI connected → run a cell from the page → console reads it → close kills kernel."""
     app = d.app
     win = d.wait(lambda: next(iter(app.windows.values()), None), what="window")
     d.wait(win.loaded.is_set, what="page load")
-    d.step("loaded", load_s=win.loaded_at - app.started_at,
-           menus=d.gui(lambda: [a.text() for a in win.native.menuBar().actions()]),
-           title=d.gui(lambda: win.native.windowTitle()))
-    d.wait(lambda: d.js(win, "document.querySelectorAll('[data-cell-id]').length") > 0,
-           what="cells from the WebSocket session")
+    d.step(
+        "loaded",
+        load_s=win.loaded_at - app.started_at,
+        menus=d.gui(lambda: [a.text() for a in win.native.menuBar().actions()]),
+        title=d.gui(lambda: win.native.windowTitle()),
+    )
+    d.wait(
+        lambda: d.js(win, "document.querySelectorAll('[data-cell-id]').length") > 0,
+        what="cells from the WebSocket session",
+    )
     d.wait(lambda: "has area 28.27" in d.js(win, "document.body.innerText"), what="restored/auto-run output")
     d.step("session", doc_title=d.js(win, "document.title"))
     # Run a cell through the page: change radius in its editor and press its Run button.
@@ -109,8 +117,10 @@ def scenario_notebook(d: Driver) -> None:
       const cell=[...document.querySelectorAll('[data-cell-id]')].find(c=>c.innerText.includes('radius = 5.0'));
       const b=cell && cell.querySelector('button.run'); if(!b) return 'no run button'; b.click(); return 'ok';})()"""
     d.step("run", run=d.js(win, run))
-    d.wait(lambda: "radius 5.0 has area 78.54" in d.js(win, "document.body.innerText"),
-           what="dependent output after running from the page")
+    d.wait(
+        lambda: "radius 5.0 has area 78.54" in d.js(win, "document.body.innerText"),
+        what="dependent output after running from the page",
+    )
     d.step("ran")
     d.result["recent"] = app.recent.paths()
     # Console dock on the same kernel.
@@ -123,21 +133,34 @@ def scenario_notebook(d: Driver) -> None:
     # And a direct request on the console's kernel client (shell reply).
     replies: list[dict] = []
     kc = dock.kernel_client
-    d.gui(lambda: kc.shell_channel.message_received.connect(
-        lambda m: m["msg_type"] == "execute_reply" and replies.append(m["content"])))
+    d.gui(
+        lambda: kc.shell_channel.message_received.connect(
+            lambda m: m["msg_type"] == "execute_reply" and replies.append(m["content"])
+        )
+    )
     d.gui(lambda: kc.execute("", silent=True, user_expressions={"r": "radius * 2"}))
-    reply = d.wait(lambda: next((r for r in replies if r.get("user_expressions")), None),
-                   what="execute_reply")
-    d.step("console", console_expr=reply["user_expressions"]["r"]["data"]["text/plain"],
-           console_checked=d.gui(lambda: win.actions["console"].isChecked()))
+    reply = d.wait(lambda: next((r for r in replies if r.get("user_expressions")), None), what="execute_reply")
+    d.step(
+        "console",
+        console_expr=reply["user_expressions"]["r"]["data"]["text/plain"],
+        console_checked=d.gui(lambda: win.actions["console"].isChecked()),
+    )
     d.result["screenshot"] = d.shot(lambda: win.native, "shell-notebook.png")
     # File ▸ Export without the save dialog: the same code path the menu action ends in.
-    enabled = d.gui(lambda: [a.isEnabled() for a in win.native.menuBar().findChildren(
-        type(win.actions["console"])) if a.objectName() in ("Export HTML", "Export ipynb")])
+    enabled = d.gui(
+        lambda: [
+            a.isEnabled()
+            for a in win.native.menuBar().findChildren(type(win.actions["console"]))
+            if a.objectName() in ("Export HTML", "Export ipynb")
+        ]
+    )
     for fmt in ("html", "ipynb"):
         d.gui(lambda fmt=fmt: win.export_to(fmt, str(d.out / f"export.{fmt}")), timeout=60)
-    d.step("export", export_enabled=enabled,
-           exported={fmt: (d.out / f"export.{fmt}").read_text() for fmt in ("html", "ipynb")})
+    d.step(
+        "export",
+        export_enabled=enabled,
+        exported={fmt: (d.out / f"export.{fmt}").read_text() for fmt in ("html", "ipynb")},
+    )
     pid = win.session.kernel.pid
     d.step("kernel", kernel_pid=pid)
     d.gui(win.close)
@@ -149,19 +172,27 @@ def scenario_welcome(d: Driver) -> None:
     app = d.app
     w = d.wait(lambda: app.welcome and app.welcome.native is not None and app.welcome, what="welcome")
     d.wait(lambda: w.events.loaded.is_set(), what="welcome load")
-    d.wait(lambda: d.js_native(w, "document.querySelectorAll('#recent li.entry').length") >= 2,
-           what="recent entries")
-    entries = d.js_native(w, """JSON.stringify([...document.querySelectorAll('#recent li.entry')].map(li=>({
+    d.wait(lambda: d.js_native(w, "document.querySelectorAll('#recent li.entry').length") >= 2, what="recent entries")
+    entries = d.js_native(
+        w,
+        """JSON.stringify([...document.querySelectorAll('#recent li.entry')].map(li=>({
         path: li.dataset.path, missing: li.classList.contains('missing'),
-        text: li.innerText})))""")
+        text: li.innerText})))""",
+    )
     examples = d.js_native(w, "[...document.querySelectorAll('#examples li.example')].map(l=>l.innerText).join('|')")
-    d.step("listed", entries=json.loads(entries), examples=examples,
-           menus=d.gui(lambda: [a.text() for a in w.native.menuBar().actions()]))
+    d.step(
+        "listed",
+        entries=json.loads(entries),
+        examples=examples,
+        menus=d.gui(lambda: [a.text() for a in w.native.menuBar().actions()]),
+    )
     d.result["screenshot"] = d.shot(lambda: w.native, "shell-welcome.png")
     # Remove the missing one through the page (pywebview js_api round trip).
     d.js_native(w, "document.querySelector('#recent li.missing button.remove').click(), 1")
-    d.wait(lambda: d.js_native(w, "document.querySelectorAll('#recent li.missing').length") == 0,
-           what="missing entry removed")
+    d.wait(
+        lambda: d.js_native(w, "document.querySelectorAll('#recent li.missing').length") == 0,
+        what="missing entry removed",
+    )
     d.step("removed", recent_after=app.recent.paths())
     d.gui(app.quit)
 
@@ -180,8 +211,7 @@ def scenario_hold(d: Driver) -> None:
     """Report the kernel pid and wait to be killed (orphan test)."""
     app = d.app
     win = d.wait(lambda: next(iter(app.windows.values()), None), what="window")
-    pid = d.wait(lambda: win.session.kernel.state in ("idle", "busy") and win.session.kernel.pid,
-                 what="kernel")
+    pid = d.wait(lambda: win.session.kernel.state in ("idle", "busy") and win.session.kernel.pid, what="kernel")
     d.step("kernel", kernel_pid=pid, app_pid=os.getpid())
     time.sleep(600)
 
@@ -194,8 +224,12 @@ def _js_native(self: Driver, pywin: Any, script: str, timeout: float = 10) -> An
 
 Driver.js_native = _js_native  # type: ignore[attr-defined]
 
-SCENARIOS = {"notebook": scenario_notebook, "welcome": scenario_welcome,
-             "second": scenario_second, "hold": scenario_hold}
+SCENARIOS = {
+    "notebook": scenario_notebook,
+    "welcome": scenario_welcome,
+    "second": scenario_second,
+    "hold": scenario_hold,
+}
 
 
 def main() -> int:
@@ -208,7 +242,7 @@ def main() -> int:
         try:
             SCENARIOS[scenario](d)
             d.result["ok"] = True
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             d.result["error"] = traceback.format_exc()
             d.save()
             app.invoke(app.quit)

@@ -38,8 +38,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def _run(scenario: str, tmp_path: Path, *paths: str, timeout: float = 150) -> dict:
     out = tmp_path / f"out-{scenario}"
-    proc = subprocess.run([PY, str(DRIVER), scenario, str(out), *paths], env=_env(tmp_path),
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [PY, str(DRIVER), scenario, str(out), *paths],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     result_file = out / "result.json"
     assert result_file.exists(), proc.stderr[-3000:]
     result = json.loads(result_file.read_text())
@@ -79,11 +84,11 @@ def test_shell_notebook_window_end_to_end(tmp_path: Path, notebook: Path) -> Non
     assert r["ok"] and r["steps"][-1] == "closed"
     assert r["menus"] == ["&File", "&Edit", "&View", "&Kernel", "&Help"]
     assert r["title"].startswith("intro.py")
-    assert r["doc_title"]                             # the page really loaded
-    assert r["recent"] == [str(notebook.resolve())]   # recent list updated
-    assert r["console_expr"] == "10.0"                # console kernel sees radius = 5.0 set from the page
+    assert r["doc_title"]  # the page really loaded
+    assert r["recent"] == [str(notebook.resolve())]  # recent list updated
+    assert r["console_expr"] == "10.0"  # console kernel sees radius = 5.0 set from the page
     assert r["console_checked"] is True
-    assert "radius = 5.0" in notebook.read_text()     # the page's edit reached the file
+    assert "radius = 5.0" in notebook.read_text()  # the page's edit reached the file
     assert Path(r["screenshot"]).stat().st_size > 10_000
     # File ▸ Export ▸ HTML / ipynb are live and write what the window shows.
     assert r["export_enabled"] == [True, True]
@@ -116,8 +121,13 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
     shutil.copyfile(notebook, second)
     out = tmp_path / "out-second"
     env = _env(tmp_path)
-    first = subprocess.Popen([PY, str(DRIVER), "second", str(out), str(notebook)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [PY, str(DRIVER), "second", str(out), str(notebook)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         end = time.monotonic() + 60
         while not (out / "ready").exists():
@@ -125,10 +135,13 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
             time.sleep(0.1)
         # Relative path from another cwd: the sender makes it absolute.
         # `reflow second.py` = commands.open.run (called directly: cli.py is being changed by others).
-        code = ("import argparse, sys; from reflow_desktop.commands.open import run; "
-                "sys.exit(run(argparse.Namespace(notebook='second.py', browser=False)))")
-        launch = subprocess.run([PY, "-c", code], cwd=second.parent,
-                                env=env, capture_output=True, text=True, timeout=30)
+        code = (
+            "import argparse, sys; from reflow_desktop.commands.open import run; "
+            "sys.exit(run(argparse.Namespace(notebook='second.py', browser=False)))"
+        )
+        launch = subprocess.run(
+            [PY, "-c", code], cwd=second.parent, env=env, capture_output=True, text=True, timeout=30
+        )
         assert launch.returncode == 0, launch.stderr
         assert "running Reflow app" in launch.stderr  # how fast: benchmarks/single_instance.py
         first.wait(90)
@@ -142,8 +155,12 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
 
 def test_shell_kernel_dies_when_app_is_killed(tmp_path: Path, notebook: Path) -> None:
     out = tmp_path / "out-hold"
-    proc = subprocess.Popen([PY, str(DRIVER), "hold", str(out), str(notebook)], env=_env(tmp_path),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [PY, str(DRIVER), "hold", str(out), str(notebook)],
+        env=_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         end = time.monotonic() + 90
         result: dict = {}

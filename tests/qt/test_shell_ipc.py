@@ -26,8 +26,14 @@ def test_encode_makes_paths_absolute_and_decode_checks(tmp_path: Path) -> None:
     assert data.endswith(b"\n")
     assert ipc.decode_request(data.strip()) == [str(tmp_path / "nb.py"), str(tmp_path / "sub" / "x.py")]
     assert ipc.decode_request(ipc.encode_open([]).strip()) == []
-    for bad in (b"{}", b"[]", b'{"cmd":"open","paths":["relative.py"]}', b'{"cmd":"rm","paths":[]}',
-                b"\xff", b"x" * (ipc.MAX_MESSAGE + 1)):
+    for bad in (
+        b"{}",
+        b"[]",
+        b'{"cmd":"open","paths":["relative.py"]}',
+        b'{"cmd":"rm","paths":[]}',
+        b"\xff",
+        b"x" * (ipc.MAX_MESSAGE + 1),
+    ):
         with pytest.raises(ValueError):
             ipc.decode_request(bad)
 
@@ -50,6 +56,7 @@ def test_forward_to_plain_socket_server(tmp_path: Path) -> None:
         with conn:
             got.append(ipc.decode_request(conn.recv(65536).strip()))
             conn.sendall(ipc.REPLY_OK)
+
     t = threading.Thread(target=serve)
     t.start()
     assert ipc.forward_to_running(name, ["nb.py"]) is True
@@ -91,7 +98,7 @@ def test_instance_server_replaces_stale_socket(qtbot, tmp_path: Path) -> None:
 
     name = ipc.server_name(tmp_path / "stale")
     s = socket.socket(socket.AF_UNIX)
-    s.bind(name)   # bound, never listening: what a crashed app leaves behind
+    s.bind(name)  # bound, never listening: what a crashed app leaves behind
     s.close()
     server = InstanceServer(name, lambda _p: None)
     try:

@@ -26,8 +26,9 @@ def cache_root(tmp_path: Path) -> Path:
     return tmp_path / "reflow-cache"
 
 
-def notebook_text(dependencies: list[str] | None = None, requires_python: str | None = ">=3.11",
-                  body: str = "import six\n") -> str:
+def notebook_text(
+    dependencies: list[str] | None = None, requires_python: str | None = ">=3.11", body: str = "import six\n"
+) -> str:
     """A small notebook; ``dependencies=None`` gives one without a PEP 723 block."""
     if dependencies is None:
         return f"# %%\n{body}"
@@ -41,8 +42,12 @@ def notebook_text(dependencies: list[str] | None = None, requires_python: str | 
 
 @pytest.fixture
 def make_notebook(tmp_path: Path) -> Callable[..., Path]:
-    def make(name: str = "nb.py", dependencies: list[str] | None = None, requires_python: str | None = ">=3.11",
-             body: str = "import six\n") -> Path:
+    def make(
+        name: str = "nb.py",
+        dependencies: list[str] | None = None,
+        requires_python: str | None = ">=3.11",
+        body: str = "import six\n",
+    ) -> Path:
         path = tmp_path / name
         path.write_text(notebook_text(dependencies, requires_python, body), encoding="utf-8")
         return path

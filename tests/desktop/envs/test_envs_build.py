@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reflow.notebook import NotebookFormatError
-from reflow_desktop.envs import (EnvBuildError, PythonNotFoundError, ensure_environment, lock)
+from reflow_desktop.envs import EnvBuildError, PythonNotFoundError, ensure_environment, lock
 from reflow_desktop.envs import build as build_module
 from reflow_desktop.envs import pythons as pythons_module
 from reflow_desktop.envs.layout import envs_dir
@@ -38,7 +38,7 @@ def test_build_then_reopen_without_uv(make_notebook, cache_root: Path, monkeypat
     env = ensure_environment(nb, progress=lines.append, cache_root=cache_root)
     assert env.created and env.path == envs_dir(cache_root) / env.key and env.path.is_absolute()
     assert imports(env.python, "six", "ipykernel")
-    assert any("six" in line for line in lines)          # uv's own lines are streamed
+    assert any("six" in line for line in lines)  # uv's own lines are streamed
     assert not leftovers(cache_root)
 
     monkeypatch.setattr(build_module, "run_uv", no_uv)
@@ -54,7 +54,7 @@ def test_changed_dependencies_get_a_new_environment(make_notebook, cache_root: P
     second = ensure_environment(nb, cache_root=cache_root)
     assert second.created and second.key != first.key
     assert imports(second.python, "six", "iniconfig", "ipykernel")
-    assert imports(first.python, "six") and not imports(first.python, "iniconfig")   # old one untouched
+    assert imports(first.python, "six") and not imports(first.python, "iniconfig")  # old one untouched
 
 
 def test_lock_file_changes_the_key_and_is_used(make_notebook, cache_root: Path) -> None:
@@ -67,7 +67,7 @@ def test_lock_file_changes_the_key_and_is_used(make_notebook, cache_root: Path) 
     assert imports(locked.python, "six", "ipykernel")
     before = lock_path.read_bytes()
     assert ensure_environment(nb, cache_root=cache_root).key == locked.key
-    assert lock_path.read_bytes() == before        # opening never rewrites the user's lock
+    assert lock_path.read_bytes() == before  # opening never rewrites the user's lock
 
 
 def test_stale_lock_is_reported_not_rewritten(make_notebook, cache_root: Path) -> None:
@@ -89,7 +89,7 @@ def test_unresolvable_dependency_keeps_previous_environment(make_notebook, cache
     with pytest.raises(EnvBuildError) as info:
         ensure_environment(nb, progress=lines.append, cache_root=cache_root)
     assert NONEXISTENT in info.value.uv_output and NONEXISTENT in str(info.value)
-    assert any(NONEXISTENT in line for line in lines)    # streamed live as well
+    assert any(NONEXISTENT in line for line in lines)  # streamed live as well
     assert not leftovers(cache_root)
     assert [p.name for p in envs_dir(cache_root).iterdir() if not p.name.startswith(".")] == [good.key]
     assert imports(good.python, "six", "ipykernel")
@@ -104,7 +104,7 @@ def test_missing_python_is_a_clear_error(make_notebook, cache_root: Path) -> Non
         ensure_environment(nb, cache_root=cache_root)
     message = str(info.value)
     assert ">=3.99" in message and "no installed Python satisfies it" in message
-    assert info.value.found and "3." in message       # names what was found
+    assert info.value.found and "3." in message  # names what was found
 
 
 def test_broken_block_is_a_format_error(tmp_path: Path, cache_root: Path) -> None:
@@ -129,7 +129,7 @@ def test_concurrent_threads_build_once(make_notebook, cache_root: Path) -> None:
     def open_it() -> None:
         try:
             results.append(ensure_environment(nb, cache_root=cache_root))
-        except Exception as exc:   # pragma: no cover - reported below
+        except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=open_it) for _ in range(4)]
@@ -144,10 +144,19 @@ def test_concurrent_threads_build_once(make_notebook, cache_root: Path) -> None:
 
 def test_concurrent_processes_build_once(make_notebook, cache_root: Path) -> None:
     nb = make_notebook(dependencies=["six", "tomli"])
-    code = ("import sys; from pathlib import Path; from reflow_desktop.envs import ensure_environment; "
-            "e = ensure_environment(Path(sys.argv[1]), cache_root=Path(sys.argv[2])); print(e.created, e.key)")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(nb), str(cache_root)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    code = (
+        "import sys; from pathlib import Path; from reflow_desktop.envs import ensure_environment; "
+        "e = ensure_environment(Path(sys.argv[1]), cache_root=Path(sys.argv[2])); print(e.created, e.key)"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(nb), str(cache_root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate() for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     flags = [out.split() for out, _ in outs]

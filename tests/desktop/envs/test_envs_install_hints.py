@@ -7,14 +7,33 @@ import pytest
 from reflow_desktop.envs.install_hints import distribution_for_import, install_suggestion, module_from_error
 
 
-@pytest.mark.parametrize("module, dist", [
-    ("sklearn", "scikit-learn"), ("PIL", "pillow"), ("cv2", "opencv-python"), ("yaml", "pyyaml"),
-    ("bs4", "beautifulsoup4"), ("skimage", "scikit-image"), ("dateutil", "python-dateutil"),
-    ("attr", "attrs"), ("Crypto", "pycryptodome"), ("dotenv", "python-dotenv"), ("jwt", "PyJWT"),
-    ("serial", "pyserial"), ("usb", "pyusb"), ("gi", "PyGObject"), ("OpenSSL", "pyOpenSSL"),
-    ("google.protobuf", "protobuf"), ("google.protobuf.message", "protobuf"), ("docx", "python-docx"),
-    ("pptx", "python-pptx"), ("magic", "python-magic"), ("zmq", "pyzmq"), ("sklearn.linear_model", "scikit-learn"),
-])
+@pytest.mark.parametrize(
+    "module, dist",
+    [
+        ("sklearn", "scikit-learn"),
+        ("PIL", "pillow"),
+        ("cv2", "opencv-python"),
+        ("yaml", "pyyaml"),
+        ("bs4", "beautifulsoup4"),
+        ("skimage", "scikit-image"),
+        ("dateutil", "python-dateutil"),
+        ("attr", "attrs"),
+        ("Crypto", "pycryptodome"),
+        ("dotenv", "python-dotenv"),
+        ("jwt", "PyJWT"),
+        ("serial", "pyserial"),
+        ("usb", "pyusb"),
+        ("gi", "PyGObject"),
+        ("OpenSSL", "pyOpenSSL"),
+        ("google.protobuf", "protobuf"),
+        ("google.protobuf.message", "protobuf"),
+        ("docx", "python-docx"),
+        ("pptx", "python-pptx"),
+        ("magic", "python-magic"),
+        ("zmq", "pyzmq"),
+        ("sklearn.linear_model", "scikit-learn"),
+    ],
+)
 def test_known_mismatches(module: str, dist: str) -> None:
     assert distribution_for_import(module) == dist
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from reflow.notebook import NotebookFormatError
+from reflow_desktop.envs.errors import EnvError
 from reflow_desktop.envs.key import environment_key
 from reflow_desktop.envs.pythons import Interpreter, python_request
 from reflow_desktop.envs.spec import EnvSpec, lock_file, read_spec
-from reflow_desktop.envs.errors import EnvError
 
 PY = Interpreter(Path(sys.executable), 100, 1)
 
@@ -36,7 +36,7 @@ def test_lock_requires_python_tool_uv_and_interpreter_change_the_key() -> None:
     assert key(dependencies=("six",), lock_sha256="a" * 64) != key(dependencies=("six",), lock_sha256="b" * 64)
     assert key(dependencies=("six",), requires_python=">=3.12") != base
     assert key(dependencies=("six",), tool_uv={"index-url": "https://example.invalid"}) != base
-    other = Interpreter(Path(sys.executable), 100, 2)   # replaced in place (e.g. patch upgrade)
+    other = Interpreter(Path(sys.executable), 100, 2)  # replaced in place (e.g. patch upgrade)
     assert environment_key(EnvSpec(has_block=True, dependencies=("six",)), other) != base
 
 

@@ -18,8 +18,8 @@ def test_add_and_remove_edit_the_block(make_notebook, cache_root: Path) -> None:
     deps = add_package(nb, "iniconfig", progress=lines.append)
     assert any(d.startswith("iniconfig") for d in deps) and "six" in deps
     assert read_notebook(nb).metadata.dependencies == deps
-    assert "import six" in nb.read_text()                 # cells untouched
-    assert lines                                          # uv's resolver output streamed
+    assert "import six" in nb.read_text()  # cells untouched
+    assert lines  # uv's resolver output streamed
     env = ensure_environment(nb, cache_root=cache_root)
     assert env.created
     deps = remove_package(nb, "iniconfig")

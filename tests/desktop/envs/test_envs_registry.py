@@ -24,8 +24,9 @@ def fake_env(cache_root: Path, key: str, *, last_used: float, notebooks: list[st
     python.parent.mkdir(parents=True)
     os.symlink(sys.executable, python)
     (env / "payload.bin").write_bytes(b"x" * 5000)
-    (env / MARKER).write_text(json.dumps({"key": key, "created": last_used, "python_version": "3.11.7",
-                                          "dependencies": list(deps)}))
+    (env / MARKER).write_text(
+        json.dumps({"key": key, "created": last_used, "python_version": "3.11.7", "dependencies": list(deps)})
+    )
     (env / USAGE).write_text(json.dumps({"last_used": last_used, "notebooks": list(notebooks)}))
     return env
 

@@ -16,8 +16,15 @@ def test_finds_the_packaged_uv() -> None:
 
 
 def test_child_environment_drops_venv_selectors() -> None:
-    env = uv_environment({"X": "1"}, base={"VIRTUAL_ENV": "/somewhere", "UV_PROJECT_ENVIRONMENT": "/x",
-                                            "UV_PYTHON_DOWNLOADS": "never", "PATH": "/bin"})
+    env = uv_environment(
+        {"X": "1"},
+        base={
+            "VIRTUAL_ENV": "/somewhere",
+            "UV_PROJECT_ENVIRONMENT": "/x",
+            "UV_PYTHON_DOWNLOADS": "never",
+            "PATH": "/bin",
+        },
+    )
     assert "VIRTUAL_ENV" not in env and "UV_PROJECT_ENVIRONMENT" not in env
     assert env["UV_PYTHON_DOWNLOADS"] == "never" and env["X"] == "1" and env["PATH"] == "/bin"
 

@@ -16,26 +16,56 @@ from reflow_desktop.exporting.html import CHART_BUNDLES, BundleMissingError, bun
 from reflow_desktop.exporting.outputs import data, stream
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC"
 
-VEGA_LITE = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-             "data": {"values": [{"a": "x", "b": 3}, {"a": "y", "b": 5}]},
-             "mark": {"type": "bar", "tooltip": True},
-             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+VEGA_LITE = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+    "data": {"values": [{"a": "x", "b": 3}, {"a": "y", "b": 5}]},
+    "mark": {"type": "bar", "tooltip": True},
+    "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}},
+}
 # a plain Vega spec (what vega.v5 MIME bundles carry), with an expression (no eval under the CSP)
-VEGA = {"$schema": "https://vega.github.io/schema/vega/v5.json", "width": 200, "height": 100,
-        "data": [{"name": "t", "values": [{"v": 1}, {"v": 4}, {"v": 2}]},
-                 {"name": "d", "source": "t", "transform": [{"type": "formula", "as": "w", "expr": "datum.v * 10"}]}],
-        "scales": [{"name": "x", "type": "band", "domain": {"data": "d", "field": "v"}, "range": "width"},
-                   {"name": "y", "type": "linear", "domain": {"data": "d", "field": "w"}, "range": "height"}],
-        "marks": [{"type": "rect", "from": {"data": "d"}, "encode": {"enter": {
-            "x": {"scale": "x", "field": "v"}, "width": {"scale": "x", "band": 1},
-            "y": {"scale": "y", "field": "w"}, "y2": {"scale": "y", "value": 0}}}}]}
+VEGA = {
+    "$schema": "https://vega.github.io/schema/vega/v5.json",
+    "width": 200,
+    "height": 100,
+    "data": [
+        {"name": "t", "values": [{"v": 1}, {"v": 4}, {"v": 2}]},
+        {"name": "d", "source": "t", "transform": [{"type": "formula", "as": "w", "expr": "datum.v * 10"}]},
+    ],
+    "scales": [
+        {"name": "x", "type": "band", "domain": {"data": "d", "field": "v"}, "range": "width"},
+        {"name": "y", "type": "linear", "domain": {"data": "d", "field": "w"}, "range": "height"},
+    ],
+    "marks": [
+        {
+            "type": "rect",
+            "from": {"data": "d"},
+            "encode": {
+                "enter": {
+                    "x": {"scale": "x", "field": "v"},
+                    "width": {"scale": "x", "band": 1},
+                    "y": {"scale": "y", "field": "w"},
+                    "y2": {"scale": "y", "value": 0},
+                }
+            },
+        }
+    ],
+}
 # data from a URL (as alt.Chart("https://…") makes): an exported page must not fetch it
-VEGA_LITE_URL = {"data": {"url": "https://example.invalid/cars.json"}, "mark": "point",
-                 "encoding": {"x": {"field": "hp", "type": "quantitative"}}}
+VEGA_LITE_URL = {
+    "data": {"url": "https://example.invalid/cars.json"},
+    "mark": "point",
+    "encoding": {"x": {"field": "hp", "type": "quantitative"}},
+}
 PLOTLY = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"width": 400, "height": 300}}
 
 
@@ -52,7 +82,7 @@ def _chart_js(name: str) -> str:
 
 def _page(*bundles: dict) -> str:
     nb = parse_notebook("".join(f"# %%\nx{i} = {i}\n\n" for i in range(len(bundles))))
-    outs = {c.id: [data(b)] for c, b in zip(nb.cells, bundles)}
+    outs = {c.id: [data(b)] for c, b in zip(nb.cells, bundles, strict=True)}
     return render_html(nb, outs, name="charts.py")
 
 
@@ -72,8 +102,9 @@ def _hash(js: str) -> str:
 
 def test_a_notebook_without_charts_carries_no_chart_code():
     vega_js, plotly_js = _chart_js("vega"), _chart_js("plotly")
-    page = _page({"text/plain": "42"}, {"text/html": "<b>hi</b>", "image/png": PNG},
-                 {"application/json": {"a": [1, 2]}})
+    page = _page(
+        {"text/plain": "42"}, {"text/html": "<b>hi</b>", "image/png": PNG}, {"application/json": {"a": [1, 2]}}
+    )
     assert len(page.encode("utf-8")) < 400_000
     assert len(_scripts(page)) == 1
     assert vega_js[:2000] not in page and plotly_js[:2000] not in page
@@ -82,8 +113,15 @@ def test_a_notebook_without_charts_carries_no_chart_code():
     assert _csp_hashes(page) == {_hash(_scripts(page)[0])}
 
 
-@pytest.mark.parametrize("mime", ["application/vnd.vegalite.v5+json", "application/vnd.vegalite.v6+json",
-                                  "application/vnd.vega.v5+json", "application/vnd.vegalite.v4+json"])
+@pytest.mark.parametrize(
+    "mime",
+    [
+        "application/vnd.vegalite.v5+json",
+        "application/vnd.vegalite.v6+json",
+        "application/vnd.vega.v5+json",
+        "application/vnd.vegalite.v4+json",
+    ],
+)
 def test_a_vega_chart_brings_vega_only(mime):
     vega_js, plotly_js = _chart_js("vega"), _chart_js("plotly")
     page = _page({mime: VEGA if ".vega." in mime else VEGA_LITE, "text/plain": "<Chart>"})
@@ -106,8 +144,12 @@ def test_a_plotly_figure_brings_plotly_only_and_both_come_together():
 
 def test_a_chart_inside_a_layout_is_found():
     _chart_js("vega")
-    layout = {"application/vnd.reflow.layout+json": {"kind": "hstack", "children": [
-        {"application/vnd.vegalite.v5+json": VEGA_LITE, "text/plain": "chart"}]}}
+    layout = {
+        "application/vnd.reflow.layout+json": {
+            "kind": "hstack",
+            "children": [{"application/vnd.vegalite.v5+json": VEGA_LITE, "text/plain": "chart"}],
+        }
+    }
     assert len(_scripts(_page(layout))) == 2
 
 
@@ -125,8 +167,14 @@ def test_vega_and_vega_lite_draw_offline_under_the_csp(tmp_path: Path):
         pytest.skip("no Chromium at /usr/bin/chromium")
     _chart_js("vega")
     out = tmp_path / "charts.html"
-    out.write_text(_page({"application/vnd.vega.v5+json": VEGA}, {"application/vnd.vegalite.v6+json": VEGA_LITE},
-                         {"application/vnd.vegalite.v5+json": VEGA_LITE_URL}), encoding="utf-8")
+    out.write_text(
+        _page(
+            {"application/vnd.vega.v5+json": VEGA},
+            {"application/vnd.vegalite.v6+json": VEGA_LITE},
+            {"application/vnd.vegalite.v5+json": VEGA_LITE_URL},
+        ),
+        encoding="utf-8",
+    )
     url = out.resolve().as_uri()
     attempted: list[str] = []
     console: list[str] = []

@@ -15,10 +15,16 @@ from reflow_desktop.exporting.html import BundleMissingError, load_bundle, page_
 from reflow_desktop.exporting.outputs import data, error, stream
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 # a 4x4 red PNG
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC"
 
 NOTEBOOK = f'''# %% [markdown]
 # # Offline report
@@ -86,8 +92,7 @@ def test_bundle_cannot_break_out_of_its_script_tag():
 
 def test_page_state_carries_code_options_outputs():
     nb = parse_notebook("# %% [markdown]\n# hi\n\n# %% hide_code=true\nx = 1\nprint(x)\n")
-    state = page_state(nb, {nb.cells[1].id: [stream("stdout", "1\n"), error("boom")]},
-                       name="n.py", hide_code=False)
+    state = page_state(nb, {nb.cells[1].id: [stream("stdout", "1\n"), error("boom")]}, name="n.py", hide_code=False)
     assert state["cells"][0] == {"id": nb.cells[0].id, "kind": "markdown", "code": "hi", "options": {}}
     assert state["cells"][1]["options"] == {"hide_code": True}
     assert [o["kind"] for o in state["cells"][1]["outputs"]] == ["stream", "error"]
@@ -97,8 +102,11 @@ def _export(tmp_path: Path, *extra: str) -> Path:
     nb = tmp_path / "report.py"
     nb.write_text(NOTEBOOK)
     out = tmp_path / ("report" + "-".join(extra) + ".html")
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "export", "html", str(nb),
-                           "-o", str(out), "--run", *extra], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "html", str(nb), "-o", str(out), "--run", *extra],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 

@@ -18,9 +18,9 @@ from reflow_desktop.exporting.outputs import data, error, stream
 from reflow_desktop.importing import convert_ipynb, import_notebook
 
 ROOT = Path(__file__).resolve().parents[3]
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
-SOURCE = '''# /// script
+SOURCE = """# /// script
 # requires-python = ">=3.11"
 # dependencies = ["pandas>=2", "numpy"]
 # [tool.reflow]
@@ -42,7 +42,7 @@ y
 # %%
 print("hello")
 display_me = {"a": [1, 2]}
-'''
+"""
 
 
 def _nb():
@@ -53,11 +53,20 @@ def _outputs(nb):
     c = [c.id for c in nb.cells]
     return {
         c[2]: [data({"text/plain": "42", "text/html": "<b>42</b>"})],
-        c[3]: [stream("stdout", "hel"), stream("stdout", "lo\n"), stream("stderr", "warn\n"),
-               data({"image/png": PNG, "text/plain": "<Figure>"}),
-               data({"application/json": {"a": [1, 2]}, "text/plain": "{'a': [1, 2]}"}),
-               error("ZeroDivisionError: division by zero", ename="ZeroDivisionError",
-                     traceback="Traceback (most recent call last):\n  File \"<cell>\", line 1\nZeroDivisionError: division by zero\n")],
+        c[3]: [
+            stream("stdout", "hel"),
+            stream("stdout", "lo\n"),
+            stream("stderr", "warn\n"),
+            data({"image/png": PNG, "text/plain": "<Figure>"}),
+            data({"application/json": {"a": [1, 2]}, "text/plain": "{'a': [1, 2]}"}),
+            error(
+                "ZeroDivisionError: division by zero",
+                ename="ZeroDivisionError",
+                traceback=(
+                    'Traceback (most recent call last):\n  File "<cell>", line 1\nZeroDivisionError: division by zero\n'
+                ),
+            ),
+        ],
     }
 
 
@@ -87,8 +96,14 @@ def test_outputs_are_real_mime_bundles():
     nb = _nb()
     cells = notebook_to_ipynb(nb, _outputs(nb))["cells"]
     result = cells[2]["outputs"]
-    assert result == [{"output_type": "execute_result", "execution_count": cells[2]["execution_count"],
-                       "data": {"text/plain": ["42"], "text/html": ["<b>42</b>"]}, "metadata": {}}]
+    assert result == [
+        {
+            "output_type": "execute_result",
+            "execution_count": cells[2]["execution_count"],
+            "data": {"text/plain": ["42"], "text/html": ["<b>42</b>"]},
+            "metadata": {},
+        }
+    ]
     assert cells[2]["metadata"]["jupyter"] == {"source_hidden": True}
     outs = cells[3]["outputs"]
     assert [o["output_type"] for o in outs] == ["stream", "stream", "display_data", "display_data", "error"]
@@ -119,8 +134,9 @@ def test_round_trip_reflow_ipynb_reflow_keeps_cells(tmp_path: Path):
     write_ipynb(nb, target, _outputs(nb))
     back = convert_ipynb(json.loads(target.read_text()), target)
     assert back.problems == []
-    assert [(c.kind, c.source, c.options) for c in back.notebook.cells] == \
-           [(c.kind, c.source, c.options) for c in nb.cells]
+    assert [(c.kind, c.source, c.options) for c in back.notebook.cells] == [
+        (c.kind, c.source, c.options) for c in nb.cells
+    ]
     assert back.notebook.metadata is not None
     assert back.notebook.metadata.raw == nb.metadata.raw
     assert back.notebook.runtime_mode == "lazy"
@@ -133,8 +149,9 @@ def test_round_trip_of_the_examples(tmp_path: Path):
         write_ipynb(nb, target)
         result = import_notebook(target, tmp_path / (example.stem + ".py"))
         again = read_notebook(result.path)
-        assert [(c.kind, c.source, c.options) for c in again.cells] == \
-               [(c.kind, c.source, c.options) for c in nb.cells], example.name
+        assert [(c.kind, c.source, c.options) for c in again.cells] == [
+            (c.kind, c.source, c.options) for c in nb.cells
+        ], example.name
         assert again.metadata.data == nb.metadata.data
 
 
@@ -142,8 +159,11 @@ def test_cli_export_ipynb_with_run(tmp_path: Path):
     nb = tmp_path / "nb.py"
     nb.write_text("# %%\nprint('hi')\n\n# %%\nx = 6 * 7\nx\n")
     out = tmp_path / "out.ipynb"
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "export", "ipynb", str(nb),
-                           "-o", str(out), "--run"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "ipynb", str(nb), "-o", str(out), "--run"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     book = nbformat.read(out, as_version=4)
     nbformat.validate(book)
@@ -159,9 +179,12 @@ def test_nbconvert_executes_the_export(tmp_path: Path):
         pytest.skip("jupyter command not installed")
     out = tmp_path / "chain.ipynb"
     write_ipynb(read_notebook(ROOT / "examples" / "chain.py"), out)
-    proc = subprocess.run([jupyter, "nbconvert", "--to", "notebook", "--execute", str(out),
-                           "--output", str(tmp_path / "executed.ipynb")],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [jupyter, "nbconvert", "--to", "notebook", "--execute", str(out), "--output", str(tmp_path / "executed.ipynb")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
     assert any(o.get("name") == "stdout" for c in executed.cells if c.cell_type == "code" for o in c.outputs)

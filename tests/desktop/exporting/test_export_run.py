@@ -23,11 +23,19 @@ def notebook(tmp_path: Path, dependency: str) -> Path:
 
 
 def export(tmp_path: Path, nb: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_CACHE_DIR": str(tmp_path / "uv"),
-           "REFLOW_CACHE_DIR": str(tmp_path / "envs")}
+    env = {
+        **os.environ,
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_CACHE_DIR": str(tmp_path / "uv"),
+        "REFLOW_CACHE_DIR": str(tmp_path / "envs"),
+    }
     env.pop("REFLOW_ENVIRONMENTS", None)
-    return subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "export", "ipynb", str(nb),
-                           "-o", str(out), "--run"], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "ipynb", str(nb), "-o", str(out), "--run"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def test_run_uses_the_notebooks_environment(tmp_path: Path):

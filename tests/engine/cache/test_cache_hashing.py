@@ -29,9 +29,9 @@ def test_primitives_distinguish_type_and_value():
 
 def test_containers_by_content_and_order_rules():
     assert h([1, 2, 3]) == h([1, 2, 3])
-    assert h([1, 2, 3]) != h([3, 2, 1])          # sequences keep order
-    assert h([1, 2]) != h((1, 2))                # and their type
-    assert h({"a": 1, "b": [2]}) == h({"b": [2], "a": 1})   # dicts do not
+    assert h([1, 2, 3]) != h([3, 2, 1])  # sequences keep order
+    assert h([1, 2]) != h((1, 2))  # and their type
+    assert h({"a": 1, "b": [2]}) == h({"b": [2], "a": 1})  # dicts do not
     assert h({3, 1, 2}) == h({1, 2, 3})
     assert h({1, 2}) != h(frozenset({1, 2}))
     nested = {"x": [1, {"y": (2, 3.5)}], "z": {b"k"}}
@@ -102,11 +102,14 @@ def test_reflow_hash_protocol():
     assert h(Custom("a")) == h(Custom("a")) != h(Custom("b"))
 
 
-@pytest.mark.parametrize("value, type_name", [
-    (io.StringIO("x"), "_io.StringIO"),
-    ((i for i in range(3)), "generator"),
-    (threading.Lock(), "_thread.lock"),
-])
+@pytest.mark.parametrize(
+    "value, type_name",
+    [
+        (io.StringIO("x"), "_io.StringIO"),
+        ((i for i in range(3)), "generator"),
+        (threading.Lock(), "_thread.lock"),
+    ],
+)
 def test_unhashable_values_name_variable_and_type(value, type_name):
     with pytest.raises(UnhashableInputError) as info:
         hash_inputs({"ok": 1, "conn": {"inner": [0, value]}})
@@ -117,7 +120,7 @@ def test_unhashable_values_name_variable_and_type(value, type_name):
 
 def test_open_file_is_refused(tmp_path):
     with open(tmp_path / "f.txt", "w") as f:
-        with pytest.raises(UnhashableInputError, match="'handle'.*TextIOWrapper"):
+        with pytest.raises(UnhashableInputError, match=r"'handle'.*TextIOWrapper"):
             content_hash(f, "handle")
 
 
@@ -133,11 +136,19 @@ def test_object_holding_a_lock_is_refused():
 def test_hash_is_stable_across_processes(tmp_path):
     import subprocess
 
-    code = ("from reflow.cache.hashing import content_hash;"
-            "print(content_hash({'a': [1, 2.5, 'x', (None, b'y')], 'b': {3, 4}}))")
-    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": ":".join(sys.path)}).stdout
-           for seed in (1, 2)}
+    code = (
+        "from reflow.cache.hashing import content_hash;"
+        "print(content_hash({'a': [1, 2.5, 'x', (None, b'y')], 'b': {3, 4}}))"
+    )
+    out = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": ":".join(sys.path)},
+        ).stdout
+        for seed in (1, 2)
+    }
     assert len(out) == 1 and out.pop().strip() == h({"a": [1, 2.5, "x", (None, b"y")], "b": {3, 4}})
 
 

@@ -13,12 +13,12 @@ from reflow.runtime import CollectingSink, Runtime
 
 CALLS = "import sys\ncalls = sys.modules.setdefault('reflow_test_calls', type(sys)('reflow_test_calls'))"
 
-FN = '''\
+FN = """\
 @reflow.cache
 def slow(xs, k=1):
     calls.n = getattr(calls, "n", 0) + 1
     return sum(xs) * k * scale
-'''
+"""
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def calls():
 
     from reflow.cache.memory import clear_memory
 
-    clear_memory()   # results are (by design) shared by equal functions across runtimes
+    clear_memory()  # results are (by design) shared by equal functions across runtimes
     module = sys.modules["reflow_test_calls"] = types.ModuleType("reflow_test_calls")
     yield module
     del sys.modules["reflow_test_calls"]
@@ -37,8 +37,14 @@ def calls():
 def runtime(tmp_path, fn=FN, scale="2"):
     sink = CollectingSink()
     rt = Runtime(sink, cache_dir=tmp_path)
-    rt.set_cells([("imp", "import reflow\n" + CALLS), ("scale", f"scale = {scale}"),
-                  ("fn", fn), ("use", "a = slow([1, 2])\nb = slow([1, 2])\nc = slow([3], k=1)")])
+    rt.set_cells(
+        [
+            ("imp", "import reflow\n" + CALLS),
+            ("scale", f"scale = {scale}"),
+            ("fn", fn),
+            ("use", "a = slow([1, 2])\nb = slow([1, 2])\nc = slow([3], k=1)"),
+        ]
+    )
     rt.run_all()
     assert not sink.errors, sink.errors
     return rt, sink
@@ -58,11 +64,11 @@ def test_module_is_callable_and_lazy():
 def test_survives_rerun_of_defining_cell_with_unchanged_code(tmp_path, calls):
     rt, _ = runtime(tmp_path)
     assert calls.n == 2 and rt.namespace["a"] == 6 and rt.namespace["c"] == 6
-    rt.run_cells(["fn"])                         # re-run: new function object, same code
+    rt.run_cells(["fn"])  # re-run: new function object, same code
     assert calls.n == 2
     rt.edit_cell("fn", FN.replace("# nothing", "") + "# a comment\n")
     rt.run_cells(["fn"])
-    assert calls.n == 2                          # comments do not change bytecode
+    assert calls.n == 2  # comments do not change bytecode
 
 
 def test_busted_when_code_changes(tmp_path, calls):
@@ -77,7 +83,7 @@ def test_busted_when_a_global_it_reads_changes(tmp_path, calls):
     rt.edit_cell("scale", "scale = 10")
     rt.run_cells(["scale"])
     assert calls.n == 4 and rt.namespace["a"] == 30
-    rt.edit_cell("scale", "scale = 2")          # back: the old version's results are still there
+    rt.edit_cell("scale", "scale = 2")  # back: the old version's results are still there
     rt.run_cells(["scale"])
     assert calls.n == 4 and rt.namespace["a"] == 6
 
@@ -96,7 +102,7 @@ def test_arguments_by_content_and_unhashable_argument_is_clear():
     items.append(3)
     f(items)
     assert len(seen) == 2
-    with pytest.raises(UnhashableInputError, match="'data'.*generator"):
+    with pytest.raises(UnhashableInputError, match=r"'data'.*generator"):
         f(i for i in range(2))
 
 
@@ -113,11 +119,14 @@ def test_maxsize_and_clear():
 
 
 def test_persistent_function_survives_a_fresh_runtime(tmp_path, calls):
-    code = '@reflow.persistent_cache\ndef train(n):\n    calls.n = getattr(calls, "n", 0) + 1\n    return list(range(n))'
+    code = (
+        '@reflow.persistent_cache\ndef train(n):\n    calls.n = getattr(calls, "n", 0) + 1\n    return list(range(n))'
+    )
     for _ in range(2):
         sink = CollectingSink()
-        rt = Runtime(sink, namespace={"__name__": "__main__", "__builtins__": builtins,
-                                      "__file__": str(tmp_path / "nb.py")})
+        rt = Runtime(
+            sink, namespace={"__name__": "__main__", "__builtins__": builtins, "__file__": str(tmp_path / "nb.py")}
+        )
         rt.set_cells([("imp", "import reflow\n" + CALLS), ("fn", code), ("use", "m = train(5)")])
         rt.run_all()
         assert not sink.errors and rt.namespace["m"] == [0, 1, 2, 3, 4]

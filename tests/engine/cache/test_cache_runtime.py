@@ -11,13 +11,13 @@ import pytest
 
 from reflow.runtime import CollectingSink, Runtime
 
-BLOCK = '''\
+BLOCK = """\
 with reflow.persistent_cache("expensive"):
     with open(counter, "a") as _f:
         _f.write("x")
     total = sum(data) * factor
     print("computed", total)
-total'''
+total"""
 
 
 def make_cells(counter: Path, data: str = "[1, 2, 3]", factor: str = "2", unrelated: str = "u = 0"):
@@ -60,15 +60,15 @@ def test_first_run_computes_and_stores_beside_the_notebook(tmp_path):
     assert "block" not in nb.sink.restored
     entries = list((tmp_path / "__reflow__" / "cache" / "expensive").glob("*.pkl"))
     assert len(entries) == 1
-    assert "_f" not in nb.rt.namespace          # privates still cleaned up
+    assert "_f" not in nb.rt.namespace  # privates still cleaned up
 
 
 def test_reopen_restores_without_running_the_body(tmp_path):
     Notebook(tmp_path)
-    nb = Notebook(tmp_path)                      # fresh Runtime, same directory
-    assert nb.body_runs == 1                     # the side effect did not happen again
+    nb = Notebook(tmp_path)  # fresh Runtime, same directory
+    assert nb.body_runs == 1  # the side effect did not happen again
     assert nb.rt.namespace["total"] == 12 and nb.sink.outputs["block"] == 12
-    assert nb.sink.stdout("block") == "computed 12\n"      # replayed
+    assert nb.sink.stdout("block") == "computed 12\n"  # replayed
     assert nb.sink.restored["block"] >= 0
     assert ("cached", "block", nb.sink.restored["block"]) in nb.sink.events
     assert nb.sink.last_status("block") == "idle"
@@ -109,7 +109,7 @@ def test_unrelated_cell_change_is_a_hit(tmp_path):
 
 def test_mutating_an_input_is_a_miss(tmp_path):
     nb = Notebook(tmp_path)
-    nb.rt.namespace["data"][0] = 100            # in-place: no assignment, content changed
+    nb.rt.namespace["data"][0] = 100  # in-place: no assignment, content changed
     nb.rerun("block")
     assert nb.body_runs == 2 and nb.rt.namespace["total"] == 210
 
@@ -142,15 +142,18 @@ def test_values_defined_earlier_in_the_same_cell_are_inputs(tmp_path):
     rt.run_all()
     assert rt.namespace["z"] == 3 and "c" not in sink.restored
     rt.run_cells(["c"])
-    assert rt.namespace["z"] == 3 and "c" in sink.restored   # privates restored for later lines
+    assert rt.namespace["z"] == 3 and "c" in sink.restored  # privates restored for later lines
     rt.edit_cell("c", code.format(5))
     rt.run_cells(["c"])
     assert rt.namespace["y"] == 10 and "c" not in sink.restored
 
 
 def test_unhashable_input_is_a_clear_cell_error(tmp_path):
-    cells = [("imp", "import reflow"), ("h", f"handle = open({str(tmp_path / 'f.txt')!r}, 'w')"),
-             ("b", "with reflow.persistent_cache('x'):\n    y = handle.name")]
+    cells = [
+        ("imp", "import reflow"),
+        ("h", f"handle = open({str(tmp_path / 'f.txt')!r}, 'w')"),
+        ("b", "with reflow.persistent_cache('x'):\n    y = handle.name"),
+    ]
     sink = CollectingSink()
     rt = Runtime(sink, cache_dir=tmp_path / "c")
     rt.set_cells(cells)
@@ -182,9 +185,11 @@ def test_modules_bound_in_a_block_are_restored_by_import(tmp_path):
 
 
 def test_a_users_own_persistent_cache_runs_as_a_plain_with(tmp_path):
-    code = ("import contextlib\nlog = []\n@contextlib.contextmanager\ndef persistent_cache(n):\n"
-            "    log.append(n)\n    yield n\n    log.append('exit')\n"
-            "with persistent_cache('mine') as got:\n    inside = got")
+    code = (
+        "import contextlib\nlog = []\n@contextlib.contextmanager\ndef persistent_cache(n):\n"
+        "    log.append(n)\n    yield n\n    log.append('exit')\n"
+        "with persistent_cache('mine') as got:\n    inside = got"
+    )
     sink = CollectingSink()
     rt = Runtime(sink, cache_dir=tmp_path)
     rt.set_cells([("c", code)])
@@ -221,7 +226,7 @@ def test_corrupt_entry_on_reopen_is_a_miss(tmp_path):
     nb = Notebook(tmp_path)
     assert nb.body_runs == 2 and nb.rt.namespace["total"] == 12 and "block" not in nb.sink.errors
     nb3 = Notebook(tmp_path)
-    assert nb3.body_runs == 2                    # rewritten by the second open
+    assert nb3.body_runs == 2  # rewritten by the second open
 
 
 def test_without_a_runtime_the_block_just_runs(tmp_path):
@@ -260,9 +265,12 @@ def test_kernel_killed_while_writing_then_reopen_works(tmp_path):
 
     nb_file = tmp_path / "nb.py"
     entry_dir = tmp_path / "__reflow__" / "cache" / "big"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(nb_file), json.dumps(KILLED_CELLS)],
-                            stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CHILD, str(nb_file), json.dumps(KILLED_CELLS)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         deadline = time.time() + 60
@@ -272,11 +280,11 @@ def test_kernel_killed_while_writing_then_reopen_works(tmp_path):
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(10)
-    assert not list(entry_dir.glob("*.pkl"))          # nothing half-written is visible
+    assert not list(entry_dir.glob("*.pkl"))  # nothing half-written is visible
     sink = CollectingSink()
     rt = Runtime(sink, namespace={"__name__": "__main__", "__builtins__": builtins, "__file__": str(nb_file)})
     rt.set_cells(KILLED_CELLS)
-    rt.run_all()                                      # the reopen: a miss, runs, stores
+    rt.run_all()  # the reopen: a miss, runs, stores
     assert not sink.errors and sink.outputs["big"] == 100 * 1024 * 1024 and "big" not in sink.restored
     rt.run_cells(["big"])
     assert "big" in sink.restored and sink.outputs["big"] == 100 * 1024 * 1024
@@ -286,10 +294,16 @@ def test_function_input_reading_a_changed_global_is_a_miss(tmp_path):
     # `t` changes value while no code changes (as a UI value would); `f` reads it.
     sink = CollectingSink()
     rt = Runtime(sink, cache_dir=tmp_path)
-    rt.set_cells([("imp", "import reflow"), ("t", "t = 1"), ("f", "def f(x):\n    return x + t"),
-                  ("b", "with reflow.persistent_cache('f'):\n    y = f(10)")])
+    rt.set_cells(
+        [
+            ("imp", "import reflow"),
+            ("t", "t = 1"),
+            ("f", "def f(x):\n    return x + t"),
+            ("b", "with reflow.persistent_cache('f'):\n    y = f(10)"),
+        ]
+    )
     rt.run_all()
     assert rt.namespace["y"] == 11
-    rt.namespace["t"] = 5                      # value change without a code change
+    rt.namespace["t"] = 5  # value change without a code change
     rt.run_cells(["b"])
     assert rt.namespace["y"] == 15 and "b" not in sink.restored

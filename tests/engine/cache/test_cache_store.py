@@ -30,8 +30,11 @@ def test_round_trip_with_header(tmp_path):
     assert entry is not None and entry.value == {"w": [1, 2, 3]}
     assert entry.saved_seconds == 1.5
     header = store.header(path)
-    assert header["key"] == KEY and header["name"] == "model" and header["python"].endswith(
-        ".".join(map(str, sys.version_info[:3])))
+    assert (
+        header["key"] == KEY
+        and header["name"] == "model"
+        and header["python"].endswith(".".join(map(str, sys.version_info[:3])))
+    )
     assert store.load("model", key(1)) is None
     assert store.load("other", KEY) is None
 
@@ -69,12 +72,12 @@ def test_unpicklable_payload_inside_valid_frame_is_a_miss(tmp_path):
     store = CacheStore(tmp_path)
     path = store.save("n", KEY, 1)
     data = path.read_bytes()
-    head_len = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "little")
+    head_len = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little")
     # Valid header and checksum of a payload that is not a pickle.
     import hashlib
     import json
 
-    header = json.loads(data[len(MAGIC) + 4:len(MAGIC) + 4 + head_len])
+    header = json.loads(data[len(MAGIC) + 4 : len(MAGIC) + 4 + head_len])
     payload = b"not a pickle"
     header.update(size=len(payload), sha256=hashlib.sha256(payload).hexdigest())
     head = json.dumps(header).encode()
@@ -97,8 +100,8 @@ def test_lru_eviction_keeps_total_under_limit(tmp_path):
         store.save("n", key(i), blob)
         os.utime(store.path("n", key(i)), (now - 100 + i, now - 100 + i))
     assert store.total_bytes() <= 45_000 and len(store.entries()) == 4
-    assert store.load("n", key(0)) is not None     # a hit makes entry 0 the most recent
-    store.save("n", key(4), blob)                  # over the limit: evict the LRU (entry 1)
+    assert store.load("n", key(0)) is not None  # a hit makes entry 0 the most recent
+    store.save("n", key(4), blob)  # over the limit: evict the LRU (entry 1)
     assert store.total_bytes() <= 45_000
     remaining = {p.stem for p, _ in store.entries()}
     assert key(1) not in remaining
@@ -136,13 +139,17 @@ WRITER = textwrap.dedent("""
 
 def test_kill_during_write_leaves_no_visible_entry_and_store_works(tmp_path):
     root = tmp_path / "cache"
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(root)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(root)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         deadline = time.time() + 30
         temp: list[Path] = []
-        while time.time() < deadline and not temp:   # wait until the write is under way
+        while time.time() < deadline and not temp:  # wait until the write is under way
             temp = [p for p in (root / "big").glob(".*.tmp")] if (root / "big").exists() else []
             time.sleep(0.002)
         assert temp, "writer never started writing"
@@ -151,8 +158,8 @@ def test_kill_during_write_leaves_no_visible_entry_and_store_works(tmp_path):
         proc.wait(10)
     assert proc.returncode == -signal.SIGKILL
     store = CacheStore(root)
-    assert store.entries() == []                          # nothing visible...
-    assert store.load("big", "f" * 64) is None            # ...and a clean miss
+    assert store.entries() == []  # nothing visible...
+    assert store.load("big", "f" * 64) is None  # ...and a clean miss
     assert store.save("big", "f" * 64, b"small") is not None
     assert store.load("big", "f" * 64).value == b"small"
     # Debris of the killed writer is swept once it is old.

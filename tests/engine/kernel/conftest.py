@@ -7,8 +7,9 @@ import itertools
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -20,8 +21,11 @@ WAIT = 60.0  # generous readiness wait; never a performance limit
 
 class _Specs(KernelSpecManager):
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return KernelSpec(argv=[sys.executable, "-m", "reflow.kernel", "-f", "{connection_file}"],
-                          display_name="Reflow", language="python")
+        return KernelSpec(
+            argv=[sys.executable, "-m", "reflow.kernel", "-f", "{connection_file}"],
+            display_name="Reflow",
+            language="python",
+        )
 
 
 class KernelHarness:
@@ -61,23 +65,26 @@ class KernelHarness:
         self._done[seq] = fut
         return seq, fut
 
-    async def open(self, cells: list[tuple[str, str]] | list[dict], *, run: bool = True,
-                   mode: str = "auto", path: str | None = None) -> None:
+    async def open(
+        self,
+        cells: list[tuple[str, str]] | list[dict],
+        *,
+        run: bool = True,
+        mode: str = "auto",
+        path: str | None = None,
+    ) -> None:
         seq, fut = self._future()
-        cell_dicts = [c if isinstance(c, dict) else {"id": c[0], "kind": "code", "code": c[1]}
-                      for c in cells]
+        cell_dicts = [c if isinstance(c, dict) else {"id": c[0], "kind": "code", "code": c[1]} for c in cells]
         data = {"type": "open", "seq": seq, "mode": mode, "run": run, "cells": cell_dicts}
         if path is not None:
             data["path"] = path
-        msg = self.kc.session.msg("comm_open", {"comm_id": self.comm_id, "target_name": "reflow",
-                                                "data": data})
+        msg = self.kc.session.msg("comm_open", {"comm_id": self.comm_id, "target_name": "reflow", "data": data})
         self.kc.shell_channel.send(msg)
         await asyncio.wait_for(fut, WAIT)
 
     def send(self, data: dict) -> asyncio.Future:
         seq, fut = self._future()
-        msg = self.kc.session.msg("comm_msg", {"comm_id": self.comm_id,
-                                               "data": {**data, "seq": seq}})
+        msg = self.kc.session.msg("comm_msg", {"comm_id": self.comm_id, "data": {**data, "seq": seq}})
         self.kc.shell_channel.send(msg)
         return fut
 
@@ -88,8 +95,11 @@ class KernelHarness:
         return len(self.events)
 
     def since(self, mark: int, etype: str | None = None, cell: str | None = None) -> list[dict]:
-        return [e for e in self.events[mark:] if (etype is None or e["type"] == etype)
-                and (cell is None or e.get("id") == cell)]
+        return [
+            e
+            for e in self.events[mark:]
+            if (etype is None or e["type"] == etype) and (cell is None or e.get("id") == cell)
+        ]
 
     def outputs(self, cell: str, mark: int = 0) -> list[dict]:
         return [e["output"] for e in self.since(mark, "cell_output", cell)]
@@ -108,6 +118,7 @@ class KernelHarness:
                     i += 1
                 self._changed.clear()
                 await self._changed.wait()
+
         return await asyncio.wait_for(scan(), WAIT)
 
     async def close(self) -> None:
@@ -128,4 +139,3 @@ async def kernel(tmp_path):
     harness = KernelHarness(km, kc)
     yield harness
     await harness.close()
-

@@ -6,12 +6,15 @@ from pathlib import Path
 
 CELLS = [
     ("a", "n = 7"),
-    ("b", "import reflow\n"
-          "from pathlib import Path\n"
-          "with reflow.persistent_cache('square'):\n"
-          "    Path(__file__).with_name('ran.txt').open('a').write('x')\n"
-          "    squared = n * n\n"
-          "print('squared', squared)"),
+    (
+        "b",
+        "import reflow\n"
+        "from pathlib import Path\n"
+        "with reflow.persistent_cache('square'):\n"
+        "    Path(__file__).with_name('ran.txt').open('a').write('x')\n"
+        "    squared = n * n\n"
+        "print('squared', squared)",
+    ),
 ]
 
 

@@ -34,7 +34,11 @@ cell_st = st.builds(
     st.just(None),
     st.dictionaries(
         st.sampled_from(["hide_code", "disabled", "title", "label", "n"]),
-        st.one_of(st.booleans(), st.integers(-5, 5), st.text(alphabet="abc xy", min_size=1, max_size=8).map(str.strip).filter(bool)),
+        st.one_of(
+            st.booleans(),
+            st.integers(-5, 5),
+            st.text(alphabet="abc xy", min_size=1, max_size=8).map(str.strip).filter(bool),
+        ),
         max_size=3,
     ),
 )
@@ -51,5 +55,3 @@ def notebooks(draw):
         src = draw(st.one_of(st.just(""), safe_source(kind)))
         cells.append(Cell(kind=kind, source=src, options=opts))
     return Notebook(cells=cells)
-
-

@@ -31,7 +31,7 @@ from notebook_strategies import normalized, notebooks  # noqa: E402
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.py"))
 
-WITH_HEADER = '''#!/usr/bin/env python
+WITH_HEADER = """#!/usr/bin/env python
 # My notebook
 
 # /// script
@@ -53,16 +53,16 @@ import pandas as pd
 
 # %%
 x = 1
-'''
+"""
 
-CODE_AFTER_BLOCK = '''# /// script
+CODE_AFTER_BLOCK = """# /// script
 # dependencies = ["rich"]
 # ///
 import os
 
 # %%
 x = os.sep
-'''
+"""
 
 SOURCES = {path.name: path.read_text(encoding="utf-8") for path in EXAMPLES}
 SOURCES |= {"with_header": WITH_HEADER, "code_after_block": CODE_AFTER_BLOCK}
@@ -99,8 +99,7 @@ def test_cli_round_trip_gives_the_same_notebook_and_file(tmp_path: Path, name: s
 
 
 def test_jupytext_yaml_header_is_kept_as_comments(tmp_path: Path):
-    back = _round_trip(tmp_path, WITH_HEADER, "--update-metadata",
-                       '{"jupytext": {"notebook_metadata_filter": "all"}}')
+    back = _round_trip(tmp_path, WITH_HEADER, "--update-metadata", '{"jupytext": {"notebook_metadata_filter": "all"}}')
     assert "# jupyter:" in back and "format_name: percent" in back
     nb = parse_notebook(back)
     assert _cells(nb) == _cells(parse_notebook(WITH_HEADER))
@@ -121,15 +120,17 @@ def test_an_edit_after_the_round_trip_saves_only_the_edit(tmp_path: Path):
     assert render_notebook(nb) == WITH_HEADER.replace("x = 1", "x = 2")
 
 
-_DEPS = st.lists(st.sampled_from(["pandas>=2", "numpy", "rich==13.7.1", "scikit-learn", "polars[all]"]),
-                 unique=True, max_size=4)
+_DEPS = st.lists(
+    st.sampled_from(["pandas>=2", "numpy", "rich==13.7.1", "scikit-learn", "polars[all]"]), unique=True, max_size=4
+)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(notebooks(), _DEPS, st.sampled_from(["auto", "lazy"]))
 def test_generated_notebooks_survive_the_api_round_trip(nb: Notebook, deps: list[str], runtime: str):
-    nb.metadata = ScriptMetadata.from_data({"requires-python": ">=3.11", "dependencies": deps,
-                                            "tool": {"reflow": {"runtime": runtime}}})
+    nb.metadata = ScriptMetadata.from_data(
+        {"requires-python": ">=3.11", "dependencies": deps, "tool": {"reflow": {"runtime": runtime}}}
+    )
     text = render_notebook(nb)
     ipynb = jupytext.writes(jupytext.reads(text, fmt="py:percent"), fmt="ipynb")
     back = jupytext.writes(jupytext.reads(ipynb, fmt="ipynb"), fmt="py:percent")

@@ -7,7 +7,7 @@ import pytest
 from reflow.notebook import parse_notebook, render_notebook
 from reflow.notebook.metadata import output_position, set_output_position, set_runtime_mode
 
-TEXT = '''\
+TEXT = """\
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy"]
@@ -18,11 +18,11 @@ x  =  1   # odd spacing kept
 
 # %% [markdown]
 # Text
-'''
+"""
 
 
 def cells_part(text: str) -> str:
-    return text[text.index("# ///\n", 5) + len("# ///\n"):]
+    return text[text.index("# ///\n", 5) + len("# ///\n") :]
 
 
 def test_set_output_position_changes_only_the_block() -> None:
@@ -49,5 +49,5 @@ def test_bad_values() -> None:
     nb = parse_notebook(TEXT)
     with pytest.raises(ValueError, match="above"):
         set_output_position(nb, "left")  # type: ignore[arg-type]
-    odd = parse_notebook(TEXT.replace('# ///\n\n', '# [tool.reflow]\n# output = 3\n# ///\n\n', 1))
+    odd = parse_notebook(TEXT.replace("# ///\n\n", "# [tool.reflow]\n# output = 3\n# ///\n\n", 1))
     assert output_position(odd) is None  # an odd value leaves it to the user's setting

@@ -191,7 +191,9 @@ def test_metadata_removed():
 
 
 def test_script_metadata_from_data():
-    md = ScriptMetadata.from_data({"requires-python": ">=3.12", "dependencies": ["a", "b"], "tool": {"reflow": {"runtime": "auto"}}})
+    md = ScriptMetadata.from_data(
+        {"requires-python": ">=3.12", "dependencies": ["a", "b"], "tool": {"reflow": {"runtime": "auto"}}}
+    )
     assert md.raw.startswith("# /// script\n")
     assert md.dependencies == ["a", "b"] and md.reflow == {"runtime": "auto"}
 

@@ -46,10 +46,10 @@ def assert_same_cells(text: str) -> None:
         if implicit:
             assert _strip(pre.source).endswith(_strip(implicit[0].source))
         else:  # our header (comments, PEP 723 block), or blank lines jupytext keeps as an empty cell
-            assert _strip(pre.source).strip("\n") == _strip(ours.header + (ours.metadata.raw if ours.metadata else "")).strip("\n") or (
-                not pre.source.strip() and not ours.header.strip()
-            )
-    for mine, theirs_cell in zip(marked, theirs[extra:]):
+            assert _strip(pre.source).strip("\n") == _strip(
+                ours.header + (ours.metadata.raw if ours.metadata else "")
+            ).strip("\n") or (not pre.source.strip() and not ours.header.strip())
+    for mine, theirs_cell in zip(marked, theirs[extra:], strict=True):
         assert theirs_cell.cell_type == mine.kind
         assert _strip(theirs_cell.source) == _strip(mine.source)
         meta = {k: v for k, v in theirs_cell.metadata.items() if k not in ("lines_to_next_cell", "cell_marker")}
@@ -59,12 +59,12 @@ def assert_same_cells(text: str) -> None:
 HAND_WRITTEN = [
     "# %%\nx = 1\n",
     "#%%\nx = 1\n#%% [markdown]\n# hi\n",
-    "# /// script\n# requires-python = \">=3.11\"\n# ///\n\n# %%\nx = 1\n\n\n\n# %%\ny = 2\n",
+    '# /// script\n# requires-python = ">=3.11"\n# ///\n\n# %%\nx = 1\n\n\n\n# %%\ny = 2\n',
     "import os\n\n# %%\nprint(os.sep)\n",
     "# comment only header\n\n# %% [markdown]\n# text\n#\n#   indented\n",
     's = """\n# %%\n"""\n\n# %%\nt = 1\n',
     "# %% [markdown]\n# ```python\n# # %%\n# x = 1\n# ```\n\n# %%\ny = 1\n",
-    "# %% Title hide_code=true disabled=true\nx = 1\n# %% Other [markdown] n=3 name=\"a b\"\n# text\n",
+    '# %% Title hide_code=true disabled=true\nx = 1\n# %% Other [markdown] n=3 name="a b"\n# text\n',
     "# %%\r\nx = 1\r\n\r\n# %%\r\ny = 2\r\n",
     "# %%\nx = 1",
     "# %%\n\n\nx = 1\n\n\n",
@@ -95,9 +95,27 @@ def test_generated_notebooks(nb):
 
 
 LINES = [
-    "# %%", "#%%", "# %% [markdown]", "# %% Title", "# %% hide_code=true", '# %% T [markdown] k="a b" n=3',
-    "x = 1", "def f():", "    return 1", "s = 'a'", "'''", '"""', "# ```", "# ~~~",
-    "# comment", "#", "# ", "#no space", "", "", "x = 1  # %% no",
+    "# %%",
+    "#%%",
+    "# %% [markdown]",
+    "# %% Title",
+    "# %% hide_code=true",
+    '# %% T [markdown] k="a b" n=3',
+    "x = 1",
+    "def f():",
+    "    return 1",
+    "s = 'a'",
+    "'''",
+    '"""',
+    "# ```",
+    "# ~~~",
+    "# comment",
+    "#",
+    "# ",
+    "#no space",
+    "",
+    "",
+    "x = 1  # %% no",
 ]
 
 

@@ -11,18 +11,58 @@ from reflow.notebook.markers import is_marker  # noqa: F401
 from reflow.notebook.render import render_body
 
 sys.path.insert(0, str(Path(__file__).parent))
-from notebook_strategies import normalized, notebooks, safe_source  # noqa: E402
+from notebook_strategies import normalized, notebooks, safe_source
 
 LINES = [
-    "# %%", "#%%", "# %% [markdown]", "# %% [md]", "# %% Title", "# %% hide_code=true",
-    '# %% Some title [markdown] key="a b" n=3', "  # %% indented", "# In[1]:", "# <codecell>",
-    "# %% {\"a\": 1}", "# %% name=foo", "# %% [raw]",
-    "x = 1", "y = x + 1", "def f():", "    return 1", "print('hi')", "s = 'a'", "t = \"b\"",
-    "'''", '"""', 'd = """', "```", "# ```", "~~~", "# ~~~",
-    "# comment", "#", "# ", "#no space", "# # heading", "", "", "", "   ", "\t", "\x0c",
-    "#!/usr/bin/env python", "# -*- coding: utf-8 -*-", "# ---",
-    "# /// script", "# ///", '# requires-python = ">=3.11"', "# dependencies = []",
-    "# [tool.reflow]", '# runtime = "lazy"', "é ü 中文", "x = 1  # %% not a marker",
+    "# %%",
+    "#%%",
+    "# %% [markdown]",
+    "# %% [md]",
+    "# %% Title",
+    "# %% hide_code=true",
+    '# %% Some title [markdown] key="a b" n=3',
+    "  # %% indented",
+    "# In[1]:",
+    "# <codecell>",
+    '# %% {"a": 1}',
+    "# %% name=foo",
+    "# %% [raw]",
+    "x = 1",
+    "y = x + 1",
+    "def f():",
+    "    return 1",
+    "print('hi')",
+    "s = 'a'",
+    't = "b"',
+    "'''",
+    '"""',
+    'd = """',
+    "```",
+    "# ```",
+    "~~~",
+    "# ~~~",
+    "# comment",
+    "#",
+    "# ",
+    "#no space",
+    "# # heading",
+    "",
+    "",
+    "",
+    "   ",
+    "\t",
+    "\x0c",
+    "#!/usr/bin/env python",
+    "# -*- coding: utf-8 -*-",
+    "# ---",
+    "# /// script",
+    "# ///",
+    '# requires-python = ">=3.11"',
+    "# dependencies = []",
+    "# [tool.reflow]",
+    '# runtime = "lazy"',
+    "é ü 中文",
+    "x = 1  # %% not a marker",
 ]
 
 line_st = st.one_of(st.sampled_from(LINES), st.text(alphabet=st.characters(blacklist_characters="\n\x00"), max_size=20))
@@ -32,7 +72,7 @@ line_st = st.one_of(st.sampled_from(LINES), st.text(alphabet=st.characters(black
 def texts(draw):
     lines = draw(st.lists(line_st, max_size=30))
     endings = draw(st.lists(st.sampled_from(["\n", "\r\n", "\n"]), min_size=len(lines), max_size=len(lines)))
-    text = "".join(line + end for line, end in zip(lines, endings))
+    text = "".join(line + end for line, end in zip(lines, endings, strict=True))
     if draw(st.booleans()) and text.endswith("\n"):
         text = text[:-1]
     return text
@@ -80,7 +120,7 @@ def test_edit_touches_only_that_cell(text, data):
     again = parse_notebook(out)
     assert [c.kind for c in again.cells] == [c.kind for c in nb.cells]
     assert again.cells[i].source == new
-    for j, (a, b) in enumerate(zip(again.cells, nb.cells)):
+    for j, (a, b) in enumerate(zip(again.cells, nb.cells, strict=True)):
         if j != i:
             assert a.source == b.source and a.options == b.options
 

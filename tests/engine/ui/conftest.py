@@ -24,6 +24,7 @@ def make_runtime():
         rt.set_cells([(f"c{i}", code) for i, code in enumerate(cells)])
         rt.run_all()
         return rt, sink
+
     return make
 
 
@@ -32,4 +33,5 @@ def ran():
     def started(sink, since: int = 0) -> list[str]:
         """Cells that started running after event index ``since``."""
         return [e[1] for e in sink.events[since:] if e[0] == "status" and e[2] == "running"]
+
     return started

@@ -17,8 +17,12 @@ from reflow.ui._updates import apply_updates
 
 def test_import_reflow_stays_cheap():
     code = "import reflow, sys; print(any(m.startswith('reflow.ui') or m == 'reflow.md' for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(__import__("pathlib").Path(reflow.__file__).parents[1])})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(__import__("pathlib").Path(reflow.__file__).parents[1])},
+    )
     assert out.stdout.strip() == "False", out.stderr
 
 
@@ -66,7 +70,7 @@ def test_restored_values_from_the_app_are_used_once():
     assert s.value == 4
     with context.running(None, "rx"):
         s2 = reflow.ui.slider(0, 10)
-    assert s2.value == 4   # kept from the previous run now, not from the restore
+    assert s2.value == 4  # kept from the previous run now, not from the restore
 
 
 def test_mimebundle_has_payload_text_and_html():
@@ -80,25 +84,28 @@ def test_mimebundle_has_payload_text_and_html():
     json.dumps(bundle)
 
 
-@pytest.mark.parametrize("make, json_value, expected", [
-    (lambda: reflow.ui.slider(0, 10), 3.0, 3),
-    (lambda: reflow.ui.slider(0, 10), 99, 10),
-    (lambda: reflow.ui.slider(0.0, 1.0, 0.1), "0.3", 0.3),
-    (lambda: reflow.ui.slider(steps=[1, 10, 100]), 2, 100),
-    (lambda: reflow.ui.range_slider(0, 10), [8, 2], [2, 8]),
-    (lambda: reflow.ui.number(0, 5), 9, 5),
-    (lambda: reflow.ui.number(), None, None),
-    (lambda: reflow.ui.text(), "hi", "hi"),
-    (lambda: reflow.ui.text_area(), "a\nb", "a\nb"),
-    (lambda: reflow.ui.checkbox(), 1, True),
-    (lambda: reflow.ui.switch(True), False, False),
-    (lambda: reflow.ui.dropdown({"one": 1, "two": 2}), "two", 2),
-    (lambda: reflow.ui.dropdown(["a", "b"], value="a"), None, None),
-    (lambda: reflow.ui.radio(["x", "y"]), "y", "y"),
-    (lambda: reflow.ui.multiselect({"A": 1, "B": 2, "C": 3}), ["C", "A", "nope"], [3, 1]),
-    (lambda: reflow.ui.date("2024-01-02"), "2025-03-04", dt.date(2025, 3, 4)),
-    (lambda: reflow.ui.run_button(), {}, True),
-])
+@pytest.mark.parametrize(
+    "make, json_value, expected",
+    [
+        (lambda: reflow.ui.slider(0, 10), 3.0, 3),
+        (lambda: reflow.ui.slider(0, 10), 99, 10),
+        (lambda: reflow.ui.slider(0.0, 1.0, 0.1), "0.3", 0.3),
+        (lambda: reflow.ui.slider(steps=[1, 10, 100]), 2, 100),
+        (lambda: reflow.ui.range_slider(0, 10), [8, 2], [2, 8]),
+        (lambda: reflow.ui.number(0, 5), 9, 5),
+        (lambda: reflow.ui.number(), None, None),
+        (lambda: reflow.ui.text(), "hi", "hi"),
+        (lambda: reflow.ui.text_area(), "a\nb", "a\nb"),
+        (lambda: reflow.ui.checkbox(), 1, True),
+        (lambda: reflow.ui.switch(True), False, False),
+        (lambda: reflow.ui.dropdown({"one": 1, "two": 2}), "two", 2),
+        (lambda: reflow.ui.dropdown(["a", "b"], value="a"), None, None),
+        (lambda: reflow.ui.radio(["x", "y"]), "y", "y"),
+        (lambda: reflow.ui.multiselect({"A": 1, "B": 2, "C": 3}), ["C", "A", "nope"], [3, 1]),
+        (lambda: reflow.ui.date("2024-01-02"), "2025-03-04", dt.date(2025, 3, 4)),
+        (lambda: reflow.ui.run_button(), {}, True),
+    ],
+)
 def test_json_to_python(make, json_value, expected):
     element = make()
     element._update(json_value)

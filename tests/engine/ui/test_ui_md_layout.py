@@ -27,7 +27,7 @@ def test_fstring_embeds_live_elements():
     assert s.element_id in payload["elements"]
     assert payload["elements"][s.element_id]["kind"] == "slider"
     assert f'data-reflow-el="{s.element_id}"' in payload["text"]
-    assert 'type="range"' in bundle["text/markdown"]   # static stand-in for exports
+    assert 'type="range"' in bundle["text/markdown"]  # static stand-in for exports
     assert "value 4" in bundle["text/plain"] and "slider" in bundle["text/plain"]
     json.dumps(bundle)
 

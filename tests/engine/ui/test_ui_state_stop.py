@@ -23,7 +23,7 @@ def test_setter_with_function_and_outside_a_run(make_runtime):
 
     rt, _ = make_runtime("import reflow\nget, set_ = reflow.state(1)", "doubled = get() * 2")
     setter = rt.namespace["set_"]
-    setter(lambda old: old + 10)   # outside a cell: runs the readers at once
+    setter(lambda old: old + 10)  # outside a cell: runs the readers at once
     assert context.cell is None
     assert rt.namespace["doubled"] == 22
 

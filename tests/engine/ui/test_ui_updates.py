@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from reflow.ui._updates import apply_updates, bound_names, merge
 
 SLIDER = "import reflow\ns = reflow.ui.slider(0, 100, value=1)\ns"
@@ -20,7 +22,7 @@ def test_only_last_value_per_element_is_applied(make_runtime, ran):
     rt, sink = make_runtime(SLIDER, "seen = s.value")
     mark = len(sink.events)
     apply_updates(rt, [("c0-0", 3), ("c0-0", 4), ("c0-0", 5)])
-    assert ran(sink, mark) == ["c1"]   # one run, not three
+    assert ran(sink, mark) == ["c1"]  # one run, not three
     assert rt.namespace["seen"] == 5
     assert merge([("a", 1), ("b", 2), ("a", 3)]) == [("b", 2), ("a", 3)]
 
@@ -50,18 +52,19 @@ def test_two_names_bound_to_one_element(make_runtime, ran):
 def test_child_of_array_triggers_readers_of_the_array(make_runtime, ran):
     rt, sink = make_runtime(
         "import reflow\nparts = reflow.ui.array([reflow.ui.slider(0, 9), reflow.ui.slider(0, 9)])",
-        "total = sum(parts.value)")
+        "total = sum(parts.value)",
+    )
     mark = len(sink.events)
-    apply_updates(rt, [("c0-1", 4)])   # c0-0 / c0-1 are the children, c0-2 the array
+    apply_updates(rt, [("c0-1", 4)])  # c0-0 / c0-1 are the children, c0-2 the array
     assert ran(sink, mark) == ["c1"] and rt.namespace["total"] == 4
 
 
 def test_form_child_change_does_not_fire_but_submit_does(make_runtime, ran):
     rt, sink = make_runtime("import reflow\nf = reflow.ui.form(reflow.ui.text())", "got = f.value")
     mark = len(sink.events)
-    apply_updates(rt, [("c0-0", "draft")])   # the inner text element
+    apply_updates(rt, [("c0-0", "draft")])  # the inner text element
     assert ran(sink, mark) == []
-    apply_updates(rt, [("c0-1", "sent")])    # the form: submit
+    apply_updates(rt, [("c0-1", "sent")])  # the form: submit
     assert ran(sink, mark) == ["c1"] and rt.namespace["got"] == "sent"
 
 
@@ -94,7 +97,7 @@ def test_kernel_bridge_answers_ui_values(make_runtime, ran):
 
     class Host:
         runtime = rt
-        sent: list = []
+        sent: ClassVar[list[dict]] = []
 
         def send(self, msg):
             self.sent.append(msg)
@@ -103,8 +106,9 @@ def test_kernel_bridge_answers_ui_values(make_runtime, ran):
             self.sent.append({"type": "variables"})
 
     host = Host()
-    set_ui_values(host, {"element_id": "c0-0", "value": 2, "updates": [{"element_id": "c0-0", "value": 9}],
-                         "request_id": "r1"})
+    set_ui_values(
+        host, {"element_id": "c0-0", "value": 2, "updates": [{"element_id": "c0-0", "value": 9}], "request_id": "r1"}
+    )
     assert host.sent[0] == {"type": "ui_values", "values": {"c0-0": 9}, "request_id": "r1"}
     assert rt.namespace["y"] == 9
     reply = table_page({"request_id": "t", "element_id": "c0-0", "page": 1})
