@@ -155,16 +155,17 @@ def test_lazy_mode_marks_stale_and_runs_stale(serve, page):
     expect(cell(page, 2)).not_to_have_class(re.compile(r"status-stale"))
 
 
-def test_multiple_definition_links_to_other_cell(serve, page):
-    server = serve("# %%\nx = 1\n\n# %%\ny = 2\n\n# %%\nx = 3\n")
+def test_error_links_to_the_cells_it_names(serve, page):
+    # Several definers of x are fine (issue 13); a reader above all of them is an error naming them.
+    server = serve("# %%\ny = x + 1\n\n# %%\nx = 1\n\n# %%\nx = 3\n")
     open_notebook(page, server)
-    err = cell(page, 3).locator(".error-box")
+    err = cell(page, 1).locator(".error-box").filter(has=page.locator(".cell-link")).first
     expect(err).to_contain_text("x")
-    link = err.locator(".cell-link", has_text="cell 1")
+    link = err.locator(".cell-link", has_text="cell 2")
     expect(link).to_be_visible()
     link.click()
-    expect(cell(page, 1)).to_have_class(re.compile(r"\bselected\b"))
-    shot(page, "multiple-definition")
+    expect(cell(page, 2)).to_have_class(re.compile(r"\bselected\b"))
+    shot(page, "error-cell-links")
 
 
 def test_dependency_panel(serve, page):
