@@ -7,7 +7,7 @@ import type { CellChange, CellKind, CellOptions, CompleteReplyMsg, InspectReplyM
 import { TransactionError } from "./store";
 import type { Store } from "./storeHub";
 
-export function newCellId(): string {
+function newCellId(): string {
   const r = Math.random().toString(36).slice(2, 8);
   return `u${Date.now().toString(36).slice(-4)}${r}`;
 }

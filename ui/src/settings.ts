@@ -10,8 +10,6 @@ import { SETTINGS, type OutputPosition, type Settings } from "./protocol";
 /** The user's settings, as settings.py declares them (every key always present). */
 export type UserSettings = Settings;
 export type SettingKey = keyof UserSettings;
-export type Keymap = UserSettings["keymap"];
-
 // The declarations and the settings type are generated from the same class: same keys.
 const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 const _sameKeys: [Record<SettingKey, unknown>, Record<keyof typeof SETTINGS, unknown>] = [SETTINGS, {} as UserSettings];
@@ -92,7 +90,7 @@ export function serverBackend(send: (msg: { type: "settings_get" } | { type: "se
   };
 }
 
-export const LOCAL_SETTINGS_KEY = "reflow.settings";
+const LOCAL_SETTINGS_KEY = "reflow.settings";
 
 export function localBackend(storage: Pick<Storage, "getItem" | "setItem"> | null): SettingsBackend {
   const read = () => {

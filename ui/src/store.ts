@@ -7,7 +7,6 @@ import {
   normaliseCell,
   PROTOCOL_VERSION,
   type CellChange,
-  type CellError,
   type CellKind,
   type CellOptions,
   type CellState,
@@ -28,7 +27,7 @@ export interface Cell extends CellState {
   rev: number;
 }
 
-export interface Notice {
+interface Notice {
   id: number;
   level: "info" | "warning" | "error";
   text: string;
@@ -36,12 +35,12 @@ export interface Notice {
   undo?: boolean;
 }
 
-export interface DeletedCell {
+interface DeletedCell {
   cell: Cell;
   index: number;
 }
 
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface State {
   connection: ConnectionState;
@@ -292,7 +291,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
 // same checks, all or nothing. The session applies the very same transaction (the
 // `transaction` message) to its document and to the kernel's.
 
-export type TransactionSource = "ui" | "file" | "kernel" | "import" | "session";
+type TransactionSource = "ui" | "file" | "kernel" | "import" | "session";
 
 export interface Transaction {
   changes: CellChange[];
@@ -315,7 +314,7 @@ function checkKind(kind: unknown): CellKind {
 }
 
 /** Options patched: `null` (and, as the UI has always sent it, `false`) removes an option. */
-export function patchOptions(options: CellOptions, patch: CellOptions): CellOptions {
+function patchOptions(options: CellOptions, patch: CellOptions): CellOptions {
   const out: CellOptions = { ...options };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || v === undefined || v === false) delete out[k];
@@ -407,7 +406,7 @@ export type LocalAction =
   | { type: "dismiss"; id: number }
   | { type: "packages_pending"; what: string | null };
 
-export function emptyCell(id: string, kind: CellKind, code: string): Cell {
+function emptyCell(id: string, kind: CellKind, code: string): Cell {
   return {
     id,
     kind,
@@ -532,7 +531,7 @@ export function applyLocal(state: State, a: LocalAction): State {
 // ---- selectors ------------------------------------------------------------------------
 
 /** All cells reachable through `edge` (parents or children), nearest first. */
-export function reachable(state: State, id: string, edge: "parents" | "children"): string[] {
+function reachable(state: State, id: string, edge: "parents" | "children"): string[] {
   const seen = new Set<string>([id]);
   const out: string[] = [];
   let frontier = [id];
@@ -561,13 +560,6 @@ export function inDisplayOrder(state: State, ids: string[]): string[] {
 }
 
 /** A short human label for a cell: "cell 3" plus what it defines or its first line. */
-export function cellLabel(state: State, id: string): string {
-  const i = state.order.indexOf(id);
-  const c = state.cells[id];
-  if (i < 0 || !c) return "a deleted cell";
-  return `cell ${i + 1}`;
-}
-
 export function cellSummary(c: Cell): string {
   if (c.defs.length) return c.defs.slice(0, 4).join(", ") + (c.defs.length > 4 ? ", …" : "");
   const first = c.code.split("\n").find((l) => l.trim() !== "") ?? "";
@@ -582,10 +574,6 @@ export function displayStatus(c: Cell): CellStatus | "edited" {
 }
 
 /** Every error to show on a cell: static ones from the graph, then the run's error outputs. */
-export function cellErrors(c: Cell): CellError[] {
-  return c.errors;
-}
-
 /**
  * Server texts name cells by their session ids ("defined by cell 3ff72"); show the
  * display position instead ("cell 2") for cells that still exist.

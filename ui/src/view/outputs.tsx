@@ -37,7 +37,7 @@ function OutputView({ output }: { output: Output }) {
   return null;
 }
 
-export function MimeView({ bundle }: { bundle: MimeBundle }) {
+function MimeView({ bundle }: { bundle: MimeBundle }) {
   const mime = pickMime(bundle);
   if (!mime) return <div class="output-note">No displayable output ({Object.keys(bundle).join(", ") || "empty"})</div>;
   const v = bundle[mime];
@@ -90,7 +90,7 @@ function segStyle(s: Segment): string | undefined {
 
 const SCROLL_LINES = 60;
 
-export function TextBlock({ text, className, ansi, keep = "head" }: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
+function TextBlock({ text, className, ansi, keep = "head" }: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
   const [all, setAll] = useState(false);
   const t = useMemo(() => truncateText(text, LIMITS, keep), [text, keep]);
   const shown = all ? text : t.text;
