@@ -37,17 +37,25 @@ FILE_NAME = "settings.json"
 class Settings:
     """The user's settings; every field is one declaration (allowed values, default, description)."""
 
-    theme: Annotated[Literal["system", "light", "dark"], Meta(
-        description="Colour theme of every window; system follows the operating system.")] = "system"
-    runtime_mode: Annotated[Literal["auto", "lazy"], Meta(
-        description="Runtime mode of notebooks whose [tool.reflow] table names none: auto re-runs "
-                    "dependent cells, lazy marks them stale.")] = "auto"
-    output_position: Annotated[Literal["below", "above"], Meta(
-        description="Where outputs show in notebooks whose [tool.reflow] table names no output.")] = "below"
-    keymap: Annotated[Literal["default", "vim", "emacs"], Meta(
-        description="Editor keys (the UI implements default and vim).")] = "default"
-    font_size: Annotated[Literal[11, 12, 13, 14, 15, 16, 18, 20], Meta(
-        description="Code font size in px.")] = 13
+    theme: Annotated[
+        Literal["system", "light", "dark"],
+        Meta(description="Colour theme of every window; system follows the operating system."),
+    ] = "system"
+    runtime_mode: Annotated[
+        Literal["auto", "lazy"],
+        Meta(
+            description="Runtime mode of notebooks whose [tool.reflow] table names none: auto re-runs "
+            "dependent cells, lazy marks them stale."
+        ),
+    ] = "auto"
+    output_position: Annotated[
+        Literal["below", "above"],
+        Meta(description="Where outputs show in notebooks whose [tool.reflow] table names no output."),
+    ] = "below"
+    keymap: Annotated[
+        Literal["default", "vim", "emacs"], Meta(description="Editor keys (the UI implements default and vim).")
+    ] = "default"
+    font_size: Annotated[Literal[11, 12, 13, 14, 15, 16, 18, 20], Meta(description="Code font size in px.")] = 13
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,8 +82,7 @@ class Settings:
             if key not in CHOICES:
                 log.warning("%s: ignoring unknown setting %r", source, key)
             elif not allowed(key, value):
-                log.warning("%s: ignoring %s=%r (allowed: %s)", source, key, value,
-                            ", ".join(map(str, CHOICES[key])))
+                log.warning("%s: ignoring %s=%r (allowed: %s)", source, key, value, ", ".join(map(str, CHOICES[key])))
             else:
                 values[key] = value
         return cls(**values)
@@ -86,7 +93,7 @@ class SettingDeclaration(NamedTuple):
 
     name: str
     default: object
-    choices: tuple[object, ...]   # allowed values, the default first
+    choices: tuple[object, ...]  # allowed values, the default first
     description: str
 
 

@@ -14,8 +14,10 @@ _LAZY = {"cache", "persistent_cache", "clear_cache"}
 _API = {
     "ui": ("reflow.ui", None),
     "md": ("reflow.md", "md"),
-    "hstack": ("reflow.layout", "hstack"), "vstack": ("reflow.layout", "vstack"),
-    "tabs": ("reflow.layout", "tabs"), "accordion": ("reflow.layout", "accordion"),
+    "hstack": ("reflow.layout", "hstack"),
+    "vstack": ("reflow.layout", "vstack"),
+    "tabs": ("reflow.layout", "tabs"),
+    "accordion": ("reflow.layout", "accordion"),
     "callout": ("reflow.layout", "callout"),
     "state": ("reflow.state", "state"),
     "stop": ("reflow.stop", "stop"),

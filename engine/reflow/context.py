@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-Listener = Callable[[str, str, Any], None]   # (event "enter"|"exit", cell id, runtime)
+Listener = Callable[[str, str, Any], None]  # (event "enter"|"exit", cell id, runtime)
 
-runtime: Any = None          # the runtime of the running cell (or the last one that ran a cell)
-cell: str | None = None      # the running cell, None between runs
-_counters: dict[str, int] = {}   # next element number per cell (reset when the cell runs again)
+runtime: Any = None  # the runtime of the running cell (or the last one that ran a cell)
+cell: str | None = None  # the running cell, None between runs
+_counters: dict[str, int] = {}  # next element number per cell (reset when the cell runs again)
 _anonymous = itertools.count(1)
 _listeners: list[Listener] = []
 

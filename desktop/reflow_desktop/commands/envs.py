@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `envs list|clean` (called from cli.build_parser)."""
     p = sub.add_parser("envs", help="list or clean the notebooks' Python environments")
     p.add_argument("--cache-dir", type=Path, default=None, help=argparse.SUPPRESS)
@@ -46,17 +46,27 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows = [("KEY", "SIZE", "LAST USED", "PYTHON", "PACKAGES", "NOTEBOOK")]
     for i in infos:
-        rows.append((i.key + ("" if i.complete else " (incomplete)"), _size(i.size), _ago(now, i.last_activity),
-                     i.python_version or "?", _deps(i.dependencies), i.notebooks[0] if i.notebooks else ""))
+        rows.append(
+            (
+                i.key + ("" if i.complete else " (incomplete)"),
+                _size(i.size),
+                _ago(now, i.last_activity),
+                i.python_version or "?",
+                _deps(i.dependencies),
+                i.notebooks[0] if i.notebooks else "",
+            )
+        )
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]) - 1)]
     for r in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)) + "  " + r[-1])
-    print(f"{len(infos)} environment{'s' if len(infos) != 1 else ''}, {_size(sum(i.size for i in infos))} "
-          f"in {envs_dir(root)}")
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[-1])  # last column: as is
+    print(
+        f"{len(infos)} environment{'s' if len(infos) != 1 else ''}, {_size(sum(i.size for i in infos))} "
+        f"in {envs_dir(root)}"
+    )
     return 0
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 FORMATS = ("html", "ipynb", "script")
 SUFFIX = {"html": ".html", "ipynb": ".ipynb", "script": ".script.py"}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="export a notebook to HTML, .ipynb or a flat script")
     p.add_argument("format", choices=FORMATS)
     p.add_argument("notebook")
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from reflow_desktop.exporting import sources
 
     states = None
+    outputs: dict[str, list[dict[str, Any]]] | None
     failed = 0
     if args.run:
         try:
@@ -58,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         outputs = sources.sidecar_outputs(path, nb)
         if outputs is None:
-            print(f"{path}: note: no current saved outputs; exporting code only "
-                  "(open it in Reflow, or use --run)", file=sys.stderr)
+            print(
+                f"{path}: note: no current saved outputs; exporting code only (open it in Reflow, or use --run)",
+                file=sys.stderr,
+            )
             outputs = {}
     if args.format == "ipynb":
         from reflow_desktop.exporting.ipynb import dumps, notebook_to_ipynb, validate

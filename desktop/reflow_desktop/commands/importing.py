@@ -11,7 +11,7 @@ import argparse
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`import` (a Python keyword, so the module is `importing`)."""
     p = sub.add_parser("import", help="convert a Jupyter .ipynb or marimo notebook to a Reflow notebook")
     p.add_argument("source", help="notebook to convert (.ipynb, or a marimo .py)")
@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.source}: {problem}", file=sys.stderr)
     cells = result.notebook.cells
     md = sum(c.kind == "markdown" for c in cells)
-    print(f"{result.path}: {len(cells)} cells ({len(cells) - md} code, {md} markdown)"
-          + (f", {len(result.problems)} problem(s) reported" if result.problems else ""))
+    print(
+        f"{result.path}: {len(cells)} cells ({len(cells) - md} code, {md} markdown)"
+        + (f", {len(result.problems)} problem(s) reported" if result.problems else "")
+    )
     return 0

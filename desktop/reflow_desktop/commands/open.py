@@ -14,18 +14,18 @@ import sys
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "browser", False):
         if not args.notebook:
-            print("reflow: --browser needs a notebook: reflow open NOTEBOOK.py --browser",
-                  file=sys.stderr)
+            print("reflow: --browser needs a notebook: reflow open NOTEBOOK.py --browser", file=sys.stderr)
             return 2
         from reflow_desktop.commands import edit
 
-        ns = argparse.Namespace(notebook=args.notebook, browser=True, no_open=False,
-                                port=getattr(args, "port", 0) or 0)
+        ns = argparse.Namespace(notebook=args.notebook, browser=True, no_open=False, port=getattr(args, "port", 0) or 0)
         return edit.run(ns)
     try:
         from reflow_desktop.shell.app import main
     except ImportError as exc:  # the desktop extra is not installed
-        print(f"reflow: the desktop app needs PySide6 and pywebview ({exc}); "
-              "use --browser, or install reflow[desktop]", file=sys.stderr)
+        print(
+            f"reflow: the desktop app needs PySide6 and pywebview ({exc}); use --browser, or install reflow[desktop]",
+            file=sys.stderr,
+        )
         return 2
     return main([args.notebook] if args.notebook else [])

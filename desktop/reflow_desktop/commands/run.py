@@ -11,5 +11,4 @@ import argparse
 def run(args: argparse.Namespace) -> int:
     from reflow_desktop.server.launch import serve_notebook
 
-    return serve_notebook(args.notebook, read_only=True, open_browser=not args.no_open,
-                          port=args.port)
+    return serve_notebook(args.notebook, read_only=True, open_browser=not args.no_open, port=args.port)

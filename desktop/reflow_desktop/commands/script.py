@@ -53,7 +53,7 @@ class ScriptSink:
         self._err.flush()
 
     def _cell_name(self, cell_id: str) -> str:
-        """"cell 3": the cell's number in the file (markdown cells count), as the editor shows it."""
+        """ "cell 3": the cell's number in the file (markdown cells count), as the editor shows it."""
         ids = [c.id for c in self._nb.notebook.cells]
         return f"cell {ids.index(cell_id) + 1}" if cell_id in ids else "cell"
 
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     namespace = {"__name__": "__main__", "__file__": os.path.abspath(args.notebook)}
     runtime = Runtime(sink, namespace=namespace, mode="auto")
     all_ids = [c.id for c in nb.notebook.cells]
-    runtime.cell_numbers.use(lambda: all_ids)   # messages say "cell 3" like the editor, markdown included
+    runtime.cell_numbers.use(lambda: all_ids)  # messages say "cell 3" like the editor, markdown included
     runtime.set_cells([(c.id, c.source) for c in nb.notebook.cells if c.kind == "code"])
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.notebook)))
     runtime.run_all()

@@ -34,8 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if nb is None:
         return 1
     if nb.graph.cycles():
-        print(f"{args.notebook}: error: the notebook has a cycle; run `reflow check` to see it",
-              file=sys.stderr)
+        print(f"{args.notebook}: error: the notebook has a cycle; run `reflow check` to see it", file=sys.stderr)
         return 1
     new_order = sorted_cells(nb)
     if [c.id for c in new_order] == [c.id for c in nb.notebook.cells]:

@@ -121,21 +121,61 @@ IMPORT_TO_DISTRIBUTION: dict[str, str] = {
 }
 
 # Modules no package provides: Python 2 standard library names and hosted-notebook services.
-NOT_INSTALLABLE: frozenset[str] = frozenset({
-    "google.colab", "kaggle_secrets", "kaggle_datasets", "kaggle_web_client",
-    "__builtin__", "cPickle", "cStringIO", "StringIO", "urllib2", "urlparse", "httplib", "cookielib",
-    "Queue", "ConfigParser", "SocketServer", "SimpleHTTPServer", "BaseHTTPServer", "CGIHTTPServer",
-    "Cookie", "HTMLParser", "htmlentitydefs", "Tkinter", "tkMessageBox", "Tkconstants", "tkFileDialog",
-    "commands", "copy_reg", "thread", "dummy_thread", "exceptions", "sets", "md5", "sha", "new",
-    "anydbm", "dbhash", "whichdb", "UserDict", "UserList", "UserString", "xmlrpclib", "robotparser",
-    "future_builtins", "repr",
-})
+NOT_INSTALLABLE: frozenset[str] = frozenset(
+    {
+        "google.colab",
+        "kaggle_secrets",
+        "kaggle_datasets",
+        "kaggle_web_client",
+        "__builtin__",
+        "cPickle",
+        "cStringIO",
+        "StringIO",
+        "urllib2",
+        "urlparse",
+        "httplib",
+        "cookielib",
+        "Queue",
+        "ConfigParser",
+        "SocketServer",
+        "SimpleHTTPServer",
+        "BaseHTTPServer",
+        "CGIHTTPServer",
+        "Cookie",
+        "HTMLParser",
+        "htmlentitydefs",
+        "Tkinter",
+        "tkMessageBox",
+        "Tkconstants",
+        "tkFileDialog",
+        "commands",
+        "copy_reg",
+        "thread",
+        "dummy_thread",
+        "exceptions",
+        "sets",
+        "md5",
+        "sha",
+        "new",
+        "anydbm",
+        "dbhash",
+        "whichdb",
+        "UserDict",
+        "UserList",
+        "UserString",
+        "xmlrpclib",
+        "robotparser",
+        "future_builtins",
+        "repr",
+    }
+)
 
 # Distributions that provide the same import as the mapped one (a notebook that pip-installs
 # opencv-python-headless needs no opencv-python for ``import cv2``).
 ALTERNATIVES: dict[str, frozenset[str]] = {
-    "cv2": frozenset({"opencv-python", "opencv-python-headless", "opencv-contrib-python",
-                      "opencv-contrib-python-headless"}),
+    "cv2": frozenset(
+        {"opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"}
+    ),
     "PIL": frozenset({"pillow", "pil"}),
     "tensorflow": frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-nightly", "tensorflow-macos"}),
     "faiss": frozenset({"faiss-cpu", "faiss-gpu"}),

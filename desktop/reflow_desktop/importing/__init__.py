@@ -19,7 +19,7 @@ from .write import write_new_file
 
 
 def detect(path: str | Path) -> str | None:
-    """"ipynb", "marimo", or None (already a Reflow / plain script, or unknown)."""
+    """ "ipynb", "marimo", or None (already a Reflow / plain script, or unknown)."""
     path = Path(path)
     if path.suffix.lower() == ".ipynb":
         return "ipynb"

@@ -57,8 +57,14 @@ class _Imports(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         # sys.path.append("../src") / sys.path.insert(0, "lib"): local modules may live there
         f = node.func
-        if (isinstance(f, ast.Attribute) and f.attr in ("append", "insert") and isinstance(f.value, ast.Attribute)
-                and f.value.attr == "path" and isinstance(f.value.value, ast.Name) and f.value.value.id == "sys"):
+        if (
+            isinstance(f, ast.Attribute)
+            and f.attr in ("append", "insert")
+            and isinstance(f.value, ast.Attribute)
+            and f.value.attr == "path"
+            and isinstance(f.value.value, ast.Name)
+            and f.value.value.id == "sys"
+        ):
             for arg in node.args:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     self.paths.append(arg.value)
@@ -122,8 +128,13 @@ def mentioned_scripts(texts: Iterable[str]) -> set[str]:
     return {m.group(1) for text in texts for m in _MENTIONED_PY.finditer(text)}
 
 
-def detect_dependencies(sources: Iterable[str], folder: Path | None, declared: Iterable[str] = (),
-                        written_files: Iterable[str] = (), mentioned: Iterable[str] = ()) -> Detected:
+def detect_dependencies(
+    sources: Iterable[str],
+    folder: Path | None,
+    declared: Iterable[str] = (),
+    written_files: Iterable[str] = (),
+    mentioned: Iterable[str] = (),
+) -> Detected:
     """Distributions for the third-party imports of ``sources`` not already in ``declared``.
 
     ``mentioned`` are modules known to be local files (see ``mentioned_scripts``).

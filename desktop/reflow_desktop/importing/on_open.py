@@ -40,13 +40,11 @@ def reflow_notebook_for(path: str | Path) -> OpenTarget:
     text = render_notebook(result.notebook).encode("utf-8")
     same = next((p for p in earlier_conversions(source) if _bytes(p) == text), None)
     if same is not None:
-        notices = [f"Opened {same.name}, converted earlier from the {label} {source.name} "
-                   f"(neither has changed since)."]
+        notices = [f"Opened {same.name}, converted earlier from the {label} {source.name} (neither has changed since)."]
     else:
         write_result(result)
         assert result.path is not None
-        notices = [f"Converted the {label} {source.name} into {result.path.name}; "
-                   f"the original is unchanged."]
+        notices = [f"Converted the {label} {source.name} into {result.path.name}; the original is unchanged."]
     notices += [f"{source.name}: {problem}" for problem in result.problems]
     return OpenTarget(same or result.path or source, notices)
 

@@ -15,25 +15,72 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 # Options that take a value (``-r file``, ``--index-url URL``): the value is not a package.
-_PIP_VALUE_FLAGS = frozenset({
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--src",
-    "--python", "--platform", "--python-version", "--implementation", "--abi", "--trusted-host",
-    "--progress-bar", "--cache-dir", "--log", "--proxy", "--retries", "--timeout", "--exists-action",
-    "--global-option", "--config-settings", "-C", "--upgrade-strategy", "--only-binary", "--no-binary",
-    "--index", "--default-index", "--group", "--extra", "--with", "--script",
-})
-_CONDA_VALUE_FLAGS = frozenset({"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file",
-                                "--repodata-fn", "--solver"})
+_PIP_VALUE_FLAGS = frozenset(
+    {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--src",
+        "--python",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--trusted-host",
+        "--progress-bar",
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--exists-action",
+        "--global-option",
+        "--config-settings",
+        "-C",
+        "--upgrade-strategy",
+        "--only-binary",
+        "--no-binary",
+        "--index",
+        "--default-index",
+        "--group",
+        "--extra",
+        "--with",
+        "--script",
+    }
+)
+_CONDA_VALUE_FLAGS = frozenset(
+    {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file", "--repodata-fn", "--solver"}
+)
 _FILE_FLAGS = {"pip": frozenset({"-r", "--requirement", "-c", "--constraint"}), "conda": frozenset({"--file"})}
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 # Installed anyway or not a library of the notebook.
 _TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "python", "ipykernel", "jupyter", "notebook"})
 # conda package names that differ on PyPI; conda-only packages (no PyPI equivalent) map to None.
 _CONDA_TO_PYPI: dict[str, str | None] = {
-    "pytorch": "torch", "py-xgboost": "xgboost", "python-graphviz": "graphviz", "py-opencv": "opencv-python",
-    "pytorch-cuda": None, "cudatoolkit": None, "cpuonly": None, "nodejs": None, "r-base": None,
-    "mkl": None, "libgcc": None, "cudnn": None,
+    "pytorch": "torch",
+    "py-xgboost": "xgboost",
+    "python-graphviz": "graphviz",
+    "py-opencv": "opencv-python",
+    "pytorch-cuda": None,
+    "cudatoolkit": None,
+    "cpuonly": None,
+    "nodejs": None,
+    "r-base": None,
+    "mkl": None,
+    "libgcc": None,
+    "cudnn": None,
 }
 _CONDA_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)=(?!=)([^=\s]+)(?:=\S+)?$")
 
@@ -78,13 +125,13 @@ def _install_args(words: list[str]) -> tuple[str, list[str]] | None:
         base = w.rsplit("/", 1)[-1]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if base in ("pip", "pip3") and nxt == "install":
-            return "pip", words[i + 2:]
-        if base == "uv" and nxt == "pip" and words[i + 2: i + 3] == ["install"]:
-            return "pip", words[i + 3:]
+            return "pip", words[i + 2 :]
+        if base == "uv" and nxt == "pip" and words[i + 2 : i + 3] == ["install"]:
+            return "pip", words[i + 3 :]
         if base == "uv" and nxt == "add":
-            return "pip", words[i + 2:]
+            return "pip", words[i + 2 :]
         if base in ("conda", "mamba", "micromamba") and nxt == "install":
-            return "conda", words[i + 2:]
+            return "conda", words[i + 2 :]
     return None
 
 
@@ -148,8 +195,11 @@ def _requirement(word: str, manager: str, notes: list[str]) -> list[str]:
     try:
         req = Requirement(text)
     except InvalidRequirement:
-        what = "a URL or path without a package name (write name @ URL)" if "/" in word or ":" in word \
+        what = (
+            "a URL or path without a package name (write name @ URL)"
+            if "/" in word or ":" in word
             else "not a valid requirement"
+        )
         notes.append(f"{word!r}: {what}; left out")
         return []
     if canonicalize_name(req.name) in _TOOLING:

@@ -18,11 +18,29 @@ def _msg(cls: type[S.ServerMsg], **fields: Any) -> dict[str, Any]:
     return {"type": message_type(cls), **fields}
 
 
-def session_msg(*, session: str, path: str, name: str, mode: str, read_only: bool,
-                cells: list[dict[str, Any]], kernel: dict[str, Any],
-                config: dict[str, Any]) -> dict[str, Any]:
-    return _msg(S.SessionMsg, version=PROTOCOL_VERSION, session=session, path=path, name=name, mode=mode,
-                read_only=read_only, cells=cells, kernel=kernel, config=config)
+def session_msg(
+    *,
+    session: str,
+    path: str,
+    name: str,
+    mode: str,
+    read_only: bool,
+    cells: list[dict[str, Any]],
+    kernel: dict[str, Any],
+    config: dict[str, Any],
+) -> dict[str, Any]:
+    return _msg(
+        S.SessionMsg,
+        version=PROTOCOL_VERSION,
+        session=session,
+        path=path,
+        name=name,
+        mode=mode,
+        read_only=read_only,
+        cells=cells,
+        kernel=kernel,
+        config=config,
+    )
 
 
 def kernel_msg(state: KernelStateName, message: str | None = None) -> dict[str, Any]:
@@ -49,21 +67,21 @@ def env_progress_msg(line: str) -> dict[str, Any]:
     return _msg(S.EnvProgressMsg, line=line)
 
 
-def packages_msg(*, dependencies: list[str], requires_python: str | None, locked: bool,
-                 env: dict[str, Any]) -> dict[str, Any]:
+def packages_msg(
+    *, dependencies: list[str], requires_python: str | None, locked: bool, env: dict[str, Any]
+) -> dict[str, Any]:
     """The notebook's package list (PEP 723 block) and its environment's state."""
-    return _msg(S.PackagesMsg, dependencies=dependencies, requires_python=requires_python,
-                locked=locked, env=env)
+    return _msg(S.PackagesMsg, dependencies=dependencies, requires_python=requires_python, locked=locked, env=env)
 
 
 def error_msg(text: str) -> dict[str, Any]:
     return _msg(S.ErrorMsg, text=text)
 
 
-def complete_reply_msg(request_id: str, matches: list[str], cursor_start: int,
-                       cursor_end: int) -> dict[str, Any]:
-    return _msg(S.CompleteReplyMsg, request_id=request_id, matches=matches,
-                cursor_start=cursor_start, cursor_end=cursor_end)
+def complete_reply_msg(request_id: str, matches: list[str], cursor_start: int, cursor_end: int) -> dict[str, Any]:
+    return _msg(
+        S.CompleteReplyMsg, request_id=request_id, matches=matches, cursor_start=cursor_start, cursor_end=cursor_end
+    )
 
 
 def inspect_reply_msg(request_id: str, found: bool, text: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ NonEmpty = Annotated[str, Meta(min_length=1, pattern=r"\S")]
 class ClientMsg(Shape, tag_field="type"):
     """Base of the UI → server messages (``type`` is the class's tag)."""
 
-    READ_ONLY: ClassVar[bool] = False   # allowed in a read-only session
+    READ_ONLY: ClassVar[bool] = False  # allowed in a read-only session
 
 
 class RunMsg(ClientMsg, tag="run"):
@@ -129,7 +129,13 @@ class SetOptionsChange(CellChange, tag="set_options"):
 
 
 CELL_CHANGE_CLASSES: tuple[type[CellChange], ...] = (
-    CreateChange, DeleteChange, MoveChange, SetCodeChange, SetKindChange, SetOptionsChange)
+    CreateChange,
+    DeleteChange,
+    MoveChange,
+    SetCodeChange,
+    SetKindChange,
+    SetOptionsChange,
+)
 if TYPE_CHECKING:
     AnyCellChange: TypeAlias = CellChange
 else:
@@ -278,20 +284,40 @@ class EnvRebuildMsg(ClientMsg, tag="env_rebuild"):
 
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
-    RunMsg, EditMsg, CreateCellMsg, DeleteCellMsg, MoveCellMsg, SetOptionsMsg, SetKindMsg,
-    TransactionMsg, SetModeMsg,
-    RunStaleMsg, RunAllMsg, InterruptMsg, RestartMsg, SaveMsg, CompleteMsg, InspectMsg,
-    SetUiValueMsg, TablePageMsg, ClearCacheMsg, SettingsGetMsg, SettingsSetMsg,
-    SetNotebookConfigMsg, PackagesGetMsg, PackageAddMsg, PackageRemoveMsg, PackagesLockMsg,
+    RunMsg,
+    EditMsg,
+    CreateCellMsg,
+    DeleteCellMsg,
+    MoveCellMsg,
+    SetOptionsMsg,
+    SetKindMsg,
+    TransactionMsg,
+    SetModeMsg,
+    RunStaleMsg,
+    RunAllMsg,
+    InterruptMsg,
+    RestartMsg,
+    SaveMsg,
+    CompleteMsg,
+    InspectMsg,
+    SetUiValueMsg,
+    TablePageMsg,
+    ClearCacheMsg,
+    SettingsGetMsg,
+    SettingsSetMsg,
+    SetNotebookConfigMsg,
+    PackagesGetMsg,
+    PackageAddMsg,
+    PackageRemoveMsg,
+    PackagesLockMsg,
     EnvRebuildMsg,
 )
 
 if TYPE_CHECKING:
-    ClientMessage: TypeAlias = ClientMsg   # to a type checker: any client message
-else:   # to msgspec (schema, validation): the tagged union of the classes listed above
+    ClientMessage: TypeAlias = ClientMsg  # to a type checker: any client message
+else:  # to msgspec (schema, validation): the tagged union of the classes listed above
     ClientMessage = Annotated[union_of(CLIENT_MESSAGE_CLASSES), Meta(title="ClientMessage")]
 
 
 # Messages a read-only (``reflow run``) session accepts; everything else is refused with an `error`.
-READ_ONLY_ALLOWED: frozenset[str] = frozenset(
-    message_type(c) for c in CLIENT_MESSAGE_CLASSES if c.READ_ONLY)
+READ_ONLY_ALLOWED: frozenset[str] = frozenset(message_type(c) for c in CLIENT_MESSAGE_CLASSES if c.READ_ONLY)

@@ -37,8 +37,9 @@ def type_text(node: dict[str, Any]) -> str:
     if kind == "object":
         extra = node.get("additionalProperties")
         return f"{{[k]: {type_text(extra)}}}" if isinstance(extra, dict) else "{[k]: unknown}"
-    return {"string": "string", "integer": "number", "number": "number", "boolean": "boolean",
-            "null": "null"}.get(str(kind), "unknown")
+    return {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null"}.get(
+        str(kind), "unknown"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -74,8 +75,10 @@ def tables() -> dict[str, str]:
     defs = protocol_schema()["$defs"]
     server = [_row(message_type(c), defs[c.__name__], "type") for c in SERVER_MESSAGE_CLASSES]
     read_only = "**Read-only sessions accept it.**"
-    client = [_row(message_type(c), defs[c.__name__], "type", read_only if c.READ_ONLY else "")
-              for c in CLIENT_MESSAGE_CLASSES]
+    client = [
+        _row(message_type(c), defs[c.__name__], "type", read_only if c.READ_ONLY else "")
+        for c in CLIENT_MESSAGE_CLASSES
+    ]
     messages = {c.__name__ for c in (*SERVER_MESSAGE_CLASSES, *CLIENT_MESSAGE_CLASSES)}
     declared = [c.__name__ for c in SHAPES] + ["Settings"]
     others = sorted(n for n, d in defs.items() if "properties" in d and n not in messages and n not in declared)

@@ -35,8 +35,11 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"protocol: wrote {path.relative_to(ROOT)}")
     if check and stale:
-        print("protocol: out of date (run `cd ui && npm run gen:protocol`): "
-              + ", ".join(str(p.relative_to(ROOT)) for p in stale), file=sys.stderr)
+        print(
+            "protocol: out of date (run `cd ui && npm run gen:protocol`): "
+            + ", ".join(str(p.relative_to(ROOT)) for p in stale),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -82,34 +82,39 @@ def _tidy(node: Any) -> None:
 def protocol_schema() -> dict[str, Any]:
     """The whole protocol: every message and shape, plus the constants the UI needs."""
     _roots, raw_defs = msgspec.json.schema_components(
-        [ServerMessage, ClientMessage, *SHAPES, Settings], ref_template=_REF)
+        [ServerMessage, ClientMessage, *SHAPES, Settings], ref_template=_REF
+    )
     canonical = {name: _alias_schema(alias) for name, alias in ALIASES.items()}
     defs = {name: _lift_aliases(d, canonical) for name, d in raw_defs.items()}
-    for name, alias_schema in canonical.items():   # an alias's own body may use other aliases
+    for name, alias_schema in canonical.items():  # an alias's own body may use other aliases
         defs[name] = {k: _lift_aliases(v, canonical) for k, v in alias_schema.items()}
     # Settings are always sent whole (defaults filled in): every field is required on the wire.
     settings = defs["Settings"]
     settings["required"] = list(settings["properties"])
     for prop in settings["properties"].values():
-        prop.pop("default", None)   # the defaults live in x-reflow-constants.SETTINGS
+        prop.pop("default", None)  # the defaults live in x-reflow-constants.SETTINGS
     for d in defs.values():
         _tidy(d)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ReflowProtocol",
         "description": f"Reflow's UI ↔ server protocol, version {PROTOCOL_VERSION}. Generated from "
-                       "desktop/reflow_desktop/protocol; do not edit.",
+        "desktop/reflow_desktop/protocol; do not edit.",
         "type": "object",
-        "properties": {"server": {"$ref": _REF.format(name="ServerMessage")},
-                       "client": {"$ref": _REF.format(name="ClientMessage")}},
+        "properties": {
+            "server": {"$ref": _REF.format(name="ServerMessage")},
+            "client": {"$ref": _REF.format(name="ClientMessage")},
+        },
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),
         "x-reflow-constants": {
             "PROTOCOL_VERSION": PROTOCOL_VERSION,
             "SERVER_MESSAGE_TYPES": [message_type(c) for c in SERVER_MESSAGE_CLASSES],
             "CELL_STATUSES": list(CELL_STATUSES),
-            "SETTINGS": {d.name: {"default": d.default, "choices": list(d.choices), "description": d.description}
-                         for d in DECLARATIONS},
+            "SETTINGS": {
+                d.name: {"default": d.default, "choices": list(d.choices), "description": d.description}
+                for d in DECLARATIONS
+            },
         },
     }
 
@@ -117,5 +122,3 @@ def protocol_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as it is committed (stable key order, trailing newline)."""
     return json.dumps(protocol_schema(), indent=1, ensure_ascii=False) + "\n"
-
-

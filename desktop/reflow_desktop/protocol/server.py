@@ -45,10 +45,16 @@ class SessionMsg(ServerMsg, tag="session"):
     read_only: bool
     cells: list[CellState]
     kernel: KernelState | KernelStateName
-    config: Annotated[dict[str, Any], Meta(description=(
-        "autosave_delay (seconds, null = off), order_valid, output_position (the notebook's "
-        "[tool.reflow] output, else the user's setting) and notebook: {output, runtime} (what the "
-        "file's [tool.reflow] says, null where it says nothing)"))]
+    config: Annotated[
+        dict[str, Any],
+        Meta(
+            description=(
+                "autosave_delay (seconds, null = off), order_valid, output_position (the notebook's "
+                "[tool.reflow] output, else the user's setting) and notebook: {output, runtime} (what the "
+                "file's [tool.reflow] says, null where it says nothing)"
+            )
+        ),
+    ]
 
 
 class KernelMsg(ServerMsg, tag="kernel"):
@@ -205,12 +211,29 @@ class PackagesMsg(ServerMsg, tag="packages"):
 
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
-    SessionMsg, KernelMsg, CellStatusMsg, CellClearMsg, CellOutputMsg, CellCachedMsg, GraphMsg,
-    CellsMsg, VariablesMsg, SavedMsg, NoticeMsg, ErrorMsg, CompleteReplyMsg, InspectReplyMsg,
-    UiValuesMsg, TablePageReplyMsg, BatchMsg, SettingsMsg, EnvProgressMsg, PackagesMsg,
+    SessionMsg,
+    KernelMsg,
+    CellStatusMsg,
+    CellClearMsg,
+    CellOutputMsg,
+    CellCachedMsg,
+    GraphMsg,
+    CellsMsg,
+    VariablesMsg,
+    SavedMsg,
+    NoticeMsg,
+    ErrorMsg,
+    CompleteReplyMsg,
+    InspectReplyMsg,
+    UiValuesMsg,
+    TablePageReplyMsg,
+    BatchMsg,
+    SettingsMsg,
+    EnvProgressMsg,
+    PackagesMsg,
 )
 
 if TYPE_CHECKING:
-    ServerMessage: TypeAlias = ServerMsg   # to a type checker: any server message
-else:   # to msgspec (schema, validation): the tagged union of the classes listed above
+    ServerMessage: TypeAlias = ServerMsg  # to a type checker: any server message
+else:  # to msgspec (schema, validation): the tagged union of the classes listed above
     ServerMessage = Annotated[union_of(SERVER_MESSAGE_CLASSES), Meta(title="ServerMessage")]

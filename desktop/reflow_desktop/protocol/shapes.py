@@ -36,28 +36,49 @@ def union_of(classes: tuple[type[Shape], ...]) -> Any:
 
 # --- named value sets ------------------------------------------------------------------
 CellKind: TypeAlias = Annotated[Literal["code", "markdown"], Meta(title="CellKind")]
-CellStatus: TypeAlias = Annotated[Literal[
-    "idle", "queued", "running", "stale", "error", "ancestor-error",
-    "interrupted", "disabled", "cancelled",
-], Meta(title="CellStatus")]
+CellStatus: TypeAlias = Annotated[
+    Literal[
+        "idle",
+        "queued",
+        "running",
+        "stale",
+        "error",
+        "ancestor-error",
+        "interrupted",
+        "disabled",
+        "cancelled",
+    ],
+    Meta(title="CellStatus"),
+]
 CELL_STATUSES: tuple[str, ...] = get_args(get_args(CellStatus)[0])
 # The kinds the engine produces (engine/reflow/runtime/types.py ErrorKind + analysis).
-CellErrorKind: TypeAlias = Annotated[Literal[
-    "exception", "syntax", "multiple-definition", "cycle", "ancestor-error",
-    "interrupted", "star-import",
-], Meta(title="CellErrorKind")]
-KernelStateName: TypeAlias = Annotated[Literal["starting", "idle", "busy", "dead", "restarting"],
-                                       Meta(title="KernelStateName")]
+CellErrorKind: TypeAlias = Annotated[
+    Literal[
+        "exception",
+        "syntax",
+        "multiple-definition",
+        "cycle",
+        "ancestor-error",
+        "interrupted",
+        "star-import",
+    ],
+    Meta(title="CellErrorKind"),
+]
+KernelStateName: TypeAlias = Annotated[
+    Literal["starting", "idle", "busy", "dead", "restarting"], Meta(title="KernelStateName")
+]
 RuntimeMode: TypeAlias = Annotated[Literal["auto", "lazy"], Meta(title="RuntimeMode")]
 OutputPosition: TypeAlias = Annotated[Literal["above", "below"], Meta(title="OutputPosition")]
 NoticeLevel: TypeAlias = Annotated[Literal["info", "warning", "error"], Meta(title="NoticeLevel")]
-EnvStateName: TypeAlias = Annotated[Literal["building", "ready", "failed", "none"],
-                                    Meta(title="EnvStateName")]
-MimeBundle: TypeAlias = Annotated[dict[str, Any], Meta(
-    title="MimeBundle",
-    description="text/plain, text/html, image/png (base64), application/vnd.reflow.*+json …")]
-CellOptions: TypeAlias = Annotated[dict[str, Any], Meta(
-    title="CellOptions", description="per-cell options from the `# %%` marker line, e.g. hide_code, disabled")]
+EnvStateName: TypeAlias = Annotated[Literal["building", "ready", "failed", "none"], Meta(title="EnvStateName")]
+MimeBundle: TypeAlias = Annotated[
+    dict[str, Any],
+    Meta(title="MimeBundle", description="text/plain, text/html, image/png (base64), application/vnd.reflow.*+json …"),
+]
+CellOptions: TypeAlias = Annotated[
+    dict[str, Any],
+    Meta(title="CellOptions", description="per-cell options from the `# %%` marker line, e.g. hide_code, disabled"),
+]
 
 
 # --- cells, errors, outputs --------------------------------------------------------------
@@ -79,8 +100,10 @@ class CellError(Shape):
     ename: Annotated[str | UnsetType | None, Meta(description="exception class name")] = UNSET
     lineno: Annotated[int | UnsetType | None, Meta(description="static errors: line in the cell")] = UNSET
     col: Annotated[int | UnsetType | None, Meta(description="static errors: column in the line")] = UNSET
-    install: Annotated[InstallHint | UnsetType, Meta(
-        description="set by the server on ModuleNotFoundError outputs whose module maps to a distribution")] = UNSET
+    install: Annotated[
+        InstallHint | UnsetType,
+        Meta(description="set by the server on ModuleNotFoundError outputs whose module maps to a distribution"),
+    ] = UNSET
 
 
 class DataOutput(Shape, tag_field="kind", tag="data"):
@@ -119,8 +142,10 @@ class CellState(Shape):
     parents: list[str]
     children: list[str]
     errors: Annotated[list[CellError], Meta(description="static errors (syntax, multiple definition, cycle)")]
-    cached_seconds: Annotated[float | UnsetType, Meta(
-        description="seconds saved by reflow.persistent_cache restores since the cell's last cell_clear")] = UNSET
+    cached_seconds: Annotated[
+        float | UnsetType,
+        Meta(description="seconds saved by reflow.persistent_cache restores since the cell's last cell_clear"),
+    ] = UNSET
 
 
 class GraphEntry(Shape):
@@ -181,6 +206,17 @@ class CellCode(Shape):
 
 
 SHAPES: tuple[type[Shape], ...] = (
-    InstallHint, CellError, DataOutput, StreamOutput, ErrorOutput, CellState, GraphEntry,
-    VariableItem, KernelState, EnvInfo, TableSort, UiValueUpdate, CellCode,
+    InstallHint,
+    CellError,
+    DataOutput,
+    StreamOutput,
+    ErrorOutput,
+    CellState,
+    GraphEntry,
+    VariableItem,
+    KernelState,
+    EnvInfo,
+    TableSort,
+    UiValueUpdate,
+    CellCode,
 )

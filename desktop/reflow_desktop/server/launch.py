@@ -25,8 +25,7 @@ def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int 
         print(f"reflow: no such notebook: {path}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_serve(nb_path, read_only=read_only, open_browser=open_browser,
-                                  port=port))
+        return asyncio.run(_serve(nb_path, read_only=read_only, open_browser=open_browser, port=port))
     except NotebookFormatError as exc:
         print(f"reflow: {path}: {exc}", file=sys.stderr)
         return 1
@@ -51,8 +50,9 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) 
     await server.start()
     server.add_session(session)
     url = server.url(session.id)
-    print(f"Reflow is serving {path} {'(read-only) ' if read_only else ''}at\n  {url}\n"
-          "Press Ctrl-C to stop.", flush=True)
+    print(
+        f"Reflow is serving {path} {'(read-only) ' if read_only else ''}at\n  {url}\nPress Ctrl-C to stop.", flush=True
+    )
     if open_browser:
         webbrowser.open(url)
     stop = asyncio.Event()
@@ -64,7 +64,7 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) 
             pass
     try:
         await session.start()
-    except Exception as exc:  # noqa: BLE001 - keep serving; the UI shows the dead kernel
+    except Exception as exc:
         print(f"reflow: the kernel failed to start: {exc}", file=sys.stderr)
     try:
         await stop.wait()

@@ -7,9 +7,7 @@ import builtins
 #: Names that resolve without any cell defining them. Besides the `builtins`
 #: module this holds the module-level names Python itself provides
 #: (`__file__`, `__builtins__`) and `__class__`, implicit inside methods.
-BUILTINS: frozenset[str] = frozenset(
-    {*vars(builtins), "__file__", "__builtins__", "__builtin__", "__class__"}
-)
+BUILTINS: frozenset[str] = frozenset({*vars(builtins), "__file__", "__builtins__", "__builtin__", "__class__"})
 
 
 def is_private(name: str) -> bool:

@@ -37,14 +37,19 @@ def code_digest(code: CodeType) -> bytes:
     return h.digest()
 
 
-def _feed_code(h: "hashlib._Hash", code: CodeType) -> None:
+def _feed_code(h: hashlib._Hash, code: CodeType) -> None:
     # Cell privates a function keeps are renamed per cell id (reflow.runtime.privates);
     # hash them as written so the digest does not depend on the session's cell ids.
     names = tuple(demangle(n) for n in code.co_names)
-    for part in (code.co_code, repr(names).encode(), repr(code.co_varnames).encode(),
-                 repr(code.co_freevars).encode(), repr(code.co_cellvars).encode(),
-                 repr((code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
-                       code.co_flags)).encode(), getattr(code, "co_qualname", code.co_name).encode()):
+    for part in (
+        code.co_code,
+        repr(names).encode(),
+        repr(code.co_varnames).encode(),
+        repr(code.co_freevars).encode(),
+        repr(code.co_cellvars).encode(),
+        repr((code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags)).encode(),
+        getattr(code, "co_qualname", code.co_name).encode(),
+    ):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     for const in code.co_consts:

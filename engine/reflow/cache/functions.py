@@ -20,10 +20,10 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from .codehash import code_digest, global_names
-from .errors import UnhashableInputError
 from reflow.runtime.privates import demangle
 
+from .codehash import code_digest, global_names
+from .errors import UnhashableInputError
 from .hashing import ContentHasher, _sha
 from .keys import MISSING
 
@@ -40,7 +40,7 @@ def function_version(fn: Callable[..., Any]) -> bytes:
     parts.append(hasher.hash((fn.__defaults__, fn.__kwdefaults__), f"defaults of {qualname}"))
     if fn.__closure__:
         cells = []
-        for var, cell in zip(code.co_freevars, fn.__closure__):
+        for var, cell in zip(code.co_freevars, fn.__closure__, strict=True):
             try:
                 cells.append((var, cell.cell_contents))
             except ValueError:  # not yet bound
@@ -65,12 +65,14 @@ def _hash_global(hasher: ContentHasher, name: str, value: object, qualname: str)
     try:
         return hasher.hash(value, name)
     except UnhashableInputError as exc:
-        exc.args = (f"{exc.args[0]} (it is a global read by cached function {qualname}; "
-                    f"pass it as an argument or define it inside the function)",)
+        exc.args = (
+            f"{exc.args[0]} (it is a global read by cached function {qualname}; "
+            f"pass it as an argument or define it inside the function)",
+        )
         raise
 
 
-def arguments_digest(fn: Callable[..., Any], args: tuple, kwargs: dict) -> bytes:
+def arguments_digest(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
     """Digest of a call's arguments; errors name the parameter."""
     hasher = ContentHasher()
     names = _parameter_names(fn, len(args))
@@ -83,7 +85,7 @@ def _parameter_names(fn: Callable[..., Any], count: int) -> list[str]:
     code = getattr(fn, "__code__", None)
     names: list[str] = []
     if code is not None:
-        names = list(code.co_varnames[:code.co_argcount])
+        names = list(code.co_varnames[: code.co_argcount])
     else:
         try:
             names = list(inspect.signature(fn).parameters)

@@ -43,13 +43,28 @@ _REFUSED: tuple[type, ...] = (
     types.FrameType,
     types.TracebackType,
 )
-_REFUSED_NAMES = frozenset({
-    "_thread.lock", "_thread.RLock", "threading.Condition", "threading.Semaphore",
-    "threading.Event", "threading.Thread", "socket.socket", "ssl.SSLSocket",
-    "_io.TextIOWrapper", "_io.BufferedReader", "_io.BufferedWriter", "mmap.mmap",
-    "sqlite3.Connection", "sqlite3.Cursor", "multiprocessing.pool.Pool",
-    "subprocess.Popen", "selectors.DefaultSelector", "weakref.ReferenceType",
-})
+_REFUSED_NAMES = frozenset(
+    {
+        "_thread.lock",
+        "_thread.RLock",
+        "threading.Condition",
+        "threading.Semaphore",
+        "threading.Event",
+        "threading.Thread",
+        "socket.socket",
+        "ssl.SSLSocket",
+        "_io.TextIOWrapper",
+        "_io.BufferedReader",
+        "_io.BufferedWriter",
+        "mmap.mmap",
+        "sqlite3.Connection",
+        "sqlite3.Cursor",
+        "multiprocessing.pool.Pool",
+        "subprocess.Popen",
+        "selectors.DefaultSelector",
+        "weakref.ReferenceType",
+    }
+)
 
 
 class _Unhashable(Exception):
@@ -80,8 +95,8 @@ class ContentHasher:
     """Hashes values by content; one instance per top-level value (it keeps a memo)."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, bytes]] = {}   # id -> (keep-alive, digest)
-        self._active: dict[int, int] = {}                  # ids being hashed -> depth (cycles)
+        self._memo: dict[int, tuple[object, bytes]] = {}  # id -> (keep-alive, digest)
+        self._active: dict[int, int] = {}  # ids being hashed -> depth (cycles)
 
     # ----- entry point ------------------------------------------------------------
     def hash(self, value: object, name: str = "value") -> bytes:
@@ -143,22 +158,37 @@ class ContentHasher:
             return _sha(b"module", value.__name__.encode())
         if isinstance(value, types.FunctionType):
             return self._function(value)
-        if isinstance(value, (types.BuiltinFunctionType, types.MethodDescriptorType,
-                              types.WrapperDescriptorType, types.MethodWrapperType)):
+        if isinstance(
+            value,
+            (
+                types.BuiltinFunctionType,
+                types.MethodDescriptorType,
+                types.WrapperDescriptorType,
+                types.MethodWrapperType,
+            ),
+        ):
             owner = getattr(value, "__self__", None)
             owner_part = b"" if owner is None or isinstance(owner, types.ModuleType) else self._digest(owner)
-            return _sha(b"builtin", str(getattr(value, "__module__", "")).encode(),
-                        getattr(value, "__qualname__", repr(value)).encode(), owner_part)
+            return _sha(
+                b"builtin",
+                str(getattr(value, "__module__", "")).encode(),
+                getattr(value, "__qualname__", repr(value)).encode(),
+                owner_part,
+            )
         if isinstance(value, types.MethodType):
             return _sha(b"method", self._digest(value.__self__), self._digest(value.__func__))
         if isinstance(value, (list, tuple, dict, set, frozenset)):  # subclasses: content + class
             base = next(b for b in (list, tuple, dict, set, frozenset) if isinstance(value, b))
-            return _sha(b"sub", _type_name(value).encode(), _EXACT[base](self, value),
-                        self._state(getattr(value, "__dict__", None)))
+            return _sha(
+                b"sub",
+                _type_name(value).encode(),
+                _EXACT[base](self, value),
+                self._state(getattr(value, "__dict__", None)),
+            )
         return self._reduce(value)
 
     # ----- containers ----------------------------------------------------------------
-    def _sequence(self, value: list | tuple) -> bytes:
+    def _sequence(self, value: list[Any] | tuple[Any, ...]) -> bytes:
         tag = type(value).__name__.encode()
         if all(type(x) in _PRIM_SET for x in value):  # fast path: one C-level repr
             return _sha(tag, b"prim", repr(value).encode("utf-8", "surrogatepass"))
@@ -171,7 +201,7 @@ class ContentHasher:
                 raise
         return _sha(tag, *parts)
 
-    def _mapping(self, value: dict) -> bytes:
+    def _mapping(self, value: dict[Any, Any]) -> bytes:
         items = []
         for k, v in value.items():
             try:
@@ -182,7 +212,7 @@ class ContentHasher:
         items.sort()
         return _sha(b"dict", *items)
 
-    def _set(self, value: set | frozenset) -> bytes:
+    def _set(self, value: set[Any] | frozenset[Any]) -> bytes:
         parts = sorted(self._digest(x) for x in value)
         return _sha(type(value).__name__.encode(), *parts)
 
@@ -228,8 +258,15 @@ class ContentHasher:
         listitems = list(rest[1]) if len(rest) > 1 and rest[1] is not None else None
         dictitems = dict(rest[2]) if len(rest) > 2 and rest[2] is not None else None
         try:
-            return _sha(b"reduce", type_name.encode(), self._callable_name(func), self._digest(args),
-                        self._state(state), self._state(listitems), self._state(dictitems))
+            return _sha(
+                b"reduce",
+                type_name.encode(),
+                self._callable_name(func),
+                self._digest(args),
+                self._state(state),
+                self._state(listitems),
+                self._state(dictitems),
+            )
         except _Unhashable as exc:
             exc.parts.append(f" (inside {type_name})")
             raise
@@ -242,7 +279,7 @@ class ContentHasher:
 
 def _has_contents(cell: types.CellType) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents  # an empty cell raises
     except ValueError:
         return False
     return True
@@ -290,8 +327,11 @@ def _pandas(self: ContentHasher, value: Any, pd: Any) -> bytes | None:
     kind = None
     if isinstance(value, pd.DataFrame):
         kind = b"DataFrame"
-        meta = [self._digest(list(value.columns)), repr([str(t) for t in value.dtypes]).encode(),
-                self._digest(list(value.index.names))]
+        meta = [
+            self._digest(list(value.columns)),
+            repr([str(t) for t in value.dtypes]).encode(),
+            self._digest(list(value.index.names)),
+        ]
     elif isinstance(value, pd.Series):
         kind = b"Series"
         meta = [self._digest(value.name), str(value.dtype).encode(), self._digest(list(value.index.names))]
@@ -304,8 +344,13 @@ def _pandas(self: ContentHasher, value: Any, pd: Any) -> bytes | None:
         rows = pd.util.hash_pandas_object(value, index=not isinstance(value, pd.Index)).to_numpy()
         body = rows.tobytes()
     except TypeError:  # cells holding lists/dicts: hash their Python content instead
-        body = self._digest(value.to_dict("split") if kind == b"DataFrame" else list(value.items())
-                            if kind == b"Series" else list(value))
+        body = self._digest(
+            value.to_dict("split")
+            if kind == b"DataFrame"
+            else list(value.items())
+            if kind == b"Series"
+            else list(value)
+        )
     return _sha(kind, repr(value.shape).encode(), *meta, body)
 
 
@@ -325,7 +370,7 @@ def _polars(self: ContentHasher, value: Any, pl: Any) -> bytes | None:
 
 def _series_bytes(series: Any) -> bytes:
     try:
-        return series.to_numpy().tobytes()
+        return bytes(series.to_numpy().tobytes())
     except Exception:  # numpy absent
         return repr(series.to_list()).encode()
 
@@ -347,4 +392,3 @@ def hash_inputs(values: dict[str, object]) -> bytes:
     hasher = ContentHasher()
     parts = sorted(name.encode() + b"\0" + hasher.hash(values[name], name) for name in values)
     return _sha(b"inputs", *parts)
-

@@ -25,7 +25,7 @@ def cell_capture(sink: CommSink, shell: Any) -> Iterator[None]:
         if stream is not None:
             stream.flush()  # earlier Jupyter output goes out before the operation's
 
-    def display_hook(msg: dict) -> dict | None:
+    def display_hook(msg: dict[str, Any]) -> dict[str, Any] | None:
         cell = sink.current
         if cell is None:
             return msg
@@ -39,12 +39,13 @@ def cell_capture(sink: CommSink, shell: Any) -> Iterator[None]:
         return msg
 
     pub = getattr(shell, "display_pub", None)
-    hooked = pub is not None and hasattr(pub, "register_hook")
-    if hooked:
+    if pub is not None and not hasattr(pub, "register_hook"):
+        pub = None
+    if pub is not None:
         pub.register_hook(display_hook)
     try:
         yield
     finally:
-        if hooked:
+        if pub is not None:
             pub.unregister_hook(display_hook)
         sink.flush_streams()

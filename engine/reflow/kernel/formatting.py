@@ -28,14 +28,14 @@ def mime_bundle(shell: Any, value: object) -> dict[str, Any]:
     if not data:
         try:
             data = {"text/plain": repr(value)}
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             data = {"text/plain": f"<unrepresentable {type(value).__name__}: {exc!r}>"}
-    return clean(encode_images(data))
+    return dict(clean(encode_images(data)))  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
 
 
 def clean(obj: Any) -> Any:
     """JSON-safe copy (bytes become base64, like ipykernel does)."""
-    return json_clean(obj)
+    return json_clean(obj)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
 
 
 def error_dict(error: Any) -> dict[str, Any]:
@@ -49,14 +49,14 @@ def error_dict(error: Any) -> dict[str, Any]:
     d["cells"] = list(d.get("cells") or ())
     d.setdefault("kind", "exception")
     d.setdefault("message", "")
-    return clean(d)
+    return dict(clean(d))
 
 
 def preview(value: object) -> str:
     """A short one-line description of a value for the variables panel."""
     try:
         text = _preview.repr(value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         text = f"<{type(value).__name__}>"
     return text.replace("\n", " ")[:80]
 

@@ -26,12 +26,12 @@ def _graph_error(err: Any, numbers: CellNumbers | None) -> dict[str, Any]:
 
 
 def _analysis_error(err: Any) -> dict[str, Any]:
-    return {"kind": err.kind, "message": err.message, "cells": [],
-            "lineno": err.lineno, "col": err.col}
+    return {"kind": err.kind, "message": err.message, "cells": [], "lineno": err.lineno, "col": err.col}
 
 
-def graph_message(graph: Any, order: list[str], code: dict[str, str],
-                  numbers: CellNumbers | None = None) -> dict[str, Any]:
+def graph_message(
+    graph: Any, order: list[str], code: dict[str, str], numbers: CellNumbers | None = None
+) -> dict[str, Any]:
     """defs/refs/parents/children/static errors of every code cell, and order validity.
 
     ``numbers`` words graph errors with cell numbers (the runtime's ``cell_numbers``);
@@ -45,11 +45,15 @@ def graph_message(graph: Any, order: list[str], code: dict[str, str],
         info = graph.analysis(cid) if cid in graph else analysis_of(code[cid])
         errs = [_analysis_error(info.error)] if info.error is not None else []
         errs += [_graph_error(e, numbers) for e in errors.get(cid, [])]
-        cells[cid] = {"defs": sorted(info.defs), "refs": sorted(info.refs),
-                      "parents": sorted(graph.parents(cid)),
-                      "children": sorted(graph.children(cid)), "errors": errs}
+        cells[cid] = {
+            "defs": sorted(info.defs),
+            "refs": sorted(info.refs),
+            "parents": sorted(graph.parents(cid)),
+            "children": sorted(graph.children(cid)),
+            "errors": errs,
+        }
     try:
         order_valid = not graph.display_order_violations()
-    except Exception:  # noqa: BLE001
+    except Exception:
         order_valid = True
     return {"type": "graph", "cells": cells, "order_valid": order_valid}

@@ -22,11 +22,11 @@ class ReflowKernel(IPythonKernel):
     banner = "Reflow kernel (IPython) - the notebook's variables live here."
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
         self.reflow_host: Any = None
         self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
 
-    def _open_reflow_comm(self, comm: Any, open_msg: dict) -> None:
+    def _open_reflow_comm(self, comm: Any, open_msg: dict[str, Any]) -> None:
         """The app connected (or reconnected): attach the comm to the one host."""
         from reflow.kernel.handler import ReflowHost
 

@@ -74,8 +74,7 @@ class CommSink:
 
     def error(self, cell_id: str, error: Any) -> None:
         self.flush_streams()
-        self._emit({"type": "cell_output", "id": cell_id,
-                    "output": {"kind": "error", "error": error_dict(error)}})
+        self._emit({"type": "cell_output", "id": cell_id, "output": {"kind": "error", "error": error_dict(error)}})
 
     def cached(self, cell_id: str, saved_seconds: float) -> None:
         """The cell's results came from the persistent cache instead of running."""
@@ -113,8 +112,7 @@ class CommSink:
     def display(self, cell_id: str, data: dict[str, Any]) -> None:
         """Append an already-formatted MIME bundle to a cell (display(), figures)."""
         self.flush_streams()
-        self._emit({"type": "cell_output", "id": cell_id,
-                    "output": {"kind": "data", "data": clean(data)}})
+        self._emit({"type": "cell_output", "id": cell_id, "output": {"kind": "data", "data": clean(data)}})
 
     def flush_streams(self) -> None:
         with self._lock:
@@ -123,15 +121,16 @@ class CommSink:
                 self._timer = None
             pending, self._pending = self._pending, []
             for cell_id, name, text in pending:
-                self._emit({"type": "cell_output", "id": cell_id,
-                            "output": {"kind": "stream", "name": name, "text": text}})
+                self._emit(
+                    {"type": "cell_output", "id": cell_id, "output": {"kind": "stream", "name": name, "text": text}}
+                )
 
     def _cell_done(self, cell_id: str) -> None:
         """The cell stopped running: let post_execute hooks (matplotlib inline) show
         their figures while the cell is still current, then forget it."""
         try:
             self.shell.events.trigger("post_execute")
-        except Exception:  # noqa: BLE001 - a broken hook must not break the run
+        except Exception:
             pass
         self.flush_streams()
         if self.current == cell_id:

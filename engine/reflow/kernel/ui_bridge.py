@@ -11,7 +11,7 @@ from typing import Any
 
 def _updates(data: dict[str, Any]) -> list[tuple[str, Any]]:
     items = [{"element_id": data["element_id"], "value": data.get("value")}] if "element_id" in data else []
-    items += list(data.get("updates") or [])   # later than element_id: the last value wins
+    items += list(data.get("updates") or [])  # later than element_id: the last value wins
     return [(str(u["element_id"]), u.get("value")) for u in items if isinstance(u, dict) and "element_id" in u]
 
 
@@ -27,7 +27,7 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
         if element is not None:
             try:
                 values[element_id] = element._to_json(element.value)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
     reply: dict[str, Any] = {"type": "ui_values", "values": values}
     if data.get("request_id") is not None:
@@ -47,14 +47,13 @@ def table_page(data: dict[str, Any]) -> dict[str, Any]:
 
     element_id = data.get("element_id") or data.get("output_id")
     element = REGISTRY.get(str(element_id))
-    reply: dict[str, Any] = {"type": "table_page_reply", "request_id": data.get("request_id"),
-                             "element_id": element_id}
+    reply: dict[str, Any] = {"type": "table_page_reply", "request_id": data.get("request_id"), "element_id": element_id}
     if element is None or not hasattr(element, "page"):
         reply["error"] = "this table is gone (its cell ran again); showing the rows it had"
         return reply
     try:
         reply.update(element.page(int(data.get("page") or 0), data.get("sort"), data.get("page_size")))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         reply["error"] = f"{type(exc).__name__}: {exc}"
     return reply
 
@@ -71,7 +70,7 @@ def register_frame_formatter(shell: Any) -> None:
 
         try:
             return {UI_MIME: frame_view(df)._payload()}
-        except Exception:  # noqa: BLE001 - fall back to the library's own html/text
+        except Exception:
             return None
 
     # the class's __module__ as IPython sees it (pandas 3 says "pandas", older ones "pandas.core.frame")

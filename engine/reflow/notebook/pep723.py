@@ -116,7 +116,7 @@ def validate(data: dict[str, Any], lineno: int | None = None) -> None:
             raise bad("'tool.reflow' must be a table ([tool.reflow])")
         runtime = reflow.get("runtime")
         if runtime is not None and runtime not in RUNTIME_MODES:
-            raise bad(f"[tool.reflow] runtime must be \"auto\" or \"lazy\", not {runtime!r}")
+            raise bad(f'[tool.reflow] runtime must be "auto" or "lazy", not {runtime!r}')
 
 
 def parse_block_text(raw: str) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def dump_toml(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[str]:
         else:
             out.append(f"{_key(key)} = {_value(value)}")
     for key, value in tables:
-        path = prefix + (key,)
+        path = (*prefix, key)
         body = dump_toml(value, path)
         has_scalars = any(not isinstance(v, dict) for v in value.values())
         if has_scalars or not value:

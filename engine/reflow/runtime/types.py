@@ -10,13 +10,25 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 CellStatus = Literal[
-    "idle", "queued", "running", "stale", "error", "ancestor-error",
-    "interrupted", "disabled", "cancelled",
+    "idle",
+    "queued",
+    "running",
+    "stale",
+    "error",
+    "ancestor-error",
+    "interrupted",
+    "disabled",
+    "cancelled",
 ]
 
 ErrorKind = Literal[
-    "exception", "syntax", "multiple-definition", "cycle", "ancestor-error",
-    "interrupted", "star-import",
+    "exception",
+    "syntax",
+    "multiple-definition",
+    "cycle",
+    "ancestor-error",
+    "interrupted",
+    "star-import",
 ]
 
 
@@ -25,10 +37,10 @@ class CellError:
     """Why a cell has no fresh result, shaped for the UI's error box."""
 
     kind: ErrorKind
-    message: str                      # one line, for humans
-    traceback: str | None = None      # limited to notebook frames, cell line numbers
-    ename: str | None = None          # exception class name
-    cells: tuple[str, ...] = ()       # related cells: other definers, cycle, failed ancestor
+    message: str  # one line, for humans
+    traceback: str | None = None  # limited to notebook frames, cell line numbers
+    ename: str | None = None  # exception class name
+    cells: tuple[str, ...] = ()  # related cells: other definers, cycle, failed ancestor
 
 
 class RuntimeSink(Protocol):

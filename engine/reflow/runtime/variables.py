@@ -17,7 +17,7 @@ _repr.maxlist = _repr.maxtuple = _repr.maxset = _repr.maxdict = 8
 class VariableInfo:
     name: str
     type_name: str
-    repr: str              # at most MAX_REPR characters
+    repr: str  # at most MAX_REPR characters
     defined_by: str
     used_by: tuple[str, ...]
 
