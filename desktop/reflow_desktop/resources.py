@@ -37,7 +37,7 @@ def is_frozen() -> bool:
 
 def bundle_root() -> Path | None:
     """The frozen app's resource root (``sys._MEIPASS``), else None."""
-    return Path(sys._MEIPASS).resolve() if is_frozen() else None  # type: ignore[attr-defined]
+    return Path(sys._MEIPASS).resolve() if is_frozen() else None  # type: ignore[attr-defined]  # PyInstaller sets it
 
 
 def is_checkout() -> bool:

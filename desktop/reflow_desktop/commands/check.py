@@ -29,31 +29,40 @@ def problems(nb: LoadedNotebook) -> list[tuple[int, str]]:
         for error in errors:
             if isinstance(error, UndefinedAboveError):
                 below = ", ".join(f"line {nb.code_line(c)}" for c in error.cells)
-                found.append((nb.code_line(cell_id),
-                              f"reads '{error.name}', which is defined only below ({below}); "
-                              f"move a definition above this cell"))
+                found.append(
+                    (
+                        nb.code_line(cell_id),
+                        f"reads '{error.name}', which is defined only below ({below}); "
+                        f"move a definition above this cell",
+                    )
+                )
             elif isinstance(error, MultipleDefinitionError):
                 others = ", ".join(f"line {nb.code_line(c)}" for c in error.cells)
-                found.append((nb.code_line(cell_id),
-                              f"'{error.name}' is defined by more than one cell (also {others})"))
+                found.append(
+                    (nb.code_line(cell_id), f"'{error.name}' is defined by more than one cell (also {others})")
+                )
             elif isinstance(error, CycleError):
                 key = frozenset(error.cells)
                 if key in seen_cycles:
                     continue
                 seen_cycles.add(key)
-                path = " -> ".join(f"line {nb.code_line(src)} ({', '.join(names)})"
-                                   for src, names, _ in error.edges)
-                found.append((nb.code_line(cell_id),
-                              f"cells form a cycle: {path} -> line {nb.code_line(error.cells[0])}"))
+                path = " -> ".join(f"line {nb.code_line(src)} ({', '.join(names)})" for src, names, _ in error.edges)
+                found.append(
+                    (nb.code_line(cell_id), f"cells form a cycle: {path} -> line {nb.code_line(error.cells[0])}")
+                )
     in_cycle = {cell for cycle in seen_cycles for cell in cycle}
     for violation in nb.graph.display_order_violations():
         if violation.cell in in_cycle:
             continue  # sorting cannot fix a cycle; the cycle error already says it
         later = ", ".join(f"line {nb.code_line(c)}" for c in violation.defined_by)
         names = ", ".join(f"'{n}'" for n in violation.names)
-        found.append((nb.code_line(violation.cell),
-                      f"reads {names} defined by a later cell ({later}); "
-                      f"`reflow sort {nb.path}` puts the cells in execution order"))
+        found.append(
+            (
+                nb.code_line(violation.cell),
+                f"reads {names} defined by a later cell ({later}); "
+                f"`reflow sort {nb.path}` puts the cells in execution order",
+            )
+        )
     return sorted(found)
 
 

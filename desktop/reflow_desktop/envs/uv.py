@@ -99,7 +99,9 @@ def run_uv(
     except OSError as exc:
         raise error(f"could not run uv: {exc}", command=command) from exc
     out_chunks: list[str] = []
-    reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
+    out_pipe = proc.stdout
+    assert out_pipe is not None  # Popen(stdout=PIPE)
+    reader = threading.Thread(target=lambda: out_chunks.append(out_pipe.read()), daemon=True)
     reader.start()
     err_lines: list[str] = []
     try:

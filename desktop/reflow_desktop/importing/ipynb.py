@@ -38,8 +38,9 @@ def _table(owner: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
-                   problems: list[ImportProblem]) -> tuple[ScriptMetadata | None, int | None]:
+def _metadata_from(
+    nbmeta: dict[str, Any], cells: list[dict[str, Any]], problems: list[ImportProblem]
+) -> tuple[ScriptMetadata | None, int | None]:
     """The PEP 723 block: Reflow metadata, else a leading ``# /// script`` cell.
 
     Returns the metadata and the index of a code cell that held only the block.
@@ -48,11 +49,11 @@ def _metadata_from(nbmeta: dict[str, Any], cells: list[dict[str, Any]],
     raw = reflow.get("script_metadata")
     if isinstance(raw, str) and raw.strip():
         try:
-            return ScriptMetadata(raw=raw if raw.endswith("\n") else raw + "\n",
-                                  data=parse_block_text(raw)), None
+            return ScriptMetadata(raw=raw if raw.endswith("\n") else raw + "\n", data=parse_block_text(raw)), None
         except NotebookFormatError as exc:
-            problems.append(ImportProblem(None, None, "warning",
-                                          f"notebook metadata has a broken script block ({exc}); ignored"))
+            problems.append(
+                ImportProblem(None, None, "warning", f"notebook metadata has a broken script block ({exc}); ignored")
+            )
     for i, cell in enumerate(cells):
         if cell.get("cell_type") != "code":
             continue
@@ -76,8 +77,12 @@ def _options(cell: dict[str, Any]) -> dict[str, Any]:
     raw_tags = meta.get("tags")
     tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     # JupyterLab's collapsed input, the hide_input extension, Jupyter Book's tags
-    if (_table(meta, "jupyter").get("source_hidden") is True or meta.get("hide_input") is True
-            or "hide-input" in tags or "remove-input" in tags):
+    if (
+        _table(meta, "jupyter").get("source_hidden") is True
+        or meta.get("hide_input") is True
+        or "hide-input" in tags
+        or "remove-input" in tags
+    ):
         opts.setdefault("hide_code", True)
     return opts
 
@@ -105,8 +110,13 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
             cells.append(Cell(kind="markdown", source=src))
         elif kind == "code":
             conv = convert_code(src)
-            cells.append(Cell(kind=conv.kind, source=conv.source,  # type: ignore[arg-type]
-                              options=_options(raw) if conv.kind == "code" else {}))
+            cells.append(
+                Cell(
+                    kind=conv.kind,  # type: ignore[arg-type]  # convert_code says "code" or "markdown" as a str
+                    source=conv.source,
+                    options=_options(raw) if conv.kind == "code" else {},
+                )
+            )
             packages.extend(conv.packages)
             written.extend(conv.written_files)
             written.extend(f"{m}.py" for m in conv.local_modules)
@@ -132,9 +142,15 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     return ImportResult(notebook=nb, source=source, problems=problems)
 
 
-def _with_dependencies(metadata: ScriptMetadata | None, packages: list[str], sources: list[str],
-                       written: list[str], nbmeta: dict[str, Any], source: Path,
-                       problems: list[ImportProblem]) -> ScriptMetadata | None:
+def _with_dependencies(
+    metadata: ScriptMetadata | None,
+    packages: list[str],
+    sources: list[str],
+    written: list[str],
+    nbmeta: dict[str, Any],
+    source: Path,
+    problems: list[ImportProblem],
+) -> ScriptMetadata | None:
     """The PEP 723 block: declared dependencies kept, install lines and imports added.
 
     A notebook that declares its dependencies (a Reflow export, a juv block) is
@@ -154,19 +170,32 @@ def _with_dependencies(metadata: ScriptMetadata | None, packages: list[str], sou
             have.add(name)
             from_pip.append(p)
     if from_pip:
-        problems.append(ImportProblem(None, None, "info",
-                                      "added to dependencies from install lines: " + ", ".join(from_pip)))
+        problems.append(
+            ImportProblem(None, None, "info", "added to dependencies from install lines: " + ", ".join(from_pip))
+        )
     if not explicit:
         found = detect_dependencies(sources, source.parent, declared=deps, written_files=written)
         deps.extend(found.requirements)
         if found.requirements:
-            said = [d if found.reasons[d].split(".")[0] == d else f"{d} (import {found.reasons[d].split('.')[0]})"
-                    for d in found.requirements]
-            problems.append(ImportProblem(None, None, "info",
-                                          "added to dependencies from the notebook's imports: " + ", ".join(said)))
+            said = [
+                d if found.reasons[d].split(".")[0] == d else f"{d} (import {found.reasons[d].split('.')[0]})"
+                for d in found.requirements
+            ]
+            problems.append(
+                ImportProblem(
+                    None, None, "info", "added to dependencies from the notebook's imports: " + ", ".join(said)
+                )
+            )
         if found.local:
-            problems.append(ImportProblem(None, None, "info", "local modules (files beside the notebook, or that it "
-                                          "writes or downloads), not packages: " + ", ".join(found.local)))
+            problems.append(
+                ImportProblem(
+                    None,
+                    None,
+                    "info",
+                    "local modules (files beside the notebook, or that it "
+                    "writes or downloads), not packages: " + ", ".join(found.local),
+                )
+            )
     if not deps and not explicit:
         return None
     if not from_pip and explicit:
@@ -187,8 +216,11 @@ def _requires_python(nbmeta: dict[str, Any], problems: list[ImportProblem]) -> s
     spec = _table(nbmeta, "kernelspec")
     language = str(info.get("name") or spec.get("language") or "python").lower()
     if language != "python":
-        problems.append(ImportProblem(None, None, "warning",
-                                      f"the notebook was written for a {language} kernel; Reflow runs Python"))
+        problems.append(
+            ImportProblem(
+                None, None, "warning", f"the notebook was written for a {language} kernel; Reflow runs Python"
+            )
+        )
         return ">=3.11"
     m = _VERSION.match(str(info.get("version") or ""))
     if m is None and str(spec.get("name", "")).lower() in ("python2", "python27"):
@@ -196,9 +228,14 @@ def _requires_python(nbmeta: dict[str, Any], problems: list[ImportProblem]) -> s
     if m is not None:
         version = (int(m.group(1)), int(m.group(2) or 0))
         if version < (3, 11):
-            problems.append(ImportProblem(None, None, "warning" if version[0] < 3 else "info",
-                                          f"the notebook last ran on Python {'.'.join(map(str, version))}; "
-                                          "Reflow needs Python 3.11 or newer"))
+            problems.append(
+                ImportProblem(
+                    None,
+                    None,
+                    "warning" if version[0] < 3 else "info",
+                    f"the notebook last ran on Python {'.'.join(map(str, version))}; Reflow needs Python 3.11 or newer",
+                )
+            )
     return ">=3.11"
 
 
@@ -210,13 +247,16 @@ def read_ipynb(path: str | Path) -> ImportResult:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise NotebookImportError(f"{path}: not imported: the file is {size / 2**20:.0f} MB "
-                                  f"(notebooks over {MAX_BYTES // 2**20} MB are refused)")
+        raise NotebookImportError(
+            f"{path}: not imported: the file is {size / 2**20:.0f} MB "
+            f"(notebooks over {MAX_BYTES // 2**20} MB are refused)"
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise NotebookImportError(f"{path}: not a Jupyter notebook (not UTF-8 text: byte 0x{exc.object[exc.start]:02x} "
-                                  f"at offset {exc.start})") from None
+        raise NotebookImportError(
+            f"{path}: not a Jupyter notebook (not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
     return convert_ipynb_text(text, path)
 
 
@@ -243,8 +283,9 @@ def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            raise NotebookImportError(f"{source}: not a Jupyter notebook "
-                                      f"(invalid JSON: {exc.msg}, line {exc.lineno})") from None
+            raise NotebookImportError(
+                f"{source}: not a Jupyter notebook (invalid JSON: {exc.msg}, line {exc.lineno})"
+            ) from None
         raise NotebookImportError(f"{source}: not a Jupyter notebook (invalid JSON)") from None
     except NBFormatError as exc:
         raise NotebookImportError(f"{source}: not imported: {exc} (Reflow reads nbformat 1 to 4)") from None
@@ -259,7 +300,12 @@ def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict
     error = captured.get("ValidationError")
     if error is not None:
         detail = getattr(error, "message", str(error)).splitlines()[0][:200]
-        problems.append(ImportProblem(None, None, "warning",
-                                      f"the notebook does not follow the nbformat schema ({detail}); "
-                                      "converted what could be read"))
+        problems.append(
+            ImportProblem(
+                None,
+                None,
+                "warning",
+                f"the notebook does not follow the nbformat schema ({detail}); converted what could be read",
+            )
+        )
     return dict(nb)

@@ -45,8 +45,7 @@ NOTE = "reflow:"
 # cell magics whose body is Python: keep the body, comment the magic line
 PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "python", "python3", "memit"}
 MARKDOWN_CELL_MAGICS = {"markdown", "md"}
-DISPLAY_CELL_MAGICS = {"html": "HTML", "javascript": "Javascript", "js": "Javascript", "latex": "Latex",
-                       "svg": "SVG"}
+DISPLAY_CELL_MAGICS = {"html": "HTML", "javascript": "Javascript", "js": "Javascript", "latex": "Latex", "svg": "SVG"}
 SHELL_CELL_MAGICS = {"bash": "bash", "sh": "sh"}
 INSTALL_MAGICS = {"pip", "conda", "mamba", "micromamba", "uv"}
 _FINDERS = (MagicAssign, SystemAssign, EscapedCommand, HelpEnd)
@@ -176,19 +175,19 @@ def find_specials(source: str) -> list[Special]:
         start, col = item.start_line + chunk, item.start_col
         if isinstance(item, HelpEnd):
             end = item.q_line + chunk
-            text = "".join(work[start:end + 1])[col:].strip()
+            text = "".join(work[start : end + 1])[col:].strip()
             special = Special(start, end, col, "?", text.rstrip("?"))
         else:
             end = min(find_end_of_continued_line(work, start), len(work) - 1)
-            parts = [work[start][col:], *work[start + 1:end + 1]]
+            parts = [work[start][col:], *work[start + 1 : end + 1]]
             text = " ".join([p.rstrip()[:-1] for p in parts[:-1]] + [parts[-1].rstrip()])
             escape = text[:2] if text[:2] in ("!!", "??", "%%") else text[:1]
             target = ""
             if isinstance(item, (MagicAssign, SystemAssign)):
                 target = work[start][:col].strip().rstrip("=").strip()
-            special = Special(start, end, col, escape, text[len(escape):], target)
+            special = Special(start, end, col, escape, text[len(escape) :], target)
         found.append(special)
-        keep = work[start][:col] if special.target else work[start][:len(work[start]) - len(work[start].lstrip())]
+        keep = work[start][:col] if special.target else work[start][: len(work[start]) - len(work[start].lstrip())]
         work[start] = keep + ("None" if special.target else "pass") + "\n"
         for i in range(start + 1, end + 1):
             work[i] = "\n"
@@ -267,12 +266,12 @@ def _timed(lines: list[str], special: Special) -> list[str] | None:
     if name not in ("time", "timeit") or (special.target and name == "timeit"):
         return None
     first = lines[special.start]
-    head, after = first[: special.col], first[special.col + 1:]  # after the "%"
-    after = after[len(name):]
+    head, after = first[: special.col], first[special.col + 1 :]  # after the "%"
+    after = after[len(name) :]
     stmt = _split_timeit_options(after) if name == "timeit" else after.lstrip()
     if not stmt.strip() or stmt.strip() == "\\":
         return None
-    out = [head + stmt, *lines[special.start + 1: special.end + 1]]
+    out = [head + stmt, *lines[special.start + 1 : special.end + 1]]
     magic = f"%{name}"
     out[-1] += f"  # {NOTE} was {magic}; runs as plain Python"
     return out
@@ -313,8 +312,10 @@ def _pylab(lines: list[str], special: Special) -> list[str] | None:
     if name != "pylab" or special.target or special.start != special.end or args.strip() not in ("", "inline"):
         return None
     indent = lines[special.start][: special.col]
-    return [f"{indent}import numpy as np; import matplotlib.pyplot as plt; from pylab import *"
-            f"  # {NOTE} was %pylab; plots are shown inline"]
+    return [
+        f"{indent}import numpy as np; import matplotlib.pyplot as plt; from pylab import *"
+        f"  # {NOTE} was %pylab; plots are shown inline"
+    ]
 
 
 def _convert_lines(source: str) -> Converted:
@@ -323,34 +324,42 @@ def _convert_lines(source: str) -> Converted:
     result = Converted(source)
     commented: list[Special] = []
     for special in find_specials(source):
-        original = " ".join(ln.strip() for ln in lines[special.start:special.end + 1])
+        original = " ".join(ln.strip() for ln in lines[special.start : special.end + 1])
         ran = _run_script(lines, special)
         if ran is not None:
-            new_lines[special.start:special.end + 1] = ran[0]
+            new_lines[special.start : special.end + 1] = ran[0]
             result.local_modules.append(ran[1])
-            result.notes.append((special.start + 1, f"`{original}`: became `from {ran[1]} import *`: the script "
-                                                    "runs once per kernel, not as __main__"))
+            result.notes.append(
+                (
+                    special.start + 1,
+                    f"`{original}`: became `from {ran[1]} import *`: the script runs once per kernel, not as __main__",
+                )
+            )
             continue
         env = _env(lines, special)
         if env is not None:
-            new_lines[special.start:special.end + 1] = env
+            new_lines[special.start : special.end + 1] = env
             result.notes.append((special.start + 1, f"`{original}`: %env converted to os.environ"))
             continue
         pylab = _pylab(lines, special)
         if pylab is not None:
-            new_lines[special.start:special.end + 1] = pylab
+            new_lines[special.start : special.end + 1] = pylab
             result.notes.append((special.start + 1, f"`{original}`: became the imports %pylab does"))
             continue
         timed = _timed(lines, special)
         if timed is not None:
-            new_lines[special.start:special.end + 1] = timed
-            result.notes.append((special.start + 1, f"`{original}`: %{special.command.split()[0]} removed; "
-                                                    "the statement runs as plain Python"))
+            new_lines[special.start : special.end + 1] = timed
+            result.notes.append(
+                (
+                    special.start + 1,
+                    f"`{original}`: %{special.command.split()[0]} removed; the statement runs as plain Python",
+                )
+            )
             continue
         why, requirements = _why(special)
         if special.target:
             why += f"; `{special.target}` is not assigned"
-        new_lines[special.start:special.end + 1] = _commented(lines, special, why)
+        new_lines[special.start : special.end + 1] = _commented(lines, special, why)
         result.packages.extend(requirements)
         result.notes.append((special.start + 1, f"`{original}`: {why}"))
         commented.append(special)
@@ -403,8 +412,12 @@ def _comment_all(source: str, packages: list[str]) -> Converted:
 def _literal(text: str) -> str:
     """A Python string literal for ``text``: a raw triple-quoted one where that is exact and safe."""
     lines = text.split("\n")
-    safe = ('"""' not in text and not text.endswith(('"', "\\")) and "\r" not in text
-            and not any(is_marker(ln) or ln.startswith("# ///") for ln in lines))
+    safe = (
+        '"""' not in text
+        and not text.endswith(('"', "\\"))
+        and "\r" not in text
+        and not any(is_marker(ln) or ln.startswith("# ///") for ln in lines)
+    )
     return f'r"""{text}"""' if safe else repr(text)
 
 
@@ -417,12 +430,13 @@ def _cell_magic(lines: list[str], first: int) -> Converted:
     magic_line = lines[first].strip()
     name, _, args = magic_line[2:].partition(" ")
     args = args.strip()
-    body_lines = lines[first + 1:]
+    body_lines = lines[first + 1 :]
     body = "\n".join(body_lines)
     at = first + 1
     if name in MARKDOWN_CELL_MAGICS:
-        return Converted(body.strip("\n"), kind="markdown",
-                         notes=[(at, f"`%%{name}` cell: converted to a markdown cell")])
+        return Converted(
+            body.strip("\n"), kind="markdown", notes=[(at, f"`%%{name}` cell: converted to a markdown cell")]
+        )
     if name in PYTHON_BODY_CELL_MAGICS:
         inner = convert_code(body)
         setup = _split_timeit_options(args) if name == "timeit" else ""
@@ -435,13 +449,21 @@ def _cell_magic(lines: list[str], first: int) -> Converted:
                 head.append(f"{setup}  # {NOTE} setup line of %%timeit")
             notes: list[tuple[int | None, str]] = [(at, f"`{magic_line}`: {how}")]
             notes += [(ln + at if ln else None, msg) for ln, msg in inner.notes]
-            return Converted("\n".join(lines[:first] + head + [inner.source]), notes=notes,
-                             packages=inner.packages, written_files=inner.written_files,
-                             local_modules=inner.local_modules)
+            return Converted(
+                "\n".join(lines[:first] + head + [inner.source]),
+                notes=notes,
+                packages=inner.packages,
+                written_files=inner.written_files,
+                local_modules=inner.local_modules,
+            )
     converted = _working_cell_magic(name, args, magic_line, body)
     if converted is not None:
-        converted.notes.insert(0, (at, f"`{magic_line}`: {converted.notes.pop(0)[1]}") if converted.notes else
-                               (at, f"`{magic_line}` converted"))
+        converted.notes.insert(
+            0,
+            (at, f"`{magic_line}`: {converted.notes.pop(0)[1]}")
+            if converted.notes
+            else (at, f"`{magic_line}` converted"),
+        )
         return converted
     packages: list[str] = []
     if name in ("bash", "sh", "script", "system"):
@@ -482,8 +504,7 @@ def _writefile(args: str, magic_line: str, body: str) -> Converted | None:
     target = names[0]
     mode = "a" if append else "w"
     how = f"cell magic %%writefile; the cell {'appends to' if append else 'writes'} {target} with Python instead"
-    code = (f"with open({target!r}, {mode!r}, encoding=\"utf-8\") as _file:\n"
-            f"    _file.write({_literal(body + chr(10))})")
+    code = f'with open({target!r}, {mode!r}, encoding="utf-8") as _file:\n    _file.write({_literal(body + chr(10))})'
     return Converted(f"{_magic_head(magic_line, how)}\n{code}", notes=[(None, how)], written_files=[target])
 
 
@@ -503,8 +524,10 @@ def _shell(shell: str, name: str, magic_line: str, body: str) -> Converted | Non
     if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in script):
         return None
     how = f"cell magic %%{name}; the script runs with subprocess.run({shell!r}) instead"
-    code = (f"import subprocess as _subprocess\nimport sys as _sys\n\n"
-            f"_run = _subprocess.run([{shell!r}, \"-c\", {_literal(chr(10).join(script))}], capture_output=True, "
-            f"text=True)\nprint(_run.stdout, end=\"\")\nprint(_run.stderr, end=\"\", file=_sys.stderr)\n"
-            f"_run.check_returncode()")
+    code = (
+        f"import subprocess as _subprocess\nimport sys as _sys\n\n"
+        f'_run = _subprocess.run([{shell!r}, "-c", {_literal(chr(10).join(script))}], capture_output=True, '
+        f'text=True)\nprint(_run.stdout, end="")\nprint(_run.stderr, end="", file=_sys.stderr)\n'
+        f"_run.check_returncode()"
+    )
     return Converted(f"{_magic_head(magic_line, how)}\n{code}", notes=[(None, how), *notes], packages=packages)

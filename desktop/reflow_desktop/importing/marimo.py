@@ -33,15 +33,20 @@ _MD_CALLS = {("mo", "md")}
 
 def is_marimo_source(text: str) -> bool:
     """Cheap check: imports marimo and creates ``app = marimo.App(...)``."""
-    return bool(re.search(r"^import marimo\b|^from marimo\b", text, re.M)
-                and re.search(r"^app\s*=\s*marimo\.App\(", text, re.M))
+    return bool(
+        re.search(r"^import marimo\b|^from marimo\b", text, re.M) and re.search(r"^app\s*=\s*marimo\.App\(", text, re.M)
+    )
 
 
 def _is_app_attr(node: ast.expr, names: set[str]) -> str | None:
     """``app.cell`` / ``app.cell(...)`` / ``app.function`` → the attribute name."""
     target = node.func if isinstance(node, ast.Call) else node
-    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-            and target.value.id == "app" and target.attr in names):
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "app"
+        and target.attr in names
+    ):
         return target.attr
     return None
 
@@ -58,7 +63,7 @@ def _kwargs(node: ast.expr) -> dict[str, Any]:
 
 def _segment(lines: list[str], start: int, end: int) -> str:
     """Lines ``start..end`` (1-based, inclusive), dedented, outer blank lines removed."""
-    return textwrap.dedent("\n".join(lines[start - 1:end])).strip("\n")
+    return textwrap.dedent("\n".join(lines[start - 1 : end])).strip("\n")
 
 
 def _is_blank_or_comment(line: str) -> bool:
@@ -90,10 +95,14 @@ def _markdown(source: str) -> str | None:
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
         return None
     call = tree.body[0].value
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-            and isinstance(call.func.value, ast.Name)
-            and (call.func.value.id, call.func.attr) in _MD_CALLS
-            and len(call.args) == 1 and not call.keywords):
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and (call.func.value.id, call.func.attr) in _MD_CALLS
+        and len(call.args) == 1
+        and not call.keywords
+    ):
         return None
     arg = call.args[0]
     if isinstance(arg, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in arg.values):
@@ -115,15 +124,19 @@ def _metadata(text: str, problems: list[ImportProblem]) -> ScriptMetadata | None
     except NotebookFormatError as exc:
         problems.append(ImportProblem(None, None, "warning", f"script block ignored: {exc}"))
         return None
-    return ScriptMetadata(raw="\n".join(lines[span.start:span.end + 1]) + "\n", data=data)
+    return ScriptMetadata(raw="\n".join(lines[span.start : span.end + 1]) + "\n", data=data)
 
 
 def _unparsable(node: ast.stmt) -> str | None:
     """``app._unparsable_cell(r\"\"\"code\"\"\", name=...)`` → its code."""
-    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-            and _is_app_attr(node.value, {"_unparsable_cell"}) and node.value.args
-            and isinstance(node.value.args[0], ast.Constant)
-            and isinstance(node.value.args[0].value, str)):
+    if (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and _is_app_attr(node.value, {"_unparsable_cell"})
+        and node.value.args
+        and isinstance(node.value.args[0], ast.Constant)
+        and isinstance(node.value.args[0].value, str)
+    ):
         return textwrap.dedent(node.value.args[0].value).strip("\n")
     return None
 
@@ -141,8 +154,13 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
     for node in tree.body:
         if isinstance(node, ast.With) and any(_is_app_attr(i.context_expr, {"setup"}) for i in node.items):
             n += 1
-            cells.append(Cell(kind="code", source=_segment(lines, node.body[0].lineno, node.end_lineno or node.lineno),
-                              options={"title": "setup"}))
+            cells.append(
+                Cell(
+                    kind="code",
+                    source=_segment(lines, node.body[0].lineno, node.end_lineno or node.lineno),
+                    options={"title": "setup"},
+                )
+            )
             continue
         code = _unparsable(node)
         if code is not None:
@@ -182,25 +200,33 @@ def convert_marimo(text: str, source: Path) -> ImportResult:
         else:
             cells.append(Cell(kind="code", source=body, options=options))
     stops = _use_reflow_stop(cells, _marimo_aliases(cells))
-    metadata = _tidy_marimo_use(cells, _metadata(text, problems) or _from_imports(cells, source, problems),
-                                problems)
+    metadata = _tidy_marimo_use(cells, _metadata(text, problems) or _from_imports(cells, source, problems), problems)
     if stops:
         _import_reflow(cells)
-        problems.append(ImportProblem(None, None, "info",
-                                      f"mo.stop became reflow.stop in {stops} cell(s): it stops the cell the same way"))
+        problems.append(
+            ImportProblem(
+                None, None, "info", f"mo.stop became reflow.stop in {stops} cell(s): it stops the cell the same way"
+            )
+        )
     cells = _in_execution_order(cells, problems)
-    return ImportResult(notebook=Notebook(metadata=metadata, cells=cells), source=source,
-                        problems=problems)
+    return ImportResult(notebook=Notebook(metadata=metadata, cells=cells), source=source, problems=problems)
 
 
 def _from_imports(cells: list[Cell], source: Path, problems: list[ImportProblem]) -> ScriptMetadata | None:
     """No script block: the packages the cells import (marimo itself is handled by ``_tidy_marimo_use``)."""
-    found = detect_dependencies([c.source for c in cells if c.kind == "code"], source.parent,
-                                declared=["marimo"], mentioned=mentioned_scripts(c.source for c in cells))
+    found = detect_dependencies(
+        [c.source for c in cells if c.kind == "code"],
+        source.parent,
+        declared=["marimo"],
+        mentioned=mentioned_scripts(c.source for c in cells),
+    )
     if not found.requirements:
         return None
-    problems.append(ImportProblem(None, None, "info", "added to dependencies from the notebook's imports: "
-                                  + ", ".join(found.requirements)))
+    problems.append(
+        ImportProblem(
+            None, None, "info", "added to dependencies from the notebook's imports: " + ", ".join(found.requirements)
+        )
+    )
     return ScriptMetadata.from_data({"requires-python": ">=3.11", "dependencies": found.requirements})
 
 
@@ -239,11 +265,16 @@ def _use_reflow_stop(cells: list[Cell], aliases: set[str]) -> int:
             tree = ast.parse(cell.source)
         except SyntaxError:
             continue
-        spans = [(f.lineno, f.col_offset, f.end_lineno or f.lineno, f.end_col_offset or 0)
-                 for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 for f in [node.func]
-                 if isinstance(f, ast.Attribute) and f.attr == "stop"
-                 and isinstance(f.value, ast.Name) and f.value.id in aliases]
+        spans = [
+            (f.lineno, f.col_offset, f.end_lineno or f.lineno, f.end_col_offset or 0)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            for f in [node.func]
+            if isinstance(f, ast.Attribute)
+            and f.attr == "stop"
+            and isinstance(f.value, ast.Name)
+            and f.value.id in aliases
+        ]
         if spans:
             cell.source = _replace_spans(cell.source, spans, "reflow.stop")
             changed += 1
@@ -271,26 +302,38 @@ def _in_execution_order(cells: list[Cell], problems: list[ImportProblem]) -> lis
         return cells
     by_id = {c.id: c for c in cells}
     moved = sum(1 for i, cid in enumerate(order) if cells[i].id != cid)
-    problems.append(ImportProblem(None, None, "info",
-                                  f"{moved} cell(s) reordered so that each runs after the cells it reads from "
-                                  "(marimo orders by dependencies, Reflow top to bottom)"))
+    problems.append(
+        ImportProblem(
+            None,
+            None,
+            "info",
+            f"{moved} cell(s) reordered so that each runs after the cells it reads from "
+            "(marimo orders by dependencies, Reflow top to bottom)",
+        )
+    )
     return [by_id[cid] for cid in order]
 
 
-def _tidy_marimo_use(cells: list[Cell], metadata: ScriptMetadata | None,
-                     problems: list[ImportProblem]) -> ScriptMetadata | None:
+def _tidy_marimo_use(
+    cells: list[Cell], metadata: ScriptMetadata | None, problems: list[ImportProblem]
+) -> ScriptMetadata | None:
     """Drop an unused ``import marimo as mo`` cell, or make sure marimo is a dependency."""
-    uses = [i for i, c in enumerate(cells) if c.kind == "code"
-            and ({"mo", "marimo"} & analyze_cell(c.source).refs)]
+    uses = [i for i, c in enumerate(cells) if c.kind == "code" and ({"mo", "marimo"} & analyze_cell(c.source).refs)]
     if not uses:
         for cell in cells:
             if cell.kind == "code":
                 cell.source = _without_marimo_import(cell.source)
         cells[:] = [c for c in cells if not (c.kind == "code" and not c.source.strip())]
         return metadata
-    problems.append(ImportProblem(None, None, "warning",
-                                  f"{len(uses)} cell(s) use marimo's API (mo.…); marimo is needed "
-                                  "to run them and its UI elements are not reactive in Reflow"))
+    problems.append(
+        ImportProblem(
+            None,
+            None,
+            "warning",
+            f"{len(uses)} cell(s) use marimo's API (mo.…); marimo is needed "
+            "to run them and its UI elements are not reactive in Reflow",
+        )
+    )
     deps = metadata.dependencies if metadata else []
     if any(re.match(r"^\s*marimo\b", d) for d in deps):
         return metadata
@@ -305,10 +348,15 @@ def _without_marimo_import(source: str) -> str:
         tree = ast.parse(source)
     except SyntaxError:
         return source
-    drop = {n for node in tree.body if isinstance(node, ast.Import)
-            and all(a.name == "marimo" for a in node.names) and node.end_lineno == node.lineno
-            and ";" not in source.split("\n")[node.lineno - 1]
-            for n in [node.lineno]}
+    drop = {
+        n
+        for node in tree.body
+        if isinstance(node, ast.Import)
+        and all(a.name == "marimo" for a in node.names)
+        and node.end_lineno == node.lineno
+        and ";" not in source.split("\n")[node.lineno - 1]
+        for n in [node.lineno]
+    }
     if not drop:
         return source
     return "\n".join(ln for i, ln in enumerate(source.split("\n"), start=1) if i not in drop).strip("\n")

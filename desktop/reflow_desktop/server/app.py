@@ -87,7 +87,7 @@ class IndexHandler(_Base):
 class PageHandler(IndexHandler):
     """``/s/SESSION``: the UI page for one notebook."""
 
-    def get(self, session_id: str) -> None:  # type: ignore[override]
+    def get(self, session_id: str) -> None:  # type: ignore[override]  # the route passes the session id
         if session_id not in self.server.sessions:
             raise tornado.web.HTTPError(404, reason="No such session")
         self.remember_token()
@@ -107,7 +107,7 @@ class ExportHandler(_Base):
         try:
             exported = export_session(
                 session,
-                fmt,  # type: ignore[arg-type]
+                fmt,  # type: ignore[arg-type]  # any string: export_session refuses unknown formats (400)
                 hide_code=self.get_query_argument("hide_code", "0") == "1",
             )
         except (ValueError, BundleMissingError) as exc:

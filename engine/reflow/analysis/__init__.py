@@ -51,4 +51,4 @@ from .analyze import analyze_cell
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis
 
-__all__ = ["AnalysisError", "BUILTINS", "CellAnalysis", "analyze_cell", "is_private"]
+__all__ = ["BUILTINS", "AnalysisError", "CellAnalysis", "analyze_cell", "is_private"]

@@ -25,19 +25,45 @@ from .names import is_private
 
 #: Methods that mutate their object in the standard containers (list, dict, set,
 #: deque...) and commonly elsewhere; a call of one on a global is a hint.
-MUTATING_METHODS = frozenset({
-    "append", "extend", "insert", "pop", "remove", "clear", "update", "sort",
-    "setdefault", "add", "discard", "reverse", "popitem", "appendleft", "extendleft",
-    "popleft", "difference_update", "intersection_update", "symmetric_difference_update",
-})
+MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "clear",
+        "update",
+        "sort",
+        "setdefault",
+        "add",
+        "discard",
+        "reverse",
+        "popitem",
+        "appendleft",
+        "extendleft",
+        "popleft",
+        "difference_update",
+        "intersection_update",
+        "symmetric_difference_update",
+    }
+)
 
 # Text pre-filters: most cells call no mutating method and use no walrus, and the
 # analysis runs on every edit and on whole notebooks, so skip those walks then.
 _HINT_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(MUTATING_METHODS)) + r")\s*\(|inplace")
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 @dataclass(frozen=True)
@@ -118,8 +144,7 @@ class _Scan:
         elif isinstance(stmt, ast.Match):
             self._calls(stmt.subject)
             for case in stmt.cases:
-                self.bound |= {n.name for n in ast.walk(case.pattern)
-                               if isinstance(n, ast.MatchAs) and n.name}
+                self.bound |= {n.name for n in ast.walk(case.pattern) if isinstance(n, ast.MatchAs) and n.name}
                 self.body(case.body)
             return
         if isinstance(stmt, ast.Try):
@@ -155,8 +180,10 @@ class _Scan:
             if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 continue
             if isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-                inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
-                              for k in current.keywords)
+                inplace = any(
+                    k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
+                    for k in current.keywords
+                )
                 if inplace or current.func.attr in MUTATING_METHODS:
                     self._foreign(root_name(current.func.value), self.hinted)
             stack.extend(ast.iter_child_nodes(current))

@@ -46,6 +46,7 @@ def digest_key(*parts: bytes) -> str:
 
 def ancestor_digests(graph: object, code_of: Callable[[str], str], cell_id: str) -> bytes:
     """Sorted digests of the code of the cell's transitive ancestors (order/id independent)."""
+    # graph: a reflow.graph.DataflowGraph; typed as object so the cache never imports the graph
     digests = sorted(source_digest(code_of(a)) for a in graph.ancestors(cell_id))  # type: ignore[attr-defined]
     return b"".join(digests)
 
@@ -63,7 +64,7 @@ def input_values(names: Iterable[str], namespace: Mapping[str, object]) -> dict[
 
 def cell_key(graph: object, code_of: Callable[[str], str], cell_id: str, namespace: Mapping[str, object]) -> str:
     """Key of a whole cell: its code, its ancestors' code, its refs' values."""
-    analysis = graph.analysis(cell_id)  # type: ignore[attr-defined]
+    analysis = graph.analysis(cell_id)  # type: ignore[attr-defined]  # a DataflowGraph (see ancestor_digests)
     inputs = input_values(sorted(analysis.refs), namespace)
     return digest_key(
         b"cell", source_digest(code_of(cell_id)), ancestor_digests(graph, code_of, cell_id), hash_inputs(inputs)

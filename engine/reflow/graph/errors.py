@@ -49,8 +49,10 @@ class UndefinedAboveError(GraphError):
     @property
     def message(self) -> str:
         below = " and ".join(f"cell {c}" for c in self.cells) or "no cell"
-        return (f"'{self.name}' is defined only below, by {below}; a cell reads the "
-                f"definition nearest above it (move a definition above this cell)")
+        return (
+            f"'{self.name}' is defined only below, by {below}; a cell reads the "
+            f"definition nearest above it (move a definition above this cell)"
+        )
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class CycleError(GraphError):
     edges: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
     @classmethod
-    def from_edges(cls, edges: tuple[tuple[str, tuple[str, ...], str], ...]) -> "CycleError":
+    def from_edges(cls, edges: tuple[tuple[str, tuple[str, ...], str], ...]) -> CycleError:
         cells = tuple(src for src, _, _ in edges)
         names = tuple(sorted({n for _, ns, _ in edges for n in ns}))
         return cls(cells=cells, names=names, edges=edges)
@@ -76,8 +78,7 @@ class CycleError(GraphError):
         if self.edges:
             path = " -> ".join(f"{src} --({', '.join(ns)})" for src, ns, _ in self.edges)
             return f"cells depend on each other in a cycle: {path} -> {self.cells[0]}"
-        return (f"cells depend on each other in a cycle: {' -> '.join(self.cells)} "
-                f"(names: {', '.join(self.names)})")
+        return f"cells depend on each other in a cycle: {' -> '.join(self.cells)} (names: {', '.join(self.names)})"
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ chain, a deleting cell is a member like any writer.
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import pairwise
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
 from . import ordering
@@ -58,9 +58,9 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("defs", "refs", "deletes", "mutates", "analysis", "writes_", "runs")
+    __slots__ = ("analysis", "defs", "deletes", "mutates", "refs", "runs", "writes_")
 
-    def __init__(self, analysis: "CellAnalysis | _Analysis", strict: bool) -> None:
+    def __init__(self, analysis: CellAnalysis | _Analysis, strict: bool) -> None:
         self.analysis = analysis
         self.defs = frozenset(analysis.defs)
         deleted = frozenset(getattr(analysis, "deleted", ()) or ())
@@ -72,7 +72,7 @@ class _Node:
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
         self.refs = frozenset(analysis.refs) | self.deletes | builtins | self.mutates
         self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
-        self.runs = getattr(analysis, "error", None) is None     # analysable: may execute
+        self.runs = getattr(analysis, "error", None) is None  # analysable: may execute
 
     def writes(self) -> frozenset[str]:
         """Names whose binding (or object) running this cell changes."""
@@ -89,21 +89,21 @@ class DataflowGraph:
         self._definers = NameIndex()
         self._readers = NameIndex()
         self._deleters = NameIndex()
-        self._mutators = NameIndex()   # cells mutating a name they do not define
-        self._multiply_defined: set[str] = set()   # strict mode only
-        self._chains: set[str] = set()             # names whose edges follow display order
+        self._mutators = NameIndex()  # cells mutating a name they do not define
+        self._multiply_defined: set[str] = set()  # strict mode only
+        self._chains: set[str] = set()  # names whose edges follow display order
         self._chain_edges: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (parent, child, is_data)
         self._undefined: dict[str, dict[str, UndefinedAboveError]] = {}  # name -> reader -> error
-        self._dirty: set[str] = set()              # chain names whose edges need a rebuild
+        self._dirty: set[str] = set()  # chain names whose edges need a rebuild
         self._old_inputs: dict[str, dict[str, str | None]] = {}  # name -> readers' providers before a switch
-        self._rebound: set[str] = set()            # readers whose provider of some name changed
+        self._rebound: set[str] = set()  # readers whose provider of some name changed
         self._display: dict[str, int] = {}
         self._seq: dict[str, int] = {}
         self._next_seq = 0
         self._errors: dict[str, list[GraphError]] | None = None
 
     # ----- updates ---------------------------------------------------------
-    def set_cell(self, cell_id: str, analysis: "CellAnalysis") -> None:
+    def set_cell(self, cell_id: str, analysis: CellAnalysis) -> None:
         """Add or replace a cell; cost is proportional to its names and edges."""
         old = self._nodes.get(cell_id)
         if old is not None:
@@ -348,7 +348,7 @@ class DataflowGraph:
         """All cells, in display order (unplaced ones last, by insertion)."""
         return sorted(self._nodes, key=self._key)
 
-    def analysis(self, cell_id: str) -> "CellAnalysis":
+    def analysis(self, cell_id: str) -> CellAnalysis:
         return self._nodes[cell_id].analysis  # type: ignore[return-value]
 
     def parents(self, cell_id: str) -> frozenset[str]:
@@ -443,8 +443,7 @@ class DataflowGraph:
         None when several cells define it (strict mode) or none does.
         """
         if name in self._chains:
-            return max(self._definers.get(name) | self._mutators.get(name) | self._deleters.get(name),
-                       key=self._key)
+            return max(self._definers.get(name) | self._mutators.get(name) | self._deleters.get(name), key=self._key)
         definers = self._definers.get(name)
         if len(definers) != 1:
             return None

@@ -36,6 +36,7 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
         for child in topology.successors(n):
             if child in indegree:
                 indegree[child] += 1
+
     # Invisible intermediates pop first (rank 0): they only unlock others.
     def prio(n: str) -> tuple[int, int, int]:
         return (0 if n not in wanted else 1, *key(n))
@@ -63,8 +64,9 @@ def topological_order(topology: Topology, cells: Iterable[str], key: Key) -> lis
     return out
 
 
-def _on_a_cycle(predecessors: Callable[[str], Iterable[str]], nodes: Iterable[str], done: set[str],
-                prio: Callable[[str], Any]) -> str:
+def _on_a_cycle(
+    predecessors: Callable[[str], Iterable[str]], nodes: Iterable[str], done: set[str], prio: Callable[[str], Any]
+) -> str:
     """When every remaining cell waits for another: the first (by ``prio``) cell of a cycle.
 
     Not merely the first remaining cell: a cell that only waits *below* a cycle must
@@ -151,7 +153,5 @@ def display_order_violations(topology: Topology, key: Key) -> list[OrderViolatio
                 names |= edge_names
                 later.add(parent)
         if later:
-            result.append(
-                OrderViolation(cell, tuple(sorted(names)), tuple(sorted(later, key=key)))
-            )
+            result.append(OrderViolation(cell, tuple(sorted(names)), tuple(sorted(later, key=key))))
     return result

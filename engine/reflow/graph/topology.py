@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable
 class Topology:
     """Directed edges parent -> child with the set of names on each edge."""
 
-    __slots__ = ("_parents", "_children", "_oparents", "_ochildren")
+    __slots__ = ("_children", "_ochildren", "_oparents", "_parents")
 
     def __init__(self) -> None:
         # child -> parent -> names, and parent -> child -> names (same sets).
@@ -155,8 +155,13 @@ class Topology:
 _NONE: dict[str, set[str]] = {}
 
 
-def _drop(children: dict[str, dict[str, set[str]]], parents: dict[str, dict[str, set[str]]],
-          parent: str, child: str, name: str) -> None:
+def _drop(
+    children: dict[str, dict[str, set[str]]],
+    parents: dict[str, dict[str, set[str]]],
+    parent: str,
+    child: str,
+    name: str,
+) -> None:
     names = children.get(parent, {}).get(child)
     if names is None:
         return

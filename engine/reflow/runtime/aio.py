@@ -55,9 +55,9 @@ def cell_loop_current() -> Iterator[asyncio.AbstractEventLoop]:
     loop = cell_loop()
     outer = asyncio._get_running_loop()
     policy = asyncio.get_event_loop_policy()
-    local = getattr(policy, "_local", None)        # where the default policy keeps it
+    local = getattr(policy, "_local", None)  # where the default policy keeps it
     if local is None or getattr(local, "_loop", None) is not loop:
-        policy.set_event_loop(loop)   # stays the thread's loop: the host runs its own, if any
+        policy.set_event_loop(loop)  # stays the thread's loop: the host runs its own, if any
     asyncio._set_running_loop(None)
     try:
         yield loop
@@ -69,13 +69,13 @@ def run_coroutine(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run ``coro`` on the cells' loop until it finishes; return its value or raise."""
     loop = cell_loop()
     outer = asyncio._get_running_loop()
-    asyncio._set_running_loop(None)   # the kernel's loop is paused while a cell runs
+    asyncio._set_running_loop(None)  # the kernel's loop is paused while a cell runs
     try:
         task = loop.create_task(coro, context=contextvars.copy_context())
         try:
             return loop.run_until_complete(task)
         except BaseException:
-            if not task.done():   # interrupted while waiting: let the cell clean up
+            if not task.done():  # interrupted while waiting: let the cell clean up
                 task.cancel()
                 try:
                     loop.run_until_complete(task)

@@ -84,17 +84,20 @@ class CellNumbers:
         name = getattr(error, "name", "")
         cells: tuple[str, ...] = tuple(getattr(error, "cells", ()) or ())
         if kind == "MultipleDefinitionError":
-            return (f"'{name}' is also defined by {self.cells(cells)}; a global name may be defined "
-                    f"by one cell only (merge the cells, rename one, or prefix it with _ to keep it private)")
+            return (
+                f"'{name}' is also defined by {self.cells(cells)}; a global name may be defined "
+                f"by one cell only (merge the cells, rename one, or prefix it with _ to keep it private)"
+            )
         if kind == "UndefinedAboveError":
-            return (f"'{name}' is defined only below, by {self.cells(cells)}; a cell reads the definition "
-                    f"nearest above it (move a definition above this cell)")
+            return (
+                f"'{name}' is defined only below, by {self.cells(cells)}; a cell reads the definition "
+                f"nearest above it (move a definition above this cell)"
+            )
         if kind == "CycleError":
             edges = getattr(error, "edges", ()) or ()
             if edges:
                 path = " -> ".join(f"{self.cell(src)} --({', '.join(names)})" for src, names, _ in edges)
                 return f"cells depend on each other in a cycle: {path} -> {self.cell(cells[0])}"
             names = ", ".join(getattr(error, "names", ()) or ())
-            return (f"cells depend on each other in a cycle: {' -> '.join(self.cell(c) for c in cells)} "
-                    f"(names: {names})")
+            return f"cells depend on each other in a cycle: {' -> '.join(self.cell(c) for c in cells)} (names: {names})"
         return self.humanize(str(getattr(error, "message", error)))

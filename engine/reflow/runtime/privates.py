@@ -46,7 +46,7 @@ from reflow.analysis import is_private
 _MANGLED = re.compile(r"\b(_\w*?)__rf[0-9a-f]{8}__\b")
 #: A private identifier anywhere in the text (not an attribute): cells without one skip the walk.
 _PRIVATE_WORD = re.compile(r"(?<![\w.])_(?!_\w*__(?!\w))")
-_TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)   # Python 3.12+
+_TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)  # Python 3.12+
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = "module", "function", "class", "comprehension"
 
@@ -125,7 +125,7 @@ class _Collector:
         self.module = _Scope(MODULE, None)
         self.occurrences: list[_Occurrence] = []
         self.moves: list[_Move] = []
-        self.global_bound: set[str] = set()   # names nested scopes bind via `global`
+        self.global_bound: set[str] = set()  # names nested scopes bind via `global`
 
     def note(self, scope: _Scope, name: str, rename: Callable[[str], None]) -> None:
         if is_private(name):
@@ -175,6 +175,7 @@ class _Collector:
 
             def schedule(new: str) -> None:
                 self.moves.append(move)
+
             self.bind(scope, name, schedule)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bind(scope, name, _set_attr(node, "name"))
@@ -219,7 +220,7 @@ class _Collector:
 
     def generic(self, node: ast.AST, scope: _Scope) -> None:
         if _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):
-            alias: Any = node   # ast.TypeAlias exists on Python 3.12+ only
+            alias: Any = node  # ast.TypeAlias exists on Python 3.12+ only
             self.expr(alias.name, scope)
             self.expr(alias.value, _Scope(FUNCTION, self.type_params(node, scope)))
             return
@@ -293,6 +294,7 @@ class _Collector:
 def _list_setter(items: list[str], index: int) -> Callable[[str], None]:
     def rename(new: str) -> None:
         items[index] = new
+
     return rename
 
 
@@ -329,7 +331,8 @@ def rewrite_privates(tree: ast.Module, cell_id: str) -> frozenset[str]:
     collector.body(tree.body, collector.module)
     module_bound = collector.module.bound | collector.global_bound
     captured = {
-        occ.name for occ in collector.occurrences
+        occ.name
+        for occ in collector.occurrences
         if occ.scope.kind != MODULE and occ.name in module_bound and _resolves_to_module(occ.scope, occ.name)
     }
     if not captured:
@@ -350,4 +353,4 @@ def _insert_move(move: _Move, mangled: str) -> None:
         ast.copy_location(new, move.stmt)
         ast.fix_missing_locations(new)
     index = next(i for i, stmt in enumerate(move.body) if stmt is move.stmt)
-    move.body[index + 1:index + 1] = [assign, delete]
+    move.body[index + 1 : index + 1] = [assign, delete]

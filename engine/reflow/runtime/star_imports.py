@@ -40,8 +40,9 @@ def star_names(module: ModuleType) -> frozenset[str]:
     return frozenset(n for n in vars(module) if isinstance(n, str) and not n.startswith("_"))
 
 
-def learn_star_names(graph: DataflowGraph, cell_id: str, code: str,
-                     namespace: Mapping[str, object]) -> CellAnalysis | None:
+def learn_star_names(
+    graph: DataflowGraph, cell_id: str, code: str, namespace: Mapping[str, object]
+) -> CellAnalysis | None:
     """After ``cell_id`` ran: put its star-imported names in the graph.
 
     Returns the cell's new analysis, or None when nothing changed (no star import,
