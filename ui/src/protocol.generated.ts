@@ -53,7 +53,14 @@ export type Output = DataOutput | StreamOutput | ErrorOutput;
  * via the `definition` "CellErrorKind".
  */
 export type CellErrorKind =
-  "ancestor-error" | "cycle" | "exception" | "interrupted" | "multiple-definition" | "star-import" | "syntax";
+  | "ancestor-error"
+  | "cycle"
+  | "exception"
+  | "interrupted"
+  | "multiple-definition"
+  | "star-import"
+  | "syntax"
+  | "undefined-above";
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "KernelStateName".

@@ -57,6 +57,7 @@ CellErrorKind: TypeAlias = Annotated[
         "exception",
         "syntax",
         "multiple-definition",
+        "undefined-above",
         "cycle",
         "ancestor-error",
         "interrupted",

@@ -230,6 +230,7 @@ class Session:
             "type": "open",
             "seq": next(self._seq),
             "mode": self.mode,
+            "strict": self.notebook.metadata is not None and self.notebook.metadata.reflow.get("strict") is True,
             "run": run,
             "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
             "path": str(self.path),

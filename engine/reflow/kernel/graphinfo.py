@@ -7,7 +7,11 @@ from typing import Any
 
 from reflow.runtime.naming import CellNumbers
 
-_KINDS = {"MultipleDefinitionError": "multiple-definition", "CycleError": "cycle"}
+_KINDS = {
+    "MultipleDefinitionError": "multiple-definition",
+    "CycleError": "cycle",
+    "UndefinedAboveError": "undefined-above",  # a redefined name read above all its definers
+}
 
 
 @lru_cache(maxsize=8192)

@@ -100,7 +100,9 @@ class ReflowHost:
         if data.get("path"):
             # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
             self.shell.user_ns["__file__"] = str(data["path"])
-        self.runtime = Runtime(self.sink, namespace=self.shell.user_ns, mode=data.get("mode", "auto"))
+        self.runtime = Runtime(
+            self.sink, namespace=self.shell.user_ns, mode=data.get("mode", "auto"), strict=data.get("strict") is True
+        )  # [tool.reflow] strict: one definer per name
         # Messages number cells as the editor's gutter does: markdown cells count too.
         self.runtime.cell_numbers.use(lambda: self.doc.ids)
         if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made

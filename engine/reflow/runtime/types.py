@@ -25,6 +25,7 @@ ErrorKind = Literal[
     "exception",
     "syntax",
     "multiple-definition",
+    "undefined-above",
     "cycle",
     "ancestor-error",
     "interrupted",

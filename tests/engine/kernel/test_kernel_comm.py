@@ -88,6 +88,25 @@ async def test_a_name_with_two_definers_is_read_from_the_nearest_above(kernel):
     assert text_of(kernel.outputs("r2")) == "2"
 
 
+async def test_strict_notebook_keeps_the_one_definer_rule(kernel):
+    """``[tool.reflow] strict = true`` reaches the kernel through ``open``: two definers are an error."""
+    await kernel.open([("a", "x = 1"), ("b", "x = 2"), ("r", "x")], strict=True)
+    graph = [e for e in kernel.events if e["type"] == "graph"][-1]
+    assert [e["kind"] for e in graph["cells"]["a"]["errors"]] == ["multiple-definition"]
+    assert graph["cells"]["b"]["errors"][0]["cells"] == ["a"]
+    assert not kernel.outputs("r") or kernel.last_status("r") != "idle"
+
+
+async def test_a_redefined_name_read_above_its_definers_names_them(kernel):
+    await kernel.open([("r", "x"), ("a", "x = 1"), ("b", "x = 2")])
+    graph = [e for e in kernel.events if e["type"] == "graph"][-1]
+    errors = graph["cells"]["r"]["errors"]
+    assert [e["kind"] for e in errors] == ["undefined-above"]
+    assert sorted(errors[0]["cells"]) == ["a", "b"]
+    assert "defined only below, by cells 2 and 3" in errors[0]["message"]
+    assert kernel.last_status("r") == "error"
+
+
 async def test_interrupt_stops_the_run_and_kernel_stays_usable(kernel):
     await kernel.open([("loop", "n = 0"), ("after", "m = n + 1\nm")])
     mark = kernel.mark()

@@ -199,6 +199,7 @@ function JsonScalar({ value }: { value: unknown }) {
 const ERROR_TITLES: Record<string, string> = {
   syntax: "Syntax error",
   "multiple-definition": "Defined in more than one cell",
+  "undefined-above": "Defined only in cells below",
   cycle: "Cycle between cells",
   "ancestor-error": "An ancestor failed",
   interrupted: "Interrupted",
@@ -219,7 +220,7 @@ export function ErrorView({ error }: { error: CellError }) {
       </div>
       {error.cells?.length > 0 && (
         <div class="error-cells">
-          {error.kind === "cycle" ? "Cycle: " : error.kind === "multiple-definition" ? "Also defined in " : error.kind === "ancestor-error" ? "Failed: " : "See "}
+          {error.kind === "cycle" ? "Cycle: " : error.kind === "multiple-definition" ? "Also defined in " : error.kind === "undefined-above" ? "Defined in " : error.kind === "ancestor-error" ? "Failed: " : "See "}
           {error.cells.map((id, i) => (
             <>
               {i > 0 && (error.kind === "cycle" ? " → " : ", ")}
