@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from reflow.graph.cycles import strongly_connected_components
+from reflow.graph.topology import Topology
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [(ROOT / "desktop", "reflow_desktop"), (ROOT / "engine", "reflow")]
 
@@ -56,52 +59,15 @@ def import_graph(root: Path, package: str) -> dict[str, set[str]]:
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    counter = 0
-    for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph[child]))))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.append(sorted(component))
-    return found
+    """Strongly connected components with more than one module (the engine's own Tarjan)."""
+    topology = Topology()
+    for module in sorted(graph):
+        topology.add_node(module)
+    for module, imported in graph.items():
+        for other in sorted(imported):
+            topology.add_node(other)
+            topology.add_edge(module, other, "import")
+    return sorted(sorted(c) for c in strongly_connected_components(topology) if len(c) > 1)
 
 
 def test_the_checker_finds_a_loop_through_a_type_only_import(tmp_path: Path) -> None:
