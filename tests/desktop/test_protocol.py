@@ -95,7 +95,7 @@ def test_every_message_class_is_listed() -> None:
 
 def test_read_only_sessions_accept_what_they_did() -> None:
     assert P.READ_ONLY_ALLOWED == {"set_ui_value", "interrupt", "run_stale", "run_all", "complete", "inspect",
-                                   "table_page", "packages_get", "settings_get", "settings_set"}
+                                   "table_page", "packages_get", "settings_get", "settings_set", "resync"}
 
 
 def test_settings_in_the_schema_are_the_declared_ones() -> None:
@@ -124,6 +124,7 @@ VALID: list[dict[str, Any]] = [
                                         {"op": "set_code", "id": "a", "code": ""},
                                         {"op": "set_kind", "id": "a", "kind": "code"},
                                         {"op": "set_options", "id": "a", "options": {"hide_code": None}}]},
+    {"type": "resync"},
     {"type": "set_mode", "mode": "lazy"},
     {"type": "run_stale"}, {"type": "run_all"}, {"type": "interrupt"}, {"type": "restart"}, {"type": "save"},
     {"type": "complete", "request_id": "r1", "id": "a", "code": "im", "cursor": 2},
@@ -200,6 +201,10 @@ def test_constructors_build_declared_messages() -> None:
         build.session_msg(session="s", path="/nb.py", name="nb.py", mode="auto", read_only=False, cells=[cell],
                           kernel={"state": "idle"}, config={"autosave_delay": 1.0, "order_valid": True}),
         build.kernel_msg("dead", "gone"), build.kernel_msg("idle"), build.cells_msg([cell]),
+        build.cells_msg([cell], doc_version=3),
+        build.transaction_applied_msg(4, "ui", [{"op": "set_kind", "id": "a", "kind": "markdown"}], mine=True),
+        build.transaction_applied_msg(5, "file", [{"op": "create", "id": "b", "index": 0, "kind": "code",
+                                                   "code": "", "options": {}}]),
         build.saved_msg("/nb.py", 1.0), build.notice_msg("warning", "hm"), build.env_progress_msg("Resolved"),
         build.packages_msg(dependencies=["pyyaml"], requires_python=">=3.11", locked=False,
                            env={"state": "ready", "path": "/env", "python": "3.11"}),

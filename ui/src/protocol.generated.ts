@@ -15,6 +15,7 @@ export type ServerMessage =
   | CellCachedMsg
   | GraphMsg
   | CellsMsg
+  | TransactionAppliedMsg
   | VariablesMsg
   | SavedMsg
   | NoticeMsg
@@ -68,6 +69,16 @@ export type CellErrorKind =
 export type KernelStateName = "busy" | "dead" | "idle" | "restarting" | "starting";
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TransactionSource".
+ */
+export type TransactionSource = "file" | "import" | "kernel" | "session" | "ui";
+/**
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellChange".
+ */
+export type CellChange = CreateChange | DeleteChange | MoveChange | SetCodeChange | SetKindChange | SetOptionsChange;
+/**
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "NoticeLevel".
  */
 export type NoticeLevel = "error" | "info" | "warning";
@@ -89,6 +100,7 @@ export type ClientMessage =
   | SetOptionsMsg
   | SetKindMsg
   | TransactionMsg
+  | ResyncMsg
   | SetModeMsg
   | RunStaleMsg
   | RunAllMsg
@@ -108,11 +120,6 @@ export type ClientMessage =
   | PackageRemoveMsg
   | PackagesLockMsg
   | EnvRebuildMsg;
-/**
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "CellChange".
- */
-export type CellChange = CreateChange | DeleteChange | MoveChange | SetCodeChange | SetKindChange | SetOptionsChange;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "OutputPosition".
@@ -152,6 +159,10 @@ export interface SessionMsg {
   config: {
     [k: string]: unknown;
   };
+  /**
+   * the document's version; the next `transaction_applied` is one more
+   */
+  doc_version?: number;
 }
 /**
  * Everything the UI shows of one cell; the `session` and `cells` messages carry a list in display order.
@@ -359,8 +370,8 @@ export interface GraphEntry {
   errors: CellError[];
 }
 /**
- * Structure changed on the server (create/delete/move/options, restart, reload from disk); the cells
- * in display order.
+ * The cells in display order, for a page to start over from: after a restart, a reload from disk and in
+ * answer to `resync`. Structural changes made by a page reach the others as `transaction_applied`.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "CellsMsg".
@@ -368,6 +379,94 @@ export interface GraphEntry {
 export interface CellsMsg {
   type: "cells";
   cells: CellState[];
+  /**
+   * the document's version these cells are at
+   */
+  doc_version?: number;
+}
+/**
+ * A transaction (create/delete/move/set_code/set_kind/set_options) was applied to the document: sent to
+ * every page instead of the full `cells`. `version` is the document's version after it, one more than the
+ * last one the page saw; a gap means the page missed one and sends `resync`. `mine` is true on the page
+ * whose message caused it: that page already shows the change.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TransactionAppliedMsg".
+ */
+export interface TransactionAppliedMsg {
+  type: "transaction_applied";
+  version: number;
+  source: TransactionSource;
+  changes: CellChange[];
+  mine?: boolean;
+}
+/**
+ * Insert a cell so that it ends at `index` (0..number of cells).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CreateChange".
+ */
+export interface CreateChange {
+  op: "create";
+  id: string;
+  index: number;
+  kind?: CellKind;
+  code?: string;
+  options?: CellOptions;
+}
+/**
+ * Delete a cell.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "DeleteChange".
+ */
+export interface DeleteChange {
+  op: "delete";
+  id: string;
+}
+/**
+ * Take the cell out and put it back at `index` (0..number of cells - 1).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "MoveChange".
+ */
+export interface MoveChange {
+  op: "move";
+  id: string;
+  index: number;
+}
+/**
+ * Replace a cell's code (not run).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetCodeChange".
+ */
+export interface SetCodeChange {
+  op: "set_code";
+  id: string;
+  code: string;
+}
+/**
+ * Code ↔ markdown; the cell keeps its id.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetKindChange".
+ */
+export interface SetKindChange {
+  op: "set_kind";
+  id: string;
+  kind: CellKind;
+}
+/**
+ * Patch a cell's options; null removes one.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SetOptionsChange".
+ */
+export interface SetOptionsChange {
+  op: "set_options";
+  id: string;
+  options: CellOptions;
 }
 /**
  * After each run: the notebook's globals.
@@ -682,72 +781,14 @@ export interface TransactionMsg {
   changes: CellChange[];
 }
 /**
- * Insert a cell so that it ends at `index` (0..number of cells).
+ * Send the cells again (`cells` with `doc_version`): the page saw a gap in the `transaction_applied`
+ * versions.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "CreateChange".
+ * via the `definition` "ResyncMsg".
  */
-export interface CreateChange {
-  op: "create";
-  id: string;
-  index: number;
-  kind?: CellKind;
-  code?: string;
-  options?: CellOptions;
-}
-/**
- * Delete a cell.
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "DeleteChange".
- */
-export interface DeleteChange {
-  op: "delete";
-  id: string;
-}
-/**
- * Take the cell out and put it back at `index` (0..number of cells - 1).
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "MoveChange".
- */
-export interface MoveChange {
-  op: "move";
-  id: string;
-  index: number;
-}
-/**
- * Replace a cell's code (not run).
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "SetCodeChange".
- */
-export interface SetCodeChange {
-  op: "set_code";
-  id: string;
-  code: string;
-}
-/**
- * Code ↔ markdown; the cell keeps its id.
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "SetKindChange".
- */
-export interface SetKindChange {
-  op: "set_kind";
-  id: string;
-  kind: CellKind;
-}
-/**
- * Patch a cell's options; null removes one.
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "SetOptionsChange".
- */
-export interface SetOptionsChange {
-  op: "set_options";
-  id: string;
-  options: CellOptions;
+export interface ResyncMsg {
+  type: "resync";
 }
 /**
  * Switch the runtime mode; also written to the notebook's `[tool.reflow] runtime`.
@@ -1004,6 +1045,7 @@ export const SERVER_MESSAGE_TYPES = [
   "cell_cached",
   "graph",
   "cells",
+  "transaction_applied",
   "variables",
   "saved",
   "notice",

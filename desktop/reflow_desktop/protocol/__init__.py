@@ -42,6 +42,7 @@ from reflow_desktop.protocol.build import (
     saved_msg,
     session_msg,
     settings_msg,
+    transaction_applied_msg,
 )
 from reflow_desktop.protocol.client import (
     CLIENT_MESSAGE_CLASSES,
@@ -104,5 +105,6 @@ __all__ = [
     "saved_msg",
     "session_msg",
     "settings_msg",
+    "transaction_applied_msg",
     "validate_client_message",
 ]

@@ -28,7 +28,9 @@ def session_msg(
     cells: list[dict[str, Any]],
     kernel: dict[str, Any],
     config: dict[str, Any],
+    doc_version: int | None = None,
 ) -> dict[str, Any]:
+    extra = {} if doc_version is None else {"doc_version": doc_version}
     return _msg(
         S.SessionMsg,
         version=PROTOCOL_VERSION,
@@ -40,6 +42,7 @@ def session_msg(
         cells=cells,
         kernel=kernel,
         config=config,
+        **extra,
     )
 
 
@@ -50,8 +53,20 @@ def kernel_msg(state: KernelStateName, message: str | None = None) -> dict[str, 
     return msg
 
 
-def cells_msg(cells: list[dict[str, Any]]) -> dict[str, Any]:
-    return _msg(S.CellsMsg, cells=cells)
+def cells_msg(cells: list[dict[str, Any]], doc_version: int | None = None) -> dict[str, Any]:
+    if doc_version is None:
+        return _msg(S.CellsMsg, cells=cells)
+    return _msg(S.CellsMsg, cells=cells, doc_version=doc_version)
+
+
+def transaction_applied_msg(
+    version: int, source: str, changes: list[dict[str, Any]], *, mine: bool = False
+) -> dict[str, Any]:
+    """An applied transaction in ``reflow.notebook.document``'s wire form; ``mine`` for the page that sent it."""
+    msg = _msg(S.TransactionAppliedMsg, version=version, source=source, changes=changes)
+    if mine:
+        msg["mine"] = True
+    return msg
 
 
 def saved_msg(path: str, mtime: float) -> dict[str, Any]:

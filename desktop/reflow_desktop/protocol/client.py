@@ -148,6 +148,13 @@ class TransactionMsg(ClientMsg, tag="transaction"):
     changes: list[AnyCellChange]
 
 
+class ResyncMsg(ClientMsg, tag="resync"):
+    """Send the cells again (`cells` with `doc_version`): the page saw a gap in the `transaction_applied`
+    versions."""
+
+    READ_ONLY = True
+
+
 class SetModeMsg(ClientMsg, tag="set_mode"):
     """Switch the runtime mode; also written to the notebook's `[tool.reflow] runtime`."""
 
@@ -292,6 +299,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     SetOptionsMsg,
     SetKindMsg,
     TransactionMsg,
+    ResyncMsg,
     SetModeMsg,
     RunStaleMsg,
     RunAllMsg,

@@ -8,10 +8,11 @@ as they are; they are declared here all the same, because this is what the UI re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from msgspec import UNSET, Meta, UnsetType
 
+from reflow_desktop.protocol.client import AnyCellChange
 from reflow_desktop.protocol.shapes import (
     CellState,
     CellStatus,
@@ -27,6 +28,11 @@ from reflow_desktop.protocol.shapes import (
     union_of,
 )
 from reflow_desktop.settings import Settings
+
+# Who made a transaction (reflow.notebook.document.Source).
+TransactionSource: TypeAlias = Annotated[
+    Literal["ui", "file", "kernel", "import", "session"], Meta(title="TransactionSource")
+]
 
 
 class ServerMsg(Shape, tag_field="type"):
@@ -55,6 +61,9 @@ class SessionMsg(ServerMsg, tag="session"):
             )
         ),
     ]
+    doc_version: Annotated[
+        int | UnsetType, Meta(description="the document's version; the next `transaction_applied` is one more")
+    ] = UNSET
 
 
 class KernelMsg(ServerMsg, tag="kernel"):
@@ -103,10 +112,23 @@ class GraphMsg(ServerMsg, tag="graph"):
 
 
 class CellsMsg(ServerMsg, tag="cells"):
-    """Structure changed on the server (create/delete/move/options, restart, reload from disk); the cells
-    in display order."""
+    """The cells in display order, for a page to start over from: after a restart, a reload from disk and in
+    answer to `resync`. Structural changes made by a page reach the others as `transaction_applied`."""
 
     cells: list[CellState]
+    doc_version: Annotated[int | UnsetType, Meta(description="the document's version these cells are at")] = UNSET
+
+
+class TransactionAppliedMsg(ServerMsg, tag="transaction_applied"):
+    """A transaction (create/delete/move/set_code/set_kind/set_options) was applied to the document: sent to
+    every page instead of the full `cells`. `version` is the document's version after it, one more than the
+    last one the page saw; a gap means the page missed one and sends `resync`. `mine` is true on the page
+    whose message caused it: that page already shows the change."""
+
+    version: int
+    source: TransactionSource
+    changes: list[AnyCellChange]
+    mine: bool = False
 
 
 class VariablesMsg(ServerMsg, tag="variables"):
@@ -219,6 +241,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     CellCachedMsg,
     GraphMsg,
     CellsMsg,
+    TransactionAppliedMsg,
     VariablesMsg,
     SavedMsg,
     NoticeMsg,

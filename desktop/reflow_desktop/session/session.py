@@ -270,10 +270,14 @@ class Session:
 
     def broadcast(self, msg: dict[str, Any]) -> None:
         for client in list(self.clients):
-            try:
-                client(msg)
-            except Exception:  # one broken client must not stop the others
-                log.exception("client send failed")
+            self._send(client, msg)
+
+    @staticmethod
+    def _send(client: Client, msg: dict[str, Any]) -> None:
+        try:
+            client(msg)
+        except Exception:  # one broken client must not stop the others
+            log.exception("client send failed")
 
     def session_message(self) -> dict[str, Any]:
         kernel: dict[str, Any] = {"state": self.kernel.state}
@@ -292,6 +296,7 @@ class Session:
                 "order_valid": self.cache.order_valid,
                 **settings_handler.notebook_config(self.notebook),
             },
+            doc_version=self.document.version,
         )
 
     def cell_states(self) -> list[dict[str, Any]]:
@@ -373,7 +378,7 @@ class Session:
             if isinstance(item.get("code"), str) and item["code"] != cell.source
         ]
         if edits:
-            self.apply(Transaction(tuple(edits), "ui"), to_kernel=False)  # the run carries the code
+            self.apply(Transaction(tuple(edits), "ui"), to_kernel=False, origin=reply)  # the run carries the code
         return self.to_kernel(
             {"type": "run", "cells": [{"id": c.id, "code": self.document.cell(c.id).source} for c in cells]}
         )
@@ -382,23 +387,24 @@ class Session:
         cell = self.document.cell(msg["id"])
         if msg["code"] == cell.source:
             return None
-        return self.apply(Transaction((SetCode(cell.id, str(msg["code"])),), "ui"))
+        return self.apply(Transaction((SetCode(cell.id, str(msg["code"])),), "ui"), origin=reply)
 
     async def _h_create_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         index = max(0, min(int(msg["index"]), len(self.document)))  # the UI's index, clamped as always
         return self.apply(
             Transaction(
                 (Create(str(msg["id"]), index, msg["kind"], str(msg["code"]), dict(msg.get("options") or {})),), "ui"
-            )
+            ),
+            origin=reply,
         )
 
     async def _h_delete_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
-        return self.apply(Transaction((Delete(self.document.cell(msg["id"]).id),), "ui"))
+        return self.apply(Transaction((Delete(self.document.cell(msg["id"]).id),), "ui"), origin=reply)
 
     async def _h_move_cell(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         cell = self.document.cell(msg["id"])
         index = max(0, min(int(msg["index"]), len(self.document) - 1))  # ValueError: nothing moved
-        return self.apply(Transaction((Move(cell.id, index),), "ui"))
+        return self.apply(Transaction((Move(cell.id, index),), "ui"), origin=reply)
 
     async def _h_set_options(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         cell = self.document.cell(msg["id"])
@@ -406,18 +412,22 @@ class Session:
             raise ValueError("options must be an object")
         # the UI sends false to clear a flag: the document's patch clears with None
         patch = {k: None if v is False else v for k, v in msg["options"].items()}
-        return self.apply(Transaction((SetOptions(cell.id, patch),), "ui"))
+        return self.apply(Transaction((SetOptions(cell.id, patch),), "ui"), origin=reply)
 
     async def _h_set_kind(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         """Code ↔ markdown in place: the cell keeps its id, hence its outputs."""
         cell = self.document.cell(msg["id"])
         if msg["kind"] == cell.kind:
             return None
-        return self.apply(Transaction((SetKind(cell.id, msg["kind"]),), "ui"))
+        return self.apply(Transaction((SetKind(cell.id, msg["kind"]),), "ui"), origin=reply)
 
     async def _h_transaction(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None] | None:
         """Several structural changes at once, all or none (``reflow.notebook.document``'s wire form)."""
-        return self.apply(changes_from_json(msg["changes"], "ui"))
+        return self.apply(changes_from_json(msg["changes"], "ui"), origin=reply)
+
+    async def _h_resync(self, msg: dict[str, Any], reply: Client) -> None:
+        """The page missed a ``transaction_applied`` (a version gap): the cells to start over from."""
+        reply(self._cells_message())
 
     async def _h_set_mode(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         self.mode = msg["mode"]
@@ -520,19 +530,25 @@ class Session:
         return self.to_kernel({"type": "clear_cache", "id": msg.get("id")})
 
     # --- the document: every structural change goes through here --------------------------
-    def apply(self, tx: Transaction, *, to_kernel: bool = True) -> asyncio.Future[None] | None:
+    def apply(
+        self, tx: Transaction, *, to_kernel: bool = True, origin: Client | None = None
+    ) -> asyncio.Future[None] | None:
         """Apply ``tx`` to the document (all or nothing: DocumentError), then to the pages and the kernel.
 
+        Every page gets the transaction with the document's new version (``transaction_applied``);
+        ``origin``, the page whose message it was, gets it marked ``mine`` (it shows the change already).
         Returns the kernel's future (None when the kernel is not told: ``to_kernel``
         False, or no kernel running).
         """
         before = set(self.document.ids)
-        self.document.apply(tx)
+        version = self.document.apply(tx)
         for cid in before - set(self.document.ids):
             self.cache.forget(cid)
         self._changed()
+        if tx.changes:
+            self._broadcast_transaction(tx, version, origin)
         if tx.structural:
-            self._cells_changed()
+            self.sidecar.cells_changed()
         if not to_kernel or not tx.changes:
             return None
         if tx.source != "ui" and not self._kernel_running():
@@ -552,22 +568,29 @@ class Session:
 
     def reload_from_file(self, notebook: Notebook) -> None:
         """The file changed on disk (no unsaved edits here): take it, keeping unchanged cells."""
-        tx = self.replace_document(notebook, "file")
+        self.replace_document(notebook, "file")
         self.saves.forget_changes(NOTEBOOK)  # the file is what we have now
         if notebook.runtime_mode != self.mode:
             self.mode = notebook.runtime_mode
             if self._kernel_running():
                 self.to_kernel({"type": "set_mode", "mode": self.mode})
-        if not tx.structural:
-            self._cells_changed()  # the pages still learn that the file was taken
+        self._cells_changed()  # the pages start over from the file's cells (outputs restored, ids kept)
 
     def take_file_metadata(self, fresh: Notebook) -> None:
         """The PEP 723 block (and header) from the file uv just edited; cells and unsaved edits stay."""
         self.document.adopt_metadata(fresh)
 
     def _cells_changed(self) -> None:
-        self.broadcast(P.cells_msg(self.cell_states()))
+        self.broadcast(self._cells_message())
         self.sidecar.cells_changed()
+
+    def _cells_message(self) -> dict[str, Any]:
+        return P.cells_msg(self.cell_states(), doc_version=self.document.version)
+
+    def _broadcast_transaction(self, tx: Transaction, version: int, origin: Client | None) -> None:
+        changes = tx.to_json()["changes"]
+        for client in list(self.clients):
+            self._send(client, P.transaction_applied_msg(version, tx.source, changes, mine=client == origin))
 
     def _kernel_running(self) -> bool:
         return self.kernel.state != "dead" and self.kernel.kc is not None

@@ -34,8 +34,10 @@ async def test_set_kind_keeps_the_cell_its_outputs_and_the_file_follows(session,
     cell = session.notebook.cells[1]
     assert (cell.id, cell.kind) == (second, "markdown")
     assert text_of(session.cache.get(second).outputs) == "2"  # same cell, same outputs
-    cells = [m for m in recorder.messages if m["type"] == "cells"][-1]["cells"]
-    assert [c["id"] for c in cells] == [c.id for c in session.notebook.cells] and cells[1]["kind"] == "markdown"
+    # the other page (the recorder) gets the transaction itself, with the document's version
+    applied = [m for m in recorder.messages if m["type"] == "transaction_applied"][-1]
+    assert applied["changes"] == [{"op": "set_kind", "id": second, "kind": "markdown"}]
+    assert applied["version"] == session.document.version and "mine" not in applied
     session.save()
     assert [c.kind for c in parse_notebook(nb_path.read_text()).cells] == ["code", "markdown", "markdown"]
     await handle(session, {"type": "set_kind", "id": second, "kind": "code"})
