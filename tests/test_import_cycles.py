@@ -80,25 +80,7 @@ def test_the_checker_finds_a_loop_through_a_type_only_import(tmp_path: Path) -> 
     assert cycles(import_graph(tmp_path, "demo")) == [["demo.a", "demo.b"]]
 
 
-# Loops in parts other helpers own, to be removed there; the list may only shrink: a listed loop
-# that is gone fails the test too, so it is taken off here. Every other loop fails at once.
-KNOWN_ELSEWHERE: dict[str, list[list[str]]] = {
-    "reflow_desktop": [
-        # menus.py annotates with ShellApp / NotebookWindow (type-only), which import menus
-        ["reflow_desktop.shell.app", "reflow_desktop.shell.menus", "reflow_desktop.shell.windows"],
-    ],
-    "reflow": [
-        # UIElement.form() (a lazy import) builds the form container, which subclasses UIElement
-        ["reflow.ui._containers", "reflow.ui._core"],
-    ],
-}
-
-
 @pytest.mark.parametrize("root, package", PACKAGES, ids=[p for _, p in PACKAGES])
 def test_no_import_cycle(root: Path, package: str) -> None:
     found = cycles(import_graph(root, package))
-    known = KNOWN_ELSEWHERE.get(package, [])
-    new = [c for c in found if c not in known]
-    assert not new, "import loops:\n" + "\n".join(" <-> ".join(c) for c in new)
-    gone = [c for c in known if c not in found]
-    assert not gone, "fixed, take off KNOWN_ELSEWHERE: " + "; ".join(" <-> ".join(c) for c in gone)
+    assert not found, "import loops:\n" + "\n".join(" <-> ".join(c) for c in found)

@@ -146,6 +146,12 @@ def scenario_notebook(d: Driver) -> None:
         console_checked=d.gui(lambda: win.actions["console"].isChecked()),
     )
     d.result["screenshot"] = d.shot(lambda: win.native, "shell-notebook.png")
+    # View ▸ Zoom In, then Actual Size: the page's own view (pywebview's ``.webview``) follows.
+    zooms = []
+    for factor in (1.1, None):
+        d.gui(lambda factor=factor: win.zoom(factor))
+        zooms.append(d.gui(lambda: win.native.webview.zoomFactor()))
+    d.step("zoom", zoom=zooms)
     # File ▸ Export without the save dialog: the same code path the menu action ends in.
     enabled = d.gui(
         lambda: [

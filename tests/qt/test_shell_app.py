@@ -90,6 +90,7 @@ def test_shell_notebook_window_end_to_end(tmp_path: Path, notebook: Path) -> Non
     assert r["console_checked"] is True
     assert "radius = 5.0" in notebook.read_text()  # the page's edit reached the file
     assert Path(r["screenshot"]).stat().st_size > 10_000
+    assert r["zoom"] == [pytest.approx(1.1), 1.0]  # View ▸ Zoom In, Actual Size
     # File ▸ Export ▸ HTML / ipynb are live and write what the window shows.
     assert r["export_enabled"] == [True, True]
     assert "has area 78.54" in r["exported"]["html"] and "reflow-state" in r["exported"]["html"]

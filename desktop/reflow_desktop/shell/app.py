@@ -17,13 +17,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflow_desktop import recent as recent_mod
 from reflow_desktop.recent import RecentList
 from reflow_desktop.settings import Settings, load_settings, save_settings
 from reflow_desktop.shell import ipc
 from reflow_desktop.shell.threads import ServerThread, make_gui_invoker
+
+if TYPE_CHECKING:
+    from reflow_desktop.shell.windows import NotebookWindow
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ class ShellApp:
         self.recent = RecentList()
         self.settings: Settings = load_settings()
         self.server_thread = ServerThread()
-        self.windows: dict[str, Any] = {}  # session id -> NotebookWindow
+        self.windows: dict[str, NotebookWindow] = {}  # by session id
         self.welcome: Any = None  # pywebview Window of the welcome page
         self.page_api = PageApi(self)
         self.instance: Any = None
@@ -151,8 +154,8 @@ class ShellApp:
             self.instance.close()
         self.server_thread.stop()
 
-    def invoke(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` on the GUI thread (from any thread)."""
+    def invoke(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` on the GUI thread (from any thread); what it returns is dropped."""
         self.invoker.call(fn)
 
     def quit(self) -> None:
@@ -173,21 +176,23 @@ class ShellApp:
     def open_paths(self, paths: list[str]) -> None:
         if not paths:
             if self.windows:
-                next(iter(self.windows.values())).native.activateWindow()
+                native = next(iter(self.windows.values())).native
+                if native is not None:
+                    native.activateWindow()
             else:
                 self.show_welcome()
             return
         for p in paths:
             self.open_notebook(p)
 
-    def find_window(self, path: str | Path) -> Any:
+    def find_window(self, path: str | Path) -> NotebookWindow | None:
         target = Path(path).expanduser().resolve()
         for w in self.windows.values():
             if w.path == target:
                 return w
         return None
 
-    def open_notebook(self, path: str | Path) -> Any:
+    def open_notebook(self, path: str | Path) -> NotebookWindow | None:
         """Open (or bring forward) the window for ``path``; None if it cannot be opened."""
         from reflow_desktop.importing.on_open import reflow_notebook_for
         from reflow_desktop.session import Session
@@ -233,7 +238,7 @@ class ShellApp:
             self.invoke(self.close_welcome)
         return win
 
-    def window_closed(self, win: Any) -> None:
+    def window_closed(self, win: NotebookWindow) -> None:
         """Any thread: the window is gone, so shut its kernel down now."""
         self.windows.pop(win.session.id, None)
         server = self.server_thread.server
@@ -256,7 +261,7 @@ class ShellApp:
         if path:
             self.open_notebook(path)
 
-    def new_notebook(self) -> Any:
+    def new_notebook(self) -> NotebookWindow | None:
         from reflow.notebook import Cell, new_notebook, write_notebook
         from reflow_desktop.shell.welcome import untitled_path
 
@@ -267,7 +272,7 @@ class ShellApp:
         write_notebook(path, nb)
         return self.open_notebook(path)
 
-    def open_example(self, name: str) -> Any:
+    def open_example(self, name: str) -> NotebookWindow | None:
         from reflow_desktop.shell.welcome import copy_example, list_examples
 
         for ex in list_examples():
@@ -295,7 +300,7 @@ class ShellApp:
         w.events.before_show += lambda window: install_welcome_menus(window.native, self)
         w.events.closed += self._welcome_closed
         self.welcome = w
-        realize(w, on_gui_thread=True)
+        realize(w)
         return w
 
     def _welcome_closed(self) -> None:

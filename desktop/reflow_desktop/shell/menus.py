@@ -1,8 +1,10 @@
 """Native menus on a window's QMainWindow (``window.native.menuBar()``).
 
-Every action calls a method on the :class:`~reflow_desktop.shell.windows.NotebookWindow`
-(or the app for File ▸ New/Open/Quit), so what a menu item does is testable by
-calling that method. Open Recent is rebuilt each time it opens, so it is never stale.
+Every action calls a method of the notebook window (or of the app for File ▸
+New/Open/Quit), so what a menu item does is testable by calling that method. The
+menus see both through the two small doors below (``MenuApp``, ``MenuWindow``),
+not the classes: the app and its windows build menus, menus never import them.
+Open Recent is rebuilt each time it opens, so it is never stale.
 """
 
 from __future__ import annotations
@@ -10,14 +12,65 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from qtpy.QtGui import QAction, QActionGroup, QKeySequence
-from qtpy.QtWidgets import QMainWindow, QMenu
+from qtpy.QtWidgets import QMainWindow, QMenu, QMenuBar
 
-if TYPE_CHECKING:
-    from reflow_desktop.shell.app import ShellApp
-    from reflow_desktop.shell.windows import NotebookWindow
+from reflow_desktop.recent import RecentList
+from reflow_desktop.settings import Settings
+
+
+class MenuApp(Protocol):
+    """What the app's menu items do (File ▸ New/Open/Recent/Quit, View ▸ Theme, Help)."""
+
+    @property
+    def recent(self) -> RecentList: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def open_notebook(self, path: str | Path) -> object: ...
+
+    def new_notebook(self) -> object: ...
+
+    def open_dialog(self) -> None: ...
+
+    def close_welcome(self) -> None: ...
+
+    def quit(self) -> None: ...
+
+    def show_welcome(self) -> object: ...
+
+    def about(self) -> None: ...
+
+    def set_theme(self, theme: str) -> None: ...
+
+
+class MenuWindow(Protocol):
+    """What a notebook window's menu items do."""
+
+    def save(self) -> None: ...
+
+    def save_as(self) -> None: ...
+
+    def export(self, fmt: str) -> None: ...
+
+    def close(self) -> None: ...
+
+    def page_command(self, command: str, fallback: Callable[[], object] | None = None, **detail: Any) -> None: ...
+
+    def web_action(self, action: Any) -> None: ...
+
+    def toggle_console(self) -> None: ...
+
+    def zoom(self, factor: float | None) -> None: ...
+
+    def run_all(self) -> None: ...
+
+    def interrupt(self) -> None: ...
+
+    def restart(self) -> None: ...
 
 
 def _act(
@@ -42,7 +95,7 @@ def _act(
     return action
 
 
-def _fill_recent(menu: QMenu, app: ShellApp) -> None:
+def _fill_recent(menu: QMenu, app: MenuApp) -> None:
     menu.clear()
     entries = app.recent.entries()
     for e in entries[:15]:
@@ -56,7 +109,7 @@ def _fill_recent(menu: QMenu, app: ShellApp) -> None:
     _act(menu, "Clear Recent", app.recent.clear)
 
 
-def add_file_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
+def add_file_menu(bar: QMenuBar, app: MenuApp, nb: MenuWindow | None) -> QMenu:
     m: QMenu = bar.addMenu("&File")
     _act(m, "New Notebook", app.new_notebook, QKeySequence.StandardKey.New)
     _act(m, "Open…", app.open_dialog, QKeySequence.StandardKey.Open)
@@ -88,7 +141,7 @@ def add_file_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
     return m
 
 
-def add_help_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
+def add_help_menu(bar: QMenuBar, app: MenuApp, nb: MenuWindow | None) -> QMenu:
     m: QMenu = bar.addMenu("&Help")
     if nb is not None:
         _act(m, "Keyboard Shortcuts", lambda: nb.page_command("show_shortcuts"))
@@ -97,7 +150,7 @@ def add_help_menu(bar: Any, app: ShellApp, nb: NotebookWindow | None) -> QMenu:
     return m
 
 
-def install_notebook_menus(win: QMainWindow, app: ShellApp, nb: NotebookWindow) -> dict[str, QAction]:
+def install_notebook_menus(win: QMainWindow, app: MenuApp, nb: MenuWindow) -> dict[str, QAction]:
     """Build File/Edit/View/Kernel/Help; returns actions tests and state updates need."""
     from qtpy.QtWebEngineCore import QWebEnginePage
 
@@ -157,7 +210,7 @@ def install_notebook_menus(win: QMainWindow, app: ShellApp, nb: NotebookWindow) 
     return {"console": console, "code_view": code, "app_view": appv}
 
 
-def install_welcome_menus(win: QMainWindow, app: ShellApp) -> None:
+def install_welcome_menus(win: QMainWindow, app: MenuApp) -> None:
     bar = win.menuBar()
     bar.clear()
     add_file_menu(bar, app, None)

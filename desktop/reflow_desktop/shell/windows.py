@@ -5,6 +5,9 @@ on non-main threads by itself, so after ``webview.start`` we realize them the
 way pywebview does internally (``_initialize`` + ``guilib.create_window``); that
 lets us register ``before_show`` first, which runs on the GUI thread with
 ``window.native`` (a QMainWindow) set — where menus are attached.
+
+A window sees the app through ``WindowHost`` and its session through
+``WindowDoor``: it never imports the app that creates it.
 """
 
 from __future__ import annotations
@@ -14,44 +17,89 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import webview
 
+from reflow_desktop.exporting.live import FORMATS, ExportFormat, export_session
 from reflow_desktop.shell import commands
-from reflow_desktop.shell.menus import install_notebook_menus, short_path
+from reflow_desktop.shell.menus import MenuApp, install_notebook_menus, short_path
+from reflow_desktop.shell.threads import ServerThread
 
 if TYPE_CHECKING:
+    from qtpy.QtGui import QAction
+    from qtpy.QtWebEngineCore import QWebEnginePage
+    from qtpy.QtWebEngineWidgets import QWebEngineView
+    from qtpy.QtWidgets import QMainWindow
+
     from reflow_desktop.session.doors import WindowDoor
-    from reflow_desktop.shell.app import ShellApp
     from reflow_desktop.shell.console import ConsoleDock
 
 log = logging.getLogger(__name__)
 
 
-def realize(window: Any, on_gui_thread: bool) -> None:
+class WindowHost(MenuApp, Protocol):
+    """What a notebook window needs of the app: the server, the GUI thread, and to say it closed."""
+
+    @property
+    def server_thread(self) -> ServerThread: ...
+
+    @property
+    def page_api(self) -> object: ...
+
+    def invoke(self, fn: Callable[[], object]) -> None: ...
+
+    def window_closed(self, win: NotebookWindow) -> None: ...
+
+    def error(self, title: str, text: str) -> None: ...
+
+
+def realize(window: webview.Window) -> None:
     """Create the native window now if the GUI loop is already running."""
-    if webview.guilib is None:
+    # pywebview declares ``guilib = None`` and sets the toolkit module in ``webview.start()``.
+    guilib = cast("ModuleType | None", webview.guilib)
+    if guilib is None:
         return  # webview.start() will create it
-    if not window._initialize(gui=webview.guilib, server=None):
+    if not window._initialize(gui=guilib, server=None):
         return
-    webview.guilib.create_window(window)
+    guilib.create_window(window)
+
+
+_EXPORT_LABELS: dict[ExportFormat, str] = {
+    "html": "Web page (*.html)",
+    "ipynb": "Jupyter notebook (*.ipynb)",
+    "script": "Python script (*.py)",
+}
+
+
+def export_format(fmt: str) -> ExportFormat:
+    """A format name from a menu or the page, checked (ValueError names the known ones)."""
+    for known in _EXPORT_LABELS:
+        if known == fmt:
+            return known
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(_EXPORT_LABELS)}")
+
+
+def web_view(native: QMainWindow) -> QWebEngineView:
+    """The page's view: pywebview's Qt window makes it the central widget."""
+    return cast("QWebEngineView", native.centralWidget())
 
 
 class NotebookWindow:
     """The window of one open notebook. Methods run on the GUI thread unless noted."""
 
-    def __init__(self, app: ShellApp, session: WindowDoor) -> None:
+    def __init__(self, app: WindowHost, session: WindowDoor) -> None:
         self.app = app
         self.session = session
-        self.native: Any = None
-        self.actions: dict[str, Any] = {}
+        self.native: QMainWindow | None = None
+        self.actions: dict[str, QAction] = {}
         self.console: ConsoleDock | None = None
         self.created_at = time.perf_counter()
         self.loaded_at: float | None = None
         self.loaded = threading.Event()
         self.closed = threading.Event()
-        self.window: Any = None
+        self.window: webview.Window | None = None
 
     @property
     def path(self) -> Path:
@@ -62,20 +110,29 @@ class NotebookWindow:
 
     def create(self) -> None:
         url = self.app.server_thread.server.url(self.session.id)
-        self.window = webview.create_window(self.title(), url, width=1200, height=820,
-                                            min_size=(480, 320), js_api=self.app.page_api,
-                                            background_color="#FFFFFF")
-        self.window.events.before_show += self._before_show
-        self.window.events.loaded += self._on_loaded
-        self.window.events.closed += self._on_closed
-        realize(self.window, on_gui_thread=True)
+        window = webview.create_window(
+            self.title(),
+            url,
+            width=1200,
+            height=820,
+            min_size=(480, 320),
+            js_api=self.app.page_api,
+            background_color="#FFFFFF",
+        )
+        assert window is not None  # create_window returns None only when asked to reuse a window
+        window.events.before_show += self._before_show
+        window.events.loaded += self._on_loaded
+        window.events.closed += self._on_closed
+        self.window = window
+        realize(window)
 
     # --- pywebview events ------------------------------------------------------------
-    def _before_show(self, window: Any) -> None:
+    def _before_show(self, window: webview.Window) -> None:
         """GUI thread, native window exists: attach menus."""
-        self.native = window.native
-        self.native.setObjectName("reflow-notebook")
-        self.actions = install_notebook_menus(self.native, self.app, self)
+        native = cast("QMainWindow", window.native)  # pywebview types it as None until shown
+        native.setObjectName("reflow-notebook")
+        self.native = native
+        self.actions = install_notebook_menus(native, self.app, self)
 
     def _on_loaded(self) -> None:  # worker thread
         if self.loaded_at is None:
@@ -88,29 +145,33 @@ class NotebookWindow:
         self.app.window_closed(self)
 
     # --- page bridge -----------------------------------------------------------------
-    def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+    def run_js(self, script: str, callback: Callable[[object], None] | None = None) -> None:
         """GUI thread only (pywebview's evaluate_js would deadlock here)."""
         if self.native is None:
             return
-        page = self.native.webview.page()
+        page = web_view(self.native).page()
         if callback is None:
             page.runJavaScript(script, 0)
         else:
             page.runJavaScript(script, 0, callback)
 
-    def page_command(self, command: str, fallback: Callable[[], None] | None = None, **detail: Any) -> None:
+    def page_command(self, command: str, fallback: Callable[[], object] | None = None, **detail: Any) -> None:
         """Tell the UI; if no listener claims it (preventDefault), run ``fallback``."""
-        def done(unclaimed: Any) -> None:
+
+        def done(unclaimed: object) -> None:
             if unclaimed is not False and fallback is not None:
                 fallback()
+
         self.run_js(commands.command_js(command, **detail), done)
 
-    def web_action(self, action: Any) -> None:
+    def web_action(self, action: QWebEnginePage.WebAction) -> None:
         if self.native is not None:
-            self.native.webview.page().triggerAction(action)
+            web_view(self.native).page().triggerAction(action)
 
     def zoom(self, factor: float | None) -> None:
-        view = self.native.webview
+        if self.native is None:
+            return
+        view = web_view(self.native)
         view.setZoomFactor(1.0 if factor is None else max(0.3, min(3.0, view.zoomFactor() * factor)))
 
     # --- menu actions ----------------------------------------------------------------
@@ -120,8 +181,9 @@ class NotebookWindow:
     def save_as(self) -> None:
         from qtpy.QtWidgets import QFileDialog
 
-        target, _ = QFileDialog.getSaveFileName(self.native, "Save Notebook As", str(self.path),
-                                                "Python notebooks (*.py)")
+        target, _ = QFileDialog.getSaveFileName(
+            self.native, "Save Notebook As", str(self.path), "Python notebooks (*.py)"
+        )
         if target:
             self.save_to(target)
 
@@ -132,29 +194,28 @@ class NotebookWindow:
             new = new.with_suffix(".py")
         self.app.server_thread.submit(self.session.save_as(new)).result(10)  # outputs follow the file
         self.app.recent.add(new)
-        self.native.setWindowTitle(self.title())
+        if self.native is not None:
+            self.native.setWindowTitle(self.title())
 
     def export(self, fmt: str) -> None:
         """File ▸ Export: ask where, then write what the window shows (no re-run)."""
         from qtpy.QtWidgets import QFileDialog
 
-        from reflow_desktop.exporting.live import FORMATS
-
-        suffix = FORMATS[fmt][0]
-        label = {"html": "Web page (*.html)", "ipynb": "Jupyter notebook (*.ipynb)"}.get(fmt, "*")
-        target, _ = QFileDialog.getSaveFileName(self.native, f"Export {self.path.name}",
-                                                str(self.path.with_suffix(suffix)), label)
+        kind = export_format(fmt)
+        suffix = FORMATS[kind][0]
+        target, _ = QFileDialog.getSaveFileName(
+            self.native, f"Export {self.path.name}", str(self.path.with_suffix(suffix)), _EXPORT_LABELS[kind]
+        )
         if target:
             self.export_to(fmt, target)
 
     def export_to(self, fmt: str, target: str) -> None:
         """Write the export atomically; errors are shown, never raised into Qt."""
         from reflow.notebook import atomic_write_text
-        from reflow_desktop.exporting.live import export_session
 
         try:
-            exported = self.app.server_thread.call(
-                lambda: export_session(self.session, fmt)).result(60)  # type: ignore[arg-type]
+            kind = export_format(fmt)
+            exported = self.app.server_thread.call(lambda: export_session(self.session, kind)).result(60)
             atomic_write_text(Path(target), exported.text)
         except Exception as exc:  # missing UI bundle, unwritable folder, ...
             self.app.error("Export failed", str(exc))
@@ -189,6 +250,8 @@ class NotebookWindow:
                 self.console.hide()
             self._sync_console_action()
             return self.console
+        if self.native is None:
+            return None  # not shown yet: no window to dock into
         if self.console is None:
             cf = self.connection_file()
             if cf is None:

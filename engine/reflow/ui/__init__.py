@@ -28,7 +28,7 @@ _WHERE = {
     "table": "_table",
     "array": "_containers",
     "dictionary": "_containers",
-    "form": "_containers",
+    "form": "_core",
     "UIElement": "_core",
     "UI_MIME": "_core",
     "REGISTRY": "_core",

@@ -1,4 +1,5 @@
-"""Elements made of elements: array, dictionary, form.
+"""Elements made of elements: array and dictionary (``form``, which every element's
+``.form()`` makes, lives with the base class in ``_core``).
 
 Children keep their own ids and are updated by the UI one by one; the container's
 value is derived from them, so a global bound to the container re-runs its readers
@@ -8,18 +9,10 @@ when any child changes (the binding search walks ``_parent`` links).
 from __future__ import annotations
 
 import html
-import weakref
 from collections.abc import Callable, ItemsView, Iterator, Sequence
 from typing import Any
 
-from reflow.ui._core import UIElement
-
-
-def _adopt(parent: UIElement, children: list[UIElement]) -> None:
-    for child in children:
-        if not isinstance(child, UIElement):
-            raise TypeError(f"expected reflow.ui elements, got {type(child).__name__}")
-        child._parent = weakref.ref(parent)
+from reflow.ui._core import UIElement, adopt
 
 
 class array(UIElement):
@@ -42,7 +35,7 @@ class array(UIElement):
             label=label,
             on_change=on_change,
         )
-        _adopt(self, self._elements)
+        adopt(self, self._elements)
 
     @property
     def value(self) -> list[Any]:
@@ -89,7 +82,7 @@ class dictionary(UIElement):
         super().__init__(
             None, {"children": {k: e._payload() for k, e in self._elements.items()}}, label=label, on_change=on_change
         )
-        _adopt(self, list(self._elements.values()))
+        adopt(self, list(self._elements.values()))
 
     @property
     def value(self) -> dict[str, Any]:
@@ -128,54 +121,3 @@ class dictionary(UIElement):
 
     def __repr__(self) -> str:
         return f"<dictionary value={self.value!r}>"
-
-
-class form(UIElement):
-    """Wraps an element: ``value`` changes only when the user presses submit (None before)."""
-
-    kind = "form"
-
-    def __init__(
-        self,
-        element: UIElement,
-        *,
-        submit_label: str = "Submit",
-        label: str = "",
-        clear_on_submit: bool = False,
-        on_change: Callable[[Any], object] | None = None,
-    ) -> None:
-        self._element = element
-        super().__init__(
-            None,
-            {"child": element._payload(), "submit_label": submit_label, "clear_on_submit": clear_on_submit},
-            label=label,
-            on_change=on_change,
-        )
-        _adopt(self, [element])
-
-    @property
-    def element(self) -> UIElement:
-        return self._element
-
-    def _children(self) -> list[UIElement]:
-        return [self._element]
-
-    def _convert(self, value: Any) -> Any:
-        self._element._update(value)
-        return self._element.value
-
-    def _to_json(self, value: Any) -> Any:
-        return None if value is None else self._element._to_json(value)
-
-    def _payload(self) -> dict[str, Any]:
-        self._props["child"] = self._element._payload()
-        return super()._payload()
-
-    def _key(self) -> str:
-        return repr(
-            (self.kind, self._props.get("submit_label"), getattr(getattr(self, "_element", None), "_args_key", None))
-        )
-
-    def _static_html(self) -> str:
-        inner = self._element._repr_mimebundle_()["text/html"]
-        return f"{inner}<button disabled>{html.escape(self._props['submit_label'])}</button>"

@@ -1,4 +1,5 @@
-"""The element base class and the registry that maps element ids to live elements.
+"""The element base class, the form every element's ``.form()`` wraps it in, and the
+registry that maps element ids to live elements.
 
 An element renders as ``application/vnd.reflow.ui+json`` (``{element_id, kind,
 props, value}``) plus text/plain and a static text/html fallback. Its id is
@@ -68,10 +69,8 @@ class UIElement:
     def element_id(self) -> str:
         return self._id
 
-    def form(self, submit_label: str = "Submit", label: str = "") -> Any:
+    def form(self, submit_label: str = "Submit", label: str = "") -> form:
         """Wrap this element in a form: its value changes only on submit."""
-        from reflow.ui._containers import form
-
         return form(self, submit_label=submit_label, label=label)
 
     def _update(self, json_value: Any) -> None:
@@ -109,6 +108,65 @@ class UIElement:
         label = self._props.get("label")
         shown = f" {label!r}" if label else ""
         return f"<{self.kind}{shown} value={self._value!r}>"
+
+
+def adopt(parent: UIElement, children: list[UIElement]) -> None:
+    """Link children to their container (how a child's change reaches the container's readers)."""
+    for child in children:
+        if not isinstance(child, UIElement):
+            raise TypeError(f"expected reflow.ui elements, got {type(child).__name__}")
+        child._parent = weakref.ref(parent)
+
+
+class form(UIElement):
+    """Wraps an element: ``value`` changes only when the user presses submit (None before)."""
+
+    kind = "form"
+
+    def __init__(
+        self,
+        element: UIElement,
+        *,
+        submit_label: str = "Submit",
+        label: str = "",
+        clear_on_submit: bool = False,
+        on_change: Callable[[Any], object] | None = None,
+    ) -> None:
+        self._element = element
+        super().__init__(
+            None,
+            {"child": element._payload(), "submit_label": submit_label, "clear_on_submit": clear_on_submit},
+            label=label,
+            on_change=on_change,
+        )
+        adopt(self, [element])
+
+    @property
+    def element(self) -> UIElement:
+        return self._element
+
+    def _children(self) -> list[UIElement]:
+        return [self._element]
+
+    def _convert(self, value: Any) -> Any:
+        self._element._update(value)
+        return self._element.value
+
+    def _to_json(self, value: Any) -> Any:
+        return None if value is None else self._element._to_json(value)
+
+    def _payload(self) -> dict[str, Any]:
+        self._props["child"] = self._element._payload()
+        return super()._payload()
+
+    def _key(self) -> str:
+        return repr(
+            (self.kind, self._props.get("submit_label"), getattr(getattr(self, "_element", None), "_args_key", None))
+        )
+
+    def _static_html(self) -> str:
+        inner = self._element._repr_mimebundle_()["text/html"]
+        return f"{inner}<button disabled>{html.escape(self._props['submit_label'])}</button>"
 
 
 class Registry:

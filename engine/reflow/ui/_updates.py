@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reflow.ui._containers import form
-from reflow.ui._core import REGISTRY, UIElement
+from reflow.ui._core import REGISTRY, UIElement, form
 
 
 def merge(updates: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
