@@ -25,6 +25,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,11 +122,25 @@ def encode(data: SidecarData, sink: BlobSink) -> tuple[str, set[str]]:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")), refs
 
 
+def scrub(text: str) -> str:
+    """``text`` with each lone surrogate (half of a character pair) replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def to_bytes(text: str) -> bytes:
+    """UTF-8 for the file; a lone surrogate a cell printed becomes U+FFFD instead of failing every save."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return scrub(text).encode("utf-8")
+
+
 # --- decoding ---------------------------------------------------------------------------
 BlobSource = Callable[[str], bytes | None]  # file name -> bytes, None if missing
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # JSON's spelling of a surrogate (paired or not)
 
 
-def _valid_name(name: object) -> bool:
+def valid_blob_name(name: object) -> bool:
     """A blob reference must be a bare ``<hex>.<ext>`` name: never a path out of blobs/."""
     if not isinstance(name, str) or "/" in name or "\\" in name:
         return False
@@ -141,7 +156,7 @@ def blob_refs(doc_cells: list[Any]) -> set[str]:
         for out in outputs if isinstance(outputs, list) else ():
             moved = out.get(BLOB_KEY) if isinstance(out, dict) else None
             if isinstance(moved, dict):
-                refs.update(n for n in moved.values() if _valid_name(n))
+                refs.update(n for n in moved.values() if valid_blob_name(n))
     return refs
 
 
@@ -165,7 +180,7 @@ def _output(raw: object, source: BlobSource, missing: list[str]) -> dict[str, An
     moved = raw.get(BLOB_KEY)
     if isinstance(moved, dict):
         for mime, name in moved.items():
-            blob = source(name) if _valid_name(name) else None
+            blob = source(name) if valid_blob_name(name) else None
             if blob is None:
                 missing.append(str(name))
                 continue
@@ -185,6 +200,14 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
         doc = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SidecarFormatError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise SidecarFormatError("nested too deeply to be a Reflow sidecar") from None
+    problems: list[str] = []
+    if _SURROGATE_ESCAPE.search(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")):
+        dumped = json.dumps(doc, ensure_ascii=False)
+        if to_bytes(dumped) != dumped.encode("utf-8", "surrogatepass"):
+            doc = json.loads(scrub(dumped))
+            problems.append("text that is not valid Unicode (a lone surrogate) was replaced with \ufffd")
     if not isinstance(doc, dict):
         raise SidecarFormatError("not a JSON object")
     version = doc.get("version")
@@ -193,7 +216,6 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
     cells = doc.get("cells")
     if not isinstance(cells, list):
         raise SidecarFormatError("no cell list")
-    problems: list[str] = []
     missing: list[str] = []
     records: list[CellRecord] = []
     skipped = 0

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from reflow.notebook import atomic_write_text
+from reflow.notebook.confined import Confined
 from reflow.notebook.metadata import reflow_config
 from reflow_desktop.session.doors import NotebookView
 from reflow_desktop.session.saves import Policy, SaveManager
+from reflow_desktop.sidecar.format import SIDECAR_DIR, to_bytes
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def requested_formats(view: NotebookView) -> tuple[list[str], list[str]]:
 
 def snapshot_path(notebook: Path, fmt: str) -> Path:
     """Where a snapshot of ``notebook`` in ``fmt`` goes: its sidecar directory."""
-    return notebook.parent / "__reflow__" / f"{notebook.stem}.{fmt}"
+    return notebook.parent / SIDECAR_DIR / f"{notebook.stem}.{fmt}"
 
 
 class SnapshotWriter:
@@ -105,7 +106,7 @@ class SnapshotWriter:
             target = snapshot_path(self.source.path, fmt)
             try:
                 text = export_session(self.source, fmt).text  # type: ignore[arg-type]
-                await loop.run_in_executor(None, _write, target, text)
+                await loop.run_in_executor(None, _write, self.source.path, fmt, text)
                 self.writes += 1
             except Exception as exc:  # missing UI bundle, read-only folder, ...
                 key = f"{fmt}:{type(exc).__name__}"
@@ -119,6 +120,6 @@ class SnapshotWriter:
         await self._saves.save(SAVEABLE)
 
 
-def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, text)
+def _write(notebook: Path, fmt: str, text: str) -> None:
+    """Atomically into ``__reflow__/`` beside the notebook, never through a link there."""
+    Confined(notebook.parent, SIDECAR_DIR).write_bytes(f"{notebook.stem}.{fmt}", data=to_bytes(text))

@@ -2,13 +2,15 @@
 
 Write a temp file in the same directory, fsync it, ``os.replace`` it over the
 target, then fsync the directory so the rename itself is durable. The target's
-permission bits are kept; symlinks are written through.
+permission bits are kept; symlinks are written through unless ``follow_symlinks=False``
+(then a link at ``path`` is itself replaced by the new file: ``os.replace`` never follows it).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -58,12 +60,13 @@ def _replace(src: str, dst: str) -> None:
             time.sleep(0.05 * (attempt + 1))  # type: ignore[unreachable,unused-ignore]  # reachable on Windows only
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, follow_symlinks: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically; raises AtomicWriteError (original intact)."""
-    target = os.path.realpath(os.fspath(path))
+    target = os.path.realpath(os.fspath(path)) if follow_symlinks else os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     try:
-        mode = os.stat(target).st_mode & 0o7777
+        st = os.stat(target) if follow_symlinks else os.lstat(target)
+        mode = st.st_mode & 0o7777 if not stat.S_ISLNK(st.st_mode) else 0o666 & ~_umask()
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     except OSError as exc:
