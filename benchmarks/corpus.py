@@ -1,11 +1,13 @@
 """Real notebooks through Reflow: share that imports, passes check, runs to the end, equals IPython.
 
-The corpus is tests/corpus (MANIFEST.json; notebooks in tests/corpus/notebooks or
-$REFLOW_CORPUS_DIR). Imports and checks cover every notebook; the two run figures
-cover the notebooks that run top to bottom in plain IPython here (``run: true``),
-each run by `reflow script --json` in the environment built from the PEP 723 block
-the importer wrote, and compared with the recorded IPython outputs exactly as
-tests/corpus/test_corpus.py does. ``--no-run`` gives only the first two figures.
+The corpus is tests/corpus: notebooks from pinned PyPI sdists, committed in
+tests/corpus/notebooks (MANIFEST.json; $REFLOW_CORPUS_DIR overrides the directory).
+Imports and checks cover every notebook; the two run figures cover every notebook
+that runs top to bottom in plain IPython here (``run: true``, not only the CI sample
+the tests run), each run by `reflow script --json` in the environment built from the
+PEP 723 block the importer wrote, and compared with the recorded IPython outputs
+exactly as tests/corpus/test_corpus.py does. The same four counts follow per source.
+``--no-run`` gives only the import and check figures.
 """
 
 from __future__ import annotations
@@ -56,10 +58,18 @@ def main(argv: list[str]) -> int:
             clean.append(entry.name)
     static_seconds = time.perf_counter() - start
     n = len(entries)
-    rows = [("imports (reads back as a Reflow notebook)", len(imported), n),
-            ("passes reflow check", len(clean), n),
-            ("  of those whose cells are all valid Python", len(clean), valid)]
+    rows = [
+        ("imports (reads back as a Reflow notebook)", len(imported), n),
+        ("passes reflow check", len(clean), n),
+        ("  of those whose cells are all valid Python", len(clean), valid),
+    ]
     reasons: collections.Counter[str] = collections.Counter()
+    per_source: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for entry in entries:
+        per_source[entry.source]["notebooks"] += 1
+        per_source[entry.source]["imports"] += entry.name in imported
+        per_source[entry.source]["check"] += entry.name in clean
+        per_source[entry.source]["runnable"] += entry.run
     if not args.no_run:
         runnable = [e for e in entries if e.run and e.name in imported]
 
@@ -79,18 +89,28 @@ def main(argv: list[str]) -> int:
                     shortfalls.append(f"run     {entry.name}: {error[:200]}")
                     continue
                 ended += 1
+                per_source[entry.source]["ends"] += 1
                 expected, unstable = h.load_expected(entry)
                 diffs = h.compare(expected, unstable, result.cells)
                 if diffs:
                     shortfalls.append(f"output  {entry.name}: {diffs[0][:200]}")
                 else:
                     equal += 1
-        rows += [("runs to the end under reflow script (of runnable in IPython)", ended, len(runnable)),
-                 ("text outputs equal the IPython run", equal, len(runnable))]
-    print(f"corpus: {n} notebooks from {len({e.source for e in entries})} sources; "
-          f"import + check took {static_seconds:.1f} s")
+                    per_source[entry.source]["equal"] += 1
+        rows += [
+            ("runs to the end under reflow script (of runnable in IPython)", ended, len(runnable)),
+            ("text outputs equal the IPython run", equal, len(runnable)),
+        ]
+    print(
+        f"corpus: {n} notebooks from {len({e.source for e in entries})} sources; "
+        f"import + check took {static_seconds:.1f} s"
+    )
     for label, got, total in rows:
         print(f"{label:<64} {got:>4} / {total:<4} {100 * got / max(total, 1):5.1f} %")
+    for source, c in sorted(per_source.items()):
+        runs = "" if args.no_run else f", runs to the end {c['ends']}/{c['runnable']}"
+        runs += "" if args.no_run else f", equal {c['equal']}/{c['runnable']}"
+        print(f"  {source}: imports {c['imports']}/{c['notebooks']}, check {c['check']}/{c['notebooks']}{runs}")
     if reasons:
         print("most common run failures: " + "; ".join(f"{r} ({c})" for r, c in reasons.most_common(5)))
     if args.verbose:

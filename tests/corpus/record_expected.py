@@ -5,8 +5,8 @@
 Each notebook runs twice, top to bottom, in a plain IPython shell (``ipython_driver.py``)
 in a reference environment with the common scientific stack (``REFERENCE_DEPENDENCIES``,
 built by Reflow's env module with uv). A notebook that completes both times using at most
-``RUN_LIMIT`` seconds of CPU (the same on a busy machine) gets ``run: true`` in MANIFEST.json and its cells' text outputs in
-``expected/<name>.json``; cells whose output differs between the two runs (unseeded
+``RUN_LIMIT`` seconds of CPU (the same on a busy machine) gets ``run: true`` in MANIFEST.json
+and its cells' text outputs in ``expected/<name>.json``; cells whose output differs between the two runs (unseeded
 randomness, timings) are listed as ``unstable`` there and not compared. Any other
 notebook gets ``excluded`` with the reason (network data, files from its repository,
 missing package, too slow, fails in IPython). Not run by the tests: rerun it when the
@@ -30,11 +30,23 @@ import corpus_harness as h
 
 RUN_LIMIT = 60.0  # CPU seconds of the IPython process: the same on a busy machine as on a quiet one
 WALL_LIMIT = 600.0  # a guard against a notebook that hangs
-REFERENCE_DEPENDENCIES = ["numpy", "scipy", "pandas", "matplotlib", "statsmodels", "scikit-learn", "sympy",
-                          "seaborn", "pint", "numexpr"]
+REFERENCE_DEPENDENCIES = [
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "statsmodels",
+    "seaborn",
+    "control",
+    "pvlib",
+    "emcee",
+    "xarray",
+]
 
-_NETWORK = re.compile(r"URLError|HTTPError|ConnectionError|ConnectTimeout|gaierror|Name or service not known|"
-                      r"Temporary failure in name resolution|urlopen|RemoteDisconnected|ProxyError|SSLError")
+_NETWORK = re.compile(
+    r"URLError|HTTPError|ConnectionError|ConnectTimeout|gaierror|Name or service not known|"
+    r"Temporary failure in name resolution|urlopen|RemoteDisconnected|ProxyError|SSLError"
+)
 
 
 def reference_python(workdir: Path) -> Path:
@@ -78,13 +90,26 @@ def record(entry: h.Entry, python: Path) -> dict[str, object]:
             return {"run": False, "excluded": f"does not finish within {WALL_LIMIT:.0f} s"}
     if not second.completed or len(second.cells) != len(first.cells):
         return {"run": False, "excluded": "does not complete reliably in plain IPython"}
-    unstable = [i for i, ((_, a), (_, b)) in enumerate(zip(first.cells, second.cells, strict=True))
-                if h.normalise(a) != h.normalise(b)]
+    unstable = [
+        i
+        for i, ((_, a), (_, b)) in enumerate(zip(first.cells, second.cells, strict=True))
+        if h.normalise(a) != h.normalise(b)
+    ]
     h.EXPECTED.mkdir(exist_ok=True)
-    h.expected_path(entry).write_text(json.dumps({
-        "notebook": entry.file, "ipython_cpu_seconds": cpu, "unstable": unstable,
-        "cells": [{"key": h.cell_key(s), "text": t} for s, t in first.cells]}, indent=1, ensure_ascii=False) + "\n",
-        encoding="utf-8")
+    h.expected_path(entry).write_text(
+        json.dumps(
+            {
+                "notebook": entry.file,
+                "ipython_cpu_seconds": cpu,
+                "unstable": unstable,
+                "cells": [{"key": h.cell_key(s), "text": t} for s, t in first.cells],
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return {"run": True, "excluded": None}
 
 
@@ -112,8 +137,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--missing", action="store_true", help="only notebooks not yet decided in the manifest")
     args = parser.parse_args(argv)
     manifest = h.load_manifest()
-    entries = [e for e in manifest.entries if (not args.names or e.name in args.names)
-               and not (args.missing and (e.run or e.excluded))]
+    entries = [
+        e
+        for e in manifest.entries
+        if (not args.names or e.name in args.names) and not (args.missing and (e.run or e.excluded))
+    ]
     entries.sort(key=lambda e: e.source == "statsmodels")  # the quick-to-decide sources first
 
     def one(entry: h.Entry) -> bool:
