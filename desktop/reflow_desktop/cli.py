@@ -38,9 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check syntax, definitions, cycles and cell order")
     p.add_argument("notebooks", nargs="+")
 
-    p = sub.add_parser("script", help="run a notebook headless in execution order")
-    p.add_argument("notebook")
-    p.add_argument("--json", action="store_true", help="one JSON object per output line, tagged with its cell")
+    from reflow_desktop.commands import script as script_command  # engine imports inside run(), not here
+
+    script_command.add_parser(sub)
 
     p = sub.add_parser("sort", help="rewrite a notebook in a valid execution order")
     p.add_argument("notebook")

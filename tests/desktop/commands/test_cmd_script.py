@@ -9,7 +9,8 @@ from pathlib import Path
 
 
 def run_script(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", str(path)],
+    """In this interpreter (the runner's own behaviour); test_cmd_script_env.py covers the notebook's env."""
+    return subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", "--current-python", str(path)],
                           capture_output=True, text=True, cwd=path.parent)
 
 
@@ -53,7 +54,7 @@ def test_json_mode_tags_every_output_with_its_cell(tmp_path: Path):
 
     nb = tmp_path / "nb.py"
     nb.write_text("# %%\nprint('total', total)\n\n# %% [markdown]\n# note\n\n# %%\ntotal = 6\ntotal * 2\n\n# %%\n1 / 0\n")
-    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", "--json", str(nb)],
+    proc = subprocess.run([sys.executable, "-m", "reflow_desktop.cli", "script", "--current-python", "--json", str(nb)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1
     records = [json.loads(line) for line in proc.stdout.splitlines()]
