@@ -5,7 +5,8 @@ drops the standard library, Reflow itself and modules that live beside the
 notebook (or in a folder it adds to ``sys.path``, or a ``.py`` file it names,
 downloads or writes with ``%%writefile``), and maps the rest to PyPI names with ``envs.install_hints``
 (``sklearn`` → ``scikit-learn``). Imports guarded by ``except ImportError`` are
-optional and left out.
+optional and left out. Packages the code needs without importing them (matplotlib
+for pandas' or statsmodels' plots) come from ``implied``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reflow_desktop.envs.install_hints import distribution_for_import, provided_by
+
+from .implied import implied_packages
 
 _OPTIONAL = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _ENGINE = {"reflow"}  # reaches every kernel through PYTHONPATH
@@ -104,6 +107,7 @@ class Detected:
     requirements: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # requirement → import that needs it
     local: list[str] = field(default_factory=list)  # imports found beside the notebook
+    implied: dict[str, str] = field(default_factory=dict)  # requirement → why, when no import names it
 
 
 def requirement_names(requirements: Iterable[str]) -> set[str]:
@@ -134,11 +138,14 @@ def detect_dependencies(
     declared: Iterable[str] = (),
     written_files: Iterable[str] = (),
     mentioned: Iterable[str] = (),
+    raw_sources: Iterable[str] = (),
 ) -> Detected:
     """Distributions for the third-party imports of ``sources`` not already in ``declared``.
 
-    ``mentioned`` are modules known to be local files (see ``mentioned_scripts``).
+    ``mentioned`` are modules known to be local files (see ``mentioned_scripts``);
+    ``raw_sources`` the cells as written, magics included (see ``implied``).
     """
+    sources = list(sources)
     modules: list[str] = []
     paths: list[str] = []
     for source in sources:
@@ -171,4 +178,11 @@ def detect_dependencies(
         have.add(canonicalize_name(dist))
         result.requirements.append(dist)
         result.reasons[dist] = module
+    tops = {m.split(".")[0] for m in modules}
+    for dist, why in implied_packages(sources, raw_sources, tops).items():
+        if not provided_by(dist) & have and not _is_local(dist, folders, written):
+            have.add(canonicalize_name(dist))
+            result.requirements.append(dist)
+            result.reasons[dist] = dist
+            result.implied[dist] = why
     return result

@@ -23,7 +23,7 @@ from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.pep723 import parse_block_text
 
-from .dependencies import detect_dependencies, mentioned_scripts, requirement_names
+from .dependencies import Detected, detect_dependencies, mentioned_scripts, requirement_names
 from .magics import convert_code
 from .result import ImportProblem, ImportResult, NotebookImportError
 
@@ -134,7 +134,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
         else:
             problems.append(ImportProblem(n, None, "warning", f"unknown cell type {kind!r} skipped"))
     written.extend(f"{m}.py" for m in mentioned_scripts(raw_code))
-    metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems)
+    metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems, raw_code)
     header = _table(nbmeta, "reflow").get("header")
     nb = Notebook(metadata=metadata, cells=cells)
     if isinstance(header, str) and header.strip():
@@ -150,6 +150,7 @@ def _with_dependencies(
     nbmeta: dict[str, Any],
     source: Path,
     problems: list[ImportProblem],
+    raw: list[str],
 ) -> ScriptMetadata | None:
     """The PEP 723 block: declared dependencies kept, install lines and imports added.
 
@@ -174,13 +175,10 @@ def _with_dependencies(
             ImportProblem(None, None, "info", "added to dependencies from install lines: " + ", ".join(from_pip))
         )
     if not explicit:
-        found = detect_dependencies(sources, source.parent, declared=deps, written_files=written)
+        found = detect_dependencies(sources, source.parent, declared=deps, written_files=written, raw_sources=raw)
         deps.extend(found.requirements)
         if found.requirements:
-            said = [
-                d if found.reasons[d].split(".")[0] == d else f"{d} (import {found.reasons[d].split('.')[0]})"
-                for d in found.requirements
-            ]
+            said = [_why(d, found) for d in found.requirements]
             problems.append(
                 ImportProblem(
                     None, None, "info", "added to dependencies from the notebook's imports: " + ", ".join(said)
@@ -202,6 +200,14 @@ def _with_dependencies(
         return metadata
     data["dependencies"] = deps
     return ScriptMetadata.from_data(data)
+
+
+def _why(requirement: str, found: Detected) -> str:
+    """``scikit-learn (import sklearn)``, ``matplotlib (pandas plots with it)``, or the bare name."""
+    if requirement in found.implied:
+        return f"{requirement} ({found.implied[requirement]})"
+    top = found.reasons[requirement].split(".")[0]
+    return requirement if top == requirement else f"{requirement} (import {top})"
 
 
 _VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?")

@@ -37,7 +37,8 @@ def test_converted_notebook_runs_top_to_bottom(tmp_path: Path):
     nbformat.write(nb, str(src))
     result = import_notebook(src)
     assert result.path == tmp_path / "05.02-Everything.py"
-    assert result.notebook.metadata.dependencies == ["rich", "ipython"]  # shapes is written by the notebook
+    # shapes is written by the notebook; %matplotlib inline needs matplotlib in IPython, so it is implied
+    assert result.notebook.metadata.dependencies == ["rich", "ipython", "matplotlib"]
     env = {**os.environ, "PYTHONPATH": str(ENGINE)}
     proc = subprocess.run([sys.executable, str(result.path)], cwd=tmp_path, capture_output=True, text=True,
                           env=env, timeout=120)
