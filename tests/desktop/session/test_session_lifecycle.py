@@ -46,11 +46,11 @@ async def test_run_updates_cache_and_clients(session, recorder):
 async def test_interrupt_cancels_run(session, recorder):
     a, b = code_ids(session)
     mark = recorder.mark()
-    fut = await session.handle({"type": "run", "cells": [{"id": a, "code": "while True: pass"}]},
-                               recorder)
-    await recorder.wait_for(lambda m: m.get("type") == "cell_status" and m["id"] == a
-                            and m["status"] == "running", mark)
-    await asyncio.sleep(0.2)
+    loop = "print('looping', flush=True)\nwhile True: pass"
+    fut = await session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, recorder)
+    # The cell's own print proves its code is running (not just its status sent): interrupt now.
+    await recorder.wait_for(lambda m: m.get("type") == "cell_output" and m["id"] == a
+                            and "looping" in m["output"].get("text", ""), mark)
     await session.handle({"type": "interrupt"}, recorder)
     await asyncio.wait_for(fut, WAIT)
     assert session.cache.get(a).status == "interrupted"

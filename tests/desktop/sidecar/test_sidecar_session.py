@@ -22,6 +22,7 @@ from reflow.notebook import read_notebook
 
 from reflow_desktop.server import ReflowServer
 from reflow_desktop.session import Session
+from reflow_desktop.session.session import NOTEBOOK as NOTEBOOK_FILE
 from reflow_desktop.sidecar.recovery import list_recoverable
 from reflow_desktop.sidecar.store import SidecarStore
 
@@ -208,9 +209,8 @@ async def test_conflict_never_overwrites_either_side(nb_path: Path) -> None:
         nb_path.write_text(theirs)  # … while another program writes the file
         notice = await rec.wait_for(lambda m: m["type"] == "notice" and "unsaved edits" in m["text"])
         assert notice["level"] == "warning"
-        s.autosave_delay = 0.01  # autosave now fires promptly: it must stay paused
         await handle(s, {"type": "edit", "id": a, "code": "x = 'mine, more'\nx"})
-        await asyncio.sleep(0.1)  # let a (wrongly) unpaused autosave happen, if it would
+        await s.saves.save(NOTEBOOK_FILE)  # the autosave its timer would run, now: it must not write
         assert nb_path.read_text() == theirs  # their version is not overwritten …
         assert s.notebook.cells[0].source == "x = 'mine, more'\nx"  # … nor are my edits replaced
         [copy] = list_recoverable(include_live=True)
@@ -344,7 +344,7 @@ async def test_unreadable_file_on_disk_pauses_autosave_until_valid_again(nb_path
         await rec.wait_for(lambda m: m["type"] == "notice" and "cannot be read" in m["text"])
         a = s.notebook.cells[0].id
         await handle(s, {"type": "edit", "id": a, "code": "x = 2\nx"})
-        await asyncio.sleep(0.1)  # let a (wrongly) unpaused autosave happen, if it would
+        await s.saves.save(NOTEBOOK_FILE)  # the autosave its timer would run, now: it must not write
         assert nb_path.read_bytes() == b"\xff\xfe half-written binary"
         valid = NOTEBOOK.replace("z = y * 10", "z = y * 11")
         nb_path.write_text(valid)  # the other program finished: it is a conflict with my edit now

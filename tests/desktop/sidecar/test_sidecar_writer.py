@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from reflow_desktop.session.saves import SaveManager
 from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
 from reflow_desktop.sidecar.store import SidecarStore
-from reflow_desktop.sidecar.writer import SidecarWriter
+from reflow_desktop.sidecar.writer import SAVEABLE, SidecarWriter
 
 
 def _data(n: int) -> SidecarData:
@@ -51,11 +52,15 @@ def nb(tmp_path: Path) -> Path:
 
 async def test_many_schedules_coalesce_into_one_write(nb: Path) -> None:
     store = CountingStore(nb)
-    writer = SidecarWriter(store, delay=0.05)
+    saves = SaveManager()
+    writer = SidecarWriter(store, delay=0.05, saves=saves)
     for i in range(200):
         writer.schedule(_data(i))
-    await _until(lambda: writer.writes > 0)
-    await asyncio.sleep(0.2)  # room for a wrong second write to show up
+    entry = saves.entry(SAVEABLE)
+    await _until(lambda: entry.saves > 0 and entry.task is None)  # the timed write is over
+    # Nothing is left that could write again: no snapshot pending, no timer armed ...
+    assert not writer.pending and not entry.dirty and entry.timer is None
+    await writer.flush()  # ... and a flush (a write of whatever is pending) has nothing to write
     assert writer.writes == 1 and len(store.saved) == 1
     assert json.loads(store.path.read_text())["cells"][0]["outputs"][0]["data"]["text/plain"] == "199"
 
@@ -194,7 +199,8 @@ async def test_flush_during_a_write_waits_and_writes_the_newest(nb: Path) -> Non
     await _until(store.entered.is_set)
     writer.schedule(_data(2))
     flushing = asyncio.ensure_future(writer.flush())
-    await asyncio.sleep(0.05)
+    for _ in range(20):  # let the flush run up to where it waits (loop turns, not time)
+        await asyncio.sleep(0)
     assert not flushing.done()  # waits for the write in progress
     store.gate.set()
     await flushing
