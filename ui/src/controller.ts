@@ -19,7 +19,10 @@ export class Controller {
   constructor(
     readonly store: Store,
     readonly transport: Transport,
-  ) {}
+  ) {
+    // the page missed a transaction (or one did not fit): the server sends the cells again
+    store.onResync = () => transport.send({ type: "resync" });
+  }
 
   private get s() {
     return this.store.get();

@@ -17,6 +17,8 @@ import {
   type Output,
   type RuntimeMode,
   type ServerMessage,
+  type TransactionAppliedMsg,
+  type TransactionSource,
   type VariableItem,
 } from "./protocol";
 
@@ -63,6 +65,17 @@ export interface State {
   savedAt: number | null;
   /** ids whose code changed locally and was not sent to the server yet */
   unsynced: { [id: string]: true };
+  /**
+   * The document's version this page has seen (`doc_version` of session/cells, `version` of
+   * transaction_applied); null until the server says. Like @codemirror/collab's synced version.
+   */
+  docVersion: number | null;
+  /** a version gap was seen: the page waits for the `cells` it asked for (`resync`) */
+  resync: boolean;
+  /** per cell, the code the server holds as far as this page knows (confirmed) */
+  serverCode: { [id: string]: string };
+  /** per cell, code sent to the server whose `transaction_applied` (mine) has not come back yet */
+  inflight: { [id: string]: string };
   selected: string | null;
   /** edit mode: keyboard goes to the selected cell's editor; else command mode */
   editing: boolean;
@@ -137,6 +150,10 @@ export function initialState(): State {
     nextNoticeId: 1,
     savedAt: null,
     unsynced: {},
+    docVersion: null,
+    resync: false,
+    serverCode: {},
+    inflight: {},
     selected: null,
     editing: false,
     deleted: [],
@@ -170,24 +187,36 @@ function addNotice(state: State, level: Notice["level"], text: string, undo = fa
   return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
 }
 
-function replaceCells(state: State, cells: CellState[], keepUnsynced: boolean): State {
+/**
+ * Start over from the server's cells. Code typed here and not sent (unsynced) stays. Code in
+ * flight stays after a `cells` (it reaches the server after the snapshot, on the same socket) but
+ * not after a `session`: what was in flight on a closed socket is in the snapshot or lost.
+ */
+function replaceCells(state: State, cells: CellState[], keepUnsynced: boolean, docVersion?: number, reconnect = false): State {
+  const wasInflight = reconnect ? {} : state.inflight;
   const map: { [id: string]: Cell } = {};
   const order: string[] = [];
+  const serverCode: State["serverCode"] = {};
   for (const raw of cells) {
     const prev = state.cells[raw.id];
-    const keep = keepUnsynced && !!state.unsynced[raw.id];
+    // code typed here and not confirmed yet stays: it reaches the server after this snapshot
+    const keep = keepUnsynced && (!!state.unsynced[raw.id] || wasInflight[raw.id] !== undefined);
     map[raw.id] = toCell(raw, prev, keep);
+    serverCode[raw.id] = typeof raw.code === "string" ? raw.code : "";
     order.push(raw.id);
   }
   const unsynced: State["unsynced"] = {};
   for (const id of Object.keys(state.unsynced)) if (map[id]) unsynced[id] = true;
+  const inflight: State["inflight"] = {};
+  for (const [id, code] of Object.entries(wasInflight)) if (map[id]) inflight[id] = code;
+  const versioned = typeof docVersion === "number" ? { docVersion, resync: false } : {};
   let selected = state.selected;
   if (selected === null || !map[selected]) {
     // keep the selection near where it was
     const oldIdx = selected ? state.order.indexOf(selected) : -1;
     selected = order.length ? order[Math.min(Math.max(oldIdx, 0), order.length - 1)] : null;
   }
-  return { ...state, cells: map, order, unsynced, selected, editing: state.editing && selected === state.selected };
+  return { ...state, ...versioned, cells: map, order, unsynced, inflight, serverCode, selected, editing: state.editing && selected === state.selected };
 }
 
 /** Merge an output into a list: consecutive stream chunks of one stream become one. */
@@ -215,7 +244,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
         };
       }
       const kernel = typeof msg.kernel === "string" ? { state: msg.kernel } : { ...msg.kernel };
-      const s = replaceCells(state, msg.cells ?? [], true);
+      const s = replaceCells(state, msg.cells ?? [], true, msg.doc_version, true);
       return {
         ...s,
         connection: "open",
@@ -262,7 +291,9 @@ export function applyServer(state: State, msg: ServerMessage): State {
       return { ...state, cells, orderValid: msg.order_valid !== false };
     }
     case "cells":
-      return replaceCells(state, msg.cells ?? [], true);
+      return replaceCells(state, msg.cells ?? [], true, msg.doc_version);
+    case "transaction_applied":
+      return applyConfirmed(state, msg);
     case "variables":
       return { ...state, variables: msg.items ?? [] };
     case "saved":
@@ -290,8 +321,6 @@ export function applyServer(state: State, msg: ServerMessage): State {
 // The TypeScript mirror of reflow.notebook.document.Document.apply: the same changes, the
 // same checks, all or nothing. The session applies the very same transaction (the
 // `transaction` message) to its document and to the kernel's.
-
-type TransactionSource = "ui" | "file" | "kernel" | "import" | "session";
 
 export interface Transaction {
   changes: CellChange[];
@@ -384,6 +413,62 @@ export function applyTransaction(state: State, tx: Transaction): State {
   return { ...state, cells, order, unsynced };
 }
 
+// ---- transactions the server applied (transaction_applied) ----------------------------
+// Versions as in @codemirror/collab: each one is the page's version + 1; a gap (a message
+// missed) or a change that does not fit asks for the cells again (`resync`). The page's
+// own transactions come back `mine`: they are on screen already, so they are applied again
+// only as far as a `cells` snapshot may have taken them away (a create of a cell that is
+// there, a delete of one that is gone are skipped; the other changes are idempotent). Code is last-writer-wins on the server: code typed here and not
+// confirmed yet (unsynced or in flight) reaches the server after a remote set_code, so it
+// stays on screen; otherwise the remote code replaces it.
+
+function confirmedChanges(state: State, msg: TransactionAppliedMsg): { changes: CellChange[]; inflight: State["inflight"]; serverCode: State["serverCode"] } {
+  const inflight = { ...state.inflight };
+  const serverCode = { ...state.serverCode };
+  const changes: CellChange[] = [];
+  for (const ch of msg.changes ?? []) {
+    if (ch.op === "set_code") {
+      if (typeof ch.code !== "string") throw new TransactionError("set_code: code must be a string");
+      serverCode[ch.id] = ch.code;
+      if (inflight[ch.id] === ch.code) delete inflight[ch.id]; // confirmed (or the same text from elsewhere)
+      if (state.unsynced[ch.id] || inflight[ch.id] !== undefined) continue; // ours is newer: it wins there too
+    } else if (ch.op === "create") {
+      serverCode[ch.id] = typeof ch.code === "string" ? ch.code : "";
+      if (msg.mine && state.cells[ch.id]) continue;
+    } else if (ch.op === "delete") {
+      delete serverCode[ch.id];
+      delete inflight[ch.id];
+      if (msg.mine && !state.cells[ch.id]) continue;
+    }
+    changes.push(ch);
+  }
+  return { changes, inflight, serverCode };
+}
+
+/** Fold one applied transaction in through `applyTransaction`, the path the page's own changes take. */
+export function applyConfirmed(state: State, msg: TransactionAppliedMsg): State {
+  const version = msg.version;
+  if (state.resync) return state; // the cells asked for include this one
+  if (state.docVersion !== null && typeof version === "number") {
+    if (version <= state.docVersion) return state; // seen already
+    if (version !== state.docVersion + 1) return { ...state, resync: true };
+  }
+  try {
+    const { changes, inflight, serverCode } = confirmedChanges(state, msg);
+    const s = applyTransaction(state, { source: msg.source, changes });
+    let selected = s.selected;
+    if (selected !== null && !s.cells[selected]) {
+      const old = state.order.indexOf(selected); // the selected cell was deleted elsewhere: its neighbour
+      selected = s.order.length ? s.order[Math.min(Math.max(old, 0), s.order.length - 1)] : null;
+    }
+    const editing = s.editing && selected === state.selected;
+    return { ...s, inflight, serverCode, selected, editing, docVersion: typeof version === "number" ? version : state.docVersion };
+  } catch (e) {
+    if (!(e instanceof TransactionError)) throw e;
+    return { ...state, resync: true }; // this page's cells and the server's differ: start over
+  }
+}
+
 // ---- local actions ------------------------------------------------------------------
 
 export type LocalAction =
@@ -424,6 +509,21 @@ function emptyCell(id: string, kind: CellKind, code: string): Cell {
   };
 }
 
+/**
+ * The cells' code went to the server (edit, run): in flight until it comes back `mine`. Code
+ * the server holds already changes nothing there, so nothing comes back and nothing is in flight.
+ */
+function sent(state: State, ids: string[]): State["inflight"] {
+  const inflight = { ...state.inflight };
+  for (const id of ids) {
+    const c = state.cells[id];
+    if (!c) continue;
+    const held = inflight[id] ?? state.serverCode[id];
+    if (c.code !== held) inflight[id] = c.code;
+  }
+  return inflight;
+}
+
 function insertAt<T>(xs: T[], index: number, x: T): T[] {
   const i = Math.max(0, Math.min(index, xs.length));
   return [...xs.slice(0, i), x, ...xs.slice(i)];
@@ -447,14 +547,14 @@ export function applyLocal(state: State, a: LocalAction): State {
     case "synced": {
       const unsynced = { ...state.unsynced };
       for (const id of a.ids) delete unsynced[id];
-      return { ...state, unsynced };
+      return { ...state, unsynced, inflight: sent(state, a.ids) };
     }
     case "ran": {
       let s = state;
       for (const id of a.ids) s = withCell(s, id, (c) => (c.ranCode === c.code ? c : { ...c, ranCode: c.code }));
       const unsynced = { ...s.unsynced };
       for (const id of a.ids) delete unsynced[id];
-      return { ...s, unsynced };
+      return { ...s, unsynced, inflight: sent(s, a.ids) };
     }
     case "create_cell": {
       if (state.cells[a.id]) return state;

@@ -19,8 +19,12 @@ export class Store {
   get(): State {
     return this.state;
   }
+  /** Called once each time the store finds a version gap: ask the server for the cells (`resync`). */
+  onResync: (() => void) | null = null;
   server(msg: ServerMessage): void {
+    const asked = this.state.resync;
     this.set(applyServer(this.state, msg));
+    if (this.state.resync && !asked) this.onResync?.();
   }
   /** user actions render at once (a microtask), so focus follows before the next key */
   local(a: LocalAction): void {

@@ -15,6 +15,7 @@ describe("generated protocol", () => {
       cell_cached: { type: "cell_cached", id: "a", saved_seconds: 1 },
       graph: { type: "graph", cells: {}, order_valid: false },
       cells: { type: "cells", cells: [] },
+      transaction_applied: { type: "transaction_applied", version: 1, source: "ui", changes: [{ op: "create", id: "n", index: 0 }] },
       variables: { type: "variables", items: [{ name: "x", type: "int", preview: "1", defined_by: "a", used_by: [] }] },
       saved: { type: "saved", path: "/nb.py", mtime: 1 },
       notice: { type: "notice", level: "info", text: "hello" },

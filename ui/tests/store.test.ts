@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION, type CellChange, type CellState, type ServerMessage } from "../src/protocol";
+import { Controller } from "../src/controller";
+import { PROTOCOL_VERSION, type CellChange, type CellState, type ClientMessage, type ServerMessage } from "../src/protocol";
 import {
   ancestors,
   appendOutput,
@@ -13,6 +14,7 @@ import {
   TransactionError,
   type State,
 } from "../src/store";
+import { Store } from "../src/storeHub";
 
 function cs(id: string, extra: Partial<CellState> = {}): CellState {
   return { id, kind: "code", code: `# ${id}`, options: {}, status: "idle", outputs: [], defs: [], refs: [], parents: [], children: [], errors: [], ...extra };
@@ -298,6 +300,9 @@ describe("external code revisions", () => {
     s = applyLocal(s, { type: "edit_code", id: "a", code: "typed" });
     expect(s.cells.a.rev).toBe(0);
     s = applyLocal(s, { type: "synced", ids: ["a"] });
+    // the server confirms the edit (its transaction comes back mine), then a reload replaces it
+    s = applyServer(s, { type: "transaction_applied", version: 1, source: "ui", mine: true, changes: [{ op: "set_code", id: "a", code: "typed" }] });
+    expect(s.inflight).toEqual({});
     s = applyServer(s, { type: "cells", cells: [cs("a", { code: "typed" })] });
     expect(s.cells.a.rev).toBe(0);
     s = applyServer(s, { type: "cells", cells: [cs("a", { code: "reloaded from disk" })] });
@@ -375,5 +380,117 @@ describe("transactions (the mirror of reflow.notebook.document)", () => {
       expect([...s.order].sort()).toEqual(Object.keys(s.cells).sort());
     }
     expect(applied).toBeGreaterThan(100); // the walk really changed the notebook
+  });
+});
+
+describe("transactions applied on the server (transaction_applied)", () => {
+  const at = (version: number, cells = [cs("a"), cs("b"), cs("c")]) => applyServer(initialState(), session(cells, { doc_version: version }));
+  const applied = (version: number, changes: CellChange[], mine = false): ServerMessage => ({
+    type: "transaction_applied",
+    version,
+    source: "ui",
+    changes,
+    ...(mine ? { mine: true } : {}),
+  });
+
+  it("another page's changes go through the same reducer as this page's, version by version", () => {
+    let s = at(7);
+    expect(s.docVersion).toBe(7);
+    const b = s.cells.b;
+    s = applyServer(s, applied(8, [{ op: "create", id: "n", index: 1, kind: "markdown", code: "# new" }]));
+    s = applyServer(s, applied(9, [{ op: "move", id: "c", index: 0 }]));
+    s = applyServer(s, applied(10, [{ op: "set_kind", id: "a", kind: "markdown" }, { op: "set_options", id: "a", options: { hide_code: true } }]));
+    s = applyServer(s, applied(11, [{ op: "set_code", id: "n", code: "# newer" }]));
+    expect(s.order).toEqual(["c", "a", "n", "b"]);
+    expect(s.cells.n).toMatchObject({ kind: "markdown", code: "# newer", rev: 1 });
+    expect(s.cells.a).toMatchObject({ kind: "markdown", options: { hide_code: true } });
+    expect(s.cells.b).toBe(b); // untouched cells keep their objects
+    expect(s.docVersion).toBe(11);
+    // the same changes made here give the same cells
+    let local = at(7);
+    for (const changes of [
+      [{ op: "create", id: "n", index: 1, kind: "markdown", code: "# new" }],
+      [{ op: "move", id: "c", index: 0 }],
+      [{ op: "set_kind", id: "a", kind: "markdown" }, { op: "set_options", id: "a", options: { hide_code: true } }],
+      [{ op: "set_code", id: "n", code: "# newer" }],
+    ] as CellChange[][])
+      local = applyLocal(local, { type: "transaction", tx: { source: "ui", changes } });
+    expect(local.order).toEqual(s.order);
+    expect(local.cells).toEqual(s.cells);
+  });
+
+  it("this page's own transaction comes back mine: no second cell, the version moves on", () => {
+    let s = at(3);
+    s = applyLocal(s, { type: "create_cell", id: "n", index: 0, kind: "code", code: "z = 1" });
+    s = applyLocal(s, { type: "delete_cell", id: "b" });
+    const before = s;
+    s = applyServer(s, applied(4, [{ op: "create", id: "n", index: 0, kind: "code", code: "z = 1", options: {} }], true));
+    s = applyServer(s, applied(5, [{ op: "delete", id: "b" }], true));
+    expect(s.order).toEqual(before.order);
+    expect(s.cells.n).toBe(before.cells.n);
+    expect(s.docVersion).toBe(5);
+    expect(s.resync).toBe(false);
+  });
+
+  it("a version gap asks for the cells again and ignores what comes until they arrive", () => {
+    let s = at(3);
+    const before = s;
+    s = applyServer(s, applied(5, [{ op: "delete", id: "a" }])); // 4 went missing
+    expect(s.resync).toBe(true);
+    expect(s.order).toEqual(before.order);
+    expect(s.docVersion).toBe(3);
+    s = applyServer(s, applied(6, [{ op: "delete", id: "b" }]));
+    expect(s.order).toEqual(["a", "b", "c"]);
+    s = applyServer(s, { type: "cells", cells: [cs("c"), cs("x")], doc_version: 6 });
+    expect(s).toMatchObject({ resync: false, docVersion: 6, order: ["c", "x"] });
+    s = applyServer(s, applied(7, [{ op: "move", id: "x", index: 0 }]));
+    expect(s.order).toEqual(["x", "c"]);
+    // a message seen already changes nothing
+    expect(applyServer(s, applied(7, [{ op: "delete", id: "x" }]))).toBe(s);
+  });
+
+  it("a change that does not fit the page's cells asks for the cells again", () => {
+    const s = applyServer(at(1), applied(2, [{ op: "create", id: "n", index: 0 }, { op: "delete", id: "gone" }]));
+    expect(s.resync).toBe(true);
+    expect(s.order).toEqual(["a", "b", "c"]); // all or nothing
+  });
+
+  it("the store hub asks once per gap, through the controller's transport", () => {
+    const store = new Store(at(1), () => {});
+    const sent: ClientMessage[] = [];
+    new Controller(store, { send: (m) => sent.push(m), request: async () => null, close: () => {} });
+    store.server(applied(3, [{ op: "delete", id: "a" }]));
+    store.server(applied(4, [{ op: "delete", id: "b" }]));
+    expect(sent).toEqual([{ type: "resync" }]);
+    store.server({ type: "cells", cells: [cs("c")], doc_version: 4 });
+    store.server(applied(6, []));
+    expect(sent).toEqual([{ type: "resync" }, { type: "resync" }]);
+  });
+
+  it("a deleted selected cell hands the selection to its neighbour", () => {
+    let s = applyLocal(at(1), { type: "select", id: "b", editing: true });
+    s = applyServer(s, applied(2, [{ op: "delete", id: "b" }]));
+    expect(s.selected).toBe("c");
+    expect(s.editing).toBe(false);
+  });
+
+  it("code typed here and not confirmed wins over another page's code; confirmed code does not", () => {
+    let s = at(1);
+    s = applyLocal(s, { type: "edit_code", id: "a", code: "mine = 1" });
+    s = applyServer(s, applied(2, [{ op: "set_code", id: "a", code: "theirs = 1" }]));
+    expect(s.cells.a).toMatchObject({ code: "mine = 1", rev: 0 }); // unsynced: it reaches the server after theirs
+    s = applyLocal(s, { type: "synced", ids: ["a"] }); // sent: in flight
+    expect(s.inflight).toEqual({ a: "mine = 1" });
+    s = applyServer(s, applied(3, [{ op: "set_code", id: "a", code: "theirs = 2" }]));
+    expect(s.cells.a.code).toBe("mine = 1"); // still in flight: the server applies it after theirs
+    s = applyServer(s, applied(4, [{ op: "set_code", id: "a", code: "mine = 1" }], true));
+    expect(s.inflight).toEqual({});
+    expect(s.cells.a).toMatchObject({ code: "mine = 1", rev: 0 });
+    s = applyServer(s, applied(5, [{ op: "set_code", id: "a", code: "theirs = 3" }]));
+    expect(s.cells.a).toMatchObject({ code: "theirs = 3", rev: 1 }); // nothing of ours pending: theirs shows
+    // code the server holds already is not in flight (nothing would come back)
+    s = applyLocal(s, { type: "edit_code", id: "a", code: "theirs = 3" });
+    s = applyLocal(applyLocal(s, { type: "edit_code", id: "b", code: "# b" }), { type: "synced", ids: ["a", "b"] });
+    expect(s.inflight).toEqual({});
   });
 });
