@@ -28,7 +28,7 @@ _OPTIONAL = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _ENGINE = {"reflow"}  # reaches every kernel through PYTHONPATH
 
 
-def _is_optional_guard(node: ast.Try) -> bool:
+def _is_optional_guard(node: ast.Try | ast.TryStar) -> bool:
     for handler in node.handlers:
         kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         if handler.type is None or any(isinstance(k, ast.Name) and k.id in _OPTIONAL for k in kinds):
@@ -42,13 +42,17 @@ class _Imports(ast.NodeVisitor):
         self.paths: list[str] = []
 
     def visit_Try(self, node: ast.Try) -> None:
+        self._visit_try(node)
+
+    def visit_TryStar(self, node: ast.TryStar) -> None:
+        self._visit_try(node)
+
+    def _visit_try(self, node: ast.Try | ast.TryStar) -> None:
         if _is_optional_guard(node):  # try: import ujson / except ImportError: ...
             for child in node.handlers + node.orelse + node.finalbody:
                 self.visit(child)
             return
         self.generic_visit(node)
-
-    visit_TryStar = visit_Try  # type: ignore[assignment]
 
     def visit_Import(self, node: ast.Import) -> None:
         self.modules.extend(alias.name for alias in node.names)

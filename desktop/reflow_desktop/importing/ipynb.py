@@ -112,7 +112,7 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
             conv = convert_code(src)
             cells.append(
                 Cell(
-                    kind=conv.kind,  # type: ignore[arg-type]  # convert_code says "code" or "markdown" as a str
+                    kind=conv.kind,
                     source=conv.source,
                     options=_options(raw) if conv.kind == "code" else {},
                 )
@@ -284,7 +284,7 @@ def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict
     try:
         with warnings.catch_warnings():  # e.g. MissingIDFieldWarning: repaired, nothing for the user to do
             warnings.simplefilter("ignore")
-            nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)  # type: ignore[no-untyped-call]
+            nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)  # type: ignore[no-untyped-call]  # nbformat is unannotated
     except NotJSONError:
         try:
             json.loads(text)

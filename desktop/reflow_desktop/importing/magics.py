@@ -38,6 +38,7 @@ from IPython.core.inputtransformer2 import (
 )
 
 from reflow.notebook.markers import is_marker
+from reflow.notebook.model import CellKind
 
 from .requirements import Installs, install_requirements
 
@@ -57,7 +58,7 @@ class Converted:
     """A cell after conversion: new source, notes (line, message), found requirements and files."""
 
     source: str
-    kind: str = "code"
+    kind: CellKind = "code"
     notes: list[tuple[int | None, str]] = field(default_factory=list)
     packages: list[str] = field(default_factory=list)
     parses: bool = True
@@ -139,7 +140,7 @@ def _next_special(work: list[str], offset: int) -> tuple[TokenTransformBase, int
         tokens = make_tokens_by_line(work[offset:stop])
         complete = stop == len(work)
         limit = len(work) if complete else _last_logical_start(tokens)
-        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]  # type: ignore[no-untyped-call]
+        candidates = [c for c in (finder.find(tokens) for finder in _FINDERS) if c]  # type: ignore[no-untyped-call]  # IPython's find() is unannotated
         if candidates:
             item: TokenTransformBase = min(candidates, key=TokenTransformBase.sortby)
             if complete or item.start_line < limit:

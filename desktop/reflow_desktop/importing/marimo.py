@@ -105,8 +105,11 @@ def _markdown(source: str) -> str | None:
     ):
         return None
     arg = call.args[0]
-    if isinstance(arg, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in arg.values):
-        text = "".join(str(v.value) for v in arg.values)  # type: ignore[attr-defined]
+    if isinstance(arg, ast.JoinedStr):  # an f-string without placeholders is plain text
+        parts = [v.value for v in arg.values if isinstance(v, ast.Constant)]
+        if len(parts) != len(arg.values):
+            return None
+        text = "".join(str(p) for p in parts)
     elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
         text = arg.value
     else:
