@@ -313,7 +313,7 @@ class Session:
             visible = apply(event)  # status/outputs/graph/UI values/variables
             observe(event)  # which code produced the outputs; writes
             if event.get("type") == "done":
-                fut = self._done.pop(event.get("seq"), None)  # type: ignore[arg-type]
+                fut = self._done.pop(event.get("seq"), None)  # type: ignore[arg-type]  # kernel JSON: any seq, pop is safe
                 if fut is not None and not fut.done():
                     fut.set_result(None)
             elif visible:
@@ -335,7 +335,7 @@ class Session:
                     fut.set_result(None)
             self._done.clear()
         self.sidecar.cells_changed()
-        self.broadcast(P.kernel_msg(state, message))  # type: ignore[arg-type]
+        self.broadcast(P.kernel_msg(state, message))  # type: ignore[arg-type]  # KernelProcess states are str
 
     def to_kernel(self, data: dict[str, Any]) -> asyncio.Future[None]:
         """Forward one operation; the future resolves when the kernel has finished it."""

@@ -75,10 +75,10 @@ def apply_notebook_config(nb: Notebook, *, output: str | None = None, runtime: s
     table = reflow_config(nb)
     changed = False
     if output is not None and table.get("output") != output:
-        set_output_position(nb, output)  # type: ignore[arg-type]
+        set_output_position(nb, output)  # type: ignore[arg-type]  # a str: the protocol checked above|below
         changed = True
     if runtime is not None and table.get("runtime") != runtime:
-        set_runtime_mode(nb, runtime)  # type: ignore[arg-type]
+        set_runtime_mode(nb, runtime)  # type: ignore[arg-type]  # a str: the protocol checked auto|lazy
         changed = True
     return changed
 

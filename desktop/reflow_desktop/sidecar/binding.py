@@ -104,7 +104,7 @@ class SessionSidecar:
 
     def pending_notices(self) -> list[dict[str, Any]]:
         """Notices from opening (corrupt sidecar…) as protocol messages; given once."""
-        out = [P.notice_msg(level, text) for level, text in self.notices]  # type: ignore[arg-type]
+        out = [P.notice_msg(level, text) for level, text in self.notices]  # type: ignore[arg-type]  # levels: str
         self.notices.clear()
         return out
 
@@ -198,7 +198,7 @@ class SessionSidecar:
 
     def _notice(self, level: str, text: str) -> None:
         if self.door.has_clients:
-            self.door.broadcast(P.notice_msg(level, text))  # type: ignore[arg-type]
+            self.door.broadcast(P.notice_msg(level, text))  # type: ignore[arg-type]  # our levels, typed as str
         else:
             self.notices.append((level, text))
 

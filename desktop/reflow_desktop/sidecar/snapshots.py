@@ -105,7 +105,7 @@ class SnapshotWriter:
         for fmt in wanted:
             target = snapshot_path(self.source.path, fmt)
             try:
-                text = export_session(self.source, fmt).text  # type: ignore[arg-type]
+                text = export_session(self.source, fmt).text  # type: ignore[arg-type]  # fmt: a FORMATS key, as str
                 await loop.run_in_executor(None, _write, self.source.path, fmt, text)
                 self.writes += 1
             except Exception as exc:  # missing UI bundle, read-only folder, ...
