@@ -446,7 +446,7 @@ function confirmedChanges(state: State, msg: TransactionAppliedMsg): { changes: 
 }
 
 /** Fold one applied transaction in through `applyTransaction`, the path the page's own changes take. */
-export function applyConfirmed(state: State, msg: TransactionAppliedMsg): State {
+function applyConfirmed(state: State, msg: TransactionAppliedMsg): State {
   const version = msg.version;
   if (state.resync) return state; // the cells asked for include this one
   if (state.docVersion !== null && typeof version === "number") {
