@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reflow.cache.store import MAGIC, CacheStore, CacheWriteError
+from reflow.cache.store import CacheStore, CacheWriteError, frame
 
 KEY = "a" * 64
 
@@ -71,17 +71,13 @@ def test_damaged_entry_is_a_miss_and_is_deleted(tmp_path, damage):
 def test_unpicklable_payload_inside_valid_frame_is_a_miss(tmp_path):
     store = CacheStore(tmp_path)
     path = store.save("n", KEY, 1)
-    data = path.read_bytes()
-    head_len = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little")
-    # Valid header and checksum of a payload that is not a pickle.
+    header = store.header(path)
+    # A validly signed header and checksum of a payload that is not a pickle.
     import hashlib
-    import json
 
-    header = json.loads(data[len(MAGIC) + 4 : len(MAGIC) + 4 + head_len])
     payload = b"not a pickle"
     header.update(size=len(payload), sha256=hashlib.sha256(payload).hexdigest())
-    head = json.dumps(header).encode()
-    path.write_bytes(MAGIC + len(head).to_bytes(4, "little") + head + payload)
+    path.write_bytes(frame(store.key, header, payload))
     assert store.load("n", KEY) is None and not path.exists()
 
 
