@@ -19,8 +19,10 @@ How to add or change a message:
    ``client.ClientMsg`` (set ``READ_ONLY = True`` if a read-only session accepts it). Required
    fields first, optional ones with ``= UNSET`` (absent) or ``= None`` (sent as null). The class
    docstring is the message's row in docs/protocol.md — say when it is sent or what it does.
-   A shape used by several messages goes to ``shapes`` (and into ``shapes.SHAPES``); a named
-   value set is an ``Annotated[Literal[...], Meta(title="Name")]`` alias in ``shapes``.
+   A request answered by one reply, and that reply, also subclass ``messages.Correlated``
+   (``request_id``). A shape used by several messages goes to ``shapes`` (and into
+   ``shapes.SHAPES``); a named value set is an ``Annotated[Literal[...], Meta(title="Name")]``
+   alias in ``shapes`` (the engine's, like ``CellStatus``, are taken from ``reflow.runtime.types``).
 2. List the class in ``server.SERVER_MESSAGE_CLASSES`` / ``client.CLIENT_MESSAGE_CLASSES``.
 3. ``cd ui && npm run gen:protocol`` (``npm run build`` does it too): rewrites the schema, the
    docs tables and the TypeScript. Commit all three.

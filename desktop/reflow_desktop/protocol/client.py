@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias
 
 from msgspec import UNSET, Meta, UnsetType
 
+from reflow_desktop.protocol.messages import Correlated, Message, tagged_union
 from reflow_desktop.protocol.shapes import (
     CellCode,
     CellKind,
@@ -22,13 +23,12 @@ from reflow_desktop.protocol.shapes import (
     TableSort,
     UiValueUpdate,
     message_type,
-    union_of,
 )
 
 NonEmpty = Annotated[str, Meta(min_length=1, pattern=r"\S")]
 
 
-class ClientMsg(Shape, tag_field="type"):
+class ClientMsg(Message):
     """Base of the UI → server messages (``type`` is the class's tag)."""
 
     READ_ONLY: ClassVar[bool] = False  # allowed in a read-only session
@@ -139,7 +139,7 @@ CELL_CHANGE_CLASSES: tuple[type[CellChange], ...] = (
 if TYPE_CHECKING:
     AnyCellChange: TypeAlias = CellChange
 else:
-    AnyCellChange = Annotated[union_of(CELL_CHANGE_CLASSES), Meta(title="CellChange")]
+    AnyCellChange = tagged_union(CELL_CHANGE_CLASSES, "CellChange")
 
 
 class TransactionMsg(ClientMsg, tag="transaction"):
@@ -187,24 +187,24 @@ class SaveMsg(ClientMsg, tag="save"):
     """Write the notebook file now (atomic)."""
 
 
-class CompleteMsg(ClientMsg, tag="complete"):
+class CursorQuery(Correlated):
+    """Fields of the questions about a cursor position in a cell's code that the kernel answers."""
+
+    id: str
+    code: str
+    cursor: int
+
+
+class CompleteMsg(ClientMsg, CursorQuery, tag="complete"):
     """Autocompletion via the kernel's complete_request; answered with `complete_reply`."""
 
     READ_ONLY = True
-    request_id: str
-    id: str
-    code: str
-    cursor: int
 
 
-class InspectMsg(ClientMsg, tag="inspect"):
+class InspectMsg(ClientMsg, CursorQuery, tag="inspect"):
     """Docs via the kernel's inspect_request; answered with `inspect_reply`."""
 
     READ_ONLY = True
-    request_id: str
-    id: str
-    code: str
-    cursor: int
 
 
 class SetUiValueMsg(ClientMsg, tag="set_ui_value"):
@@ -218,11 +218,10 @@ class SetUiValueMsg(ClientMsg, tag="set_ui_value"):
     updates: list[UiValueUpdate] | UnsetType = UNSET
 
 
-class TablePageMsg(ClientMsg, tag="table_page"):
+class TablePageMsg(ClientMsg, Correlated, tag="table_page"):
     """One page of a table / data frame output; answered with `table_page_reply`."""
 
     READ_ONLY = True
-    request_id: str
     element_id: str
     page: int
     sort: TableSort | UnsetType | None = UNSET
@@ -324,7 +323,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
 if TYPE_CHECKING:
     ClientMessage: TypeAlias = ClientMsg  # to a type checker: any client message
 else:  # to msgspec (schema, validation): the tagged union of the classes listed above
-    ClientMessage = Annotated[union_of(CLIENT_MESSAGE_CLASSES), Meta(title="ClientMessage")]
+    ClientMessage = tagged_union(CLIENT_MESSAGE_CLASSES, "ClientMessage")
 
 
 # Messages a read-only (``reflow run``) session accepts; everything else is refused with an `error`.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from msgspec import UNSET, Meta, UnsetType
 
 from reflow_desktop.protocol.client import AnyCellChange
+from reflow_desktop.protocol.messages import Correlated, Message, tagged_union
 from reflow_desktop.protocol.shapes import (
     CellState,
     CellStatus,
@@ -23,9 +24,7 @@ from reflow_desktop.protocol.shapes import (
     NoticeLevel,
     Output,
     RuntimeMode,
-    Shape,
     VariableItem,
-    union_of,
 )
 from reflow_desktop.settings import Settings
 
@@ -35,7 +34,7 @@ TransactionSource: TypeAlias = Annotated[
 ]
 
 
-class ServerMsg(Shape, tag_field="type"):
+class ServerMsg(Message):
     """Base of the server → UI messages (``type`` is the class's tag)."""
 
 
@@ -157,19 +156,17 @@ class ErrorMsg(ServerMsg, tag="error"):
     text: str
 
 
-class CompleteReplyMsg(ServerMsg, tag="complete_reply"):
+class CompleteReplyMsg(ServerMsg, Correlated, tag="complete_reply"):
     """Answer to `complete` (the kernel's complete_request)."""
 
-    request_id: str
     matches: list[str]
     cursor_start: int
     cursor_end: int
 
 
-class InspectReplyMsg(ServerMsg, tag="inspect_reply"):
+class InspectReplyMsg(ServerMsg, Correlated, tag="inspect_reply"):
     """Answer to `inspect` (the kernel's inspect_request); `text` is plain-text docs."""
 
-    request_id: str
     found: bool
     text: str
 
@@ -184,11 +181,10 @@ class UiValuesMsg(ServerMsg, tag="ui_values"):
     errors: Annotated[dict[str, str] | UnsetType, Meta(description="element id → message")] = UNSET
 
 
-class TablePageReplyMsg(ServerMsg, tag="table_page_reply"):
+class TablePageReplyMsg(ServerMsg, Correlated, tag="table_page_reply"):
     """Answer to `table_page`: one page of rows, or `error`. `indices` are row positions in the original
     data (selection uses them)."""
 
-    request_id: str
     element_id: str
     page: int | UnsetType = UNSET
     page_size: int | UnsetType = UNSET
@@ -259,4 +255,4 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
 if TYPE_CHECKING:
     ServerMessage: TypeAlias = ServerMsg  # to a type checker: any server message
 else:  # to msgspec (schema, validation): the tagged union of the classes listed above
-    ServerMessage = Annotated[union_of(SERVER_MESSAGE_CLASSES), Meta(title="ServerMessage")]
+    ServerMessage = tagged_union(SERVER_MESSAGE_CLASSES, "ServerMessage")

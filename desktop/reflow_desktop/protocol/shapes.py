@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, TypeAlias, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from reflow.runtime import types as runtime_types
+
 PROTOCOL_VERSION = 1
 
 
@@ -36,35 +38,10 @@ def union_of(classes: tuple[type[Shape], ...]) -> Any:
 
 # --- named value sets ------------------------------------------------------------------
 CellKind: TypeAlias = Annotated[Literal["code", "markdown"], Meta(title="CellKind")]
-CellStatus: TypeAlias = Annotated[
-    Literal[
-        "idle",
-        "queued",
-        "running",
-        "stale",
-        "error",
-        "ancestor-error",
-        "interrupted",
-        "disabled",
-        "cancelled",
-    ],
-    Meta(title="CellStatus"),
-]
-CELL_STATUSES: tuple[str, ...] = get_args(get_args(CellStatus)[0])
-# The kinds the engine produces (engine/reflow/runtime/types.py ErrorKind + analysis).
-CellErrorKind: TypeAlias = Annotated[
-    Literal[
-        "exception",
-        "syntax",
-        "multiple-definition",
-        "undefined-above",
-        "cycle",
-        "ancestor-error",
-        "interrupted",
-        "star-import",
-    ],
-    Meta(title="CellErrorKind"),
-]
+# Cell statuses and error kinds are the engine's (reflow.runtime.types): declared there once.
+CellStatus: TypeAlias = Annotated[runtime_types.CellStatus, Meta(title="CellStatus")]
+CELL_STATUSES: tuple[str, ...] = get_args(runtime_types.CellStatus)
+CellErrorKind: TypeAlias = Annotated[runtime_types.ErrorKind, Meta(title="CellErrorKind")]
 KernelStateName: TypeAlias = Annotated[
     Literal["starting", "idle", "busy", "dead", "restarting"], Meta(title="KernelStateName")
 ]
