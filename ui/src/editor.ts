@@ -6,7 +6,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { python } from "@codemirror/lang-python";
 import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { Compartment, EditorState, Facet, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
+import { Annotation, Compartment, EditorState, Facet, Prec, StateEffect, StateField, Transaction, type Extension } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -112,10 +112,36 @@ function inspectPos(state: EditorState, pos: number): number {
   return word ? word.to : pos;
 }
 
+// ---- code from elsewhere --------------------------------------------------------------
+// A change the store brings (another page, the file, undo of a delete) is dispatched with
+// these annotations, as @codemirror/collab tags other people's changes: the update listener
+// reports only the user's own changes (onChange), so code from elsewhere never goes back to
+// the server as if it had been typed here. No flag around `dispatch`.
+
+/** The editor's count of changes from elsewhere applied so far (its synced version). */
+const externalVersion = Annotation.define<number>();
+const EXTERNAL_EVENT = "external"; // Transaction.userEvent of such a change
+
+/** The user's own change (typing, paste, undo, vim, commands), as opposed to code from elsewhere. */
+function isOwnEdit(tr: Transaction): boolean {
+  return tr.docChanged && tr.annotation(externalVersion) === undefined && !tr.isUserEvent(EXTERNAL_EVENT) && !tr.annotation(Transaction.remote);
+}
+
+/** The smallest replacement that turns `from` into `to` (the cursor outside it stays where it was). */
+function replacement(from: string, to: string): { from: number; to: number; insert: string } {
+  let start = 0;
+  const max = Math.min(from.length, to.length);
+  while (start < max && from.charCodeAt(start) === to.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && from.charCodeAt(from.length - 1 - end) === to.charCodeAt(to.length - 1 - end)) end++;
+  return { from: start, to: from.length - end, insert: to.slice(start, to.length - end) };
+}
+
 // ---- factory ---------------------------------------------------------------------
 
 export interface CellEditor {
   view: EditorView;
+  /** Code from elsewhere (another page, the file): shown, never reported back as typed. */
   setCode(code: string): void;
   setReadOnly(ro: boolean): void;
   focus(atEnd?: boolean): void;
@@ -187,7 +213,7 @@ export async function setEditorKeymap(choice: string): Promise<void> {
 }
 
 export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "markdown", hooks: EditorHooks, readOnly = false): CellEditor {
-  let applyingExternal = false;
+  let synced = 0; // changes from elsewhere applied (externalVersion)
 
   const completionSource = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
     const word = ctx.matchBefore(/[\w.]*$/);
@@ -276,7 +302,7 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
     readOnlyCompartment.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
     EditorView.updateListener.of((u) => {
-      if (u.docChanged && !applyingExternal) hooks.onChange(u.state.doc.toString());
+      if (u.transactions.some(isOwnEdit)) hooks.onChange(u.state.doc.toString());
       if (u.focusChanged && u.view.hasFocus) hooks.onFocus();
     }),
   ];
@@ -294,12 +320,11 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
     setCode(code: string) {
       const cur = view.state.doc.toString();
       if (cur === code) return;
-      applyingExternal = true;
-      try {
-        view.dispatch({ changes: { from: 0, to: cur.length, insert: code } });
-      } finally {
-        applyingExternal = false;
-      }
+      synced += 1;
+      view.dispatch({
+        changes: replacement(cur, code),
+        annotations: [externalVersion.of(synced), Transaction.remote.of(true), Transaction.userEvent.of(EXTERNAL_EVENT)],
+      });
     },
     setReadOnly(ro: boolean) {
       view.dispatch({ effects: readOnlyCompartment.reconfigure([EditorState.readOnly.of(ro), EditorView.editable.of(!ro)]) });
