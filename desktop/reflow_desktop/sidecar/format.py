@@ -13,10 +13,11 @@ base64 binaries (images, PDFs over ``BLOB_THRESHOLD`` characters) move to
 written once, not on every debounce tick; the output then carries
 ``"$blobs": {mime: file name}`` in place of those MIME entries.
 
-Decoding is strict about the envelope (wrong JSON, wrong version → the whole
-file is ignored) and lenient per cell (one malformed entry is skipped, the rest
-are kept), because losing every output to one bad cell is what we do better
-than an all-or-nothing cache.
+Decoding is strict about the envelope (wrong JSON, wrong version, nesting past the
+parser's limit → the whole file is ignored) and lenient per cell (one malformed
+entry, e.g. nested past ``MAX_OUTPUT_DEPTH``, is skipped, the rest are kept),
+because losing every output to one bad cell is what we do better than an
+all-or-nothing cache. A lone surrogate (from a ``\\udXXX`` escape) becomes U+FFFD.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from reflow.notebook.limits import MAX_OUTPUT_DEPTH, too_deep
 
 VERSION = 1
 SIDECAR_DIR = "__reflow__"
@@ -220,7 +223,7 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
     records: list[CellRecord] = []
     skipped = 0
     for raw in cells:
-        if not isinstance(raw, dict) or not isinstance(raw.get("code_hash"), str):
+        if not isinstance(raw, dict) or not isinstance(raw.get("code_hash"), str) or too_deep(raw, MAX_OUTPUT_DEPTH):
             skipped += 1
             continue
         outs_raw = raw.get("outputs")
@@ -244,6 +247,9 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
     if missing:
         problems.append(f"{len(missing)} stored image{'s' if len(missing) != 1 else ''} missing")
     ui_values = doc.get("ui_values")
+    if too_deep(ui_values, MAX_OUTPUT_DEPTH):
+        ui_values = None
+        problems.append(f"widget values nested more than {MAX_OUTPUT_DEPTH} levels deep were dropped")
     notebook = doc.get("notebook")
     return SidecarData(
         notebook=notebook if isinstance(notebook, str) else "",

@@ -123,7 +123,7 @@ def list_recoverable(directory: Path | None = None, *, include_live: bool = Fals
         try:
             loaded = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
             meta = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass
         try:
             mtime = text.stat().st_mtime

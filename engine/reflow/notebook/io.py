@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes
 from .errors import NotebookFormatError
+from .limits import invalid_text
 from .model import Notebook
 from .parse import parse_notebook
 from .render import render_notebook
@@ -38,14 +39,21 @@ def read_notebook(path: str | os.PathLike[str]) -> Notebook:
 
 
 def write_notebook(path: str | os.PathLike[str], nb: Notebook) -> None:
-    """Save atomically; on any failure the previous file stays as it was."""
+    """Save atomically; on any failure the previous file stays as it was.
+
+    Text that could not be read back (a NUL, a lone surrogate) raises NotebookFormatError
+    (a ValueError) with its line, before anything is written.
+    """
     text = render_notebook(nb)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(
-            f"cannot save {path}: the notebook contains text that is not valid Unicode ({exc.reason})"
-        ) from None
+    bad = invalid_text(text)
+    if bad is not None:  # saved, the file would not open again (NUL) or cannot be encoded at all
+        offset, what = bad
+        raise NotebookFormatError(
+            f"cannot save {path}: the notebook contains {what}; nothing was written. "
+            "Remove it from the cell and save again",
+            text.count("\n", 0, offset) + 1,
+        )
+    data = text.encode("utf-8")
     if nb._bom:
         data = codecs.BOM_UTF8 + data
     atomic_write_bytes(path, data)

@@ -13,6 +13,9 @@ import json
 import re
 from typing import Any
 
+from .errors import NotebookFormatError
+from .limits import MAX_METADATA_DEPTH, too_deep
+
 START = re.compile(r"^\s*#\s*%%(%*)\s(.*)$")
 ALT_START = re.compile(r"^\s*#\s*(%%|<codecell>|In\[[0-9 ]*\]:?)\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -38,13 +41,20 @@ def uncomment(line: str) -> str:
 # --- options on the marker line ------------------------------------------------------------
 
 
-def parse_marker(line: str) -> tuple[str, dict[str, Any]]:
+def _too_deep(lineno: int | None) -> NotebookFormatError:
+    return NotebookFormatError(
+        f"the cell options on this marker line nest more than {MAX_METADATA_DEPTH} levels deep", lineno
+    )
+
+
+def parse_marker(line: str, lineno: int | None = None) -> tuple[str, dict[str, Any]]:
     """Kind and options of a marker line: ``# %% Title [markdown] hide_code=true n=3``.
 
     Words before the first ``key=value`` form the title (options["title"]);
     values are JSON (``true``, ``3``, ``"a b"``), Python literals, or bare words
     (read as strings); a bare identifier after the options means ``key: None``;
-    ``{...}`` is JSON metadata, as in Jupytext.
+    ``{...}`` is JSON metadata, as in Jupytext. Options nested too deeply (a hostile file)
+    raise NotebookFormatError for ``lineno``.
     """
     m = START.match(line)
     if not m:
@@ -62,6 +72,8 @@ def parse_marker(line: str) -> tuple[str, dict[str, Any]]:
                 options.update(meta)
         except ValueError:
             title = text
+        except RecursionError:
+            raise _too_deep(lineno) from None
     else:
         km = None
         for km in _KEY.finditer(text):
@@ -71,7 +83,12 @@ def parse_marker(line: str) -> tuple[str, dict[str, Any]]:
             km = None
         title = text[: km.start()].strip() if km else text
         if km:
-            options.update(_parse_pairs(text[km.start() :]))
+            try:
+                options.update(_parse_pairs(text[km.start() :]))
+            except RecursionError:
+                raise _too_deep(lineno) from None
+    if too_deep(options, MAX_METADATA_DEPTH):
+        raise _too_deep(lineno)
     for tag, tag_kind in _CELL_TYPES.items():
         if tag in title:
             title = title.replace(tag, "", 1).strip()
@@ -232,13 +249,13 @@ def find_markers(lines: list[str]) -> list[int]:
         markers.append(i)
         strings = _Strings()
         fence = None
-        kind = _scan_kind(line)
+        kind = _scan_kind(line, i + 1)
     return markers
 
 
-def _scan_kind(line: str) -> str:
+def _scan_kind(line: str, lineno: int) -> str:
     """Kind for boundary scanning: raw cells behave like markdown (fenced blocks) in Jupytext."""
-    kind, options = parse_marker(line)
+    kind, options = parse_marker(line, lineno)
     if kind == "markdown" or "[raw]" in str(options.get("title", "")):
         return "markdown"
     return "code"

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .errors import NotebookFormatError
+from .limits import invalid_text
 from .markers import find_markers, parse_marker, uncomment
 from .model import Cell, Notebook, ScriptMetadata, _Layout, _OrigCell
 from .pep723 import BlockSpan, find_block, parse_block
@@ -45,12 +46,11 @@ def _is_comment(bare: str) -> bool:
 
 def parse_notebook(text: str) -> Notebook:
     """Parse a notebook file's text; raises NotebookFormatError with a 1-based line."""
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise NotebookFormatError(
-            "the file contains a NUL byte; it looks like a binary file, not a notebook",
-            text.count("\n", 0, nul) + 1,
-        )
+    bad = invalid_text(text)
+    if bad is not None:
+        offset, what = bad
+        hint = "it looks like a binary file, not a notebook" if "NUL" in what else "the text is not valid Unicode"
+        raise NotebookFormatError(f"the file contains {what}; {hint}", text.count("\n", 0, offset) + 1)
     lines = split_lines(text)
     bare = [_bare(line) for line in lines]
     markers = find_markers(bare)
@@ -102,7 +102,7 @@ def parse_notebook(text: str) -> Notebook:
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         has_marker = start >= first
         if has_marker:
-            kind, options = parse_marker(bare[start])
+            kind, options = parse_marker(bare[start], start + 1)
             marker = lines[start]
             body_start = start + 1
         else:
@@ -151,7 +151,7 @@ def _in_first_code_cell(bare: list[str], markers: list[int], span: BlockSpan) ->
         return False
     if len(markers) > 1 and markers[1] < span.end:
         return False
-    return parse_marker(bare[markers[0]])[0] == "code"
+    return parse_marker(bare[markers[0]], markers[0] + 1)[0] == "code"
 
 
 _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-_.a-zA-Z0-9]+")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import NotebookFormatError
+from .limits import MAX_METADATA_DEPTH, too_deep
 
 OPEN = "# /// script"
 CLOSE = "# ///"
@@ -21,6 +22,7 @@ _CONTENT = re.compile(r"^#( .*)?$")
 _ANY_OPEN = re.compile(r"^# /// [a-zA-Z0-9-]+$")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 RUNTIME_MODES = ("auto", "lazy")
+_TOO_DEEP = f"the '# /// script' block nests values more than {MAX_METADATA_DEPTH} levels deep"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def parse_block(lines: list[str], span: BlockSpan) -> dict[str, Any]:
     text = block_toml(lines, span)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise NotebookFormatError(_TOO_DEEP, span.start + 1) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)
@@ -91,6 +95,8 @@ def parse_block(lines: list[str], span: BlockSpan) -> dict[str, Any]:
         lineno = min(lineno, span.end)
         clean = _TOML_POS.sub("", msg).strip()
         raise NotebookFormatError(f"invalid TOML in the '# /// script' block: {clean}", lineno) from None
+    if too_deep(data, MAX_METADATA_DEPTH):
+        raise NotebookFormatError(_TOO_DEEP, span.start + 1)
     validate(data, span.start + 1)
     return data
 
