@@ -186,6 +186,16 @@ export interface CellState {
    */
   errors: CellError[];
   /**
+   * name read -> the cells whose binding of it this cell reads (with redefinitions, the nearest writer above); names no cell provides are absent
+   */
+  inputs?: {
+    [k: string]: string[];
+  };
+  /**
+   * names this cell calls a possibly mutating method on (`df.append(...)`, `inplace=True`): a hint, not tracked as a dependency
+   */
+  hints?: string[];
+  /**
    * seconds saved by reflow.persistent_cache restores since the cell's last cell_clear
    */
   cached_seconds?: number;
@@ -368,6 +378,16 @@ export interface GraphEntry {
   parents: string[];
   children: string[];
   errors: CellError[];
+  /**
+   * name read -> the cells whose binding of it this cell reads (with redefinitions, the nearest writer above); names no cell provides are absent
+   */
+  inputs?: {
+    [k: string]: string[];
+  };
+  /**
+   * names this cell calls a possibly mutating method on (`df.append(...)`, `inplace=True`): a hint, not tracked as a dependency
+   */
+  hints?: string[];
 }
 /**
  * The cells in display order, for a page to start over from: after a restart, a reload from disk and in

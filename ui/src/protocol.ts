@@ -58,6 +58,16 @@ export function normaliseCell(c: Partial<CellState> & { id: string }): CellState
     parents: c.parents ?? [],
     children: c.children ?? [],
     errors: c.errors ?? [],
+    inputs: stringLists(c.inputs),
+    hints: Array.isArray(c.hints) ? c.hints.filter((h) => typeof h === "string") : [],
     ...(typeof c.cached_seconds === "number" ? { cached_seconds: c.cached_seconds } : {}),
   };
+}
+
+/** ``{name: [cell ids]}`` with anything else dropped (the graph's per-read sources). */
+function stringLists(x: unknown): { [name: string]: string[] } {
+  const out: { [name: string]: string[] } = {};
+  if (!x || typeof x !== "object" || Array.isArray(x)) return out;
+  for (const [k, v] of Object.entries(x)) if (Array.isArray(v)) out[k] = v.filter((c) => typeof c === "string");
+  return out;
 }

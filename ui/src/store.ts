@@ -286,6 +286,8 @@ export function applyServer(state: State, msg: ServerMessage): State {
           parents: g.parents ?? [],
           children: g.children ?? [],
           errors: g.errors ?? [],
+          inputs: g.inputs ?? {},
+          hints: g.hints ?? [],
         };
       }
       return { ...state, cells, orderValid: msg.order_valid !== false };

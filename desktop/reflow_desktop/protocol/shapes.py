@@ -12,7 +12,7 @@ import functools
 import operator
 from typing import Annotated, Any, Literal, TypeAlias, get_args
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from reflow.runtime import types as runtime_types
 
@@ -106,6 +106,16 @@ class ErrorOutput(Shape, tag_field="kind", tag="error"):
 Output: TypeAlias = Annotated[DataOutput | StreamOutput | ErrorOutput, Meta(title="Output")]
 
 
+INPUTS_DOC = (
+    "name read -> the cells whose binding of it this cell reads (with redefinitions, the nearest writer above);"
+    " names no cell provides are absent"
+)
+HINTS_DOC = (
+    "names this cell calls a possibly mutating method on (`df.append(...)`, `inplace=True`):"
+    " a hint, not tracked as a dependency"
+)
+
+
 class CellState(Shape):
     """Everything the UI shows of one cell; the `session` and `cells` messages carry a list in display order."""
 
@@ -120,6 +130,8 @@ class CellState(Shape):
     parents: list[str]
     children: list[str]
     errors: Annotated[list[CellError], Meta(description="static errors (syntax, multiple definition, cycle)")]
+    inputs: Annotated[dict[str, list[str]], Meta(description=INPUTS_DOC)] = field(default_factory=dict)
+    hints: Annotated[list[str], Meta(description=HINTS_DOC)] = field(default_factory=list)
     cached_seconds: Annotated[
         float | UnsetType,
         Meta(description="seconds saved by reflow.persistent_cache restores since the cell's last cell_clear"),
@@ -134,6 +146,8 @@ class GraphEntry(Shape):
     parents: list[str]
     children: list[str]
     errors: list[CellError]
+    inputs: Annotated[dict[str, list[str]], Meta(description=INPUTS_DOC)] = field(default_factory=dict)
+    hints: Annotated[list[str], Meta(description=HINTS_DOC)] = field(default_factory=list)
 
 
 class VariableItem(Shape):

@@ -28,6 +28,8 @@ class CellRuntimeState:
     parents: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    inputs: dict[str, list[str]] = field(default_factory=dict)  # name read -> the cells it comes from
+    hints: list[str] = field(default_factory=list)  # names a possibly mutating method is called on
     cached_seconds: float | None = None  # persistent_cache restores since the last cell_clear
     restored: bool = False  # outputs from the sidecar, current for the code (shown as idle)
 
@@ -105,6 +107,7 @@ class CellCache:
                 st.defs, st.refs = info.get("defs", []), info.get("refs", [])
                 st.parents, st.children = info.get("parents", []), info.get("children", [])
                 st.errors = info.get("errors", [])
+                st.inputs, st.hints = info.get("inputs", {}), info.get("hints", [])
         elif etype == "variables":
             self.variables = event
         return True
@@ -131,6 +134,8 @@ class CellCache:
             "parents": list(st.parents),
             "children": list(st.children),
             "errors": list(st.errors),
+            "inputs": dict(st.inputs),
+            "hints": list(st.hints),
         }
 
 

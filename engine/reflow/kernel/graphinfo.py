@@ -33,6 +33,15 @@ def _analysis_error(err: Any) -> dict[str, Any]:
     return {"kind": err.kind, "message": err.message, "cells": [], "lineno": err.lineno, "col": err.col}
 
 
+def _inputs(graph: Any, cid: str, parents: frozenset[str], rank: dict[str, int]) -> dict[str, list[str]]:
+    """Name -> the cells whose binding of it ``cid`` reads (a chain's nearest writer above; in display order)."""
+    inputs: dict[str, list[str]] = {}
+    for parent in sorted(parents, key=lambda c: rank.get(c, len(rank))):
+        for name in sorted(graph.edge_names(parent, cid)):
+            inputs.setdefault(name, []).append(parent)
+    return inputs
+
+
 def graph_message(
     graph: Any, order: list[str], code: dict[str, str], numbers: CellNumbers | None = None
 ) -> dict[str, Any]:
@@ -44,17 +53,21 @@ def graph_message(
     if numbers is None:
         numbers = CellNumbers(lambda: order)
     errors = graph.errors()
+    rank = {c: i for i, c in enumerate(order)}
     cells: dict[str, Any] = {}
     for cid in order:
         info = graph.analysis(cid) if cid in graph else analysis_of(code[cid])
         errs = [_analysis_error(info.error)] if info.error is not None else []
         errs += [_graph_error(e, numbers) for e in errors.get(cid, [])]
+        parents = graph.parents(cid)
         cells[cid] = {
             "defs": sorted(info.defs),
             "refs": sorted(info.refs),
-            "parents": sorted(graph.parents(cid)),
+            "parents": sorted(parents),
             "children": sorted(graph.children(cid)),
             "errors": errs,
+            "inputs": _inputs(graph, cid, parents, rank),
+            "hints": sorted(info.method_mutation_hints),
         }
     try:
         order_valid = not graph.display_order_violations()

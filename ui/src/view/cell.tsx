@@ -8,6 +8,7 @@ import { renderMarkdown } from "../markdown";
 import { displayStatus, type Cell } from "../store";
 import { Icon } from "./icons";
 import { ErrorView, Outputs } from "./outputs";
+import { MutationHint } from "./dependencies";
 import { UiContext } from "./context";
 import { cachedBadgeText, mayHaveCache } from "../cache";
 
@@ -269,6 +270,7 @@ export const CellView = memo(function CellView(p: CellProps) {
   );
   const outputs = (
     <>
+      {!isMd && !readOnly && <MutationHint cell={cell} />}
       {staticErrors.length > 0 && (
         <div class="static-errors">
           {staticErrors.map((e, i) => (

@@ -1,8 +1,9 @@
-// The side panel: variables, dependencies of the selected cell, keyboard help.
+// The side panel: variables, dependencies of the selected cell (./dependencies), keyboard help.
 
 import { useContext, useMemo, useState } from "preact/hooks";
 import { KEY_HELP } from "../keys";
-import { ancestors, cellSummary, descendants, inDisplayOrder, type State } from "../store";
+import { cellSummary, type State } from "../store";
+import { Dependencies } from "./dependencies";
 import { UiContext } from "./context";
 import { memo } from "./memo";
 import { PackagesPanel } from "./packages";
@@ -102,53 +103,6 @@ const Variables = memo(function Variables({ state }: { state: State }) {
     </>
   );
 });
-
-function Dependencies({ state }: { state: State }) {
-  const ui = useContext(UiContext);
-  const id = state.selected;
-  const cell = id ? state.cells[id] : null;
-  if (!id || !cell) return <p class="empty">Select a cell to see what it depends on.</p>;
-  const anc = inDisplayOrder(state, ancestors(state, id));
-  const desc = inDisplayOrder(state, descendants(state, id));
-  const parents = new Set(cell.parents);
-  const children = new Set(cell.children);
-  const row = (x: string, direct: boolean) => {
-    const c = state.cells[x];
-    return (
-      <li key={x} class={direct ? "direct" : ""}>
-        <CellLink id={x} state={state} />
-        <span class="dep-summary">{c ? cellSummary(c) : ""}</span>
-        {direct && <span class="tag">direct</span>}
-      </li>
-    );
-  };
-  return (
-    <div class="deps">
-      <div class="dep-current">
-        <div class="dep-title">{ui.label(id)}</div>
-        {cell.defs.length > 0 && (
-          <div class="names">
-            <span class="muted">defines</span> {cell.defs.map((n) => <code>{n}</code>)}
-          </div>
-        )}
-        {cell.refs.length > 0 && (
-          <div class="names">
-            <span class="muted">reads</span> {cell.refs.map((n) => <code>{n}</code>)}
-          </div>
-        )}
-      </div>
-      <h4>
-        Ancestors <span class="count">{anc.length}</span>
-      </h4>
-      {anc.length ? <ul class="dep-list anc">{anc.map((x) => row(x, parents.has(x)))}</ul> : <p class="empty small">None — this cell reads no other cell's names.</p>}
-      <h4>
-        Descendants <span class="count">{desc.length}</span>
-      </h4>
-      {desc.length ? <ul class="dep-list desc">{desc.map((x) => row(x, children.has(x)))}</ul> : <p class="empty small">None — no cell reads what this cell defines.</p>}
-      {!state.orderValid && <p class="warn small">The display order is not a valid execution order: a cell reads a name defined further down.</p>}
-    </div>
-  );
-}
 
 function Keys() {
   return (
