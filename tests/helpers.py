@@ -5,9 +5,16 @@ Fixtures shared by every folder live in tests/conftest.py; a folder's own fixtur
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+
+if TYPE_CHECKING:
+    from reflow_desktop.session import Session
+
+WAIT = 60.0  # how long a wait for a kernel, a file or a message may last: a hang guard, never a performance limit
 
 
 def text_of(outputs: list[dict[str, Any]]) -> str:
@@ -21,6 +28,11 @@ def text_of(outputs: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def results_text(outputs: list[dict[str, Any]]) -> str:
+    """Only the results' text/plain (a value, not what was printed)."""
+    return "".join(o.get("data", {}).get("text/plain", "") for o in outputs if o.get("kind") == "data")
+
+
 async def http_get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of a GET that follows no redirect; error statuses are returned, not raised."""
     try:
@@ -29,3 +41,63 @@ async def http_get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes
     except HTTPClientError as exc:
         body = exc.response.body if exc.response is not None else b""
         return exc.code, {}, body or b""
+
+
+async def until(pred: Callable[[], object], timeout: float = WAIT) -> None:
+    """Wait until ``pred()`` is true (checked every 5 ms: for state that no event announces)."""
+
+    async def poll() -> None:
+        while not pred():
+            await asyncio.sleep(0.005)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+class Recorder:
+    """A session client (``session.attach(recorder)``) that records messages and waits for one.
+
+    A kernel ``batch`` is recorded event by event, so predicates see single messages.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self._event = asyncio.Event()
+
+    def __call__(self, msg: dict[str, Any]) -> None:
+        self.messages.extend(msg.get("events") or [] if msg.get("type") == "batch" else [msg])
+        self._event.set()
+
+    def mark(self) -> int:
+        """Where the messages from now on start (for ``wait_for(pred, mark)``)."""
+        return len(self.messages)
+
+    async def wait_for(
+        self, pred: Callable[[dict[str, Any]], bool], mark: int = 0, timeout: float = WAIT
+    ) -> dict[str, Any]:
+        """The first message from ``mark`` on that ``pred`` accepts, waiting for it if need be."""
+
+        async def scan() -> dict[str, Any]:
+            i = mark
+            while True:
+                while i < len(self.messages):
+                    if pred(self.messages[i]):
+                        return self.messages[i]
+                    i += 1
+                self._event.clear()
+                await self._event.wait()
+
+        return await asyncio.wait_for(scan(), timeout)
+
+
+async def handle(
+    session: Session, msg: dict[str, Any], reply: Callable[[dict[str, Any]], object] | None = None
+) -> None:
+    """Send a UI message to ``session`` and wait until the kernel has finished it (if it went there)."""
+    fut = await session.handle(msg, reply or (lambda m: None))
+    if fut is not None:
+        await asyncio.wait_for(fut, WAIT)
+
+
+def code_ids(session: Session) -> list[str]:
+    """The ids of the session's code cells, in display order."""
+    return [c.id for c in session.notebook.cells if c.kind == "code"]

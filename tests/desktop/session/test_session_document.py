@@ -5,21 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from helpers import WAIT, handle, text_of
+
 from reflow.notebook import parse_notebook
 from reflow_desktop.session import Session
 from reflow_desktop.sidecar.store import SidecarStore
-
-WAIT = 60.0  # readiness wait, never a performance limit
-
-
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
-
-
-async def handle(session: Session, msg: dict, replies: list[dict] | None = None) -> None:
-    fut = await session.handle(msg, (replies if replies is not None else []).append)
-    if fut is not None:
-        await asyncio.wait_for(fut, WAIT)
 
 
 def shape(session: Session) -> list[tuple[str, str, str]]:
@@ -72,7 +62,7 @@ async def test_a_transaction_applies_all_or_nothing(session, recorder):
                 {"op": "delete", "id": "no-such-cell"},
             ],
         },
-        replies,
+        replies.append,
     )
     assert shape(session) == before
     assert replies and replies[-1]["type"] == "error" and "no-such-cell" in replies[-1]["text"]
@@ -85,7 +75,7 @@ async def test_a_bad_move_index_is_an_error_and_loses_no_cell(session):
         {"type": "transaction", "changes": [{"op": "move", "id": before[0][0], "index": 9}]},
     ):
         replies: list[dict] = []
-        await handle(session, bad, replies)
+        await handle(session, bad, replies.append)
         assert replies and replies[-1]["type"] == "error"
         assert shape(session) == before
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import results_text
 
 from reflow_desktop.session import Session
-
 
 pytestmark = pytest.mark.uv
 WAIT = 240.0  # a generous readiness wait for a real uv build; never a performance limit
@@ -30,10 +30,6 @@ def notebook(tmp_path: Path, deps: str) -> Path:
     return path
 
 
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o["data"]["text/plain"] for o in outputs if o["kind"] == "data")
-
-
 async def test_kernel_runs_in_the_notebooks_environment(tmp_path: Path, recorder_class):
     path = notebook(tmp_path, '"six"')
     envs = tmp_path / "envs"
@@ -44,7 +40,7 @@ async def test_kernel_runs_in_the_notebooks_environment(tmp_path: Path, recorder
         await asyncio.wait_for(session.start(), WAIT)
         await rec.wait_for(lambda m: m["type"] == "variables")
         second = session.notebook.cells[1].id
-        shown = text_of(session.cache.get(second).outputs)
+        shown = results_text(session.cache.get(second).outputs)
         assert "'six'" in shown
         assert str(envs.resolve()) in shown  # sys.prefix is the notebook's environment
         assert any(m["type"] == "env_progress" for m in rec.messages)

@@ -5,25 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 
+from helpers import WAIT, code_ids, handle, text_of
+
 from reflow_desktop.session import Session
-
-WAIT = 60.0
-
-
-def code_ids(session) -> list[str]:
-    return [c.id for c in session.notebook.cells if c.kind == "code"]
-
-
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o.get("text", "") if o["kind"] == "stream"
-                   else o.get("data", {}).get("text/plain", "") for o in outputs)
-
-
-async def handle(session, msg, reply=None):
-    """Send a UI message and wait until the kernel has finished it."""
-    fut = await session.handle(msg, reply or (lambda m: None))
-    if fut is not None:
-        await asyncio.wait_for(fut, WAIT)
 
 
 async def test_open_runs_notebook_in_auto_mode(session, recorder):

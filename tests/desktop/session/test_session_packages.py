@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import results_text
 
 from reflow_desktop.session import Session
 
@@ -36,10 +37,6 @@ def notebook(tmp_path: Path, deps: str = "", cells: str = CELLS) -> Path:
 def cells_text(path: Path) -> str:
     """Everything after the PEP 723 block."""
     return path.read_text().split("# ///\n", 1)[1]
-
-
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o["data"]["text/plain"] for o in outputs if o["kind"] == "data")
 
 
 async def started(path: Path, tmp_path: Path, recorder_class) -> tuple[Session, object]:
@@ -85,7 +82,7 @@ async def test_add_package_edits_block_keeps_cells_and_restarts_into_new_env(tmp
         assert pk["env"]["path"] == str(Path(session.kernel.python).parent.parent)
         assert pk["locked"] is False
         outputs = await run_cell(session, rec, "import six\nsix.__name__")
-        assert "'six'" in text_of(outputs)
+        assert "'six'" in results_text(outputs)
         # saving again after the edit keeps the block uv wrote
         session.save()
         assert "six" in path.read_text().split("# ///\n", 1)[0]
@@ -109,7 +106,7 @@ async def test_unresolvable_package_changes_nothing(tmp_path, recorder_class):
         assert pk["env"]["state"] == "failed" and "this-package-does-not-exist" in pk["env"]["message"]
         assert path.read_bytes() == before
         assert session.kernel.pid == pid and os.path.exists(f"/proc/{pid}")
-        assert "42" in text_of(await run_cell(session, rec, "41 + 1"))
+        assert "42" in results_text(await run_cell(session, rec, "41 + 1"))
     finally:
         await session.close()
 
@@ -123,7 +120,7 @@ async def test_remove_and_lock(tmp_path, recorder_class):
         assert session.notebook.metadata.dependencies == ["iniconfig"]
         assert '"six"' not in path.read_text()
         assert session.kernel.python != old_python
-        text = text_of(await run_cell(session, rec, "import importlib.util\n"
+        text = results_text(await run_cell(session, rec, "import importlib.util\n"
                                                     "(importlib.util.find_spec('six') is None, "
                                                     "importlib.util.find_spec('iniconfig') is not None)"))
         assert "(True, True)" in text
@@ -149,7 +146,7 @@ async def test_rebuild_restarts_the_kernel(tmp_path, recorder_class):
         await ask(session, rec, {"type": "env_rebuild"})
         await rec.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "idle", mark)
         assert session.kernel.pid != pid
-        assert "'six'" in text_of(await run_cell(session, rec, "import six\nsix.__name__"))
+        assert "'six'" in results_text(await run_cell(session, rec, "import six\nsix.__name__"))
     finally:
         await session.close()
 
@@ -171,7 +168,7 @@ async def test_module_not_found_offers_install_and_rerun_works(tmp_path, recorde
         await ask(session, rec, {"type": "package_add", "requirement": hint["package"], "rerun": [hint["cell"]]})
         await rec.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == hint["cell"]
                            and m["output"]["kind"] == "data", mark)
-        assert "'iniconfig'" in text_of(session.cache.get(hint["cell"]).outputs)
+        assert "'iniconfig'" in results_text(session.cache.get(hint["cell"]).outputs)
         assert [d.split(">")[0] for d in session.notebook.metadata.dependencies] == ["iniconfig"]
     finally:
         await session.close()

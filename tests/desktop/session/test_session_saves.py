@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
+from helpers import WAIT, until
 
 from reflow_desktop.session.saves import Policy, SaveManager
-
-WAIT = 30.0  # readiness wait, never a performance limit
-
-
-async def until(pred: Callable[[], bool]) -> None:
-    async def poll() -> None:
-        while not pred():
-            await asyncio.sleep(0.005)
-
-    await asyncio.wait_for(poll(), WAIT)
 
 
 async def test_debounce_coalesces_changes_into_one_save() -> None:

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import WAIT, handle
 
 from reflow_desktop.session import Session
 from reflow_desktop.settings import Settings, save_settings
-
-WAIT = 60.0  # readiness wait, never a performance limit
 
 PERSISTENT = """\
 # /// script
@@ -34,13 +33,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "config"
     monkeypatch.setenv("REFLOW_CONFIG_DIR", str(d))
     return d
-
-
-async def handle(session, msg, reply=None):
-    """Send a UI message and wait until the kernel has finished it (if it went there)."""
-    fut = await session.handle(msg, reply or (lambda m: None))
-    if fut is not None:
-        await asyncio.wait_for(fut, WAIT)
 
 
 def split_block(text: str) -> tuple[str, str]:

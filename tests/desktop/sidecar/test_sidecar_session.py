@@ -5,7 +5,6 @@ Waits are for events (pytest-timeout guards the whole test); nothing asserts a t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -13,13 +12,13 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from helpers import Recorder, handle, text_of
 from tornado.websocket import websocket_connect
 
 from reflow.notebook import read_notebook
-
 from reflow_desktop.server import ReflowServer
 from reflow_desktop.session import Session
 from reflow_desktop.session.session import NOTEBOOK as NOTEBOOK_FILE
@@ -49,38 +48,6 @@ print("y is", y)
 z = y * 10
 z
 """
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[dict] = []
-        self._event = asyncio.Event()
-
-    def __call__(self, msg: dict) -> None:
-        # a kernel "batch" carries several events: record them one by one
-        self.messages.extend(msg.get("events") or [] if msg.get("type") == "batch" else [msg])
-        self._event.set()
-
-    async def wait_for(self, pred: Callable[[dict], bool]) -> dict:
-        i = 0
-        while True:
-            while i < len(self.messages):
-                if pred(self.messages[i]):
-                    return self.messages[i]
-                i += 1
-            self._event.clear()
-            await self._event.wait()
-
-
-def text_of(outputs: list[dict]) -> str:
-    return "".join(o.get("text", "") if o["kind"] == "stream"
-                   else o.get("data", {}).get("text/plain", "") for o in outputs)
-
-
-async def handle(session: Session, msg: dict) -> None:
-    fut = await session.handle(msg, lambda m: None)
-    if fut is not None:
-        await fut
 
 
 @pytest.fixture(autouse=True)

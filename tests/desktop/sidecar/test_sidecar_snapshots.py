@@ -6,11 +6,10 @@ import asyncio
 from pathlib import Path
 
 import nbformat
+from helpers import WAIT, until
 
 from reflow_desktop.session import Session
 from reflow_desktop.sidecar.snapshots import requested_formats, snapshot_path
-
-WAIT = 60.0  # readiness wait, never a performance limit
 
 
 def notebook(tmp_path: Path, snapshots: str) -> Path:
@@ -20,13 +19,6 @@ def notebook(tmp_path: Path, snapshots: str) -> Path:
     return path
 
 
-async def wait_until(pred) -> None:
-    async def poll() -> None:
-        while not pred():
-            await asyncio.sleep(0.05)
-    await asyncio.wait_for(poll(), WAIT)
-
-
 async def test_snapshots_follow_the_runs(tmp_path: Path):
     path = notebook(tmp_path, '["ipynb", "html"]')
     session = Session(path, autosave_delay=None)
@@ -34,7 +26,7 @@ async def test_snapshots_follow_the_runs(tmp_path: Path):
     ipynb, html = snapshot_path(path, "ipynb"), snapshot_path(path, "html")
     try:
         await asyncio.wait_for(session.start(), WAIT)
-        await wait_until(lambda: ipynb.exists() and html.exists())
+        await until(lambda: ipynb.exists() and html.exists())
         nb = nbformat.read(str(ipynb), as_version=4)
         nbformat.validate(nb)
         assert any(o.get("text") == "answer 42\n" for o in nb.cells[1].outputs)
@@ -42,7 +34,7 @@ async def test_snapshots_follow_the_runs(tmp_path: Path):
 
         first = session.notebook.cells[0].id
         await session.handle({"type": "run", "cells": [{"id": first, "code": "x = 100"}]}, lambda m: None)
-        await wait_until(lambda: "answer 700" in ipynb.read_text() and "answer 700" in html.read_text())
+        await until(lambda: "answer 700" in ipynb.read_text() and "answer 700" in html.read_text())
     finally:
         await session.close()
     assert path.read_text().count("x = 100") == 0  # snapshots never touch the notebook itself
@@ -56,7 +48,7 @@ async def test_no_setting_no_snapshots_and_unknown_formats_are_named(tmp_path: P
     session.attach(seen.append)
     try:
         await asyncio.wait_for(session.start(), WAIT)
-        await wait_until(lambda: any(m["type"] == "notice" and "'pdf'" in m["text"] for m in seen))
+        await until(lambda: any(m["type"] == "notice" and "'pdf'" in m["text"] for m in seen))
         assert requested_formats(session) == ([], ["pdf"])
         await session.sidecar.snapshots.write_now()
         assert session.sidecar.snapshots.writes == 0

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import until
 
 from reflow_desktop.session.saves import SaveManager
 from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
@@ -37,12 +38,6 @@ class CountingStore(SidecarStore):
         self.saved.append(data)
 
 
-async def _until(cond) -> None:
-    """Wait for a condition without a wall-clock limit of our own (pytest-timeout guards)."""
-    while not cond():
-        await asyncio.sleep(0.005)
-
-
 @pytest.fixture
 def nb(tmp_path: Path) -> Path:
     p = tmp_path / "nb.py"
@@ -57,7 +52,7 @@ async def test_many_schedules_coalesce_into_one_write(nb: Path) -> None:
     for i in range(200):
         writer.schedule(_data(i))
     entry = saves.entry(SAVEABLE)
-    await _until(lambda: entry.saves > 0 and entry.task is None)  # the timed write is over
+    await until(lambda: entry.saves > 0 and entry.task is None)  # the timed write is over
     # Nothing is left that could write again: no snapshot pending, no timer armed ...
     assert not writer.pending and not entry.dirty and entry.timer is None
     await writer.flush()  # ... and a flush (a write of whatever is pending) has nothing to write
@@ -100,11 +95,11 @@ async def test_schedule_during_a_write_gets_its_own_later_write(nb: Path) -> Non
     store = GatedStore(nb)
     writer = SidecarWriter(store, delay=0.01)
     writer.schedule(_data(1))
-    await _until(store.entered.is_set)
+    await until(store.entered.is_set)
     writer.schedule(_data(2))
     writer.schedule(_data(3))
     store.gate.set()
-    await _until(lambda: writer.writes == 2)
+    await until(lambda: writer.writes == 2)
     await writer.flush()
     assert [d.cells[0].outputs[0]["data"]["text/plain"] for d in store.saved] == ["1", "3"]
 
@@ -196,7 +191,7 @@ async def test_flush_during_a_write_waits_and_writes_the_newest(nb: Path) -> Non
     store = GatedStore(nb)
     writer = SidecarWriter(store, delay=0.01)
     writer.schedule(_data(1))
-    await _until(store.entered.is_set)
+    await until(store.entered.is_set)
     writer.schedule(_data(2))
     flushing = asyncio.ensure_future(writer.flush())
     for _ in range(20):  # let the flush run up to where it waits (loop turns, not time)
