@@ -14,8 +14,8 @@ written once, not on every debounce tick; the output then carries
 ``"$blobs": {mime: file name}`` in place of those MIME entries.
 
 Decoding is strict about the envelope (wrong JSON, wrong version, nesting past the
-parser's limit → the whole file is ignored) and lenient per cell (one malformed
-entry, e.g. nested past ``MAX_OUTPUT_DEPTH``, is skipped, the rest are kept),
+parser's limit → the whole file is ignored) and lenient per cell and output (one
+malformed entry, or an output nested past ``MAX_OUTPUT_DEPTH``, is skipped, the rest are kept),
 because losing every output to one bad cell is what we do better than an
 all-or-nothing cache. A lone surrogate (from a ``\\udXXX`` escape) becomes U+FFFD.
 """
@@ -163,8 +163,11 @@ def blob_refs(doc_cells: list[Any]) -> set[str]:
     return refs
 
 
-def _output(raw: object, source: BlobSource, missing: list[str]) -> dict[str, Any] | None:
-    """Validate one stored output and inline its blobs; None if it is unusable."""
+def _output(raw: object, source: BlobSource, missing: list[str], deep: list[str]) -> dict[str, Any] | None:
+    """Validate one stored output and inline its blobs; None if it is unusable.
+
+    Only the parts that can nest (an error's details, a data bundle) are walked for depth.
+    """
     if not isinstance(raw, dict):
         return None
     kind = raw.get("kind")
@@ -175,9 +178,15 @@ def _output(raw: object, source: BlobSource, missing: list[str]) -> dict[str, An
     if kind == "error":
         err = raw.get("error")
         if isinstance(err, dict) and isinstance(err.get("message"), str):
+            if too_deep(err, MAX_OUTPUT_DEPTH):
+                deep.append("error")
+                return None
             return {"kind": "error", "error": err}
         return None
     if kind != "data" or not isinstance(raw.get("data"), dict):
+        return None
+    if too_deep(raw["data"], MAX_OUTPUT_DEPTH):
+        deep.append("data")
         return None
     data = dict(raw["data"])
     moved = raw.get(BLOB_KEY)
@@ -220,16 +229,17 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
     if not isinstance(cells, list):
         raise SidecarFormatError("no cell list")
     missing: list[str] = []
+    deep: list[str] = []
     records: list[CellRecord] = []
     skipped = 0
     for raw in cells:
-        if not isinstance(raw, dict) or not isinstance(raw.get("code_hash"), str) or too_deep(raw, MAX_OUTPUT_DEPTH):
+        if not isinstance(raw, dict) or not isinstance(raw.get("code_hash"), str):
             skipped += 1
             continue
         outs_raw = raw.get("outputs")
         outputs = [
             o
-            for o in (_output(x, source, missing) for x in (outs_raw if isinstance(outs_raw, list) else ()))
+            for o in (_output(x, source, missing, deep) for x in (outs_raw if isinstance(outs_raw, list) else ()))
             if o is not None
         ]
         status = raw.get("status")
@@ -244,6 +254,8 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
         )
     if skipped:
         problems.append(f"{skipped} malformed cell entr{'y' if skipped == 1 else 'ies'} skipped")
+    if deep:
+        problems.append(f"{len(deep)} output{'s' if len(deep) != 1 else ''} nested too deeply dropped")
     if missing:
         problems.append(f"{len(missing)} stored image{'s' if len(missing) != 1 else ''} missing")
     ui_values = doc.get("ui_values")

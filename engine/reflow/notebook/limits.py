@@ -9,26 +9,30 @@ the parsed data must also pass ``too_deep`` — an explicit, small limit, checke
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 MAX_METADATA_DEPTH = 32  # PEP 723 / [tool.reflow] tables and cell options: real ones nest 3-4 deep
 MAX_OUTPUT_DEPTH = 200  # stored outputs and widget values (JSON data, chart specs)
+_CONTAINERS = (dict, list, tuple)
 
 
 def too_deep(value: object, limit: int) -> bool:
-    """Does ``value`` nest lists/tuples/dicts more than ``limit`` levels (a scalar is level 0)?"""
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        children: Iterable[object]
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, (list, tuple)):
-            children = item
-        else:
-            continue
-        if depth + 1 > limit:
+    """Does ``value`` nest lists/tuples/dicts more than ``limit`` levels (a scalar is level 0)?
+
+    Walks level by level with a loop (no recursion), looking only at containers: strings and
+    numbers, most of an output, cost one type check each.
+    """
+    level: list[object] = [value] if isinstance(value, _CONTAINERS) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        below: list[object] = []
+        for item in level:
+            children: Iterable[object] = item.values() if isinstance(item, dict) else cast("Iterable[object]", item)
+            below += [c for c in children if isinstance(c, _CONTAINERS)]
+        level = below
     return False
 
 

@@ -46,7 +46,7 @@ def _restored(nb: Path, store: SidecarStore) -> dict:
     }
 
 
-def test_a_cell_nested_past_the_limit_is_skipped_the_others_restored(nb: Path) -> None:
+def test_an_output_nested_past_the_limit_is_dropped_the_others_restored(nb: Path) -> None:
     deep: object = "x"
     for _ in range(600):  # parses (under json's own limit) but would break code walking it
         deep = [deep]
@@ -55,7 +55,14 @@ def test_a_cell_nested_past_the_limit_is_skipped_the_others_restored(nb: Path) -
     text = json.dumps(
         _doc(
             [
-                _cell("a = 1\na", [{"kind": "data", "data": {"application/json": deep}}]),
+                _cell(
+                    "a = 1\na",
+                    [
+                        {"kind": "data", "data": {"application/json": deep}},
+                        {"kind": "error", "error": {"message": "m", "cells": deep}},
+                        {"kind": "stream", "name": "stdout", "text": "kept"},
+                    ],
+                ),
                 _cell("b = 2\nb", [{"kind": "data", "data": {"text/plain": "2"}}]),
             ],
             ui_values={"w": deep},
@@ -64,8 +71,11 @@ def test_a_cell_nested_past_the_limit_is_skipped_the_others_restored(nb: Path) -
     store.path.write_text(text)
     loaded = store.load()
     assert loaded.data is not None and loaded.data.ui_values == {}
-    assert "1 malformed cell entry skipped" in (loaded.notice or "") and "widget values" in (loaded.notice or "")
-    assert _restored(nb, store) == {"b = 2\nb": [{"kind": "data", "data": {"text/plain": "2"}}]}
+    assert "2 outputs nested too deeply dropped" in (loaded.notice or "") and "widget values" in (loaded.notice or "")
+    assert _restored(nb, store) == {
+        "a = 1\na": [{"kind": "stream", "name": "stdout", "text": "kept"}],
+        "b = 2\nb": [{"kind": "data", "data": {"text/plain": "2"}}],
+    }
     assert store.path.read_text() == text  # reading changes nothing
 
 
