@@ -15,6 +15,11 @@ room, or where we differ from marimo on purpose:
   `print(x); x = 1` refs and defs `x`. Free names in function and lambda bodies
   are looked up at call time, so they are refs only if the cell binds them
   nowhere at top level.
+* **Deferred reads**: `deferred_refs` lists the names read only in function and
+  lambda bodies (not defaults, decorators or class bodies), including the cell's own
+  names (a function may be called before the cell binds them). The graph binds them
+  at the callers instead of the cell, so a function may read a global that only a
+  later cell defines, as in Python.
 * **`x += 1`** reads x, so x is a ref (unless bound earlier in the cell) *and* a
   def. Augmenting another cell's variable is thus reported (multiple definition),
   and a lone `x += 1` says where its input must come from. marimo: def only.

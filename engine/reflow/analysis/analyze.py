@@ -104,6 +104,13 @@ def _result(visitor: CellVisitor) -> CellAnalysis:
         else:
             refs.add(name)
     deleted = {name for name in visitor.deleted if not is_private(name)}
+    # Reads only in function bodies, also of names the cell binds itself: its function
+    # may run before the cell's own binding (`def f(): return a` then `a = f()`).
+    deferred = {
+        name
+        for name in visitor.deferred_reads - visitor.eager_reads - deleted
+        if not is_private(name) and name not in BUILTINS
+    }
     return CellAnalysis(
         defs=frozenset(defs),
         refs=frozenset(refs),
@@ -113,6 +120,7 @@ def _result(visitor: CellVisitor) -> CellAnalysis:
         error=None,
         builtin_refs=frozenset(builtin_refs),
         star_imports=frozenset(visitor.star_imports),
+        deferred_refs=frozenset(deferred),
     )
 
 
@@ -126,7 +134,8 @@ def _with_mutations(analysis: CellAnalysis, tree: ast.Module, source: str) -> Ce
     hints = found.hinted & analysis.refs
     if not mutations and not hints:
         return analysis
-    return replace(analysis, mutations=mutations, method_mutation_hints=hints)
+    deferred = analysis.deferred_refs - mutations  # a mutation is a top-level write: eager
+    return replace(analysis, mutations=mutations, method_mutation_hints=hints, deferred_refs=deferred)
 
 
 def _col(offset: int | None) -> int | None:

@@ -56,3 +56,9 @@ class CellAnalysis:
     # with the names it learned (`analyze_cell(source, star_names=...)`) and puts
     # that analysis in the graph.
     star_imports: frozenset[str] = field(default=_EMPTY)
+    # Refs read only inside function and lambda bodies (never at top level, in a default,
+    # a decorator or a class body): Python looks them up when the function is called, so
+    # the graph binds them at the callers (see reflow.graph.graph, "Deferred reads").
+    # The refs among them, plus names the cell binds itself (a function of the cell may
+    # be called before the cell's own binding: `def f(): return a` then `a = f()`).
+    deferred_refs: frozenset[str] = field(default=_EMPTY)

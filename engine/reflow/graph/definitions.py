@@ -38,6 +38,10 @@ class NameIndex:
     def names(self) -> Iterable[str]:
         return self._cells.keys()
 
+    def __len__(self) -> int:
+        """How many names have cells."""
+        return len(self._cells)
+
     def count(self, name: str) -> int:
         return len(self._cells.get(name, ()))
 

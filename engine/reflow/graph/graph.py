@@ -22,6 +22,30 @@ Redefinition semantics (DESIGN.md "Reactive semantics"):
 * ``strict=True`` restores the one-definer rule: a second definer is a
   ``MultipleDefinitionError`` and mutations are ordinary reads.
 
+Deferred reads (the graph's choice; Python's own rule at call time): a name a cell
+reads only inside function or lambda bodies (``CellAnalysis.deferred_refs``; not
+in defaults, decorators or class bodies, which run at once) is looked up when the
+function is *called*, so it never makes the defining cell an error or an order
+violation, nor a cycle with a definer below that calls the function:
+
+* a writer of the name above the cell (the definer of an order-free name, the
+  nearest member of a chain): a data edge writer -> cell, as for any read (a chain
+  adds write-after-read order to the next member);
+* no writer above (the name is defined only further down): no edge into the cell,
+  no error; a call before the definition fails with Python's ``NameError``. Such
+  reads are the cell's ``late_reads``: the runtime hides those names while the cell
+  runs, so a call at its top level fails as in a fresh run even after the definer
+  below has run.
+
+When the value at call time may differ from what the defining cell sees (the
+name is defined only below, or is a chain), the read is passed on to the cells
+that read the cell's definitions (its callers): each of them gets a data edge from
+the name's writer nearest above *it* (none above: nothing), so editing that writer
+re-runs the callers, as a fresh run would give them the new value. A caller that
+reads the function only in its own function bodies passes the read on in turn.
+These edges are rebuilt lazily, as a whole, after any change; the cost is the
+number of deferred reads, not the notebook.
+
 ``del x`` of an order-free name (the graph's choice): a cell that deletes a
 global it does not define (1) reads ``x`` -- it runs after x's definer -- and (2)
 runs after every other cell that reads ``x``, so readers never see ``x`` vanish
@@ -33,7 +57,7 @@ chain, a deleting cell is a member like any writer.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
@@ -58,7 +82,7 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("analysis", "defs", "deletes", "mutates", "refs", "runs", "writes_")
+    __slots__ = ("analysis", "deferred", "defs", "deletes", "mutates", "refs", "runs", "writes_")
 
     def __init__(self, analysis: CellAnalysis | _Analysis, strict: bool) -> None:
         self.analysis = analysis
@@ -70,7 +94,10 @@ class _Node:
         self.mutates = frozenset() if strict else mutations - self.defs
         # Builtins a cell reads link it to a cell that shadows them (filter = ...).
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
-        self.refs = frozenset(analysis.refs) | self.deletes | builtins | self.mutates
+        # Reads only inside function bodies: linked lazily by position ("Deferred reads").
+        deferred = frozenset(getattr(analysis, "deferred_refs", ()) or ())
+        self.deferred = deferred - self.deletes - self.mutates  # may hold own defs (a = f())
+        self.refs = (frozenset(analysis.refs) - self.deferred) | self.deletes | builtins | self.mutates
         self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
         self.runs = getattr(analysis, "error", None) is None  # analysable: may execute
 
@@ -90,6 +117,11 @@ class DataflowGraph:
         self._readers = NameIndex()
         self._deleters = NameIndex()
         self._mutators = NameIndex()  # cells mutating a name they do not define
+        self._deferred_readers = NameIndex()  # cells reading a name only in function bodies
+        self._deferred_edges: set[tuple[str, str, str, bool]] = set()  # (parent, child, name, is_data)
+        self._deferred_dirty = False
+        self._unlinked: set[str] = set()  # cells whose edges left the topology since the last rebuild
+        self._late: dict[str, set[str]] = {}  # cell -> deferred reads with no writer above it
         self._multiply_defined: set[str] = set()  # strict mode only
         self._chains: set[str] = set()  # names whose edges follow display order
         self._chain_edges: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (parent, child, is_data)
@@ -119,6 +151,8 @@ class DataflowGraph:
         self._readers.add(cell_id, node.refs)
         self._deleters.add(cell_id, node.deletes)
         self._mutators.add(cell_id, node.mutates)
+        self._deferred_readers.add(cell_id, node.deferred)
+        self._touch_deferred()
         if self.strict:
             for name in node.defs:
                 if self._definers.count(name) > 1:
@@ -165,6 +199,7 @@ class DataflowGraph:
         self._update_chains(old.defs | old.mutates | old.deletes)
         if self._chains:
             self._mark_dirty(old, None)
+        self._touch_deferred()
         self._errors = None
 
     def _unlink(self, cell_id: str) -> None:
@@ -174,6 +209,8 @@ class DataflowGraph:
         self._readers.remove(cell_id, node.refs)
         self._deleters.remove(cell_id, node.deletes)
         self._mutators.remove(cell_id, node.mutates)
+        self._deferred_readers.remove(cell_id, node.deferred)
+        self._unlinked.add(cell_id)
         for name in node.defs:
             if self._definers.count(name) < 2:
                 self._multiply_defined.discard(name)
@@ -189,6 +226,7 @@ class DataflowGraph:
         self._display = {c: i for i, c in enumerate(cell_ids)}
         self._errors = None  # messages list cells in display order
         self._dirty |= self._chains
+        self._touch_deferred()
         return self.take_rebound()
 
     def take_rebound(self) -> frozenset[str]:
@@ -294,14 +332,130 @@ class DataflowGraph:
         self._dirty.discard(name)
 
     def _flush(self) -> None:
-        """Rebuild the edges of chain names changed since the last query."""
-        if not self._dirty:
-            return
-        dirty, self._dirty = self._dirty, set()
-        for name in dirty:
-            if name in self._chains:
-                self._rebuild_chain(name)
-        self._errors = None
+        """Rebuild the edges of chain names changed since the last query, then deferred reads."""
+        if self._dirty:
+            dirty, self._dirty = self._dirty, set()
+            for name in dirty:
+                if name in self._chains:
+                    self._rebuild_chain(name)
+            self._errors = None
+        if self._deferred_dirty:
+            self._rebuild_deferred()
+            self._errors = None
+
+    # ----- deferred reads (module doc, "Deferred reads") -----------------------
+    def _touch_deferred(self) -> None:
+        if self._deferred_edges or len(self._deferred_readers):
+            self._deferred_dirty = True
+        elif self._unlinked:
+            self._unlinked.clear()
+
+    def _writers_in_order(self, name: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """The cells a deferred read of ``name`` can bind to, in display order, and their keys."""
+        writers = self._definers.get(name)
+        if name in self._chains:
+            writers = writers | self._mutators.get(name) | self._deleters.get(name)
+        ordered = sorted(writers, key=self._key)
+        return ordered, [self._key(c) for c in ordered]
+
+    def _rebuild_deferred(self) -> None:
+        self._deferred_dirty = False
+        topo = self._topology
+        gone, self._unlinked = self._unlinked, set()
+        old = self._deferred_edges
+        for parent, child, name, data in old:
+            if parent in gone or child in gone:
+                continue  # already left the topology with the cell
+            if data:
+                topo.remove_edge(parent, child, name)
+            else:
+                topo.remove_order_edge(parent, child, name)
+        writers: dict[str, tuple[list[str], list[tuple[int, int]]]] = {}
+
+        def writers_of(name: str) -> tuple[list[str], list[tuple[int, int]]]:
+            found = writers.get(name)
+            if found is None:
+                found = writers[name] = self._writers_in_order(name)
+            return found
+
+        key = self._key
+        chains = self._chains
+        new: set[tuple[str, str, str, bool]] = set()
+        passed_on: list[tuple[str, str]] = []  # (cell, name): its callers read the name too
+        late: dict[str, set[str]] = {}
+        for name in list(self._deferred_readers.names()):
+            ordered, keys = writers_of(name)
+            if not ordered:
+                continue  # defined nowhere (or a builtin): Python's NameError at call time
+            for reader in self._deferred_readers.get(name):
+                index = bisect_left(keys, key(reader))
+                if name not in chains and reader in self._definers.get(name):
+                    continue  # its own order-free name: its callers depend on it anyway
+                if index == 0:
+                    passed_on.append((reader, name))
+                    late.setdefault(reader, set()).add(name)
+                    continue
+                new.add((ordered[index - 1], reader, name, True))
+                if name in chains:
+                    passed_on.append((reader, name))
+                    if index < len(ordered) and ordered[index] != reader:  # a member's next one has WAW
+                        new.add((reader, ordered[index], name, False))
+        self._pass_on(passed_on, writers_of, new, late)
+        self._late = late
+        for parent, child, name, data in new:
+            if data:
+                topo.add_edge(parent, child, name)
+            else:
+                topo.add_order_edge(parent, child, name)
+        self._deferred_edges = new
+        before = {(p, c, n) for p, c, n, data in old if data}
+        after = {(p, c, n) for p, c, n, data in new if data}
+        self._rebound.update(c for _, c, _ in before ^ after)
+
+    def _pass_on(
+        self,
+        reads: list[tuple[str, str]],
+        writers_of: Callable[[str], tuple[list[str], list[tuple[int, int]]]],
+        new: set[tuple[str, str, str, bool]],
+        late: dict[str, set[str]],
+    ) -> None:
+        """Callers of a cell's functions read its late-bound names at their own position."""
+        key = self._key
+        nodes = self._nodes
+        seen = set(reads)
+        work = list(reads)
+        while work:
+            cell, name = work.pop()
+            ordered, keys = writers_of(name)
+            for defined in nodes[cell].defs:
+                for caller in (*self._readers.get(defined), *self._deferred_readers.get(defined)):
+                    if caller == cell or not self._reads_from(caller, defined, cell, writers_of):
+                        continue
+                    node = nodes[caller]
+                    if name in node.refs or name in node.deferred or name in node.writes_:
+                        continue  # it reads (or writes) the name itself
+                    index = bisect_left(keys, key(caller))
+                    if index > 0:
+                        new.add((ordered[index - 1], caller, name, True))
+                    else:
+                        late.setdefault(caller, set()).add(name)
+                    if defined in node.deferred and (caller, name) not in seen:
+                        seen.add((caller, name))
+                        work.append((caller, name))
+
+    def _reads_from(
+        self,
+        reader: str,
+        name: str,
+        cell: str,
+        writers_of: Callable[[str], tuple[list[str], list[tuple[int, int]]]],
+    ) -> bool:
+        """Whether ``reader``'s read of ``name`` finds ``cell``'s binding."""
+        if name not in self._chains:
+            return True
+        ordered, keys = writers_of(name)
+        index = bisect_left(keys, self._key(reader))
+        return index > 0 and ordered[index - 1] == cell
 
     def _rebuild_chain(self, name: str) -> None:
         old = self._old_inputs.pop(name, None)
@@ -408,8 +562,9 @@ class DataflowGraph:
         return frozenset(self._deleters.get(name))
 
     def readers(self, name: str) -> frozenset[str]:
-        """Cells that read ``name`` (including cells deleting or mutating it)."""
-        return frozenset(self._readers.get(name))
+        """Cells that read ``name`` (including cells deleting or mutating it, and cells whose
+        functions read it)."""
+        return frozenset(self._readers.get(name) | self._deferred_readers.get(name))
 
     def writes(self, cell_id: str) -> frozenset[str]:
         """Names the cell binds, mutates in place or deletes."""
@@ -421,6 +576,13 @@ class DataflowGraph:
         self._flush()
         node = self._nodes[cell_id]
         return self._topology.parents(cell_id), node.writes_, node.runs
+
+    def late_reads(self, cell_id: str) -> frozenset[str]:
+        """Names the cell's functions (or functions it calls) read that no cell above it
+        writes: a fresh top-to-bottom run has not bound them yet when the cell runs, so the
+        runtime hides them while it runs (module doc, "Deferred reads")."""
+        self._flush()
+        return frozenset(self._late.get(cell_id, ()))
 
     def is_chain(self, name: str) -> bool:
         return name in self._chains

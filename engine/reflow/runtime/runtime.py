@@ -471,11 +471,18 @@ class Runtime:
         # --- reflow.ui/state/stop: the running cell is known to element ids and setters ---
         from reflow import context as run_context
 
-        with run_context.running(self, cell):
-            result = execute(compiled, self.namespace,
-                             lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
-                             analysis.privates,
-                             self._block_runner(cell) if compiled.segments is not None else None)
+        # Names its functions read that only cells below bind: a fresh run has not bound
+        # them yet, so the cell runs without them (reflow.graph.graph, "Deferred reads").
+        hidden = {n: self.namespace.pop(n) for n in self.graph.late_reads(cell) if n in self.namespace}
+        try:
+            with run_context.running(self, cell):
+                result = execute(compiled, self.namespace,
+                                 lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
+                                 analysis.privates,
+                                 self._block_runner(cell) if compiled.segments is not None else None)
+        finally:
+            for name, value in hidden.items():
+                self.namespace.setdefault(name, value)
         self._record_writes(cell)
         analysis = self._learn_star_names(cell, analysis)
         if result.exception is not None and getattr(result.exception, "reflow_stop", False):

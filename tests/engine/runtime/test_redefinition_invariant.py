@@ -7,7 +7,9 @@ top to bottom (``run_all``).
 
 Notebooks are small and dense on purpose: a few names (``a``, ``b``, ``c`` and a
 list ``lst``) assigned by several cells, read before and after, mutated in place
-(``lst[0] = a``, ``lst[0] += 1``), deleted, printed and shown.
+(``lst[0] = a``, ``lst[0] += 1``), deleted, printed and shown. A second property adds
+functions whose bodies read those names (``def f(): return a``), defined above or below
+the cells that bind them, and cells calling them: deferred reads bind at the caller.
 """
 
 from __future__ import annotations
@@ -67,6 +69,37 @@ ops = st.lists(
     min_size=1, max_size=6,
 )
 notebooks = st.lists(code, min_size=4, max_size=8)
+
+# Functions reading globals at call time: defined anywhere, called anywhere.
+_function_statement = st.one_of(
+    _statement,
+    st.builds("def f():\n    return {} + 1".format, _scalar),
+    st.builds("def g():\n    return f() + {}".format, _scalar),
+    st.builds("h = lambda: {}".format, st.sampled_from(NAMES)),
+    st.builds("{} = f()".format, _scalar),
+    st.builds("print(g())".format),
+    st.builds("print(h())".format),
+    st.builds("{} = g() + 1".format, _scalar),
+)
+code_with_functions = st.builds(
+    lambda stmts, shown: "\n".join(stmts + ([shown] if shown else [])),
+    st.lists(_function_statement, min_size=1, max_size=2),
+    st.one_of(st.none(), st.sampled_from(NAMES)),
+)
+_function_ops = st.one_of(
+    st.builds(Op, kind=st.just("edit"), index=st.integers(0, 20), code=code_with_functions, run=st.booleans()),
+    st.builds(Op, kind=st.just("run"), index=st.integers(0, 20)),
+    st.builds(Op, kind=st.just("move"), index=st.integers(0, 20), target=st.integers(0, 20)),
+    st.builds(Op, kind=st.just("delete"), index=st.integers(0, 20)),
+    st.builds(Op, kind=st.just("add"), target=st.integers(0, 20), code=code_with_functions),
+    st.builds(Op, kind=st.just("run_all")),
+)
+function_ops = st.lists(
+    st.one_of(_function_ops, st.builds(Op, kind=st.just("lazy"), inner=st.lists(_function_ops, min_size=1,
+                                                                                 max_size=3).map(tuple))),
+    min_size=1, max_size=6,
+)
+function_notebooks = st.lists(code_with_functions, min_size=4, max_size=8)
 
 
 def observe(rt: Runtime, sink: CollectingSink) -> tuple[dict, dict]:
@@ -155,6 +188,97 @@ def test_any_sequence_of_operations_equals_a_fresh_top_to_bottom_run(sources, op
         session.apply(op)
         history.append(op)
         check(session, history)
+
+
+@st.composite
+def python_valid_notebooks(draw: st.DrawFn) -> list[str]:
+    """Notebooks ``python nb.py`` runs cleanly, by construction: a statement reads only
+    names bound above it, but a function body may read names bound only further down,
+    as long as every call comes after them."""
+    bound: set[str] = set()
+    needs: dict[str, set[str]] = {}  # function -> names its body reads at call time
+
+    def callable_now(function: str) -> bool:
+        seen: set[str] = set()
+        todo = [function]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name not in bound:
+                return False
+            todo.extend(needs.get(name, ()))
+        return True
+
+    cells = []
+    for _ in range(draw(st.integers(3, 7))):
+        lines = []
+        for _ in range(draw(st.integers(1, 3))):
+            target = draw(_scalar)
+            choices = [f"{target} = {draw(st.integers(0, 3))}"]
+            choices.append("def f():\n    return {} + 1".format(draw(_scalar)))
+            choices.append("def g():\n    return f() + {}".format(draw(_scalar)))
+            choices.extend(f"print({n})" for n in sorted(bound & set(SCALARS)))
+            choices.extend(f"{target} = {n} + 1" for n in sorted(bound & set(SCALARS)))
+            choices.extend(f"{target} = {fn}()" for fn in ("f", "g") if callable_now(fn))
+            choices.extend(f"print({fn}())" for fn in ("f", "g") if callable_now(fn))
+            line = draw(st.sampled_from(choices))
+            if line.startswith("def "):
+                name = line[4]
+                body = line.split("return ")[1]
+                needs[name] = {t for t in ("f", *SCALARS) if t in body.replace("+", " ").replace("()", " ").split()}
+                bound.add(name)
+            elif " = " in line:
+                bound.add(line.split(" = ")[0])
+            lines.append(line)
+        cells.append("\n".join(lines))
+    return cells
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(function_notebooks, python_valid_notebooks()), function_ops)
+def test_functions_reading_later_globals_equal_a_fresh_run(sources, operations):
+    session = Session(sources)
+    check(session, [])
+    history: list[Op] = []
+    for op in operations:
+        session.apply(op)
+        history.append(op)
+        check(session, history)
+
+
+def plain_python(sources: list[str]) -> tuple[list[str], dict] | None:
+    """stdout per cell and the user names of ``exec`` top to bottom; None if a cell raised."""
+    import contextlib
+    import io
+
+    namespace: dict = {}
+    outputs = []
+    for source in sources:
+        buffer = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(source, "<cell>", "exec"), namespace)
+        except Exception:
+            return None
+        outputs.append(buffer.getvalue())
+    return outputs, {k: repr(v) for k, v in namespace.items() if k in NAMES}
+
+
+@settings(max_examples=150, deadline=None)
+@given(python_valid_notebooks())
+def test_notebooks_python_runs_top_to_bottom_run_the_same_in_reflow(sources):
+    """Whatever ``python nb.py`` runs cleanly (functions reading names defined further
+    down included) Reflow runs too, with the same prints and namespace, and without
+    graph errors."""
+    expected = plain_python(sources)
+    if expected is None:
+        return
+    session = Session(sources)
+    assert session.rt.graph.errors() == {}, sources
+    assert [session.sink.stdout(c) for c in session.rt.cells()] == expected[0], sources
+    assert {k: repr(v) for k, v in session.rt.namespace.items() if k in NAMES} == expected[1], sources
 
 
 def test_fixed_example_with_every_kind_of_operation():
