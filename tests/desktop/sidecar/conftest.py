@@ -32,6 +32,14 @@ def read_only(path: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Recovery copies and other user data go to the test's tmp dir, never the real data dir."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("REFLOW_DATA_DIR", str(d))
+    return d
+
+
 @pytest.fixture
 def read_only_dir(tmp_path: Path) -> Iterator[Path]:
     """A directory holding ``nb.py`` in which nobody (this process included) can create files."""

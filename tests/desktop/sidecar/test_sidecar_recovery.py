@@ -13,13 +13,6 @@ import pytest
 from reflow_desktop.sidecar.recovery import RecoveryFile, discard, list_recoverable, recovery_dir
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("REFLOW_DATA_DIR", str(d))
-    return d
-
-
 def test_recovery_dir_honours_data_dir_override(data_dir: Path) -> None:
     assert recovery_dir() == data_dir / "recovery"
 

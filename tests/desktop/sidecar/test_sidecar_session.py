@@ -50,13 +50,6 @@ z
 """
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("REFLOW_DATA_DIR", str(d))
-    return d
-
-
 @pytest.fixture
 def nb_path(tmp_path: Path) -> Path:
     d = tmp_path / "work"
