@@ -75,11 +75,20 @@ class Driver:
             tmp.write_text(json.dumps(self.result, indent=1, default=str))
             os.replace(tmp, self.out / "result.json")
 
-    def shot(self, widget_getter: Callable[[], Any], name: str) -> str:
+    def js_native(self, pywin: Any, script: str, timeout: float = 10) -> Any:
+        """``script``'s value in a pywebview window's page (the welcome window has no NotebookWindow)."""
+        fut: concurrent.futures.Future = concurrent.futures.Future()
+        self.app.invoke(lambda: pywin.native.webview.page().runJavaScript(script, 0, fut.set_result))
+        return fut.result(timeout)
+
+    def shot(self, pywin: Any, name: str) -> str:
+        """A screenshot of the window once the page has drawn two frames since now (DOM changes painted)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / name
-        time.sleep(0.6)  # let the last DOM change reach the compositor
-        assert self.gui(lambda: widget_getter().grab().save(str(path)))
+        frames = "window.__drawn=0; requestAnimationFrame(() => requestAnimationFrame(() => (window.__drawn=1))); 1"
+        self.js_native(pywin, frames)
+        self.wait(lambda: self.js_native(pywin, "window.__drawn") == 1, what="two animation frames")
+        assert self.gui(lambda: pywin.native.grab().save(str(path)))
         return str(path)
 
 
@@ -112,7 +121,11 @@ def scenario_notebook(d: Driver) -> None:
       document.execCommand('insertText', false, 'radius = 5.0');
       return cell.querySelector('.cm-content').innerText;})()"""
     d.step("edit", edit=d.js(win, edit))
-    time.sleep(0.3)
+
+    def session_code() -> str:
+        return app.server_thread.call(lambda: "\n".join(c.source for c in win.session.notebook.cells)).result(10)
+
+    d.wait(lambda: "radius = 5.0" in session_code(), what="the page's edit in the session")
     run = """(function(){
       const cell=[...document.querySelectorAll('[data-cell-id]')].find(c=>c.innerText.includes('radius = 5.0'));
       const b=cell && cell.querySelector('button.run'); if(!b) return 'no run button'; b.click(); return 'ok';})()"""
@@ -145,7 +158,7 @@ def scenario_notebook(d: Driver) -> None:
         console_expr=reply["user_expressions"]["r"]["data"]["text/plain"],
         console_checked=d.gui(lambda: win.actions["console"].isChecked()),
     )
-    d.result["screenshot"] = d.shot(lambda: win.native, "shell-notebook.png")
+    d.result["screenshot"] = d.shot(win.window, "shell-notebook.png")
     # View ▸ Zoom In, then Actual Size: the page's own view (pywebview's ``.webview``) follows.
     zooms = []
     for factor in (1.1, None):
@@ -192,7 +205,7 @@ def scenario_welcome(d: Driver) -> None:
         examples=examples,
         menus=d.gui(lambda: [a.text() for a in w.native.menuBar().actions()]),
     )
-    d.result["screenshot"] = d.shot(lambda: w.native, "shell-welcome.png")
+    d.result["screenshot"] = d.shot(w, "shell-welcome.png")
     # Remove the missing one through the page (pywebview js_api round trip).
     d.js_native(w, "document.querySelector('#recent li.missing button.remove').click(), 1")
     d.wait(
@@ -221,14 +234,6 @@ def scenario_hold(d: Driver) -> None:
     d.step("kernel", kernel_pid=pid, app_pid=os.getpid())
     time.sleep(600)
 
-
-def _js_native(self: Driver, pywin: Any, script: str, timeout: float = 10) -> Any:
-    fut: concurrent.futures.Future = concurrent.futures.Future()
-    self.app.invoke(lambda: pywin.native.webview.page().runJavaScript(script, 0, fut.set_result))
-    return fut.result(timeout)
-
-
-Driver.js_native = _js_native  # type: ignore[attr-defined]
 
 SCENARIOS = {
     "notebook": scenario_notebook,
