@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from reflow.runtime import CollectingSink, Runtime
@@ -18,9 +20,9 @@ def fresh_registry():
 
 @pytest.fixture
 def make_runtime():
-    def make(*cells: str, mode: str = "auto") -> tuple[Runtime, CollectingSink]:
+    def make(*cells: str, mode: Literal["auto", "lazy"] = "auto") -> tuple[Runtime, CollectingSink]:
         sink = CollectingSink()
-        rt = Runtime(sink, mode=mode)  # type: ignore[arg-type]
+        rt = Runtime(sink, mode=mode)
         rt.set_cells([(f"c{i}", code) for i, code in enumerate(cells)])
         rt.run_all()
         return rt, sink
