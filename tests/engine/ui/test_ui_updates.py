@@ -105,6 +105,9 @@ def test_kernel_bridge_answers_ui_values(make_runtime, ran):
         def send_variables(self):
             self.sent.append({"type": "variables"})
 
+        def after_run(self):  # what the kernel does after a run (variables…), as the bridge calls it now
+            self.sent.append({"type": "variables"})
+
     host = Host()
     set_ui_values(
         host, {"element_id": "c0-0", "value": 2, "updates": [{"element_id": "c0-0", "value": 9}], "request_id": "r1"}
