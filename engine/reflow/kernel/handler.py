@@ -47,6 +47,7 @@ class ReflowHost:
         self.doc = Document()  # every cell (code and markdown), changed only by transactions
         self._view_key: tuple[int, int] | None = None
         self._view: tuple[dict[str, str], list[str], set[str]] = ({}, [], set())
+        self._graph_revision: int | None = None  # the runtime's graph_revision last sent
         from reflow.kernel.ui_bridge import register_frame_formatter
 
         register_frame_formatter(self.shell)  # data frames: paged tables (reflow.ui)
@@ -115,7 +116,7 @@ class ReflowHost:
         self.send_graph()
         if data.get("run"):
             self.runtime.run_all()
-            self.send_variables()
+            self.after_run()
 
     def op_run(self, data: dict[str, Any]) -> None:
         code = self.code
@@ -129,7 +130,7 @@ class ReflowHost:
         self.send_graph()
         if ids:
             self.runtime.run_cells(ids)
-        self.send_variables()
+        self.after_run()
 
     def op_apply_transaction(self, data: dict[str, Any]) -> None:
         """The one structural operation: the session's transaction, applied to the host's document."""
@@ -226,11 +227,11 @@ class ReflowHost:
 
     def op_run_stale(self, data: dict[str, Any]) -> None:
         self.runtime.run_stale()
-        self.send_variables()
+        self.after_run()
 
     def op_run_all(self, data: dict[str, Any]) -> None:
         self.runtime.run_all()
-        self.send_variables()
+        self.after_run()
 
     def op_set_ui_value(self, data: dict[str, Any]) -> None:
         """A widget moved: update the element(s), run the readers of the bound globals.
@@ -264,7 +265,15 @@ class ReflowHost:
 
     # --- derived state ---------------------------------------------------------------
     def send_graph(self) -> None:
+        self._graph_revision = self.runtime.graph_revision
         self.send(graph_message(self.runtime.graph, self.order, self.code, self.runtime.cell_numbers))
+
+    def after_run(self) -> None:
+        """After cells ran: the graph again if the run changed it (star-imported names
+        learned), then the variables panel."""
+        if self.runtime.graph_revision != self._graph_revision:
+            self.send_graph()
+        self.send_variables()
 
     def send_variables(self) -> None:
         """The variables panel: every defined global with its defining and using cells."""

@@ -38,7 +38,7 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
         reply["errors"] = result["errors"]
     host.send(reply)
     if result["cells"]:
-        host.send_variables()
+        host.after_run()
 
 
 def table_page(data: dict[str, Any]) -> dict[str, Any]:

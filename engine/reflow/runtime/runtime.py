@@ -85,6 +85,9 @@ class Runtime:
         self._staled: set[str] = set()           # cells the last run request staled (lazy mode)
         self._rebound: set[str] = set()          # cells reading a name from another cell since an edit/move
         self._running = False
+        #: bumped when a run changes the graph by itself (star-imported names learned): hosts
+        #: that show the graph compare it to know when to send it again
+        self.graph_revision = 0
         self._pending: list[str] = []
         self._repair_roots: list[str] = []       # versions to restore after a skipped chain member
         self._repaired: set[tuple[str, str]] = set()  # (cell, name) repairs done in this run request
@@ -483,8 +486,8 @@ class Runtime:
         finally:
             for name, value in hidden.items():
                 self.namespace.setdefault(name, value)
+        analysis = self._learn_star_names(cell, analysis)  # first: its star names are writes too
         self._record_writes(cell)
-        analysis = self._learn_star_names(cell, analysis)
         if result.exception is not None and getattr(result.exception, "reflow_stop", False):
             return self._stopped(cell, analysis, result.exception)
         # --- end reflow.ui hook ---
@@ -526,8 +529,12 @@ class Runtime:
         learned = learn_star_names(self.graph, cell, self._code[cell], self.namespace)
         if learned is None:
             return analysis
+        self.graph_revision += 1
         self._refresh_errors()
-        newcomers = [c for c in self._order if c in self.graph.children(cell) - before
+        # Its new names are its writes; a later cell redefining one must write it last again.
+        self._record_writes(cell)
+        fixes = self._final_writer_fixes(learned.defs - analysis.defs)
+        newcomers = [c for c in self._order if (c in self.graph.children(cell) - before or c in fixes)
                      and self._status.get(c) != "queued"]
         if self.mode == "auto":
             self._pending.extend(newcomers)

@@ -96,3 +96,26 @@ def test_star_import_matches_the_script_result():
     rt, _sink = make(*[(f"c{i}", code) for i, code in enumerate(cells)])
     assert (rt.namespace["v"], rt.namespace["w"]) == (ns["v"], ns["w"]) == ([1.0, 2.0, 3.0], 2.0)
     assert math.pi == rt.namespace["pi"]
+
+
+def test_star_names_are_the_cells_writes_so_a_later_redefinition_is_restored():
+    """The names a star import binds are its writes, recorded in the run that learns them:
+    when the importer first runs after ``pi = 3`` below it ran, the namespace holds the
+    import's ``pi``, so ``pi = 3`` (the last writer) runs again, as a fresh run ends."""
+    for mode in ("auto", "lazy"):
+        rt, _sink = make(("a", "from math import *"), ("b", "pi = 3"), ("c", "print(pi)"), mode=mode, run=False)
+        rt.run_cells(["b"])
+        rt.run_cells(["a"])
+        rt.run_stale()
+        assert rt.namespace["pi"] == 3, mode
+        assert rt.stale_cells() == []
+
+
+def test_a_run_that_learns_star_names_bumps_the_graph_revision():
+    rt, _sink = make(("a", "x = 1"), ("b", "from math import *"), run=False)
+    rt.run_cells(["a"])
+    assert rt.graph_revision == 0
+    rt.run_cells(["b"])
+    assert rt.graph_revision == 1
+    rt.run_cells(["b"])  # the same names again: the graph did not change
+    assert rt.graph_revision == 1
