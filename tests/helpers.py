@@ -33,6 +33,13 @@ def results_text(outputs: list[dict[str, Any]]) -> str:
     return "".join(o.get("data", {}).get("text/plain", "") for o in outputs if o.get("kind") == "data")
 
 
+def is_output(msg: dict[str, Any], cell: str | None = None, text: str | None = None) -> bool:
+    """Whether ``msg`` is a `cell_output` (of ``cell``, if given) whose result's text/plain is ``text`` (if given)."""
+    if msg.get("type") != "cell_output" or (cell is not None and msg.get("id") != cell):
+        return False
+    return text is None or msg["output"].get("data", {}).get("text/plain") == text
+
+
 async def http_get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of a GET that follows no redirect; error statuses are returned, not raised."""
     try:

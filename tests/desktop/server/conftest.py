@@ -74,6 +74,10 @@ class WSClient:
 
         return await asyncio.wait_for(scan(), timeout)
 
+    async def session_message(self) -> dict:
+        """The `session` message a page gets on connect (the whole state)."""
+        return await self.wait_for(lambda m: m["type"] == "session")
+
     async def close(self) -> None:
         self.conn.close()
         self._reader.cancel()
@@ -107,3 +111,18 @@ async def connect(server):
     yield _connect
     for c in clients:
         await c.close()
+
+
+@pytest.fixture
+def open_page(server, connect):
+    """``await open_page(path, **options)``: open a notebook on the server and connect a page to it.
+
+    Returns (session, page client, the `session` message the page got).
+    """
+
+    async def _open(path: Path, **options: Any) -> tuple[Any, WSClient, dict]:
+        session = await server.open_notebook(path, **options)
+        client = await connect(session.id)
+        return session, client, await client.session_message()
+
+    return _open

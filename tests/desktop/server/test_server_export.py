@@ -7,25 +7,18 @@ import json
 import nbformat
 import pytest
 from helpers import http_get as get
+from helpers import is_output
 
 WAIT = 60.0  # readiness wait, never a performance limit
 
 
 @pytest.fixture
-async def ran_session(server, nb_path, connect):
+async def ran_session(nb_path, open_page):
     """The sample notebook opened and run to its last output (y's value) before exporting."""
-    session = await server.open_notebook(nb_path, autosave_delay=None)
-    client = await connect(session.id)
-    hello = await client.wait_for(lambda m: m["type"] == "session")
+    session, client, hello = await open_page(nb_path, autosave_delay=None)
     second = hello["cells"][1]
-
-    def last_output(o: dict) -> bool:
-        return o.get("data", {}).get("text/plain") == "2"
-
-    if not any(last_output(o) for o in second["outputs"]):
-        await client.wait_for(
-            lambda m: m["type"] == "cell_output" and m["id"] == second["id"] and last_output(m["output"]), WAIT
-        )
+    if not any(o.get("data", {}).get("text/plain") == "2" for o in second["outputs"]):
+        await client.wait_for(lambda m: is_output(m, second["id"], "2"), WAIT)
     yield session
     await session.close()
 
