@@ -223,7 +223,9 @@ APP = textwrap.dedent("""
             fut = await s.handle({"type": "run", "cells": [{"id": a, "code": f"x = {i}\\nx"}]},
                                  lambda m: None)
             await fut
-            await asyncio.sleep(0.02)  # autosave + sidecar write happen in here
+            # The timed writes go on (delay 0.01); these make this edit's ones happen before it is reported.
+            await s.saves.save("notebook")
+            await s.sidecar.writer.flush()
             print(i, flush=True)
 
     asyncio.run(main())
