@@ -118,3 +118,39 @@ def test_without_ipython_get_ipython_fails_naming_the_cell(tmp_path: Path, bare_
         "(get_ipython() needs IPython, which is not installed in this environment)"
     ) in proc.stderr
     assert proc.stdout == "after 1\n"  # cells that do not need it still run
+
+
+def test_installed_layout_runs_from_a_copy_of_the_command_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a checkout the package sits in site-packages: only its command modules go on the child's path."""
+    from reflow_desktop import resources
+    from reflow_desktop.commands import script
+
+    monkeypatch.setattr(resources, "is_checkout", lambda: False)
+    copy = script._child_code_path(tmp_path / "copy")
+    assert copy == tmp_path / "copy"
+    assert sorted(p.name for p in copy.iterdir()) == ["reflow_desktop"]
+    assert sorted(p.name for p in (copy / "reflow_desktop").iterdir()) == ["__init__.py", "commands"]
+    nb = tmp_path / "nb.py"
+    nb.write_text(PRETTY)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "engine"), str(copy)]))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            "import os, sys; sys.path[:0] = sys.argv[1].split(os.pathsep); "
+            "from reflow_desktop.commands.script import main; print(sys.modules['reflow_desktop'].__file__); "
+            "raise SystemExit(main(['--current-python', sys.argv[2]]))",
+            env["PYTHONPATH"],
+            str(nb),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    first, *results = proc.stdout.splitlines()
+    assert first == str(copy / "reflow_desktop" / "__init__.py")  # the copy, not the checkout
+    assert results == ["<function __main__.f(a, b=2)>", "pretty!"]
