@@ -6,14 +6,28 @@ Fixtures shared by every folder live in tests/conftest.py; a folder's own fixtur
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 if TYPE_CHECKING:
     from reflow_desktop.session import Session
 
+# The Chromium the browser tests drive (Playwright's own is not installed), and how: as root in a
+# container without a GPU, with nothing of Chromium's own network traffic.
+CHROMIUM = os.environ.get("REFLOW_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 WAIT = 60.0  # how long a wait for a kernel, a file or a message may last: a hang guard, never a performance limit
 
 
@@ -108,3 +122,10 @@ async def handle(
 def code_ids(session: Session) -> list[str]:
     """The ids of the session's code cells, in display order."""
     return [c.id for c in session.notebook.cells if c.kind == "code"]
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable, or skip the test where there is none."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    return CHROMIUM

@@ -10,20 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
 from reflow.notebook import parse_notebook
 from reflow_desktop.exporting.html import CHART_BUNDLES, BundleMissingError, bundle_dir, render_html
 from reflow_desktop.exporting.outputs import data, stream
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC"
 
 VEGA_LITE = {
@@ -163,8 +155,7 @@ def test_text_that_mentions_a_chart_type_is_not_a_chart():
 @pytest.mark.e2e
 def test_vega_and_vega_lite_draw_offline_under_the_csp(tmp_path: Path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
+    chromium_or_skip()
     _chart_js("vega")
     out = tmp_path / "charts.html"
     out.write_text(

@@ -9,20 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
 from reflow.notebook import parse_notebook
 from reflow_desktop.exporting.html import BundleMissingError, load_bundle, page_state, render_html
 from reflow_desktop.exporting.outputs import data, error, stream
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # a 4x4 red PNG
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC"
 
@@ -113,8 +105,7 @@ def _export(tmp_path: Path, *extra: str) -> Path:
 
 def _open_offline(path: Path, check):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
+    chromium_or_skip()
     url = path.resolve().as_uri()
     attempted: list[str] = []
     with sync_api.sync_playwright() as pw:
