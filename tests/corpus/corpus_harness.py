@@ -267,7 +267,7 @@ def normalise(text: str) -> str:
 
 
 def cell_key(source: str) -> str:
-    """A cell's identity across import: a hash of its Python lines without magics, shell escapes or comments.
+    """A cell's identity across import: a hash of its Python lines without magics, shell escapes, help or comments.
 
     Expected files keep this hash, not the code, so they hold only what our IPython run printed.
     """
@@ -276,8 +276,8 @@ def cell_key(source: str) -> str:
     lines = []
     for line in source.splitlines():
         s = line.strip()
-        if not s or s.startswith(("%", "!", "#")):
-            continue
+        if not s or s.startswith(("%", "!", "#", "?")) or (s.endswith("?") and s[:-1].replace(".", "").isidentifier()):
+            continue  # magics, shell escapes, comments and IPython help (`?obj`, `obj?`) are not Python
         lines.append(s)
     return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 

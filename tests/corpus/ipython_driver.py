@@ -3,7 +3,9 @@
 Usage (with the notebook environment's Python, which has IPython through ipykernel):
 ``python ipython_driver.py NOTEBOOK.ipynb OUT.json``. This is the reference a Jupyter
 "Restart & Run All" gives: magics and shell escapes handled by IPython itself, stdout
-and the text/plain of each cell's result recorded, rich displays (figures, HTML) not.
+and the text/plain of each cell's result recorded, and what ``display()`` shows as text/plain
+(printed, as a plain IPython shell and `reflow script` print it; Jupyter shows it too).
+What ``obj?`` pages is dropped: Jupyter puts it in its pager, not in the cell's output.
 Stops at the first failing cell, as Run All does. Standard library + IPython only.
 """
 
@@ -17,8 +19,8 @@ import time
 import traceback
 from typing import Any
 
+from IPython.core import page
 from IPython.core.displayhook import DisplayHook
-from IPython.core.displaypub import CapturingDisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
 _results: list[str] = []
@@ -59,11 +61,14 @@ def _code_cells(path: str) -> list[str]:
     return out
 
 
+def _to_pager(strng: Any, start: int = 0, screen_lines: int = 0, pager_cmd: Any = None) -> None:
+    """Drops what `obj?` and `%pdoc` page: Jupyter shows it in its pager, not in the cell's output."""
+
+
 def main(path: str, out_path: str) -> int:
     sys.path.insert(0, "")  # as in a Jupyter kernel: modules beside the notebook (the cwd) import
+    page.page = _to_pager
     shell = HeadlessShell.instance(displayhook_class=RecordingDisplayHook, colors="nocolor")
-    shell.display_pub = CapturingDisplayPublisher()  # rich displays are not text output
-    shell.display_pub.shell = shell
     record: dict[str, Any] = {"cells": [], "completed": True, "error": None}
     real_stdout = sys.stdout
     for source in _code_cells(path):
@@ -73,7 +78,6 @@ def main(path: str, out_path: str) -> int:
             result = shell.run_cell(source, store_history=True, silent=False)
         text = buf.getvalue() + "".join(r + "\n" for r in _results)
         record["cells"].append({"source": source, "text": text})
-        shell.display_pub.outputs.clear()
         if not result.success:
             exc = result.error_in_exec or result.error_before_exec
             record["completed"] = False
