@@ -71,6 +71,16 @@ def code_states(session: Session) -> list[dict]:
     return [c for c in session.session_message()["cells"] if c["kind"] == "code"]
 
 
+async def watched(nb_path: Path, autosave_delay: float | None) -> tuple[Session, Recorder]:
+    """A started session whose file watcher looks every 50 ms, and a page recording what it is told."""
+    s = Session(nb_path, autosave_delay=autosave_delay)
+    s.sidecar.watch_interval = 0.05
+    rec = Recorder()
+    s.attach(rec)
+    await s.start()
+    return s, rec
+
+
 async def test_reopen_shows_outputs_without_running_and_one_edit_goes_stale(nb_path: Path) -> None:
     await run_and_close(nb_path)
     assert SidecarStore(nb_path).load().data is not None
@@ -134,11 +144,7 @@ async def test_corrupt_sidecar_gives_a_notice_and_editing_works(nb_path: Path) -
 
 async def test_external_change_reloads_keeping_unchanged_outputs(nb_path: Path) -> None:
     await run_and_close(nb_path)
-    s = Session(nb_path, autosave_delay=None)
-    s.sidecar.watch_interval = 0.05
-    rec = Recorder()
-    s.attach(rec)
-    await s.start()
+    s, rec = await watched(nb_path, autosave_delay=None)
     try:
         before = code_states(s)
         nb_path.write_text(NOTEBOOK.replace("z = y * 10", "z = y * 100"))  # e.g. git pull
@@ -157,11 +163,7 @@ async def test_external_change_reloads_keeping_unchanged_outputs(nb_path: Path) 
 
 
 async def test_conflict_never_overwrites_either_side(nb_path: Path) -> None:
-    s = Session(nb_path, autosave_delay=3600)
-    s.sidecar.watch_interval = 0.05
-    rec = Recorder()
-    s.attach(rec)
-    await s.start()
+    s, rec = await watched(nb_path, autosave_delay=3600)
     theirs = NOTEBOOK.replace("x = 1", "x = 'theirs'")
     try:
         a = s.notebook.cells[0].id
@@ -296,11 +298,7 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
 
 
 async def test_unreadable_file_on_disk_pauses_autosave_until_valid_again(nb_path: Path) -> None:
-    s = Session(nb_path, autosave_delay=0.01)
-    s.sidecar.watch_interval = 0.05
-    rec = Recorder()
-    s.attach(rec)
-    await s.start()
+    s, rec = await watched(nb_path, autosave_delay=0.01)
     try:
         nb_path.write_bytes(b"\xff\xfe half-written binary")
         await rec.wait_for(lambda m: m["type"] == "notice" and "cannot be read" in m["text"])
