@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -88,3 +91,30 @@ def test_implied_packages_directly() -> None:
     assert implied_packages(["df.plot("], ["%matplotlib inline"], {"pandas"}) == {
         "matplotlib": "the notebook uses %matplotlib"
     }  # a cell that does not parse is skipped, the magic still counts
+
+
+@pytest.mark.uv
+def test_imported_statsmodels_notebook_plots_in_its_own_environment(tmp_path: Path) -> None:
+    """The whole way: import, then `reflow script` builds the block's environment and the plot cell runs.
+
+    Real uv, packages from uv's cache (statsmodels, numpy, matplotlib), no Python downloads.
+    """
+    src = tmp_path / "sm-demo.ipynb"
+    cells = [
+        "%matplotlib inline\nimport numpy as np\nimport statsmodels.api as sm",
+        "x = sm.add_constant(np.arange(20.0))\nres = sm.OLS(np.arange(20.0) * 2 + 1, x).fit()",
+        "fig = sm.graphics.plot_regress_exog(res, 1)\ntype(fig).__name__",
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=[code(c) for c in cells]), str(src))
+    written = import_notebook(src).path
+    env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", REFLOW_CACHE_DIR=str(tmp_path / "cache"), MPLBACKEND="Agg")
+    env.pop("REFLOW_ENVIRONMENTS", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "script", str(written)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "'Figure'"
