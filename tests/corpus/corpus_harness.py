@@ -216,6 +216,7 @@ def run_reflow_script(py: Path, python: Path, timeout: float = RUN_TIMEOUT) -> R
     """
     env = run_env()
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop")])
+    env["REFLOW_TRUSTED_DIRS"] = str(py.parent)  # the user's own import: trusted, as in their own folders
     proc = subprocess.run(
         [str(python), "-m", "reflow_desktop.cli", "script", "--json", str(py)],
         cwd=py.parent,
