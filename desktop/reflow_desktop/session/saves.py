@@ -8,7 +8,8 @@ sidecar outputs, the export snapshots and the recovery copy each register a
 - ``Policy(delay)``: a sliding debounce, written ``delay`` s after the last change
   (the notebook's autosave, the snapshots after runs);
 - ``Policy(delay, ceiling)``: … but never later than ``ceiling`` s after the first
-  unsaved change (the sidecar: a cell printing forever still gets saved ~1/s);
+  unsaved change (the sidecar: a cell printing forever still gets saved ~1/s; the
+  notebook's autosave, ``autosave_policy``: continuous typing is saved ~1/s too);
 - ``Policy(None)``: written only when asked (``save``) — the recovery copy, and
   the notebook when autosave is off (then close does not write it either).
 
@@ -40,6 +41,20 @@ class Policy:
 
     delay: float | None
     ceiling: float | None = None
+
+
+AUTOSAVE_CEILING_S = 1.0  # continuous typing is saved at least this often (a kill loses at most ~1 s)
+
+
+def autosave_policy(delay: float | None, ceiling: float = AUTOSAVE_CEILING_S) -> Policy:
+    """The notebook's autosave: ``delay`` s after the last edit, never later than ``ceiling`` s after the first.
+
+    A plain sliding debounce never saves while edits keep coming less than ``delay`` apart;
+    a delay longer than the ceiling (a user setting) is the ceiling itself. None: no autosave.
+    """
+    if delay is None:
+        return Policy(None)
+    return Policy(delay, ceiling=max(delay, ceiling))
 
 
 @dataclass

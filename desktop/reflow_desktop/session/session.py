@@ -42,7 +42,7 @@ from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.packages import PackageManager
-from reflow_desktop.session.saves import Policy, SaveManager
+from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.sidecar.binding import SessionSidecar
 
@@ -79,7 +79,7 @@ class Session:
         self.read_only = read_only
         self.document = Document(read_notebook(self._path) if self._path.exists() else new_notebook())
         self.saves = SaveManager()  # one owner of saves: notebook, sidecar, snapshots, recovery
-        self.saves.register(NOTEBOOK, self._autosave_now, Policy(None if read_only else autosave_delay))
+        self.saves.register(NOTEBOOK, self._autosave_now, autosave_policy(None if read_only else autosave_delay))
         self.mode = settings_handler.initial_mode(self.notebook)  # [tool.reflow] or user default
         self.cache = CellCache()
         self.clients: list[Client] = []
@@ -119,7 +119,7 @@ class Session:
 
     @autosave_delay.setter
     def autosave_delay(self, value: float | None) -> None:
-        self.saves.set_policy(NOTEBOOK, Policy(None if self.read_only else value))
+        self.saves.set_policy(NOTEBOOK, autosave_policy(None if self.read_only else value))
 
     @property
     def has_clients(self) -> bool:
