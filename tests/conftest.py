@@ -1,5 +1,11 @@
 """Helpers shared by every test folder.
 
+``_tests_are_the_user``: tests write their notebooks themselves (``write_text``) and then open them,
+as a user opens a notebook they just wrote. So every test runs with its own user data dir (trust
+store, signing key, recent files: never the real user's) and with the temp dirs declared *trusted
+folders* (``REFLOW_TRUSTED_DIRS``, the product's own setting for "notebooks here are mine").
+Tests of trust itself take the ``untrusted_user`` fixture: no trusted folder, an empty store.
+
 ``unprivileged``: run a piece of code as a user that file permissions apply to. Root ignores
 directory permissions, and CI runs as root, so a "read-only directory" test that only chmods
 would prove nothing there (or skip). As root, the code runs in a forked child that has dropped
@@ -82,3 +88,29 @@ def unprivileged() -> Iterator[Unprivileged]:
             for d in dirs:
                 os.chmod(os.path.join(root, d), 0o755)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_are_the_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    names = ("REFLOW_DATA_DIR", "REFLOW_TRUSTED_DIRS")
+    saved = {name: os.environ.get(name) for name in names}
+    base = tmp_path_factory.getbasetemp()
+    os.environ["REFLOW_DATA_DIR"] = str(base / "reflow-user-data")
+    os.environ["REFLOW_TRUSTED_DIRS"] = os.pathsep.join(str(Path(p).resolve()) for p in (base, tempfile.gettempdir()))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture
+def untrusted_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user who trusts no folder and has signed nothing yet; their data dir (returned) is fresh."""
+    data = tmp_path / "user-data"
+    monkeypatch.delenv("REFLOW_TRUSTED_DIRS", raising=False)
+    monkeypatch.setenv("REFLOW_DATA_DIR", str(data))
+    return data

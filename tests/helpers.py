@@ -129,3 +129,11 @@ def chromium_or_skip() -> str:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     return CHROMIUM
+
+
+def trust(path: Path) -> None:
+    """Sign ``path`` as the current user's notebook (what "Trust" or a save from Reflow records)."""
+    from reflow.notebook import read_notebook
+    from reflow_desktop.trust import sign_notebook
+
+    sign_notebook(path, read_notebook(path))

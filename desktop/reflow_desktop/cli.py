@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="serve a notebook as a read-only app")
     p.add_argument("notebook")
+    p.add_argument("--trust", action="store_true", help="trust (sign) this notebook and run it even if not yours")
     p.add_argument("--no-open", action="store_true", help="only serve; print the URL")
     p.add_argument("--port", type=int, default=0)
 

@@ -95,7 +95,8 @@ def test_every_message_class_is_listed() -> None:
 
 def test_read_only_sessions_accept_what_they_did() -> None:
     assert P.READ_ONLY_ALLOWED == {"set_ui_value", "interrupt", "run_stale", "run_all", "complete", "inspect",
-                                   "table_page", "packages_get", "settings_get", "settings_set", "resync"}
+                                   "table_page", "packages_get", "settings_get", "settings_set", "resync",
+                                   "trust"}  # "Trust and run" changes no code
 
 
 def test_settings_in_the_schema_are_the_declared_ones() -> None:
@@ -139,6 +140,7 @@ VALID: list[dict[str, Any]] = [
     {"type": "set_notebook_config", "output": "above"}, {"type": "set_notebook_config", "runtime": "lazy"},
     {"type": "packages_get"}, {"type": "package_add", "requirement": "pyyaml", "rerun": ["a"]},
     {"type": "package_remove", "name": "pyyaml"}, {"type": "packages_lock"}, {"type": "env_rebuild"},
+    {"type": "trust"},
 ]
 
 
@@ -211,6 +213,10 @@ def test_constructors_build_declared_messages() -> None:
         build.error_msg("no"), build.complete_reply_msg("r", ["os"], 0, 2), build.inspect_reply_msg("r", True, "doc"),
         build.settings_msg({"theme": "dark", "runtime_mode": "auto", "output_position": "below",
                             "keymap": "vim", "font_size": 13}),
+        build.trust_msg({"status": "changed", "held": ["a"], "packages": ["pyyaml"]}),
+        build.session_msg(session="s", path="/nb.py", name="nb.py", mode="lazy", read_only=False, cells=[cell],
+                          kernel={"state": "dead"}, config={}, trust={"status": "untrusted", "held": [],
+                                                                      "packages": []}),
     ]
     assert {m["type"] for m in built} == {P.message_type(c) for c in P.SERVER_MESSAGE_CLASSES} - {
         "cell_status", "cell_clear", "cell_output", "cell_cached", "graph", "variables", "ui_values",

@@ -27,7 +27,8 @@ export type ServerMessage =
   | BatchMsg
   | SettingsMsg
   | EnvProgressMsg
-  | PackagesMsg;
+  | PackagesMsg
+  | TrustMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "RuntimeMode".
@@ -67,6 +68,11 @@ export type CellErrorKind =
  * via the `definition` "KernelStateName".
  */
 export type KernelStateName = "busy" | "dead" | "idle" | "restarting" | "starting";
+/**
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TrustStatus".
+ */
+export type TrustStatus = "changed" | "trusted" | "untrusted";
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "TransactionSource".
@@ -119,7 +125,8 @@ export type ClientMessage =
   | PackageAddMsg
   | PackageRemoveMsg
   | PackagesLockMsg
-  | EnvRebuildMsg;
+  | EnvRebuildMsg
+  | TrustAndRunMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "OutputPosition".
@@ -163,6 +170,7 @@ export interface SessionMsg {
    * the document's version; the next `transaction_applied` is one more
    */
   doc_version?: number;
+  trust?: TrustInfo;
 }
 /**
  * Everything the UI shows of one cell; the `session` and `cells` messages carry a list in display order.
@@ -294,6 +302,20 @@ export interface InstallHint {
 export interface KernelState {
   state: KernelStateName;
   message?: string;
+}
+/**
+ * may the notebook run here; absent: trusted
+ */
+export interface TrustInfo {
+  status: TrustStatus;
+  /**
+   * code cells changed outside Reflow: shown, not run
+   */
+  held: string[];
+  /**
+   * the PEP 723 dependencies that trusting installs
+   */
+  packages: string[];
 }
 /**
  * Kernel lifecycle; `dead` after a crash or a failed environment build (with uv's message).
@@ -703,6 +725,34 @@ export interface EnvInfo {
   message?: string;
 }
 /**
+ * To every client when the notebook's trust changes (after `trust`).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TrustMsg".
+ */
+export interface TrustMsg {
+  type: "trust";
+  trust: TrustInfo1;
+}
+/**
+ * Whether this notebook may run here (``reflow_desktop.trust``): `untrusted` is safe preview (nothing
+ * runs, no environment is built); `changed`: cells changed outside Reflow wait in `held`.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TrustInfo".
+ */
+export interface TrustInfo1 {
+  status: TrustStatus;
+  /**
+   * code cells changed outside Reflow: shown, not run
+   */
+  held: string[];
+  /**
+   * the PEP 723 dependencies that trusting installs
+   */
+  packages: string[];
+}
+/**
  * Store the code, run those cells (and their descendants in auto mode).
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1043,6 +1093,16 @@ export interface EnvRebuildMsg {
   type: "env_rebuild";
 }
 /**
+ * The "Trust and run" button: sign the notebook as this user's, then build its environment and run it as a trusted
+ * notebook opens (changed cells: run them too). Changes no code, so a read-only session accepts it.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "TrustAndRunMsg".
+ */
+export interface TrustAndRunMsg {
+  type: "trust";
+}
+/**
  * What to install for a ModuleNotFoundError (yaml → pyyaml); `cell` is the cell to re-run afterwards.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1077,7 +1137,8 @@ export const SERVER_MESSAGE_TYPES = [
   "batch",
   "settings",
   "env_progress",
-  "packages"
+  "packages",
+  "trust"
 ] as const;
 export const CELL_STATUSES = [
   "idle",

@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("notebook")
     p.add_argument("-o", "--output", help="output file (default: beside the notebook; '-' = stdout)")
     p.add_argument("--run", action="store_true", help="run the notebook first (fresh kernel)")
+    p.add_argument("--trust", action="store_true", help="with --run: trust (sign) the notebook even if not yours")
     p.add_argument("--hide-code", action="store_true", help="html: show outputs and markdown only")
 
 
@@ -51,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
     outputs: dict[str, list[dict[str, Any]]] | None
     failed = 0
     if args.run:
+        from reflow_desktop.trust.cli import refusal
+
+        refused = refusal(path, trust=getattr(args, "trust", False), command="export --run")
+        if refused is not None:
+            print(refused, file=sys.stderr)
+            return 1
         try:
             nb, outputs, states = sources.run_outputs(path)
         except sources.RunError as exc:

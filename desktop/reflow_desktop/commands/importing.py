@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, FileExistsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    from reflow_desktop.trust import sign_notebook
+
+    if result.path is not None:
+        sign_notebook(result.path, result.notebook)  # the user imported it: theirs, like a notebook they created
     for problem in result.problems:
         print(f"{args.source}: {problem}", file=sys.stderr)
     cells = result.notebook.cells

@@ -9,6 +9,14 @@ import argparse
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from reflow_desktop.server.launch import serve_notebook
+    from reflow_desktop.trust.cli import refusal
+
+    refused = refusal(args.notebook, trust=getattr(args, "trust", False), command="run")
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 1
 
     return serve_notebook(args.notebook, read_only=True, open_browser=not args.no_open, port=args.port)

@@ -47,6 +47,8 @@ def add_parser(sub: _SubParsers) -> None:
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("notebook")
+    p.add_argument("--trust", action="store_true", help="trust (sign) this notebook and run it even if not yours")
+    p.add_argument("--checked-trust", action="store_true", help=argparse.SUPPRESS)  # the environment's child run
     p.add_argument("--json", action="store_true", help="one JSON object per output line, tagged with its cell")
     p.add_argument(
         "--current-python",
@@ -124,6 +126,13 @@ class JsonScriptSink(ScriptSink):
 
 def run(args: argparse.Namespace) -> int:
     """Run the notebook in its own environment (or here, see the module doc); 1 if any cell failed."""
+    if not getattr(args, "checked_trust", False):  # never runs nor builds an untrusted notebook
+        from reflow_desktop.trust.cli import refusal
+
+        refused = refusal(args.notebook, trust=getattr(args, "trust", False), command="script")
+        if refused is not None:
+            print(refused, file=sys.stderr)
+            return 1
     if getattr(args, "current_python", False) or _in_reflow_environment() or not _environments_enabled():
         return run_here(args)
     return run_in_environment(args)
@@ -179,7 +188,8 @@ def run_in_environment(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        command = [str(env.python), "-m", "reflow_desktop.commands.script", "--current-python", str(path)]
+        command = [str(env.python), "-m", "reflow_desktop.commands.script", "--current-python", "--checked-trust"]
+        command.append(str(path))
         if getattr(args, "json", False):
             command.insert(-1, "--json")
         return subprocess.run(command, env=_child_environment(code_path), check=False).returncode

@@ -45,6 +45,7 @@ from reflow_desktop.protocol.build import (
     session_msg,
     settings_msg,
     transaction_applied_msg,
+    trust_msg,
 )
 from reflow_desktop.protocol.client import (
     CLIENT_MESSAGE_CLASSES,
@@ -108,5 +109,6 @@ __all__ = [
     "session_msg",
     "settings_msg",
     "transaction_applied_msg",
+    "trust_msg",
     "validate_client_message",
 ]

@@ -29,8 +29,11 @@ def session_msg(
     kernel: dict[str, Any],
     config: dict[str, Any],
     doc_version: int | None = None,
+    trust: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    extra = {} if doc_version is None else {"doc_version": doc_version}
+    extra: dict[str, Any] = {} if doc_version is None else {"doc_version": doc_version}
+    if trust is not None:
+        extra["trust"] = trust
     return _msg(
         S.SessionMsg,
         version=PROTOCOL_VERSION,
@@ -87,6 +90,11 @@ def packages_msg(
 ) -> dict[str, Any]:
     """The notebook's package list (PEP 723 block) and its environment's state."""
     return _msg(S.PackagesMsg, dependencies=dependencies, requires_python=requires_python, locked=locked, env=env)
+
+
+def trust_msg(trust: dict[str, Any]) -> dict[str, Any]:
+    """The notebook's trust changed (``TrustInfo``: status, held, packages)."""
+    return _msg(S.TrustMsg, trust=trust)
 
 
 def error_msg(text: str) -> dict[str, Any]:

@@ -288,6 +288,13 @@ class EnvRebuildMsg(ClientMsg, tag="env_rebuild"):
     """Build a fresh copy of the environment (swapped in on success) and restart the kernel."""
 
 
+class TrustAndRunMsg(ClientMsg, tag="trust"):
+    """The "Trust and run" button: sign the notebook as this user's, then build its environment and run it as a trusted
+    notebook opens (changed cells: run them too). Changes no code, so a read-only session accepts it."""
+
+    READ_ONLY = True
+
+
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunMsg,
@@ -318,6 +325,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     PackageRemoveMsg,
     PackagesLockMsg,
     EnvRebuildMsg,
+    TrustAndRunMsg,
 )
 
 if TYPE_CHECKING:

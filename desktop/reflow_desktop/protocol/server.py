@@ -24,6 +24,7 @@ from reflow_desktop.protocol.shapes import (
     NoticeLevel,
     Output,
     RuntimeMode,
+    TrustInfo,
     VariableItem,
 )
 from reflow_desktop.settings import Settings
@@ -63,6 +64,7 @@ class SessionMsg(ServerMsg, tag="session"):
     doc_version: Annotated[
         int | UnsetType, Meta(description="the document's version; the next `transaction_applied` is one more")
     ] = UNSET
+    trust: Annotated[TrustInfo | UnsetType, Meta(description="may the notebook run here; absent: trusted")] = UNSET
 
 
 class KernelMsg(ServerMsg, tag="kernel"):
@@ -227,6 +229,12 @@ class PackagesMsg(ServerMsg, tag="packages"):
     env: EnvInfo
 
 
+class TrustMsg(ServerMsg, tag="trust"):
+    """To every client when the notebook's trust changes (after `trust`)."""
+
+    trust: TrustInfo
+
+
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SessionMsg,
@@ -250,6 +258,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SettingsMsg,
     EnvProgressMsg,
     PackagesMsg,
+    TrustMsg,
 )
 
 if TYPE_CHECKING:

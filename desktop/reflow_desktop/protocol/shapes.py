@@ -48,6 +48,7 @@ KernelStateName: TypeAlias = Annotated[
 RuntimeMode: TypeAlias = Annotated[Literal["auto", "lazy"], Meta(title="RuntimeMode")]
 OutputPosition: TypeAlias = Annotated[Literal["above", "below"], Meta(title="OutputPosition")]
 NoticeLevel: TypeAlias = Annotated[Literal["info", "warning", "error"], Meta(title="NoticeLevel")]
+TrustStatus: TypeAlias = Annotated[Literal["trusted", "changed", "untrusted"], Meta(title="TrustStatus")]
 EnvStateName: TypeAlias = Annotated[Literal["building", "ready", "failed", "none"], Meta(title="EnvStateName")]
 MimeBundle: TypeAlias = Annotated[
     dict[str, Any],
@@ -176,6 +177,15 @@ class EnvInfo(Shape):
     message: Annotated[str | UnsetType, Meta(description="uv's text of the last failed operation")] = UNSET
 
 
+class TrustInfo(Shape):
+    """Whether this notebook may run here (``reflow_desktop.trust``): `untrusted` is safe preview (nothing
+    runs, no environment is built); `changed`: cells changed outside Reflow wait in `held`."""
+
+    status: TrustStatus
+    held: Annotated[list[str], Meta(description="code cells changed outside Reflow: shown, not run")]
+    packages: Annotated[list[str], Meta(description="the PEP 723 dependencies that trusting installs")]
+
+
 class TableSort(Shape):
     """How a table page is sorted."""
 
@@ -208,6 +218,7 @@ SHAPES: tuple[type[Shape], ...] = (
     VariableItem,
     KernelState,
     EnvInfo,
+    TrustInfo,
     TableSort,
     UiValueUpdate,
     CellCode,

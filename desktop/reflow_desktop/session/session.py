@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reflow.notebook import Notebook, new_notebook, read_notebook, write_notebook
+from reflow.notebook import Cell, Notebook, new_notebook, read_notebook, write_notebook
 from reflow.notebook.document import (
     Create,
     Delete,
@@ -45,6 +45,7 @@ from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.sidecar.binding import SessionSidecar
+from reflow_desktop.trust.gate import TrustGate
 
 if TYPE_CHECKING:
     from reflow_desktop.envs import Environment
@@ -77,10 +78,12 @@ class Session:
         self.env_cache_root = env_cache_root
         self.id = session_id or secrets.token_urlsafe(9)
         self.read_only = read_only
-        self.document = Document(read_notebook(self._path) if self._path.exists() else new_notebook())
+        exists = self._path.exists()
+        self.document = Document(read_notebook(self._path) if exists else new_notebook())
+        self.trust = TrustGate(self, exists=exists)  # untrusted: safe preview, nothing runs (trust/gate.py)
         self.saves = SaveManager()  # one owner of saves: notebook, sidecar, snapshots, recovery
         self.saves.register(NOTEBOOK, self._autosave_now, autosave_policy(None if read_only else autosave_delay))
-        self.mode = settings_handler.initial_mode(self.notebook)  # [tool.reflow] or user default
+        self.mode = settings_handler.initial_mode(self.notebook, own=self.trust.own)  # [tool.reflow] or the user's
         self.cache = CellCache()
         self.clients: list[Client] = []
         self.kernel = KernelProcess(
@@ -159,10 +162,18 @@ class Session:
         dead with uv's own message and nothing else changes.
         """
         self.sidecar.start()  # sidecar (issue 6): watch the file for external changes
+        if not self.trust.may_start:  # safe preview: no environment build, no kernel, no cache load
+            self.kernel.state = "dead"
+            self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
+            return
+        await self.start_kernel()
+
+    async def start_kernel(self, *, run: bool | None = None) -> None:
+        """Prepare the environment, start the kernel and open the notebook (``run``: run it all)."""
         if self.environments and self.path.exists():
             if not await self._prepare_environment():
                 return
-        await self.kernel.start(self._open_data(run=self.read_only or self.mode == "auto"))
+        await self.kernel.start(self._open_data(run=self.read_only or self.mode == "auto" if run is None else run))
 
     def env_progress(self) -> Callable[[str], None]:
         """A callback for worker threads: each line of uv's output goes to the UI."""
@@ -234,9 +245,9 @@ class Session:
             "run": run,
             "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
             "path": str(self.path),
-            "cells": [
-                {"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in self.notebook.cells
-            ],
+            "cells": self.trust.open_cells(
+                [{"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in self.cells]
+            ),
         }
 
     async def restart_in(self, python: str) -> None:
@@ -297,7 +308,12 @@ class Session:
                 **settings_handler.notebook_config(self.notebook),
             },
             doc_version=self.document.version,
+            trust=self.trust.info(),
         )
+
+    @property
+    def cells(self) -> list[Cell]:
+        return self.notebook.cells
 
     def cell_states(self) -> list[dict[str, Any]]:
         return [self.cache.cell_state(c) for c in self.notebook.cells]
@@ -361,6 +377,10 @@ class Session:
         mtype = msg["type"]
         if self.read_only and mtype not in P.READ_ONLY_ALLOWED:
             reply(P.error_msg(f"{mtype}: this notebook is open read-only"))
+            return None
+        refusal = self.trust.refusal(msg)
+        if refusal is not None:
+            reply(P.error_msg(f"{mtype}: {refusal}"))
             return None
         method = getattr(self, f"_h_{mtype}")
         try:
@@ -463,6 +483,9 @@ class Session:
 
     async def _h_interrupt(self, msg: dict[str, Any], reply: Client) -> None:
         await self.kernel.interrupt()
+
+    async def _h_trust(self, msg: dict[str, Any], reply: Client) -> None:
+        await self.trust.trust()
 
     async def _h_restart(self, msg: dict[str, Any], reply: Client) -> None:
         await self.restart()
@@ -569,6 +592,7 @@ class Session:
     def reload_from_file(self, notebook: Notebook) -> None:
         """The file changed on disk (no unsaved edits here): take it, keeping unchanged cells."""
         self.replace_document(notebook, "file")
+        self.trust.reloaded(self._kernel_running())  # cells changed outside Reflow wait for the user
         self.saves.forget_changes(NOTEBOOK)  # the file is what we have now
         if notebook.runtime_mode != self.mode:
             self.mode = notebook.runtime_mode
@@ -623,6 +647,7 @@ class Session:
 
     def _write_file(self) -> None:
         write_notebook(self._path, self.notebook)
+        self.trust.saved()  # what this user saves from Reflow is theirs: re-signed
         self.sidecar.saved()
         self.broadcast(P.saved_msg(str(self._path), self._path.stat().st_mtime))
 

@@ -53,9 +53,13 @@ def handle_settings_set(pages: Broadcast, changes: dict[str, Any], reply: Reply)
 
 
 # --- the notebook's own settings ---------------------------------------------------------
-def initial_mode(nb: Notebook) -> str:
-    """The notebook's ``runtime``, or the user's default runtime mode when it names none."""
-    if "runtime" in reflow_config(nb):
+def initial_mode(nb: Notebook, *, own: bool = True) -> str:
+    """The notebook's ``runtime``, or the user's default runtime mode when it names none.
+
+    A notebook that is not the user's own as it stands (untrusted, or changed outside Reflow) does not
+    choose: the user's mode applies, so a shipped ``runtime = "auto"`` never overrides a user's lazy.
+    """
+    if own and "runtime" in reflow_config(nb):
         return nb.runtime_mode
     return load_settings().runtime_mode
 
