@@ -5,7 +5,11 @@ there is one, else start the server on its asyncio thread, open one window per
 notebook (or the welcome window), run the Qt loop, and on exit stop every
 session (pending edits saved, kernels shut down). Kernels also die if the app is
 killed: jupyter_client starts them with JPY_PARENT_PID, and ipykernel's parent
-poller exits when this process disappears (tests/qt/test_shell_orphans.py).
+poller exits when this process disappears (tests/qt/test_shell_app.py, killed app).
+
+Qt, pywebview and the modules that import them (menus, windows, instance) are imported
+inside methods: ``prepare_environment`` must set Qt's variables first, and a second
+launch that only forwards its paths to the running app never needs them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from reflow_desktop.recent import RecentList
 from reflow_desktop.settings import Settings, load_settings, save_settings
 from reflow_desktop.shell import ipc
 from reflow_desktop.shell.threads import ServerThread, make_gui_invoker
+from reflow_desktop.shell.welcome import copy_example, list_examples, recent_data, render_welcome, untitled_path
 
 if TYPE_CHECKING:
     from reflow_desktop.shell.windows import NotebookWindow
@@ -82,8 +87,6 @@ class WelcomeApi:
         self._app.invoke(lambda: self._app.open_example(name))
 
     def remove_recent(self, path: str) -> list[dict[str, object]]:
-        from reflow_desktop.shell.welcome import recent_data
-
         return recent_data(self._app.recent.remove(path))
 
 
@@ -263,7 +266,6 @@ class ShellApp:
 
     def new_notebook(self) -> NotebookWindow | None:
         from reflow.notebook import Cell, new_notebook, write_notebook
-        from reflow_desktop.shell.welcome import untitled_path
 
         path = untitled_path(self.data_dir / "notebooks")
         nb = new_notebook()
@@ -273,8 +275,6 @@ class ShellApp:
         return self.open_notebook(path)
 
     def open_example(self, name: str) -> NotebookWindow | None:
-        from reflow_desktop.shell.welcome import copy_example, list_examples
-
         for ex in list_examples():
             if ex.name == name:
                 return self.open_notebook(copy_example(ex.path, self.data_dir / "examples"))
@@ -285,7 +285,6 @@ class ShellApp:
         import webview
 
         from reflow_desktop.shell.menus import install_welcome_menus
-        from reflow_desktop.shell.welcome import list_examples, render_welcome
         from reflow_desktop.shell.windows import realize
 
         if self.welcome is not None and self.welcome.native is not None:
