@@ -70,8 +70,8 @@ def _lock_bytes(path: Path) -> bytes:
         return b""
 
 
-def _file_sig(store: TrustStore, content: bytes) -> str:
-    return store.digest(b"notebook", content)
+def _file_sig(store: TrustStore, path: Path, content: bytes) -> str:
+    return store.digest(b"notebook", content, _lock_bytes(path))  # the lock decides what gets installed
 
 
 def _env_sig(store: TrustStore, path: Path, nb: Notebook) -> str:
@@ -97,7 +97,7 @@ def assess(path: Path, nb: Notebook, *, content: bytes | None = None, store: Tru
             content = path.read_bytes()
         except OSError:
             content = b""
-    if content and store.known("notebooks", [_file_sig(store, content)]):
+    if content and store.known("notebooks", [_file_sig(store, path, content)]):
         return TrustState("trusted", packages=packages)
     if not store.known("cells", [_env_sig(store, path, nb)]):
         return TrustState("untrusted", packages=packages)
@@ -124,4 +124,4 @@ def sign_notebook(
             content = path.read_bytes()
         except OSError:
             return
-        store.add("notebooks", [_file_sig(store, content)])
+        store.add("notebooks", [_file_sig(store, path, content)])
