@@ -1,11 +1,13 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
+import { cspHashes } from "./scripts/csp-hashes";
 
 // base "./": the server serves the page under "/" and "/s/SESSION", so every
 // asset path must be relative to the page.
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+  plugins: [cspHashes()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

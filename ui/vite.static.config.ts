@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { build, defineConfig, type Plugin } from "vite";
+import { cspHashes } from "./scripts/csp-hashes";
 
 // The exported-notebook bundle: ONE script and ONE stylesheet with every asset
 // inlined (data URLs), no chunks, so the Python exporter can put them into a
@@ -52,7 +53,7 @@ function exportCharts(): Plugin {
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  plugins: [exportCharts()],
+  plugins: [exportCharts(), cspHashes()],
   build: {
     outDir: OUT, // not under dist/: the app build empties dist/ (gitignored: build/)
     emptyOutDir: true,

@@ -1,7 +1,9 @@
 """The tornado application: UI pages, static files and one WebSocket per window.
 
 Bound to 127.0.0.1 only, on a free port unless one is given. Every handler runs
-the :class:`Guard` first and answers 403 before doing anything else.
+the :class:`Guard` first and answers 403 before doing anything else. Every response
+carries the strict Content-Security-Policy of :mod:`csp`; log lines name the path,
+never the query (which may hold the token).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from reflow_desktop import protocol as P
+from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
 from reflow_desktop.session import Session
@@ -33,20 +36,32 @@ class _Guarded(tornado.web.RequestHandler):
     guard: Guard
 
     def prepare(self) -> None:
+        self.set_header("Content-Security-Policy", app_policy(self.guard.port))
         req = self.request
-        tokens = [
-            self.get_query_argument("token", None),
-            req.headers.get("X-Reflow-Token"),
-            self.get_cookie(self.guard.cookie_name),
-        ]
-        reason = self.guard.check(host=req.headers.get("Host"), origin=req.headers.get("Origin"), tokens=tokens)
+        tokens = [self.get_query_argument("token", None), req.headers.get("X-Reflow-Token")]
+        reason = self.guard.check(
+            host=req.headers.get("Host"),
+            origin=req.headers.get("Origin"),
+            tokens=tokens,
+            cookie=self.get_cookie(self.guard.cookie_name),
+        )
         if reason is not None:
-            log.warning("refused %s %s: %s", req.method, req.path, reason)
+            log.warning("refused %s %s: %s", req.method, _safe_path(req.path), reason)
             raise tornado.web.HTTPError(403, reason=reason.capitalize())
 
     def remember_token(self) -> None:
-        """Pages load scripts without the token in their URLs; a strict cookie carries it."""
-        self.set_cookie(self.guard.cookie_name, self.guard.token, httponly=True, samesite="Strict", path="/")
+        """Pages load scripts without the token in their URLs; a strict cookie (not the token) carries it."""
+        set_session_cookie(self, self.guard)
+
+    def _request_summary(self) -> str:
+        return f"{self.request.method} {_safe_path(self.request.path)} ({self.request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        # tornado's own version logs repr(self.request), whose uri holds the query (and token)
+        if isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -56,6 +71,27 @@ class _Guarded(tornado.web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
+
+
+def _safe_path(path: str) -> str:
+    """A request path fit for a log line: no query, no control characters, bounded."""
+    return path.split("?", 1)[0].encode("unicode_escape").decode("ascii")[:300]
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """The access log line (the Application's ``log_function``): path only, never the query."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    ms = 1000.0 * handler.request.request_time()
+    req = handler.request
+    logging.getLogger("tornado.access").log(
+        level, "%d %s %s (%s) %.2fms", status, req.method, _safe_path(req.path), req.remote_ip, ms
+    )
+
+
+def set_session_cookie(handler: tornado.web.RequestHandler, guard: Guard) -> None:
+    """The page's credential: the cookie secret (never the token), HttpOnly, SameSite=Strict."""
+    handler.set_cookie(guard.cookie_name, guard.cookie_secret, httponly=True, samesite="Strict", path="/")
 
 
 class _Base(_Guarded):
@@ -82,6 +118,41 @@ class IndexHandler(_Base):
             self.finish(placeholder_page(list(self.server.sessions)))
         else:
             self.finish((dist / "index.html").read_bytes())
+
+
+class LoginHandler(tornado.web.RequestHandler):
+    """``/login/CODE``: a one-time code from :meth:`Guard.issue_login` sets the cookie and redirects.
+
+    What ``--browser`` opens, so the browser's command line holds a code that is spent
+    as soon as the page loads, not the token. Host and Origin are checked as everywhere.
+    """
+
+    def initialize(self, server: ReflowServer) -> None:
+        self.guard = server.guard
+
+    def prepare(self) -> None:
+        self.set_header("Content-Security-Policy", app_policy(self.guard.port))
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        headers = self.request.headers
+        reason = self.guard.check_place(host=headers.get("Host"), origin=headers.get("Origin"))
+        if reason is not None:
+            raise tornado.web.HTTPError(403, reason=reason.capitalize())
+
+    def get(self, code: str) -> None:
+        target = self.guard.redeem_login(code)
+        if target is None:
+            log.warning("refused GET /login/…: unknown, used or expired code")
+            raise tornado.web.HTTPError(403, reason="Unknown, used or expired login code")
+        set_session_cookie(self, self.guard)
+        self.redirect(target)
+
+    def _request_summary(self) -> str:
+        return f"{self.request.method} /login/… ({self.request.remote_ip})"
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
 
 
 class PageHandler(IndexHandler):
@@ -132,6 +203,8 @@ class UIFileHandler(_Guarded, tornado.web.StaticFileHandler):
 
     def prepare(self) -> None:
         super().prepare()
+        if "\x00" in self.request.path or "%00" in self.request.path or ".." in self.request.path.split("/"):
+            raise tornado.web.HTTPError(400, reason="Bad path")
         dist = ui_dist_dir()
         if dist is None:
             raise tornado.web.HTTPError(404)
@@ -232,6 +305,7 @@ class ReflowServer:
         return tornado.web.Application(
             [
                 (r"/", IndexHandler, args),
+                (r"/login/([A-Za-z0-9_-]{1,100})", LoginHandler, args),
                 (r"/ws/([^/]+)", SocketHandler, args),
                 (r"/ws/?", SocketHandler, args),
                 (r"/s/([^/]+)/?", PageHandler, args),
@@ -243,6 +317,7 @@ class ReflowServer:
             ],
             websocket_max_message_size=64 * 1024 * 1024,
             xsrf_cookies=False,
+            log_function=log_request,
         )
 
     async def start(self) -> None:
@@ -255,6 +330,11 @@ class ReflowServer:
     def url(self, session_id: str | None = None) -> str:
         path = f"/s/{quote(session_id)}" if session_id else "/"
         return f"http://127.0.0.1:{self.port}{path}?token={quote(self.token)}"
+
+    def login_url(self, session_id: str) -> str:
+        """A one-time address that logs a browser in (cookie) and opens the session's page."""
+        code = self.guard.issue_login(f"/s/{quote(session_id)}")
+        return f"http://127.0.0.1:{self.port}/login/{code}"
 
     def ws_url(self, session_id: str) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/{quote(session_id)}?token={quote(self.token)}"

@@ -53,8 +53,8 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) 
     print(
         f"Reflow is serving {path} {'(read-only) ' if read_only else ''}at\n  {url}\nPress Ctrl-C to stop.", flush=True
     )
-    if open_browser:
-        webbrowser.open(url)
+    if open_browser:  # a one-time login address: the token stays off the browser's command line
+        webbrowser.open(server.login_url(session.id))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

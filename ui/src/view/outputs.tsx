@@ -13,6 +13,7 @@ import { WIDGET_MIMES, WidgetView } from "../widgets";
 import { InstallOffer } from "./packages";
 import { ChartView } from "./charts/ChartView";
 import { chartKind } from "./charts/kinds";
+import { OutputFrame } from "./frame";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -127,12 +128,8 @@ function TextBlock({ text, className, ansi, keep = "head" }: { text: string; cla
 // ---- html / svg --------------------------------------------------------------------
 
 function HtmlBlock({ html }: { html: string }) {
-  const ref = useRef<HTMLDivElement>(null);
   const big = html.length > LIMITS.bytes;
   const [show, setShow] = useState(!big);
-  useLayoutEffect(() => {
-    if (show && ref.current) ref.current.innerHTML = html;
-  }, [html, show]);
   if (!show)
     return (
       <div class="truncated block">
@@ -142,7 +139,11 @@ function HtmlBlock({ html }: { html: string }) {
         </button>
       </div>
     );
-  return <div class="output-html" ref={ref} />;
+  return (
+    <div class="output-html">
+      <OutputFrame html={html} />
+    </div>
+  );
 }
 
 function SvgBlock({ svg }: { svg: string }) {
