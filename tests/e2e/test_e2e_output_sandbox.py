@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from reflow.notebook import parse_notebook
 from reflow_desktop.sidecar.format import code_hash
+
 from .conftest import WAIT_MS, cell
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,6 @@ import logging
 from http.cookies import SimpleCookie
 
 import pytest
-
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.httputil import HTTPHeaders
 
