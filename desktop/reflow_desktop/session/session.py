@@ -603,6 +603,7 @@ class Session:
     def take_file_metadata(self, fresh: Notebook) -> None:
         """The PEP 723 block (and header) from the file uv just edited; cells and unsaved edits stay."""
         self.document.adopt_metadata(fresh)
+        self.sidecar.file_taken()  # what Reflow last read: the pre-save check compares with it
 
     def _cells_changed(self) -> None:
         self.broadcast(self._cells_message())

@@ -12,8 +12,9 @@ session's ``SaveManager``:
 - ``cells_changed()`` / ``saved()`` / ``follow(path)`` → structure changed, the
   app wrote the file itself, Save As (outputs follow the notebook);
 - ``start()`` / ``close()`` → watcher task, final flush;
-- ``may_autosave()`` → False while a conflict with the file on disk is unresolved;
-  the text goes to a recovery file instead, so neither side is lost.
+- ``may_autosave()`` → compares the file on disk with what was last read or written
+  (content hash); False while a conflict with it is unresolved; the text goes to a
+  recovery file instead, so neither side is lost.
 
 The hash stored with a cell's outputs is the hash of the code that *produced*
 them (taken when the run starts), not of the current code: an edited but not
@@ -58,8 +59,11 @@ class SessionSidecar:
         self.store = SidecarStore(door.path)
         self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice, saves=saves)
         self.snapshots = SnapshotWriter(door, self._notice, saves=saves)  # [tool.reflow] snapshots
-        self.watcher: FileWatcher | None = None
+        # What Reflow last read or wrote, fingerprinted now (the session has just read the file);
+        # polled once started, and compared before every autosave.
+        self.watcher: FileWatcher | None = FileWatcher(door.path, self._on_file_change, interval=watch_interval)
         self.watch_interval = watch_interval
+        self._saving = False  # inside the pre-save check: the edits being saved are unsaved
         self.produced: dict[str, str] = {}  # cell id -> hash of the code its outputs came from
         self.ran_at: dict[str, str] = {}
         self.ui_values: dict[str, Any] = {}
@@ -112,7 +116,8 @@ class SessionSidecar:
         """Start watching the notebook file (needs the running event loop)."""
         if self.watcher is None:
             self.watcher = FileWatcher(self.door.path, self._on_file_change, interval=self.watch_interval)
-            self.watcher.start()
+        self.watcher.interval = self.watch_interval
+        self.watcher.start()
 
     async def close(self) -> None:
         """Stop watching; the session's save manager flushes the writes."""
@@ -204,7 +209,18 @@ class SessionSidecar:
 
     # --- code autosave / conflicts --------------------------------------------------------
     def may_autosave(self) -> bool:
-        """False while the file on disk and the session both changed: keep the edits aside."""
+        """False while the file on disk and the session both changed: keep the edits aside.
+
+        First the file on disk is compared (content hash) with what Reflow last read or wrote:
+        another writer's change since then — even one made a moment ago, before the watcher's
+        next poll — is never overwritten; the user's edits go to a recovery file and the UI is asked.
+        """
+        if self.conflict is None and self.watcher is not None:
+            self._saving = True
+            try:
+                self.watcher.check()  # a new content → _on_file_change → a conflict (we have unsaved edits)
+            finally:
+                self._saving = False
         if self.conflict is None:
             return True
         self._save_recovery("conflict")
@@ -229,6 +245,11 @@ class SessionSidecar:
             return False
         return True
 
+    def file_taken(self) -> None:
+        """The session took the file's current content as read (uv edited its block): not a conflict."""
+        if self.watcher is not None:
+            self.watcher.acknowledge()
+
     def saved(self) -> None:
         """The session wrote the notebook file: not an external change; conflicts and recovery end."""
         if self.watcher is not None:
@@ -247,7 +268,7 @@ class SessionSidecar:
         if d.closed:
             return
         diverged = self.conflict is not None and self.conflict.kind == "conflict"
-        plan = plan_reload(d.notebook, d.dirty or diverged, data, d.path.name)
+        plan = plan_reload(d.notebook, d.dirty or diverged or self._saving, data, d.path.name)
         if plan.kind == "unchanged":
             self.conflict = None  # the file is back to what we have
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import WAIT, Recorder, code_ids
+from helpers import Recorder, code_ids
 
 from reflow_desktop.session import Session
 from reflow_desktop.session.session import NOTEBOOK
@@ -28,3 +28,27 @@ async def test_continuous_typing_is_saved_at_least_once_a_second(nb_path: Path) 
         assert "x = " in nb_path.read_text() and "x = 1\n" not in nb_path.read_text()
     finally:
         await s.close()
+
+
+async def test_a_change_on_disk_just_before_the_autosave_is_never_overwritten(nb_path: Path) -> None:
+    from reflow_desktop.sidecar.recovery import list_recoverable
+
+    s = Session(nb_path, autosave_delay=0.3)
+    s.sidecar.watch_interval = 3600.0  # the watcher's poll has not seen it: only the pre-save check can
+    s.sidecar.start()
+    rec = Recorder()
+    s.attach(rec)
+    try:
+        a = code_ids(s)[0]
+        await s.handle({"type": "edit", "id": a, "code": "x = 'mine'"}, lambda m: None)
+        theirs = nb_path.read_text().replace("x = 1", "x = 'theirs'")
+        nb_path.write_text(theirs)  # another editor / git pull, before the autosave fires
+        got = await rec.wait_for(lambda m: m["type"] in ("saved", "notice"))
+        assert got["type"] == "notice" and "changed on disk" in got["text"], got
+        assert nb_path.read_text() == theirs  # their change survives
+        copies = [e for e in list_recoverable(include_live=True) if e.origin == str(nb_path.resolve())]
+        assert copies and "x = 'mine'" in copies[0].read_text()  # the user's edit, in a recovery file
+        assert s.dirty and s.saves.entry(NOTEBOOK).saves == 0  # nothing written over it, edits kept here
+    finally:
+        await s.close()
+    assert nb_path.read_text() == theirs  # closing does not overwrite it either
