@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import socket
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -34,10 +35,33 @@ def server_name(data_dir: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256(f"{user}\0{Path(data_dir).resolve()}".encode()).hexdigest()[:12]
     if sys.platform == "win32":
         return f"reflow-{digest}"
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    if not os.path.isdir(base) or len(base) > 60:
-        base = tempfile.gettempdir()
-    return os.path.join(base, f"reflow-{digest}.sock")
+    return os.path.join(socket_dir(), f"reflow-{digest}.sock")
+
+
+def socket_dir() -> str:
+    """A directory only this user can enter (0700, owned by us, not a link) for the socket.
+
+    In a shared /tmp another user could otherwise squat on the socket's name or read
+    what it says; ``$XDG_RUNTIME_DIR`` is per-user already, and gets a subdirectory too.
+    """
+    uid = os.getuid()
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or ""
+    candidates = [os.path.join(runtime, "reflow")] if runtime and len(runtime) <= 60 else []
+    candidates.append(os.path.join(tempfile.gettempdir(), f"reflow-{uid}"))
+    for path in candidates:
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            continue
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+            continue  # a link, a file or another user's directory: never use it
+        if stat.S_IMODE(st.st_mode) != 0o700:
+            os.chmod(path, 0o700)
+        return path
+    raise OSError("no private directory for the single-instance socket (tried: " + ", ".join(candidates) + ")")
 
 
 def encode_open(paths: list[str], cwd: str | None = None) -> bytes:
