@@ -56,7 +56,7 @@ def test_read_only_app_view(serve, page):
     page.keyboard.press("d")
     page.keyboard.press("a")
     expect(page.locator(".notebook .cell")).to_have_count(5)
-    expect(page.locator(".output-html table")).to_be_visible()
+    expect(page.frame_locator(".output-html iframe").locator("table")).to_be_visible()  # a sandboxed frame
     shot(page, "app-view")
 
 
@@ -64,7 +64,7 @@ def test_rich_outputs_and_hidden_code(serve, page):
     server = serve(RICH)
     open_notebook(page, server)
     out = cell(page, 5).locator(".outputs")
-    expect(out.locator(".output-html table")).to_contain_text("42")
+    expect(out.frame_locator(".output-html iframe").locator("table")).to_contain_text("42")  # a sandboxed frame
     expect(out.locator("img.output-image.svg")).to_be_visible()
     expect(out.locator(".output-markdown em")).to_have_text("markdown output")
     expect(out.locator(".output-json")).to_contain_text("a:")
