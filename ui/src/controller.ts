@@ -185,6 +185,10 @@ export class Controller {
   interrupt(): void {
     this.transport.send({ type: "interrupt" });
   }
+  /** "Trust and run": the server signs the notebook, builds its environment and runs it. */
+  trust(): void {
+    this.transport.send({ type: "trust" });
+  }
   restart(): void {
     this.transport.send({ type: "restart" });
   }

@@ -19,6 +19,7 @@ import {
   type ServerMessage,
   type TransactionAppliedMsg,
   type TransactionSource,
+  type TrustInfo,
   type VariableItem,
 } from "./protocol";
 
@@ -82,6 +83,8 @@ export interface State {
   deleted: DeletedCell[];
   /** the Packages panel: the notebook's dependencies, its environment, uv's output */
   packages: PackagesState;
+  /** whether the notebook may run here (safe preview, held cells); null: trusted */
+  trust: TrustInfo | null;
 }
 
 export interface PackagesState {
@@ -158,6 +161,7 @@ export function initialState(): State {
     editing: false,
     deleted: [],
     packages: initialPackages(),
+    trust: null,
   };
 }
 
@@ -259,8 +263,11 @@ export function applyServer(state: State, msg: ServerMessage): State {
         orderValid: (msg.config as { order_valid?: unknown } | undefined)?.order_valid !== false,
         kernel,
         editing: msg.read_only ? false : s.editing,
+        trust: msg.trust ?? null,
       };
     }
+    case "trust":
+      return { ...state, trust: msg.trust };
     case "kernel":
       return { ...state, kernel: msg.message ? { state: msg.state, message: msg.message } : { state: msg.state } };
     case "cell_status":

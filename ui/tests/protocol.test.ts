@@ -28,6 +28,7 @@ describe("generated protocol", () => {
       settings: { type: "settings", values: { ...DEFAULT_SETTINGS } },
       env_progress: { type: "env_progress", line: "Resolved 1 package" },
       packages: { type: "packages", dependencies: [], requires_python: null, locked: false, env: { state: "none" } },
+      trust: { type: "trust", trust: { status: "changed", held: ["a"], packages: [] } },
     };
     expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
     for (const msg of Object.values(samples)) {

@@ -11,6 +11,7 @@ import { CellView } from "./cell";
 import { UiContext, type Ui } from "./context";
 import { Icon } from "./icons";
 import { SidePanel, type PanelTab } from "./panels";
+import { TrustBar } from "./trustBar";
 import { SettingsPage, useSettings } from "./settings";
 import { effectiveOutputPosition } from "../settings";
 import { userSettings } from "../settingsEffects";
@@ -322,7 +323,8 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             </button>
           </div>
         )}
-        {s.kernel.state === "dead" && (
+        <TrustBar trust={s.trust} />
+        {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && (
           <div class="banner error">
             <Icon name="alert" size={15} /> {deadText(s.kernel.message)}
             {!s.readOnly && (
