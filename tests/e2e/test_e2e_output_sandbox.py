@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from reflow.notebook import parse_notebook
 from reflow_desktop.sidecar.format import code_hash
 
-from .conftest import WAIT_MS, cell
+from .conftest import WAIT_MS, cell, open_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -130,3 +130,33 @@ def test_stored_html_output_cannot_run_cells(serve, page, tmp_path):
     # the app's own page has a strict policy: no inline script ran, the cell is still unrun
     assert page.evaluate("() => window.__attack_done === undefined")
     expect(cell(page, 2).locator(".outputs")).to_have_count(0)
+
+
+LIVE_HTML = """\
+# %%
+from IPython.display import HTML
+HTML('<table id="t"><tr><td>42</td></tr></table>' + '<p>row</p>' * 20)
+"""
+
+
+def test_live_and_exported_html_outputs_render_in_sized_frames(serve, page, tmp_path):
+    server = serve(LIVE_HTML)
+    open_notebook(page, server)
+    expect(page.frame_locator(".output-html iframe").locator("#t")).to_contain_text("42")
+    frame_el = page.locator(".output-html iframe[data-sized]")
+    expect(frame_el).to_have_count(1)
+    assert frame_el.bounding_box()["height"] > 200  # sized to its 21 lines, not the 24 px default
+    with page.expect_download() as download:
+        page.click("[data-action=export-html]")
+    out = tmp_path / "export.html"
+    download.value.save_as(out)
+    exported = page.context.new_page()
+    errors: list[str] = []
+    exported.on("pageerror", lambda e: errors.append(str(e)))
+    exported.goto(out.as_uri())
+    expect(exported.frame_locator(".output-html iframe").locator("#t")).to_contain_text("42")
+    sized = exported.locator(".output-html iframe[data-sized]")
+    expect(sized).to_have_count(1)  # the export's CSP allows the sizer by its hash
+    assert sized.bounding_box()["height"] > 200
+    assert sized.get_attribute("sandbox") == "allow-scripts"
+    assert not errors

@@ -27,6 +27,7 @@ from typing import Any
 
 from reflow.notebook import Notebook
 from reflow_desktop import resources
+from reflow_desktop.server.csp import script_hashes
 
 from .outputs import CellOutputs
 
@@ -145,11 +146,13 @@ def render_html(
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
     state_json = _state_json(state)
     charts = load_chart_scripts(charts_in(state_json))
+    frame_hashes = script_hashes(bundle_dir())  # the sandboxed output frames' sizer (they inherit this CSP)
+    csp = _csp(*(h for _j, h in charts), script_hash, *frame_hashes)
     chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)
     title = _html.escape(name)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_csp(*(h for _j, h in charts), script_hash)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
         '<meta name="generator" content="Reflow">\n'
