@@ -62,7 +62,7 @@ async def test_failed_build_reports_uvs_message_and_keeps_the_code(tmp_path: Pat
         assert "environment could not be prepared" in notice["text"]
         assert session.session_message()["kernel"]["state"] == "dead"
         assert path.read_bytes() == before  # nothing touched
-        assert [c.source for c in session.notebook.cells][0] == "import sys, six"
+        assert session.notebook.cells[0].source == "import sys, six"
     finally:
         await session.close()
 

@@ -33,8 +33,9 @@ async def test_interrupt_cancels_run(session, recorder):
     loop = "print('looping', flush=True)\nwhile True: pass"
     fut = await session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, recorder)
     # The cell's own print proves its code is running (not just its status sent): interrupt now.
-    await recorder.wait_for(lambda m: m.get("type") == "cell_output" and m["id"] == a
-                            and "looping" in m["output"].get("text", ""), mark)
+    await recorder.wait_for(
+        lambda m: m.get("type") == "cell_output" and m["id"] == a and "looping" in m["output"].get("text", ""), mark
+    )
     await session.handle({"type": "interrupt"}, recorder)
     await asyncio.wait_for(fut, WAIT)
     assert session.cache.get(a).status == "interrupted"
@@ -45,8 +46,7 @@ async def test_interrupt_cancels_run(session, recorder):
 async def test_kernel_death_is_reported_and_restart_keeps_code(session, recorder):
     a, b = code_ids(session)
     mark = recorder.mark()
-    await session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os._exit(1)"}]},
-                         recorder)
+    await session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os._exit(1)"}]}, recorder)
     dead = await recorder.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead", mark)
     assert "died" in dead["message"]
     assert session.session_message()["kernel"]["state"] == "dead"
@@ -76,9 +76,8 @@ async def test_save_is_atomic_and_keeps_untouched_cells(session, nb_path, record
 
 
 async def test_structure_edits_are_saved(session, nb_path, recorder):
-    a, b = code_ids(session)
-    await handle(session, {"type": "create_cell", "id": "new1", "index": 1, "kind": "code",
-                           "code": "z = x * 10\nz"})
+    _a, b = code_ids(session)
+    await handle(session, {"type": "create_cell", "id": "new1", "index": 1, "kind": "code", "code": "z = x * 10\nz"})
     await handle(session, {"type": "run", "cells": [{"id": "new1"}]})
     assert text_of(session.cache.get("new1").outputs) == "10"
     await handle(session, {"type": "move_cell", "id": "new1", "index": 3})
@@ -93,12 +92,10 @@ async def test_structure_edits_are_saved(session, nb_path, recorder):
 async def test_complete_and_inspect_via_session(session, recorder):
     a, _ = code_ids(session)
     await recorder.wait_for(lambda m: m["type"] == "variables")
-    await session.handle({"type": "complete", "request_id": "7", "id": a, "code": "import o",
-                          "cursor": 8}, recorder)
+    await session.handle({"type": "complete", "request_id": "7", "id": a, "code": "import o", "cursor": 8}, recorder)
     reply = await recorder.wait_for(lambda m: m["type"] == "complete_reply")
     assert reply["request_id"] == "7" and "os" in reply["matches"]
-    await session.handle({"type": "inspect", "request_id": "8", "id": a, "code": "len",
-                          "cursor": 3}, recorder)
+    await session.handle({"type": "inspect", "request_id": "8", "id": a, "code": "len", "cursor": 3}, recorder)
     reply = await recorder.wait_for(lambda m: m["type"] == "inspect_reply")
     assert reply["found"] and "Return the number of items" in reply["text"]
 
@@ -108,13 +105,15 @@ async def test_read_only_session_refuses_edits(nb_path):
     try:
         await asyncio.wait_for(session.start(), WAIT)
         replies: list[dict] = []
-        for msg in ({"type": "edit", "id": "x", "code": "1"},
-                    {"type": "run", "cells": [{"id": "x", "code": "1"}]},
-                    {"type": "delete_cell", "id": "x"}, {"type": "save"},
-                    {"type": "create_cell", "id": "n", "index": 0, "kind": "code", "code": ""}):
+        for msg in (
+            {"type": "edit", "id": "x", "code": "1"},
+            {"type": "run", "cells": [{"id": "x", "code": "1"}]},
+            {"type": "delete_cell", "id": "x"},
+            {"type": "save"},
+            {"type": "create_cell", "id": "n", "index": 0, "kind": "code", "code": ""},
+        ):
             assert await session.handle(msg, replies.append) is None
-        assert len(replies) == 5 and all(r["type"] == "error" and "read-only" in r["text"]
-                                         for r in replies)
+        assert len(replies) == 5 and all(r["type"] == "error" and "read-only" in r["text"] for r in replies)
         assert session.session_message()["read_only"] is True
         fut = await session.handle({"type": "run_all"}, replies.append)
         await asyncio.wait_for(fut, WAIT)

@@ -120,9 +120,15 @@ async def test_remove_and_lock(tmp_path, recorder_class):
         assert session.notebook.metadata.dependencies == ["iniconfig"]
         assert '"six"' not in path.read_text()
         assert session.kernel.python != old_python
-        text = results_text(await run_cell(session, rec, "import importlib.util\n"
-                                                    "(importlib.util.find_spec('six') is None, "
-                                                    "importlib.util.find_spec('iniconfig') is not None)"))
+        text = results_text(
+            await run_cell(
+                session,
+                rec,
+                "import importlib.util\n"
+                "(importlib.util.find_spec('six') is None, "
+                "importlib.util.find_spec('iniconfig') is not None)",
+            )
+        )
         assert "(True, True)" in text
         mark = rec.mark()
         await ask(session, rec, {"type": "packages_lock"})
@@ -166,8 +172,9 @@ async def test_module_not_found_offers_install_and_rerun_works(tmp_path, recorde
         assert hint["package"] == "iniconfig"
         mark = rec.mark()
         await ask(session, rec, {"type": "package_add", "requirement": hint["package"], "rerun": [hint["cell"]]})
-        await rec.wait_for(lambda m: m["type"] == "cell_output" and m["id"] == hint["cell"]
-                           and m["output"]["kind"] == "data", mark)
+        await rec.wait_for(
+            lambda m: m["type"] == "cell_output" and m["id"] == hint["cell"] and m["output"]["kind"] == "data", mark
+        )
         assert "'iniconfig'" in results_text(session.cache.get(hint["cell"]).outputs)
         assert [d.split(">")[0] for d in session.notebook.metadata.dependencies] == ["iniconfig"]
     finally:

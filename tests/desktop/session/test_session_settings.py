@@ -47,8 +47,7 @@ async def test_settings_get_set_round_trip(session, recorder, config_dir: Path) 
     assert replies[-1] == {"type": "settings", "values": Settings().to_dict()}
 
     mark = recorder.mark()
-    await handle(session, {"type": "settings_set", "changes": {"keymap": "vim", "font_size": 16}},
-                 replies.append)
+    await handle(session, {"type": "settings_set", "changes": {"keymap": "vim", "font_size": 16}}, replies.append)
     got = await recorder.wait_for(lambda m: m["type"] == "settings", mark)
     assert got["values"]["keymap"] == "vim" and got["values"]["font_size"] == 16
     stored = json.loads((config_dir / "settings.json").read_text())
@@ -69,7 +68,7 @@ async def test_set_notebook_config_writes_only_the_block(session, nb_path: Path)
     after = nb_path.read_text()
     block_after, cells_after = split_block(after)
     assert cells_after == cells_before  # cells byte-identical
-    assert '# [tool.reflow]\n' in block_after
+    assert "# [tool.reflow]\n" in block_after
     assert '# output = "above"\n' in block_after and '# runtime = "lazy"\n' in block_after
     assert block_after.startswith(block_before[: block_before.index("# ///\n", 5)])  # kept lines
     config = session.session_message()["config"]
@@ -87,8 +86,7 @@ async def test_set_notebook_config_writes_only_the_block(session, nb_path: Path)
     assert bad[-1]["type"] == "error"
 
 
-async def test_session_message_output_position_defaults_to_user_setting(
-        nb_path: Path, config_dir: Path) -> None:
+async def test_session_message_output_position_defaults_to_user_setting(nb_path: Path, config_dir: Path) -> None:
     save_settings(Settings(output_position="above", runtime_mode="lazy"))
     s = Session(nb_path, autosave_delay=None)  # not started: the message needs no kernel
     msg = s.session_message()
@@ -96,9 +94,12 @@ async def test_session_message_output_position_defaults_to_user_setting(
     assert msg["config"]["notebook"] == {"output": None, "runtime": None}
     assert msg["mode"] == "lazy"  # the user's default runtime mode: the notebook names none
 
-    nb_path.write_text(nb_path.read_text().replace(
-        '# requires-python = ">=3.11"\n',
-        '# requires-python = ">=3.11"\n# [tool.reflow]\n# output = "below"\n# runtime = "auto"\n'))
+    nb_path.write_text(
+        nb_path.read_text().replace(
+            '# requires-python = ">=3.11"\n',
+            '# requires-python = ">=3.11"\n# [tool.reflow]\n# output = "below"\n# runtime = "auto"\n',
+        )
+    )
     s2 = Session(nb_path, autosave_delay=None)
     assert s2.session_message()["config"]["output_position"] == "below"  # the notebook wins
     assert s2.session_message()["mode"] == "auto"
@@ -115,8 +116,7 @@ async def test_cell_cached_is_kept_for_reconnects_until_cell_clear(session, reco
     assert "cached_seconds" not in state[a]
 
 
-async def test_cache_restore_and_clear_cache_through_the_kernel(tmp_path: Path,
-                                                                recorder_class) -> None:
+async def test_cache_restore_and_clear_cache_through_the_kernel(tmp_path: Path, recorder_class) -> None:
     nb = tmp_path / "cached.py"
     nb.write_text(PERSISTENT)
     s = Session(nb, autosave_delay=None)
@@ -144,8 +144,7 @@ async def test_cache_restore_and_clear_cache_through_the_kernel(tmp_path: Path,
         await s.close()
 
 
-async def test_read_only_session_may_read_settings_but_not_change_the_notebook(
-        nb_path: Path) -> None:
+async def test_read_only_session_may_read_settings_but_not_change_the_notebook(nb_path: Path) -> None:
     s = Session(nb_path, read_only=True, autosave_delay=None)
     replies: list[dict] = []
     await s.handle({"type": "settings_get"}, replies.append)

@@ -236,8 +236,9 @@ APP = textwrap.dedent("""
 
 def test_sigkill_mid_edit_keeps_last_edit_and_valid_sidecar(nb_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    proc = subprocess.Popen([sys.executable, "-c", APP, str(nb_path)], stdout=subprocess.PIPE,
-                            text=True, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", APP, str(nb_path)], stdout=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
     assert proc.stdout is not None
     last = 0
     for _ in range(15):
@@ -274,9 +275,15 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
     s = Session(nb_path, autosave_delay=None)  # not started: events fed by hand
     try:
         a, b, c = [x.id for x in s.notebook.cells if x.kind == "code"]
-        s._on_kernel_event({"type": "batch", "events": [
-            {"type": "cell_status", "id": a, "status": "stale"},
-            {"type": "cell_status", "id": b, "status": "stale"}]})
+        s._on_kernel_event(
+            {
+                "type": "batch",
+                "events": [
+                    {"type": "cell_status", "id": a, "status": "stale"},
+                    {"type": "cell_status", "id": b, "status": "stale"},
+                ],
+            }
+        )
         # shown as up to date (their outputs are current), but the kernel's word is recorded, not dropped
         assert s.cache.get(a).shown_status == "idle" and s.cache.get(b).shown_status == "idle"
         assert s.cache.get(a).status == "stale" and s.cache.get(a).restored
@@ -285,8 +292,7 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
         assert s.cache.get(c).shown_status == "stale"
         s._on_kernel_event({"type": "cell_status", "id": a, "status": "stale"})  # a real one for a too
         assert s.cache.get(a).shown_status == "stale" and not s.cache.get(a).restored
-        s._on_kernel_event({"type": "batch", "events": [
-            {"type": "ui_values", "values": {"slider-1": 7}}]})
+        s._on_kernel_event({"type": "batch", "events": [{"type": "ui_values", "values": {"slider-1": 7}}]})
         await s.sidecar.writer.flush()
     finally:
         await s.close()

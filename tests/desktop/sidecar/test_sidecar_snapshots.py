@@ -14,8 +14,10 @@ from reflow_desktop.sidecar.snapshots import requested_formats, snapshot_path
 
 def notebook(tmp_path: Path, snapshots: str) -> Path:
     path = tmp_path / "report.py"
-    path.write_text(f'# /// script\n# requires-python = ">=3.11"\n#\n# [tool.reflow]\n'
-                    f"# snapshots = {snapshots}\n# ///\n\n# %%\nx = 6\n\n# %%\nprint('answer', x * 7)\n")
+    path.write_text(
+        f'# /// script\n# requires-python = ">=3.11"\n#\n# [tool.reflow]\n'
+        f"# snapshots = {snapshots}\n# ///\n\n# %%\nx = 6\n\n# %%\nprint('answer', x * 7)\n"
+    )
     return path
 
 

@@ -22,8 +22,9 @@ from reflow_desktop.sidecar.writer import SAVEABLE, SidecarWriter
 
 
 def _data(n: int) -> SidecarData:
-    return SidecarData("nb.py", [CellRecord(code_hash("x = 1"), "idle",
-                                            [{"kind": "data", "data": {"text/plain": str(n)}}])])
+    return SidecarData(
+        "nb.py", [CellRecord(code_hash("x = 1"), "idle", [{"kind": "data", "data": {"text/plain": str(n)}}])]
+    )
 
 
 class CountingStore(SidecarStore):
@@ -117,8 +118,9 @@ async def test_flush_writes_pending_now_and_close_stops(nb: Path) -> None:
 
 async def test_read_only_directory_gives_one_notice_and_never_raises(read_only_dir: Path) -> None:
     notices: list[tuple[str, str]] = []
-    writer = SidecarWriter(SidecarStore(read_only_dir / "nb.py"), delay=0.01,
-                           on_notice=lambda level, text: notices.append((level, text)))
+    writer = SidecarWriter(
+        SidecarStore(read_only_dir / "nb.py"), delay=0.01, on_notice=lambda level, text: notices.append((level, text))
+    )
     for i in range(3):
         writer.schedule(_data(i))
         await writer.flush()
@@ -164,8 +166,9 @@ def test_sigkill_mid_write_leaves_valid_json(nb: Path) -> None:
     store = SidecarStore(nb)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     for round_ in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER_LOOP, str(nb)],
-                                stdout=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER_LOOP, str(nb)], stdout=subprocess.PIPE, text=True, env=env
+        )
         assert proc.stdout is not None
         for _ in range(3 + round_):  # a few complete writes, then kill during the next
             assert proc.stdout.readline()
