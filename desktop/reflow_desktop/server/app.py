@@ -265,7 +265,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         assert self.session is not None
         try:
             data = json.loads(message)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[" * 100_000 (it closed the socket)
             self.send(P.error_msg("not JSON"))
             return
         # A task per message: a slow request (complete while a cell runs, restart)

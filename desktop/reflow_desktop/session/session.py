@@ -661,7 +661,7 @@ class Session:
             return False
         try:
             self._write_file()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: text a file cannot hold (NUL…); later saves still run
             self.sidecar.save_failed(exc)  # the edits go to a recovery file
             if not self.closed:
                 self.broadcast(P.notice_msg("error", f"Could not save {self._path.name}: {exc}"))

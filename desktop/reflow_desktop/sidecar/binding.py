@@ -226,7 +226,7 @@ class SessionSidecar:
         self._save_recovery("conflict")
         return False
 
-    def save_failed(self, exc: OSError) -> None:
+    def save_failed(self, exc: OSError | ValueError) -> None:
         """The notebook file cannot be written: keep the text in a recovery file meanwhile."""
         self._save_recovery("unsaved")
 

@@ -52,3 +52,47 @@ async def test_a_change_on_disk_just_before_the_autosave_is_never_overwritten(nb
     finally:
         await s.close()
     assert nb_path.read_text() == theirs  # closing does not overwrite it either
+
+
+async def test_invalid_text_is_refused_at_the_protocol_and_changes_nothing(nb_path: Path) -> None:
+    s = Session(nb_path, autosave_delay=None)
+    try:
+        a = code_ids(s)[0]
+        version = s.document.version
+        for bad in ("x = '\ud83d'", "x = 1\x00", {"\ud800": 1}):
+            replies: list[dict] = []
+            msg = (
+                {"type": "edit", "id": a, "code": bad}
+                if isinstance(bad, str)
+                else {"type": "set_options", "id": a, "options": bad}
+            )
+            await s.handle(msg, replies.append)
+            assert [r["type"] for r in replies] == ["error"], replies
+            assert s.document.version == version and s.document.cell(a).source == "x = 1" and not s.dirty
+        replies = []
+        tx = {"type": "transaction", "changes": [{"op": "set_code", "id": a, "code": "\x00"}]}
+        await s.handle(tx, replies.append)
+        assert [r["type"] for r in replies] == ["error"] and s.document.version == version
+    finally:
+        await s.close()
+
+
+async def test_text_a_file_cannot_hold_never_blocks_later_saves(nb_path: Path) -> None:
+    # Bad text that got into the document some other way: the autosave reports it and stays pending;
+    # the next good edit is saved (before, the NotebookFormatError escaped every autosave).
+    from reflow.notebook.document import SetCode, Transaction
+
+    s = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    s.attach(rec)
+    try:
+        a = code_ids(s)[0]
+        s.apply(Transaction((SetCode(a, "x = '\ud83d'"),), "ui"), to_kernel=False)
+        assert s._autosave_now() is False and s.dirty
+        await rec.wait_for(lambda m: m["type"] == "notice" and m["level"] == "error")
+        assert "x = 1" in nb_path.read_text()
+        await s.handle({"type": "edit", "id": a, "code": "x = 'fixed'"}, lambda m: None)
+        await s.saves.save(NOTEBOOK)  # what the autosave timer runs
+        assert "x = 'fixed'" in nb_path.read_text() and not s.dirty
+    finally:
+        await s.close()
