@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
+from .conditional import surely_bound
 from .mutations import find_mutations
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis, ErrorKind
@@ -43,7 +44,9 @@ def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None =
         compile_error = _compile_error(tree)
         if compile_error is not None:
             return compile_error
-    return _with_mutations(_result(visitor), tree, source)
+    analysis = _with_mutations(_result(visitor), tree, source)
+    maybe = analysis.defs - surely_bound(tree.body)
+    return replace(analysis, maybe_defs=frozenset(maybe)) if maybe else analysis
 
 
 def _parse(source: str) -> ast.Module:

@@ -62,3 +62,8 @@ class CellAnalysis:
     # The refs among them, plus names the cell binds itself (a function of the cell may
     # be called before the cell's own binding: `def f(): return a` then `a = f()`).
     deferred_refs: frozenset[str] = field(default=_EMPTY)
+    # Defs the cell binds only on some paths (`if c: x = 1`, a loop body, `global x` in a
+    # function): where it does not, the previous binding stays, so the graph makes the
+    # cell read the previous version of a redefined name (reflow.analysis.conditional).
+    # Subset of `defs`.
+    maybe_defs: frozenset[str] = field(default=_EMPTY)

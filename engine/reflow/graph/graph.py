@@ -37,14 +37,14 @@ violation, nor a cycle with a definer below that calls the function:
   runs, so a call at its top level fails as in a fresh run even after the definer
   below has run.
 
-When the value at call time may differ from what the defining cell sees (the
-name is defined only below, or is a chain), the read is passed on to the cells
-that read the cell's definitions (its callers): each of them gets a data edge from
-the name's writer nearest above *it* (none above: nothing), so editing that writer
-re-runs the callers, as a fresh run would give them the new value. A caller that
-reads the function only in its own function bodies passes the read on in turn.
+Callers bind them: a cell that reads a name from a cell whose functions read
+globals (it may call them) reads those globals too, at its own position -- a data
+edge from each one's writer nearest above the caller (none above: it is one of the
+caller's ``late_reads``) -- and so on through the cells defining the functions those
+bodies name (``g`` calling ``f``). Editing a writer thus re-runs the callers below
+it, as a fresh run would give them the new value.
 These edges are rebuilt lazily, as a whole, after any change; the cost is the
-number of deferred reads, not the notebook.
+deferred reads and the callers' closures, plus one pass over the cells.
 
 ``del x`` of an order-free name (the graph's choice): a cell that deletes a
 global it does not define (1) reads ``x`` -- it runs after x's definer -- and (2)
@@ -82,7 +82,7 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("analysis", "deferred", "defs", "deletes", "mutates", "refs", "runs", "writes_")
+    __slots__ = ("analysis", "deferred", "defs", "deletes", "maybe", "mutates", "refs", "runs", "writes_")
 
     def __init__(self, analysis: CellAnalysis | _Analysis, strict: bool) -> None:
         self.analysis = analysis
@@ -96,7 +96,11 @@ class _Node:
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
         # Reads only inside function bodies: linked lazily by position ("Deferred reads").
         deferred = frozenset(getattr(analysis, "deferred_refs", ()) or ())
-        self.deferred = deferred - self.deletes - self.mutates  # may hold own defs (a = f())
+        # Defs bound on some paths only read the previous version (linked like deferred
+        # reads: by position, no error when there is none; never passed on to callers).
+        maybe = frozenset(getattr(analysis, "maybe_defs", ()) or ())
+        self.maybe = maybe - deferred
+        self.deferred = (deferred | maybe) - self.deletes - self.mutates  # may hold own defs (a = f())
         self.refs = (frozenset(analysis.refs) - self.deferred) | self.deletes | builtins | self.mutates
         self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
         self.runs = getattr(analysis, "error", None) is None  # analysable: may execute
@@ -345,7 +349,7 @@ class DataflowGraph:
 
     # ----- deferred reads (module doc, "Deferred reads") -----------------------
     def _touch_deferred(self) -> None:
-        if self._deferred_edges or len(self._deferred_readers):
+        if self._deferred_edges or self._late or len(self._deferred_readers):
             self._deferred_dirty = True
         elif self._unlinked:
             self._unlinked.clear()
@@ -381,81 +385,77 @@ class DataflowGraph:
         key = self._key
         chains = self._chains
         new: set[tuple[str, str, str, bool]] = set()
-        passed_on: list[tuple[str, str]] = []  # (cell, name): its callers read the name too
         late: dict[str, set[str]] = {}
         for name in list(self._deferred_readers.names()):
             ordered, keys = writers_of(name)
             if not ordered:
                 continue  # defined nowhere (or a builtin): Python's NameError at call time
             for reader in self._deferred_readers.get(name):
-                index = bisect_left(keys, key(reader))
                 if name not in chains and reader in self._definers.get(name):
                     continue  # its own order-free name: its callers depend on it anyway
+                index = bisect_left(keys, key(reader))
                 if index == 0:
-                    passed_on.append((reader, name))
                     late.setdefault(reader, set()).add(name)
                     continue
                 new.add((ordered[index - 1], reader, name, True))
-                if name in chains:
-                    passed_on.append((reader, name))
-                    if index < len(ordered) and ordered[index] != reader:  # a member's next one has WAW
-                        new.add((reader, ordered[index], name, False))
-        self._pass_on(passed_on, writers_of, new, late)
-        self._late = late
+                if name in chains and index < len(ordered) and ordered[index] != reader:
+                    new.add((reader, ordered[index], name, False))  # a member's next one has WAW
+        # cells whose function bodies read globals
+        functions = [c for c, node in self._nodes.items() if node.deferred and not node.deferred <= node.maybe]
+        self._bind_at_callers(functions, writers_of, new, late)
         for parent, child, name, data in new:
             if data:
                 topo.add_edge(parent, child, name)
             else:
                 topo.add_order_edge(parent, child, name)
         self._deferred_edges = new
+        self._late = late
         before = {(p, c, n) for p, c, n, data in old if data}
         after = {(p, c, n) for p, c, n, data in new if data}
         self._rebound.update(c for _, c, _ in before ^ after)
 
-    def _pass_on(
+    def _bind_at_callers(
         self,
-        reads: list[tuple[str, str]],
+        functions: list[str],
         writers_of: Callable[[str], tuple[list[str], list[tuple[int, int]]]],
         new: set[tuple[str, str, str, bool]],
         late: dict[str, set[str]],
     ) -> None:
-        """Callers of a cell's functions read its late-bound names at their own position."""
-        key = self._key
+        """A cell that reads a name from a cell whose functions read globals (a caller) reads
+        those globals too, at its own position, and so on through the functions they name."""
         nodes = self._nodes
-        seen = set(reads)
-        work = list(reads)
-        while work:
-            cell, name = work.pop()
-            ordered, keys = writers_of(name)
-            for defined in nodes[cell].defs:
-                for caller in (*self._readers.get(defined), *self._deferred_readers.get(defined)):
-                    if caller == cell or not self._reads_from(caller, defined, cell, writers_of):
+        key = self._key
+        with_bodies = set(functions)
+        callers: set[str] = set()
+        for function in functions:
+            for child, names in self._topology.children(function).items():
+                if names & nodes[function].defs:
+                    callers.add(child)
+        for caller in callers:
+            node = nodes[caller]
+            position = key(caller)
+            todo = [p for p in self._topology.parents(caller) if p in with_bodies]  # eager reads only, here
+            seen: set[str] = set()
+            while todo:
+                provider = todo.pop()
+                if provider in seen:
+                    continue
+                seen.add(provider)
+                for name in nodes[provider].deferred - nodes[provider].maybe:
+                    if name in node.refs or name in node.deferred:
+                        continue  # it reads the name itself
+                    ordered, keys = writers_of(name)
+                    if not ordered:
                         continue
-                    node = nodes[caller]
-                    if name in node.refs or name in node.deferred or name in node.writes_:
-                        continue  # it reads (or writes) the name itself
-                    index = bisect_left(keys, key(caller))
-                    if index > 0:
-                        new.add((ordered[index - 1], caller, name, True))
-                    else:
-                        late.setdefault(caller, set()).add(name)
-                    if defined in node.deferred and (caller, name) not in seen:
-                        seen.add((caller, name))
-                        work.append((caller, name))
-
-    def _reads_from(
-        self,
-        reader: str,
-        name: str,
-        cell: str,
-        writers_of: Callable[[str], tuple[list[str], list[tuple[int, int]]]],
-    ) -> bool:
-        """Whether ``reader``'s read of ``name`` finds ``cell``'s binding."""
-        if name not in self._chains:
-            return True
-        ordered, keys = writers_of(name)
-        index = bisect_left(keys, self._key(reader))
-        return index > 0 and ordered[index - 1] == cell
+                    index = bisect_left(keys, position)
+                    if index == 0:
+                        late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
+                        continue
+                    writer = ordered[index - 1]
+                    if name in self._chains or key(writer) > key(provider):
+                        new.add((writer, caller, name, True))  # else: writer -> provider -> caller already
+                    if writer in with_bodies:
+                        todo.append(writer)
 
     def _rebuild_chain(self, name: str) -> None:
         old = self._old_inputs.pop(name, None)

@@ -9,7 +9,8 @@ Notebooks are small and dense on purpose: a few names (``a``, ``b``, ``c`` and a
 list ``lst``) assigned by several cells, read before and after, mutated in place
 (``lst[0] = a``, ``lst[0] += 1``), deleted, printed and shown. A second property adds
 functions whose bodies read those names (``def f(): return a``), defined above or below
-the cells that bind them, and cells calling them: deferred reads bind at the caller.
+the cells that bind them, and cells calling them: deferred reads bind at the caller;
+and conditional redefinitions (``if a > 1: b = 0``), which may leave the version above.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ _function_statement = st.one_of(
     st.builds("print(g())".format),
     st.builds("print(h())".format),
     st.builds("{} = g() + 1".format, _scalar),
+    # bound on some paths only: a false condition leaves the version above
+    st.builds("if {} > 1:\n    {} = {}".format, _scalar, _scalar, st.integers(0, 3)),
+    st.builds(lambda n: f"while {n} < 2:\n    {n} = {n} + 1", _scalar),
 )
 code_with_functions = st.builds(
     lambda stmts, shown: "\n".join(stmts + ([shown] if shown else [])),
@@ -310,6 +314,9 @@ FOUND = [
       Op("move", index=13, target=0), Op("edit", index=0, code="a = a + 1"), Op("edit", index=11, code="b = 1")]),
     # the deleted definer's object was mutated by a later cell: it still goes with the definer
     (["a = 0", "a = 0", "lst[0] = a", "lst[0] += 1"], [Op("add", target=1, code="lst = [a]"), Op("delete", index=1)]),
+    # a conditional redefinition whose condition is false leaves the version above it
+    (["a = 0", "c = 0", "if c > 1:\n    a = 3", "print(a)"], [Op("run", index=2)]),
+    (["a = 0", "c = 3", "if c > 1:\n    a = 3", "print(a)"], [Op("edit", index=1, code="c = 0")]),
     # a chain member in a cycle leaves the version above it in the namespace
     (["a = 0", "a = 0", "a = 0", "a = 0\nb = b + 1"], [Op("edit", index=1, code="a = b + 1")]),
     (["lst[0] += 1", "a = 0", "a = 0", "a = 0", "b = b + 1"], [Op("edit", index=13, code="b = b + 1")]),
