@@ -154,6 +154,7 @@ class _Scan:
             self.body(stmt.orelse)
             self.body(stmt.finalbody)
             return
+        # the compound statements left here (for, while, if, with) all have a body
         self.body(stmt.body)  # type: ignore[attr-defined]
         self.body(getattr(stmt, "orelse", []))
 
@@ -195,13 +196,12 @@ class _Scan:
 
 def _names_stored(target: ast.AST) -> set[str]:
     """Names an assignment target binds (``x[i] = v`` and ``x.a = v`` bind none)."""
-    kind = type(target)
-    if kind is ast.Name:
-        return {target.id}  # type: ignore[attr-defined]
-    if kind is ast.Tuple or kind is ast.List:
-        return set().union(*(_names_stored(e) for e in target.elts))  # type: ignore[attr-defined]
-    if kind is ast.Starred:
-        return _names_stored(target.value)  # type: ignore[attr-defined]
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_names_stored(e) for e in target.elts))
+    if isinstance(target, ast.Starred):
+        return _names_stored(target.value)
     return set()
 
 

@@ -20,7 +20,7 @@ Scopes follow Python's rules:
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 MODULE, FUNCTION, CLASS, COMPREHENSION = 0, 1, 2, 3
@@ -38,7 +38,7 @@ def star_module(node: ast.ImportFrom) -> str:
 class Scope:
     """One Python scope: names bound so far, reads to resolve, declarations."""
 
-    __slots__ = ("kind", "parent", "bound", "reads", "globals", "nonlocals")
+    __slots__ = ("bound", "globals", "kind", "nonlocals", "parent", "reads")
 
     def __init__(self, kind: int, parent: Scope | None) -> None:
         self.kind = kind
@@ -80,7 +80,7 @@ class CellVisitor:
         """Visit one node with its handler (generic walk if none)."""
         _HANDLERS.get(type(node), _generic)(self, node)
 
-    def visit_body(self, nodes: list) -> None:
+    def visit_body(self, nodes: Sequence[ast.AST]) -> None:
         """Visit a node list in order (statements, or expressions)."""
         handlers = _HANDLERS
         for node in nodes:
@@ -187,7 +187,7 @@ class CellVisitor:
                 self.visit(key)
         self.visit_body(node.values)
 
-    def _visit_all(self, nodes: list) -> None:
+    def _visit_all(self, nodes: Sequence[ast.AST | None]) -> None:
         for node in nodes:
             if node is not None:
                 self.visit(node)
@@ -391,8 +391,8 @@ class CellVisitor:
             self.visit(generator.target)
             self._visit_all(generator.ifs)
         if type(node) is ast.DictComp:
-            self.visit(node.key)  # type: ignore[attr-defined]
-            self.visit(node.value)  # type: ignore[attr-defined]
+            self.visit(node.key)
+            self.visit(node.value)
         else:
             self.visit(node.elt)  # type: ignore[attr-defined]
         self.scope = self.scope.parent  # type: ignore[assignment]
@@ -513,10 +513,13 @@ _generic = CellVisitor._generic
 
 def _compile_checked(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
     """Wrap ``handler`` for a node only the compiler can judge in some places."""
+
     def visit(self: CellVisitor, node: ast.AST) -> None:
         self.needs_compile = True
         handler(self, node)
+
     return visit
+
 
 #: Node type -> handler (a plain function called with the visitor): one dict
 #: lookup per node, built once for all visitors.
@@ -578,8 +581,16 @@ if hasattr(ast, "TypeAlias"):  # Python 3.12+
 # Nodes that are errors in some places only the compiler checks (`return` outside
 # a function, `break` outside a loop, `await` in a plain function, a bad
 # `nonlocal`/`global`, `*a = 1`, a bare `except:` that is not last...).
-_COMPILE_CHECKED = (ast.Break, ast.Continue, ast.Nonlocal, ast.Global, ast.Starred,
-                    ast.AsyncFor, ast.AsyncWith, ast.AsyncFunctionDef)
+_COMPILE_CHECKED = (
+    ast.Break,
+    ast.Continue,
+    ast.Nonlocal,
+    ast.Global,
+    ast.Starred,
+    ast.AsyncFor,
+    ast.AsyncWith,
+    ast.AsyncFunctionDef,
+)
 _HANDLERS[ast.Return] = CellVisitor._outside_function
 _HANDLERS[ast.Yield] = CellVisitor._outside_function
 _HANDLERS[ast.YieldFrom] = CellVisitor._outside_function
@@ -587,5 +598,5 @@ _HANDLERS[ast.Await] = CellVisitor._await
 _HANDLERS[ast.Try] = CellVisitor._try
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _HANDLERS[ast.TryStar] = CellVisitor._try
-for _cls in _COMPILE_CHECKED:
-    _HANDLERS[_cls] = _compile_checked(_HANDLERS.get(_cls, _generic))
+for _checked in _COMPILE_CHECKED:
+    _HANDLERS[_checked] = _compile_checked(_HANDLERS.get(_checked, _generic))

@@ -63,7 +63,7 @@ def strongly_connected_components(topology: Topology) -> list[list[str]]:
 
 
 def shortest_cycle_through(
-    topology: Topology, start: str, members: set[str], key: Callable[[str], object]
+    topology: Topology, start: str, members: set[str], key: Callable[[str], tuple[int, int]]
 ) -> CycleError:
     """BFS inside one component for the shortest cycle start -> ... -> start.
 
@@ -90,15 +90,15 @@ def shortest_cycle_through(
         path.append(node)
         node = previous[node]
     path.reverse()  # now: start's successor ... ; rotate so it begins at start
-    path = [path[-1]] + path[:-1]
+    path = [path[-1], *path[:-1]]
     edges = tuple(
         (src, tuple(sorted(topology.all_edge_names(src, dst))), dst)
-        for src, dst in zip(path, path[1:] + path[:1])
+        for src, dst in zip(path, [*path[1:], *path[:1]], strict=True)
     )
     return CycleError.from_edges(edges)
 
 
-def cycle_errors(topology: Topology, key: Callable[[str], object]) -> dict[str, CycleError]:
+def cycle_errors(topology: Topology, key: Callable[[str], tuple[int, int]]) -> dict[str, CycleError]:
     """Every cell on a cycle -> a CycleError naming a cycle through it."""
     errors: dict[str, CycleError] = {}
     for component in strongly_connected_components(topology):

@@ -38,12 +38,12 @@ class CompiledCell:
 
     filename: str
     body: CodeType | None
-    last: CodeType | None          # eval code for the output expression, if any
+    last: CodeType | None  # eval code for the output expression, if any
     syntax_error: SyntaxError | None = None
     # ("code", CodeType) | ("cache", BlockSpec) in order; None: run ``body`` as one piece
     segments: list[tuple[str, Any]] | None = None
     cell_id: str = ""
-    kept_privates: frozenset[str] = frozenset()   # mangled privates the cell's functions use
+    kept_privates: frozenset[str] = frozenset()  # mangled privates the cell's functions use
 
 
 @dataclass
@@ -59,8 +59,8 @@ def _ends_with_semicolon(source: str, node: ast.expr) -> bool:
     lines = source.splitlines()
     end = (node.end_lineno or 1) - 1
     # ast column offsets count UTF-8 bytes.
-    tail = lines[end].encode("utf-8")[node.end_col_offset or 0:].decode("utf-8", "replace")
-    for line in [tail, *lines[end + 1:]]:
+    tail = lines[end].encode("utf-8")[node.end_col_offset or 0 :].decode("utf-8", "replace")
+    for line in [tail, *lines[end + 1 :]]:
         text = line.split("#", 1)[0].strip()
         if text:
             return text.startswith(";")
@@ -77,9 +77,10 @@ def compile_cell(cell_id: str, source: str) -> CompiledCell:
         rewrite = not has_cache_block and may_have_privates(source)
         kept = rewrite_privates(tree, cell_id) if rewrite else frozenset()
         last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            if not _ends_with_semicolon(source, tree.body[-1].value):
-                last = ast.Expression(tree.body.pop().value)
+        final = tree.body[-1] if tree.body else None
+        if isinstance(final, ast.Expr) and not _ends_with_semicolon(source, final.value):
+            tree.body.pop()
+            last = ast.Expression(final.value)
         segments = None
         if has_cache_block:
             try:
@@ -114,7 +115,7 @@ def _segments(tree: ast.Module, filename: str, tail: list[ast.AST]) -> list[tupl
             if group:
                 segments.append(("code", compile(ast.Module(group, []), filename, "exec", dont_inherit=True)))
                 group = []
-            after = [*tree.body[index + 1:], *tail]
+            after = [*tree.body[index + 1 :], *tail]
             segments.append(("cache", compile_block(stmt, tree.body[:index], filename, after)))  # type: ignore[arg-type]
         else:
             group.append(stmt)
@@ -125,10 +126,10 @@ def _segments(tree: ast.Module, filename: str, tail: list[ast.AST]) -> list[tupl
 
 def execute(
     compiled: CompiledCell,
-    namespace: dict,
+    namespace: dict[str, Any],
     emit: Callable[[str, str], None],
     privates: Iterable[str] = (),
-    run_block: Callable[[Any, dict, Callable[[str, str], None]], None] | None = None,
+    run_block: Callable[[Any, dict[str, Any], Callable[[str, str], None]], None] | None = None,
 ) -> ExecResult:
     """Run the cell in ``namespace``; never raises (KeyboardInterrupt is reported).
 
@@ -140,7 +141,7 @@ def execute(
     """
     result = ExecResult()
     if compiled.cell_id:
-        drop_privates(namespace, compiled.cell_id)   # an earlier version's values
+        drop_privates(namespace, compiled.cell_id)  # an earlier version's values
         hold_privates(namespace, compiled.cell_id, compiled.kept_privates)
     try:
         with captured(emit), cell_loop_current():
@@ -166,7 +167,7 @@ def execute(
     return result
 
 
-def _run_code(code: CodeType, namespace: dict) -> object:
+def _run_code(code: CodeType, namespace: dict[str, Any]) -> object:
     """exec/eval one code object; a cell with top-level ``await`` gives a coroutine to finish."""
     value = eval(code, namespace)  # eval runs "exec" code too (and returns None)
     if is_coroutine_code(code):
@@ -178,14 +179,18 @@ def _demangled(exc: BaseException) -> BaseException:
     """``NameError: name '_x__rf..__'`` -> ``name '_x'``: users never see mangled names."""
     if isinstance(exc, NameError) and exc.args and isinstance(exc.args[0], str) and "__rf" in exc.args[0]:
         exc.args = (demangle(exc.args[0]), *exc.args[1:])
-        if isinstance(getattr(exc, "name", None), str):
-            exc.name = demangle(exc.name)
+        name = getattr(exc, "name", None)
+        if isinstance(name, str):
+            exc.name = demangle(name)
     return exc
 
 
-def _run_segments(segments: list[tuple[str, Any]], namespace: dict,
-                  emit: Callable[[str, str], None],
-                  run_block: Callable[[Any, dict, Callable[[str, str], None]], None] | None) -> None:
+def _run_segments(
+    segments: list[tuple[str, Any]],
+    namespace: dict[str, Any],
+    emit: Callable[[str, str], None],
+    run_block: Callable[[Any, dict[str, Any], Callable[[str, str], None]], None] | None,
+) -> None:
     for kind, item in segments:
         if kind == "code":
             exec(item, namespace)

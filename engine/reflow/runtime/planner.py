@@ -26,9 +26,9 @@ _NO_WRITER = ""  # writer of a name nobody wrote (never a cell id: ids are non-e
 
 @dataclass
 class RunPlan:
-    order: list[str] = field(default_factory=list)     # cells to execute (or report), in order
-    blocked: list[str] = field(default_factory=list)   # disabled or below a disabled cell
-    to_stale: set[str] = field(default_factory=set)    # lazy mode: descendants to mark stale
+    order: list[str] = field(default_factory=list)  # cells to execute (or report), in order
+    blocked: list[str] = field(default_factory=list)  # disabled or below a disabled cell
+    to_stale: set[str] = field(default_factory=set)  # lazy mode: descendants to mark stale
 
 
 def plan_run(
@@ -125,8 +125,14 @@ def effective_final_writer(graph: DataflowGraph, name: str, skip: set[str]) -> s
     return None
 
 
-def _simulate(graph: DataflowGraph, order: list[str], errors: Mapping[str, list[GraphError]], writer: Mapping[str, str],
-              wrote: Mapping[str, Iterable[str]], blocked: set[str]) -> tuple[set[str], set[str]]:
+def _simulate(
+    graph: DataflowGraph,
+    order: list[str],
+    errors: Mapping[str, list[GraphError]],
+    writer: Mapping[str, str],
+    wrote: Mapping[str, Iterable[str]],
+    blocked: set[str],
+) -> tuple[set[str], set[str]]:
     """Walk the plan assuming every cell succeeds.
 
     Returns (providers that must run because the namespace will not hold their

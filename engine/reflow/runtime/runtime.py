@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from reflow.analysis import CellAnalysis, analyze_cell
-from reflow.graph import CycleError, DataflowGraph, MultipleDefinitionError, UndefinedAboveError
+from reflow.graph import CycleError, DataflowGraph, GraphError, MultipleDefinitionError, UndefinedAboveError
 
 from .executor import CompiledCell, compile_cell, execute
 from .naming import CellNumbers
@@ -56,11 +56,17 @@ Mode = Literal["auto", "lazy"]
 class Runtime:
     """Runs notebook cells reactively against one namespace."""
 
-    def __init__(self, sink: RuntimeSink, namespace: dict | None = None, mode: Mode = "auto",
-                 cache_dir: str | os.PathLike[str] | None = None, cache_max_bytes: int | None = None,
-                 strict: bool = False) -> None:
+    def __init__(
+        self,
+        sink: RuntimeSink,
+        namespace: dict[str, Any] | None = None,
+        mode: Mode = "auto",
+        cache_dir: str | os.PathLike[str] | None = None,
+        cache_max_bytes: int | None = None,
+        strict: bool = False,
+    ) -> None:
         self.sink = sink
-        self.cache_dir = cache_dir              # None: __reflow__/cache beside namespace["__file__"]
+        self.cache_dir = cache_dir  # None: __reflow__/cache beside namespace["__file__"]
         self.cache_max_bytes = cache_max_bytes  # None: REFLOW_CACHE_MAX_BYTES or 1 GiB
         if namespace is None:
             namespace = {"__name__": "__main__", "__builtins__": builtins}
@@ -71,25 +77,25 @@ class Runtime:
         self._order: list[str] = []
         self._compiled: dict[str, CompiledCell] = {}
         self._status: dict[str, CellStatus] = {}
-        self._stale: set[str] = set()            # namespace does not reflect this cell's code
+        self._stale: set[str] = set()  # namespace does not reflect this cell's code
         self._disabled: set[str] = set()
-        self._ran_defs: dict[str, frozenset[str]] = {}   # names each cell put in the namespace
-        self._gone: dict[str, str] = {}          # name -> why it is no longer defined
+        self._ran_defs: dict[str, frozenset[str]] = {}  # names each cell put in the namespace
+        self._gone: dict[str, str] = {}  # name -> why it is no longer defined
         self._followers: dict[str, set[str]] = {}  # cell -> readers of names it stopped defining
         self._error_cells: dict[str, tuple[str, ...]] = {}  # cells with graph errors at last check
-        self._healed: set[str] = set()           # graph errors or providers changed: run next (auto)
-        self._failure: dict[str, str] = {}       # cell -> how it last failed ("raised ValueError")
-        self._writer: dict[str, str] = {}        # name -> cell whose run last bound/mutated/deleted it
+        self._healed: set[str] = set()  # graph errors or providers changed: run next (auto)
+        self._failure: dict[str, str] = {}  # cell -> how it last failed ("raised ValueError")
+        self._writer: dict[str, str] = {}  # name -> cell whose run last bound/mutated/deleted it
         self._wrote: dict[str, frozenset[str]] = {}  # cell -> names its last run wrote
-        self._binder: dict[str, str] = {}        # name -> cell whose run last bound (or deleted) it
-        self._staled: set[str] = set()           # cells the last run request staled (lazy mode)
-        self._rebound: set[str] = set()          # cells reading a name from another cell since an edit/move
+        self._binder: dict[str, str] = {}  # name -> cell whose run last bound (or deleted) it
+        self._staled: set[str] = set()  # cells the last run request staled (lazy mode)
+        self._rebound: set[str] = set()  # cells reading a name from another cell since an edit/move
         self._running = False
         #: bumped when a run changes the graph by itself (star-imported names learned): hosts
         #: that show the graph compare it to know when to send it again
         self.graph_revision = 0
         self._pending: list[str] = []
-        self._repair_roots: list[str] = []       # versions to restore after a skipped chain member
+        self._repair_roots: list[str] = []  # versions to restore after a skipped chain member
         self._repaired: set[tuple[str, str]] = set()  # (cell, name) repairs done in this run request
         # Messages name cells by display number (runtime.naming); the kernel and
         # `reflow script` number by the whole notebook's order (markdown included).
@@ -118,7 +124,7 @@ class Runtime:
         is_new = cell_id not in self._code
         self._register(cell_id, code)
         if is_new:
-            self._set_order(self._order + [cell_id])
+            self._set_order([*self._order, cell_id])
         self._refresh_errors()
 
     def _register(self, cell_id: str, code: str) -> None:
@@ -181,7 +187,7 @@ class Runtime:
 
     def _forget(self, cell_id: str) -> None:
         self._remove_defs(cell_id)
-        drop_privates(self.namespace, cell_id)   # privates its functions kept (runtime.privates)
+        drop_privates(self.namespace, cell_id)  # privates its functions kept (runtime.privates)
         self.graph.remove_cell(cell_id)
         for table in (self._code, self._compiled, self._status, self._followers, self._failure, self._wrote):
             table.pop(cell_id, None)
@@ -214,8 +220,8 @@ class Runtime:
         self._rerun_or_stale({c for c in self._code if c not in self._stale})
 
     def _set_order(self, cell_ids: list[str]) -> None:
-        seen = set()
-        order = [c for c in cell_ids if c in self._code and not (c in seen or seen.add(c))]
+        order = list(dict.fromkeys(c for c in cell_ids if c in self._code))
+        seen = set(order)
         order += [c for c in self._order if c in self._code and c not in seen]
         order += [c for c in self._code if c not in seen and c not in order]
         self._order = order
@@ -320,9 +326,15 @@ class Runtime:
         """Execute one plan. ``repair``: only restore a version (the roots and the providers
         they need run; nothing is re-run or staled below them -- their values are unchanged)."""
         plan = plan_run(
-            self.graph, roots, mode="lazy" if repair else self.mode, stale=self._stale,
-            disabled=self._disabled, followers={} if repair else self._followers,
-            writer=self._writer, wrote=self._wrote, run_finals=repair,
+            self.graph,
+            roots,
+            mode="lazy" if repair else self.mode,
+            stale=self._stale,
+            disabled=self._disabled,
+            followers={} if repair else self._followers,
+            writer=self._writer,
+            wrote=self._wrote,
+            run_finals=repair,
         )
         if repair:
             plan.to_stale = set()
@@ -336,8 +348,8 @@ class Runtime:
             self._stale.add(cell)
             self._set_status(cell, "disabled" if cell in self._disabled else "stale")
         ran: list[str] = []
-        skipped: list[str] = []       # planned cells that did not execute (errors, failed ancestors)
-        failed: dict[str, str] = {}   # cell -> the failed cell it descends from (or itself)
+        skipped: list[str] = []  # planned cells that did not execute (errors, failed ancestors)
+        failed: dict[str, str] = {}  # cell -> the failed cell it descends from (or itself)
         errors = self.graph.errors()
         index = 0
         try:
@@ -391,15 +403,20 @@ class Runtime:
             repairs.append(expected)
         return [c for c in dict.fromkeys(repairs) if c in self._code]
 
-    def _blocking_error(self, cell: str, failed: dict[str, str], errors: dict) -> CellError | None:
+    def _blocking_error(
+        self, cell: str, failed: dict[str, str], errors: Mapping[str, list[GraphError]]
+    ) -> CellError | None:
         """Why ``cell`` cannot execute now: its own errors first, then a failed ancestor."""
         graph_errors = errors.get(cell)
         if graph_errors:
             first = graph_errors[0]
             if isinstance(first, MultipleDefinitionError):
-                others = tuple(dict.fromkeys(c for e in graph_errors if isinstance(e, MultipleDefinitionError) for c in e.cells))
-                message = "; ".join(self.cell_numbers.graph_error(e) for e in graph_errors
-                                    if isinstance(e, MultipleDefinitionError))
+                others = tuple(
+                    dict.fromkeys(c for e in graph_errors if isinstance(e, MultipleDefinitionError) for c in e.cells)
+                )
+                message = "; ".join(
+                    self.cell_numbers.graph_error(e) for e in graph_errors if isinstance(e, MultipleDefinitionError)
+                )
                 return CellError("multiple-definition", message, cells=others)
             cycle = next((e for e in graph_errors if isinstance(e, CycleError)), None)
             if cycle is not None:
@@ -464,8 +481,12 @@ class Runtime:
         analysis: CellAnalysis = self.graph.analysis(cell)
         if compiled.syntax_error is not None:  # found only by the compiler ('return' outside function)
             exc = compiled.syntax_error
-            error = CellError("syntax", f"SyntaxError: {exc.msg} (line {exc.lineno})",
-                              self.cell_numbers.humanize(format_syntax_error(exc)), "SyntaxError")
+            error = CellError(
+                "syntax",
+                f"SyntaxError: {exc.msg} (line {exc.lineno})",
+                self.cell_numbers.humanize(format_syntax_error(exc)),
+                "SyntaxError",
+            )
             self._stale.add(cell)
             self._set_status(cell, "error")
             self.sink.error(cell, error)
@@ -479,10 +500,13 @@ class Runtime:
         hidden = {n: self.namespace.pop(n) for n in self.graph.late_reads(cell) if n in self.namespace}
         try:
             with run_context.running(self, cell):
-                result = execute(compiled, self.namespace,
-                                 lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
-                                 analysis.privates,
-                                 self._block_runner(cell) if compiled.segments is not None else None)
+                result = execute(
+                    compiled,
+                    self.namespace,
+                    lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
+                    analysis.privates,
+                    self._block_runner(cell) if compiled.segments is not None else None,
+                )
         finally:
             for name, value in hidden.items():
                 self.namespace.setdefault(name, value)
@@ -495,14 +519,20 @@ class Runtime:
             self._remove_names(cell, analysis.defs)
             self._stale.add(cell)
             self._set_status(cell, "interrupted")
-            self.sink.error(cell, CellError("interrupted", "interrupted (KeyboardInterrupt); run the cell again",
-                                            None, "KeyboardInterrupt"))
+            self.sink.error(
+                cell,
+                CellError(
+                    "interrupted", "interrupted (KeyboardInterrupt); run the cell again", None, "KeyboardInterrupt"
+                ),
+            )
             return "interrupted"
         if result.exception is not None:
-            exc = result.exception
+            failure = result.exception
             self._remove_names(cell, analysis.defs)
-            message = self._explain(exc)
-            error = CellError("exception", message, self.cell_numbers.humanize(format_exception(exc)), type(exc).__name__)
+            message = self._explain(failure)
+            error = CellError(
+                "exception", message, self.cell_numbers.humanize(format_exception(failure)), type(failure).__name__
+            )
             self._stale.add(cell)
             self._set_status(cell, "error")
             self.sink.error(cell, error)
@@ -534,8 +564,11 @@ class Runtime:
         # Its new names are its writes; a later cell redefining one must write it last again.
         self._record_writes(cell)
         fixes = self._final_writer_fixes(learned.defs - analysis.defs)
-        newcomers = [c for c in self._order if (c in self.graph.children(cell) - before or c in fixes)
-                     and self._status.get(c) != "queued"]
+        newcomers = [
+            c
+            for c in self._order
+            if (c in self.graph.children(cell) - before or c in fixes) and self._status.get(c) != "queued"
+        ]
         if self.mode == "auto":
             self._pending.extend(newcomers)
         else:
@@ -574,8 +607,8 @@ class Runtime:
 
     def _explain(self, exc: BaseException) -> str:
         """One-line message; a NameError says why the name is missing when we know."""
-        if isinstance(exc, NameError) and getattr(exc, "name", None):
-            name = exc.name
+        name = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+        if isinstance(name, str) and name:
             if name in self._gone:
                 note = f"name '{name}' is no longer defined ({self._gone[name]})"
                 exc.add_note(note)
@@ -600,7 +633,7 @@ class Runtime:
 
         Returns how many entries were deleted from disk.
         """
-        from reflow.cache.cleanup import clear_for_code, clear_all
+        from reflow.cache.cleanup import clear_all, clear_for_code
 
         if cell_id is None:
             return clear_all(self.cache_root(), self.namespace.get("__name__", "__main__"))
@@ -618,8 +651,9 @@ class Runtime:
             if notify is not None:
                 notify(cell, seconds)
 
-        context = BlockContext(ancestors=lambda: ancestor_digests(self.graph, self._code.__getitem__, cell),
-                               on_hit=on_hit)
+        context = BlockContext(
+            ancestors=lambda: ancestor_digests(self.graph, self._code.__getitem__, cell), on_hit=on_hit
+        )
         return lambda spec, namespace, emit: run_block(spec, namespace, emit, context)
 
     # ----- namespace bookkeeping ---------------------------------------------------

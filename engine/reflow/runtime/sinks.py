@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from .naming import CellNumbers
 from .types import CellError, CellStatus
@@ -14,7 +14,7 @@ from .types import CellError, CellStatus
 class CollectingSink:
     """Records every event, plus per-cell views that tests can assert on."""
 
-    events: list[tuple] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
     statuses: dict[str, list[CellStatus]] = field(default_factory=dict)
     outputs: dict[str, object] = field(default_factory=dict)
     streams: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -72,8 +72,7 @@ class CollectingSink:
 class PrintSink:
     """Writes a run to terminal streams as a script would: prints, reprs, tracebacks."""
 
-    def __init__(self, out: TextIO | None = None, err: TextIO | None = None,
-                 show_outputs: bool = True) -> None:
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None, show_outputs: bool = True) -> None:
         self._out = out
         self._err = err
         self._show_outputs = show_outputs
@@ -85,11 +84,11 @@ class PrintSink:
 
     @property
     def out(self) -> TextIO:
-        return self._out or sys.__stdout__
+        return self._out or sys.__stdout__ or sys.stdout  # __stdout__ is None under pythonw
 
     @property
     def err(self) -> TextIO:
-        return self._err or sys.__stderr__
+        return self._err or sys.__stderr__ or sys.stderr
 
     def status(self, cell_id: str, status: CellStatus) -> None:
         pass
