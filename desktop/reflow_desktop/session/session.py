@@ -41,6 +41,7 @@ from reflow_desktop import protocol as P
 from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
+from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
@@ -81,8 +82,13 @@ class Session:
         exists = self._path.exists()
         self.document = Document(read_notebook(self._path) if exists else new_notebook())
         self.trust = TrustGate(self, exists=exists)  # untrusted: safe preview, nothing runs (trust/gate.py)
+        self.app_view = read_only  # `reflow run`: shown and run, never edited
+        # one writing session per notebook; a read-only file (or one open elsewhere) opens read-only
+        self.ownership = Ownership(self._path) if read_only else claim(self._path)
+        self.read_only = read_only or self.ownership.read_only
+        self._wanted_autosave_delay = autosave_delay
         self.saves = SaveManager()  # one owner of saves: notebook, sidecar, snapshots, recovery
-        self.saves.register(NOTEBOOK, self._autosave_now, autosave_policy(None if read_only else autosave_delay))
+        self.saves.register(NOTEBOOK, self._autosave_now, autosave_policy(None if self.read_only else autosave_delay))
         self.mode = settings_handler.initial_mode(self.notebook, own=self.trust.own)  # [tool.reflow] or the user's
         self.cache = CellCache()
         self.clients: list[Client] = []
@@ -95,6 +101,8 @@ class Session:
         self.closed = False
         # Told to the first UI that connects (e.g. "converted nb.ipynb into nb.py").
         self.startup_notices: list[str] = []
+        if (why := self.ownership.notice()) is not None:
+            self.startup_notices.append(why)
         # sidecar: outputs restored from __reflow__/ now, so the first `session` message shows them
         self.sidecar = SessionSidecar(self, self.saves)
         for cid, restored in self.sidecar.restore().items():
@@ -173,7 +181,7 @@ class Session:
         if self.environments and self.path.exists():
             if not await self._prepare_environment():
                 return
-        await self.kernel.start(self._open_data(run=self.read_only or self.mode == "auto" if run is None else run))
+        await self.kernel.start(self._open_data(run=self.app_view or self.mode == "auto" if run is None else run))
 
     def env_progress(self) -> Callable[[str], None]:
         """A callback for worker threads: each line of uv's output goes to the UI."""
@@ -222,6 +230,7 @@ class Session:
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
         await self.kernel.shutdown()
+        self.ownership.release()  # another window may write it now
 
     async def restart(self) -> None:
         """Fresh kernel, same code; outputs are cleared and nothing runs by itself.
@@ -631,12 +640,22 @@ class Session:
     async def save_as(self, path: str | Path) -> None:
         """Write the notebook to ``path`` and make it the session's file; outputs follow it."""
         new = Path(path).resolve()
+        owner = claim(new)  # the copy must be ours to write (a read-only session's way out)
+        if owner.reason is not None:
+            raise ValueError(f"cannot save as {new}: {owner.reason}")
         old, self._path = self._path, new
         try:
-            self.save()
+            self._write_file()
         except Exception:
             self._path = old
+            owner.release()
             raise
+        self.saves.mark_saved(NOTEBOOK)
+        self.ownership.release()
+        self.ownership = owner
+        if self.read_only and not self.app_view:  # was read-only because of the old file: editable now
+            self.read_only = False
+            self.autosave_delay = self._wanted_autosave_delay
         await self.sidecar.follow(new)
         self.broadcast(self.session_message())  # the UI shows the new name
 

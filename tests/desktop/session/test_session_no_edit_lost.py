@@ -4,9 +4,10 @@ notebook, read-only files, hostile text, edits during kernel start, restart and 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
-from helpers import Recorder, code_ids
+from helpers import WAIT, Recorder, code_ids
 
 from reflow_desktop.session import Session
 from reflow_desktop.session.session import NOTEBOOK
@@ -96,3 +97,90 @@ async def test_text_a_file_cannot_hold_never_blocks_later_saves(nb_path: Path) -
         assert "x = 'fixed'" in nb_path.read_text() and not s.dirty
     finally:
         await s.close()
+
+
+async def test_a_second_session_on_the_same_notebook_is_read_only(nb_path: Path) -> None:
+    first = Session(nb_path, autosave_delay=None)
+    second = Session(nb_path, autosave_delay=None)
+    try:
+        assert not first.read_only and second.read_only
+        assert "already open in another Reflow window" in second.startup_notices[0]
+        assert second.session_message()["read_only"] is True
+        replies: list[dict] = []
+        await second.handle({"type": "edit", "id": code_ids(second)[0], "code": "x = 'second'"}, replies.append)
+        assert [r["type"] for r in replies] == ["error"] and not second.dirty
+        await first.handle({"type": "edit", "id": code_ids(first)[0], "code": "x = 'first'"}, lambda m: None)
+        first.save()
+        await first.close()  # the notebook is free again
+        await second.close()  # writes nothing
+        assert "x = 'first'" in nb_path.read_text()
+        third = Session(nb_path, autosave_delay=None)
+        assert not third.read_only
+        await third.close()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_another_process_holding_the_notebook_makes_it_read_only_until_it_dies(nb_path: Path) -> None:
+    import signal
+    import sys
+
+    holder = "import sys; from pathlib import Path; from reflow_desktop.session.ownership import claim\n"
+    holder += (
+        "o = claim(Path(sys.argv[1])); print('read-only' if o.read_only else 'held', flush=True); sys.stdin.read()"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", holder, str(nb_path), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None
+        assert await asyncio.wait_for(proc.stdout.readline(), WAIT) == b"held\n"
+        s = Session(nb_path, autosave_delay=None)
+        assert s.read_only
+        await s.close()
+    finally:
+        proc.send_signal(signal.SIGKILL)  # a crash: its lock file stays behind, its lock does not
+        await proc.wait()
+    s = Session(nb_path, autosave_delay=None)
+    try:
+        assert not s.read_only  # the dead process's lock was broken
+    finally:
+        await s.close()
+
+
+async def test_a_read_only_file_opens_read_only_and_is_never_overwritten(nb_path: Path, tmp_path: Path) -> None:
+    before = nb_path.read_bytes()
+    nb_path.chmod(0o444)  # root could write it anyway: the write bit is what the user set
+    s = Session(nb_path, autosave_delay=0.01)
+    try:
+        assert s.read_only and "read-only on disk" in s.startup_notices[0] and "Save As" in s.startup_notices[0]
+        replies: list[dict] = []
+        await s.handle({"type": "edit", "id": code_ids(s)[0], "code": "x = 2"}, replies.append)
+        await s.handle({"type": "save"}, replies.append)
+        assert [r["type"] for r in replies] == ["error", "error"]
+        copy = tmp_path / "copy.py"
+        await s.save_as(copy)  # the way out: a copy that can be edited
+        assert copy.read_bytes() == before and not s.read_only
+        await s.handle({"type": "edit", "id": code_ids(s)[0], "code": "x = 3"}, lambda m: None)
+    finally:
+        await s.close()
+    assert nb_path.read_bytes() == before and "x = 3" in (tmp_path / "copy.py").read_text()
+
+
+def test_a_file_another_user_may_not_write_is_read_only_for_them(unprivileged) -> None:
+    # os.access as the user who opens it: as root in CI, a forked child running as nobody
+    from reflow_desktop.session.ownership import read_only_reason
+
+    def check(path: str) -> str | None:
+        return read_only_reason(Path(path))
+
+    mine, theirs = unprivileged.tmp / "mine.py", unprivileged.tmp / "theirs.py"
+    mine.write_text("x = 1\n")
+    theirs.write_text("x = 1\n")
+    if os.geteuid() == 0:
+        os.chown(mine, unprivileged.uid, unprivileged.gid)  # theirs stays root's, 0644
+    else:
+        theirs.chmod(0o444)
+    assert unprivileged.run(check, str(theirs)) == "theirs.py is read-only on disk"
+    assert unprivileged.run(check, str(mine)) is None
