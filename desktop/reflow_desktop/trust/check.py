@@ -80,9 +80,9 @@ def _env_sig(store: TrustStore, path: Path, nb: Notebook) -> str:
 
 
 def _cell_sigs(store: TrustStore, path: Path, nb: Notebook) -> dict[str, str]:
-    where = os.fsencode(path)
     code = [c for c in nb.cells if c.kind == "code"]
-    return {c.id: store.digest(b"cell", where, c.source.encode("utf-8", "surrogatepass")) for c in code}
+    sigs = store.digests((b"cell", os.fsencode(path)), [c.source.encode("utf-8", "surrogatepass") for c in code])
+    return {c.id: sig for c, sig in zip(code, sigs, strict=True)}
 
 
 def assess(path: Path, nb: Notebook, *, content: bytes | None = None, store: TrustStore | None = None) -> TrustState:
@@ -118,10 +118,12 @@ def sign_notebook(
     path = path.resolve()
     store = store or default_store()
     cells = _cell_sigs(store, path, nb)
-    store.add("cells", [_env_sig(store, path, nb), *(sig for cid, sig in cells.items() if cid not in hold)])
+    vouched = [sig for cid, sig in cells.items() if cid not in hold]
+    fresh = set(vouched) - store.known("cells", vouched)  # a save after one edit writes one row, not 500
+    rows = {"cells": [_env_sig(store, path, nb), *(sig for sig in vouched if sig in fresh)]}
     if not hold:
         try:
-            content = path.read_bytes()
+            rows["notebooks"] = [_file_sig(store, path, path.read_bytes())]
         except OSError:
-            return
-        store.add("notebooks", [_file_sig(store, path, content)])
+            pass
+    store.add_all(rows)
