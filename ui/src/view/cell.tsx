@@ -166,7 +166,8 @@ export const CellView = memo(function CellView(p: CellProps) {
   // code changed elsewhere (reload from disk, undo): update the editor
   // (only on `rev`: the store's copy of typed code lags the editor by a frame)
   useEffect(() => {
-    editorRef.current?.setCode(cell.code);
+    // the store's code now, not this render's: a key typed since the render is in the store already
+    editorRef.current?.setCode(ctl.store.get().cells[cell.id]?.code ?? cell.code);
   }, [cell.rev, hasEditor]);
 
   useEffect(() => {
