@@ -79,6 +79,9 @@ def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 EventCallback = Callable[[dict[str, Any]], None]
+# The comm's open message, or how to build it: built once the kernel answers, so that edits made
+# while it started (seconds, for a fresh environment) are in it.
+OpenData = dict[str, Any] | Callable[[], dict[str, Any]]
 StateCallback = Callable[[str, str | None], None]
 
 
@@ -108,7 +111,7 @@ class KernelProcess:
         self._stopping = False
 
     # --- lifecycle --------------------------------------------------------------------
-    async def start(self, open_data: dict[str, Any]) -> None:
+    async def start(self, open_data: OpenData) -> None:
         """Start the process, wait until it answers, open the ``reflow`` comm."""
         self._set_state("starting")
         spec = kernel_spec(self.python)
@@ -129,7 +132,7 @@ class KernelProcess:
         self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
 
-    async def _connect(self, open_data: dict[str, Any]) -> None:
+    async def _connect(self, open_data: OpenData) -> None:
         assert self.km is not None
         self.kc = kc = self.km.client()
         kc.start_channels()
@@ -141,7 +144,8 @@ class KernelProcess:
         self._stopping = False
         self._tasks = [asyncio.create_task(self._read_iopub()), asyncio.create_task(self._read_shell())]
         self.comm_id = uuid.uuid4().hex
-        self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET, "data": open_data})
+        data = open_data() if callable(open_data) else open_data  # no await from here to "idle": nothing slips by
+        self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET, "data": data})
         self._set_state("idle")
 
     async def _disconnect(self) -> None:
@@ -162,7 +166,7 @@ class KernelProcess:
             self.kc.stop_channels()
             self.kc = None
 
-    async def restart(self, open_data: dict[str, Any]) -> None:
+    async def restart(self, open_data: OpenData) -> None:
         """Kill and restart the process (works on a dead kernel too), reopen the comm."""
         assert self.km is not None
         self._set_state("restarting")
@@ -193,9 +197,16 @@ class KernelProcess:
         return getattr(proc, "pid", None)
 
     # --- requests ----------------------------------------------------------------------
+    @property
+    def starting(self) -> bool:
+        """Not answering yet (its open message, built at the end, will carry the notebook as it is then)."""
+        return self.state in ("starting", "restarting")
+
     def send_comm(self, data: dict[str, Any]) -> None:
         if self.kc is None or self.state == "dead":
             raise RuntimeError("the kernel is not running")
+        if self.starting:  # a comm message before the comm is open would be dropped without a word
+            raise RuntimeError("the kernel is still starting")
         self._send_shell("comm_msg", {"comm_id": self.comm_id, "data": data})
 
     async def request(self, method: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

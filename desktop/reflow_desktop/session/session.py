@@ -181,7 +181,8 @@ class Session:
         if self.environments and self.path.exists():
             if not await self._prepare_environment():
                 return
-        await self.kernel.start(self._open_data(run=self.app_view or self.mode == "auto" if run is None else run))
+        run_all = self.app_view or self.mode == "auto" if run is None else run
+        await self.kernel.start(lambda: self._open_data(run=run_all))  # built once it is up: edits meanwhile included
 
     def env_progress(self) -> Callable[[str], None]:
         """A callback for worker threads: each line of uv's output goes to the UI."""
@@ -243,7 +244,7 @@ class Session:
         if self.kernel.km is None:  # never started (environment failed): retry
             await self.start()
             return
-        await self.kernel.restart(self._open_data(run=False))
+        await self.kernel.restart(lambda: self._open_data(run=False))
 
     def _open_data(self, run: bool) -> dict[str, Any]:
         return {
@@ -583,8 +584,8 @@ class Session:
             self.sidecar.cells_changed()
         if not to_kernel or not tx.changes:
             return None
-        if tx.source != "ui" and not self._kernel_running():
-            return None  # the next open gives the kernel the whole document
+        if self.kernel.starting or (tx.source != "ui" and not self._kernel_running()):
+            return None  # the (next) open gives the kernel the whole document
         return self.to_kernel({"type": "apply_transaction", "source": tx.source, "changes": tx.to_json()["changes"]})
 
     def replace_document(self, notebook: Notebook, source: Source = "session") -> Transaction:

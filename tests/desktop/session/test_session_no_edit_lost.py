@@ -7,7 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from helpers import WAIT, Recorder, code_ids
+from helpers import WAIT, Recorder, code_ids, handle, is_output, until
 
 from reflow_desktop.session import Session
 from reflow_desktop.session.session import NOTEBOOK
@@ -184,3 +184,22 @@ def test_a_file_another_user_may_not_write_is_read_only_for_them(unprivileged) -
         theirs.chmod(0o444)
     assert unprivileged.run(check, str(theirs)) == "theirs.py is read-only on disk"
     assert unprivileged.run(check, str(mine)) is None
+
+
+async def test_edits_made_while_the_kernel_starts_reach_it(nb_path: Path) -> None:
+    s = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    s.attach(rec)
+    a, b = code_ids(s)
+    starting = asyncio.create_task(s.start())
+    try:
+        await until(lambda: s.kernel.km is not None)  # the process is being started
+        await s.handle({"type": "edit", "id": a, "code": "x = 41"}, lambda m: None)
+        await until(lambda: s.kernel.kc is not None or starting.done())  # channels up, not answering yet
+        await s.handle({"type": "edit", "id": b, "code": "y = x + 2\ny"}, lambda m: None)
+        await asyncio.wait_for(starting, WAIT)
+        await handle(s, {"type": "run_all"})  # the kernel runs the code it has
+        await rec.wait_for(lambda m: is_output(m, b, "43"))
+        assert not [m for m in rec.messages if m["type"] == "error"]
+    finally:
+        await s.close()
