@@ -49,8 +49,7 @@ async def test_an_untrusted_notebook_opens_in_safe_preview_then_trust_runs_it(
         await until(lambda: "first ran" in text_of(session.outputs_of(session.notebook.cells[0].id)))
     finally:
         await session.close()
-    reopened = Session(tmp_path / "nb.py", autosave_delay=None)  # trusted from now on
-    assert reopened.trust.state.status == "trusted"
+    assert (await _status_and_mode(tmp_path / "nb.py"))[0] == "trusted"  # from now on
 
 
 async def test_a_cell_changed_on_disk_after_trust_waits_while_the_others_run(
@@ -83,36 +82,77 @@ async def test_a_cell_changed_on_disk_after_trust_waits_while_the_others_run(
         await session.close()
 
 
+async def _status_and_mode(path: Path) -> tuple[str, str]:
+    """Open ``path`` as the app does (no kernel) and close it again: its trust status and mode."""
+    session = Session(path, autosave_delay=None)
+    try:
+        return session.trust.state.status, session.mode
+    finally:
+        await session.close()
+
+
 async def test_the_users_lazy_choice_wins_over_an_untrusted_notebooks_auto(
     tmp_path: Path, untrusted_user: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REFLOW_CONFIG_DIR", str(tmp_path / "config"))
     save_settings(Settings(runtime_mode="lazy"))
     path = planted(tmp_path, tmp_path / "marker", runtime="auto")
-    assert Session(path, autosave_delay=None).mode == "lazy"
+    assert await _status_and_mode(path) == ("untrusted", "lazy")
     trust(path)
-    assert Session(path, autosave_delay=None).mode == "auto"  # the user's own notebook: its setting is theirs
+    assert await _status_and_mode(path) == ("trusted", "auto")  # the user's own notebook: its setting is theirs
+
+
+async def _edit_and_save(path: Path, code: str) -> None:
+    session = Session(path, autosave_delay=None)
+    try:
+        await handle(session, {"type": "edit", "id": session.notebook.cells[0].id, "code": code})
+        session.save()
+    finally:
+        await session.close()
 
 
 async def test_saving_an_untrusted_notebook_does_not_trust_it_saving_a_trusted_one_re_signs(
     tmp_path: Path, untrusted_user: Path
 ) -> None:
     path = planted(tmp_path, tmp_path / "marker")
-    preview = Session(path, autosave_delay=None)
-    await handle(preview, {"type": "edit", "id": preview.notebook.cells[0].id, "code": "x = 40"})
-    preview.save()
-    assert Session(path, autosave_delay=None).trust.state.status == "untrusted"
-
+    await _edit_and_save(path, "x = 40")
+    assert (await _status_and_mode(path))[0] == "untrusted"
     trust(path)
-    mine = Session(path, autosave_delay=None)
-    await handle(mine, {"type": "edit", "id": mine.notebook.cells[0].id, "code": "x = 39"})
-    mine.save()
-    assert Session(path, autosave_delay=None).trust.state.status == "trusted"
+    await _edit_and_save(path, "x = 39")
+    assert "x = 39" in path.read_text()
+    assert (await _status_and_mode(path))[0] == "trusted"
 
 
 async def test_a_new_notebook_is_the_users_own(tmp_path: Path, untrusted_user: Path) -> None:
     path = tmp_path / "new.py"
     session = Session(path, autosave_delay=None)
-    assert session.trust.state.status == "trusted"
-    session.save()
-    assert Session(path, autosave_delay=None).trust.state.status == "trusted"
+    try:
+        assert session.trust.state.status == "trusted"
+        session.save()
+    finally:
+        await session.close()
+    assert (await _status_and_mode(path))[0] == "trusted"
+
+
+async def test_a_cell_changed_on_disk_while_open_is_held(tmp_path: Path, untrusted_user: Path) -> None:
+    marker = tmp_path / "marker"
+    path = planted(tmp_path, tmp_path / "unused")
+    trust(path)
+    session = Session(path, autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    try:
+        await asyncio.wait_for(session.start(), WAIT)
+        first_id, second_id = (c.id for c in session.notebook.cells)
+        await until(lambda: "first ran" in text_of(session.outputs_of(first_id)))
+        mark = rec.mark()
+        path.write_text(path.read_text().replace(str(tmp_path / "unused"), str(marker)))  # a git pull, Reflow open
+        changed = await rec.wait_for(lambda m: m["type"] == "trust", mark)  # the watcher took the file in
+        second_id = session.notebook.cells[1].id  # the file's cells, as taken in
+        assert changed["trust"]["status"] == "changed" and changed["trust"]["held"] == [second_id]
+        await handle(session, {"type": "run_all"})
+        assert not marker.exists() and session.status_of(second_id) == "disabled"
+        await handle(session, {"type": "trust"})
+        await until(marker.exists)
+    finally:
+        await session.close()
