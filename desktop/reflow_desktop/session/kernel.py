@@ -26,6 +26,9 @@ from traitlets import Float, Integer
 from reflow_desktop import resources
 
 COMM_TARGET = "reflow"
+# One SIGINT per busy spell, again only after this long: a second SIGINT landing while the kernel
+# handles the first KeyboardInterrupt killed it (an interrupt storm: 50 clicks, a dead kernel).
+INTERRUPT_AGAIN_S = 1.0
 READY_TIMEOUT_S = 120.0
 
 
@@ -109,10 +112,17 @@ class KernelProcess:
         self._tasks: list[asyncio.Task[None]] = []
         self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._stopping = False
+        # start / restart / shutdown one at a time: overlapping restarts leaked kernel processes
+        self._lifecycle = asyncio.Lock()
+        self._interrupted_at: float | None = None  # loop time of the SIGINT not yet followed by "idle"
 
     # --- lifecycle --------------------------------------------------------------------
     async def start(self, open_data: OpenData) -> None:
         """Start the process, wait until it answers, open the ``reflow`` comm."""
+        async with self._lifecycle:
+            await self._start(open_data)
+
+    async def _start(self, open_data: OpenData) -> None:
         self._set_state("starting")
         spec = kernel_spec(self.python)
         self.km = AsyncIOLoopKernelManager(
@@ -167,18 +177,33 @@ class KernelProcess:
             self.kc = None
 
     async def restart(self, open_data: OpenData) -> None:
-        """Kill and restart the process (works on a dead kernel too), reopen the comm."""
-        assert self.km is not None
-        self._set_state("restarting")
-        await self._disconnect()
-        await self.km.restart_kernel(now=True)
-        await self._connect(open_data)
+        """Kill and restart the process (works on a dead kernel too), reopen the comm.
+
+        Restarts asked for while one runs wait their turn (each is a full restart, as asked).
+        """
+        async with self._lifecycle:
+            if self.km is None:  # shut down while this restart waited: nothing to restart
+                return
+            self._set_state("restarting")
+            await self._disconnect()
+            await self.km.restart_kernel(now=True)
+            await self._connect(open_data)
 
     async def interrupt(self) -> None:
-        if self.km is not None and self.state != "dead":
-            await self.km.interrupt_kernel()
+        """SIGINT the kernel; repeats before it went idle (or within ``INTERRUPT_AGAIN_S``) are one."""
+        if self.km is None or self.state == "dead":
+            return
+        now = asyncio.get_running_loop().time()
+        if self._interrupted_at is not None and now - self._interrupted_at < INTERRUPT_AGAIN_S:
+            return
+        self._interrupted_at = now
+        await self.km.interrupt_kernel()
 
     async def shutdown(self) -> None:
+        async with self._lifecycle:
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
         await self._disconnect()
         if self.km is not None:
             try:
@@ -238,6 +263,8 @@ class KernelProcess:
                 self.on_event(content.get("data") or {})
             elif mtype == "status" and self.state in ("idle", "busy"):
                 state = content.get("execution_state")
+                if state == "idle":
+                    self._interrupted_at = None  # the interrupt was handled: the next one is a new one
                 if state in ("idle", "busy") and state != self.state:
                     self._set_state(state)
 

@@ -203,3 +203,49 @@ async def test_edits_made_while_the_kernel_starts_reach_it(nb_path: Path) -> Non
         assert not [m for m in rec.messages if m["type"] == "error"]
     finally:
         await s.close()
+
+
+def _kernel_processes() -> list[int]:
+    """PIDs of reflow kernels started by this test process."""
+    import psutil
+
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "reflow.kernel" in child.cmdline():
+                found.append(child.pid)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            pass
+    return found
+
+
+async def test_concurrent_restarts_leave_one_kernel(session: Session, recorder: Recorder) -> None:
+    a, b = code_ids(session)
+    assert len(_kernel_processes()) == 1
+    await asyncio.wait_for(
+        asyncio.gather(*(session.handle({"type": "restart"}, lambda m: None) for _ in range(5))), WAIT
+    )
+    assert session.kernel_state == "idle"
+    assert _kernel_processes() == [session.kernel.pid]  # no kernel leaked by the overlapping restarts
+    await handle(session, {"type": "run", "cells": [{"id": a, "code": "x = 5"}]})
+    await recorder.wait_for(lambda m: is_output(m, b, "6"))
+
+
+async def test_an_interrupt_storm_never_kills_the_kernel(session: Session, recorder: Recorder) -> None:
+    a, b = code_ids(session)
+    pid = session.kernel.pid
+    loop = "print('looping', flush=True)\nwhile True: pass"
+    for _ in range(3):  # storms while a cell runs, and right after it stopped
+        mark = recorder.mark()
+        fut = await session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, recorder)
+        assert fut is not None
+        await recorder.wait_for(
+            lambda m: m.get("type") == "cell_output" and m["id"] == a and "looping" in m["output"].get("text", ""), mark
+        )
+        await asyncio.gather(*(session.handle({"type": "interrupt"}, recorder) for _ in range(50)))
+        await asyncio.wait_for(fut, WAIT)
+        assert session.cache.get(a).status == "interrupted"
+    mark = recorder.mark()
+    await handle(session, {"type": "run", "cells": [{"id": a, "code": "x = 9"}]})
+    await recorder.wait_for(lambda m: is_output(m, b, "10"), mark)
+    assert session.kernel_state != "dead" and session.kernel.pid == pid
