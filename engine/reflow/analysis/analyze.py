@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
-from .conditional import surely_bound
+from .conditional import may_bind_conditionally, surely_bound
 from .mutations import find_mutations
 from .names import BUILTINS, is_private
 from .result import AnalysisError, CellAnalysis, ErrorKind
@@ -45,6 +45,8 @@ def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None =
         if compile_error is not None:
             return compile_error
     analysis = _with_mutations(_result(visitor), tree, source)
+    if not analysis.defs or not may_bind_conditionally(tree.body, source):
+        return analysis
     maybe = analysis.defs - surely_bound(tree.body)
     return replace(analysis, maybe_defs=frozenset(maybe)) if maybe else analysis
 

@@ -18,6 +18,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+_BRANCHING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match, ast.With, ast.AsyncWith)
+
+
+def may_bind_conditionally(body: list[ast.stmt], source: str) -> bool:
+    """Cheap pre-check: only branching statements and ``global`` can leave a def unbound."""
+    return "global" in source or any(isinstance(s, _BRANCHING) or type(s).__name__ == "TryStar" for s in body)
+
 
 def surely_bound(body: Iterable[ast.stmt]) -> set[str]:
     """Top-level names every path through ``body`` that finishes binds."""

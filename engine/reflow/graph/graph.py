@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from reflow.analysis import CellAnalysis
 
 _UNPLACED = 1 << 60  # display index of cells not in the display order
+_NONE: frozenset[str] = frozenset()
 
 
 class _Analysis(Protocol):
@@ -95,13 +96,18 @@ class _Node:
         # Builtins a cell reads link it to a cell that shadows them (filter = ...).
         builtins = frozenset(getattr(analysis, "builtin_refs", ()) or ())
         # Reads only inside function bodies: linked lazily by position ("Deferred reads").
-        deferred = frozenset(getattr(analysis, "deferred_refs", ()) or ())
+        deferred: frozenset[str] = getattr(analysis, "deferred_refs", None) or _NONE
         # Defs bound on some paths only read the previous version (linked like deferred
         # reads: by position, no error when there is none; never passed on to callers).
-        maybe = frozenset(getattr(analysis, "maybe_defs", ()) or ())
-        self.maybe = maybe - deferred
-        self.deferred = (deferred | maybe) - self.deletes - self.mutates  # may hold own defs (a = f())
-        self.refs = (frozenset(analysis.refs) - self.deferred) | self.deletes | builtins | self.mutates
+        maybe: frozenset[str] = getattr(analysis, "maybe_defs", None) or _NONE
+        refs = frozenset(analysis.refs)
+        if deferred or maybe:
+            self.maybe = maybe - deferred
+            self.deferred = (deferred | maybe) - self.deletes - self.mutates  # may hold own defs (a = f())
+            refs = refs - self.deferred
+        else:
+            self.maybe = self.deferred = _NONE
+        self.refs = refs | self.deletes | builtins | self.mutates
         self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
         self.runs = getattr(analysis, "error", None) is None  # analysable: may execute
 
