@@ -84,8 +84,15 @@ def _scripts(page: str) -> list[str]:
 
 
 def _csp_hashes(page: str) -> set[str]:
+    """The page's own script hashes in its CSP (the output frames' sizer, which they inherit, is checked apart)."""
+    from reflow_desktop.exporting.html import bundle_dir
+    from reflow_desktop.server.csp import script_hashes
+
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
-    return set(re.search(r"script-src ([^;]+);", csp).group(1).split())
+    allowed = set(re.search(r"script-src ([^;]+);", csp).group(1).split())
+    frame_hashes = set(script_hashes(bundle_dir()))
+    assert frame_hashes and frame_hashes <= allowed
+    return allowed - frame_hashes
 
 
 def _hash(js: str) -> str:
