@@ -147,8 +147,8 @@ def test_offline_html_shows_text_image_table_and_error(tmp_path: Path):
         assert img.count() == 1
         assert img.get_attribute("src").startswith("data:image/png;base64,")
         assert img.evaluate("el => el.complete && el.naturalWidth") == 4
-        table = page.locator("table.squares")
-        assert table.locator("tbody tr").count() == 3
+        table = page.frame_locator(".output-html iframe").first.locator("table.squares")  # a sandboxed frame
+        pytest.importorskip("playwright.sync_api").expect(table.locator("tbody tr")).to_have_count(3)
         assert table.locator("tbody tr").nth(2).inner_text().split() == ["2", "4"]
         assert "ZeroDivisionError" in page.locator(".error-box").inner_text()
         assert "import base64" in page.locator(".code-static").first.inner_text()
@@ -167,6 +167,7 @@ def test_offline_html_hide_code_shows_outputs_only(tmp_path: Path):
         main = page.locator("main").inner_text()
         assert "import base64" not in main and "class Table" not in main
         assert "hello from stdout" in main
-        assert page.locator("table.squares").count() == 1
+        table = page.frame_locator(".output-html iframe").first.locator("table.squares")  # a sandboxed frame
+        pytest.importorskip("playwright.sync_api").expect(table).to_have_count(1)
 
     _open_offline(out, check)
