@@ -15,8 +15,7 @@ from typing import Any
 
 from reflow.notebook import Cell
 from reflow_desktop.session.events import hides_restored_stale
-
-MAX_OUTPUTS_PER_CELL = 2000
+from reflow_desktop.session.output_cap import OutputCap, within_caps
 
 
 @dataclass
@@ -32,6 +31,7 @@ class CellRuntimeState:
     hints: list[str] = field(default_factory=list)  # names a possibly mutating method is called on
     cached_seconds: float | None = None  # persistent_cache restores since the last cell_clear
     restored: bool = False  # outputs from the sidecar, current for the code (shown as idle)
+    cap: OutputCap = field(default_factory=OutputCap)  # head + tail kept, the middle dropped (output_cap.py)
 
     @property
     def shown_status(self) -> str:
@@ -59,7 +59,7 @@ class CellCache:
 
     def clear_outputs(self) -> None:
         for st in self.cells.values():
-            st.outputs = []
+            st.outputs, st.cap = [], OutputCap()
             st.status = "idle"
             st.cached_seconds = None
             st.restored = False
@@ -67,7 +67,11 @@ class CellCache:
     def restore(self, cell_id: str, status: str, outputs: list[dict[str, Any]]) -> None:
         """Outputs from the sidecar; ``idle`` ones are current for the code (flagged ``restored``)."""
         st = self.get(cell_id)
-        st.outputs, st.status, st.restored = outputs, status, status == "idle"
+        st.outputs, st.status, st.restored, st.cap = list(outputs), status, status == "idle", OutputCap()
+        if not within_caps(outputs):  # a sidecar from elsewhere is bounded like live output
+            st.outputs = []
+            for out in outputs:
+                st.cap.append(st.outputs, out)
         self.opening = self.opening or st.restored
 
     def apply(self, event: dict[str, Any]) -> bool:
@@ -91,15 +95,14 @@ class CellCache:
             return not hidden
         if etype == "cell_clear":
             st = self.get(event["id"])
-            st.outputs, st.cached_seconds, st.restored = [], None, False
+            st.outputs, st.cached_seconds, st.restored, st.cap = [], None, False, OutputCap()
         elif etype == "cell_cached":  # a reconnect still shows "restored from cache"
             st = self.get(event["id"])
             st.cached_seconds = (st.cached_seconds or 0.0) + float(event.get("saved_seconds") or 0.0)
         elif etype == "cell_output":
             st = self.get(event["id"])
             st.restored = False
-            if len(st.outputs) < MAX_OUTPUTS_PER_CELL:
-                st.outputs.append(event["output"])
+            st.cap.append(st.outputs, event["output"])  # bounded: head and tail, the middle counted
         elif etype == "graph":
             self.order_valid = bool(event.get("order_valid", True))
             for cid, info in (event.get("cells") or {}).items():

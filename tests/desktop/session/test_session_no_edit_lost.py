@@ -249,3 +249,28 @@ async def test_an_interrupt_storm_never_kills_the_kernel(session: Session, recor
     await handle(session, {"type": "run", "cells": [{"id": a, "code": "x = 9"}]})
     await recorder.wait_for(lambda m: is_output(m, b, "10"), mark)
     assert session.kernel_state != "dead" and session.kernel.pid == pid
+
+
+async def test_a_cell_printing_without_end_keeps_head_and_tail(session: Session, recorder: Recorder) -> None:
+    from reflow_desktop.session.output_cap import HEAD_CHARS, TAIL_CHARS
+
+    a, _b = code_ids(session)
+    lines = 400_000  # ~5 MB of text: more than the head and the tail together
+    await handle(
+        session, {"type": "run", "cells": [{"id": a, "code": f"for i in range({lines}):\n    print('line', i)"}]}
+    )
+    outputs = session.outputs_of(a)
+    text = "".join(o.get("text", "") for o in outputs)
+    assert len(text) < HEAD_CHARS + TAIL_CHARS + 1000  # bounded, whatever was printed
+    assert text.startswith("line 0\nline 1\n") and text.endswith(f"line {lines - 1}\n")  # head and tail kept
+    [marker] = [o for o in outputs if "dropped here" in o.get("text", "")]
+    dropped_lines = int(marker["text"].split("(")[1].split(" lines")[0].replace(",", ""))
+    kept = text.count("\n") - marker["text"].count("\n")
+    assert dropped_lines + kept == lines  # the marker says exactly how much is missing
+    session.save()
+    await session.sidecar.writer.flush()  # the sidecar stores the same bounded list
+    again = Session(session.path, read_only=True, autosave_delay=None)
+    try:
+        assert again.outputs_of(code_ids(again)[0]) == outputs
+    finally:
+        await again.close()
