@@ -263,8 +263,8 @@ class KernelProcess:
                 self.on_event(content.get("data") or {})
             elif mtype == "status" and self.state in ("idle", "busy"):
                 state = content.get("execution_state")
-                if state == "idle":
-                    self._interrupted_at = None  # the interrupt was handled: the next one is a new one
+                if state == "idle" or (state == "busy" and self.state == "idle"):
+                    self._interrupted_at = None  # handled, or a new busy spell: the next interrupt is a new one
                 if state in ("idle", "busy") and state != self.state:
                     self._set_state(state)
 
