@@ -23,6 +23,7 @@ from typing import Literal
 
 from reflow.notebook import Notebook
 from reflow_desktop.recent import data_dir
+from reflow_desktop.resources import examples_dir
 from reflow_desktop.trust.store import TrustStore, default_store
 
 TRUSTED_DIRS_ENV = "REFLOW_TRUSTED_DIRS"
@@ -48,9 +49,13 @@ OWN_FOLDERS = ("notebooks", "examples")
 
 
 def trusted_dirs() -> list[Path]:
-    """Folders whose notebooks count as this user's own: ``REFLOW_TRUSTED_DIRS`` and Reflow's own folders."""
+    """Folders whose notebooks count as this user's own: ``REFLOW_TRUSTED_DIRS``, Reflow's own folders
+    and the examples shipped with the installed app (they came with what the user chose to install;
+    ``./dev open`` and Help > Examples open them)."""
     named = [Path(p) for p in os.environ.get(TRUSTED_DIRS_ENV, "").split(os.pathsep) if p.strip()]
-    return [p.resolve() for p in [*named, *(data_dir() / name for name in OWN_FOLDERS)]]
+    shipped = examples_dir()
+    own = [*named, *(data_dir() / name for name in OWN_FOLDERS), *([shipped] if shipped else [])]
+    return [p.resolve() for p in own]
 
 
 def _in_trusted_dir(path: Path) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from helpers import trust
 
 from reflow.notebook import read_notebook
+from reflow_desktop.resources import examples_dir
 from reflow_desktop.trust import TrustStore, assess, sign_notebook
 from reflow_desktop.trust.store import FILE_NAME
 
@@ -31,6 +32,13 @@ def test_a_notebook_from_elsewhere_is_untrusted_until_signed(tmp_path: Path, unt
     trust(path)
     assert _state(path).status == "trusted"
     assert (untrusted_user / FILE_NAME).is_file()  # in this user's data dir
+
+
+def test_the_examples_shipped_with_the_app_run_without_asking(untrusted_user: Path) -> None:
+    shipped = examples_dir()
+    assert shipped is not None
+    intro = shipped / "intro.py"
+    assert _state(intro).status == "trusted"  # ./dev open's notebook is not a safe preview
 
 
 def test_a_cell_changed_outside_reflow_is_held_the_others_stay_trusted(tmp_path: Path, untrusted_user: Path) -> None:
