@@ -30,12 +30,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-run", action="store_true", help="only import and check")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--source", action="append", help="only this source's notebooks (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="name every notebook that falls short")
     args = parser.parse_args(argv)
     if not h.corpus_dir().is_dir():
         print(f"corpus notebooks not found in {h.corpus_dir()}; set REFLOW_CORPUS_DIR")
         return 2
-    entries = h.load_manifest().entries
+    entries = [e for e in h.load_manifest().entries if not args.source or e.source in args.source]
     scratch = Path(tempfile.mkdtemp(prefix="reflow-bench-corpus-"))
     imported: dict[str, Path] = {}
     clean: list[str] = []

@@ -54,6 +54,7 @@ class Source:
     license_file: str  # path inside the sdist
     include: tuple[str, ...]
     skip: Callable[[str], str | None] = lambda path: None  # a reason to leave an included path out
+    support: tuple[str, ...] = ()  # files from the sdist that notebooks read or import (helper modules)
 
 
 def _control_skip(path: str) -> str | None:
@@ -63,7 +64,13 @@ def _control_skip(path: str) -> str | None:
 SOURCES: dict[str, Source] = {
     "statsmodels": Source("statsmodels", "0.15.0", "BSD-3-Clause", "LICENSE.txt", ("examples/notebooks/*.ipynb",)),
     "python-control": Source(
-        "control", "0.10.2", "BSD-3-Clause", "LICENSE", ("examples/*.ipynb", "doc/examples/*.ipynb"), _control_skip
+        "control",
+        "0.10.2",
+        "BSD-3-Clause",
+        "LICENSE",
+        ("examples/*.ipynb", "doc/examples/*.ipynb"),
+        _control_skip,
+        support=("examples/pvtol.py", "examples/kincar.py"),  # imported by the CDS 112 lectures
     ),
     "pvlib": Source("pvlib", "0.16.1", "BSD-3-Clause", "LICENSE", ("docs/tutorials/*.ipynb",)),
     "emcee": Source("emcee", "3.1.6", "MIT", "LICENSE", ("docs/tutorials/*.ipynb",)),
@@ -121,6 +128,11 @@ def build(name: str, source: Source, old: dict[str, dict[str, object]]) -> tuple
         assert licence is not None
         dest.mkdir(parents=True, exist_ok=True)
         (dest / "LICENSE").write_bytes(licence.read())
+        for path in source.support:
+            handle = tar.extractfile(members[path])
+            assert handle is not None
+            (dest / path).parent.mkdir(parents=True, exist_ok=True)
+            (dest / path).write_bytes(handle.read())
         for path in sorted(members):
             if not any(fnmatch.fnmatch(path, pattern) for pattern in source.include):
                 continue
@@ -156,6 +168,8 @@ def build(name: str, source: Source, old: dict[str, dict[str, object]]) -> tuple
         "license_file": source.license_file,
         "notice": f"notebooks/{name}/LICENSE",
     }
+    if source.support:
+        info["support_files"] = list(source.support)
     if skipped:
         info["skipped"] = skipped
     return info, entries
