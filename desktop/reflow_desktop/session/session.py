@@ -635,6 +635,8 @@ class Session:
         """Write the notebook now (atomic: temp file, fsync, rename) and tell clients."""
         if self.read_only:
             raise ValueError("read-only session")
+        if self.sidecar.changed_on_disk():  # not told yet: told now, nothing overwritten
+            raise ValueError(f"{self._path.name} changed on disk; nothing was saved (see the notice)")
         self._write_file()
         self.saves.mark_saved(NOTEBOOK)
 

@@ -215,16 +215,26 @@ class SessionSidecar:
         another writer's change since then — even one made a moment ago, before the watcher's
         next poll — is never overwritten; the user's edits go to a recovery file and the UI is asked.
         """
-        if self.conflict is None and self.watcher is not None:
-            self._saving = True
-            try:
-                self.watcher.check()  # a new content → _on_file_change → a conflict (we have unsaved edits)
-            finally:
-                self._saving = False
+        self.changed_on_disk()
         if self.conflict is None:
             return True
         self._save_recovery("conflict")
         return False
+
+    def changed_on_disk(self) -> bool:
+        """Compare the file with what was last read or written; True if that found a new conflict.
+
+        An explicit save calls it too: a change the user has not been told about is not overwritten
+        by it either (the next save, after the notice, is the user's choice).
+        """
+        if self.conflict is not None or self.watcher is None:
+            return False
+        self._saving = True
+        try:
+            self.watcher.check()  # a new content → _on_file_change → a conflict (we have unsaved edits)
+        finally:
+            self._saving = False
+        return self.conflict is not None
 
     def save_failed(self, exc: OSError | ValueError) -> None:
         """The notebook file cannot be written: keep the text in a recovery file meanwhile."""

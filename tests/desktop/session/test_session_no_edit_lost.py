@@ -274,3 +274,22 @@ async def test_a_cell_printing_without_end_keeps_head_and_tail(session: Session,
         assert again.outputs_of(code_ids(again)[0]) == outputs
     finally:
         await again.close()
+
+
+async def test_an_explicit_save_does_not_overwrite_a_change_it_was_not_told_about(nb_path: Path) -> None:
+    s = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    s.attach(rec)
+    try:
+        a = code_ids(s)[0]
+        await s.handle({"type": "edit", "id": a, "code": "x = 'mine'"}, lambda m: None)
+        theirs = nb_path.read_text().replace("x = 1", "x = 'theirs'")
+        nb_path.write_text(theirs)
+        replies: list[dict] = []
+        await s.handle({"type": "save"}, replies.append)
+        assert [r["type"] for r in replies] == ["error"] and nb_path.read_text() == theirs
+        await rec.wait_for(lambda m: m["type"] == "notice" and "changed on disk" in m["text"])
+        await s.handle({"type": "save"}, replies.append)  # told: saving again replaces it, by choice
+        assert "x = 'mine'" in nb_path.read_text()
+    finally:
+        await s.close()
