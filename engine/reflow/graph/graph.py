@@ -415,7 +415,8 @@ class DataflowGraph:
             else:
                 topo.add_order_edge(parent, child, name)
         self._deferred_edges = new
-        self._late = late
+        old_late, self._late = self._late, late
+        self._rebound.update(c for c in old_late.keys() | late.keys() if old_late.get(c) != late.get(c))
         before = {(p, c, n) for p, c, n, data in old if data}
         after = {(p, c, n) for p, c, n, data in new if data}
         self._rebound.update(c for _, c, _ in before ^ after)
@@ -455,6 +456,8 @@ class DataflowGraph:
                         continue
                     index = bisect_left(keys, position)
                     if index == 0:
+                        if name not in self._chains and ordered[0] == provider:
+                            continue  # the function's own order-free name: it runs before the caller
                         late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
                         continue
                     writer = ordered[index - 1]

@@ -317,6 +317,8 @@ FOUND = [
     # a conditional redefinition whose condition is false leaves the version above it
     (["a = 0", "c = 0", "if c > 1:\n    a = 3", "print(a)"], [Op("run", index=2)]),
     (["a = 0", "c = 3", "if c > 1:\n    a = 3", "print(a)"], [Op("edit", index=1, code="c = 0")]),
+    # a caller moved above the cell defining its function and the function's own global
+    (["def f():\n    return b + 1\nb = 0", "a = 0", "a = f()", "a = 0", "a = 0"], [Op("move", index=0, target=2)]),
     # a chain member in a cycle leaves the version above it in the namespace
     (["a = 0", "a = 0", "a = 0", "a = 0\nb = b + 1"], [Op("edit", index=1, code="a = b + 1")]),
     (["lst[0] += 1", "a = 0", "a = 0", "a = 0", "b = b + 1"], [Op("edit", index=13, code="b = b + 1")]),
