@@ -113,9 +113,18 @@ def reflow_runs() -> dict[str, h.RunResult | str]:
         return dict(zip(_ids(RUNNABLE), pool.map(run, RUNNABLE), strict=True))
 
 
+def _run_params(entries: list[h.Entry]) -> list[object]:
+    """Each runnable notebook; one with a ``known`` difference (MANIFEST.json) is xfail(strict): still run and
+    compared, and the test fails the day the difference is gone, so the manifest is corrected."""
+    return [
+        pytest.param(e, id=e.name, marks=[pytest.mark.xfail(reason=e.known, strict=True)] if e.known else [])
+        for e in entries
+    ]
+
+
 @pytest.mark.corpus
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize("entry", RUNNABLE, ids=_ids(RUNNABLE))
+@pytest.mark.parametrize("entry", _run_params(RUNNABLE))
 def test_script_runs_to_the_end_like_ipython(entry: h.Entry, reflow_runs: dict[str, h.RunResult | str]) -> None:
     result = reflow_runs[entry.name]
     assert isinstance(result, h.RunResult), f"{entry.name}: {result}"
