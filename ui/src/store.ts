@@ -22,6 +22,7 @@ import {
   type TrustInfo,
   type VariableItem,
 } from "./protocol";
+import { capOutputs, capStreamText } from "./outputCap";
 
 export interface Cell extends CellState {
   /** code of the last run the UI knows about (to mark edited-but-not-run cells) */
@@ -223,13 +224,13 @@ function replaceCells(state: State, cells: CellState[], keepUnsynced: boolean, d
   return { ...state, ...versioned, cells: map, order, unsynced, inflight, serverCode, selected, editing: state.editing && selected === state.selected };
 }
 
-/** Merge an output into a list: consecutive stream chunks of one stream become one. */
+/** Merge an output into a list: consecutive stream chunks of one stream become one; bounded (outputCap.ts). */
 export function appendOutput(outputs: Output[], out: Output): Output[] {
   const last = outputs[outputs.length - 1];
   if (out.kind === "stream" && last && last.kind === "stream" && last.name === out.name) {
-    return [...outputs.slice(0, -1), { ...last, text: last.text + out.text }];
+    return [...outputs.slice(0, -1), { ...last, text: capStreamText(last.text + out.text) }];
   }
-  return [...outputs, out];
+  return capOutputs([...outputs, out]);
 }
 
 // ---- server messages ----------------------------------------------------------------
