@@ -5,12 +5,55 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from helpers import WAIT, Recorder, code_ids, handle, is_output, until
 
+from reflow.notebook import read_notebook
 from reflow_desktop.session import Session
 from reflow_desktop.session.session import NOTEBOOK
+
+TYPIST = textwrap.dedent("""
+    import asyncio, sys
+    from reflow_desktop.session import Session
+
+    async def main():
+        s = Session(sys.argv[1], autosave_delay=0.5)  # the app's default debounce, its ceiling 1 s
+        cell = [c.id for c in s.notebook.cells if c.kind == "code"][0]
+        loop = asyncio.get_running_loop()
+        start, i = loop.time(), 0
+        while True:  # a user typing without pause, one key every 20 ms, until killed
+            i += 1
+            await s.handle({"type": "edit", "id": cell, "code": f"x = {i}"}, lambda m: None)
+            print(i, round(loop.time() - start, 3), flush=True)
+            await asyncio.sleep(0.02)
+
+    asyncio.run(main())
+""")
+
+
+def test_a_kill_during_continuous_typing_loses_at_most_the_last_second(nb_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.Popen([sys.executable, "-c", TYPIST, str(nb_path)], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    typed: dict[int, float] = {}  # edit number -> loop time at which it was applied
+    while not typed or max(typed.values()) < 3.0:  # three seconds of the typist's own loop time
+        n, at = proc.stdout.readline().split()
+        typed[int(n)] = float(at)
+    proc.send_signal(signal.SIGKILL)  # the app dies mid-typing
+    proc.wait()
+    code = read_notebook(nb_path).cells[0].source  # the file parses: never half-written
+    assert code.startswith("x = "), code
+    saved = int(code.split()[2])
+    last = max(typed)
+    # what is lost is what was typed after the last save: at most the 1 s ceiling (plus one save's time);
+    # the old sliding debounce saved nothing while keys kept coming, losing all 3 s
+    saved_at = typed.get(saved, typed[last])  # killed between applying an edit and printing it: nothing lost
+    assert typed[last] - saved_at <= 1.5, (saved, last, saved_at, typed[last])
 
 
 async def test_continuous_typing_is_saved_at_least_once_a_second(nb_path: Path) -> None:
