@@ -207,6 +207,10 @@ export interface CellState {
    * seconds saved by reflow.persistent_cache restores since the cell's last cell_clear
    */
   cached_seconds?: number;
+  /**
+   * how long the cell's last finished run took (cell_status `seconds`)
+   */
+  run_seconds?: number;
 }
 /**
  * per-cell options from the `# %%` marker line, e.g. hide_code, disabled
@@ -302,6 +306,10 @@ export interface InstallHint {
 export interface KernelState {
   state: KernelStateName;
   message?: string;
+  /**
+   * `dead`: the cell that was running when it died
+   */
+  cell?: string;
 }
 /**
  * may the notebook run here; absent: trusted
@@ -327,6 +335,10 @@ export interface KernelMsg {
   type: "kernel";
   state: KernelStateName;
   message?: string;
+  /**
+   * `dead`: the cell that was running when it died
+   */
+  cell?: string;
 }
 /**
  * A cell's status changed.
@@ -338,6 +350,10 @@ export interface CellStatusMsg {
   type: "cell_status";
   id: string;
   status: CellStatus;
+  /**
+   * on the status that ends a run: how long it ran, measured in the kernel
+   */
+  seconds?: number;
 }
 /**
  * A run of the cell starts: drop its outputs.

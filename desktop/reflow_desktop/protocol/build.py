@@ -49,10 +49,12 @@ def session_msg(
     )
 
 
-def kernel_msg(state: KernelStateName, message: str | None = None) -> dict[str, Any]:
+def kernel_msg(state: KernelStateName, message: str | None = None, cell: str | None = None) -> dict[str, Any]:
     msg = _msg(S.KernelMsg, state=state)
     if message:
         msg["message"] = message
+    if cell:
+        msg["cell"] = cell
     return msg
 
 

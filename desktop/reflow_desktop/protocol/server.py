@@ -72,6 +72,7 @@ class KernelMsg(ServerMsg, tag="kernel"):
 
     state: KernelStateName
     message: str | UnsetType = UNSET
+    cell: Annotated[str | UnsetType, Meta(description="`dead`: the cell that was running when it died")] = UNSET
 
 
 class CellStatusMsg(ServerMsg, tag="cell_status"):
@@ -79,6 +80,10 @@ class CellStatusMsg(ServerMsg, tag="cell_status"):
 
     id: str
     status: CellStatus
+    seconds: Annotated[
+        float | UnsetType,
+        Meta(description="on the status that ends a run: how long it ran, measured in the kernel"),
+    ] = UNSET
 
 
 class CellClearMsg(ServerMsg, tag="cell_clear"):

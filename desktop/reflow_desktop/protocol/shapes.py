@@ -137,6 +137,9 @@ class CellState(Shape):
         float | UnsetType,
         Meta(description="seconds saved by reflow.persistent_cache restores since the cell's last cell_clear"),
     ] = UNSET
+    run_seconds: Annotated[
+        float | UnsetType, Meta(description="how long the cell's last finished run took (cell_status `seconds`)")
+    ] = UNSET
 
 
 class GraphEntry(Shape):
@@ -166,6 +169,7 @@ class KernelState(Shape):
 
     state: KernelStateName
     message: str | UnsetType = UNSET
+    cell: Annotated[str | UnsetType, Meta(description="`dead`: the cell that was running when it died")] = UNSET
 
 
 class EnvInfo(Shape):

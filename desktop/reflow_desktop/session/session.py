@@ -96,6 +96,7 @@ class Session:
             self._on_kernel_event, self._on_kernel_state, python=python, cwd=str(self._path.parent)
         )
         self.kernel_message: str | None = None
+        self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._seq = itertools.count(1)
         self._done: dict[int, asyncio.Future[None]] = {}
         self.closed = False
@@ -304,6 +305,8 @@ class Session:
         kernel: dict[str, Any] = {"state": self.kernel.state}
         if self.kernel_message:
             kernel["message"] = self.kernel_message
+        if self.kernel_died_in and self.kernel.state == "dead":
+            kernel["cell"] = self.kernel_died_in
         return P.session_msg(
             session=self.id,
             path=str(self.path),
@@ -350,9 +353,12 @@ class Session:
 
     def _on_kernel_state(self, state: str, message: str | None) -> None:
         self.kernel_message = message
+        self.kernel_died_in = None
         if state == "dead":
             for cell in self.notebook.cells:
                 st = self.cache.get(cell.id)
+                if st.status == "running":
+                    self.kernel_died_in = cell.id
                 if st.status in ("running", "queued"):
                     st.status = "interrupted" if st.status == "running" else "cancelled"
                     self.broadcast({"type": "cell_status", "id": cell.id, "status": st.status})
@@ -361,7 +367,7 @@ class Session:
                     fut.set_result(None)
             self._done.clear()
         self.sidecar.cells_changed()
-        self.broadcast(P.kernel_msg(state, message))  # type: ignore[arg-type]  # KernelProcess states are str
+        self.broadcast(P.kernel_msg(state, message, self.kernel_died_in))  # type: ignore[arg-type]  # KernelProcess states are str
 
     def to_kernel(self, data: dict[str, Any]) -> asyncio.Future[None]:
         """Forward one operation; the future resolves when the kernel has finished it."""

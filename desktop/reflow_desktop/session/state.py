@@ -30,6 +30,7 @@ class CellRuntimeState:
     inputs: dict[str, list[str]] = field(default_factory=dict)  # name read -> the cells it comes from
     hints: list[str] = field(default_factory=list)  # names a possibly mutating method is called on
     cached_seconds: float | None = None  # persistent_cache restores since the last cell_clear
+    run_seconds: float | None = None  # how long the last finished run took (the kernel's measure)
     restored: bool = False  # outputs from the sidecar, current for the code (shown as idle)
     cap: OutputCap = field(default_factory=OutputCap)  # head + tail kept, the middle dropped (output_cap.py)
 
@@ -61,7 +62,7 @@ class CellCache:
         for st in self.cells.values():
             st.outputs, st.cap = [], OutputCap()
             st.status = "idle"
-            st.cached_seconds = None
+            st.cached_seconds = st.run_seconds = None
             st.restored = False
 
     def restore(self, cell_id: str, status: str, outputs: list[dict[str, Any]]) -> None:
@@ -92,6 +93,8 @@ class CellCache:
             hidden = hides_restored_stale(event, st.restored, self.opening)
             st.status = event["status"]
             st.restored = st.restored and hidden
+            if isinstance(event.get("seconds"), (int, float)):
+                st.run_seconds = float(event["seconds"])
             return not hidden
         if etype == "cell_clear":
             st = self.get(event["id"])
@@ -121,6 +124,8 @@ class CellCache:
         state = self._state(cell, st)
         if st.cached_seconds is not None:
             state["cached_seconds"] = st.cached_seconds
+        if st.run_seconds is not None:
+            state["run_seconds"] = st.run_seconds
         return state
 
     @staticmethod

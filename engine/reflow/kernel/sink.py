@@ -12,6 +12,7 @@ messages, not four hundred, and a long cell still shows "running" at once.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -36,16 +37,24 @@ class CommSink:
         self._timer: threading.Timer | None = None
         self._events: list[dict[str, Any]] = []
         self._batch_timer: threading.Timer | None = None
+        self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
 
     # --- RuntimeSink -----------------------------------------------------------
     def status(self, cell_id: str, status: str) -> None:
+        """Relay a status; the one that ends a run carries ``seconds``, the run's wall time measured here."""
+        event: dict[str, Any] = {"type": "cell_status", "id": cell_id, "status": status}
         if status == "running":
             self.flush_streams()
             self.current = cell_id
-        elif self.current == cell_id:
-            self._cell_done(cell_id)
+            self._started[cell_id] = time.perf_counter()
+        else:
+            if self.current == cell_id:
+                self._cell_done(cell_id)
+            started = self._started.pop(cell_id, None)
+            if started is not None:
+                event["seconds"] = round(time.perf_counter() - started, 4)
         self.flush_streams()
-        self._emit({"type": "cell_status", "id": cell_id, "status": status})
+        self._emit(event)
 
     def clear(self, cell_id: str) -> None:
         self.flush_streams()
