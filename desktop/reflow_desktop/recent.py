@@ -12,8 +12,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from reflow.notebook.atomic import atomic_write_text
 
@@ -50,6 +51,32 @@ class RecentEntry:
     @property
     def name(self) -> str:
         return Path(self.path).name
+
+
+def distinct_labels(paths: Sequence[str]) -> list[str]:
+    """Menu labels for ``paths``: the file name, plus the shortest parent suffix that tells apart
+    files sharing that name (``intro.py — work/demo`` vs ``intro.py — play/demo``), as editors do."""
+    parents = [PurePath(p).parent.parts for p in paths]
+    names = [PurePath(p).name for p in paths]
+    labels: list[str] = []
+    for i, name in enumerate(names):
+        rivals = [parents[j] for j in range(len(paths)) if j != i and names[j] == name]
+        if not rivals:
+            labels.append(name)
+            continue
+        mine = parents[i]
+        depth = 1
+        while depth < len(mine) and any(r[-depth:] == mine[-depth:] for r in rivals):
+            depth += 1
+        labels.append(f"{name} — {_join_parts(mine[-depth:]) or paths[i]}")
+    return labels
+
+
+def _join_parts(parts: tuple[str, ...]) -> str:
+    """``("/", "a")`` -> ``/a``; ``("a", "b")`` -> ``a/b`` (a suffix of a path's parent folders)."""
+    if not parts:
+        return ""
+    return str(PurePath(*parts))
 
 
 class RecentList:

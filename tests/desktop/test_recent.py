@@ -113,3 +113,18 @@ def test_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("REFLOW_DATA_DIR", str(tmp_path))
     assert data_dir() == tmp_path
     assert RecentList().path == tmp_path / "recent.json"
+
+
+def test_distinct_labels_add_the_shortest_parent_suffix_that_tells_files_apart() -> None:
+    from reflow_desktop.recent import distinct_labels
+
+    paths = ["/h/work/demo/intro.py", "/h/play/demo/intro.py", "/h/x/a.py", "/a/x.py", "/b/a/x.py"]
+    assert distinct_labels(paths) == [
+        "intro.py — work/demo",
+        "intro.py — play/demo",
+        "a.py",  # unique name: no path
+        "x.py — /a",  # its whole parent is a suffix of the other's: the root tells them apart
+        "x.py — b/a",
+    ]
+    assert distinct_labels(["/n/intro.py", "/m/intro.py"]) == ["intro.py — n", "intro.py — m"]
+    assert distinct_labels([]) == []

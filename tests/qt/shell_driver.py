@@ -216,6 +216,27 @@ def scenario_welcome(d: Driver) -> None:
     d.gui(app.quit)
 
 
+def scenario_recent_menu(d: Driver) -> None:
+    """File ▸ Open Recent as the user opens it (aboutToShow rebuilds it): labels, tooltips, status tips."""
+    from qtpy.QtWidgets import QMenu
+
+    app = d.app
+    w = d.wait(lambda: app.welcome and app.welcome.native is not None and app.welcome, what="welcome")
+    d.wait(lambda: w.events.loaded.is_set(), what="welcome load")
+
+    def read() -> list[dict[str, Any]]:
+        menu = w.native.menuBar().findChild(QMenu, "Open Recent")
+        menu.aboutToShow.emit()
+        return [
+            {"text": a.text(), "tip": a.toolTip(), "status": a.statusTip(), "enabled": a.isEnabled()}
+            for a in menu.actions()
+            if not a.isSeparator()
+        ]
+
+    d.step("recent_menu", items=d.gui(read))
+    d.gui(app.quit)
+
+
 def scenario_second(d: Driver) -> None:
     """Wait for a second launch to hand us a notebook, then quit."""
     app = d.app
@@ -239,6 +260,7 @@ SCENARIOS = {
     "notebook": scenario_notebook,
     "welcome": scenario_welcome,
     "second": scenario_second,
+    "recent_menu": scenario_recent_menu,
     "hold": scenario_hold,
 }
 

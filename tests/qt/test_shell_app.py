@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from qt.shell_run import app_env, run_scenario
 
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
@@ -27,30 +28,11 @@ PY = sys.executable
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["REFLOW_DATA_DIR"] = str(tmp_path / "data")
-    env["REFLOW_CONFIG_DIR"] = str(tmp_path / "config")
-    env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if not env.get("DISPLAY"):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return env
+    return app_env(tmp_path)
 
 
 def _run(scenario: str, tmp_path: Path, *paths: str, timeout: float = 150) -> dict:
-    out = tmp_path / f"out-{scenario}"
-    proc = subprocess.run(
-        [PY, str(DRIVER), scenario, str(out), *paths],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    result_file = out / "result.json"
-    assert result_file.exists(), proc.stderr[-3000:]
-    result = json.loads(result_file.read_text())
-    assert "error" not in result, result["error"] + "\n" + proc.stderr[-2000:]
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return result
+    return run_scenario(scenario, tmp_path, *paths, timeout=timeout)
 
 
 def _gone(pid: int) -> bool:

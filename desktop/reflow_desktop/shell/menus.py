@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from qtpy.QtGui import QAction, QActionGroup, QKeySequence
 from qtpy.QtWidgets import QMainWindow, QMenu, QMenuBar
 
-from reflow_desktop.recent import RecentList
+from reflow_desktop.recent import RecentList, distinct_labels
 from reflow_desktop.settings import Settings
 
 
@@ -97,11 +97,13 @@ def _act(
 
 def _fill_recent(menu: QMenu, app: MenuApp) -> None:
     menu.clear()
-    entries = app.recent.entries()
-    for e in entries[:15]:
-        label = e.name if e.exists else f"{e.name} (missing)"
-        a = _act(menu, label, functools.partial(app.open_notebook, e.path), enabled=e.exists)
+    entries = app.recent.entries()[:15]
+    for e, name in zip(entries, distinct_labels([e.path for e in entries]), strict=True):
+        label = name if e.exists else f"{name} (missing)"
+        a = _act(menu, label.replace("&", "&&"), functools.partial(app.open_notebook, e.path), enabled=e.exists)
         a.setToolTip(e.path)
+        a.setStatusTip(e.path)
+    menu.setToolTipsVisible(True)
     if not entries:
         _act(menu, "No recent notebooks", enabled=False)
     menu.addSeparator()

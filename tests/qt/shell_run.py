@@ -1,0 +1,43 @@
+"""Start the real app on a shell_driver.py scenario in a subprocess and read what it reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+DRIVER = Path(__file__).with_name("shell_driver.py")
+
+
+def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The app's environment: private data/config dirs, offscreen Qt without a display, no sandbox as root."""
+    env = dict(os.environ)
+    env["REFLOW_DATA_DIR"] = str(tmp_path / "data")
+    env["REFLOW_CONFIG_DIR"] = str(tmp_path / "config")
+    env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if not env.get("DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.update(extra)
+    return env
+
+
+def run_scenario(scenario: str, tmp_path: Path, *paths: str, timeout: float = 150, **env: str) -> dict[str, Any]:
+    """Run ``scenario`` to its end; fail with the app's stderr if it errored or exited badly."""
+    out = tmp_path / f"out-{scenario}"
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER), scenario, str(out), *paths],
+        env=app_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    result_file = out / "result.json"
+    assert result_file.exists(), f"exit {proc.returncode}\n" + proc.stderr[-3000:]
+    result: dict[str, Any] = json.loads(result_file.read_text())
+    assert "error" not in result, result["error"] + "\n" + proc.stderr[-2000:]
+    assert proc.returncode == 0, f"exit {proc.returncode}\n" + proc.stderr[-3000:]
+    result["stderr"] = proc.stderr
+    return result
