@@ -38,6 +38,18 @@ def cell_capture(sink: CommSink, shell: Any) -> Iterator[None]:
             return None
         return msg
 
+    # Every value formatted while a cell runs (its last expression, display(x)) passes
+    # here: a figure shown this way is not shown again by matplotlib's hook (figures.py).
+    formatter = getattr(shell, "display_formatter", None)
+    original_format = getattr(formatter, "format", None)
+
+    def tracking_format(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if sink.current is not None:
+            sink.figures.shown(obj)
+        return original_format(obj, *args, **kwargs)  # type: ignore[misc]
+
+    if formatter is not None and original_format is not None:
+        formatter.format = tracking_format
     pub = getattr(shell, "display_pub", None)
     if pub is not None and not hasattr(pub, "register_hook"):
         pub = None
@@ -46,6 +58,8 @@ def cell_capture(sink: CommSink, shell: Any) -> Iterator[None]:
     try:
         yield
     finally:
+        if formatter is not None and original_format is not None:
+            del formatter.format  # the instance attribute; the class's method shows through again
         if pub is not None:
             pub.unregister_hook(display_hook)
         sink.flush_streams()

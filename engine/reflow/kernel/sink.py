@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reflow.kernel.figures import FigureTracker
 from reflow.kernel.formatting import clean, error_dict, mime_bundle
 
 Send = Callable[[dict[str, Any]], None]
@@ -38,6 +39,7 @@ class CommSink:
         self._events: list[dict[str, Any]] = []
         self._batch_timer: threading.Timer | None = None
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
+        self.figures = FigureTracker()  # matplotlib figures: one picture each, none from a failed cell
 
     # --- RuntimeSink -----------------------------------------------------------
     def status(self, cell_id: str, status: str) -> None:
@@ -47,9 +49,10 @@ class CommSink:
             self.flush_streams()
             self.current = cell_id
             self._started[cell_id] = time.perf_counter()
+            self.figures.start()
         else:
             if self.current == cell_id:
-                self._cell_done(cell_id)
+                self._cell_done(cell_id, failed=status in ("error", "interrupted"))
             started = self._started.pop(cell_id, None)
             if started is not None:
                 event["seconds"] = round(time.perf_counter() - started, 4)
@@ -134,9 +137,11 @@ class CommSink:
                     {"type": "cell_output", "id": cell_id, "output": {"kind": "stream", "name": name, "text": text}}
                 )
 
-    def _cell_done(self, cell_id: str) -> None:
+    def _cell_done(self, cell_id: str, failed: bool = False) -> None:
         """The cell stopped running: let post_execute hooks (matplotlib inline) show
-        their figures while the cell is still current, then forget it."""
+        their figures while the cell is still current, then forget it. Figures the cell
+        already showed, and all it opened when it failed, are closed first (figures.py)."""
+        self.figures.finish(failed)
         try:
             self.shell.events.trigger("post_execute")
         except Exception:
