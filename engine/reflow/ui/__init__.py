@@ -26,6 +26,7 @@ _WHERE = {
     "date": "_inputs",
     "file": "_inputs",
     "table": "_table",
+    "chart": "_chart",
     "array": "_containers",
     "dictionary": "_containers",
     "form": "_core",
