@@ -23,6 +23,8 @@ export type ServerMessage =
   | CompleteReplyMsg
   | InspectReplyMsg
   | UiValuesMsg
+  | WidgetCommServerMsg
+  | WidgetCommIdleMsg
   | TablePageReplyMsg
   | BatchMsg
   | SettingsMsg
@@ -116,6 +118,7 @@ export type ClientMessage =
   | CompleteMsg
   | InspectMsg
   | SetUiValueMsg
+  | WidgetCommMsg
   | TablePageMsg
   | ClearCacheMsg
   | SettingsGetMsg
@@ -628,6 +631,39 @@ export interface UiValuesMsg {
   };
 }
 /**
+ * A Jupyter widget comm of the kernel opened (`open`, with `target_name`), got a message (`msg`) or closed
+ * (`close`). Also sent, as `open` with each model's last state, to a page that connects.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "WidgetCommServerMsg".
+ */
+export interface WidgetCommServerMsg {
+  type: "widget_comm";
+  op: "close" | "msg" | "open";
+  comm_id: string;
+  data: {
+    [k: string]: unknown;
+  };
+  target_name?: string;
+  metadata?: {
+    [k: string]: unknown;
+  };
+  /**
+   * binary buffers, base64
+   */
+  buffers?: string[];
+}
+/**
+ * The kernel finished handling the page's `widget_comm_msg` with this `request_id` (its events came first).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "WidgetCommIdleMsg".
+ */
+export interface WidgetCommIdleMsg {
+  type: "widget_comm_idle";
+  request_id: string;
+}
+/**
  * Answer to `table_page`: one page of rows, or `error`. `indices` are row positions in the original
  * data (selection uses them).
  *
@@ -982,6 +1018,26 @@ export interface UiValueUpdate {
   value: unknown;
 }
 /**
+ * A Jupyter widget (ipywidgets, anywidget…) sends a message to its model in the kernel (the user changed
+ * a value): relayed as a `comm_msg` to `comm_id`; the kernel applies it, runs the cells that read the widget
+ * and, with `request_id`, the page gets `widget_comm_idle` once the kernel is done with it.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "WidgetCommMsg".
+ */
+export interface WidgetCommMsg {
+  type: "widget_comm_msg";
+  comm_id: string;
+  data: {
+    [k: string]: unknown;
+  };
+  /**
+   * binary buffers, base64
+   */
+  buffers?: string[];
+  request_id?: string;
+}
+/**
  * One page of a table / data frame output; answered with `table_page_reply`.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1149,6 +1205,8 @@ export const SERVER_MESSAGE_TYPES = [
   "complete_reply",
   "inspect_reply",
   "ui_values",
+  "widget_comm",
+  "widget_comm_idle",
   "table_page_reply",
   "batch",
   "settings",

@@ -218,6 +218,18 @@ class SetUiValueMsg(ClientMsg, tag="set_ui_value"):
     updates: list[UiValueUpdate] | UnsetType = UNSET
 
 
+class WidgetCommMsg(ClientMsg, tag="widget_comm_msg"):
+    """A Jupyter widget (ipywidgets, anywidget…) sends a message to its model in the kernel (the user changed
+    a value): relayed as a `comm_msg` to `comm_id`; the kernel applies it, runs the cells that read the widget
+    and, with `request_id`, the page gets `widget_comm_idle` once the kernel is done with it."""
+
+    READ_ONLY = True
+    comm_id: Annotated[str, Meta(min_length=1, max_length=200)]
+    data: dict[str, Any]
+    buffers: Annotated[list[str] | UnsetType, Meta(description="binary buffers, base64")] = UNSET
+    request_id: str | UnsetType = UNSET
+
+
 class TablePageMsg(ClientMsg, Correlated, tag="table_page"):
     """One page of a table / data frame output; answered with `table_page_reply`."""
 
@@ -315,6 +327,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     CompleteMsg,
     InspectMsg,
     SetUiValueMsg,
+    WidgetCommMsg,
     TablePageMsg,
     ClearCacheMsg,
     SettingsGetMsg,

@@ -188,6 +188,24 @@ class UiValuesMsg(ServerMsg, tag="ui_values"):
     errors: Annotated[dict[str, str] | UnsetType, Meta(description="element id → message")] = UNSET
 
 
+class WidgetCommServerMsg(ServerMsg, tag="widget_comm"):
+    """A Jupyter widget comm of the kernel opened (`open`, with `target_name`), got a message (`msg`) or closed
+    (`close`). Also sent, as `open` with each model's last state, to a page that connects."""
+
+    op: Literal["open", "msg", "close"]
+    comm_id: str
+    data: dict[str, Any]
+    target_name: str | UnsetType = UNSET
+    metadata: dict[str, Any] | UnsetType = UNSET
+    buffers: Annotated[list[str] | UnsetType, Meta(description="binary buffers, base64")] = UNSET
+
+
+class WidgetCommIdleMsg(ServerMsg, tag="widget_comm_idle"):
+    """The kernel finished handling the page's `widget_comm_msg` with this `request_id` (its events came first)."""
+
+    request_id: str
+
+
 class TablePageReplyMsg(ServerMsg, Correlated, tag="table_page_reply"):
     """Answer to `table_page`: one page of rows, or `error`. `indices` are row positions in the original
     data (selection uses them)."""
@@ -258,6 +276,8 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     CompleteReplyMsg,
     InspectReplyMsg,
     UiValuesMsg,
+    WidgetCommServerMsg,
+    WidgetCommIdleMsg,
     TablePageReplyMsg,
     BatchMsg,
     SettingsMsg,

@@ -10,6 +10,7 @@ lifecycle changes are reported through two callbacks.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import uuid
@@ -26,6 +27,7 @@ from traitlets import Float, Integer
 from reflow_desktop import resources
 
 COMM_TARGET = "reflow"
+log = logging.getLogger(__name__)
 # One SIGINT per busy spell, again only after this long: a second SIGINT landing while the kernel
 # handles the first KeyboardInterrupt killed it (an interrupt storm: 50 clicks, a dead kernel).
 INTERRUPT_AGAIN_S = 1.0
@@ -115,6 +117,10 @@ class KernelProcess:
         # start / restart / shutdown one at a time: overlapping restarts leaked kernel processes
         self._lifecycle = asyncio.Lock()
         self._interrupted_at: float | None = None  # loop time of the SIGINT not yet followed by "idle"
+        # Jupyter widget comms (session/widget_comms.py): iopub comm traffic of comms other than
+        # ``reflow``, and "the kernel is idle after this page message" (msg_id -> callback).
+        self.on_widget_comm: Callable[[str, dict[str, Any], list[Any]], None] | None = None
+        self._idle_waiters: dict[str, Callable[[], None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
     async def start(self, open_data: OpenData) -> None:
@@ -172,6 +178,7 @@ class KernelProcess:
             if not fut.done():
                 fut.cancel()
         self._replies.clear()
+        self._idle_waiters.clear()
         if self.kc is not None:
             self.kc.stop_channels()
             self.kc = None
@@ -234,6 +241,18 @@ class KernelProcess:
             raise RuntimeError("the kernel is still starting")
         self._send_shell("comm_msg", {"comm_id": self.comm_id, "data": data})
 
+    def send_widget_comm(
+        self, comm_id: str, data: dict[str, Any], buffers: list[bytes], on_idle: Callable[[], None]
+    ) -> None:
+        """A page's message to a widget comm; ``on_idle`` runs once the kernel has handled it."""
+        if self.kc is None or self.state == "dead" or self.starting:
+            raise RuntimeError("the kernel is not running")
+        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+        if buffers:
+            msg["buffers"] = buffers
+        self._idle_waiters[msg["header"]["msg_id"]] = on_idle
+        self.kc.shell_channel.send(msg)
+
     async def request(self, method: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """A shell request (complete, inspect) answered with its reply content."""
         if self.kc is None or self.state == "dead":
@@ -261,7 +280,17 @@ class KernelProcess:
             content = msg["content"]
             if mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
                 self.on_event(content.get("data") or {})
-            elif mtype == "status" and self.state in ("idle", "busy"):
+            elif mtype in ("comm_open", "comm_msg", "comm_close") and content.get("comm_id") != self.comm_id:
+                if self.on_widget_comm is not None:
+                    try:
+                        self.on_widget_comm(mtype, content, msg.get("buffers") or [])
+                    except Exception:  # a malformed widget message must not stop the reader
+                        log.exception("widget comm relay failed")
+            if mtype == "status" and content.get("execution_state") == "idle" and self._idle_waiters:
+                waiter = self._idle_waiters.pop(msg.get("parent_header", {}).get("msg_id", ""), None)
+                if waiter is not None:
+                    waiter()
+            if mtype == "status" and self.state in ("idle", "busy"):
                 state = content.get("execution_state")
                 if state == "idle" or (state == "busy" and self.state == "idle"):
                     self._interrupted_at = None  # handled, or a new busy spell: the next interrupt is a new one

@@ -45,6 +45,7 @@ from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
+from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
 from reflow_desktop.sidecar.binding import SessionSidecar
 from reflow_desktop.trust.gate import TrustGate
 
@@ -96,6 +97,8 @@ class Session:
             self._on_kernel_event, self._on_kernel_state, python=python, cwd=str(self._path.parent)
         )
         self.kernel_message: str | None = None
+        self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
+        self.kernel.on_widget_comm = self.widgets.from_kernel
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._seq = itertools.count(1)
         self._done: dict[int, asyncio.Future[None]] = {}
@@ -279,6 +282,8 @@ class Session:
         """A UI connected (or reconnected): send it the full state to resume from."""
         self.clients.append(client)
         client(self.session_message())
+        for model in self.widgets.replay():  # Jupyter widgets shown by the outputs
+            client(model)
         for notice in self.sidecar.pending_notices():  # sidecar: e.g. a corrupt outputs file
             client(notice)
         while self.startup_notices:
@@ -353,6 +358,8 @@ class Session:
 
     def _on_kernel_state(self, state: str, message: str | None) -> None:
         self.kernel_message = message
+        if state in ("starting", "restarting", "dead"):
+            self.widgets.clear()
         self.kernel_died_in = None
         if state == "dead":
             for cell in self.notebook.cells:
@@ -483,6 +490,20 @@ class Session:
             if key in msg:
                 data[key] = msg[key]
         return self.to_kernel(data)
+
+    async def _h_widget_comm_msg(self, msg: dict[str, Any], reply: Client) -> None:
+        """A page's Jupyter widget message (a value the user changed): to the widget's comm in the kernel."""
+        request_id = msg.get("request_id")
+
+        def idle() -> None:
+            if request_id is not None:
+                self._send(reply, {"type": "widget_comm_idle", "request_id": request_id})
+
+        try:
+            self.kernel.send_widget_comm(msg["comm_id"], msg["data"], decode_buffers(msg.get("buffers")), idle)
+        except RuntimeError as exc:
+            reply(P.error_msg(f"widget_comm_msg: {exc}."))
+            idle()
 
     async def _h_table_page(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         # reflow.ui: one page of a table output; the kernel answers table_page_reply

@@ -27,6 +27,7 @@ RUNS_CODE = frozenset(
         "run_all",
         "restart",
         "set_ui_value",
+        "widget_comm_msg",
         "table_page",
         "clear_cache",
         "complete",

@@ -25,6 +25,9 @@ class ReflowKernel(IPythonKernel):
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
         self.reflow_host: Any = None
         self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
+        from reflow.kernel.jupyter_widgets import install_import_hook
+
+        install_import_hook()  # ipywidgets, if a notebook imports it, become reactive
 
     def _open_reflow_comm(self, comm: Any, open_msg: dict[str, Any]) -> None:
         """The app connected (or reconnected): attach the comm to the one host."""

@@ -1,0 +1,148 @@
+"""ipywidgets 8 in a real Reflow kernel: a change made in the page re-runs the readers of the
+widget (not its defining cell), observers still run, a re-run keeps the user's value, and
+``with Output():`` / ``interact`` capture into the widget's state."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from helpers import text_of
+
+pytest.importorskip("ipywidgets")
+
+WAIT = 60.0
+
+
+class WidgetTap:
+    """Keeps the kernel's widget comm traffic (the harness reads only the ``reflow`` comm)."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        self.msgs: list[dict[str, Any]] = []
+        original = kernel.kc.get_iopub_msg
+
+        async def tapped(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            msg = await original(*args, **kwargs)
+            if (
+                msg["header"]["msg_type"] in ("comm_open", "comm_msg")
+                and msg["content"].get("comm_id") != kernel.comm_id
+            ):
+                self.msgs.append(msg)
+            return msg
+
+        kernel.kc.get_iopub_msg = tapped
+
+    def model(self, name: str) -> str:
+        for msg in self.msgs:
+            state = (msg["content"].get("data") or {}).get("state") or {}
+            if msg["header"]["msg_type"] == "comm_open" and state.get("_model_name") == name:
+                return str(msg["content"]["comm_id"])
+        raise AssertionError(f"no {name} opened")
+
+    def state(self, comm_id: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for msg in self.msgs:
+            if msg["content"].get("comm_id") == comm_id:
+                out.update((msg["content"].get("data") or {}).get("state") or {})
+        return out
+
+    def change(self, comm_id: str, **state: Any) -> None:
+        """What the page's widget manager sends when the user moves the widget."""
+        data = {"method": "update", "state": state, "buffer_paths": []}
+        msg = self.kernel.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+        self.kernel.kc.shell_channel.send(msg)
+
+
+SLIDER = [
+    ("a", "import ipywidgets as W\nw = W.IntSlider(value=3, min=0, max=10)\nw"),
+    ("b", "print('value', w.value)"),
+    ("e", "seen = []"),
+    ("c", "w.observe(lambda change: seen.append(change['new']), 'value')"),
+]
+
+
+async def test_moving_a_slider_reruns_its_readers_not_its_cell(kernel):
+    tap = WidgetTap(kernel)
+    await kernel.open(SLIDER)
+    view = kernel.outputs("a")[-1]["data"]["application/vnd.jupyter.widget-view+json"]
+    slider = tap.model("IntSliderModel")
+    assert view["model_id"] == slider
+    assert text_of(kernel.outputs("b")).strip() == "value 3"
+
+    mark = kernel.mark()
+    tap.change(slider, value=7)
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+    assert text_of(kernel.outputs("b", mark)).strip() == "value 7"
+    assert not kernel.since(mark, "cell_clear", "a"), "the defining cell must not re-run"
+    assert not kernel.since(mark, "cell_clear", "e")
+
+    # the observer ran too, as in Jupyter
+    mark = kernel.mark()
+    await kernel.op({"type": "create_cell", "id": "d", "code": "print(seen)", "order": ["a", "b", "e", "c", "d"]})
+    await kernel.op({"type": "run", "cells": [{"id": "d", "code": "print(seen)"}]})
+    assert text_of(kernel.outputs("d", mark)).strip() == "[7]"
+
+
+async def test_rerun_of_the_defining_cell_keeps_the_value(kernel):
+    tap = WidgetTap(kernel)
+    await kernel.open(SLIDER[:2])
+    tap.change(tap.model("IntSliderModel"), value=9)
+    mark = kernel.mark()
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+
+    mark = kernel.mark()
+    await kernel.op({"type": "run", "cells": [{"id": "a", "code": SLIDER[0][1]}]})
+    assert text_of(kernel.outputs("b", mark)).strip() == "value 9"
+    # other construction arguments: a new widget, its own default
+    mark = kernel.mark()
+    await kernel.op({"type": "run", "cells": [{"id": "a", "code": SLIDER[0][1].replace("max=10", "max=20")}]})
+    assert text_of(kernel.outputs("b", mark)).strip() == "value 3"
+
+
+async def test_a_box_reader_reruns_and_lazy_mode_marks_stale(kernel):
+    tap = WidgetTap(kernel)
+    cells = [
+        ("a", "import ipywidgets as W\nd = W.Dropdown(options=['x', 'y'], value='x')\nbox = W.HBox([d])\nbox"),
+        ("b", "print('picked', box.children[0].value)"),
+    ]
+    await kernel.open(cells)
+    mark = kernel.mark()
+    tap.change(tap.model("DropdownModel"), index=1)
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+    assert text_of(kernel.outputs("b", mark)).strip() == "picked y"
+
+    await kernel.op({"type": "set_mode", "mode": "lazy"})
+    mark = kernel.mark()
+    tap.change(tap.model("DropdownModel"), index=0)
+    await kernel.wait_event(lambda e: e["type"] == "cell_status" and e["id"] == "b", mark)
+    assert kernel.last_status("b") == "stale"
+
+
+async def test_output_widget_and_interact_capture_into_their_state(kernel):
+    tap = WidgetTap(kernel)
+    code = "import ipywidgets as W\nout = W.Output()\nwith out:\n    print('inside')\nprint('outside')\nout\n"
+    inter = "from ipywidgets import interact\n@interact(n=(0, 10))\ndef show(n=2):\n    print('n is', n)\n"
+    await kernel.open([("o", code), ("i", inter)])
+    assert text_of(kernel.outputs("o")).startswith("outside")
+    assert tap.state(tap.model("OutputModel"))["outputs"] == [
+        {"output_type": "stream", "name": "stdout", "text": "inside\n"}
+    ]
+
+    outputs = [m for m in tap.msgs if m["header"]["msg_type"] == "comm_open"]
+    interact_out = [
+        m["content"]["comm_id"] for m in outputs if m["content"]["data"]["state"].get("_model_name") == "OutputModel"
+    ][-1]
+    assert tap.state(interact_out)["outputs"][-1]["text"] == "n is 2\n"
+    slider = [
+        m["content"]["comm_id"] for m in outputs if m["content"]["data"]["state"].get("_model_name") == "IntSliderModel"
+    ][-1]
+    tap.change(slider, value=5)
+
+    async def shows_five() -> None:
+        while (tap.state(interact_out).get("outputs") or [{}])[-1].get("text") != "n is 5\n":
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(shows_five(), WAIT)
+    assert "n is" not in text_of(kernel.outputs("i"))
