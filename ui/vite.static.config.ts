@@ -17,6 +17,8 @@ const OUT = "build/export";
 const CHARTS = [
   { entry: "src/view/charts/vega.ts", name: "ReflowChartVega", file: "reflow-export-vega.js" },
   { entry: "src/view/charts/plotly.ts", name: "ReflowChartPlotly", file: "reflow-export-plotly.js" },
+  // KaTeX (math in markdown), fonts inlined: see src/math/loader-static.ts
+  { entry: "src/math/katex.ts", name: "ReflowMath", file: "reflow-export-math.js" },
 ];
 
 function exportCharts(): Plugin {
@@ -25,6 +27,7 @@ function exportCharts(): Plugin {
     enforce: "pre",
     resolveId(source, importer) {
       if (source === "./loader" && importer && /[\\/]view[\\/]charts[\\/]ChartView\.tsx$/.test(importer)) return here("src/view/charts/loader-static.ts");
+      if (source === "./loader" && importer && /[\\/]math[\\/]index\.ts$/.test(importer)) return here("src/math/loader-static.ts");
       return null;
     },
     async closeBundle() {
