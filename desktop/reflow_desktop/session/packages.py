@@ -9,8 +9,10 @@ failure never breaks a working notebook:
 3. the block is re-read into the session's notebook (metadata only: cells and
    their unsaved edits stay as they are in memory);
 4. the new environment is built beside the old one; only when it is ready does
-   the kernel restart into it. A failed build puts the file (and lock file)
-   back as they were, so the old environment and kernel keep matching it.
+   the kernel restart into it, the notebook's outputs kept and shown stale until
+   a run replaces them (auto mode runs it all again). A failed build puts the
+   file (and lock file) back as they were, so the old environment and kernel
+   keep matching it.
 
 It also answers, for the event pipeline, which package an import error asks for
 (``install_hint``), for the "Install X" button. It reaches the session only
@@ -42,6 +44,7 @@ class PackageManager:
         self.lock = asyncio.Lock()
         self.building = False
         self.failure: str | None = None  # uv's message from the last failed operation
+        self.ran_all = False  # the last restart into a new environment ran the whole notebook
 
     # --- state ---------------------------------------------------------------------
     def message(self) -> dict[str, Any]:
@@ -83,10 +86,11 @@ class PackageManager:
         """``uv add --script`` then build and restart; re-run ``rerun`` cells on success."""
         from reflow_desktop.envs import add_package
 
+        self.ran_all = False
         ok = await self._edit(
             lambda progress: add_package(self.session.path, requirement, progress), f"Adding {requirement}"
         )
-        if ok and rerun:
+        if ok and rerun and not self.ran_all:  # a restart that ran the notebook ran these cells too
             cells = [{"id": c.id, "code": c.source} for c in self.session.notebook.cells if c.id in rerun]
             if cells:
                 await self.session.to_kernel({"type": "run", "cells": cells})
@@ -176,7 +180,7 @@ class PackageManager:
         changed = str(env.python) != s.kernel_python or rebuild or env.created
         if changed or s.kernel_state == "dead" or not s.kernel_started:
             s.broadcast(P.env_progress_msg("Restarting the kernel in the notebook's environment"))
-            await s.restart_in(str(env.python))
+            self.ran_all = await s.restart_in(str(env.python))  # outputs kept (stale); auto mode runs again
         self.broadcast()
         return True
 

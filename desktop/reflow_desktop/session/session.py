@@ -42,6 +42,7 @@ from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.ownership import Ownership, claim
+from reflow_desktop.session.opening import create_notebook_file
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
@@ -81,9 +82,13 @@ class Session:
         self.id = session_id or secrets.token_urlsafe(9)
         self.read_only = read_only
         exists = self._path.exists()
-        self.document = Document(read_notebook(self._path) if exists else new_notebook())
+        # a path not there yet is a new notebook written now, as the welcome window's New (session/opening.py)
+        created = not read_only and create_notebook_file(self._path)
+        self.document = Document(read_notebook(self._path) if exists or created else new_notebook())
         self.trust = TrustGate(self, exists=exists)  # untrusted: safe preview, nothing runs (trust/gate.py)
         self.app_view = read_only  # `reflow run`: shown and run, never edited
+        if created:
+            self.trust.saved()  # the user's own from the first second: signed, so a reopen runs it
         # one writing session per notebook; a read-only file (or one open elsewhere) opens read-only
         self.ownership = Ownership(self._path) if read_only else claim(self._path)
         self.read_only = read_only or self.ownership.read_only
@@ -264,15 +269,21 @@ class Session:
             ),
         }
 
-    async def restart_in(self, python: str) -> None:
-        """A fresh kernel from another interpreter (the notebook's rebuilt environment).
+    async def restart_in(self, python: str) -> bool:
+        """A fresh kernel from another interpreter (the notebook's changed environment), same notebook.
 
-        jupyter_client's restart reuses the old command line (old Python): stop the
-        kernel, then ``restart`` starts a fresh one from ``python``.
+        jupyter_client's restart reuses the old command line (old Python): stop the kernel, start a
+        fresh one from ``python``. The notebook comes back as it was: every output stays, shown stale
+        until a run replaces it; auto mode (and the app view) run it all again, lazy mode leaves that
+        to the user. True when the new kernel runs the whole notebook.
         """
         self.kernel.python = python
         await self.kernel.shutdown()
-        await self.restart()
+        self.cache.keep_as_stale()
+        self._cells_changed()
+        run_all = self.app_view or self.mode == "auto"
+        await self.kernel.start(lambda: self._open_data(run=run_all))
+        return run_all
 
     async def interrupt(self) -> None:
         await self.kernel.interrupt()

@@ -65,6 +65,13 @@ class CellCache:
             st.cached_seconds = st.run_seconds = None
             st.restored = False
 
+    def keep_as_stale(self) -> None:
+        """A new kernel has run nothing yet (environment changed): outputs stay, shown stale until replaced."""
+        for st in self.cells.values():
+            if st.status != "disabled":
+                st.status = "stale"
+            st.restored = False  # the kernel's own "stale" must reach the page too
+
     def restore(self, cell_id: str, status: str, outputs: list[dict[str, Any]]) -> None:
         """Outputs from the sidecar; ``idle`` ones are current for the code (flagged ``restored``)."""
         st = self.get(cell_id)
@@ -88,6 +95,8 @@ class CellCache:
         if etype == "ui_values":  # reflow.ui: a reconnecting page sees the current values
             _patch_ui_values(self.cells.values(), event.get("values") or {})
             return True
+        if etype == "ui_kept":  # reflow.ui values kept for the next open: the sidecar's, not the pages'
+            return False
         if etype == "cell_status":
             st = self.get(event["id"])
             hidden = hides_restored_stale(event, st.restored, self.opening)
