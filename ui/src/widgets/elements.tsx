@@ -7,6 +7,7 @@ import { useContext, useEffect, useRef, useState } from "preact/hooks";
 import { channel } from "./channel";
 import { bytesToBase64, formatNumber, orderedPair, parseNumber, snap, toggle } from "./convert";
 import { TableWidget } from "./table";
+import { ChartElement } from "./chart";
 
 export interface ElementPayload {
   element_id: string;
@@ -313,6 +314,11 @@ function Table({ p }: Props) {
   return <TableWidget p={p} selected={(v as number[]) ?? []} onSelect={set} />;
 }
 
+function Chart({ p }: Props) {
+  const [, set] = useElementValue(p);
+  return <ChartElement p={p} onSelect={set} />;
+}
+
 const KINDS: { [kind: string]: (props: Props) => any } = {
   slider: Slider,
   range_slider: RangeSlider,
@@ -332,4 +338,5 @@ const KINDS: { [kind: string]: (props: Props) => any } = {
   dictionary: DictEl,
   form: FormEl,
   table: Table,
+  chart: Chart,
 };

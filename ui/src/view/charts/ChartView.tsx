@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { chartData, chartKind, type ChartKind } from "./kinds";
 import { loadChart, OFFLINE } from "./loader";
+import type { SelectionOptions } from "./selection";
 
 /** The page's theme, following the app's light / dark switch. */
 function useDarkTheme(): boolean {
@@ -17,8 +18,13 @@ function useDarkTheme(): boolean {
   return dark;
 }
 
-export function ChartView({ mime, data }: { mime: string; data: unknown }) {
+/** `selection`: the chart is an input (reflow.ui.chart); it is not drawn again when only
+ *  `onSelect` changes, so a brush stays where the user left it. */
+export function ChartView({ mime, data, selection }: { mime: string; data: unknown; selection?: SelectionOptions }) {
   const kind = chartKind(mime) as ChartKind;
+  const onSelect = useRef(selection?.onSelect);
+  onSelect.current = selection?.onSelect;
+  const params = selection ? JSON.stringify(selection.params) : null;
   // Vega charts are drawn again in the other theme's colours; Plotly figures carry their own template
   const dark = useDarkTheme() && kind === "vega";
   const host = useRef<HTMLDivElement>(null);
@@ -31,7 +37,10 @@ export function ChartView({ mime, data }: { mime: string; data: unknown }) {
     let dispose: (() => void) | undefined;
     setState("loading");
     loadChart(kind)
-      .then((mod) => mod.render(el, chartData(data), { mime, offline: OFFLINE, dark }))
+      .then((mod) => {
+        const sel = params === null ? undefined : { params: JSON.parse(params) as string[], onSelect: (v: unknown) => onSelect.current?.(v) };
+        return mod.render(el, chartData(data), { mime, offline: OFFLINE, dark, selection: sel });
+      })
       .then((d) => {
         if (cancelled) d();
         else {
@@ -53,7 +62,7 @@ export function ChartView({ mime, data }: { mime: string; data: unknown }) {
       }
       el.replaceChildren();
     };
-  }, [mime, data, kind, dark]);
+  }, [mime, data, kind, dark, params]);
   return (
     <div class={`output-chart chart-${kind}`} data-chart={kind} data-state={state}>
       <div class="chart-host" ref={host} />

@@ -1,6 +1,8 @@
 // Which MIME types are charts, and which library draws them. Tiny on purpose: it is
 // part of the main bundle; the libraries themselves load only when a chart shows.
 
+import type { SelectionOptions } from "./selection";
+
 export type ChartKind = "vega" | "plotly";
 
 const VEGA = /^application\/vnd\.(vegalite|vega)\.v(\d+)(\.\d+)*\+json$/;
@@ -42,6 +44,8 @@ export interface ChartOptions {
   /** An exported page: load nothing from anywhere (data URLs, images). */
   offline: boolean;
   dark: boolean;
+  /** Drawn as an input (reflow.ui.chart): report selections here. */
+  selection?: SelectionOptions;
 }
 
 /** What src/view/charts/vega.ts and plotly.ts export. */

@@ -6,6 +6,8 @@ import embed, { type VisualizationSpec } from "vega-embed";
 import { loader as vegaLoader } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
 import { vegaMode, type ChartOptions } from "./kinds";
+import { vegaSelection, type SelectionOptions } from "./selection";
+import type { View } from "vega";
 
 /** A loader that fetches nothing: exported pages never touch the network. */
 function offlineLoader() {
@@ -33,5 +35,33 @@ export async function render(el: HTMLElement, data: unknown, opts: ChartOptions)
     ...(opts.dark ? { theme: "dark" as const, config: { background: "transparent" } } : {}),
     downloadFileName: "chart",
   });
+  if (opts.selection) followSelections(result.view, opts.selection);
   return () => result.finalize();
+}
+
+/** Report the selection params' stores whenever one changes (a brush drag, a click). */
+function followSelections(view: View, sel: SelectionOptions): void {
+  let last = "";
+  const report = () => {
+    const stores: { [param: string]: unknown } = {};
+    for (const name of sel.params) {
+      try {
+        stores[name] = view.data(`${name}_store`);
+      } catch {
+        stores[name] = []; // not a selection this view has
+      }
+    }
+    const value = vegaSelection(stores);
+    const key = JSON.stringify(value);
+    if (key === last) return;
+    last = key;
+    sel.onSelect(value);
+  };
+  for (const name of sel.params) {
+    try {
+      view.addSignalListener(name, report);
+    } catch {
+      /* a param the compiled view does not have: nothing to follow */
+    }
+  }
 }
