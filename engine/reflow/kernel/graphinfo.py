@@ -29,8 +29,25 @@ def _graph_error(err: Any, numbers: CellNumbers | None) -> dict[str, Any]:
     return {"kind": kind, "message": message, "cells": list(cells)}
 
 
-def _analysis_error(err: Any) -> dict[str, Any]:
-    return {"kind": err.kind, "message": err.message, "cells": [], "lineno": err.lineno, "col": err.col}
+def _analysis_error(err: Any, cell_id: str, code: str, numbers: CellNumbers) -> dict[str, Any]:
+    """A cell's static error; a syntax error is worded exactly as the run reports it (line, caret),
+    so the UI, which shows a static error and the run's error output once, shows one."""
+    static = {"kind": err.kind, "message": err.message, "cells": [], "lineno": err.lineno, "col": err.col}
+    if err.kind == "syntax":
+        where = f"line {err.lineno}: " if err.lineno else ""  # as the runtime words what has no caret
+        error = _syntax_error(code, cell_id, f"{where}{err.message}")
+        static.update(message=error.message, ename=error.ename)
+        if error.traceback:
+            static["traceback"] = numbers.humanize(error.traceback)
+    return static
+
+
+@lru_cache(maxsize=1024)
+def _syntax_error(code: str, cell_id: str, fallback: str) -> Any:
+    from reflow.runtime.syntax import syntax_cell_error
+    from reflow.runtime.tracebacks import cell_filename
+
+    return syntax_cell_error(code, cell_filename(cell_id), fallback)
 
 
 def _inputs(graph: Any, cid: str, parents: frozenset[str], rank: dict[str, int]) -> dict[str, list[str]]:
@@ -57,7 +74,7 @@ def graph_message(
     cells: dict[str, Any] = {}
     for cid in order:
         info = graph.analysis(cid) if cid in graph else analysis_of(code[cid])
-        errs = [_analysis_error(info.error)] if info.error is not None else []
+        errs = [_analysis_error(info.error, cid, code[cid], numbers)] if info.error is not None else []
         errs += [_graph_error(e, numbers) for e in errors.get(cid, [])]
         parents = graph.parents(cid)
         cells[cid] = {

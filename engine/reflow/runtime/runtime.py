@@ -46,7 +46,8 @@ from .naming import CellNumbers
 from .planner import doomed_cells, effective_final_writer, plan_run
 from .privates import drop_privates
 from .star_imports import learn_star_names
-from .tracebacks import format_exception, format_syntax_error
+from .syntax import syntax_cell_error
+from .tracebacks import cell_filename, format_exception, format_syntax_error
 from .types import CellError, CellStatus, RuntimeSink
 from .variables import VariableInfo, short_repr
 
@@ -430,7 +431,10 @@ class Runtime:
         if analysis.error is not None:
             err = analysis.error
             where = f"line {err.lineno}: " if err.lineno else ""
-            return CellError(err.kind, f"{where}{err.message}", ename="SyntaxError" if err.kind == "syntax" else None)
+            if err.kind == "syntax":  # one error, worded like Python's: the line and a caret
+                fallback = f"{where}{err.message}"
+                return syntax_cell_error(self._code[cell], cell_filename(cell), fallback, self.cell_numbers.humanize)
+            return CellError(err.kind, f"{where}{err.message}")
         if cell in failed:
             origin = failed[cell]
             return CellError(
@@ -483,9 +487,9 @@ class Runtime:
             exc = compiled.syntax_error
             error = CellError(
                 "syntax",
-                f"SyntaxError: {exc.msg} (line {exc.lineno})",
+                exc.msg or str(exc),
                 self.cell_numbers.humanize(format_syntax_error(exc)),
-                "SyntaxError",
+                type(exc).__name__,
             )
             self._stale.add(cell)
             self._set_status(cell, "error")

@@ -36,4 +36,5 @@ def format_exception(exc: BaseException) -> str:
 
 
 def format_syntax_error(exc: SyntaxError) -> str:
+    """As Python prints it: file and line, the offending source line, a caret, ``SyntaxError: msg``."""
     return "".join(traceback.format_exception_only(type(exc), exc))
