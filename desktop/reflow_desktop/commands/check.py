@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 
 from reflow.graph import CycleError, MultipleDefinitionError, UndefinedAboveError
+from reflow.runtime.syntax import syntax_report
 
 from ._load import LoadedNotebook, load_or_report
 
@@ -23,7 +24,11 @@ def problems(nb: LoadedNotebook) -> list[tuple[int, str]]:
     for cell_id, analysis in nb.analyses.items():
         if analysis.error is not None:
             err = analysis.error
-            found.append((nb.code_line(cell_id, err.lineno), f"{err.kind} error: {err.message}"))
+            message = f"{err.kind} error: {err.message}"
+            if err.kind == "syntax":  # the offending line and a caret under it, as Python prints them
+                report = syntax_report(nb.notebook.cell(cell_id).source)
+                message += f"\n{report.excerpt}" if report is not None and report.excerpt else ""
+            found.append((nb.code_line(cell_id, err.lineno), message))
     seen_cycles: set[frozenset[str]] = set()
     for cell_id, errors in nb.graph.errors().items():
         for error in errors:

@@ -37,6 +37,13 @@ def test_syntax_error_points_at_the_file_line(tmp_path, capsys):
     assert f"{nb}:5: error: syntax error" in out
 
 
+def test_syntax_error_shows_the_line_and_a_caret_once(tmp_path, capsys):
+    nb = write(tmp_path, "# %%\nx = 1\n\n# %%\ny = (x +\n\n# %%\nz = 3\n")
+    code, out = check(capsys, nb)
+    assert code == 1
+    assert out.splitlines() == [f"{nb}:5: error: syntax error: '(' was never closed", "    y = (x +", "        ^"]
+
+
 def test_syntax_error_on_a_later_line_of_the_cell(tmp_path, capsys):
     nb = write(tmp_path, "# %%\na = 1\nb = 2\nc = = 3\n")
     code, out = check(capsys, nb)
