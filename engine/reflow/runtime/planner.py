@@ -80,7 +80,10 @@ def plan_run(
                 _close(graph, run, errors, stale)
             else:
                 new = (providers | finals if run_finals else providers) - run
-                staled = (finals | graph.descendants_of(finals | new)) - run
+                # A provider re-runs only to restore the version its readers need: its code
+                # and inputs are unchanged, so its own readers are not stale (a fresh run gives
+                # them the same values). Final writers that must run again are, with theirs.
+                staled = (finals | graph.descendants_of(finals)) - run
                 if not new and staled <= to_stale:
                     break
                 run |= new
