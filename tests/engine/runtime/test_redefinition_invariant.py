@@ -355,6 +355,12 @@ FOUND = [
      [Op("move", index=15, target=8), Op("add", target=12, code="c = a + 1"),
       Op("add", target=15, code="print(c)\nlst[0] = a"), Op("move", index=5, target=18), Op("move", index=10, target=8),
       Op("lazy", inner=(Op("run_all"),))]),
+    # lazy: a provider re-run only to restore a version (c0's g for the moved caller) must not
+    # stale its own readers (c1 reads c0's b, unchanged)
+    (["def g():\n    return f() + a\nb = 0", "print(b)\na = 0\na = 0", "def f():\n    return a + 1\na = 0\na = 0",
+      "a = 0\na = 0\ndef g():\n    return f() + a", "a = 0", "a = 0", "a = 0"],
+     [Op("run", index=0), Op("delete", index=4), Op("edit", index=5, code="a = g() + 1", run=False),
+      Op("lazy", inner=(Op("run", index=13), Op("move", index=17, target=15)))]),
 ]
 
 
