@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reflow.notebook import render_notebook
+from reflow_desktop.session.opening import example_copy
 
 from . import convert, detect, write_result
 from .target import earlier_conversions
@@ -26,12 +27,16 @@ class OpenTarget:
 
 
 def reflow_notebook_for(path: str | Path) -> OpenTarget:
-    """The file to open for ``path``: itself, or a converted copy for .ipynb / marimo files.
+    """The file to open for ``path``: itself, the user's copy of a shipped example, or a converted
+    copy for .ipynb / marimo files.
 
     Opening the same unchanged notebook again opens the copy made last time if
     nobody edited it (same text); otherwise a new copy is written beside it.
     """
     source = Path(path)
+    copy = example_copy(source)  # a shipped example is never edited in place
+    if copy is not None:
+        return OpenTarget(copy.path, [copy.notice])
     kind = detect(source) if source.is_file() else None
     if kind is None:
         return OpenTarget(source)
