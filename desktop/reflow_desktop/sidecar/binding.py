@@ -7,7 +7,9 @@ session's ``SaveManager``:
 - ``restore()`` → the stored outputs for the current cells (the session puts them
   into its cell cache, so the first ``session`` message already shows them);
 - ``observe_event(event)`` — a step of the kernel event pipeline → which code
-  produced a cell's outputs, the ``reflow.ui`` values; sidecar write scheduled;
+  produced a cell's outputs, the ``reflow.ui`` values the kernel keeps (``ui_kept``:
+  per cell, by slot key; stored with the cell's outputs so they find the cell again
+  on the next open and go back to the kernel in ``open``); sidecar write scheduled;
   a finished operation (``done``) → snapshots refreshed;
 - ``cells_changed()`` / ``saved()`` / ``follow(path)`` → structure changed, the
   app wrote the file itself, Save As (outputs follow the notebook);
@@ -32,7 +34,7 @@ from reflow.notebook import render_notebook
 from reflow_desktop import protocol as P
 from reflow_desktop.session.doors import SidecarDoor
 from reflow_desktop.session.saves import Policy, SaveManager
-from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
+from reflow_desktop.sidecar.format import CellRecord, SidecarData, cell_ui_values, code_hash
 from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
 from reflow_desktop.sidecar.snapshots import SnapshotWriter
 from reflow_desktop.sidecar.store import CellSource, RestoredCell, SidecarStore
@@ -41,7 +43,7 @@ from reflow_desktop.sidecar.writer import DEFAULT_DELAY_S, SidecarWriter
 
 log = logging.getLogger(__name__)
 
-_WRITE_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "ui_values"})
+_WRITE_TRIGGERS = frozenset({"cell_status", "cell_clear", "cell_output", "ui_values", "ui_kept"})
 RECOVERY = "recovery"
 
 
@@ -66,7 +68,7 @@ class SessionSidecar:
         self._saving = False  # inside the pre-save check: the edits being saved are unsaved
         self.produced: dict[str, str] = {}  # cell id -> hash of the code its outputs came from
         self.ran_at: dict[str, str] = {}
-        self.ui_values: dict[str, Any] = {}
+        self.ui_values: dict[str, dict[str, Any]] = {}  # cell id -> slot key -> value (reflow.ui._persist)
         self.notices: list[tuple[str, str]] = []  # (level, text) to show once a client connects
         self.conflict: ReloadPlan | None = None
         self.recovery: RecoveryFile | None = None
@@ -83,13 +85,14 @@ class SessionSidecar:
             self.notices.append(("warning", loaded.notice))
         if loaded.data is None:
             return {}
-        self.ui_values = dict(loaded.data.ui_values)
         cells = [CellSource(c.id, c.kind, c.source) for c in self.door.notebook.cells]
         restored = self.store.restore(cells, loaded.data)
         for cid, rc in restored.items():
             self.produced[cid] = rc.code_hash
             if rc.ran_at:
                 self.ran_at[cid] = rc.ran_at
+            if rc.ui_values:
+                self.ui_values[cid] = dict(rc.ui_values)
         return restored
 
     def offer_recovery(self) -> None:
@@ -150,8 +153,8 @@ class SessionSidecar:
         if etype == "done":
             self.snapshots.run_finished()
             return
-        if etype == "ui_values" and isinstance(event.get("values"), dict):
-            self.ui_values.update(event["values"])  # given back to the kernel on the next open
+        if etype == "ui_kept" and isinstance(event.get("cells"), dict):
+            self._keep_ui_values(event["cells"])
         cid = event.get("id")
         if isinstance(cid, str) and (
             etype == "cell_clear"
@@ -161,6 +164,17 @@ class SessionSidecar:
             self._mark_ran(cid)
         if etype in _WRITE_TRIGGERS:
             self._schedule()
+
+    def _keep_ui_values(self, cells: dict[Any, Any]) -> None:
+        """The kernel's kept reflow.ui values of some cells (all of each cell's); given back on the next open."""
+        for cid, raw in cells.items():
+            values, _ = cell_ui_values(raw)
+            if not isinstance(cid, str):
+                continue
+            if values:
+                self.ui_values[cid] = values
+            else:
+                self.ui_values.pop(cid, None)
 
     def cells_changed(self) -> None:
         """The cell list or the kernel's state changed: the stored outputs follow."""
@@ -195,11 +209,12 @@ class SessionSidecar:
                     status=status,
                     outputs=list(self.door.outputs_of(cell.id)),
                     ran_at=self.ran_at.get(cell.id),
+                    ui_values=dict(self.ui_values.get(cell.id, {})),
                 )
             )
-        if not any(r.outputs for r in records) and not self.store.path.exists():
+        if not any(r.outputs or r.ui_values for r in records) and not self.store.path.exists():
             return None
-        return SidecarData(self.door.path.name, records, dict(self.ui_values))
+        return SidecarData(self.door.path.name, records)
 
     def _notice(self, level: str, text: str) -> None:
         if self.door.has_clients:
@@ -296,4 +311,5 @@ class SessionSidecar:
         for cid in plan.removed:
             self.produced.pop(cid, None)
             self.ran_at.pop(cid, None)
+            self.ui_values.pop(cid, None)
         self.door.reload_from_file(plan.notebook)

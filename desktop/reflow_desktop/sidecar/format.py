@@ -4,8 +4,16 @@
 
     {"version": 1, "notebook": "nb.py",
      "cells": [{"code_hash": "<sha256 of the code that produced the outputs>",
-                "status": "idle", "outputs": [Output, ...], "ran_at": "2026-…Z"}],
+                "status": "idle", "outputs": [Output, ...], "ran_at": "2026-…Z",
+                "ui_values": {"slider[n]#0": 7}}],
      "ui_values": {}}
+
+A cell's ``ui_values`` (present only when not empty) are the values the user chose for
+the ``reflow.ui`` elements that cell made, by slot key (``reflow.ui._persist``): they
+travel with the cell's outputs, so they find the cell again on the next open the same
+way (by content and position), and the kernel's run uses them. The top-level
+``ui_values`` is what older versions wrote (keyed by session ids, which a reopen cannot
+match); it is read, checked and no longer used.
 
 Outputs are exactly the protocol's ``Output`` dicts (docs/protocol.md). Large
 base64 binaries (images, PDFs over ``BLOB_THRESHOLD`` characters) move to
@@ -68,6 +76,7 @@ class CellRecord:
     status: str = "idle"
     outputs: list[dict[str, Any]] = field(default_factory=list)
     ran_at: str | None = None
+    ui_values: dict[str, Any] = field(default_factory=dict)  # slot key -> JSON value (reflow.ui._persist)
 
 
 @dataclass
@@ -118,6 +127,7 @@ def encode(data: SidecarData, sink: BlobSink) -> tuple[str, set[str]]:
             "status": c.status,
             "outputs": [_externalize(o, sink, refs) for o in c.outputs],
             "ran_at": c.ran_at,
+            **({"ui_values": c.ui_values} if c.ui_values else {}),
         }
         for c in data.cells
     ]
@@ -202,6 +212,23 @@ def _output(raw: object, source: BlobSource, missing: list[str], deep: list[str]
     return {"kind": "data", "data": data}
 
 
+def cell_ui_values(raw: object) -> tuple[dict[str, Any], int]:
+    """One cell's kept widget values from untrusted JSON: (the usable ones, how many were dropped).
+
+    Keys are strings, values plain JSON (finite numbers), not deeply nested and not huge
+    (``reflow.ui._persist.valid_value``); whether a value fits its element is the kernel's check.
+    """
+    from reflow.ui._persist import MAX_SLOTS_PER_CELL, valid_value
+
+    if raw is None:
+        return {}, 0
+    if not isinstance(raw, dict):
+        return {}, 1
+    items = list(raw.items())
+    kept = {k: v for k, v in items[:MAX_SLOTS_PER_CELL] if isinstance(k, str) and valid_value(v)}
+    return kept, len(items) - len(kept)
+
+
 def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str]]:
     """Parse a sidecar file. Raises SidecarFormatError when the envelope is unusable.
 
@@ -232,6 +259,7 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
     deep: list[str] = []
     records: list[CellRecord] = []
     skipped = 0
+    bad_values = 0
     for raw in cells:
         if not isinstance(raw, dict) or not isinstance(raw.get("code_hash"), str):
             skipped += 1
@@ -244,12 +272,15 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
         ]
         status = raw.get("status")
         ran_at = raw.get("ran_at")
+        values, dropped = cell_ui_values(raw.get("ui_values"))
+        bad_values += dropped
         records.append(
             CellRecord(
                 code_hash=raw["code_hash"],
                 status=status if isinstance(status, str) else "idle",
                 outputs=outputs,
                 ran_at=ran_at if isinstance(ran_at, str) else None,
+                ui_values=values,
             )
         )
     if skipped:
@@ -258,6 +289,8 @@ def decode(text: str | bytes, source: BlobSource) -> tuple[SidecarData, list[str
         problems.append(f"{len(deep)} output{'s' if len(deep) != 1 else ''} nested too deeply dropped")
     if missing:
         problems.append(f"{len(missing)} stored image{'s' if len(missing) != 1 else ''} missing")
+    if bad_values:
+        problems.append(f"{bad_values} unusable widget value{'s' if bad_values != 1 else ''} ignored")
     ui_values = doc.get("ui_values")
     if too_deep(ui_values, MAX_OUTPUT_DEPTH):
         ui_values = None

@@ -61,6 +61,7 @@ class RestoredCell:
     outputs: list[dict[str, Any]]
     code_hash: str  # hash of the code that produced these outputs (not always the current code)
     ran_at: str | None = None
+    ui_values: dict[str, Any] = field(default_factory=dict)  # the cell's kept reflow.ui values, by slot key
 
 
 @dataclass
@@ -153,13 +154,14 @@ class SidecarStore:
             if m.old is None:
                 continue
             rec: CellRecord = data.cells[m.old]
-            if not rec.outputs and not m.exact:
-                continue  # nothing to show for an edited cell
+            if not rec.outputs and not rec.ui_values and not m.exact:
+                continue  # nothing to show or give back for an edited cell
             out[cell.id] = RestoredCell(
                 status="idle" if m.exact else "stale",
                 outputs=list(rec.outputs),
                 code_hash=rec.code_hash,
                 ran_at=rec.ran_at,
+                ui_values=dict(rec.ui_values),
             )
         return out
 

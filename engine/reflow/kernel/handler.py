@@ -86,6 +86,9 @@ class ReflowHost:
         except Exception as exc:  # report, never kill the kernel
             self.send({"type": "error", "text": f"kernel: {op} failed: {exc!r}\n{traceback.format_exc()}"})
         finally:
+            from reflow.kernel.ui_bridge import send_kept_values
+
+            send_kept_values(self)  # reflow.ui values the app keeps for the next open (ui_kept)
             self.send({"type": "done", "op": op, "seq": data.get("seq")})
 
     # --- operations -------------------------------------------------------------------
@@ -106,10 +109,9 @@ class ReflowHost:
         )  # [tool.reflow] strict: one definer per name
         # Messages number cells as the editor's gutter does: markdown cells count too.
         self.runtime.cell_numbers.use(lambda: self.doc.ids)
-        if data.get("ui_values"):  # reflow.ui values saved by the app: used when elements are made
-            from reflow.ui._core import REGISTRY
+        from reflow.kernel.ui_bridge import load_saved_values
 
-            REGISTRY.restore(dict(data["ui_values"]))
+        load_saved_values(data.get("ui_values"))  # reflow.ui values saved by the app: used when elements are made
         self.runtime.set_cells([(cid, self.code[cid]) for cid in self.order])
         for cid in self.disabled:
             self.runtime.set_disabled(cid, True)

@@ -1,11 +1,18 @@
-"""The kernel side of ``reflow.ui``: value updates, table pages, data frame display.
+"""The kernel side of ``reflow.ui``: value updates, kept values, table pages, data frame display.
 
 Kept out of handler.py so a kernel that never shows an element never imports
 ``reflow.ui``.
+
+Kept values (``reflow.ui._persist``): ``open`` carries the values the app saved,
+``{cell id: {slot key: JSON value}}`` (``load_saved_values``); after every operation
+``send_kept_values`` sends ``{"type": "ui_kept", "cells": {cell id: {key: value}}}``
+for the cells whose kept values changed (the app stores them with the cell's outputs
+and does not relay them to pages), and a notice for saved values that no longer fit.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
@@ -39,6 +46,29 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
     host.send(reply)
     if result["cells"]:
         host.after_run()
+
+
+def load_saved_values(values: object) -> None:
+    """The values the app saved for this notebook, used when their elements are made (validated there)."""
+    if values or "reflow.ui._persist" in sys.modules:
+        from reflow.ui._persist import BOOK
+
+        BOOK.load(values)
+
+
+def send_kept_values(host: Any) -> None:
+    """After an operation: the changed kept values to the app (``ui_kept``), refused saved ones as a notice."""
+    persist = sys.modules.get("reflow.ui._persist")  # never import reflow.ui just for this
+    if persist is None:
+        return
+    book = persist.BOOK
+    changes = book.take_changes()
+    if changes:
+        host.send({"type": "ui_kept", "cells": changes})
+    fallbacks = book.take_fallbacks()
+    if fallbacks:
+        text = "\n".join(fallbacks[:5]) + (f"\n(and {len(fallbacks) - 5} more)" if len(fallbacks) > 5 else "")
+        host.send({"type": "notice", "level": "info", "text": text})
 
 
 def table_page(data: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ class array(UIElement):
     """A list of elements; ``value`` is the list of their values."""
 
     kind = "array"
+    persist = False  # its children keep their own values
 
     def __init__(
         self,
@@ -74,6 +75,7 @@ class dictionary(UIElement):
     """A dict of elements; ``value`` is the dict of their values."""
 
     kind = "dictionary"
+    persist = False  # its children keep their own values
 
     def __init__(
         self, elements: dict[str, UIElement], *, label: str = "", on_change: Callable[[Any], object] | None = None

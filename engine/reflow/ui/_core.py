@@ -6,6 +6,11 @@ props, value}``) plus text/plain and a static text/html fallback. Its id is
 ``<cell id>-<counter within the cell run>`` (see ``reflow.context``), so a re-run
 of the defining cell makes an element with the same id: when its construction
 arguments did not change, it starts from the value the user last chose.
+
+Ids live for one session; what the user chose is also kept in a slot of
+``reflow.ui._persist`` (cell + kind/label/occurrence) that survives closing and
+reopening the notebook. A value saved there is checked by ``_restore`` before it
+is used: one that no longer fits the element leaves it at its default.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reflow import context
+from reflow.ui._persist import BOOK, MISSING, DoesNotFit, json_same
 
 UI_MIME = "application/vnd.reflow.ui+json"
 
@@ -25,6 +31,7 @@ class UIElement:
     """Base of every ``reflow.ui`` element; ``.value`` is the Python value."""
 
     kind = "element"
+    persist = True  # keep the user's value across reopening (False: buttons, files, tables, containers)
 
     def __init__(
         self, value: Any, props: dict[str, Any], *, label: str = "", on_change: Callable[[Any], object] | None = None
@@ -35,16 +42,16 @@ class UIElement:
         self._parent: weakref.ref[UIElement] | None = None
         self._value = value
         self._args_key = self._key()
+        self._slot = BOOK.slot(self.kind, label) if self.persist else None
         previous = REGISTRY.previous(self._id)
         if previous is not None and previous._args_key == self._args_key and previous.kind == self.kind:
             self._value = previous._value  # re-run with the same arguments: keep the user's value
+            BOOK.carry(self._slot, self._json_or_none())
         else:
-            restored = REGISTRY.restored(self._id, self._args_key)
-            if restored is not None:
-                try:
-                    self._value = self._convert(restored)
-                except Exception:
-                    pass
+            what = f"{self.kind} {json.dumps(label, ensure_ascii=False)}" if label else f"A {self.kind}"
+            restored = BOOK.restore(self._slot, self._restore, what)  # saved before the notebook was closed
+            if restored is not MISSING:
+                self._value = restored
         REGISTRY.add(self)
 
     # --- what subclasses define -------------------------------------------------------
@@ -54,6 +61,17 @@ class UIElement:
 
     def _to_json(self, value: Any) -> Any:
         """Python value -> JSON value for the UI."""
+        return value
+
+    def _restore(self, saved: Any) -> Any:
+        """A saved JSON value -> Python value; raises when it no longer fits this element.
+
+        It fits when converting it and back gives the same JSON value: a clamped
+        number, an unknown option or a value of another type does not.
+        """
+        value = self._convert(saved)
+        if not json_same(self._to_json(value), saved):
+            raise DoesNotFit("does not fit it now")
         return value
 
     def _static_html(self) -> str:
@@ -78,6 +96,16 @@ class UIElement:
         self._value = self._convert(json_value)
         if self._on_change is not None:
             self._on_change(self._value)
+
+    def _remember(self) -> None:
+        """The user set this element's value: keep it for the next open of the notebook."""
+        BOOK.keep(self._slot, self._json_or_none())
+
+    def _json_or_none(self) -> Any:
+        try:
+            return self._to_json(self._value)
+        except Exception:
+            return None
 
     def _children(self) -> list[UIElement]:
         return []
@@ -122,6 +150,7 @@ class form(UIElement):
     """Wraps an element: ``value`` changes only when the user presses submit (None before)."""
 
     kind = "form"
+    persist = False  # its value is the last submit; the wrapped element keeps nothing on its own
 
     def __init__(
         self,
@@ -176,7 +205,6 @@ class Registry:
         self.elements: dict[str, UIElement] = {}
         self._by_cell: dict[str, list[str]] = {}
         self._previous: dict[str, UIElement] = {}
-        self._restored: dict[str, Any] = {}  # id -> JSON value saved by the app (sidecar)
         context.add_listener(self._on_cell)
 
     def _on_cell(self, event: str, cell: str, runtime: Any) -> None:
@@ -198,13 +226,6 @@ class Registry:
     def previous(self, element_id: str) -> UIElement | None:
         return self._previous.get(element_id)
 
-    def restored(self, element_id: str, args_key: str) -> Any:
-        return self._restored.pop(element_id, None)
-
-    def restore(self, values: dict[str, Any]) -> None:
-        """Values saved by the app (element id -> JSON value) for elements not made yet."""
-        self._restored.update(values)
-
     def get(self, element_id: str) -> UIElement | None:
         return self.elements.get(element_id)
 
@@ -222,6 +243,7 @@ class Registry:
         self.elements.clear()
         self._by_cell.clear()
         self._previous.clear()
+        BOOK.clear()
 
 
 REGISTRY = Registry()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reflow.ui._core import UIElement
+from reflow.ui._persist import DoesNotFit
 
 OnChange = Callable[[Any], object] | None
 
@@ -81,6 +82,18 @@ class slider(UIElement):
             return self._steps.index(value) if value in self._steps else 0
         return value
 
+    def _restore(self, saved: Any) -> Any:
+        if self._steps is not None:
+            if type(saved) is not int or not 0 <= saved < len(self._steps):
+                raise DoesNotFit(f"is not one of its {len(self._steps)} steps now")
+            return self._steps[saved]
+        if isinstance(saved, bool) or not isinstance(saved, (int, float)) or saved != saved:
+            raise DoesNotFit("is not a number")
+        lo, hi = self._bounds
+        if not lo <= saved <= hi:
+            raise DoesNotFit(f"is outside {lo} to {hi} now")
+        return super()._restore(saved)
+
     def _static_html(self) -> str:
         p = self._props
         return (
@@ -113,6 +126,16 @@ class range_slider(slider):
     def _initial(self, value: Any) -> Any:
         lo, hi = self._bounds if value is None else value
         return sorted([self._clamp(lo), self._clamp(hi)])
+
+    def _restore(self, saved: Any) -> Any:
+        if not isinstance(saved, list) or len(saved) != 2:
+            raise DoesNotFit("is not a pair of numbers")
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in saved):
+            raise DoesNotFit("is not a pair of numbers")
+        lo, hi = self._bounds
+        if not all(lo <= v <= hi for v in saved):
+            raise DoesNotFit(f"is outside {lo} to {hi} now")
+        return UIElement._restore(self, saved)
 
     def _convert(self, value: Any) -> Any:
         return sorted(self._clamp(float(v)) for v in value)
@@ -182,6 +205,12 @@ class text(UIElement):
 
     def _convert(self, value: Any) -> Any:
         return "" if value is None else str(value)
+
+    def _restore(self, saved: Any) -> Any:
+        limit = self._props.get("max_length")
+        if isinstance(limit, int) and isinstance(saved, str) and len(saved) > limit:
+            raise DoesNotFit(f"is longer than {limit} characters")
+        return super()._restore(saved)
 
     def _static_html(self) -> str:
         return f'<input type="text" value="{html.escape(self.value)}" disabled>'
@@ -272,6 +301,13 @@ class _Choice(UIElement):
                 return k
         return None
 
+    def _restore(self, saved: Any) -> Any:
+        if saved is None and self._props["allow_select_none"]:
+            return None
+        if not isinstance(saved, str) or saved not in self._options:
+            raise DoesNotFit("is not one of its options now" if isinstance(saved, str) else "is not an option label")
+        return self._options[saved]
+
     @property
     def selected_key(self) -> str | None:
         key = self._to_json(self._value)
@@ -316,6 +352,12 @@ class multiselect(UIElement):
     def _convert(self, value: Any) -> Any:
         return [self._options[str(v)] for v in (value or []) if str(v) in self._options]
 
+    def _restore(self, saved: Any) -> Any:
+        limit = self._props.get("max_selections")
+        if isinstance(limit, int) and isinstance(saved, list) and len(saved) > limit:
+            raise DoesNotFit(f"has more than {limit} selections")
+        return super()._restore(saved)
+
     def _to_json(self, value: Any) -> Any:
         labels = []
         for item in value:
@@ -333,6 +375,7 @@ class button(UIElement):
     """A button. Each click sets ``value = on_click(value)`` (default: count clicks)."""
 
     kind = "button"
+    persist = False  # a click count is not a choice to restore
 
     def __init__(
         self,
@@ -362,6 +405,7 @@ class run_button(UIElement):
     """A button whose ``value`` is True only while the cells it triggered run."""
 
     kind = "run_button"
+    persist = False
     reset_after_run = True
 
     def __init__(self, label: str = "Run", *, kind: str = "neutral", on_change: OnChange = None) -> None:
@@ -398,6 +442,13 @@ class date(UIElement):
     def _to_json(self, value: Any) -> Any:
         return value.isoformat() if value else None
 
+    def _restore(self, saved: Any) -> Any:
+        value = super()._restore(saved)
+        start, stop = self._props["start"], self._props["stop"]
+        if value is not None and ((start and value.isoformat() < start) or (stop and value.isoformat() > stop)):
+            raise DoesNotFit(f"is outside {start or '...'} to {stop or '...'} now")
+        return value
+
     def _static_html(self) -> str:
         return f'<input type="date" value="{self._to_json(self.value) or ""}" disabled>'
 
@@ -418,6 +469,7 @@ class file(UIElement):
     """File upload; ``value`` is a list of ``{"name": str, "bytes": bytes}``."""
 
     kind = "file"
+    persist = False  # the contents are not kept (the UI only ever sees names and sizes)
 
     def __init__(
         self,

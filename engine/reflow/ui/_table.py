@@ -201,6 +201,7 @@ class table(UIElement):
     """
 
     kind = "table"
+    persist = False  # a selection is row positions into data that may differ next time
 
     def __init__(
         self,

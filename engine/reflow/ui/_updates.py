@@ -76,6 +76,7 @@ def apply_updates(runtime: Any, updates: Iterable[tuple[str, Any]]) -> dict[str,
         except Exception as exc:
             errors[element_id] = f"{type(exc).__name__}: {exc}"
             continue
+        element._remember()  # kept for the next open of the notebook (reflow.ui._persist)
         applied.append(element)
     cells = cells_to_run(runtime, bound_names(runtime.namespace, applied)) if applied else []
     if cells:

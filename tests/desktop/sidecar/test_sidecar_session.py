@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, handle, text_of
+from helpers import Recorder, code_ids, handle, text_of
 from tornado.websocket import websocket_connect
 
 from reflow.notebook import read_notebook
@@ -292,13 +292,14 @@ async def test_initial_stale_filtered_also_in_batches_and_ui_values_round_trip(n
         assert s.cache.get(c).shown_status == "stale"
         s._on_kernel_event({"type": "cell_status", "id": a, "status": "stale"})  # a real one for a too
         assert s.cache.get(a).shown_status == "stale" and not s.cache.get(a).restored
-        s._on_kernel_event({"type": "batch", "events": [{"type": "ui_values", "values": {"slider-1": 7}}]})
+        # reflow.ui values the kernel keeps are per cell and slot (session ids do not survive a reopen)
+        s._on_kernel_event({"type": "batch", "events": [{"type": "ui_kept", "cells": {a: {"slider#0": 7}}}]})
         await s.sidecar.writer.flush()
     finally:
         await s.close()
     s2 = Session(nb_path, autosave_delay=None)
     try:
-        assert s2._open_data(run=False)["ui_values"] == {"slider-1": 7}
+        assert s2._open_data(run=False)["ui_values"] == {code_ids(s2)[0]: {"slider#0": 7}}
     finally:
         await s2.close()
 

@@ -61,10 +61,11 @@ def test_values_survive_unrelated_reruns(make_runtime):
 
 
 def test_restored_values_from_the_app_are_used_once():
+    # values saved by the app are keyed by cell and slot (reflow.ui._persist), no longer by element id
     from reflow import context
-    from reflow.ui._core import REGISTRY
+    from reflow.ui._persist import BOOK
 
-    REGISTRY.restore({"rx-0": 4})
+    BOOK.load({"rx": {"slider#0": 4}})
     with context.running(None, "rx"):
         s = reflow.ui.slider(0, 10)
     assert s.value == 4

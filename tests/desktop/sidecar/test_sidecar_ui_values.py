@@ -1,0 +1,167 @@
+"""reflow.ui values survive closing and reopening a notebook (issue 16 item 2), with real kernels.
+
+The values are kept per cell in ``__reflow__/`` (matched to the cells by content and position,
+never by session ids) and the reopened kernel's run uses them: the reader cell's output shows
+the restored values, not the defaults. Values that no longer fit fall back to the default with
+a notice; hostile stored values are ignored without a crash.
+
+Waits are for events (pytest-timeout guards the whole test); nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import Recorder, code_ids, handle, text_of
+
+from reflow_desktop.session import Session
+from reflow_desktop.sidecar.store import SidecarStore
+
+NOTEBOOK = """\
+# %%
+import reflow
+n = reflow.ui.slider(0, 10, value=2, label="n")
+fruit = reflow.ui.dropdown(["apple", "pear", "plum"], value="apple", label="fruit")
+reflow.hstack([n, fruit])
+
+# %%
+print(f"n={n.value} fruit={fruit.value}")
+
+# %%
+other = 1
+other
+"""
+
+
+@pytest.fixture
+def nb_path(tmp_path: Path) -> Path:
+    d = tmp_path / "work"
+    d.mkdir()
+    p = d / "nb.py"
+    p.write_text(NOTEBOOK)
+    return p
+
+
+def element_ids(outputs: list[dict[str, Any]]) -> dict[str, str]:
+    """kind -> element id of every reflow.ui element shown in ``outputs``."""
+    found: dict[str, str] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("element_id"), str) and isinstance(node.get("kind"), str):
+                found[node["kind"]] = node["element_id"]
+            for v in node.values():
+                visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                visit(v)
+
+    visit(outputs)
+    return found
+
+
+def reader_text(s: Session) -> str:
+    return text_of(s.outputs_of(code_ids(s)[1]))
+
+
+async def started(nb_path: Path) -> tuple[Session, Recorder]:
+    """A session on ``nb_path`` whose first run (auto mode) has finished."""
+    s = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    s.attach(rec)
+    await s.start()
+    await handle(s, {"type": "set_mode", "mode": "auto"})  # a barrier: after the opening run
+    return s, rec
+
+
+async def choose(s: Session, slider: int, fruit: str) -> None:
+    ids = element_ids(s.outputs_of(code_ids(s)[0]))
+    await handle(s, {"type": "set_ui_value", "element_id": ids["slider"], "value": slider})
+    await handle(s, {"type": "set_ui_value", "element_id": ids["dropdown"], "value": fruit})
+    assert reader_text(s) == f"n={slider} fruit={fruit}\n"
+
+
+async def test_values_set_in_the_ui_are_used_by_the_reopened_run(nb_path: Path) -> None:
+    s, _ = await started(nb_path)
+    try:
+        assert reader_text(s) == "n=2 fruit=apple\n"
+        await choose(s, 7, "pear")
+        await handle(s, {"type": "run", "cells": [{"id": code_ids(s)[2]}]})  # an unrelated cell
+        await handle(s, {"type": "run", "cells": [{"id": code_ids(s)[0]}]})  # the defining cell again
+        assert reader_text(s) == "n=7 fruit=pear\n"
+    finally:
+        await s.close()
+
+    s2 = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    s2.attach(rec)
+    try:
+        first = code_ids(s2)[1]
+        assert reader_text(s2) == "n=7 fruit=pear\n"  # restored view, before any run
+        await s2.start()
+        await handle(s2, {"type": "set_mode", "mode": "auto"})  # a barrier: after the opening run
+        # the run really happened (the reader's output is new) and used the restored values
+        assert any(m.get("type") == "cell_clear" and m.get("id") == first for m in rec.messages)
+        assert reader_text(s2) == "n=7 fruit=pear\n"
+        shown = s2.outputs_of(code_ids(s2)[0])
+        assert '"value": 7' in json.dumps(shown) and '"value": "pear"' in json.dumps(shown)
+    finally:
+        await s2.close()
+
+
+async def test_a_value_that_no_longer_fits_falls_back_to_the_default_with_a_notice(nb_path: Path) -> None:
+    s, _ = await started(nb_path)
+    try:
+        await choose(s, 9, "plum")
+    finally:
+        await s.close()
+    # while closed: the slider's range shrinks below 9 and the option "plum" goes away
+    nb_path.write_text(NOTEBOOK.replace("slider(0, 10,", "slider(0, 5,").replace(', "plum"]', "]"))
+    s2, rec = await started(nb_path)
+    try:
+        assert reader_text(s2) == "n=2 fruit=apple\n"
+        notice = await rec.wait_for(lambda m: m.get("type") == "notice" and "saved value" in m.get("text", ""))
+        assert 'slider "n": the saved value 9 is outside 0 to 5 now' in notice["text"]
+        assert 'dropdown "fruit": the saved value "plum" is not one of its options now' in notice["text"]
+        await s2.sidecar.writer.flush()
+    finally:
+        await s2.close()
+    stored = SidecarStore(nb_path).load().data
+    assert stored is not None and all(not c.ui_values for c in stored.cells)  # the stale values are gone
+
+
+@pytest.mark.parametrize(
+    "slider_value, fruit_value",
+    [
+        ("7", 3),  # wrong types
+        (float("nan"), ["pear"]),  # NaN (Python's json writes and reads it), a list for a label
+        (10**400, "x" * 2_000_000),  # a huge number, a huge string
+        (True, None),  # a bool is no number; None where a choice is required
+        ({"deep": [[[[]]]]}, {"": ""}),  # containers
+    ],
+)
+async def test_hostile_stored_values_are_ignored(nb_path: Path, slider_value: object, fruit_value: object) -> None:
+    s, _ = await started(nb_path)
+    try:
+        await choose(s, 7, "pear")
+        await s.sidecar.writer.flush()
+    finally:
+        await s.close()
+    store = SidecarStore(nb_path)
+    doc = json.loads(store.path.read_text())
+    kept = doc["cells"][0]["ui_values"]
+    assert sorted(kept.values(), key=str) == [7, "pear"]
+    for key in kept:
+        kept[key] = slider_value if key.startswith("slider") else fruit_value
+    doc["cells"][0]["ui_values"]["junk"] = "unused"
+    doc["cells"][1]["ui_values"] = ["not", "a", "dict"]
+    store.path.write_text(json.dumps(doc))
+    s2, _ = await started(nb_path)
+    try:
+        assert reader_text(s2) == "n=2 fruit=apple\n"  # defaults; the kernel is fine
+        await choose(s2, 3, "plum")  # and it still works
+    finally:
+        await s2.close()
