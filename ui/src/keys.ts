@@ -1,26 +1,10 @@
-// Command-mode keyboard map (outside any editor). Pure: a key press and the
-// pending prefix in, a command and the new prefix out.
+// Command-mode keyboard map (outside any editor). Pure: a key press and the pending prefix
+// in, a command and the new prefix out. The bindings are the command registry's
+// (palette/registry.ts), so the Keys panel, the palette and the keys cannot disagree.
 
-export type Command =
-  | "next"
-  | "prev"
-  | "first"
-  | "last"
-  | "add-above"
-  | "add-below"
-  | "edit"
-  | "delete"
-  | "undo-delete"
-  | "run"
-  | "run-and-next"
-  | "save"
-  | "to-markdown"
-  | "to-code"
-  | "move-up"
-  | "move-down"
-  | "interrupt"
-  | "toggle-code"
-  | "help";
+import { COMMANDS, EDITOR_KEYS, shortcutLabel, type CommandId } from "./palette/registry";
+
+export type Command = CommandId;
 
 export interface KeyPress {
   key: string;
@@ -39,71 +23,59 @@ export interface KeyResult {
 /** Platform modifier: Cmd on macOS, Ctrl elsewhere; both accepted. */
 const mod = (k: KeyPress) => !!(k.ctrl || k.meta);
 
+/**
+ * A key press as a registry token: "j", "G", "?", "Enter", "Shift-Enter", "Mod-s", "Mod-Shift-p",
+ * "Mod-Shift-ArrowUp"; null for Alt chords (left to the system). A printable key without the
+ * modifier is taken as typed ("G" is Shift-g already).
+ */
+export function keyToken(k: KeyPress): string | null {
+  if (k.alt) return null;
+  const named = k.key.length > 1;
+  if (mod(k)) return `Mod-${k.shift ? "Shift-" : ""}${named ? k.key : k.key.toLowerCase()}`;
+  if (named && k.shift) return `Shift-${k.key}`;
+  return k.key;
+}
+
+function buildMaps(global: boolean): { seq: Map<string, Command>; prefixes: Set<string> } {
+  const seq = new Map<string, Command>();
+  const prefixes = new Set<string>();
+  for (const c of COMMANDS) {
+    if (!!c.global !== global) continue;
+    for (const b of c.keys ?? []) {
+      if (seq.has(b)) throw new Error(`key ${b} is bound twice (${seq.get(b)} and ${c.id})`);
+      seq.set(b, c.id);
+      const parts = b.split(" ");
+      for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join(" "));
+    }
+  }
+  return { seq, prefixes };
+}
+
+const LOCAL = buildMaps(false);
+const GLOBAL = buildMaps(true);
+
 export function commandKey(k: KeyPress, pending = ""): KeyResult {
-  // chords with the platform modifier
-  if (mod(k) && !k.alt) {
-    const key = k.key.toLowerCase();
-    if (key === "s") return { command: "save", pending: "" };
-    if (key === "z" && !k.shift) return { command: "undo-delete", pending: "" };
-    if (k.key === "Enter") return { command: "run", pending: "" };
-    if (k.shift && k.key === "ArrowUp") return { command: "move-up", pending: "" };
-    if (k.shift && k.key === "ArrowDown") return { command: "move-down", pending: "" };
-    return { command: null, pending: "" };
+  const t = keyToken(k);
+  if (t === null) return { command: null, pending: "" };
+  const global = GLOBAL.seq.get(t);
+  if (global) return { command: global, pending: "" };
+  if (pending) {
+    const c = LOCAL.seq.get(`${pending} ${t}`);
+    if (c) return { command: c, pending: "" };
   }
-  if (k.alt) return { command: null, pending: "" };
-  if (k.key === "Enter") return { command: k.shift ? "run-and-next" : "edit", pending: "" };
-  switch (k.key) {
-    case "j":
-    case "ArrowDown":
-      return { command: "next", pending: "" };
-    case "k":
-    case "ArrowUp":
-      return { command: "prev", pending: "" };
-    case "g":
-      return pending === "g" ? { command: "first", pending: "" } : { command: null, pending: "g" };
-    case "G":
-      return { command: "last", pending: "" };
-    case "Home":
-      return { command: "first", pending: "" };
-    case "End":
-      return { command: "last", pending: "" };
-    case "a":
-      return { command: "add-above", pending: "" };
-    case "b":
-      return { command: "add-below", pending: "" };
-    case "d":
-      return pending === "d" ? { command: "delete", pending: "" } : { command: null, pending: "d" };
-    case "i":
-      return pending === "i" ? { command: "interrupt", pending: "" } : { command: null, pending: "i" };
-    case "z":
-      return { command: "undo-delete", pending: "" };
-    case "m":
-      return { command: "to-markdown", pending: "" };
-    case "y":
-      return { command: "to-code", pending: "" };
-    case "h":
-      return { command: "toggle-code", pending: "" };
-    case "?":
-      return { command: "help", pending: "" };
-  }
+  const c = LOCAL.seq.get(t);
+  if (c) return { command: c, pending: "" };
+  if (LOCAL.prefixes.has(t)) return { command: null, pending: t };
   return { command: null, pending: "" };
 }
 
+/** A key the page takes everywhere, editors and fields included (palette, find, save). */
+export function globalKey(k: KeyPress): Command | null {
+  const t = keyToken(k);
+  return t === null ? null : (GLOBAL.seq.get(t) ?? null);
+}
+
 export const KEY_HELP: [string, string][] = [
-  ["Shift-Enter", "run cell, go to next"],
-  ["Ctrl/⌘-Enter", "run cell in place"],
-  ["Esc", "leave the editor (command mode)"],
-  ["Enter", "edit selected cell"],
-  ["j / k, ↓ / ↑", "next / previous cell"],
-  ["gg / G", "first / last cell"],
-  ["a / b", "add cell above / below"],
-  ["dd", "delete cell"],
-  ["z, Ctrl/⌘-Z", "undo delete"],
-  ["Ctrl/⌘-Shift-↑/↓", "move cell up / down"],
-  ["m / y", "make markdown / code"],
-  ["h", "hide / show code"],
-  ["ii", "interrupt"],
-  ["Shift-Tab", "docs at cursor (in editor)"],
-  ["Ctrl/⌘-S", "save"],
-  ["?", "this help"],
+  ...EDITOR_KEYS,
+  ...COMMANDS.filter((c) => c.keys?.length).map((c): [string, string] => [shortcutLabel(c), c.title]),
 ];

@@ -61,6 +61,7 @@ export function normaliseCell(c: Partial<CellState> & { id: string }): CellState
     inputs: stringLists(c.inputs),
     hints: Array.isArray(c.hints) ? c.hints.filter((h) => typeof h === "string") : [],
     ...(typeof c.cached_seconds === "number" ? { cached_seconds: c.cached_seconds } : {}),
+    ...(typeof c.run_seconds === "number" && Number.isFinite(c.run_seconds) ? { run_seconds: c.run_seconds } : {}),
   };
 }
 

@@ -58,6 +58,8 @@ export interface State {
   config: { [k: string]: unknown };
   mode: RuntimeMode;
   kernel: { state: KernelStateName; message?: string };
+  /** the cell that was running when the kernel died; marked until it runs again */
+  crashedCell: string | null;
   order: string[];
   cells: { [id: string]: Cell };
   orderValid: boolean;
@@ -146,6 +148,7 @@ export function initialState(): State {
     config: {},
     mode: "auto",
     kernel: { state: "starting" },
+    crashedCell: null,
     order: [],
     cells: {},
     orderValid: true,
@@ -248,7 +251,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
             `same version of Reflow.`,
         };
       }
-      const kernel = typeof msg.kernel === "string" ? { state: msg.kernel } : { ...msg.kernel };
+      const { cell: crashed, ...kernel } = typeof msg.kernel === "string" ? { state: msg.kernel, cell: undefined } : msg.kernel;
       const s = replaceCells(state, msg.cells ?? [], true, msg.doc_version, true);
       return {
         ...s,
@@ -263,16 +266,25 @@ export function applyServer(state: State, msg: ServerMessage): State {
         config: msg.config ?? {},
         orderValid: (msg.config as { order_valid?: unknown } | undefined)?.order_valid !== false,
         kernel,
+        crashedCell: kernel.state === "dead" && typeof crashed === "string" ? crashed : s.crashedCell,
         editing: msg.read_only ? false : s.editing,
         trust: msg.trust ?? null,
       };
     }
     case "trust":
       return { ...state, trust: msg.trust };
-    case "kernel":
-      return { ...state, kernel: msg.message ? { state: msg.state, message: msg.message } : { state: msg.state } };
-    case "cell_status":
-      return withCell(state, msg.id, (c) => (c.status === msg.status ? c : { ...c, status: msg.status }));
+    case "kernel": {
+      const kernel = msg.message ? { state: msg.state, message: msg.message } : { state: msg.state };
+      const crashedCell = msg.state === "dead" && typeof msg.cell === "string" ? msg.cell : state.crashedCell;
+      return { ...state, kernel, crashedCell };
+    }
+    case "cell_status": {
+      const seconds = typeof msg.seconds === "number" && Number.isFinite(msg.seconds) ? msg.seconds : undefined;
+      const s = withCell(state, msg.id, (c) =>
+        c.status === msg.status && seconds === undefined ? c : { ...c, status: msg.status, ...(seconds !== undefined ? { run_seconds: seconds } : {}) },
+      );
+      return msg.status === "running" && s.crashedCell === msg.id ? { ...s, crashedCell: null } : s;
+    }
     case "cell_clear":
       return withCell(state, msg.id, (c) => {
         const { cached_seconds: _, ...rest } = c; // "restored from cache" lasts until the next run

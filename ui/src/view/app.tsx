@@ -4,7 +4,11 @@ import { memo } from "./memo";
 import { exportNotebook } from "../exporting";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
-import { commandKey, type Command } from "../keys";
+import { commandKey, globalKey, type Command } from "../keys";
+import { COMMANDS, type CommandSpec } from "../palette/registry";
+import { CommandPalette } from "../palette/palette";
+import { FindBar } from "../find/findBar";
+import { interruptGraceMs } from "../kernelTrouble";
 import { ancestors, descendants, humanizeCellIds, type State } from "../store";
 import { toggleTheme } from "../theme";
 import { CellView } from "./cell";
@@ -55,6 +59,12 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   viewRef.current = view;
   const pending = useRef("");
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [findOpen, setFindOpen] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
+  // an interrupt the running code did not obey (it catches KeyboardInterrupt): offer a restart
+  const [interruptedAt, setInterruptedAt] = useState<number | null>(null);
+  const [interruptStuck, setInterruptStuck] = useState(false);
 
   // the notebook's [tool.reflow] output, else the user's default (Settings)
   const outputAbove = effectiveOutputPosition(s.config, userSettings.loaded ? user : null) === "above";
@@ -67,9 +77,9 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         open_settings: () => setSettingsOpen(true),
         set_theme: (theme) => userSettings.receive({ ...userSettings.value, theme }), // already saved by the shell
         set_view: setView,
-        save: () => ctl.save(),
-        run_all: () => ctl.runAll(),
-        show_shortcuts: () => openPanel("keys"),
+        save: () => execRef.current("save"),
+        run_all: () => execRef.current("run-all"),
+        show_shortcuts: () => execRef.current("help"),
       }),
     [ctl],
   );
@@ -113,7 +123,17 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
     if (r.top < top || r.top > window.innerHeight - 40) el.scrollIntoView({ block: r.height > window.innerHeight - top ? "start" : "nearest" });
   }, [s.selected]);
 
-  // ---- command mode keys ----
+  // ---- commands (palette/registry.ts): keys, palette, the header's menu and buttons ----
+  const live = useRef({ panel, outputAbove });
+  live.current = { panel, outputAbove };
+
+  const interrupt = useCallback(() => {
+    ctl.interrupt();
+    const st = ctl.store.get();
+    const busyNow = st.kernel.state === "busy" || st.order.some((id) => st.cells[id]?.status === "running");
+    if (busyNow) setInterruptedAt((t) => t ?? Date.now());
+  }, [ctl]);
+
   const exec = useCallback(
     (cmd: Command): boolean => {
       const st = ctl.store.get();
@@ -140,8 +160,26 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           ctl.save();
           return true;
         case "interrupt":
-          ctl.interrupt();
+          interrupt();
           return true;
+        case "palette":
+          setMoreOpen(false);
+          setPaletteOpen(true);
+          return true;
+        case "find":
+          setMoreOpen(false);
+          setFindOpen(true);
+          return true;
+        case "toggle-theme":
+          userSettings.set({ theme: toggleTheme() });
+          return true;
+        case "open-settings":
+          setSettingsOpen(true);
+          return true;
+        case "export-html":
+        case "export-ipynb":
+          if (st.session !== null) exportNotebook(st.session, cmd === "export-html" ? "html" : "ipynb");
+          return st.session !== null;
       }
       if (ro) return false;
       switch (cmd) {
@@ -163,6 +201,13 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         case "run-and-next":
           if (sel) ctl.runAndNext(sel);
           return true;
+        case "run-all":
+          if (st.order.some((id) => st.cells[id]?.status === "stale")) ctl.runStale();
+          else ctl.runAll();
+          return true;
+        case "restart":
+          ctl.restart();
+          return true;
         case "to-markdown":
         case "to-code":
           if (sel) ctl.setKind(sel, cmd === "to-markdown" ? "markdown" : "code");
@@ -174,23 +219,44 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         case "toggle-code":
           if (sel && st.cells[sel]?.kind === "code") ctl.setOptions(sel, { hide_code: st.cells[sel].options.hide_code !== true });
           return true;
+        case "mode-auto":
+        case "mode-lazy":
+          ctl.setMode(cmd === "mode-auto" ? "auto" : "lazy");
+          return true;
+        case "toggle-output-position":
+          ctl.setNotebookConfig({ output: live.current.outputAbove ? "below" : "above" });
+          return true;
+        case "toggle-panel":
+          openPanel(live.current.panel ? null : "variables");
+          return true;
       }
       return false;
     },
-    [ctl],
+    [ctl, interrupt],
   );
+  const execRef = useRef(exec);
+  execRef.current = exec;
+
+  // keys the page takes everywhere, before an editor sees them (palette, notebook find, save)
+  useEffect(() => {
+    const onGlobal = (e: KeyboardEvent) => {
+      if (e.isComposing) return;
+      const cmd = globalKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey });
+      if (cmd && exec(cmd)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener("keydown", onGlobal, true);
+    return () => window.removeEventListener("keydown", onGlobal, true);
+  }, [exec]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const inEditor = !!t?.closest?.(".cm-editor");
       const inField = !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        ctl.save();
-        return;
-      }
-      if (inEditor || inField || e.isComposing) return;
+      if (inEditor || inField || e.isComposing || e.defaultPrevented) return;
       if (e.key === "Escape") {
         pending.current = "";
         return;
@@ -227,6 +293,20 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
     return { running, queued, stale, errors };
   }, [s.cells, s.order]);
 
+  // ---- an interrupt that did not take: after a grace period, offer a restart ----
+  const stillBusy = s.kernel.state === "busy" || counts.running > 0;
+  useEffect(() => {
+    if (!stillBusy || s.kernel.state === "dead") {
+      setInterruptedAt(null);
+      setInterruptStuck(false);
+    }
+  }, [stillBusy, s.kernel.state]);
+  useEffect(() => {
+    if (interruptedAt === null) return;
+    const t = setTimeout(() => setInterruptStuck(true), interruptGraceMs());
+    return () => clearTimeout(t);
+  }, [interruptedAt]);
+
   if (s.fatal) {
     return (
       <div class="fatal">
@@ -242,6 +322,10 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   const busy = s.kernel.state === "busy" || counts.running > 0 || counts.queued > 0;
   const title = s.name || (s.path ? s.path.split(/[\\/]/).pop() : "") || "Untitled";
   const unsaved = Object.keys(s.unsynced).length > 0;
+  const crashedAt = s.crashedCell ? s.order.indexOf(s.crashedCell) : -1;
+  const editable = !s.readOnly && !appView;
+  const paletteCommands = COMMANDS.filter((c) => editable || !c.edits);
+  const menuCommands = paletteCommands.filter((c) => c.menu);
 
   return (
     <UiContext.Provider value={ui}>
@@ -254,7 +338,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             </svg>
           </div>
           <div class="doc-title">
-            <span class="name" title={s.path ?? undefined}>
+            <span class="name" title={s.path ?? title}>
               {title}
             </span>
             {!s.readOnly && <span class={`save-state ${unsaved ? "dirty" : ""}`}>{unsaved ? "editing…" : s.savedAt ? "saved" : ""}</span>}
@@ -263,7 +347,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           <div class="spacer" />
           {!s.readOnly && (
             <>
-              <div class="segmented" role="group" aria-label="Runtime mode" title="Auto: dependent cells re-run. Lazy: they are marked stale.">
+              <div class="segmented wide-only" role="group" aria-label="Runtime mode" title="Auto: dependent cells re-run. Lazy: they are marked stale.">
                 <button class={s.mode === "auto" ? "on" : ""} onClick={() => ctl.setMode("auto")} aria-pressed={s.mode === "auto"}>
                   Auto
                 </button>
@@ -271,18 +355,18 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
                   Lazy
                 </button>
               </div>
-              <button class="btn" onClick={() => (counts.stale ? ctl.runStale() : ctl.runAll())} title={counts.stale ? "Run stale cells" : "Run all cells"}>
+              <button class="btn" onClick={() => exec("run-all")} title={counts.stale ? "Run stale cells" : "Run all cells"} data-action="run-all">
                 <Icon name="playAll" size={14} />
-                {counts.stale ? `Run stale (${counts.stale})` : "Run all"}
+                <span class="btn-label">{counts.stale ? `Run stale (${counts.stale})` : "Run all"}</span>
               </button>
             </>
           )}
-          <button class="btn" disabled={!busy} onClick={() => ctl.interrupt()} title="Interrupt (ii)" data-action="interrupt">
+          <button class="btn" disabled={!busy} onClick={interrupt} title="Interrupt (ii)" data-action="interrupt">
             <Icon name="stop" size={13} />
-            Interrupt
+            <span class="btn-label">Interrupt</span>
           </button>
           {!s.readOnly && (
-            <button class="btn" onClick={() => ctl.restart()} title="Restart the kernel: code stays, outputs are cleared" data-action="restart">
+            <button class="btn wide-only" onClick={() => ctl.restart()} title="Restart the kernel: code stays, outputs are cleared" data-action="restart">
               <Icon name="restart" size={15} />
               Restart
             </button>
@@ -291,7 +375,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           <div class="sep" />
           {!s.readOnly && (
             <button
-              class="icon-btn"
+              class="icon-btn roomy-only"
               title={outputAbove ? "Outputs above code (click: below)" : "Outputs below code (click: above)"}
               onClick={() => ctl.setNotebookConfig({ output: outputAbove ? "below" : "above" })}
             >
@@ -299,12 +383,12 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             </button>
           )}
           <ThemeButton />
-          <button class={`icon-btn ${settingsOpen ? "on" : ""}`} title="Settings" aria-label="Settings" onClick={() => setSettingsOpen(true)} data-action="settings">
+          <button class={`icon-btn wide-only ${settingsOpen ? "on" : ""}`} title="Settings" aria-label="Settings" onClick={() => setSettingsOpen(true)} data-action="settings">
             <Icon name="gear" size={17} />
           </button>
           {s.session !== null && <ExportButtons session={s.session} />}
           {!s.readOnly && (
-            <button class="icon-btn" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
+            <button class="icon-btn wide-only" title="Save (Ctrl/⌘-S)" onClick={() => ctl.save()}>
               <Icon name="save" size={17} />
             </button>
           )}
@@ -313,6 +397,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
               <Icon name="panel" size={17} />
             </button>
           )}
+          <MoreMenu open={moreOpen} setOpen={setMoreOpen} commands={menuCommands} run={(c) => exec(c.id)} />
         </header>
 
         {s.connection !== "open" && s.session !== null && (
@@ -324,16 +409,32 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           </div>
         )}
         <TrustBar trust={s.trust} />
-        {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && (
-          <div class="banner error">
-            <Icon name="alert" size={15} /> {deadText(s.kernel.message)}
-            {!s.readOnly && (
-              <button class="btn small" onClick={() => ctl.restart()} data-action="restart-dead">
-                Restart kernel
-              </button>
+        <div class="under-bar">
+            {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && (
+              <div class="banner error" data-banner="kernel-dead">
+                <Icon name="alert" size={15} /> {deadText(s.kernel.message)}
+                {crashedAt >= 0 && (
+                  <button class="link" onClick={() => ui.goto(s.crashedCell!)} data-action="goto-crashed">
+                    It was running cell {crashedAt + 1}
+                  </button>
+                )}
+                {!s.readOnly && (
+                  <button class="btn small" onClick={() => ctl.restart()} data-action="restart-dead">
+                    Restart kernel
+                  </button>
+                )}
+              </div>
             )}
-          </div>
-        )}
+            {interruptStuck && s.kernel.state !== "dead" && (
+              <div class="banner warn" data-banner="interrupt-stuck" role="alert">
+                <Icon name="alert" size={15} /> The running code did not stop after Interrupt (it may catch KeyboardInterrupt).
+                <button class="btn small" onClick={() => ctl.restart()} data-action="restart-stuck">
+                  Restart kernel
+                </button>
+              </div>
+            )}
+          {findOpen && <FindBar controller={ctl} state={s} close={() => setFindOpen(false)} />}
+        </div>
 
         <div class="main">
           <main class="notebook" aria-label="Notebook">
@@ -358,6 +459,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
                   readOnly={s.readOnly || appView}
                   outputAbove={outputAbove}
                   related={related.get(id) ?? null}
+                  crashed={s.crashedCell === id}
                 />
                 {!s.readOnly && !appView && <AddBar id={id} where="below" />}
               </div>
@@ -367,6 +469,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           {panel && !s.readOnly && <SidePanel state={s} tab={panel} setTab={openPanel} />}
         </div>
 
+        {paletteOpen && <CommandPalette commands={paletteCommands} run={(c) => exec(c.id)} close={() => setPaletteOpen(false)} />}
         {settingsOpen && <SettingsPage state={s} controller={ctl} hub={userSettings} onClose={() => setSettingsOpen(false)} />}
 
         <div class="toasts" aria-live="polite">
@@ -463,7 +566,7 @@ function ThemeButton() {
     return () => mo.disconnect();
   }, []);
   return (
-    <button class="icon-btn" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => userSettings.set({ theme: toggleTheme() })}>
+    <button class="icon-btn roomy-only" title="Light / dark theme" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => userSettings.set({ theme: toggleTheme() })}>
       <Icon name={dark ? "sun" : "moon"} size={17} />
     </button>
   );
@@ -472,13 +575,56 @@ function ThemeButton() {
 /** One click exports what the page shows: a self-contained HTML page or a Jupyter notebook. */
 function ExportButtons({ session }: { session: string }) {
   return (
-    <div class="segmented" role="group" aria-label="Export">
+    <div class="segmented roomy-only" role="group" aria-label="Export">
       <button onClick={() => exportNotebook(session, "html")} title="Export a self-contained HTML page (works offline)" data-action="export-html">
         HTML
       </button>
       <button onClick={() => exportNotebook(session, "ipynb")} title="Export a Jupyter notebook (.ipynb) with outputs" data-action="export-ipynb">
         .ipynb
       </button>
+    </div>
+  );
+}
+
+/** The header's "⋯" menu: the less-used commands, always reachable however narrow the window. */
+function MoreMenu({ open, setOpen, commands, run }: { open: boolean; setOpen(o: boolean): void; commands: CommandSpec[]; run(c: CommandSpec): void }) {
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const esc = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    document.addEventListener("mousedown", away);
+    document.addEventListener("keydown", esc);
+    return () => {
+      document.removeEventListener("mousedown", away);
+      document.removeEventListener("keydown", esc);
+    };
+  }, [open]);
+  return (
+    <div class="more" ref={root}>
+      <button class={`icon-btn ${open ? "on" : ""}`} title="More commands" aria-label="More commands" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} data-action="more">
+        ⋯
+      </button>
+      {open && (
+        <div class="more-menu" role="menu">
+          {commands.map((c) => (
+            <button
+              key={c.id}
+              role="menuitem"
+              class="more-item"
+              data-command={c.id}
+              onClick={() => {
+                setOpen(false);
+                run(c);
+              }}
+            >
+              {c.title}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { ErrorView, Outputs } from "./outputs";
 import { MutationHint } from "./dependencies";
 import { UiContext } from "./context";
 import { cachedBadgeText, mayHaveCache } from "../cache";
+import { formatElapsed, formatRunTime } from "../runTime";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -68,6 +69,8 @@ export interface CellProps {
   outputAbove: boolean;
   related: "ancestor" | "descendant" | null;
   isLast: boolean;
+  /** the kernel died while this cell was running */
+  crashed?: boolean;
 }
 
 export const CellView = memo(function CellView(p: CellProps) {
@@ -298,6 +301,7 @@ export const CellView = memo(function CellView(p: CellProps) {
         p.related ? `related-${p.related}` : "",
         disabled ? "is-disabled" : "",
         readOnly ? "ro" : "",
+        p.crashed ? "crashed" : "",
       ].join(" ")}
       tabIndex={-1}
       onMouseDown={select}
@@ -316,6 +320,13 @@ export const CellView = memo(function CellView(p: CellProps) {
                 {pill}
               </span>
             ) : null}
+            {!isMd && p.crashed && (
+              <span class="status-pill s-crashed" data-crashed="true" title="The kernel died while this cell was running">
+                <Icon name="alert" size={12} />
+                kernel died here
+              </span>
+            )}
+            {!isMd && <RunTime status={status} seconds={cell.run_seconds} />}
             {!isMd && cell.cached_seconds !== undefined && (
               <span class="cache-badge" data-cached={cell.cached_seconds} title="A reflow.persistent_cache block was restored instead of running">
                 <Icon name="cache" size={12} />
@@ -344,3 +355,29 @@ export const CellView = memo(function CellView(p: CellProps) {
     </div>
   );
 });
+
+/** After a run, how long it took (the kernel's measure); while running, a counter from when the page saw it start. */
+function RunTime({ status, seconds }: { status: string; seconds: number | undefined }) {
+  const running = status === "running";
+  const [elapsed, setElapsed] = useState(0);
+  useEffect(() => {
+    if (!running) return;
+    const start = performance.now();
+    setElapsed(0);
+    const t = setInterval(() => setElapsed((performance.now() - start) / 1000), 100);
+    return () => clearInterval(t);
+  }, [running]);
+  if (running) {
+    return (
+      <span class="run-time running" data-elapsed={elapsed.toFixed(1)} title="Running for">
+        {formatElapsed(elapsed)}
+      </span>
+    );
+  }
+  if (seconds === undefined || status === "queued") return null;
+  return (
+    <span class="run-time" data-seconds={seconds} title="How long the last run took">
+      {formatRunTime(seconds)}
+    </span>
+  );
+}

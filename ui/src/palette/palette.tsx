@@ -1,0 +1,84 @@
+// The command palette (Ctrl/⌘-Shift-P): every command of the registry with its shortcut,
+// filtered as you type; Enter runs the highlighted one, Esc closes.
+
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { fuzzyFilter } from "./fuzzy";
+import { shortcutLabel, type CommandSpec } from "./registry";
+
+export interface PaletteProps {
+  commands: readonly CommandSpec[];
+  run(spec: CommandSpec): void;
+  close(): void;
+}
+
+export function CommandPalette({ commands, run, close }: PaletteProps) {
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const shown = useMemo(() => fuzzyFilter(query, commands, (c) => c.title), [query, commands]);
+
+  useEffect(() => input.current?.focus(), []);
+  useEffect(() => setActive(0), [query]);
+  useEffect(() => {
+    list.current?.querySelector(".palette-item.active")?.scrollIntoView({ block: "nearest" });
+  }, [active]);
+
+  const choose = (spec: CommandSpec | undefined) => {
+    if (!spec) return;
+    close();
+    run(spec);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const n = shown.length;
+      if (n) setActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      choose(shown[active]);
+    }
+  };
+
+  return (
+    <div class="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div class="palette" role="dialog" aria-label="Command palette">
+        <input
+          ref={input}
+          class="palette-input"
+          placeholder="Type a command"
+          value={query}
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          onKeyDown={onKey}
+          aria-label="Command"
+          spellcheck={false}
+        />
+        <ul class="palette-list" role="listbox" ref={list}>
+          {shown.map((c, i) => (
+            <li
+              key={c.id}
+              class={`palette-item ${i === active ? "active" : ""}`}
+              role="option"
+              aria-selected={i === active}
+              data-command={c.id}
+              onMouseEnter={() => setActive(i)}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(c);
+              }}
+            >
+              <span class="palette-title">{c.title}</span>
+              {c.keys?.length ? <kbd class="palette-keys">{shortcutLabel(c)}</kbd> : null}
+            </li>
+          ))}
+          {shown.length === 0 && <li class="palette-empty">No command matches</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}
