@@ -142,6 +142,7 @@ async def test_a_value_that_no_longer_fits_falls_back_to_the_default_with_a_noti
         (True, None),  # a bool is no number; None where a choice is required
         ({"deep": [[[[]]]]}, {"": ""}),  # containers
     ],
+    ids=["wrong-types", "nan-and-list", "huge", "bool-and-none", "containers"],
 )
 async def test_hostile_stored_values_are_ignored(nb_path: Path, slider_value: object, fruit_value: object) -> None:
     s, _ = await started(nb_path)
