@@ -94,7 +94,7 @@ def _export_html(page, out: Path) -> Path:
     """Export as HTML: a browser download, or (when the app writes the file beside the
     notebook itself) the file its notice names."""
     downloads: list = []
-    page.on("download", downloads.append)
+    page.on("download", lambda d: downloads.append(d))
     page.click("[data-action=export-html]")
     notice = page.locator("[data-export-notice=exported]")
     for _ in range(600):
