@@ -166,3 +166,49 @@ async def test_hostile_stored_values_are_ignored(nb_path: Path, slider_value: ob
         await choose(s2, 3, "plum")  # and it still works
     finally:
         await s2.close()
+
+
+# --- the file format and the matching, without a kernel -------------------------------------------
+def test_a_cells_values_are_stored_with_it_and_follow_it_by_content_and_position(tmp_path: Path) -> None:
+    from reflow.notebook import parse_notebook
+    from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
+    from reflow_desktop.sidecar.store import CellSource
+
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\na = 1\n")
+    store = SidecarStore(nb)
+    codes = ["import reflow\nn = reflow.ui.slider(0, 9)", "print(n.value)", "x = 1"]
+    records = [CellRecord(code_hash(c), ui_values={"slider#0": 4} if i == 0 else {}) for i, c in enumerate(codes)]
+    store.save(SidecarData("nb.py", records))
+    doc = json.loads(store.path.read_text())
+    assert doc["cells"][0]["ui_values"] == {"slider#0": 4} and "ui_values" not in doc["cells"][1]
+    loaded = store.load()
+    assert loaded.notice is None and loaded.data is not None
+    # reopened with the defining cell edited (it has no outputs) and a new cell at the end: its values find it
+    text = "# %%\n" + codes[0] + ", label='n'\n\n# %%\n" + codes[1] + "\n\n# %%\n" + codes[2] + "\n\n# %%\nnew = 0\n"
+    cells = parse_notebook(text).cells
+    restored = store.restore([CellSource(c.id, c.kind, c.source) for c in cells], loaded.data)
+    assert restored[cells[0].id].ui_values == {"slider#0": 4} and restored[cells[0].id].status == "stale"
+    assert restored[cells[1].id].ui_values == {} and cells[3].id not in restored
+
+
+def test_hostile_cell_values_in_the_file_are_dropped_with_a_notice(tmp_path: Path) -> None:
+    from reflow_desktop.sidecar.format import code_hash
+
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\na = 1\n")
+    store = SidecarStore(nb)
+    store.path.parent.mkdir()
+    cells = [
+        {
+            "code_hash": code_hash("a = 1"),
+            "outputs": [],
+            "ui_values": {"ok#0": 1, "nan#0": float("nan"), "big#0": "x" * 2_000_000},
+        },
+        {"code_hash": code_hash("b = 1"), "outputs": [], "ui_values": "junk"},
+    ]
+    store.path.write_text(json.dumps({"version": 1, "notebook": "nb.py", "cells": cells}))
+    loaded = store.load()
+    assert loaded.data is not None
+    assert [c.ui_values for c in loaded.data.cells] == [{"ok#0": 1}, {}]
+    assert "3 unusable widget values ignored" in (loaded.notice or "")
