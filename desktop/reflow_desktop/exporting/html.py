@@ -10,7 +10,8 @@ opening the file never makes a request, even for an output that links out.
 Chart libraries (Vega/Vega-Lite, Plotly) are built as separate scripts
 (``reflow-export-vega.js``, ``reflow-export-plotly.js``) and inlined only into
 pages whose outputs have such charts, before the main script; every inlined
-script is allowed by its own hash in the CSP.
+script is allowed by its own hash in the CSP. KaTeX (``reflow-export-math.js``, its
+fonts inlined) likewise goes only into pages whose markdown has math.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ CHART_BUNDLES: dict[str, tuple[str, re.Pattern[str]]] = {
     "vega": ("reflow-export-vega.js", re.compile(r'"application/vnd\.vega(?:lite)?\.v\d+(?:\.\d+)*\+json"')),
     "plotly": ("reflow-export-plotly.js", re.compile(r'"application/vnd\.plotly\.v1\+json"')),
 }
+MATH_BUNDLE = "reflow-export-math.js"
+# `$$...$$` or `$...$` as the UI's marked extension reads them (ui/src/math/syntax.ts), loosely:
+# a page that may have math gets KaTeX, one that surely has none does not
+_MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$\d])[^$]{1,4000}?(?<![\s\\])\$(?!\d)", re.DOTALL)
 
 
 class BundleMissingError(RuntimeError):
@@ -82,13 +87,25 @@ def charts_in(state_json: str) -> list[str]:
     return [name for name, (_file, pattern) in CHART_BUNDLES.items() if pattern.search(state_json)]
 
 
+def math_in(state: dict[str, Any]) -> bool:
+    """Whether the page's markdown (cells, markdown outputs) may have math for KaTeX."""
+    for cell in state.get("cells") or ():
+        if cell.get("kind") == "markdown" and _MATH.search(str(cell.get("code") or "")):
+            return True
+        for output in cell.get("outputs") or ():
+            text = json.dumps(output, ensure_ascii=False) if isinstance(output, dict) else ""
+            if ("text/markdown" in text or "vnd.reflow.md" in text) and _MATH.search(text):
+                return True
+    return False
+
+
 def load_chart_scripts(names: list[str]) -> list[tuple[str, str]]:
     """(js, CSP hash) for each named chart library; one not built is left out (the
     page then says the chart could not be drawn)."""
     d = bundle_dir()
     scripts = []
     for name in names:
-        f = d / CHART_BUNDLES[name][0]
+        f = d / (MATH_BUNDLE if name == "math" else CHART_BUNDLES[name][0])
         if f.is_file():
             scripts.append(_script(str(f), f.stat().st_mtime))
     return scripts
@@ -145,7 +162,7 @@ def render_html(
     js, css, script_hash = load_bundle()
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
     state_json = _state_json(state)
-    charts = load_chart_scripts(charts_in(state_json))
+    charts = load_chart_scripts(charts_in(state_json) + (["math"] if math_in(state) else []))
     frame_hashes = script_hashes(bundle_dir())  # the sandboxed output frames' sizer (they inherit this CSP)
     csp = _csp(*(h for _j, h in charts), script_hash, *frame_hashes)
     chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)

@@ -120,6 +120,17 @@ class IndexHandler(_Base):
             self.finish((dist / "index.html").read_bytes())
 
 
+class DocsHandler(_Base):
+    """``/docs``: the API reference and gallery (:mod:`reflow_desktop.server.docs`); Help opens it."""
+
+    def get(self) -> None:
+        from reflow_desktop.server.docs import docs_page
+
+        self.remember_token()
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(docs_page())
+
+
 class LoginHandler(tornado.web.RequestHandler):
     """``/login/CODE``: a one-time code from :meth:`Guard.issue_login` sets the cookie and redirects.
 
@@ -306,6 +317,7 @@ class ReflowServer:
             [
                 (r"/", IndexHandler, args),
                 (r"/login/([A-Za-z0-9_-]{1,100})", LoginHandler, args),
+                (r"/docs/?", DocsHandler, args),
                 (r"/ws/([^/]+)", SocketHandler, args),
                 (r"/ws/?", SocketHandler, args),
                 (r"/s/([^/]+)/?", PageHandler, args),
