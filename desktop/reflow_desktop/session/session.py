@@ -39,6 +39,7 @@ from reflow.notebook.document import (
 )
 from reflow_desktop import protocol as P
 from reflow_desktop.session import settings_handler
+from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.ownership import Ownership, claim
@@ -679,7 +680,12 @@ class Session:
         self.saves.mark_saved(NOTEBOOK)
 
     async def save_as(self, path: str | Path) -> None:
-        """Write the notebook to ``path`` and make it the session's file; outputs follow it."""
+        """Write the notebook to ``path`` and make it the session's file; everything of it follows.
+
+        Outputs and reflow.ui values (the sidecar), the lock file (so the environment is reused),
+        the kernel's ``__file__`` (persistent caches), the file watch and the right to write.
+        The old file and its ``__reflow__/`` stay as they were.
+        """
         new = Path(path).resolve()
         owner = claim(new)  # the copy must be ours to write (a read-only session's way out)
         if owner.reason is not None:
@@ -689,6 +695,7 @@ class Session:
             self._write_file()
         except Exception:
             self._path = old
+            carry_lock(old, new)  # the environment's key hashes the lock: the copy keeps its environment
             owner.release()
             raise
         self.saves.mark_saved(NOTEBOOK)
@@ -701,6 +708,10 @@ class Session:
         self.broadcast(self.session_message())  # the UI shows the new name
 
     @contextmanager
+        if self._kernel_running():  # cells see the new __file__; persistent caches go beside the new file
+            self.to_kernel({"type": "set_path", "path": str(new)})
+        if self.environments:
+            record_notebook(self.kernel.python, new)  # `reflow envs list` names the new file
     def pause_autosave(self) -> Iterator[None]:
         """No autosave inside (uv is writing the file); re-armed afterwards if edits are pending."""
         with self.saves.pause(NOTEBOOK):
