@@ -38,12 +38,12 @@ from reflow.notebook.document import (
     diff,
 )
 from reflow_desktop import protocol as P
-from reflow_desktop.session import settings_handler
 from reflow_desktop.envs.follow import carry_lock, record_notebook
+from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
-from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.opening import create_notebook_file
+from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
@@ -692,10 +692,10 @@ class Session:
             raise ValueError(f"cannot save as {new}: {owner.reason}")
         old, self._path = self._path, new
         try:
+            carry_lock(old, new)  # the environment's key hashes the lock: the copy keeps its environment
             self._write_file()
         except Exception:
             self._path = old
-            carry_lock(old, new)  # the environment's key hashes the lock: the copy keeps its environment
             owner.release()
             raise
         self.saves.mark_saved(NOTEBOOK)
@@ -705,13 +705,13 @@ class Session:
             self.read_only = False
             self.autosave_delay = self._wanted_autosave_delay
         await self.sidecar.follow(new)
-        self.broadcast(self.session_message())  # the UI shows the new name
-
-    @contextmanager
         if self._kernel_running():  # cells see the new __file__; persistent caches go beside the new file
             self.to_kernel({"type": "set_path", "path": str(new)})
         if self.environments:
             record_notebook(self.kernel.python, new)  # `reflow envs list` names the new file
+        self.broadcast(self.session_message())  # the UI shows the new name
+
+    @contextmanager
     def pause_autosave(self) -> Iterator[None]:
         """No autosave inside (uv is writing the file); re-armed afterwards if edits are pending."""
         with self.saves.pause(NOTEBOOK):

@@ -227,15 +227,15 @@ class ReflowHost:
     def op_set_mode(self, data: dict[str, Any]) -> None:
         self.runtime.set_mode(data["mode"])
 
-    def op_run_stale(self, data: dict[str, Any]) -> None:
-        self.runtime.run_stale()
-        self.after_run()
-
     def op_set_path(self, data: dict[str, Any]) -> None:
         """Save As moved the notebook: cells see the new ``__file__``; persistent caches go beside it."""
         path = data.get("path")
         if isinstance(path, str) and path:
             self.shell.user_ns["__file__"] = path
+
+    def op_run_stale(self, data: dict[str, Any]) -> None:
+        self.runtime.run_stale()
+        self.after_run()
 
     def op_run_all(self, data: dict[str, Any]) -> None:
         self.runtime.run_all()
