@@ -25,6 +25,7 @@ if not os.environ.get("DISPLAY"):
 os.environ.setdefault("QT_API", "pyside6")
 
 from reflow_desktop.shell.app import ShellApp
+from reflow_desktop.shell.threads import thread_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("REFLOW_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -237,6 +238,77 @@ def scenario_recent_menu(d: Driver) -> None:
     d.gui(app.quit)
 
 
+def _answer_save_dialog(d: Driver, target: Path) -> None:
+    """Wait for the modal save dialog an export opened, type ``target`` into it and press Save."""
+    from qtpy.QtWidgets import QApplication, QFileDialog
+
+    def dialog() -> Any:
+        w = QApplication.activeModalWidget()
+        return w if isinstance(w, QFileDialog) and w.isVisible() else None
+
+    d.wait(lambda: d.gui(dialog), what="the export's save dialog")
+
+    def answer() -> None:
+        from qtpy.QtWidgets import QLineEdit
+
+        dlg = dialog()
+        dlg.findChild(QLineEdit, "fileNameEdit").setText(str(target))  # as typed (selectFile ignores new files)
+        dlg.accept()
+
+    d.gui(answer)
+
+
+def scenario_export_stress(d: Driver) -> None:
+    """Export many times, both formats, from File ▸ Export and from the page's top bar (through the bridge)."""
+    from qtpy.QtGui import QAction
+
+    app = d.app
+    win = d.wait(lambda: next(iter(app.windows.values()), None), what="window")
+    d.wait(win.loaded.is_set, what="page load")
+    d.wait(lambda: "has area 28.27" in d.js(win, "document.body.innerText"), timeout=120, what="outputs")
+    d.wait(lambda: d.js(win, "!!document.querySelector('[data-action=export-html]')"), what="the top bar")
+    menu = d.gui(
+        lambda: {
+            a.objectName(): a
+            for a in win.native.menuBar().findChildren(QAction)
+            if a.objectName() in ("Export HTML", "Export ipynb")
+        }
+    )
+    count = int(os.environ.get("REFLOW_TEST_EXPORTS", "30"))
+    written: dict[str, int] = {}
+    via: dict[str, str] = {}
+    for i in range(count):
+        fmt = ("html", "ipynb")[i % 2]
+        target = d.out / f"stress-{i}.{fmt}"
+        if i % 4 == 3:  # the top bar's button: POST to the server (its thread) -> the window's dialog (GUI thread)
+            d.js(win, f"document.querySelector('[data-action=export-{fmt}]').click(), 1")
+            via[target.name] = "page"
+        else:  # File ▸ Export ▸ ...: the menu action as a click on it fires it
+            action = menu["Export HTML" if fmt == "html" else "Export ipynb"]
+            app.invoke(action.trigger)
+            via[target.name] = "menu"
+        _answer_save_dialog(d, target)
+        d.wait(target.exists, what=f"{target.name} written")
+        written[target.name] = target.stat().st_size
+        notice = f"document.querySelector('[data-export-notice=exported]')?.dataset.path === {json.dumps(str(target))}"
+        d.wait(lambda notice=notice: d.js(win, notice), what=f"the page saying where {target.name} went")
+        d.step(f"export {i}")
+    notice_text = d.js(win, "document.querySelector('[data-export-notice=exported]').innerText")
+    # Show in folder: the page asks the server, which runs the opener (REFLOW_FOLDER_OPENER records its argument).
+    d.js(win, "document.querySelector('[data-export-notice] [data-action=show-in-folder]').click(), 1")
+    opened = Path(os.environ["REFLOW_TEST_OPENED"])
+    d.wait(opened.exists, what="the folder opener")
+    d.step(
+        "exported",
+        written=written,
+        via=via,
+        notice_text=notice_text,
+        opened=opened.read_text(),
+        alive=d.gui(lambda: win.native.isVisible()),
+    )
+    d.gui(app.quit)
+
+
 def scenario_second(d: Driver) -> None:
     """Wait for a second launch to hand us a notebook, then quit."""
     app = d.app
@@ -261,6 +333,7 @@ SCENARIOS = {
     "welcome": scenario_welcome,
     "second": scenario_second,
     "recent_menu": scenario_recent_menu,
+    "export_stress": scenario_export_stress,
     "hold": scenario_hold,
 }
 
@@ -284,6 +357,7 @@ def main() -> int:
     app.on_ready = lambda _a: threading.Thread(target=body, daemon=True).start()
     rc = app.run(sys.argv[3:])
     d.result["exit_rc"] = rc
+    d.result["thread_violations"] = thread_violations()
     d.save()
     return rc
 

@@ -18,6 +18,7 @@ def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env["REFLOW_DATA_DIR"] = str(tmp_path / "data")
     env["REFLOW_CONFIG_DIR"] = str(tmp_path / "config")
     env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    env["REFLOW_STRICT_THREADS"] = "1"  # Qt touched off the GUI thread raises (and is reported)
     if not env.get("DISPLAY"):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.update(extra)
@@ -39,5 +40,6 @@ def run_scenario(scenario: str, tmp_path: Path, *paths: str, timeout: float = 15
     result: dict[str, Any] = json.loads(result_file.read_text())
     assert "error" not in result, result["error"] + "\n" + proc.stderr[-2000:]
     assert proc.returncode == 0, f"exit {proc.returncode}\n" + proc.stderr[-3000:]
+    assert result.get("thread_violations") == [], result.get("thread_violations")
     result["stderr"] = proc.stderr
     return result

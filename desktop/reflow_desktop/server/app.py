@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from reflow_desktop import protocol as P
+from reflow_desktop.exporting.reveal import ExportedFiles
 from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
@@ -177,9 +179,15 @@ class PageHandler(IndexHandler):
 
 
 class ExportHandler(_Base):
-    """``/s/SESSION/export/FORMAT``: download what the session shows as html / ipynb / script."""
+    """``/s/SESSION/export/FORMAT``: what the session shows as html / ipynb / script.
 
-    def get(self, session_id: str, fmt: str) -> None:
+    GET downloads it. POST is the page's Export button: the desktop app asks where with
+    its own dialog (``ReflowServer.native_export``, answer ``{"native": true}``); a
+    browser page gets the file written beside the notebook and ``{"path", "folder"}``
+    back, so it can say where the file went and offer "Show in folder".
+    """
+
+    def _export(self, session_id: str, fmt: str) -> Any:
         from reflow_desktop.exporting.html import BundleMissingError
         from reflow_desktop.exporting.live import export_session
 
@@ -187,16 +195,58 @@ class ExportHandler(_Base):
         if session is None:
             raise tornado.web.HTTPError(404, reason="No such session")
         try:
-            exported = export_session(
+            return export_session(
                 session,
                 fmt,  # type: ignore[arg-type]  # any string: export_session refuses unknown formats (400)
                 hide_code=self.get_query_argument("hide_code", "0") == "1",
             )
         except (ValueError, BundleMissingError) as exc:
             raise tornado.web.HTTPError(400, reason=str(exc).splitlines()[0][:200]) from exc
+
+    def get(self, session_id: str, fmt: str) -> None:
+        exported = self._export(session_id, fmt)
         self.set_header("Content-Type", exported.content_type)
         self.set_header("Content-Disposition", f'attachment; filename="{exported.filename}"')
         self.finish(exported.text.encode("utf-8"))
+
+    def post(self, session_id: str, fmt: str) -> None:
+        from reflow.notebook import atomic_write_text
+
+        native = self.server.native_export
+        if native is not None and session_id in self.server.sessions and native(session_id, fmt):
+            self.finish({"native": True})
+            return
+        exported = self._export(session_id, fmt)
+        target = self.server.sessions[session_id].path.with_name(exported.filename)
+        try:
+            atomic_write_text(target, exported.text)
+        except OSError as exc:
+            raise tornado.web.HTTPError(500, reason=f"Cannot write {target.name}: {exc.strerror}") from exc
+        written = self.server.exported.add(session_id, target)
+        self.finish({"path": str(written), "folder": str(written.parent), "filename": written.name})
+
+
+class RevealHandler(_Base):
+    """``POST /s/SESSION/reveal`` ``{"path": ...}``: open the folder of a file this server just exported.
+
+    Only such a path (``ExportedFiles.allows``): a page never gets a folder opened by naming it.
+    """
+
+    def post(self, session_id: str) -> None:
+        from reflow_desktop.exporting.reveal import show_in_folder
+
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except (ValueError, RecursionError) as exc:
+            raise tornado.web.HTTPError(400, reason="Not JSON") from exc
+        path = self.server.exported.allows(session_id, body.get("path") if isinstance(body, dict) else None)
+        if path is None:
+            raise tornado.web.HTTPError(403, reason="Not a file this app exported")
+        try:
+            folder = show_in_folder(path)
+        except OSError as exc:
+            raise tornado.web.HTTPError(409, reason=str(exc)[:200]) from exc
+        self.finish({"folder": str(folder)})
 
 
 class UIFileHandler(_Guarded, tornado.web.StaticFileHandler):
@@ -302,6 +352,9 @@ class ReflowServer:
         self.requested_port = port
         self.sessions: dict[str, Session] = {}
         self._http: HTTPServer | None = None
+        self.exported = ExportedFiles()  # what Export wrote, per session: the only folders "Show in folder" opens
+        # The desktop app's own export (save dialog), called on this loop's thread: (session id, format) -> handled.
+        self.native_export: Callable[[str, str], bool] | None = None
 
     @property
     def port(self) -> int:
@@ -322,6 +375,7 @@ class ReflowServer:
                 (r"/ws/?", SocketHandler, args),
                 (r"/s/([^/]+)/?", PageHandler, args),
                 (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
+                (r"/s/([^/]+)/reveal", RevealHandler, args),
                 # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
                 (r"/s/(assets/.+)", UIFileHandler, args),
                 (r"/s/[^/]+/(.+)", UIFileHandler, args),

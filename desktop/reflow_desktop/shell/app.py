@@ -27,7 +27,7 @@ from reflow_desktop import recent as recent_mod
 from reflow_desktop.recent import RecentList
 from reflow_desktop.settings import Settings, load_settings, save_settings
 from reflow_desktop.shell import ipc
-from reflow_desktop.shell.threads import ServerThread, make_gui_invoker
+from reflow_desktop.shell.threads import ServerThread, gui_only, install_qt_thread_trap, make_gui_invoker, on_gui_thread
 from reflow_desktop.shell.welcome import copy_example, list_examples, recent_data, render_welcome, untitled_path
 
 if TYPE_CHECKING:
@@ -58,14 +58,6 @@ class PageApi:
     def set_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
         self._app.update_settings(**changes)
         return self._app.settings.to_dict()
-
-    def export_notebook(self, session_id: str, fmt: str) -> bool:
-        """The page's Export buttons: a native save dialog (QtWebEngine has no download UI)."""
-        win = self._app.windows.get(session_id)
-        if win is None or fmt not in ("html", "ipynb"):
-            return False
-        self._app.invoke(lambda: win.export(fmt))
-        return True
 
 
 class WelcomeApi:
@@ -131,10 +123,12 @@ class ShellApp:
             self.qapp.setWindowIcon(QIcon(str(icon)))
         if sys.platform == "win32" and forward_with_qt(name, paths):
             return 0
+        install_qt_thread_trap()
         self.invoker = make_gui_invoker()
         self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
         if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
             return 0  # lost a start-up race to another instance
+        self.server_thread.server.native_export = self._native_export
         self.server_thread.start()
         self.open_paths(paths)
         if not webview.windows:  # every path failed to open
@@ -157,10 +151,19 @@ class ShellApp:
             self.instance.close()
         self.server_thread.stop()
 
+    def _native_export(self, session_id: str, fmt: str) -> bool:
+        """The page's Export button (server thread): the window asks where, on the GUI thread."""
+        win = self.windows.get(session_id)
+        if win is None or fmt not in ("html", "ipynb"):
+            return False
+        self.invoke(lambda: win.export(fmt))
+        return True
+
     def invoke(self, fn: Callable[[], object]) -> None:
         """Run ``fn`` on the GUI thread (from any thread); what it returns is dropped."""
         self.invoker.call(fn)
 
+    @gui_only
     def quit(self) -> None:
         """Close every window; pywebview ends the loop when the last one is gone.
 
@@ -176,6 +179,7 @@ class ShellApp:
                 native.close()
 
     # --- notebooks ---------------------------------------------------------------------
+    @gui_only
     def open_paths(self, paths: list[str]) -> None:
         if not paths:
             if self.windows:
@@ -195,6 +199,7 @@ class ShellApp:
                 return w
         return None
 
+    @gui_only
     def open_notebook(self, path: str | Path) -> NotebookWindow | None:
         """Open (or bring forward) the window for ``path``; None if it cannot be opened."""
         from reflow_desktop.importing.on_open import reflow_notebook_for
@@ -256,6 +261,7 @@ class ShellApp:
         except RuntimeError:  # loop already stopped at exit; shutdown() closes the rest
             pass
 
+    @gui_only
     def open_dialog(self) -> None:
         from qtpy.QtWidgets import QFileDialog
 
@@ -264,10 +270,12 @@ class ShellApp:
         if path:
             self.open_notebook(path)
 
+    @gui_only
     def new_notebook(self) -> NotebookWindow | None:
         # the session writes a path not there yet as a new notebook: one way for New and `reflow new.py`
         return self.open_notebook(untitled_path(self.data_dir / "notebooks"))
 
+    @gui_only
     def open_example(self, name: str) -> NotebookWindow | None:
         for ex in list_examples():
             if ex.name == name:
@@ -275,6 +283,7 @@ class ShellApp:
         return None
 
     # --- welcome ------------------------------------------------------------------------
+    @gui_only
     def show_welcome(self) -> Any:
         import webview
 
@@ -299,6 +308,7 @@ class ShellApp:
     def _welcome_closed(self) -> None:
         self.welcome = None
 
+    @gui_only
     def close_welcome(self) -> None:
         w = self.welcome
         if w is not None and w.native is not None:
@@ -312,11 +322,13 @@ class ShellApp:
         except OSError as exc:
             log.warning("could not save settings: %s", exc)
 
+    @gui_only
     def set_theme(self, theme: str) -> None:
         self.update_settings(theme=theme)
         for w in self.windows.values():
             w.page_command("set_theme", theme=theme)
 
+    @gui_only
     def about(self) -> None:
         from qtpy.QtWidgets import QMessageBox
 
@@ -331,6 +343,9 @@ class ShellApp:
         log.error("%s: %s", title, text)
         if self.invoker is None or self.qapp is None:
             print(f"reflow: {title}: {text}", file=sys.stderr)
+            return
+        if not on_gui_thread():  # a dialog made off the GUI thread aborts Qt (GL context)
+            self.invoke(lambda: self.error(title, text))
             return
         from qtpy.QtWidgets import QMessageBox
 

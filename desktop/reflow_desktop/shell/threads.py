@@ -5,19 +5,99 @@ pywebview runs most callbacks on worker threads, and the server lives on its own
 asyncio loop; Qt objects may only be touched on the GUI thread. ``GuiInvoker``
 queues a callable onto the GUI thread; ``ServerThread.submit`` runs a coroutine on
 the server loop and returns a concurrent future.
+
+``gui_only`` marks the methods that touch Qt: called from another thread they are
+recorded (and logged), and with ``REFLOW_STRICT_THREADS=1`` (the tests) they raise
+``WrongThreadError`` instead of running, before Qt can abort the process. Qt's own
+cross-thread warnings are recorded too (``install_qt_thread_trap``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
+import logging
+import os
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from reflow_desktop.server import ReflowServer
 
 T = TypeVar("T")
+P = ParamSpec("P")
+log = logging.getLogger(__name__)
+
+STRICT_ENV = "REFLOW_STRICT_THREADS"
+_violations: list[str] = []
+_violations_lock = threading.Lock()
+# Words of Qt's warnings about objects used from the wrong thread (qFatal ones abort right after).
+_QT_THREAD_WORDS = (
+    "different thread",
+    "another thread",
+    "outside the GUI thread",
+    "outside the main thread",
+    "Timers cannot",
+    "Timers can only",
+    "QBasicTimer",
+    "not safe to use pixmaps",
+)
+
+
+class WrongThreadError(RuntimeError):
+    """A Qt-touching method was called off the GUI thread (strict mode only)."""
+
+
+def on_gui_thread() -> bool:
+    """The Qt GUI thread is the process's main thread (pywebview's Qt loop insists on it)."""
+    return threading.current_thread() is threading.main_thread()
+
+
+def thread_violations() -> list[str]:
+    """Every off-GUI-thread use of Qt seen so far in this process (tests assert it stays empty)."""
+    with _violations_lock:
+        return list(_violations)
+
+
+def _record(what: str) -> None:
+    with _violations_lock:
+        _violations.append(what)
+    log.error("Qt touched off the GUI thread: %s", what)
+
+
+def gui_only(fn: Callable[P, T]) -> Callable[P, T]:
+    """Mark a method that touches Qt: it must run on the GUI thread (see the module doc)."""
+
+    @functools.wraps(fn)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not on_gui_thread():
+            what = f"{fn.__qualname__} called on thread {threading.current_thread().name!r}"
+            _record(what)
+            if os.environ.get(STRICT_ENV) == "1":
+                raise WrongThreadError(what)
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+def install_qt_thread_trap() -> None:
+    """Record Qt's warnings about cross-thread use; every message still reaches the previous handler."""
+    import sys
+
+    from qtpy.QtCore import qInstallMessageHandler
+
+    previous: Any = None
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if any(word in message for word in _QT_THREAD_WORDS):
+            _record(f"Qt: {message}")
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
 
 
 class ServerThread:

@@ -25,7 +25,7 @@ import webview
 from reflow_desktop.exporting.live import FORMATS, ExportFormat, export_session
 from reflow_desktop.shell import commands
 from reflow_desktop.shell.menus import MenuApp, install_notebook_menus, short_path
-from reflow_desktop.shell.threads import ServerThread
+from reflow_desktop.shell.threads import ServerThread, gui_only
 
 if TYPE_CHECKING:
     from qtpy.QtGui import QAction
@@ -108,6 +108,7 @@ class NotebookWindow:
     def title(self) -> str:
         return f"{self.path.name} — {short_path(str(self.path.parent))} — Reflow"
 
+    @gui_only
     def create(self) -> None:
         url = self.app.server_thread.server.url(self.session.id)
         window = webview.create_window(
@@ -127,6 +128,7 @@ class NotebookWindow:
         realize(window)
 
     # --- pywebview events ------------------------------------------------------------
+    @gui_only
     def _before_show(self, window: webview.Window) -> None:
         """GUI thread, native window exists: attach menus."""
         native = cast("QMainWindow", window.native)  # pywebview types it as None until shown
@@ -145,6 +147,7 @@ class NotebookWindow:
         self.app.window_closed(self)
 
     # --- page bridge -----------------------------------------------------------------
+    @gui_only
     def run_js(self, script: str, callback: Callable[[object], None] | None = None) -> None:
         """GUI thread only (pywebview's evaluate_js would deadlock here)."""
         if self.native is None:
@@ -155,6 +158,7 @@ class NotebookWindow:
         else:
             page.runJavaScript(script, 0, callback)
 
+    @gui_only
     def page_command(self, command: str, fallback: Callable[[], object] | None = None, **detail: Any) -> None:
         """Tell the UI; if no listener claims it (preventDefault), run ``fallback``."""
 
@@ -164,10 +168,12 @@ class NotebookWindow:
 
         self.run_js(commands.command_js(command, **detail), done)
 
+    @gui_only
     def web_action(self, action: QWebEnginePage.WebAction) -> None:
         if self.native is not None:
             web_view(self.native).page().triggerAction(action)
 
+    @gui_only
     def zoom(self, factor: float | None) -> None:
         if self.native is None:
             return
@@ -178,6 +184,7 @@ class NotebookWindow:
     def save(self) -> None:
         self.page_command("save", fallback=lambda: self.app.server_thread.call(self.session.save))
 
+    @gui_only
     def save_as(self) -> None:
         from qtpy.QtWidgets import QFileDialog
 
@@ -187,6 +194,7 @@ class NotebookWindow:
         if target:
             self.save_to(target)
 
+    @gui_only
     def save_to(self, target: str) -> None:
         """Point the session at a new file and write it (the old file stays as it was)."""
         new = Path(target).resolve()
@@ -197,6 +205,7 @@ class NotebookWindow:
         if self.native is not None:
             self.native.setWindowTitle(self.title())
 
+    @gui_only
     def export(self, fmt: str) -> None:
         """File ▸ Export: ask where, then write what the window shows (no re-run)."""
         from qtpy.QtWidgets import QFileDialog
@@ -209,8 +218,9 @@ class NotebookWindow:
         if target:
             self.export_to(fmt, target)
 
-    def export_to(self, fmt: str, target: str) -> None:
-        """Write the export atomically; errors are shown, never raised into Qt."""
+    @gui_only
+    def export_to(self, fmt: str, target: str) -> Path | None:
+        """Write the export atomically and tell the page where it went; errors are shown, never raised into Qt."""
         from reflow.notebook import atomic_write_text
 
         try:
@@ -219,6 +229,11 @@ class NotebookWindow:
             atomic_write_text(Path(target), exported.text)
         except Exception as exc:  # missing UI bundle, unwritable folder, ...
             self.app.error("Export failed", str(exc))
+            return None
+        # Registered with the server: its /reveal opens this folder for the page's "Show in folder".
+        written = self.app.server_thread.server.exported.add(self.session.id, Path(target))
+        self.page_command("exported", path=str(written), folder=str(written.parent), format=kind)
+        return written
 
     def run_all(self) -> None:
         self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
@@ -233,6 +248,7 @@ class NotebookWindow:
     def _to_session(self, msg: dict[str, Any]) -> None:
         self.app.server_thread.submit(self.session.handle(msg, lambda _m: None))
 
+    @gui_only
     def close(self) -> None:
         if self.native is not None:
             self.native.close()
@@ -244,6 +260,7 @@ class NotebookWindow:
     def toggle_console(self) -> None:
         self.show_console(self.console is None or not self.console.isVisible())
 
+    @gui_only
     def show_console(self, visible: bool = True) -> ConsoleDock | None:
         if not visible:
             if self.console is not None:
@@ -269,11 +286,13 @@ class NotebookWindow:
         self._sync_console_action()
         return self.console
 
+    @gui_only
     def _sync_console_action(self) -> None:
         action = self.actions.get("console")
         if action is not None:
             action.setChecked(self.console is not None and self.console.isVisible())
 
+    @gui_only
     def _drop_console(self) -> None:
         if self.console is not None:
             self.console.shutdown()
