@@ -2,6 +2,7 @@
 
 import { memo } from "./memo";
 import { exportNotebook } from "../exporting";
+import { ExportNotice } from "./exportNotice";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, globalKey, type Command } from "../keys";
@@ -473,6 +474,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         {settingsOpen && <SettingsPage state={s} controller={ctl} hub={userSettings} onClose={() => setSettingsOpen(false)} />}
 
         <div class="toasts" aria-live="polite">
+          <ExportNotice session={s.session} />
           {s.notices.map((n) => (
             <Toast key={n.id} id={n.id} level={n.level} text={n.text} undo={n.undo} ctl={ctl} />
           ))}
