@@ -31,6 +31,7 @@ IN_DEV_ENV = {
 FROM_PYPI = {
     "04_plots_altair.py": "selection: none yet",
     "05_plots_plotly.py": "2 traces of 61 points",
+    "chart_selection.py": "<chart plotly selected=0>",
 }
 
 

@@ -1,4 +1,5 @@
-// The side panel: variables, dependencies of the selected cell (./dependencies), keyboard help.
+// The side panel: variables, dependencies of the selected cell (./dependencies), keyboard help
+// (with the link to the docs page, /docs).
 
 import { useContext, useMemo, useState } from "preact/hooks";
 import { KEY_HELP } from "../keys";
@@ -105,6 +106,20 @@ const Variables = memo(function Variables({ state }: { state: State }) {
 });
 
 function Keys() {
+  return (
+    <>
+      {/* the API reference and example gallery, served by the app (desktop: Help menu) */}
+      <p class="docs-link">
+        <a href="/docs" target="_blank" rel="noopener" data-action="open-docs">
+          API reference and examples
+        </a>
+      </p>
+      <KeyTable />
+    </>
+  );
+}
+
+function KeyTable() {
   return (
     <table class="keys">
       <tbody>
