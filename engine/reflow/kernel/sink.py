@@ -39,6 +39,7 @@ class CommSink:
         self._events: list[dict[str, Any]] = []
         self._batch_timer: threading.Timer | None = None
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
+        self._in_run = False  # a run's first "running" went out at once (run_finished ends the run)
         self.figures = FigureTracker()  # matplotlib figures: one picture each, none from a failed cell
 
     # --- RuntimeSink -----------------------------------------------------------
@@ -58,6 +59,10 @@ class CommSink:
                 event["seconds"] = round(time.perf_counter() - started, 4)
         self.flush_streams()
         self._emit(event)
+        if status == "running" and not self._in_run:
+            # sent now, not batched: a cell that kills its kernel at once is still known to be the one running
+            self._in_run = True
+            self.flush_events()
 
     def clear(self, cell_id: str) -> None:
         self.flush_streams()
@@ -97,6 +102,7 @@ class CommSink:
             self._cell_done(self.current)
         self.flush_streams()
         self.ran.extend(ran)
+        self._in_run = False
         self.flush_events()
 
     # --- batching ------------------------------------------------------------------
