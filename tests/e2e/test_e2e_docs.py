@@ -26,7 +26,14 @@ def test_help_links_to_the_api_reference_and_gallery(serve, page):
     expect(docs).to_have_title("Reflow API reference")
     expect(docs.locator("h2#gallery")).to_be_visible()
     expect(docs.locator("ul.gallery li")).not_to_have_count(0)
-    for name in ("reflow.ui.slider", "reflow.md", "reflow.state", "reflow.stop", "reflow.cache", "reflow.persistent_cache"):
+    for name in (
+        "reflow.ui.slider",
+        "reflow.md",
+        "reflow.state",
+        "reflow.stop",
+        "reflow.cache",
+        "reflow.persistent_cache",
+    ):
         assert docs.locator("h3 code", has_text=name).count() >= 1, name
     expect(docs.get_by_role("heading", name="Markdown cells are static text")).to_be_visible()
     shot(docs, "docs-page")

@@ -19,6 +19,7 @@ from qtpy.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from reflow_desktop.recent import RecentList, distinct_labels
 from reflow_desktop.settings import Settings
+from reflow_desktop.shell.docs_window import show_docs
 
 
 class MenuApp(Protocol):
@@ -147,6 +148,7 @@ def add_help_menu(bar: QMenuBar, app: MenuApp, nb: MenuWindow | None) -> QMenu:
     m: QMenu = bar.addMenu("&Help")
     if nb is not None:
         _act(m, "Keyboard Shortcuts", lambda: nb.page_command("show_shortcuts"))
+    _act(m, "API Reference && Examples", lambda: show_docs(app), name="API Reference")
     _act(m, "Welcome Window", app.show_welcome)
     _act(m, "About Reflow", app.about)
     return m
