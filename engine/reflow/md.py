@@ -64,8 +64,16 @@ class Markdown:
 
 
 def md(text: str, *args: Any, **values: Any) -> Markdown:
-    """Markdown text; ``{name}`` fields are filled from ``values`` like ``str.format``
-    (elements become live widgets). Indentation common to all lines is removed."""
+    """Markdown output: end a cell with ``reflow.md(f"...")`` to show text with values in it.
+
+    With an f-string the cell re-runs when the names it reads change; with fields --
+    ``reflow.md("Speed: {s}", s=slider)`` -- the text is filled like ``str.format`` (double
+    the braces meant literally, as TeX needs: ``$x^{{2}}$``). UI elements inside stay live
+    widgets. ``$...$`` and ``$$...$$`` are math (KaTeX). Indentation common to all lines is
+    removed, so triple-quoted text can be indented like the code around it.
+
+        reflow.md(f"Mean of {n} samples: **{mean:.2f}**, threshold {slider}")
+    """
     text = textwrap.dedent(text).strip("\n")
     if args or values:
         text = text.format(*args, **values)
@@ -73,7 +81,7 @@ def md(text: str, *args: Any, **values: Any) -> Markdown:
 
 
 def escape(text: str) -> str:
-    """Text shown literally inside markdown."""
+    """Text shown literally inside markdown: HTML special characters escaped."""
     return html.escape(text)
 
 
