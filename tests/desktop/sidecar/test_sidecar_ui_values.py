@@ -112,6 +112,17 @@ async def test_values_set_in_the_ui_are_used_by_the_reopened_run(nb_path: Path) 
         await s2.close()
 
 
+async def test_values_survive_a_kernel_restart_in_the_same_session(nb_path: Path) -> None:
+    s, _ = await started(nb_path)
+    try:
+        await choose(s, 5, "plum")
+        await s.restart()  # a fresh kernel (also what a package change does): same cells, same ids
+        await handle(s, {"type": "run_all"})
+        assert reader_text(s) == "n=5 fruit=plum\n"
+    finally:
+        await s.close()
+
+
 async def test_a_value_that_no_longer_fits_falls_back_to_the_default_with_a_notice(nb_path: Path) -> None:
     s, _ = await started(nb_path)
     try:
