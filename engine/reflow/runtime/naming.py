@@ -28,6 +28,15 @@ def describe_cell(cell_id: str, order: Sequence[str], line: int | None = None) -
     return f"{label}, line {line}" if line is not None else label
 
 
+def first_line(code: str, limit: int = 40) -> str:
+    """The first line of code a user would recognise a cell by (comments and blanks skipped), shortened."""
+    for raw in code.splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return ""
+
+
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
@@ -52,6 +61,16 @@ class CellNumbers:
     def cell(self, cell_id: str, line: int | None = None) -> str:
         """``"cell 3"`` / ``"cell 3, line 2"``; a cell no longer in the notebook is "a deleted cell"."""
         return describe_cell(cell_id, list(self._order()), line)
+
+    def deleted(self, cell_id: str, code: str) -> str:
+        """A cell being deleted, as users knew it: ``"cell 2 (`x = 1`), which was deleted"``; once the
+        notebook no longer numbers it (the kernel's document drops it first), by its first line."""
+        line = first_line(code)
+        shown = f" (`{line}`)" if line else ""
+        number = self.number(cell_id)
+        if number is None:
+            return f"the deleted cell `{line}`" if line else DELETED
+        return f"cell {number}{shown}, which was deleted"
 
     def cells(self, cell_ids: Iterable[str]) -> str:
         """``"cell 2"``, ``"cells 2 and 5"``, ``"cells 2, 3 and 5"`` (display order)."""

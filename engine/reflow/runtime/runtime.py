@@ -159,7 +159,7 @@ class Runtime:
         writes = self.graph.writes(cell_id) | self._wrote.get(cell_id, frozenset())
         for name in self._ran_defs.get(cell_id, ()):
             if not self.graph.definers(name) - {cell_id}:
-                self._gone[name] = f"it was defined by {self.cell_numbers.cell(cell_id)}, which was deleted"
+                self._gone[name] = f"it was defined by {self.cell_numbers.deleted(cell_id, self._code[cell_id])}"
         self._forget(cell_id)
         self._set_order([c for c in self._order if c != cell_id])
         self._refresh_errors()

@@ -38,8 +38,9 @@ def test_describe_cell_and_lists():
 def test_humanize_replaces_known_ids_in_file_names_and_phrases_only():
     numbers = CellNumbers(lambda: list(IDS))
     text = 'File "<cell ulzf7o7m2sx>", line 2\nnot run: ancestor cell 01e72 failed; 01e72x stays; cell 01e72-b too'
-    assert numbers.humanize(text) == ('File "<cell 2>", line 2\nnot run: ancestor cell 1 failed; '
-                                      '01e72x stays; cell 01e72-b too')
+    assert numbers.humanize(text) == (
+        'File "<cell 2>", line 2\nnot run: ancestor cell 1 failed; 01e72x stays; cell 01e72-b too'
+    )
 
 
 def test_graph_errors_are_worded_with_numbers():
@@ -62,10 +63,21 @@ def test_runtime_errors_and_tracebacks_use_numbers():
 def test_deleted_and_no_longer_defined_names_say_which_cell_by_number():
     rt, sink = make(("01e72", "x = 1"), ("ulzf7o7m2sx", "w = 2"), ("q9k2", "y = x + w"))
     rt.delete_cell("01e72")
-    assert "it was defined by cell 1, which was deleted" in sink.errors["q9k2"].message
+    assert "it was defined by cell 1 (`x = 1`), which was deleted" in sink.errors["q9k2"].message
     rt.edit_cell("ulzf7o7m2sx", "v = 2")
     rt.run_cells(["ulzf7o7m2sx"])
     assert no_ids(sink.errors["q9k2"].message)
+
+
+def test_a_cell_the_notebook_no_longer_numbers_is_named_by_its_first_line():
+    order = ["01e72"]
+    numbers = CellNumbers(lambda: order)
+    assert numbers.deleted("01e72", "# setup\n\nx = 1\n") == "cell 1 (`x = 1`), which was deleted"
+    order.clear()  # the kernel's document drops the cell before the runtime hears of it
+    assert numbers.deleted("01e72", "# setup\nx = 1") == "the deleted cell `x = 1`"
+    assert numbers.deleted("01e72", "# only a comment") == "a deleted cell"
+    long = numbers.deleted("01e72", "value = " + "1 + " * 30 + "1")
+    assert long.endswith("…`") and len(long) < 70
 
 
 def test_strict_multiple_definition_and_cycle_messages():
