@@ -10,6 +10,7 @@ import { Icon } from "./icons";
 import { ErrorView, Outputs } from "./outputs";
 import { MutationHint } from "./dependencies";
 import { UiContext } from "./context";
+import { useTyping } from "./typingPause";
 import { cachedBadgeText, mayHaveCache } from "../cache";
 import { formatElapsed, formatRunTime } from "../runTime";
 
@@ -268,8 +269,9 @@ export const CellView = memo(function CellView(p: CellProps) {
     />
   );
 
-  // a static error the run also reported as an output is shown once
-  const staticErrors = cell.errors.filter(
+  // a static error the run also reported as an output is shown once; none while the user types
+  const typing = useTyping(cell.code, cell.ranCode);
+  const staticErrors = (typing ? [] : cell.errors).filter(
     (e) => !cell.outputs.some((o) => o.kind === "error" && o.error.kind === e.kind && o.error.message === e.message),
   );
   const outputs = (
@@ -292,6 +294,7 @@ export const CellView = memo(function CellView(p: CellProps) {
       ref={rootRef}
       id={`cell-${cell.id}`}
       data-cell-id={cell.id}
+      data-held-errors={typing && cell.errors.length ? cell.errors.length : undefined}
       class={[
         "cell",
         `kind-${cell.kind}`,
