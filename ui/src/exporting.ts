@@ -21,7 +21,7 @@ export function exportUrl(session: string, fmt: ExportFormat): string {
   return `/s/${encodeURIComponent(session)}/export/${fmt}`;
 }
 
-export function revealUrl(session: string): string {
+function revealUrl(session: string): string {
   return `/s/${encodeURIComponent(session)}/reveal`;
 }
 
