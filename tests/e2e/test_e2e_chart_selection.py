@@ -67,7 +67,7 @@ def _wait_for_kernel(page) -> None:
     page.wait_for_function(
         """() => {
         const k = document.querySelector('.kernel');
-        const ready = '.rw-chart .output-chart[data-state=ready], .error-box';
+        const ready = '.rw-chart .output-chart:is([data-state=ready], [data-state=error]), .error-box';
         return (k && k.dataset.kernel === 'dead') || document.querySelector(ready);
     }""",
         timeout=400_000,
