@@ -9,6 +9,7 @@ import { App } from "./view/app";
 import { desktopBackend, findDesktopApi, localBackend, serverBackend } from "./settings";
 import { userSettings } from "./settingsEffects";
 import { channel as widgetChannel } from "./widgets/channel";
+import { widgetHub } from "./jupyterWidgets/hub";
 
 function safeSession(): Storage | null {
   try {
@@ -65,6 +66,7 @@ async function start() {
   } else {
     const conn = new Connection(webSocketUrl(location.href, params), {
       message: (m) => {
+        if (widgetHub.handle(m)) return; // Jupyter widgets (ipywidgets, anywidget…): loaded on first use
         if (widgetChannel.handle(m)) {
           if (m.type === "ui_values") store.flushNow(); // the run a widget caused is complete: show it now
           return; // reflow.ui replies
@@ -79,7 +81,10 @@ async function start() {
         if (store.get().fatal) conn.fatal = true;
       },
       state: (st, attempt) => {
-        if (st !== "open") widgetChannel.reset();
+        if (st !== "open") {
+          widgetChannel.reset();
+          widgetHub.reset();
+        }
         store.local({ type: "connection", state: st, attempt });
       },
       protocolError: (reason) => {
@@ -91,6 +96,7 @@ async function start() {
     retry = () => conn.retryNow();
   }
   widgetChannel.transport = transport;
+  widgetHub.sender = transport;
   // user settings: the desktop bridge (may appear after load), the server, or (demo) localStorage
   const useDesktop = () => {
     const api = findDesktopApi(window);

@@ -652,6 +652,10 @@ export interface WidgetCommServerMsg {
    * binary buffers, base64
    */
   buffers?: string[];
+  /**
+   * the `request_id` of the page's `widget_comm_msg` this answers (echoes)
+   */
+  parent?: string;
 }
 /**
  * The kernel finished handling the page's `widget_comm_msg` with this `request_id` (its events came first).

@@ -23,6 +23,8 @@ describe("generated protocol", () => {
       complete_reply: { type: "complete_reply", request_id: "r", matches: [], cursor_start: 0, cursor_end: 0 },
       inspect_reply: { type: "inspect_reply", request_id: "r", found: false, text: "" },
       ui_values: { type: "ui_values", values: {} },
+      widget_comm: { type: "widget_comm", op: "open", comm_id: "c", data: { state: {} }, target_name: "jupyter.widget" },
+      widget_comm_idle: { type: "widget_comm_idle", request_id: "r" },
       table_page_reply: { type: "table_page_reply", request_id: "t", element_id: "e", error: "gone" },
       batch: { type: "batch", events: [{ type: "notice", level: "warning", text: "batched" }] },
       settings: { type: "settings", values: { ...DEFAULT_SETTINGS } },

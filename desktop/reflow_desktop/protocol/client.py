@@ -227,7 +227,7 @@ class WidgetCommMsg(ClientMsg, tag="widget_comm_msg"):
     comm_id: Annotated[str, Meta(min_length=1, max_length=200)]
     data: dict[str, Any]
     buffers: Annotated[list[str] | UnsetType, Meta(description="binary buffers, base64")] = UNSET
-    request_id: str | UnsetType = UNSET
+    request_id: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
 
 
 class TablePageMsg(ClientMsg, Correlated, tag="table_page"):

@@ -198,6 +198,9 @@ class WidgetCommServerMsg(ServerMsg, tag="widget_comm"):
     target_name: str | UnsetType = UNSET
     metadata: dict[str, Any] | UnsetType = UNSET
     buffers: Annotated[list[str] | UnsetType, Meta(description="binary buffers, base64")] = UNSET
+    parent: Annotated[
+        str | UnsetType, Meta(description="the `request_id` of the page's `widget_comm_msg` this answers (echoes)")
+    ] = UNSET
 
 
 class WidgetCommIdleMsg(ServerMsg, tag="widget_comm_idle"):

@@ -119,7 +119,7 @@ class KernelProcess:
         self._interrupted_at: float | None = None  # loop time of the SIGINT not yet followed by "idle"
         # Jupyter widget comms (session/widget_comms.py): iopub comm traffic of comms other than
         # ``reflow``, and "the kernel is idle after this page message" (msg_id -> callback).
-        self.on_widget_comm: Callable[[str, dict[str, Any], list[Any]], None] | None = None
+        self.on_widget_comm: Callable[[str, dict[str, Any], list[Any], str], None] | None = None
         self._idle_waiters: dict[str, Callable[[], None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
@@ -242,12 +242,24 @@ class KernelProcess:
         self._send_shell("comm_msg", {"comm_id": self.comm_id, "data": data})
 
     def send_widget_comm(
-        self, comm_id: str, data: dict[str, Any], buffers: list[bytes], on_idle: Callable[[], None]
+        self,
+        comm_id: str,
+        data: dict[str, Any],
+        buffers: list[bytes],
+        on_idle: Callable[[], None],
+        msg_id: str | None = None,
     ) -> None:
-        """A page's message to a widget comm; ``on_idle`` runs once the kernel has handled it."""
+        """A page's message to a widget comm; ``on_idle`` runs once the kernel has handled it.
+
+        ``msg_id`` (the page's request id) becomes the Jupyter message id, so the kernel's echoes of
+        it name it as their parent and the page's widget model recognises its own echo.
+        """
         if self.kc is None or self.state == "dead" or self.starting:
             raise RuntimeError("the kernel is not running")
-        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+        header = self.kc.session.msg_header("comm_msg")
+        if msg_id:
+            header["msg_id"] = msg_id
+        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}, header=header)
         if buffers:
             msg["buffers"] = buffers
         self._idle_waiters[msg["header"]["msg_id"]] = on_idle
@@ -283,7 +295,10 @@ class KernelProcess:
             elif mtype in ("comm_open", "comm_msg", "comm_close") and content.get("comm_id") != self.comm_id:
                 if self.on_widget_comm is not None:
                     try:
-                        self.on_widget_comm(mtype, content, msg.get("buffers") or [])
+                        parent = str((msg.get("parent_header") or {}).get("msg_id") or "")
+                        # the widget protocol version travels in the message's metadata
+                        with_meta = {**content, "metadata": msg.get("metadata") or {}}
+                        self.on_widget_comm(mtype, with_meta, msg.get("buffers") or [], parent)
                     except Exception:  # a malformed widget message must not stop the reader
                         log.exception("widget comm relay failed")
             if mtype == "status" and content.get("execution_state") == "idle" and self._idle_waiters:

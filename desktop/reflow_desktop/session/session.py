@@ -512,7 +512,8 @@ class Session:
                 self._send(reply, {"type": "widget_comm_idle", "request_id": request_id})
 
         try:
-            self.kernel.send_widget_comm(msg["comm_id"], msg["data"], decode_buffers(msg.get("buffers")), idle)
+            buffers = decode_buffers(msg.get("buffers"))
+            self.kernel.send_widget_comm(msg["comm_id"], msg["data"], buffers, idle, request_id)
         except RuntimeError as exc:
             reply(P.error_msg(f"widget_comm_msg: {exc}."))
             idle()

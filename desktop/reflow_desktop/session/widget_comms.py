@@ -89,7 +89,7 @@ class WidgetRelay:
         self.models: dict[str, _Model] = {}
 
     # --- kernel -> pages ------------------------------------------------------------------
-    def from_kernel(self, mtype: str, content: JsonDict, buffers: list[Any] | None) -> None:
+    def from_kernel(self, mtype: str, content: JsonDict, buffers: list[Any] | None, parent: str = "") -> None:
         """One iopub ``comm_open`` / ``comm_msg`` / ``comm_close`` of a comm that is not ``reflow``."""
         comm_id = content.get("comm_id")
         if not isinstance(comm_id, str):
@@ -100,6 +100,8 @@ class WidgetRelay:
         msg: JsonDict = {"type": "widget_comm", "op": mtype.removeprefix("comm_"), "comm_id": comm_id, "data": data}
         if encoded:
             msg["buffers"] = encoded
+        if parent:
+            msg["parent"] = parent
         if mtype == "comm_open":
             target = str(content.get("target_name") or "")
             metadata = content.get("metadata") if isinstance(content.get("metadata"), dict) else {}

@@ -14,6 +14,7 @@ import { InstallOffer } from "./packages";
 import { ChartView } from "./charts/ChartView";
 import { chartKind } from "./charts/kinds";
 import { OutputFrame } from "./frame";
+import { JupyterWidget, WIDGET_VIEW_MIME } from "../jupyterWidgets/view";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -39,6 +40,7 @@ function OutputView({ output }: { output: Output }) {
 }
 
 function MimeView({ bundle }: { bundle: MimeBundle }) {
+  if (bundle[WIDGET_VIEW_MIME]) return <JupyterWidget data={bundle[WIDGET_VIEW_MIME]} fallback={<MimeView bundle={withoutWidget(bundle)} />} />;
   const mime = pickMime(bundle);
   if (!mime) return <div class="output-note">No displayable output ({Object.keys(bundle).join(", ") || "empty"})</div>;
   const v = bundle[mime];
@@ -64,6 +66,11 @@ function MimeView({ bundle }: { bundle: MimeBundle }) {
     default:
       return <TextBlock text={mimeText(v)} className="plain" ansi />;
   }
+}
+
+function withoutWidget(bundle: MimeBundle): MimeBundle {
+  const { [WIDGET_VIEW_MIME]: _, ...rest } = bundle;
+  return rest;
 }
 
 // ---- text ------------------------------------------------------------------------

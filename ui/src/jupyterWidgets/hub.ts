@@ -1,0 +1,72 @@
+// Jupyter widgets (ipywidgets, anywidget, ipympl): the part that is always loaded. It is small on
+// purpose: it keeps the kernel's widget comm messages in order and loads the widget manager
+// (./manager, the official @jupyter-widgets packages) only when a notebook opens its first widget
+// or an output shows one. A notebook without widgets never downloads it.
+
+import type { ClientMessage, ServerMessage, WidgetCommServerMsg } from "../protocol";
+import { loadManager } from "./loader";
+
+export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+
+/** What the lazy manager module exports (./manager.ts). */
+export interface WidgetManagerApi {
+  receive(msg: WidgetCommServerMsg): void;
+  idle(requestId: string): void;
+  reset(): void;
+  /** The HTML export: the models of a saved widget state document (no kernel). */
+  offline(doc: unknown): Promise<void>;
+  /** Render the model's view into `el`; resolves to its remover, or null if the model never arrives. */
+  show(modelId: string, el: HTMLElement): Promise<(() => void) | null>;
+}
+
+export interface Sender {
+  send(msg: ClientMessage): void;
+}
+
+class WidgetHub {
+  sender: Sender | null = null;
+  private manager: WidgetManagerApi | null = null;
+  private loading: Promise<WidgetManagerApi> | null = null;
+  private queue: ServerMessage[] = [];
+
+  /** A server message: true if it was the widgets' (then nobody else needs it). */
+  handle(msg: ServerMessage): boolean {
+    if (msg.type !== "widget_comm" && msg.type !== "widget_comm_idle") return false;
+    if (this.manager) this.deliver(this.manager, msg);
+    else if (msg.type === "widget_comm" && msg.op === "open") {
+      this.queue.push(msg);
+      void this.load();
+    } else if (this.loading) this.queue.push(msg);
+    return true;
+  }
+
+  /** The connection dropped: the models go (the server replays them on reconnect). */
+  reset(): void {
+    this.queue = [];
+    this.manager?.reset();
+  }
+
+  load(): Promise<WidgetManagerApi> {
+    this.loading ??= loadManager().then((m) => {
+      const api = m.createManager(() => this.sender);
+      this.manager = api;
+      const queued = this.queue;
+      this.queue = [];
+      for (const msg of queued) this.deliver(api, msg);
+      return api;
+    });
+    return this.loading;
+  }
+
+  /** The HTML export: show the widgets from their saved state. */
+  offline(doc: unknown): void {
+    void this.load().then((api) => api.offline(doc));
+  }
+
+  private deliver(api: WidgetManagerApi, msg: ServerMessage): void {
+    if (msg.type === "widget_comm") api.receive(msg);
+    else if (msg.type === "widget_comm_idle") api.idle(msg.request_id);
+  }
+}
+
+export const widgetHub = new WidgetHub();
