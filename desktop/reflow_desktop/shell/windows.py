@@ -232,8 +232,19 @@ class NotebookWindow:
             return None
         # Registered with the server: its /reveal opens this folder for the page's "Show in folder".
         written = self.app.server_thread.server.exported.add(self.session.id, Path(target))
-        self.page_command("exported", path=str(written), folder=str(written.parent), format=kind)
+        self.page_command(
+            "exported",
+            fallback=lambda: self._status(f"Exported to {written}"),  # no page listening (still loading)
+            path=str(written),
+            folder=str(written.parent),
+            format=kind,
+        )
         return written
+
+    @gui_only
+    def _status(self, text: str) -> None:
+        if self.native is not None:
+            self.native.statusBar().showMessage(text, 15_000)
 
     def run_all(self) -> None:
         self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
