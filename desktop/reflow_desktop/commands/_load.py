@@ -13,7 +13,7 @@ from pathlib import Path
 from reflow.analysis import CellAnalysis, analyze_cell
 from reflow.graph import DataflowGraph
 from reflow.notebook import Cell, Notebook, NotebookFormatError, read_notebook
-from reflow.notebook.metadata import reflow_config
+from reflow.notebook.metadata import reflow_config, shared_privates
 
 
 @dataclass
@@ -47,11 +47,12 @@ def load(path_arg: str) -> LoadedNotebook:
     path = Path(path_arg)
     notebook = read_notebook(path)
     graph = DataflowGraph(strict=reflow_config(notebook).get("strict") is True)  # [tool.reflow] strict
+    shared = shared_privates(notebook)  # [tool.reflow] underscore_names = "shared"
     analyses: dict[str, CellAnalysis] = {}
     for cell in notebook.cells:
         if cell.kind != "code":
             continue
-        analysis = analyze_cell(cell.source)
+        analysis = analyze_cell(cell.source, shared_privates=shared)
         analyses[cell.id] = analysis
         graph.set_cell(cell.id, analysis)
     graph.set_display_order([c.id for c in notebook.cells if c.kind == "code"])

@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_here(args: argparse.Namespace) -> int:
     """Run every code cell once in execution order in this interpreter; 1 if any cell failed."""
-    from reflow.notebook.metadata import reflow_config
+    from reflow.notebook.metadata import reflow_config, shared_privates
     from reflow.runtime import Runtime
 
     nb = load_or_report(args.notebook)
@@ -150,7 +150,8 @@ def run_here(args: argparse.Namespace) -> int:
     display = headless_display(namespace)
     sink = (JsonScriptSink if getattr(args, "json", False) else ScriptSink)(nb, sys.stdout, sys.stderr, display)
     strict = reflow_config(nb.notebook).get("strict") is True
-    runtime = Runtime(sink, namespace=namespace, mode="auto", strict=strict)
+    shared = shared_privates(nb.notebook)  # [tool.reflow] underscore_names = "shared"
+    runtime = Runtime(sink, namespace=namespace, mode="auto", strict=strict, shared_privates=shared)
     all_ids = [c.id for c in nb.notebook.cells]
     runtime.cell_numbers.use(lambda: all_ids)  # messages say "cell 3" like the editor, markdown included
     runtime.set_cells([(c.id, c.source) for c in nb.notebook.cells if c.kind == "code"])

@@ -9,14 +9,16 @@ from __future__ import annotations
 from reflow.analysis import analyze_cell
 from reflow.graph import DataflowGraph
 from reflow.notebook import Cell, Notebook
+from reflow.notebook.metadata import shared_privates
 
 
 def execution_order(nb: Notebook) -> list[Cell]:
     """Code cells in a valid execution order (ties and cycles fall back to display order)."""
     code = [c for c in nb.cells if c.kind == "code"]
     graph = DataflowGraph()
+    shared = shared_privates(nb)  # [tool.reflow] underscore_names = "shared"
     for cell in code:
-        graph.set_cell(cell.id, analyze_cell(cell.source))
+        graph.set_cell(cell.id, analyze_cell(cell.source, shared_privates=shared))
     graph.set_display_order([c.id for c in code])
     by_id = {c.id: c for c in code}
     ordered = [by_id[i] for i in graph.execution_order() if i in by_id]

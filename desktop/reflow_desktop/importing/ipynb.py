@@ -21,10 +21,12 @@ from nbformat.reader import NotJSONError
 
 from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
+from reflow.notebook.metadata import set_shared_privates, shared_privates
 from reflow.notebook.pep723 import parse_block_text
 
 from .dependencies import Detected, detect_dependencies, mentioned_scripts, requirement_names
 from .magics import convert_code
+from .privates import cross_cell_privates
 from .result import ImportProblem, ImportResult, NotebookImportError
 
 
@@ -137,6 +139,18 @@ def convert_ipynb(data: dict[str, Any], source: Path) -> ImportResult:
     metadata = _with_dependencies(metadata, packages, sources, written, nbmeta, source, problems, raw_code)
     header = _table(nbmeta, "reflow").get("header")
     nb = Notebook(metadata=metadata, cells=cells)
+    shared = cross_cell_privates(sources)
+    if shared and not shared_privates(nb):
+        set_shared_privates(nb)
+        names = ", ".join(shared[:5]) + (" ..." if len(shared) > 5 else "")
+        problems.append(
+            ImportProblem(
+                None,
+                None,
+                "info",
+                f'cells share {names}; [tool.reflow] underscore_names = "shared" keeps _names global as in Jupyter',
+            )
+        )
     if isinstance(header, str) and header.strip():
         nb._layout.before = header  # keep a Reflow export's header comments
     return ImportResult(notebook=nb, source=source, problems=problems)

@@ -37,6 +37,7 @@ from reflow.notebook.document import (
     changes_from_json,
     diff,
 )
+from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.session import settings_handler
@@ -263,6 +264,7 @@ class Session:
             "mode": self.mode,
             "strict": self.notebook.metadata is not None and self.notebook.metadata.reflow.get("strict") is True,
             "run": run,
+            "shared_privates": shared_privates(self.notebook),
             "ui_values": dict(self.sidecar.ui_values),  # sidecar: reflow.ui values kept
             "path": str(self.path),
             "cells": self.trust.open_cells(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 
 from .conditional import may_bind_conditionally, surely_bound
@@ -20,8 +20,17 @@ from .visitor import CellVisitor
 _DEEP_RECURSION_LIMIT = 100_000
 
 
-def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None = None) -> CellAnalysis:
+def analyze_cell(
+    source: str,
+    star_names: Mapping[str, Collection[str]] | None = None,
+    *,
+    shared_privates: bool = False,
+) -> CellAnalysis:
     """Return the defs, refs, privates, deleted names and imports of one cell.
+
+    ``shared_privates`` (``[tool.reflow] underscore_names = "shared"``, which the
+    importer sets for Jupyter notebooks that use a ``_helper`` across cells) makes
+    ``_x`` an ordinary global, as in Jupyter: never listed in ``privates``.
 
     Never raises: unparsable text (including NUL bytes or absurd nesting) gives
     an `AnalysisError(kind="syntax")`. `from m import *` is listed in
@@ -44,7 +53,7 @@ def analyze_cell(source: str, star_names: Mapping[str, Collection[str]] | None =
         compile_error = _compile_error(tree)
         if compile_error is not None:
             return compile_error
-    analysis = _with_mutations(_result(visitor), tree, source)
+    analysis = _with_mutations(_result(visitor, _never_private if shared_privates else is_private), tree, source)
     if not analysis.defs or not may_bind_conditionally(tree.body, source):
         return analysis
     maybe = analysis.defs - surely_bound(tree.body)
@@ -93,28 +102,32 @@ def _walk(tree: ast.Module, star_names: Mapping[str, Collection[str]] | None = N
     return visitor
 
 
-def _result(visitor: CellVisitor) -> CellAnalysis:
+def _never_private(name: str) -> bool:
+    return False
+
+
+def _result(visitor: CellVisitor, private: Callable[[str], bool] = is_private) -> CellAnalysis:
     bound = visitor.top_bound
-    defs = {name for name in bound if not is_private(name)}
+    defs = {name for name in bound if not private(name)}
     privates = bound - defs
     # Function bodies run later, so a top-level binding anywhere in the cell serves them.
     reads = visitor.eager_reads | (visitor.deferred_reads - bound)
     refs = set()
     builtin_refs = set()
     for name in reads:
-        if is_private(name):
+        if private(name):
             continue
         if name in BUILTINS:
             builtin_refs.add(name)
         else:
             refs.add(name)
-    deleted = {name for name in visitor.deleted if not is_private(name)}
+    deleted = {name for name in visitor.deleted if not private(name)}
     # Reads only in function bodies, also of names the cell binds itself: its function
     # may run before the cell's own binding (`def f(): return a` then `a = f()`).
     deferred = {
         name
         for name in visitor.deferred_reads - visitor.eager_reads - deleted
-        if not is_private(name) and name not in BUILTINS
+        if not private(name) and name not in BUILTINS
     }
     return CellAnalysis(
         defs=frozenset(defs),

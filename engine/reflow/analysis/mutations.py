@@ -21,8 +21,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .names import is_private
-
 #: Methods that mutate their object in the standard containers (list, dict, set,
 #: deque...) and commonly elsewhere; a call of one on a global is a hint.
 MUTATING_METHODS = frozenset(
@@ -190,7 +188,8 @@ class _Scan:
             stack.extend(ast.iter_child_nodes(current))
 
     def _foreign(self, name: str | None, into: set[str]) -> None:
-        if name is not None and name not in self.bound and not is_private(name):
+        # Private names are dropped later with the refs they are not in (analyze.py).
+        if name is not None and name not in self.bound:
             into.add(name)
 
 

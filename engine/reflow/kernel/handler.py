@@ -79,7 +79,9 @@ class ReflowHost:
             elif op != "open" and self.runtime is None:
                 self.send({"type": "error", "text": f"kernel: {op} before open"})
             else:
-                with cell_capture(self.sink, self.shell):
+                # builtin_trap: library code calls get_ipython() from builtins (sympy's
+                # init_printing, tqdm...) as during IPython's own execute_request
+                with self.shell.builtin_trap, cell_capture(self.sink, self.shell):
                     handler(data)
         except KeyboardInterrupt:
             self.send({"type": "notice", "level": "warning", "text": "Interrupted."})
@@ -105,8 +107,12 @@ class ReflowHost:
             # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
             self.shell.user_ns["__file__"] = str(data["path"])
         self.runtime = Runtime(
-            self.sink, namespace=self.shell.user_ns, mode=data.get("mode", "auto"), strict=data.get("strict") is True
-        )  # [tool.reflow] strict: one definer per name
+            self.sink,
+            namespace=self.shell.user_ns,
+            mode=data.get("mode", "auto"),
+            strict=data.get("strict") is True,  # [tool.reflow] strict: one definer per name
+            shared_privates=data.get("shared_privates") is True,  # [tool.reflow] underscore_names
+        )
         # Messages number cells as the editor's gutter does: markdown cells count too.
         self.runtime.cell_numbers.use(lambda: self.doc.ids)
         from reflow.kernel.ui_bridge import load_saved_values

@@ -35,6 +35,19 @@ def runtime_mode(obj: Notebook | ScriptMetadata | None) -> Literal["auto", "lazy
     return "lazy" if reflow_config(obj).get("runtime") == "lazy" else "auto"
 
 
+def shared_privates(obj: Notebook | ScriptMetadata | None) -> bool:
+    """True under ``[tool.reflow] underscore_names = "shared"``: ``_x`` names are ordinary
+    globals that every cell sees, as in Jupyter (the importer sets it when a notebook needs it)."""
+    return reflow_config(obj).get("underscore_names") == "shared"
+
+
+def set_shared_privates(nb: Notebook) -> None:
+    """Set ``[tool.reflow] underscore_names = "shared"``."""
+    data = _ensure(nb)
+    tool = data.setdefault("tool", {})
+    tool.setdefault("reflow", {})["underscore_names"] = "shared"
+
+
 OUTPUT_POSITIONS = ("above", "below")
 
 
@@ -92,4 +105,6 @@ __all__ = [
     "set_output_position",
     "set_requires_python",
     "set_runtime_mode",
+    "set_shared_privates",
+    "shared_privates",
 ]

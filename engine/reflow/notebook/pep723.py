@@ -22,6 +22,8 @@ _CONTENT = re.compile(r"^#( .*)?$")
 _ANY_OPEN = re.compile(r"^# /// [a-zA-Z0-9-]+$")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 RUNTIME_MODES = ("auto", "lazy")
+#: ``[tool.reflow] underscore_names``: "private" (each cell's own, the default) or "shared" (Jupyter)
+UNDERSCORE_NAMES = ("private", "shared")
 _TOO_DEEP = f"the '# /// script' block nests values more than {MAX_METADATA_DEPTH} levels deep"
 
 
@@ -123,6 +125,9 @@ def validate(data: dict[str, Any], lineno: int | None = None) -> None:
         runtime = reflow.get("runtime")
         if runtime is not None and runtime not in RUNTIME_MODES:
             raise bad(f'[tool.reflow] runtime must be "auto" or "lazy", not {runtime!r}')
+        underscore = reflow.get("underscore_names")
+        if underscore is not None and underscore not in UNDERSCORE_NAMES:
+            raise bad(f'[tool.reflow] underscore_names must be "private" or "shared", not {underscore!r}')
 
 
 def parse_block_text(raw: str) -> dict[str, Any]:

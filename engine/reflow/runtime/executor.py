@@ -67,14 +67,17 @@ def _ends_with_semicolon(source: str, node: ast.expr) -> bool:
     return False
 
 
-def compile_cell(cell_id: str, source: str) -> CompiledCell:
-    """Compile ``source``; errors Python only finds at compile time are kept, not raised."""
+def compile_cell(cell_id: str, source: str, *, shared_privates: bool = False) -> CompiledCell:
+    """Compile ``source``; errors Python only finds at compile time are kept, not raised.
+
+    ``shared_privates``: ``_x`` names are ordinary globals (no per-cell renaming).
+    """
     filename = cell_filename(cell_id)
     register_source(filename, source)
     try:
         tree = ast.parse(source, filename=filename, mode="exec")
         has_cache_block = any(isinstance(s, ast.With) for s in tree.body) and _has_cache_block(tree)
-        rewrite = not has_cache_block and may_have_privates(source)
+        rewrite = not shared_privates and not has_cache_block and may_have_privates(source)
         kept = rewrite_privates(tree, cell_id) if rewrite else frozenset()
         last = None
         final = tree.body[-1] if tree.body else None

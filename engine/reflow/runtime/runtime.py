@@ -65,8 +65,11 @@ class Runtime:
         cache_dir: str | os.PathLike[str] | None = None,
         cache_max_bytes: int | None = None,
         strict: bool = False,
+        shared_privates: bool = False,
     ) -> None:
         self.sink = sink
+        #: ``[tool.reflow] underscore_names = "shared"``: ``_x`` is an ordinary global (Jupyter)
+        self.shared_privates = shared_privates
         self.cache_dir = cache_dir  # None: __reflow__/cache beside namespace["__file__"]
         self.cache_max_bytes = cache_max_bytes  # None: REFLOW_CACHE_MAX_BYTES or 1 GiB
         if namespace is None:
@@ -133,7 +136,7 @@ class Runtime:
         known = cell_id in graph
         old_writes = graph.writes(cell_id) if known else frozenset()
         old_children = graph.children(cell_id) if known else frozenset()
-        analysis = analyze_cell(code)
+        analysis = analyze_cell(code, shared_privates=self.shared_privates)
         lost = old_writes - analysis.defs - analysis.mutations - analysis.deleted
         followers: set[str] = set()
         if lost:
@@ -219,6 +222,22 @@ class Runtime:
         self.graph.set_strict(strict)
         self._refresh_errors()
         self._rerun_or_stale({c for c in self._code if c not in self._stale})
+
+    def set_shared_privates(self, shared: bool) -> None:
+        """``[tool.reflow] underscore_names``: ``_x`` shared by all cells (True) or private to its cell.
+
+        Every cell is analysed and compiled again; cells that ran re-run (auto) or
+        turn stale (lazy), since which cell provides a ``_x`` has changed.
+        """
+        if shared == self.shared_privates:
+            return
+        self.shared_privates = shared
+        ran = {c for c in self._code if c not in self._stale}
+        for cell_id in self._order:
+            drop_privates(self.namespace, cell_id)  # renamed privates the cell's functions kept
+            self._register(cell_id, self._code[cell_id])
+        self._refresh_errors()
+        self._rerun_or_stale(ran)
 
     def _set_order(self, cell_ids: list[str]) -> None:
         order = list(dict.fromkeys(c for c in cell_ids if c in self._code))
@@ -479,7 +498,7 @@ class Runtime:
     def _execute(self, cell: str) -> Literal["ok", "error", "interrupted"]:
         compiled = self._compiled.get(cell)
         if compiled is None:
-            compiled = self._compiled[cell] = compile_cell(cell, self._code[cell])
+            compiled = self._compiled[cell] = compile_cell(cell, self._code[cell], shared_privates=self.shared_privates)
         self.sink.clear(cell)
         self._set_status(cell, "running")
         analysis: CellAnalysis = self.graph.analysis(cell)
@@ -560,7 +579,9 @@ class Runtime:
         if not analysis.star_imports:
             return analysis
         before = self.graph.children(cell)
-        learned = learn_star_names(self.graph, cell, self._code[cell], self.namespace)
+        learned = learn_star_names(
+            self.graph, cell, self._code[cell], self.namespace, shared_privates=self.shared_privates
+        )
         if learned is None:
             return analysis
         self.graph_revision += 1

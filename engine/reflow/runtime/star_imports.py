@@ -41,7 +41,12 @@ def star_names(module: ModuleType) -> frozenset[str]:
 
 
 def learn_star_names(
-    graph: DataflowGraph, cell_id: str, code: str, namespace: Mapping[str, object]
+    graph: DataflowGraph,
+    cell_id: str,
+    code: str,
+    namespace: Mapping[str, object],
+    *,
+    shared_privates: bool = False,
 ) -> CellAnalysis | None:
     """After ``cell_id`` ran: put its star-imported names in the graph.
 
@@ -58,7 +63,7 @@ def learn_star_names(
             learned[written] = star_names(module)
     if not learned:
         return None
-    analysis = analyze_cell(code, star_names=learned)
+    analysis = analyze_cell(code, star_names=learned, shared_privates=shared_privates)
     if analysis == current:
         return None
     graph.set_cell(cell_id, analysis)

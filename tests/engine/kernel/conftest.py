@@ -73,10 +73,13 @@ class KernelHarness:
         mode: str = "auto",
         path: str | None = None,
         strict: bool = False,
+        shared_privates: bool = False,
     ) -> None:
         seq, fut = self._future()
         cell_dicts = [c if isinstance(c, dict) else {"id": c[0], "kind": "code", "code": c[1]} for c in cells]
         data = {"type": "open", "seq": seq, "mode": mode, "run": run, "cells": cell_dicts, "strict": strict}
+        if shared_privates:
+            data["shared_privates"] = True
         if path is not None:
             data["path"] = path
         msg = self.kc.session.msg("comm_open", {"comm_id": self.comm_id, "target_name": "reflow", "data": data})

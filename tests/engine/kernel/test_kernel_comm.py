@@ -97,6 +97,21 @@ async def test_strict_notebook_keeps_the_one_definer_rule(kernel):
     assert not kernel.outputs("r") or kernel.last_status("r") != "idle"
 
 
+async def test_shared_underscore_names_reach_the_kernel_through_open(kernel):
+    """``[tool.reflow] underscore_names = "shared"``: another cell calls the ``_helper`` (Jupyter)."""
+    await kernel.open([("a", "_k = 2\ndef _helper(x):\n    return x * _k"), ("b", "_helper(3)")], shared_privates=True)
+    assert kernel.last_status("b") == "idle"
+    assert text_of(kernel.outputs("b")) == "6"
+
+
+async def test_library_code_finds_get_ipython_in_builtins_during_a_run(kernel):
+    """Library modules (sympy's init_printing, tqdm) call ``get_ipython()`` from builtins."""
+    library = "ns = {}\nexec('def shell():\\n    return type(get_ipython()).__name__', ns)\nns['shell']()"
+    await kernel.open([("a", library)])
+    assert kernel.last_status("a") == "idle"
+    assert "Shell" in text_of(kernel.outputs("a"))
+
+
 async def test_a_redefined_name_read_above_its_definers_names_them(kernel):
     await kernel.open([("r", "x"), ("a", "x = 1"), ("b", "x = 2")])
     graph = [e for e in kernel.events if e["type"] == "graph"][-1]
