@@ -2,7 +2,7 @@
 // unit-tested. The kernel checks everything again; this only picks the parts it reads.
 
 /** Called with the chart's new selection (the element's value). */
-export type OnSelect = (value: unknown) => void;
+type OnSelect = (value: unknown) => void;
 
 /** A chart drawn as an input: which selection params to follow, where to report. */
 export interface SelectionOptions {
@@ -17,7 +17,7 @@ interface StoreEntry {
   values?: unknown[];
 }
 
-export interface Term {
+interface Term {
   field: string;
   type: string;
   value: unknown;
