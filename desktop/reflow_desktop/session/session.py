@@ -107,6 +107,7 @@ class Session:
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
+        self._run_asked: tuple[int, list[str]] = (0, [])  # the last `run` operation: its seq and cells
         self._seq = itertools.count(1)
         self._done: dict[int, asyncio.Future[None]] = {}
         self.closed = False
@@ -380,6 +381,9 @@ class Session:
                 st = self.cache.get(cell.id)
                 if st.status == "running":
                     self.kernel_died_in = cell.id
+            seq, asked = self._run_asked
+            if self.kernel_died_in is None and seq in self._done and asked:  # died before its first event
+                self.kernel_died_in = asked[0]
                 if st.status in ("running", "queued"):
                     st.status = "interrupted" if st.status == "running" else "cancelled"
                     self.broadcast({"type": "cell_status", "id": cell.id, "status": st.status})
@@ -395,6 +399,9 @@ class Session:
         seq = next(self._seq)
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._done[seq] = fut
+        if data.get("type") == "run":  # a cell that kills the kernel at once never says it is running
+            cells = data.get("cells") or []
+            self._run_asked = (seq, [str(c["id"]) for c in cells if isinstance(c, dict) and "id" in c])
         try:
             self.kernel.send_comm({**data, "seq": seq})
         except RuntimeError as exc:

@@ -91,10 +91,7 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
   };
 
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      close();
-    } else if (e.key === "Enter") {
+    if (e.key === "Enter") {
       e.preventDefault();
       go(e.shiftKey ? -1 : 1);
     }
@@ -103,7 +100,7 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
   const count = !query ? "" : error ? "bad pattern" : matches.length === 0 ? "No results" : `${current >= 0 ? current + 1 : "?"} of ${matches.length}`;
 
   return (
-    <div class="find-bar" role="search" aria-label="Find in notebook">
+    <div class="find-bar" role="search" aria-label="Find in notebook" onKeyDown={(e) => e.key === "Escape" && close()}>
       <div class="find-row">
         <input
           ref={input}
@@ -143,8 +140,7 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
             value={replacement}
             onInput={(e) => setReplacement((e.target as HTMLInputElement).value)}
             onKeyDown={(e) => {
-              if (e.key === "Escape") close();
-              else if (e.key === "Enter") {
+              if (e.key === "Enter") {
                 e.preventDefault();
                 replaceCurrent();
               }
