@@ -297,7 +297,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   // ---- an interrupt that did not take: after a grace period, offer a restart ----
   const stillBusy = s.kernel.state === "busy" || counts.running > 0;
   useEffect(() => {
-    if (!stillBusy || s.kernel.state === "dead") {
+    if (!stillBusy || s.kernel.state === "dead" || s.kernel.state === "restarting" || s.kernel.state === "starting") {
       setInterruptedAt(null);
       setInterruptStuck(false);
     }

@@ -189,7 +189,9 @@ export const CellView = memo(function CellView(p: CellProps) {
   }, [selected, editing, hasEditor]);
 
   useEffect(() => {
-    if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current) {
+    // the notebook's find bar selects cells as it steps through matches: typing stays there
+    const typingInBar = !!(document.activeElement as HTMLElement | null)?.closest?.(".find-bar");
+    if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current && !typingInBar) {
       rootRef.current.focus({ preventScroll: true });
     }
   }, [selected, editing]);
