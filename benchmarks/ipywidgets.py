@@ -21,7 +21,9 @@ from playwright.sync_api import Page, sync_playwright
 MOVES = 200
 BLOCK = '# /// script\n# requires-python = ">=3.11"\n# dependencies = ["ipywidgets>=8,<9"]\n# ///\n\n'
 
-IPYWIDGETS = BLOCK + """\
+IPYWIDGETS = (
+    BLOCK
+    + """\
 # %%
 import ipywidgets
 s = ipywidgets.IntSlider(value=0, min=0, max=1000)
@@ -30,8 +32,11 @@ s
 # %%
 f"v={s.value}"
 """
+)
 
-REFLOW_UI = BLOCK + """\
+REFLOW_UI = (
+    BLOCK
+    + """\
 # %%
 import reflow
 s = reflow.ui.slider(0, 1000, value=0)
@@ -40,6 +45,7 @@ s
 # %%
 f"v={s.value}"
 """
+)
 
 # one move: a key press on the slider; resolved when the reader shows the new value
 MEASURE = """async ([kind, moves]) => {
@@ -70,7 +76,13 @@ MEASURE = """async ([kind, moves]) => {
   return times;
 }"""
 
-READY = {"ipywidgets": ".cell .reflow-jw[data-state=shown] .noUi-handle", "reflow.ui": ".cell .rw-slider input[type=range]"}
+READY = {
+    "ipywidgets": ".cell .reflow-jw[data-state=shown] .noUi-handle",
+    "reflow.ui": ".cell .rw-slider input[type=range]",
+}
+SHOWS_ZERO = (
+    "(() => document.querySelectorAll('.cell')[1]?.querySelector('.outputs')?.textContent.includes(\"v=0'\"))()"
+)
 
 
 def measure(page: Page, kind: str, text: str, tmp: Path) -> list[float]:
@@ -79,10 +91,7 @@ def measure(page: Page, kind: str, text: str, tmp: Path) -> list[float]:
     proc, url = start_server(nb)
     try:
         page.goto(url)
-        page.wait_for_function(
-            "(() => document.querySelectorAll('.cell')[1]?.querySelector('.outputs')?.textContent.includes(\"v=0'\"))()",
-            timeout=600_000,
-        )
+        page.wait_for_function(SHOWS_ZERO, timeout=600_000)
         page.wait_for_selector(READY[kind], timeout=60_000)
         return list(page.evaluate(MEASURE, [kind, MOVES]))
     finally:
@@ -105,8 +114,10 @@ def main() -> None:
         browser.close()
     print(f"slider -> dependent output, in Chromium ({MOVES} sequential moves each, same uv environment)")
     for kind, times in results.items():
-        print(f"  {kind:11s} p50 {statistics.median(times):6.1f} ms   p90 {pct(times, 90):6.1f} ms   "
-              f"min {min(times):5.1f}   max {max(times):6.1f}")
+        print(
+            f"  {kind:11s} p50 {statistics.median(times):6.1f} ms   p90 {pct(times, 90):6.1f} ms   "
+            f"min {min(times):5.1f}   max {max(times):6.1f}"
+        )
     ratio = statistics.median(results["ipywidgets"]) / statistics.median(results["reflow.ui"])
     print(f"  ipywidgets / reflow.ui at p50: {ratio:.2f}x     target <= 1.5x and p50 < 16 ms")
 

@@ -98,3 +98,17 @@ def test_ipywidgets_drive_their_readers(serve, page, tmp_path):
     handle.focus()
     page.keyboard.press("ArrowLeft")
     expect(cell(page, 2).locator(".outputs")).to_contain_text("squared=16")
+
+    # the HTML export shows the widgets from their last state, offline (file://, no server)
+    page.click("[data-action=export-html]")
+    expect(page.locator("[data-export-notice=exported]")).to_have_attribute(
+        "data-path", str(tmp_path.resolve() / "nb.html")
+    )
+    html = (tmp_path / "nb.html").read_text()
+    assert '"widgets":{"version_major":2' in html  # the models' last state, embedded
+    offline = page.context.new_page()
+    offline.goto((tmp_path / "nb.html").resolve().as_uri())
+    expect(offline.locator(".reflow-jw[data-state=shown] .widget-readout").first).to_have_text("4")
+    expect(offline.locator(".reflow-jw[data-state=shown] select").first).to_have_value("blue")
+    expect(offline.locator(".reflow-jw[data-state=shown] .reflow-jw-output")).to_contain_text("k*10=20")
+    shot(offline, "ipywidgets-export")
