@@ -21,6 +21,7 @@ import hashlib
 import html as _html
 import json
 import re
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -111,6 +112,17 @@ def load_chart_scripts(names: list[str]) -> list[tuple[str, str]]:
     return scripts
 
 
+def unreported_errors(static: Iterable[Any], outputs: Iterable[Any]) -> list[Any]:
+    """A cell's static errors less those its run also reported as an error output (a syntax
+    error is both): the page shows each error once, as the app does."""
+    reported = {
+        (o["error"].get("kind"), o["error"].get("message"))
+        for o in outputs
+        if isinstance(o, Mapping) and o.get("kind") == "error" and isinstance(o.get("error"), Mapping)
+    }
+    return [e for e in static if not (isinstance(e, Mapping) and (e.get("kind"), e.get("message")) in reported)]
+
+
 def page_state(
     nb: Notebook, outputs: CellOutputs, *, name: str, hide_code: bool, states: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -122,7 +134,7 @@ def page_state(
         if cell.kind == "code":
             item["outputs"] = list(outputs.get(cell.id) or ())
             item["status"] = st.get("status", "idle")
-            item["errors"] = list(st.get("errors") or ())
+            item["errors"] = unreported_errors(st.get("errors") or (), item["outputs"])
         cells.append(item)
     return {
         "version": 1,

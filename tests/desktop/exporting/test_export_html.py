@@ -171,3 +171,16 @@ def test_offline_html_hide_code_shows_outputs_only(tmp_path: Path):
         pytest.importorskip("playwright.sync_api").expect(table).to_have_count(1)
 
     _open_offline(out, check)
+
+
+def test_page_state_shows_a_syntax_error_once():
+    """The session keeps the static syntax error and the run reported it too (issue 16)."""
+    nb = parse_notebook("# %%\nx = (1 +\n")
+    syntax = {"kind": "syntax", "message": "'(' was never closed", "cells": []}
+    cid = nb.cells[0].id
+    states = {cid: {"status": "error", "errors": [syntax, {"kind": "cycle", "message": "c", "cells": []}]}}
+    state = page_state(
+        nb, {cid: [error(syntax["message"], kind="syntax")]}, name="n.py", hide_code=False, states=states
+    )
+    assert [e["kind"] for e in state["cells"][0]["errors"]] == ["cycle"]
+    assert [o["kind"] for o in state["cells"][0]["outputs"]] == ["error"]
