@@ -49,7 +49,7 @@ class UIElement:
             BOOK.carry(self._slot, self._json_or_none())
         else:
             what = f"{self.kind} {json.dumps(label, ensure_ascii=False)}" if label else f"A {self.kind}"
-            restored = BOOK.restore(self._slot, self._restore, what)  # saved before the notebook was closed
+            restored = BOOK.restore(self._slot, self._restore_or_undo, what)  # saved before the notebook was closed
             if restored is not MISSING:
                 self._value = restored
         REGISTRY.add(self)
@@ -62,6 +62,16 @@ class UIElement:
     def _to_json(self, value: Any) -> Any:
         """Python value -> JSON value for the UI."""
         return value
+
+    def _restore_or_undo(self, saved: Any) -> Any:
+        """``_restore``; a refused value leaves no trace (``_convert`` may set attributes on its way)."""
+        before = dict(self.__dict__)
+        try:
+            return self._restore(saved)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
 
     def _restore(self, saved: Any) -> Any:
         """A saved JSON value -> Python value; raises when it no longer fits this element.

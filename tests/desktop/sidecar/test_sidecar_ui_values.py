@@ -89,7 +89,8 @@ async def test_values_set_in_the_ui_are_used_by_the_reopened_run(nb_path: Path) 
     try:
         assert reader_text(s) == "n=2 fruit=apple\n"
         await choose(s, 7, "pear")
-        await handle(s, {"type": "run", "cells": [{"id": code_ids(s)[2]}]})  # an unrelated cell
+        other = {"id": code_ids(s)[2], "code": "other = 2\nother"}
+        await handle(s, {"type": "run", "cells": [other]})  # an unrelated cell, edited
         await handle(s, {"type": "run", "cells": [{"id": code_ids(s)[0]}]})  # the defining cell again
         assert reader_text(s) == "n=7 fruit=pear\n"
     finally:

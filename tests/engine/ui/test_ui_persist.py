@@ -228,3 +228,25 @@ def test_json_same_is_strict() -> None:
     assert json_same(1, 1.0) and json_same([1, "a"], (1, "a")) and json_same({"a": None}, {"a": None})
     assert not json_same(True, 1) and not json_same(float("nan"), float("nan")) and not json_same("1", 1)
     assert not json_same({"a": 1}, {"b": 1}) and not json_same(object(), object())
+
+
+def test_a_refused_value_leaves_no_trace_on_the_element() -> None:
+    """``_convert`` may set attributes on its way (a table's or a chart's selection): undone when refused."""
+    from reflow.ui._core import UIElement
+
+    class picky(UIElement):
+        kind = "picky"
+
+        def __init__(self) -> None:
+            self.note = "fresh"
+            super().__init__(0, {})
+
+        def _convert(self, value: Any) -> Any:
+            self.note = f"converted {value}"
+            return value * 2  # never round-trips: always refused
+
+    BOOK.load({"c": {"picky#0": 3}})
+    with context.running(None, "c"):
+        element = picky()
+    assert (element.value, element.note) == (0, "fresh")
+    assert BOOK.take_fallbacks() == ["A picky: the saved value 3 does not fit it now; it starts from its default."]
