@@ -20,6 +20,7 @@ from typing import Any
 from reflow.ui import _chart_plotly as plotly_sel
 from reflow.ui import _chart_vega as vega_sel
 from reflow.ui._core import REGISTRY, UIElement
+from reflow.ui._persist import BOOK
 
 
 def _is_plotly(figure: Any) -> bool:
@@ -106,6 +107,7 @@ class chart(UIElement):
         previous = REGISTRY.previous(self._id)
         if isinstance(previous, chart) and previous._args_key == self._args_key:  # same chart: keep the selection
             self._store, self._value = previous._store, previous._value
+            BOOK.carry(self._slot, self._store)  # the base class carried the value before the store was back
 
     # --- value conversion -------------------------------------------------------------
     def _select(self, positions: list[int]) -> Any:

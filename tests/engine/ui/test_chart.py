@@ -276,6 +276,28 @@ def test_selection_reruns_readers_and_survives_unrelated_and_same_argument_rerun
     assert rt.namespace["picked"] == []
 
 
+def test_selection_is_kept_for_reopening_and_a_hostile_saved_one_is_dropped(make_runtime):
+    from reflow.ui._core import REGISTRY
+    from reflow.ui._persist import BOOK
+
+    cells = (f"import reflow\nsel = reflow.ui.chart({scatter(BRUSH)!r}, label='cars')", "n = len(sel.value)")
+    BOOK.clear()
+    rt, _ = make_runtime(*cells)
+    apply_updates(rt, [("c0-0", brush([0, 2], [0, 10]))])
+    rt.run_cells(["c0"])  # the chart's cell again, same chart: the value is still the one to keep
+    kept = BOOK.take_changes()
+    assert kept == {"c0": {"chart[cars]#0": brush([0, 2], [0, 10])}}
+    REGISTRY.clear()
+    BOOK.load(kept)  # the next session
+    rt2, _ = make_runtime(*cells)
+    assert rt2.namespace["n"] == 2 and BOOK.take_fallbacks() == []
+    REGISTRY.clear()
+    BOOK.load({"c0": {"chart[cars]#0": {"selections": {"brush": [[{"field": "nope", "type": "E", "value": 1}]]}}}})
+    rt3, _ = make_runtime(*cells)
+    assert rt3.namespace["n"] == 0 and len(BOOK.take_fallbacks()) == 1
+    BOOK.clear()
+
+
 def test_lazy_mode_marks_readers_stale(make_runtime):
     rt, _ = make_runtime(f"import reflow\nsel = reflow.ui.chart({FIGURE!r})", "n = len(sel.value)", mode="lazy")
     result = apply_updates(rt, [("c0-0", {"points": [[0, 0], [1, 0]]})])
