@@ -224,3 +224,24 @@ def test_hostile_cell_values_in_the_file_are_dropped_with_a_notice(tmp_path: Pat
     assert loaded.data is not None
     assert [c.ui_values for c in loaded.data.cells] == [{"ok#0": 1}, {}]
     assert "3 unusable widget values ignored" in (loaded.notice or "")
+
+
+async def test_kept_values_follow_the_notebook_on_save_as(nb_path: Path) -> None:
+    s = Session(nb_path, autosave_delay=None)  # not started: the kernel's event fed by hand
+    try:
+        first = code_ids(s)[0]
+        s._on_kernel_event({"type": "cell_status", "id": first, "status": "running"})
+        s._on_kernel_event({"type": "cell_status", "id": first, "status": "idle"})
+        s._on_kernel_event({"type": "ui_kept", "cells": {first: {"slider[n]#0": 6}}})
+        copy = nb_path.parent / "copy.py"
+        await s.save_as(copy)
+        await s.sidecar.writer.flush()
+    finally:
+        await s.close()
+    stored = SidecarStore(copy).load().data
+    assert stored is not None and stored.cells[0].ui_values == {"slider[n]#0": 6}
+    s2 = Session(copy, autosave_delay=None)
+    try:
+        assert s2._open_data(run=True)["ui_values"] == {code_ids(s2)[0]: {"slider[n]#0": 6}}
+    finally:
+        await s2.close()
