@@ -15,7 +15,8 @@ pytestmark = pytest.mark.e2e
 def test_help_links_to_the_api_reference_and_gallery(serve, page):
     server = serve("# %%\nx = 1\n")
     open_notebook(page, server)
-    page.get_by_title("Side panel: variables, dependencies, keys").click()
+    if not page.locator(".side-panel").is_visible():
+        page.get_by_title("Side panel: variables, dependencies, keys").click()
     page.locator(".side-panel [role=tab]", has_text="Keys").click()
     link = page.locator(".side-panel [data-action=open-docs]")
     expect(link).to_be_visible()

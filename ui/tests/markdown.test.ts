@@ -43,7 +43,7 @@ describe("markdown math with KaTeX", () => {
 
   it("leaves prose dollars, code and escaped dollars alone", async () => {
     await requestMath();
-    for (const text of ["It costs $5 and $10 today.", "Use `$x$` in code", "```\n$$y$$\n```", "Price \\$3 or \\$4 each", "a $ b $ c"]) {
+    for (const text of ["It costs $5 and $10 today.", "Use `$x$` in code", "```\n$$y$$\n```", "Price \\$3 or \\$4 each", "a $ b $ c", "Prices: $5 and $10, `$x$`."]) {
       expect(renderMarkdown(text), text).not.toContain("katex");
     }
     expect(textOf(renderMarkdown("Price \\$3 and \\$4")).textContent?.trim()).toBe("Price $3 and $4");

@@ -41,9 +41,17 @@ CHART_BUNDLES: dict[str, tuple[str, re.Pattern[str]]] = {
     "plotly": ("reflow-export-plotly.js", re.compile(r'"application/vnd\.plotly\.v1\+json"')),
 }
 MATH_BUNDLE = "reflow-export-math.js"
+# Jupyter widgets (ui/src/jupyterWidgets): the manager and the widgets' last state, only in pages that show one
+WIDGETS_BUNDLE = "reflow-export-widgets.js"
+WIDGET_VIEW = re.compile(r'"application/vnd\.jupyter\.widget-view\+json"')
 # `$$...$$` or `$...$` as the UI's marked extension reads them (ui/src/math/syntax.ts), loosely:
 # a page that may have math gets KaTeX, one that surely has none does not
-_MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$\d])[^$]{1,4000}?(?<![\s\\])\$(?!\d)", re.DOTALL)
+_MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$\d])[^$`]{1,4000}?(?<![\s\\])\$(?!\d)", re.DOTALL)
+_CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)  # dollars in code are not math
+
+
+def _has_math(text: str) -> bool:
+    return _MATH.search(_CODE.sub("", text)) is not None
 
 
 class BundleMissingError(RuntimeError):
@@ -91,11 +99,11 @@ def charts_in(state_json: str) -> list[str]:
 def math_in(state: dict[str, Any]) -> bool:
     """Whether the page's markdown (cells, markdown outputs) may have math for KaTeX."""
     for cell in state.get("cells") or ():
-        if cell.get("kind") == "markdown" and _MATH.search(str(cell.get("code") or "")):
+        if cell.get("kind") == "markdown" and _has_math(str(cell.get("code") or "")):
             return True
         for output in cell.get("outputs") or ():
             text = json.dumps(output, ensure_ascii=False) if isinstance(output, dict) else ""
-            if ("text/markdown" in text or "vnd.reflow.md" in text) and _MATH.search(text):
+            if ("text/markdown" in text or "vnd.reflow.md" in text) and _has_math(text):
                 return True
     return False
 
@@ -106,7 +114,8 @@ def load_chart_scripts(names: list[str]) -> list[tuple[str, str]]:
     d = bundle_dir()
     scripts = []
     for name in names:
-        f = d / (MATH_BUNDLE if name == "math" else CHART_BUNDLES[name][0])
+        own = {"math": MATH_BUNDLE, "widgets": WIDGETS_BUNDLE}
+        f = d / (own[name] if name in own else CHART_BUNDLES[name][0])
         if f.is_file():
             scripts.append(_script(str(f), f.stat().st_mtime))
     return scripts
@@ -169,12 +178,21 @@ def render_html(
     name: str = "notebook",
     hide_code: bool = False,
     states: dict[str, Any] | None = None,
+    widgets: dict[str, Any] | None = None,
 ) -> str:
-    """The whole page as text (raises BundleMissingError if the UI bundle is not built)."""
+    """The whole page as text (raises BundleMissingError if the UI bundle is not built).
+
+    ``widgets``: the Jupyter widget state document of the session (its models' last state),
+    embedded when an output shows a widget; the page renders them read-only, offline.
+    """
     js, css, script_hash = load_bundle()
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
+    has_widgets = bool(widgets and widgets.get("state")) and WIDGET_VIEW.search(_state_json(state)) is not None
+    if has_widgets:
+        state["widgets"] = widgets
     state_json = _state_json(state)
-    charts = load_chart_scripts(charts_in(state_json) + (["math"] if math_in(state) else []))
+    extra = (["math"] if math_in(state) else []) + (["widgets"] if has_widgets else [])
+    charts = load_chart_scripts(charts_in(state_json) + extra)
     frame_hashes = script_hashes(bundle_dir())  # the sandboxed output frames' sizer (they inherit this CSP)
     csp = _csp(*(h for _j, h in charts), script_hash, *frame_hashes)
     chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)

@@ -1,8 +1,9 @@
 // Where the math is in markdown: marked extensions for `$...$` (inline), `$$...$$`
 // (display, inline or as its own block). Pandoc's rule keeps prose dollars prose:
 // an opening `$` is not followed by a space, a closing one not preceded by a space nor
-// followed by a digit ("$5 and $10" is no math). `\$` is marked's own escape (a dollar);
-// code spans and code blocks are tokenised before any `$` is looked at.
+// followed by a digit ("$5 and $10" is no math), and inline math holds no backtick, so it
+// never swallows the start of a code span ("$10, `$x$`"). `\$` is marked's own escape (a
+// dollar); code spans and code blocks are tokenised before any `$` inside them is looked at.
 
 import type { TokenizerAndRendererExtension, Tokens } from "marked";
 
@@ -15,8 +16,8 @@ interface MathToken extends Tokens.Generic {
 }
 
 const BLOCK = /^ {0,3}\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/;
-const INLINE_DISPLAY = /^\$\$(?!\$)((?:\\[\s\S]|[^\\$])+?)\$\$/;
-const INLINE = /^\$(?![\s$])((?:\\[\s\S]|[^\\$])+?)(?<!\s)\$(?!\d)/;
+const INLINE_DISPLAY = /^\$\$(?!\$)((?:\\[\s\S]|[^\\$`])+?)\$\$/;
+const INLINE = /^\$(?![\s$])((?:\\[\s\S]|[^\\$`])+?)(?<!\s)\$(?!\d)/;
 
 /** A quick test: could this text have math at all? (false: skip the renderer entirely) */
 export function mayHaveMath(text: string): boolean {
