@@ -144,6 +144,21 @@ class chart(UIElement):
         return dict(store.get("selections", {})) if self._library == "vega" else dict(store)
 
     # --- rendering --------------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        """A Plotly figure shown again (its cell re-ran, the notebook reopened) shows the
+        points still selected (``selectedpoints``), so what is drawn matches ``value``."""
+        payload = super()._payload()
+        if self._library == "plotly" and self._store:
+            chosen: dict[int, list[int]] = {}
+            for curve, index in self._store["points"]:
+                chosen.setdefault(curve, []).append(index)
+            data = [
+                {**trace, "selectedpoints": chosen.get(i, [])} if isinstance(trace, dict) else trace
+                for i, trace in enumerate(self._figure["data"])
+            ]
+            payload["props"] = {**payload["props"], "spec": {**self._figure, "data": data}}
+        return payload
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(include, exclude)
         bundle[self._mime] = self._figure  # Jupyter, .ipynb and other readers draw the chart itself

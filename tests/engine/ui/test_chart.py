@@ -225,6 +225,8 @@ def test_plotly_points_are_read_from_the_figure_not_the_page():
     assert chart.selections == {"points": [[1, 1], [0, 0], [2, 2]]}
     chart._update({"points": []})  # deselect
     assert chart.value == [] and chart._payload()["value"] is None
+    chart._update({"points": [[1, 1], [1, 0]]})  # drawn again (a reopen): the same points show selected
+    assert [t.get("selectedpoints") for t in chart._payload()["props"]["spec"]["data"]] == [[], [1, 0], []]
     own = reflow.ui.chart({**FIGURE, "layout": {"dragmode": "lasso"}})
     assert own._payload()["props"]["spec"]["layout"]["dragmode"] == "lasso"  # the figure's own choice stays
 
