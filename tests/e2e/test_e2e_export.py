@@ -6,12 +6,14 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from .conftest import cell, open_notebook
+from .conftest import Server, cell, open_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +21,7 @@ NOTEBOOK = "# %%\nx = 6\n\n# %%\nprint('x times 7 is', x * 7)\n"
 
 
 @pytest.fixture
-def opened(tmp_path, monkeypatch):
+def opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The server's folder opener, substituted: it appends the folder it was asked to show to a file."""
     record = tmp_path / "opened.txt"
     script = "import sys; open(sys.argv[1], 'a').write(sys.argv[2] + chr(10))"
@@ -27,7 +29,9 @@ def opened(tmp_path, monkeypatch):
     return record
 
 
-def test_export_buttons_write_beside_the_notebook_and_say_where(serve, page, tmp_path, opened):
+def test_export_buttons_write_beside_the_notebook_and_say_where(
+    serve: Callable[..., Server], page: Page, tmp_path: Path, opened: Path
+) -> None:
     server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 2)).to_contain_text("x times 7 is 42")
@@ -42,7 +46,7 @@ def test_export_buttons_write_beside_the_notebook_and_say_where(serve, page, tmp
 
     page.click("[data-action=export-ipynb]")
     expect(notice).to_have_attribute("data-path", str(folder / "nb.ipynb"))
-    notebook = nbformat.read(str(folder / "nb.ipynb"), as_version=4)  # joins multi-line text fields
+    notebook = nbformat.read(str(folder / "nb.ipynb"), as_version=4)  # type: ignore[no-untyped-call]  # joins lines
     nbformat.validate(notebook)
     assert any(o.get("text") == "x times 7 is 42\n" for o in notebook.cells[1].outputs)
 
@@ -53,17 +57,20 @@ def test_export_buttons_write_beside_the_notebook_and_say_where(serve, page, tmp
     assert _wait_for_text(opened).splitlines() == [str(folder)]
 
 
-def _wait_for_text(path, timeout: float = 20) -> str:
+def _wait_for_text(path: Path, timeout: float = 20) -> str:
     """The opener is a detached process: wait until it has written its record."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if path.exists() and path.read_text().endswith("\n"):
-            return path.read_text()
+            text: str = path.read_text()
+            return text
         time.sleep(0.05)
     raise AssertionError(f"{path} was not written")
 
 
-def test_show_in_folder_refuses_a_path_the_server_did_not_export(serve, page, tmp_path, opened):
+def test_show_in_folder_refuses_a_path_the_server_did_not_export(
+    serve: Callable[..., Server], page: Page, tmp_path: Path, opened: Path
+) -> None:
     server = serve(NOTEBOOK)
     open_notebook(page, server)
     session = page.evaluate("location.pathname.split('/')[2]")
@@ -82,7 +89,7 @@ def test_show_in_folder_refuses_a_path_the_server_did_not_export(serve, page, tm
     assert not opened.exists()  # no opener ran
 
 
-def test_export_endpoint_still_downloads(serve, page):
+def test_export_endpoint_still_downloads(serve: Callable[..., Server], page: Page) -> None:
     server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 2)).to_contain_text("x times 7 is 42")

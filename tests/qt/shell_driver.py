@@ -9,6 +9,7 @@ artifacts dir. Usage: shell_driver.py SCENARIO OUTDIR [notebook ...]
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import json
 import os
 import sys
@@ -291,7 +292,7 @@ def scenario_export_stress(d: Driver) -> None:
         d.wait(target.exists, what=f"{target.name} written")
         written[target.name] = target.stat().st_size
         notice = f"document.querySelector('[data-export-notice=exported]')?.dataset.path === {json.dumps(str(target))}"
-        d.wait(lambda notice=notice: d.js(win, notice), what=f"the page saying where {target.name} went")
+        d.wait(functools.partial(d.js, win, notice), what=f"the page saying where {target.name} went")
         d.step(f"export {i}")
     notice_text = d.js(win, "document.querySelector('[data-export-notice=exported]').innerText")
     # Show in folder: the page asks the server, which runs the opener (REFLOW_FOLDER_OPENER records its argument).

@@ -13,9 +13,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from qt.shell_run import app_env, run_scenario
+from qt.shell_run import app_env, run_scenario  # type: ignore[import-not-found]  # tests/ is on pytest's path, not mypy's
 
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
@@ -28,11 +29,13 @@ PY = sys.executable
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return app_env(tmp_path)
+    env: dict[str, str] = app_env(tmp_path)
+    return env
 
 
-def _run(scenario: str, tmp_path: Path, *paths: str, timeout: float = 150) -> dict:
-    return run_scenario(scenario, tmp_path, *paths, timeout=timeout)
+def _run(scenario: str, tmp_path: Path, *paths: str, timeout: float = 150) -> dict[str, Any]:
+    result: dict[str, Any] = run_scenario(scenario, tmp_path, *paths, timeout=timeout)
+    return result
 
 
 def _gone(pid: int) -> bool:

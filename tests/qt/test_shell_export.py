@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from qt.shell_run import run_scenario
+from qt.shell_run import run_scenario  # type: ignore[import-not-found]  # tests/ is on pytest's path, not mypy's
 
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
