@@ -103,9 +103,15 @@ def patch_widgets(module: ModuleType) -> None:
         original(self, msg)
         data = (msg.get("content") or {}).get("data")
         if user_changed(data):
+            from reflow.kernel.jupyter_widgets_keys import KEYS
+
+            KEYS.kept(self)  # kept for the next open (reflow.ui._persist)
             host = _host()
             if host is not None:
                 rerun_readers(host, self)
+                from reflow.kernel.ui_bridge import send_kept_values
+
+                send_kept_values(host)
 
     widget_class._handle_msg = _handle_msg
     widget_class._reflow_patched = True

@@ -146,3 +146,30 @@ async def test_output_widget_and_interact_capture_into_their_state(kernel):
 
     await asyncio.wait_for(shows_five(), WAIT)
     assert "n is" not in text_of(kernel.outputs("i"))
+
+
+async def test_a_chosen_value_is_kept_for_the_next_open_and_restored(kernel):
+    tap = WidgetTap(kernel)
+    await kernel.open(SLIDER[:2])
+    mark = kernel.mark()
+    tap.change(tap.model("IntSliderModel"), value=8)
+    kept = await kernel.wait_event(lambda e: e["type"] == "ui_kept", mark)
+    assert kept["cells"] == {"a": {"ipywidgets.IntSlider#0": 8}}  # the slot reflow.ui's BOOK keeps
+
+
+async def test_saved_values_are_used_when_the_notebook_opens_again(kernel):
+    saved = {"a": {"ipywidgets.IntSlider#0": 6}}
+    seq, fut = kernel._future()
+    data = {
+        "type": "open",
+        "seq": seq,
+        "mode": "auto",
+        "run": True,
+        "ui_values": saved,
+        "cells": [{"id": c, "kind": "code", "code": code} for c, code in SLIDER[:2]],
+    }
+    kernel.kc.shell_channel.send(
+        kernel.kc.session.msg("comm_open", {"comm_id": kernel.comm_id, "target_name": "reflow", "data": data})
+    )
+    await asyncio.wait_for(fut, WAIT)
+    assert text_of(kernel.outputs("b")).strip() == "value 6"
