@@ -392,6 +392,7 @@ class DataflowGraph:
         chains = self._chains
         new: set[tuple[str, str, str, bool]] = set()
         late: dict[str, set[str]] = {}
+        after_readers: list[tuple[str, str]] = []  # (reader, order-free name): its deleters come after
         for name in list(self._deferred_readers.names()):
             ordered, keys = writers_of(name)
             if not ordered:
@@ -404,16 +405,19 @@ class DataflowGraph:
                     late.setdefault(reader, set()).add(name)
                     continue
                 new.add((ordered[index - 1], reader, name, True))
+                if name not in chains:
+                    after_readers.append((reader, name))
                 if name in chains and index < len(ordered) and ordered[index] != reader:
                     new.add((reader, ordered[index], name, False))  # a member's next one has WAW
         # cells whose function bodies read globals
         functions = [c for c, node in self._nodes.items() if node.deferred and not node.deferred <= node.maybe]
-        self._bind_at_callers(functions, writers_of, new, late)
+        self._bind_at_callers(functions, writers_of, new, late, after_readers)
         for parent, child, name, data in new:
             if data:
                 topo.add_edge(parent, child, name)
             else:
                 topo.add_order_edge(parent, child, name)
+        self._deleters_after_deferred_readers(after_readers, new)
         self._deferred_edges = new
         old_late, self._late = self._late, late
         self._rebound.update(c for c in old_late.keys() | late.keys() if old_late.get(c) != late.get(c))
@@ -427,6 +431,7 @@ class DataflowGraph:
         writers_of: Callable[[str], tuple[list[str], list[tuple[int, int]]]],
         new: set[tuple[str, str, str, bool]],
         late: dict[str, set[str]],
+        after_readers: list[tuple[str, str]],
     ) -> None:
         """A cell that reads a name from a cell whose functions read globals (a caller) reads
         those globals too, at its own position, and so on through the functions they name."""
@@ -461,10 +466,28 @@ class DataflowGraph:
                         late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
                         continue
                     writer = ordered[index - 1]
+                    if name not in self._chains:
+                        after_readers.append((caller, name))
                     if name in self._chains or key(writer) > key(provider):
                         new.add((writer, caller, name, True))  # else: writer -> provider -> caller already
                     if writer in with_bodies:
                         todo.append(writer)
+
+    def _deleters_after_deferred_readers(
+        self, after_readers: list[tuple[str, str]], new: set[tuple[str, str, str, bool]]
+    ) -> None:
+        """``del x`` of an order-free name runs after every cell reading ``x`` (module doc),
+        deferred readers and callers included, unless that would make a cycle (the deleter
+        already runs before the reader): then Python's NameError at call time stands."""
+        topo = self._topology
+        for reader, name in after_readers:
+            for deleter in self._deleters.get(name):
+                if deleter == reader or (deleter, reader, name, False) in new:
+                    continue
+                if deleter in topo.reach([reader], forward=False, order=True):
+                    continue
+                topo.add_order_edge(reader, deleter, name)
+                new.add((reader, deleter, name, False))
 
     def _rebuild_chain(self, name: str) -> None:
         old = self._old_inputs.pop(name, None)

@@ -361,6 +361,8 @@ FOUND = [
       "a = 0\na = 0\ndef g():\n    return f() + a", "a = 0", "a = 0", "a = 0"],
      [Op("run", index=0), Op("delete", index=4), Op("edit", index=5, code="a = g() + 1", run=False),
       Op("lazy", inner=(Op("run", index=13), Op("move", index=17, target=15)))]),
+    # `del a` of an order-free name runs after a caller that reads `a` through a function body
+    (["b = 0", "def f():\n    return a + 1\na = 0", "print(f())"], [Op("add", target=0, code="del a")]),
 ]
 
 
