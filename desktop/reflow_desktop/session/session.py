@@ -381,12 +381,12 @@ class Session:
                 st = self.cache.get(cell.id)
                 if st.status == "running":
                     self.kernel_died_in = cell.id
-            seq, asked = self._run_asked
-            if self.kernel_died_in is None and seq in self._done and asked:  # died before its first event
-                self.kernel_died_in = asked[0]
                 if st.status in ("running", "queued"):
                     st.status = "interrupted" if st.status == "running" else "cancelled"
                     self.broadcast({"type": "cell_status", "id": cell.id, "status": st.status})
+            seq, asked = self._run_asked
+            if self.kernel_died_in is None and seq in self._done and asked:  # died before its first event
+                self.kernel_died_in = asked[0]
             for fut in self._done.values():
                 if not fut.done():
                     fut.set_result(None)
