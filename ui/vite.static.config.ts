@@ -19,6 +19,8 @@ const CHARTS = [
   { entry: "src/view/charts/plotly.ts", name: "ReflowChartPlotly", file: "reflow-export-plotly.js" },
   // KaTeX (math in markdown), fonts inlined: see src/math/loader-static.ts
   { entry: "src/math/katex.ts", name: "ReflowMath", file: "reflow-export-math.js" },
+  // Jupyter widgets (ipywidgets, ipympl…), rendered from their last state: see src/jupyterWidgets/loader-static.ts
+  { entry: "src/jupyterWidgets/manager.ts", name: "ReflowJupyterWidgets", file: "reflow-export-widgets.js" },
 ];
 
 function exportCharts(): Plugin {
@@ -28,6 +30,7 @@ function exportCharts(): Plugin {
     resolveId(source, importer) {
       if (source === "./loader" && importer && /[\\/]view[\\/]charts[\\/]ChartView\.tsx$/.test(importer)) return here("src/view/charts/loader-static.ts");
       if (source === "./loader" && importer && /[\\/]math[\\/]index\.ts$/.test(importer)) return here("src/math/loader-static.ts");
+      if (source === "./loader" && importer && /[\\/]jupyterWidgets[\\/]hub\.ts$/.test(importer)) return here("src/jupyterWidgets/loader-static.ts");
       return null;
     },
     async closeBundle() {

@@ -12,6 +12,7 @@ import { renderMarkdown } from "./markdown";
 import type { CellError, Output } from "./protocol";
 import { UiContext, type Ui } from "./view/context";
 import { ErrorView, Outputs } from "./view/outputs";
+import { widgetHub } from "./jupyterWidgets/hub";
 
 export interface StaticCell {
   id: string;
@@ -29,6 +30,8 @@ export interface StaticState {
   hide_code: boolean;
   cells: StaticCell[];
   exported_at?: string;
+  /** Jupyter widget state document (application/vnd.jupyter.widget-state+json), when outputs show widgets */
+  widgets?: unknown;
 }
 
 /** Python source as highlighted spans (the same token colours as the editor). */
@@ -174,6 +177,7 @@ export function mount(doc: Document = document): void {
     const dark = typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches;
     doc.documentElement.dataset.theme = dark ? "dark" : "light";
   }
+  if (state.widgets) widgetHub.offline(state.widgets); // the widgets' last state, rendered read-only
   render(<StaticApp state={state} />, root);
   doc.documentElement.dataset.ready = "1";
 }

@@ -40,7 +40,9 @@ def export_session(session: NotebookView, fmt: ExportFormat, *, hide_code: bool 
     nb = session.notebook
     outputs = {c.id: list(session.outputs_of(c.id)) for c in nb.cells if c.kind == "code"}
     if fmt == "html":
-        text = render_html(nb, outputs, name=session.path.name, hide_code=hide_code)
+        relay = getattr(session, "widgets", None)  # Jupyter widgets' last state (session/widget_comms.py)
+        widgets = relay.state_document() if relay is not None else None
+        text = render_html(nb, outputs, name=session.path.name, hide_code=hide_code, widgets=widgets)
     elif fmt == "ipynb":
         notebook = notebook_to_ipynb(nb, outputs)
         validate(notebook)
