@@ -48,8 +48,9 @@ def test_add_package_from_the_panel_then_import_it(serve, page, tmp_path):
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator(".pkg-log")).to_be_visible()  # uv's progress streams in
     expect(page.locator(".pkg-dep")).to_contain_text("six")  # listed once uv wrote the block
-    expect(page.locator(".pkg-env")).to_have_attribute("data-state", "ready")
-    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible()
+    expect(page.locator(".pkg-env")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+    # the kernel restarts in the new environment and runs the notebook again (auto mode)
+    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible(timeout=WAIT_MS)
     assert "six" in (tmp_path / "nb.py").read_text().split("# ///", 2)[1]
 
     set_code(page, 1, "import six\nsix.__name__")
@@ -66,7 +67,7 @@ def test_module_not_found_offers_install_and_reruns(serve, page, tmp_path):
     expect(button).to_contain_text("Install iniconfig and add it to this notebook")
     button.click()
     # the error's own text names 'iniconfig' too: wait for the value and no error box
-    expect(cell(page, 1).locator(".outputs .plain")).to_contain_text("'iniconfig'")
+    expect(cell(page, 1).locator(".outputs .plain")).to_contain_text("'iniconfig'", timeout=WAIT_MS)
     expect(cell(page, 1).locator(".error-box")).to_have_count(0)
     assert "iniconfig" in (tmp_path / "nb.py").read_text().split("# ///", 2)[1]
 
