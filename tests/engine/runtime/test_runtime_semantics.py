@@ -223,7 +223,7 @@ def test_delete_cell_removes_defs_and_descendants_fail_clearly():
     assert "x" not in rt.namespace and rt.cells() == ["b", "c", "d"]
     err = sink.errors["b"]
     assert err.ename == "NameError"
-    assert err.message == "NameError: name 'x' is no longer defined (it was defined by cell 1, which was deleted)"
+    assert err.message == "NameError: name 'x' is no longer defined (it was defined by cell 1 (`x = 1`), which was deleted)"
     assert sink.last_status("c") == "ancestor-error"
     assert "d" not in ran_order(sink)
 
