@@ -81,7 +81,21 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
     setCurrent(i - 1); // the next press of Next lands on the match after the replaced one
   };
 
-  const replaceAll = () => apply(replaceAllChanges(cells, query, replacement, opts));
+  const replaceAll = () => {
+    apply(replaceAllChanges(cells, query, replacement, opts));
+    input.current?.focus(); // the button disables itself (no matches left): the keyboard stays here
+  };
+
+  // Esc closes the bar from wherever the keyboard is, unless an editor or another field has it
+  useEffect(() => {
+    const onEsc = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const elsewhere = !!t?.closest?.(".cm-editor, input, textarea, select, [role=dialog]") && !t?.closest?.(".find-bar");
+      if (e.key === "Escape" && !elsewhere) close();
+    };
+    document.addEventListener("keydown", onEsc);
+    return () => document.removeEventListener("keydown", onEsc);
+  }, [close]);
 
   const undoReplace = () => {
     if (!undo) return;
@@ -100,7 +114,7 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
   const count = !query ? "" : error ? "bad pattern" : matches.length === 0 ? "No results" : `${current >= 0 ? current + 1 : "?"} of ${matches.length}`;
 
   return (
-    <div class="find-bar" role="search" aria-label="Find in notebook" onKeyDown={(e) => e.key === "Escape" && close()}>
+    <div class="find-bar" role="search" aria-label="Find in notebook">
       <div class="find-row">
         <input
           ref={input}
