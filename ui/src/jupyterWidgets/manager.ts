@@ -96,24 +96,32 @@ function sanitisingClass(name: string, Model: any): any {
 }
 
 /**
- * @jupyter-widgets/controls' ESM index reads its own version with a CommonJS `require` (its only
- * one), which a browser does not have: a `require` that answers just that exists while it loads.
+ * @jupyter-widgets/controls and jupyter-matplotlib read their own package.json with a CommonJS
+ * `require` (their only one), which a browser does not have: while one of them loads (one at a
+ * time), a `require` answers just that.
  */
-async function importControls(): Promise<Record<string, unknown>> {
-  const g = globalThis as { require?: unknown };
-  const had = "require" in g;
-  if (!had)
-    g.require = (id: string) => {
-      if (id.endsWith("package.json")) return { version: CONTROLS_VERSION };
-      throw new Error(`require(${id}) is not available`);
-    };
-  try {
-    return await import("@jupyter-widgets/controls");
-  } finally {
-    if (!had) delete g.require;
-  }
+let loadingChain: Promise<unknown> = Promise.resolve();
+function withPackageJson<T>(pkg: { name: string; version: string }, load: () => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
+    const g = globalThis as { require?: unknown };
+    const had = "require" in g;
+    if (!had)
+      g.require = (id: string) => {
+        if (id.endsWith("package.json")) return pkg;
+        throw new Error(`require(${id}) is not available`);
+      };
+    try {
+      return await load();
+    } finally {
+      if (!had) delete g.require;
+    }
+  };
+  const result = loadingChain.then(run, run);
+  loadingChain = result.catch(() => undefined);
+  return result;
 }
-const CONTROLS_VERSION = "5.0.13";
+const importControls = () => withPackageJson({ name: "@jupyter-widgets/controls", version: "5.0.13" }, () => import("@jupyter-widgets/controls"));
+const importMatplotlib = () => withPackageJson({ name: "jupyter-matplotlib", version: "0.12.0" }, () => import("./matplotlib"));
 
 export class ReflowWidgetManager extends ManagerBase {
   private comms = new Map<string, RelayComm>();
@@ -221,7 +229,7 @@ export class ReflowWidgetManager extends ManagerBase {
       module = await importControls();
       if (className.endsWith("Model")) return sanitising(className, module[className]);
     } else if (moduleName === "@jupyter-widgets/output") module = await import("./output");
-    else if (moduleName === "jupyter-matplotlib") module = await import("./matplotlib"); // ipympl
+    else if (moduleName === "jupyter-matplotlib") module = await importMatplotlib(); // ipympl
     else throw new Error(`The widget library ${moduleName} ${moduleVersion} is not available in Reflow`);
     const cls = module[className];
     if (!cls) throw new Error(`Class ${className} not found in ${moduleName} ${moduleVersion}`);
