@@ -2,7 +2,7 @@
 // catches KeyboardInterrupt never stops). Tests shorten it with localStorage.
 
 const GRACE_KEY = "reflow.interruptGraceMs";
-export const INTERRUPT_GRACE_MS = 4000;
+const INTERRUPT_GRACE_MS = 4000;
 
 export function interruptGraceMs(): number {
   try {

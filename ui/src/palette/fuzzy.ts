@@ -1,7 +1,7 @@
 // Fuzzy filter for the command palette: every query character must appear in order in the
 // title (case-insensitive); matches at word starts and in runs score higher.
 
-export interface Scored<T> {
+interface Scored<T> {
   item: T;
   score: number;
 }

@@ -86,14 +86,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "help", title: "Keyboard shortcuts", keys: ["?"], menu: true },
 ];
 
-const BY_ID = new Map(COMMANDS.map((c) => [c.id, c]));
-
-export function commandSpec(id: CommandId): CommandSpec {
-  const c = BY_ID.get(id);
-  if (!c) throw new Error(`unknown command ${id}`);
-  return c;
-}
-
 const KEY_NAMES: Record<string, string> = {
   ArrowUp: "↑",
   ArrowDown: "↓",
