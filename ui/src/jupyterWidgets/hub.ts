@@ -3,7 +3,7 @@
 // (./manager, the official @jupyter-widgets packages) only when a notebook opens its first widget
 // or an output shows one. A notebook without widgets never downloads it.
 
-import type { ClientMessage, ServerMessage, WidgetCommServerMsg } from "../protocol";
+import type { ClientMessage, Output, ServerMessage, WidgetCommServerMsg } from "../protocol";
 import { loadManager } from "./loader";
 
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
@@ -19,12 +19,16 @@ export interface WidgetManagerApi {
   show(modelId: string, el: HTMLElement): Promise<(() => void) | null>;
 }
 
+/** Renders app outputs into an element (null: unmount); the Output widget's view uses it. */
+export type RenderOutputs = (outputs: Output[] | null, el: HTMLElement) => void;
+
 export interface Sender {
   send(msg: ClientMessage): void;
 }
 
 class WidgetHub {
   sender: Sender | null = null;
+  renderOutputs: RenderOutputs | null = null;
   private manager: WidgetManagerApi | null = null;
   private loading: Promise<WidgetManagerApi> | null = null;
   private queue: ServerMessage[] = [];
@@ -48,7 +52,7 @@ class WidgetHub {
 
   load(): Promise<WidgetManagerApi> {
     this.loading ??= loadManager().then((m) => {
-      const api = m.createManager(() => this.sender);
+      const api = m.createManager(() => this.sender, this.renderOutputs);
       this.manager = api;
       const queued = this.queue;
       this.queue = [];

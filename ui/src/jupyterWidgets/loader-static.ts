@@ -1,9 +1,9 @@
 // The exported page: the exporter inlines the widget manager's script (an IIFE built from
 // manager.ts that sets the global below) only into pages that show Jupyter widgets.
 
-import type { Sender, WidgetManagerApi } from "./hub";
+import type { RenderOutputs, Sender, WidgetManagerApi } from "./hub";
 
-type ManagerModule = { createManager(sender: () => Sender | null): WidgetManagerApi };
+type ManagerModule = { createManager(sender: () => Sender | null, renderOutputs: RenderOutputs | null): WidgetManagerApi };
 export const WIDGETS_GLOBAL = "ReflowJupyterWidgets";
 
 export function loadManager(): Promise<ManagerModule> {

@@ -14,7 +14,7 @@ import { ManagerBase } from "@jupyter-widgets/base-manager";
 import { Widget as LuminoWidget } from "@lumino/widgets";
 import DOMPurify from "dompurify";
 import type { WidgetCommServerMsg } from "../protocol";
-import type { Sender, WidgetManagerApi } from "./hub";
+import type { RenderOutputs, Sender, WidgetManagerApi } from "./hub";
 import { b64decode, b64encode } from "./buffers";
 
 const MODEL_WAIT_MS = 15_000;
@@ -129,6 +129,8 @@ export class ReflowWidgetManager extends ManagerBase {
   private arrivals = new Map<string, Array<() => void>>();
   /** widget_comm_msg messages sent (tests, benchmarks) */
   sent = 0;
+  /** the page's output renderer (the Output widget's view shows its outputs with it) */
+  renderOutputs: RenderOutputs | null = null;
 
   constructor(private sender: () => Sender | null) {
     super();
@@ -254,9 +256,13 @@ function ensureStyle(): void {
   document.head.appendChild(style);
 }
 
-export function createManager(sender: () => Sender | null): WidgetManagerApi & { manager: ReflowWidgetManager } {
+export function createManager(
+  sender: () => Sender | null,
+  renderOutputs: RenderOutputs | null = null,
+): WidgetManagerApi & { manager: ReflowWidgetManager } {
   ensureStyle();
   const manager = new ReflowWidgetManager(sender);
+  manager.renderOutputs = renderOutputs;
   (globalThis as { reflowWidgets?: unknown }).reflowWidgets = manager; // for the console, tests and benchmarks
   return {
     manager,

@@ -2,11 +2,10 @@
 // model's `outputs` (nbformat dicts, reflow/kernel/jupyter_widgets_output.py); they are shown with
 // the app's own output renderer, so HTML in them lands in a sandboxed frame like any output.
 
-import { render } from "preact";
 import { DOMWidgetView } from "@jupyter-widgets/base";
 import { OutputModel } from "@jupyter-widgets/output";
 import type { Output } from "../protocol";
-import { Outputs } from "../view/outputs";
+import type { RenderOutputs } from "./hub";
 
 /** nbformat outputs -> the app's outputs (anything unknown is dropped). */
 export function fromNbformat(items: unknown): Output[] {
@@ -36,12 +35,17 @@ export class OutputView extends DOMWidgetView {
     this.draw();
   }
 
+  /** The page's own output renderer, handed over by the hub (so this chunk does not carry a copy). */
+  private get renderOutputs(): RenderOutputs | null {
+    return (this.model.widget_manager as unknown as { renderOutputs?: RenderOutputs | null }).renderOutputs ?? null;
+  }
+
   private draw(): void {
-    render(<Outputs outputs={fromNbformat(this.model.get("outputs"))} />, this.el);
+    this.renderOutputs?.(fromNbformat(this.model.get("outputs")), this.el);
   }
 
   remove(): this {
-    render(null, this.el);
+    this.renderOutputs?.(null, this.el);
     return super.remove();
   }
 }

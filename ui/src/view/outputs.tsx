@@ -15,6 +15,8 @@ import { ChartView } from "./charts/ChartView";
 import { chartKind } from "./charts/kinds";
 import { OutputFrame } from "./frame";
 import { JupyterWidget, WIDGET_VIEW_MIME } from "../jupyterWidgets/view";
+import { widgetHub } from "../jupyterWidgets/hub";
+import { render } from "preact";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
@@ -67,6 +69,9 @@ function MimeView({ bundle }: { bundle: MimeBundle }) {
       return <TextBlock text={mimeText(v)} className="plain" ansi />;
   }
 }
+
+// the Output widget (interact, `with out:`) shows its outputs with this renderer
+widgetHub.renderOutputs = (outputs, el) => render(outputs ? <Outputs outputs={outputs} /> : null, el);
 
 function withoutWidget(bundle: MimeBundle): MimeBundle {
   const { [WIDGET_VIEW_MIME]: _, ...rest } = bundle;
