@@ -20,7 +20,7 @@ const CHARTS = [
   // KaTeX (math in markdown), fonts inlined: see src/math/loader-static.ts
   { entry: "src/math/katex.ts", name: "ReflowMath", file: "reflow-export-math.js" },
   // Jupyter widgets (ipywidgets, ipympl…), rendered from their last state: see src/jupyterWidgets/loader-static.ts
-  { entry: "src/jupyterWidgets/manager.ts", name: "ReflowJupyterWidgets", file: "reflow-export-widgets.js" },
+  { entry: "src/jupyterWidgets/exportEntry.ts", name: "ReflowJupyterWidgets", file: "reflow-export-widgets.js" },
 ];
 
 function exportCharts(): Plugin {
