@@ -462,6 +462,7 @@ class DataflowGraph:
                     index = bisect_left(keys, position)
                     if index == 0:
                         if name not in self._chains and ordered[0] == provider:
+                            after_readers.append((caller, name))
                             continue  # the function's own order-free name: it runs before the caller
                         late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
                         continue

@@ -363,6 +363,8 @@ FOUND = [
       Op("lazy", inner=(Op("run", index=13), Op("move", index=17, target=15)))]),
     # `del a` of an order-free name runs after a caller that reads `a` through a function body
     (["b = 0", "def f():\n    return a + 1\na = 0", "print(f())"], [Op("add", target=0, code="del a")]),
+    (["b = 0", "a = 0\ndef f():\n    return a + 1\na = 0", "print(f())\nprint(b)"],
+     [Op("move", index=2, target=0), Op("add", target=0, code="del a")]),
 ]
 
 
