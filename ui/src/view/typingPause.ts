@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 /** How long the code must rest before its static errors show. */
-export const TYPING_PAUSE_MS = 800;
+const TYPING_PAUSE_MS = 800;
 
 /**
  * Whether the user is still typing: the code differs from the last code that rested for a
