@@ -463,14 +463,18 @@ class DataflowGraph:
                     if index == 0:
                         if name not in self._chains and ordered[0] == provider:
                             after_readers.append((caller, name))
+                            if self._deleters.count(name):  # the runtime must know who provides it
+                                new.add((provider, caller, name, True))
                             continue  # the function's own order-free name: it runs before the caller
                         late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
                         continue
                     writer = ordered[index - 1]
                     if name not in self._chains:
                         after_readers.append((caller, name))
-                    if name in self._chains or key(writer) > key(provider):
-                        new.add((writer, caller, name, True))  # else: writer -> provider -> caller already
+                    # else writer -> provider -> caller already, but a deleted name's provider is
+                    # named (the runtime restores the version a re-run caller needs after a `del`)
+                    if name in self._chains or key(writer) > key(provider) or self._deleters.count(name):
+                        new.add((writer, caller, name, True))
                     if writer in with_bodies:
                         todo.append(writer)
 

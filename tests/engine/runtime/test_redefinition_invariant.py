@@ -365,6 +365,8 @@ FOUND = [
     (["b = 0", "def f():\n    return a + 1\na = 0", "print(f())"], [Op("add", target=0, code="del a")]),
     (["b = 0", "a = 0\ndef f():\n    return a + 1\na = 0", "print(f())\nprint(b)"],
      [Op("move", index=2, target=0), Op("add", target=0, code="del a")]),
+    (["b = 0", "a = 0\ndef f():\n    return a + 1\na = 0", "print(f())\nprint(b)"],
+     [Op("add", target=0, code="del a"), Op("run", index=1)]),
 ]
 
 
