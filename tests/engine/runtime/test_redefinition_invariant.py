@@ -370,6 +370,21 @@ FOUND = [
 ]
 
 
+# Found by hypothesis (1,000 examples) and not fixed yet: in a lazy episode a caller re-run
+# reads a chain name through a function body; the chain's final writer, staled and then run by
+# run_stale, stales the caller again although its output is the fresh run's.
+OPEN = [
+    (["b = 0", "a = 0\ndef f():\n    return a + 1\na = 0", "print(f())"],
+     [Op("move", index=2, target=0), Op("add", target=0, code="a = 0"), Op("lazy", inner=(Op("run", index=1),))]),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="lazy final writer re-stales a caller (OPEN above)")
+@pytest.mark.parametrize("sources,operations", OPEN)
+def test_open_sequences_found_by_hypothesis(sources, operations):
+    test_sequences_found_by_hypothesis(sources, operations)
+
+
 @pytest.mark.parametrize("sources,operations", FOUND)
 def test_sequences_found_by_hypothesis(sources, operations):
     session = Session(sources)
