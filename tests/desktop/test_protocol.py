@@ -96,7 +96,8 @@ def test_every_message_class_is_listed() -> None:
 def test_read_only_sessions_accept_what_they_did() -> None:
     assert P.READ_ONLY_ALLOWED == {"set_ui_value", "interrupt", "run_stale", "run_all", "complete", "inspect",
                                    "table_page", "packages_get", "settings_get", "settings_set", "resync",
-                                   "trust"}  # "Trust and run" changes no code
+                                   "trust",  # "Trust and run" changes no code
+                                   "widget_comm_msg"}  # a Jupyter widget moved in the app view, like set_ui_value
 
 
 def test_settings_in_the_schema_are_the_declared_ones() -> None:
@@ -113,6 +114,8 @@ def test_settings_in_the_schema_are_the_declared_ones() -> None:
 
 # --- validation of what a UI sends --------------------------------------------------------
 VALID: list[dict[str, Any]] = [
+    {"type": "widget_comm_msg", "comm_id": "c1", "data": {"method": "update", "state": {"value": 3}},
+     "request_id": "r1"},
     {"type": "run", "cells": [{"id": "a", "code": "x = 1"}, {"id": "b"}]},
     {"type": "edit", "id": "a", "code": "x = 2"},
     {"type": "create_cell", "id": "n", "index": 0, "kind": "markdown", "code": "# hi"},
@@ -220,7 +223,15 @@ def test_constructors_build_declared_messages() -> None:
     ]
     assert {m["type"] for m in built} == {P.message_type(c) for c in P.SERVER_MESSAGE_CLASSES} - {
         "cell_status", "cell_clear", "cell_output", "cell_cached", "graph", "variables", "ui_values",
-        "table_page_reply", "batch"}   # the kernel's events, checked below
+        "table_page_reply", "batch",   # the kernel's events, checked below
+        "widget_comm", "widget_comm_idle"}  # relayed by session/widget_comms.py, checked here:
+    built += [
+        {"type": "widget_comm", "op": "open", "comm_id": "c1", "target_name": "jupyter.widget", "metadata": {},
+         "data": {"state": {"value": 3}, "buffer_paths": []}, "buffers": ["AAE="]},
+        {"type": "widget_comm", "op": "msg", "comm_id": "c1", "data": {"method": "update"}, "parent": "r1"},
+        {"type": "widget_comm", "op": "close", "comm_id": "c1", "data": {}},
+        {"type": "widget_comm_idle", "request_id": "r1"},
+    ]
     for msg in built:
         _fits(msg)
     assert "message" not in build.kernel_msg("idle")
