@@ -175,6 +175,17 @@ def leave_editor(page) -> None:
     raise AssertionError("the editor kept focus after three Esc presses")
 
 
+def export_html(page) -> Path:
+    """Click the top bar's HTML export as a user does: the file is written beside the notebook and
+    the export notice names it (issue 16 item 18); returns that path."""
+    from playwright.sync_api import expect
+
+    page.click("[data-action=export-html]")
+    notice = page.locator("[data-export-notice=exported]")
+    expect(notice).to_have_attribute("data-path", re.compile(r"\.html$"), timeout=WAIT_MS)
+    return Path(notice.get_attribute("data-path") or "")
+
+
 def cell(page, n: int):
     """The n-th cell (1-based, display order)."""
     return page.locator(".notebook .cell").nth(n - 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, cell, open_notebook, shot
+from .conftest import ARTIFACTS, WAIT_MS, cell, export_html, open_notebook, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -117,17 +117,14 @@ def _zoom_and_hover(page, vega, plotly) -> None:
 def test_vega_lite_and_plotly_in_the_app_and_in_the_offline_export(serve, page, browser, tmp_path):
     server = serve(NOTEBOOK)
     open_notebook(page, server)
-    expect(cell(page, 3).locator(".output-chart")).to_be_visible()
+    expect(cell(page, 3).locator(".output-chart")).to_be_visible(timeout=WAIT_MS)
     _check_charts(page, page.locator("main"), "charts-app")
     cell(page, 3).scroll_into_view_if_needed()
     cell(page, 3).locator(".output-chart").hover()
     expect(cell(page, 3).locator(".modebar")).to_be_visible()
     shot(page, "charts-app-plotly")
 
-    with page.expect_download() as dl:
-        page.click("[data-action=export-html]")
-    out = tmp_path / "charts.html"
-    dl.value.save_as(out)
+    out = export_html(page)
     html = out.read_text(encoding="utf-8")
     assert html.count("<script>") == 3  # plotly, vega, the page: each allowed by its hash
     (ARTIFACTS / "charts-export.html").write_bytes(out.read_bytes()) if ARTIFACTS.is_dir() else None
@@ -161,10 +158,7 @@ def test_a_notebook_without_charts_loads_and_exports_no_chart_code(serve, page, 
     expect(cell(page, 2)).to_contain_text("x times 7 is 42")
     assert not [u for u in requested if "/assets/vega-" in u or "/assets/plotly-" in u], requested
 
-    with page.expect_download() as dl:
-        page.click("[data-action=export-html]")
-    out = tmp_path / "plain.html"
-    dl.value.save_as(out)
+    out = export_html(page)
     html = out.read_text(encoding="utf-8")
     assert out.stat().st_size < 400_000
     assert html.count("<script>") == 1

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from reflow.notebook import parse_notebook
 from reflow_desktop.sidecar.format import code_hash
 
-from .conftest import WAIT_MS, cell, open_notebook
+from .conftest import WAIT_MS, cell, export_html, open_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -146,10 +146,7 @@ def test_live_and_exported_html_outputs_render_in_sized_frames(serve, page, tmp_
     frame_el = page.locator(".output-html iframe[data-sized]")
     expect(frame_el).to_have_count(1)
     assert frame_el.bounding_box()["height"] > 200  # sized to its 21 lines, not the 24 px default
-    with page.expect_download() as download:
-        page.click("[data-action=export-html]")
-    out = tmp_path / "export.html"
-    download.value.save_as(out)
+    out = export_html(page)
     exported = page.context.new_page()
     errors: list[str] = []
     exported.on("pageerror", lambda e: errors.append(str(e)))
