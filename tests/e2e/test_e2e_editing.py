@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import cell, open_notebook, set_code, shot
+from .conftest import WAIT_MS, cell, open_notebook, set_code, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +82,7 @@ def test_interrupt_while_true(serve, page):
     )
     page.goto(server.url)
     page.wait_for_selector(".cell")
-    expect(cell(page, 2)).to_have_class(re.compile(r"status-running"))
+    expect(cell(page, 2)).to_have_class(re.compile(r"status-running"), timeout=WAIT_MS)  # the kernel has started
     shot(page, "interrupt-running")
     page.locator('button[data-action="interrupt"]').click()
     expect(cell(page, 2)).to_have_class(re.compile(r"status-interrupted"))
@@ -104,7 +104,7 @@ def test_restart_kernel_keeps_code(serve, page):
     pid_before = cell(page, 3).locator(".outputs").inner_text()
     page.locator('button[data-action="restart"]').click()
     expect(page.locator(".kernel")).to_have_attribute("data-kernel", re.compile("restarting|starting"))
-    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible()
+    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible(timeout=WAIT_MS)  # the new kernel is up
     # code stays; run all gives a new kernel's pid
     expect(cell(page, 2)).to_contain_text("os.getpid()")
     page.locator("button", has_text=re.compile("Run (all|stale)")).click()
