@@ -123,7 +123,7 @@ def test_kernel_death_shows_restart(serve, page):
     shot(page, "kernel-dead")
     set_code(page, 2, "import os")
     banner.locator("button", has_text="Restart kernel").click()
-    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible()
+    expect(page.locator('.kernel[data-kernel="idle"]')).to_be_visible(timeout=WAIT_MS)  # the new kernel is up
     expect(cell(page, 2)).to_contain_text("import os")
 
 

@@ -3,7 +3,7 @@
 // all as one transaction (the path every structural change takes), which Undo reverts.
 
 import { EditorView } from "@codemirror/view";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import type { CellChange } from "../protocol";
 import type { State } from "../store";
@@ -50,7 +50,8 @@ export function FindBar({ controller: ctl, state: s, close }: { controller: Cont
   const error = typeof bad === "string" ? bad : null;
   const readOnly = s.readOnly;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
+    // before the next key event: keys typed right after Ctrl/⌘-F land here, not in the editor
     input.current?.focus();
     input.current?.select();
   }, []);

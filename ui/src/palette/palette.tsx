@@ -1,7 +1,7 @@
 // The command palette (Ctrl/⌘-Shift-P): every command of the registry with its shortcut,
 // filtered as you type; Enter runs the highlighted one, Esc closes.
 
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fuzzyFilter } from "./fuzzy";
 import { shortcutLabel, type CommandSpec } from "./registry";
 
@@ -18,8 +18,9 @@ export function CommandPalette({ commands, run, close }: PaletteProps) {
   const list = useRef<HTMLUListElement>(null);
   const shown = useMemo(() => fuzzyFilter(query, commands, (c) => c.title), [query, commands]);
 
-  useEffect(() => input.current?.focus(), []);
-  useEffect(() => setActive(0), [query]);
+  // Focus before the next key event is handled: keys typed right after Ctrl/⌘-Shift-P must land
+  // here, not in the editor that had focus (a passive effect runs too late under load).
+  useLayoutEffect(() => input.current?.focus(), []);
   useEffect(() => {
     list.current?.querySelector(".palette-item.active")?.scrollIntoView({ block: "nearest" });
   }, [active]);
@@ -53,7 +54,10 @@ export function CommandPalette({ commands, run, close }: PaletteProps) {
           class="palette-input"
           placeholder="Type a command"
           value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          onInput={(e) => {
+            setQuery((e.target as HTMLInputElement).value);
+            setActive(0); // with the query, not in an effect an arrow key could overtake
+          }}
           onKeyDown={onKey}
           aria-label="Command"
           spellcheck={false}
