@@ -392,7 +392,7 @@ class DataflowGraph:
         chains = self._chains
         new: set[tuple[str, str, str, bool]] = set()
         late: dict[str, set[str]] = {}
-        after_readers: list[tuple[str, str]] = []  # (reader, order-free name): its deleters come after
+        after_readers: list[tuple[str, str]] = []  # (reader, deleted order-free name): deleters come after
         for name in list(self._deferred_readers.names()):
             ordered, keys = writers_of(name)
             if not ordered:
@@ -405,7 +405,7 @@ class DataflowGraph:
                     late.setdefault(reader, set()).add(name)
                     continue
                 new.add((ordered[index - 1], reader, name, True))
-                if name not in chains:
+                if name not in chains and self._deleters.count(name):
                     after_readers.append((reader, name))
                 if name in chains and index < len(ordered) and ordered[index] != reader:
                     new.add((reader, ordered[index], name, False))  # a member's next one has WAW
@@ -462,18 +462,19 @@ class DataflowGraph:
                     index = bisect_left(keys, position)
                     if index == 0:
                         if name not in self._chains and ordered[0] == provider:
-                            after_readers.append((caller, name))
                             if self._deleters.count(name):  # the runtime must know who provides it
+                                after_readers.append((caller, name))
                                 new.add((provider, caller, name, True))
                             continue  # the function's own order-free name: it runs before the caller
                         late.setdefault(caller, set()).add(name)  # a fresh run has not bound it yet here
                         continue
                     writer = ordered[index - 1]
-                    if name not in self._chains:
+                    deleted = name not in self._chains and self._deleters.count(name) > 0
+                    if deleted:
                         after_readers.append((caller, name))
                     # else writer -> provider -> caller already, but a deleted name's provider is
                     # named (the runtime restores the version a re-run caller needs after a `del`)
-                    if name in self._chains or key(writer) > key(provider) or self._deleters.count(name):
+                    if name in self._chains or key(writer) > key(provider) or deleted:
                         new.add((writer, caller, name, True))
                     if writer in with_bodies:
                         todo.append(writer)
@@ -487,10 +488,8 @@ class DataflowGraph:
         topo = self._topology
         for reader, name in after_readers:
             for deleter in self._deleters.get(name):
-                if deleter == reader or (deleter, reader, name, False) in new:
-                    continue
-                if deleter in topo.reach([reader], forward=False, order=True):
-                    continue
+                if deleter == reader or deleter in topo.reach([reader], forward=False, order=True):
+                    continue  # the deleter runs before the reader already (an edge or a path)
                 topo.add_order_edge(reader, deleter, name)
                 new.add((reader, deleter, name, False))
 
