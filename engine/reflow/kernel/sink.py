@@ -7,6 +7,9 @@ thousands of messages. Events are sent in ``batch`` messages (``{"type": "batch"
 "events": [...]}``): everything since the last flush, flushed when a run ends, when
 the host sends anything else, or after ``BATCH_S`` -- so a 100-cell run is a few
 messages, not four hundred, and a long cell still shows "running" at once.
+Printed text is kept as a list of chunks and joined once per flush, so a write costs
+O(1) amortised however much text the window already holds (100,000 prints are not
+100,000 copies of everything printed so far).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class CommSink:
         self.current: str | None = None
         self.ran: list[str] = []
         self._lock = threading.RLock()
-        self._pending: list[tuple[str, str, str]] = []  # (cell, name, text)
+        self._pending: list[tuple[str, str, list[str]]] = []  # (cell, name, chunks joined at flush)
         self._timer: threading.Timer | None = None
         self._events: list[dict[str, Any]] = []
         self._batch_timer: threading.Timer | None = None
@@ -72,11 +75,11 @@ class CommSink:
         if not text:
             return
         with self._lock:
-            if self._pending and self._pending[-1][:2] == (cell_id, name):
-                c, n, t = self._pending[-1]
-                self._pending[-1] = (c, n, t + text)
+            pending = self._pending
+            if pending and pending[-1][0] == cell_id and pending[-1][1] == name:
+                pending[-1][2].append(text)  # no copy of what the window holds already
             else:
-                self._pending.append((cell_id, name, text))
+                pending.append((cell_id, name, [text]))
             if self._timer is None:
                 self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
                 self._timer.daemon = True
@@ -138,7 +141,8 @@ class CommSink:
                 self._timer.cancel()
                 self._timer = None
             pending, self._pending = self._pending, []
-            for cell_id, name, text in pending:
+            for cell_id, name, chunks in pending:
+                text = chunks[0] if len(chunks) == 1 else "".join(chunks)
                 self._emit(
                     {"type": "cell_output", "id": cell_id, "output": {"kind": "stream", "name": name, "text": text}}
                 )

@@ -1,0 +1,91 @@
+"""CommSink's printed text: writes are amortised O(1), counted in characters copied, never timed.
+
+A ``str`` subclass counts every character that ``+`` / ``+=`` copy while the sink gathers a
+window of writes. Gathering by concatenation copies everything printed so far on every write
+(quadratic: ~n²/2 lines' worth for n prints); gathering chunks and joining once copies nothing
+until the flush, whose join is linear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reflow.kernel import sink as sink_module
+from reflow.kernel.sink import CommSink
+
+
+class CountingStr(str):
+    """A string that counts the characters each concatenation it takes part in produces."""
+
+    copied = 0
+
+    def __add__(self, other: str) -> CountingStr:
+        out = CountingStr(str.__add__(self, other))
+        CountingStr.copied += len(out)
+        return out
+
+    def __radd__(self, other: str) -> CountingStr:
+        out = CountingStr(str.__add__(other, self))
+        CountingStr.copied += len(out)
+        return out
+
+
+@pytest.fixture
+def sink(monkeypatch: pytest.MonkeyPatch) -> tuple[CommSink, list[dict[str, Any]]]:
+    # one coalescing window for the whole test: the timer must not flush between writes
+    monkeypatch.setattr(sink_module, "STREAM_COALESCE_S", 3600.0)
+    monkeypatch.setattr(sink_module, "BATCH_S", 3600.0)
+    sent: list[dict[str, Any]] = []
+    CountingStr.copied = 0
+    return CommSink(shell=None, send=sent.append), sent
+
+
+def stream_texts(sent: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    events = [e for m in sent for e in (m["events"] if m["type"] == "batch" else [m])]
+    return [(e["id"], e["output"]["name"], e["output"]["text"]) for e in events if e["type"] == "cell_output"]
+
+
+def test_a_window_of_prints_copies_no_text_until_the_flush(sink: tuple[CommSink, list[dict[str, Any]]]) -> None:
+    s, sent = sink
+    lines = [CountingStr(f"line {i}\n") for i in range(20_000)]
+    for line in lines:
+        s.stream("c1", "stdout", line)
+    assert CountingStr.copied == 0  # the gathering itself copied nothing (was ~n²/2 lines' worth)
+    s.flush_streams()
+    s.flush_events()
+    assert stream_texts(sent) == [("c1", "stdout", "".join(lines))]
+
+
+def test_work_grows_linearly_with_the_number_of_writes(sink: tuple[CommSink, list[dict[str, Any]]]) -> None:
+    s, sent = sink
+    for n in (1_000, 10_000):
+        CountingStr.copied = 0
+        for _ in range(n):
+            s.stream("c1", "stdout", CountingStr("x" * 9 + "\n"))
+        s.flush_streams()
+        assert CountingStr.copied <= 10 * n  # at most one copy of the text (quadratic would be ~5 n² chars)
+    s.flush_events()
+    assert [len(t) for _, _, t in stream_texts(sent)] == [10_000, 100_000]
+
+
+def test_streams_and_cells_keep_their_order_and_boundaries(sink: tuple[CommSink, list[dict[str, Any]]]) -> None:
+    s, sent = sink
+    s.stream("c1", "stdout", "a")
+    s.stream("c1", "stdout", "b")
+    s.stream("c1", "stderr", "E")
+    s.stream("c1", "stdout", "c")
+    s.stream("c2", "stdout", "d")
+    s.stream("c2", "stdout", "")  # nothing written: no event
+    s.flush_streams()
+    s.stream("c2", "stdout", "e")  # a new window after a flush is a new output
+    s.flush_streams()
+    s.flush_events()
+    assert stream_texts(sent) == [
+        ("c1", "stdout", "ab"),
+        ("c1", "stderr", "E"),
+        ("c1", "stdout", "c"),
+        ("c2", "stdout", "d"),
+        ("c2", "stdout", "e"),
+    ]
