@@ -25,6 +25,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import Float, Integer
 
 from reflow_desktop import resources
+from reflow_desktop.remote.place import LOCAL, Place, provisioner_stanza
 
 COMM_TARGET = "reflow"
 log = logging.getLogger(__name__)
@@ -61,12 +62,16 @@ class _DeathWatch(AsyncIOLoopKernelRestarter):
     restart_limit = Integer(0)
 
 
-def kernel_spec(python: str) -> KernelSpec:
+def kernel_spec(python: str, place: Place = LOCAL, notebook: str | None = None) -> KernelSpec:
+    """The reflow kernel's spec; a remote ``place`` names its jupyter_client provisioner in the metadata."""
+    metadata: dict[str, Any] = {"debugger": False}
+    if (stanza := provisioner_stanza(place, notebook)) is not None:
+        metadata["kernel_provisioner"] = stanza
     return KernelSpec(
         argv=[python, "-m", "reflow.kernel", "-f", "{connection_file}"],
         display_name="Reflow",
         language="python",
-        metadata={"debugger": False},
+        metadata=metadata,
         interrupt_mode="signal",
     )
 
@@ -101,12 +106,16 @@ class KernelProcess:
         python: str | None = None,
         cwd: str | None = None,
         env: dict[str, str] | None = None,
+        place: Place = LOCAL,
+        notebook: str | None = None,
     ) -> None:
         self.on_event = on_event
         self.on_state = on_state
         self.python = python or sys.executable
         self.cwd = cwd
         self.extra_env = env
+        self.place = place  # where the kernel runs (remote/place.py); read at each start
+        self.notebook = notebook  # its file: a remote place rebuilds that notebook's environment
         self.km: AsyncIOLoopKernelManager | None = None
         self.kc: AsyncKernelClient | None = None
         self.comm_id = ""
@@ -130,7 +139,7 @@ class KernelProcess:
 
     async def _start(self, open_data: OpenData) -> None:
         self._set_state("starting")
-        spec = kernel_spec(self.python)
+        spec = kernel_spec(self.python, self.place, self.notebook)
         self.km = AsyncIOLoopKernelManager(
             kernel_name="reflow", kernel_spec_manager=_SpecManager(spec), autorestart=True, restarter_class=_DeathWatch
         )

@@ -40,6 +40,7 @@ from reflow.notebook.document import (
 from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
+from reflow_desktop.remote.place import LOCAL, Local, Place
 from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
@@ -75,6 +76,7 @@ class Session:
         session_id: str | None = None,
         environments: bool = False,
         env_cache_root: Path | None = None,
+        place: Place = LOCAL,
     ) -> None:
         self._path = Path(path).resolve()
         # With `environments`, the kernel runs in the notebook's own uv environment
@@ -101,7 +103,12 @@ class Session:
         self.cache = CellCache()
         self.clients: list[Client] = []
         self.kernel = KernelProcess(
-            self._on_kernel_event, self._on_kernel_state, python=python, cwd=str(self._path.parent)
+            self._on_kernel_event,
+            self._on_kernel_state,
+            python=python,
+            cwd=str(self._path.parent),
+            place=place,  # remote/place.py: elsewhere, its provisioner builds the environment there
+            notebook=str(self._path),
         )
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
@@ -190,7 +197,7 @@ class Session:
 
     async def start_kernel(self, *, run: bool | None = None) -> None:
         """Prepare the environment, start the kernel and open the notebook (``run``: run it all)."""
-        if self.environments and self.path.exists():
+        if self.environments and self.path.exists() and isinstance(self.place, Local):
             if not await self._prepare_environment():
                 return
         run_all = self.app_view or self.mode == "auto" if run is None else run
@@ -288,6 +295,19 @@ class Session:
         run_all = self.app_view or self.mode == "auto"
         await self.kernel.start(lambda: self._open_data(run=run_all))
         return run_all
+
+    @property
+    def place(self) -> Place:
+        """Where the kernel runs (the notebook's chosen place)."""
+        return self.kernel.place
+
+    async def run_on(self, place: Place) -> None:
+        """Move the kernel: stop it here, start a fresh one there; outputs stay, shown stale."""
+        await self.kernel.shutdown()
+        self.kernel.place = place
+        self.cache.keep_as_stale()
+        self._cells_changed()
+        await self.start_kernel()
 
     async def interrupt(self) -> None:
         await self.kernel.interrupt()
