@@ -10,6 +10,8 @@ import it, then:
 - ``with output_widget:`` captures into the widget's ``outputs`` in the kernel
   (``jupyter_widgets_output``), so ``interact`` and ``Output`` work without a Jupyter front end's
   message hooks, also in a reactive run whose prints belong to the running cell;
+- observers and callbacks a cell's run registers (``w.observe``, ``on_click``) are removed when
+  that cell runs again or is deleted (``jupyter_widgets_observers``), so they never stack;
 - widgets get a key per defining cell (``jupyter_widgets_keys``): a re-run of that cell with the
   same arguments keeps the value the user chose, and values saved by the app come back on reopen.
 """
@@ -98,15 +100,18 @@ def patch_widgets(module: ModuleType) -> None:
     if widget_class is None or getattr(widget_class, "_reflow_patched", False):
         return
     original = widget_class._handle_msg
+    from reflow.kernel.jupyter_widgets_observers import OBSERVERS, patch_observers
 
     def _handle_msg(self: Any, msg: dict[str, Any]) -> None:
+        host = _host()
+        if host is not None:
+            OBSERVERS.prune(getattr(host, "runtime", None))  # deleted cells' observers never run
         original(self, msg)
         data = (msg.get("content") or {}).get("data")
         if user_changed(data):
             from reflow.kernel.jupyter_widgets_keys import KEYS
 
             KEYS.kept(self)  # kept for the next open (reflow.ui._persist)
-            host = _host()
             if host is not None:
                 rerun_readers(host, self)
                 from reflow.kernel.ui_bridge import send_kept_values
@@ -119,6 +124,7 @@ def patch_widgets(module: ModuleType) -> None:
     from reflow.kernel.jupyter_widgets_output import patch_output
 
     patch_output(module)
+    patch_observers(module)
     widget_class.on_widget_constructed(KEYS.constructed)
 
 

@@ -173,3 +173,45 @@ async def test_saved_values_are_used_when_the_notebook_opens_again(kernel):
     )
     await asyncio.wait_for(fut, WAIT)
     assert text_of(kernel.outputs("b")).strip() == "value 6"
+
+
+async def test_an_observer_cell_that_runs_again_does_not_stack_its_observer(kernel):
+    tap = WidgetTap(kernel)
+    await kernel.open(SLIDER)
+    observer = SLIDER[3][1]
+    for _ in range(2):  # the observing cell re-runs (the user runs it, or its inputs changed)
+        await kernel.op({"type": "run", "cells": [{"id": "c", "code": observer}]})
+    mark = kernel.mark()
+    tap.change(tap.model("IntSliderModel"), value=7)
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+    mark = kernel.mark()
+    await kernel.op({"type": "create_cell", "id": "d", "code": "print(seen)", "order": ["a", "b", "e", "c", "d"]})
+    await kernel.op({"type": "run", "cells": [{"id": "d", "code": "print(seen)"}]})
+    assert text_of(kernel.outputs("d", mark)).strip() == "[7]"  # one observer, not three
+
+
+async def test_a_deleted_cells_observer_and_click_handler_are_removed(kernel):
+    tap = WidgetTap(kernel)
+    cells = [
+        *SLIDER,
+        ("f", "button = W.Button(description='go')\nclicks = []"),
+        ("g", "button.on_click(lambda _: clicks.append('g'))"),
+        ("h", "button.on_click(lambda _: clicks.append('h'))"),
+    ]
+    await kernel.open(cells)
+    await kernel.op({"type": "run", "cells": [{"id": "g", "code": cells[5][1]}]})  # g again: still one
+    await kernel.op({"type": "delete_cell", "id": "c"})
+    await kernel.op({"type": "delete_cell", "id": "h"})
+
+    mark = kernel.mark()
+    tap.change(tap.model("IntSliderModel"), value=4)
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+    click = {"method": "custom", "content": {"event": "click"}}
+    kernel.kc.shell_channel.send(
+        kernel.kc.session.msg("comm_msg", {"comm_id": tap.model("ButtonModel"), "data": click})
+    )
+    mark = kernel.mark()
+    code = "print(seen, clicks)"
+    await kernel.op({"type": "create_cell", "id": "d", "code": code, "order": ["a", "b", "e", "f", "g", "d"]})
+    await kernel.op({"type": "run", "cells": [{"id": "d", "code": code}]})
+    assert text_of(kernel.outputs("d", mark)).strip() == "[] ['g']"
