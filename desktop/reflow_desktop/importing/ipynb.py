@@ -15,10 +15,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbformat import NBFormatError, ValidationError
-from nbformat.reader import NotJSONError
-
 from reflow.notebook import Cell, Notebook, ScriptMetadata
 from reflow.notebook.errors import NotebookFormatError
 from reflow.notebook.metadata import set_shared_privates, shared_privates
@@ -294,6 +290,12 @@ def convert_ipynb_text(text: str, source: Path) -> ImportResult:
 
 def _nbformat_v4(text: str, source: Path, problems: list[ImportProblem]) -> dict[str, Any]:
     """The notebook as nbformat 4 JSON; a schema violation is reported, not fatal."""
+    # Imported here, not at the top: nbformat pulls in jsonschema's format checkers (seconds when
+    # rfc3987-syntax is installed), and every launch imports this package but few convert a notebook.
+    import nbformat
+    from nbformat import NBFormatError, ValidationError
+    from nbformat.reader import NotJSONError
+
     captured: dict[str, Any] = {}
     try:
         with warnings.catch_warnings():  # e.g. MissingIDFieldWarning: repaired, nothing for the user to do
