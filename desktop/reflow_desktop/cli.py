@@ -17,7 +17,11 @@ SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "impo
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand; `reflow nb.py` is shorthand for `reflow open nb.py`."""
+    from reflow_desktop import __version__
+
     parser = argparse.ArgumentParser(prog="reflow", description="Reactive Python notebooks.")
+    parser.add_argument("--version", action="version", version=f"reflow {__version__}")
+    url_help = "also write the page URL (with its token) to this file, 0600, once serving (docs/automation.md)"
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("open", help="open a notebook in the desktop app (default)")
@@ -29,12 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--browser", action="store_true", help="open in the default browser")
     p.add_argument("--no-open", action="store_true", help="only serve; print the URL")
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--url-file", metavar="PATH", help=url_help)
 
     p = sub.add_parser("run", help="serve a notebook as a read-only app")
     p.add_argument("notebook")
     p.add_argument("--trust", action="store_true", help="trust (sign) this notebook and run it even if not yours")
     p.add_argument("--no-open", action="store_true", help="only serve; print the URL")
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--url-file", metavar="PATH", help=url_help)
 
     p = sub.add_parser("check", help="check syntax, definitions, cycles and cell order")
     p.add_argument("notebooks", nargs="+")

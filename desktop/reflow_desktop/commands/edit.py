@@ -18,4 +18,10 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists() and not path.parent.is_dir():
         print(f"reflow: cannot create {path}: there is no folder {path.parent}", file=sys.stderr)
         return 2
-    return serve_notebook(args.notebook, read_only=False, open_browser=not args.no_open, port=args.port)
+    return serve_notebook(
+        args.notebook,
+        read_only=False,
+        open_browser=not args.no_open,
+        port=args.port,
+        url_file=getattr(args, "url_file", None),
+    )

@@ -19,4 +19,10 @@ def run(args: argparse.Namespace) -> int:
         print(refused, file=sys.stderr)
         return 1
 
-    return serve_notebook(args.notebook, read_only=True, open_browser=not args.no_open, port=args.port)
+    return serve_notebook(
+        args.notebook,
+        read_only=True,
+        open_browser=not args.no_open,
+        port=args.port,
+        url_file=getattr(args, "url_file", None),
+    )

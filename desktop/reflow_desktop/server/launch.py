@@ -15,17 +15,28 @@ from pathlib import Path
 from reflow.notebook import NotebookFormatError
 from reflow_desktop.importing.result import NotebookImportError
 from reflow_desktop.server.app import ReflowServer
+from reflow_desktop.server.url_file import remove_url_file, write_url_file
 from reflow_desktop.session import Session
 
 
-def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int = 0) -> int:
-    """Run the server for one notebook; returns the process exit code."""
+def serve_notebook(
+    path: str, *, read_only: bool, open_browser: bool, port: int = 0, url_file: str | None = None
+) -> int:
+    """Run the server for one notebook; returns the process exit code.
+
+    ``url_file``: also write the page URL there once serving (server/url_file.py), for automation.
+    """
     nb_path = Path(path)
     if read_only and not nb_path.is_file():
         print(f"reflow: no such notebook: {path}", file=sys.stderr)
         return 2
+    if url_file is not None and not Path(url_file).absolute().parent.is_dir():
+        print(f"reflow: cannot write the URL to {url_file}: there is no such folder", file=sys.stderr)
+        return 2
     try:
-        return asyncio.run(_serve(nb_path, read_only=read_only, open_browser=open_browser, port=port))
+        return asyncio.run(
+            _serve(nb_path, read_only=read_only, open_browser=open_browser, port=port, url_file=url_file)
+        )
     except NotebookFormatError as exc:
         print(f"reflow: {path}: {exc}", file=sys.stderr)
         return 1
@@ -36,7 +47,7 @@ def serve_notebook(path: str, *, read_only: bool, open_browser: bool, port: int 
         return 0
 
 
-async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) -> int:
+async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int, url_file: str | None = None) -> int:
     from reflow_desktop import envs
     from reflow_desktop.importing.on_open import reflow_notebook_for
 
@@ -53,6 +64,7 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) 
     print(
         f"Reflow is serving {path} {'(read-only) ' if read_only else ''}at\n  {url}\nPress Ctrl-C to stop.", flush=True
     )
+    written = write_url_file(url_file, url) if url_file else None
     if open_browser:  # a one-time login address: the token stays off the browser's command line
         webbrowser.open(server.login_url(session.id))
     stop = asyncio.Event()
@@ -69,5 +81,7 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int) 
     try:
         await stop.wait()
     finally:
+        if written is not None:
+            remove_url_file(written, url)
         await server.stop()
     return 0
