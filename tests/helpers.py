@@ -6,8 +6,16 @@ Fixtures shared by every folder live in tests/conftest.py; a folder's own fixtur
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-from collections.abc import Callable
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,3 +145,81 @@ def trust(path: Path) -> None:
     from reflow_desktop.trust import sign_notebook
 
     sign_notebook(path, read_notebook(path))
+
+
+# --- an SSH host on loopback (remote kernels: tests/desktop/remote, benchmarks/remote_ssh.py) ---------
+# Debian's /usr/sbin/sshd on a free port of 127.0.0.1 with a throwaway host key and client key, its own
+# sshd_config and a "remote home" (SetEnv HOME=...), all in a temporary directory; the client side is
+# a throwaway OpenSSH config (Host reflow-test) for REFLOW_SSH_CONFIG, so ~/.ssh is never read or written.
+_SSHD = "/usr/sbin/sshd"
+SSH_TEST_ALIAS = "reflow-test"
+
+
+@dataclass(frozen=True)
+class SshTestHost:
+    host: str  # the alias in ``ssh_config``
+    port: int
+    root: Path  # the temporary directory holding keys and configs
+    home: Path  # the remote user's $HOME
+    ssh_config: Path
+    pid: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _keygen(path: Path) -> None:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+
+
+def ssh_available() -> bool:
+    return Path(_SSHD).exists() and shutil.which("ssh") is not None and shutil.which("ssh-keygen") is not None
+
+
+@contextlib.contextmanager
+def ssh_test_host(extra_env: dict[str, str] | None = None) -> Iterator[SshTestHost]:
+    """Start sshd on loopback; yields once it accepts logins; stops it (by PID) afterwards."""
+    # short path: the remote kernel's Unix socket paths live under it (sockaddr_un is ~104 bytes)
+    root = Path(tempfile.mkdtemp(prefix="rf-sshd-"))
+    home = root / "home"
+    home.mkdir()
+    _keygen(root / "host_key")
+    _keygen(root / "client_key")
+    shutil.copy(root / "client_key.pub", root / "authorized_keys")
+    port = _free_port()
+    env = {"HOME": str(home), "UV_PYTHON_DOWNLOADS": "never", **(extra_env or {})}
+    setenv = " ".join(f"{k}={v}" for k, v in env.items())
+    (root / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {root}/host_key\nPidFile {root}/sshd.pid\n"
+        f"AuthorizedKeysFile {root}/authorized_keys\nUsePAM no\nStrictModes no\nPasswordAuthentication no\n"
+        f"KbdInteractiveAuthentication no\nPermitRootLogin yes\nAllowStreamLocalForwarding yes\n"
+        f"MaxSessions 50\nMaxStartups 50\nSetEnv {setenv}\n"
+    )
+    ssh_config = root / "ssh_config"
+    ssh_config.write_text(
+        f"Host {SSH_TEST_ALIAS}\n  HostName 127.0.0.1\n  Port {port}\n  User {os.environ.get('USER') or 'root'}\n"
+        f"  IdentityFile {root}/client_key\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n"
+        f"  UserKnownHostsFile {root}/known_hosts\n  LogLevel ERROR\n"
+    )
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation dir (systemd makes it)
+    proc = subprocess.Popen([_SSHD, "-D", "-f", str(root / "sshd_config"), "-E", str(root / "sshd.log")])
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # a login answers: sshd is up (a hang guard, not a measurement)
+            login = ["ssh", "-F", str(ssh_config), "-o", "BatchMode=yes", SSH_TEST_ALIAS, "true"]
+            probe = subprocess.run(login, capture_output=True, timeout=30)
+            if probe.returncode == 0:
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log = (root / "sshd.log").read_text() if (root / "sshd.log").exists() else ""
+                raise RuntimeError(f"sshd did not start: {probe.stderr.decode()} {log}")
+            time.sleep(0.1)
+        yield SshTestHost(SSH_TEST_ALIAS, port, root, home, ssh_config, proc.pid)
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
