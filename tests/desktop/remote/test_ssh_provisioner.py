@@ -20,6 +20,7 @@ from reflow_desktop.remote.ssh_provisioner import SshProvisioner
 from reflow_desktop.session import Session
 
 pytestmark = pytest.mark.uv
+UI_MIME = "application/vnd.reflow.ui+json"
 
 NOTEBOOK = """\
 # /// script
@@ -81,3 +82,67 @@ async def test_kernel_runs_on_the_host_and_cells_run(remote_session: Session, ss
     assert (Path(prefix) / ".reflow-env.json").is_file()
     assert (ssh_host.home / ".cache" / "reflow-remote" / "bin" / "uv").is_file()
     assert not (remote_session.path.parent / ".cache").exists()  # nothing of it beside the notebook
+
+
+async def test_slider_reruns_its_reader_on_the_host(remote_session: Session) -> None:
+    rec = Recorder()
+    remote_session.attach(rec)
+    _, b, c = code_ids(remote_session)
+    await handle(remote_session, {"type": "run_all"})
+    shown = await rec.wait_for(lambda m: is_output(m, b) and UI_MIME in m["output"].get("data", {}))
+    await rec.wait_for(lambda m: is_output(m, c, "100"))
+    element = shown["output"]["data"][UI_MIME]["element_id"]
+    mark = rec.mark()
+    await handle(remote_session, {"type": "set_ui_value", "element_id": element, "value": 7, "request_id": "r1"})
+    await rec.wait_for(lambda m: is_output(m, c, "700"), mark)
+
+
+async def test_interrupt_stops_a_loop_on_the_host(remote_session: Session) -> None:
+    rec = Recorder()
+    remote_session.attach(rec)
+    a, _, _ = code_ids(remote_session)
+    mark = rec.mark()
+    loop = "import time\nwhile True:\n    time.sleep(0.01)"
+    await remote_session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, rec)
+    await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == a and m["status"] == "running", mark)
+    await handle(remote_session, {"type": "interrupt"})
+    await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == a and m["status"] == "interrupted")
+    assert remote_session.kernel.state != "dead"
+    mark = rec.mark()  # the same kernel goes on running cells
+    await remote_session.handle({"type": "run", "cells": [{"id": a, "code": "41 + 1"}]}, rec)
+    await rec.wait_for(lambda m: is_output(m, a, "42"), mark)
+
+
+async def test_restart_gives_a_fresh_kernel_on_the_host(remote_session: Session, ssh_host: Any) -> None:
+    rec = Recorder()
+    remote_session.attach(rec)
+    a, _, _ = code_ids(remote_session)
+    prov = provisioner(remote_session)
+    old_pid, run_dir = prov.remote_pid, prov.run_dir
+    assert old_pid is not None and pid_alive(old_pid)
+    mark = rec.mark()
+    await handle(remote_session, {"type": "restart"})
+    await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+    assert provisioner(remote_session) is prov and prov.remote_pid not in (None, old_pid)
+    assert prov.run_dir == run_dir and not pid_alive(old_pid)
+    mark = rec.mark()
+    await remote_session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os.getpid()"}]}, rec)
+    await rec.wait_for(lambda m: is_output(m, a, str(prov.remote_pid)), mark)
+
+
+async def test_shutdown_stops_the_kernel_and_cleans_up(ssh_host: Any, tmp_path: Path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    session = Session(nb, autosave_delay=None, place=SshHost(ssh_host.host))
+    await asyncio.wait_for(session.start(), WAIT * 4)
+    prov = provisioner(session)
+    pid, run_dir, conn = prov.remote_pid, Path(prov.run_dir), prov.conn
+    assert pid is not None and pid_alive(pid) and run_dir.is_dir() and conn is not None and conn.is_open
+    local_sockets = list(Path(session.kernel.km.ip).parent.glob(Path(session.kernel.km.ip).name + "-*"))
+    assert len(local_sockets) == 5  # the forwarded channels
+    await session.close()
+    assert not pid_alive(pid)
+    assert not run_dir.exists()  # connection file, sockets, logs: gone from the host
+    assert not conn.is_open and not Path(conn.control_path).exists()
+    assert not any(s.exists() for s in local_sockets)
+    assert nb.read_text() == NOTEBOOK  # the file stayed here, untouched
