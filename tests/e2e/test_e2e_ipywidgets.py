@@ -1,6 +1,7 @@
 """Jupyter widgets end to end in Chromium, with ipywidgets 8 (and ipympl) from PyPI installed by uv
 into the notebook's own environment: moving a slider re-runs its reader (not its cell), a
-dropdown inside an HBox drives its reader, ``interact`` works, a reload shows the widgets again,
+dropdown inside an HBox drives its reader, ``interact`` works, Tab and Accordion switch and fold
+(their readers re-run), a reload shows the widgets again,
 and an offline HTML export renders them from their last state.
 
 One notebook environment serves all scenarios (building it is the slow part).
@@ -46,6 +47,14 @@ from ipywidgets import interact
 @interact(k=(0, 5))
 def times_ten(k=1):
     print(f"k*10={k * 10}")
+
+# %%
+tabs = widgets.Tab(children=[widgets.Label("first page"), widgets.Label("second page")], titles=("one", "two"))
+fold = widgets.Accordion(children=[widgets.Label("folded text")], titles=("more",))
+display(widgets.VBox([tabs, fold]))
+
+# %%
+print(f"tab={tabs.selected_index} open={fold.selected_index}")
 """
 
 
@@ -90,6 +99,21 @@ def test_ipywidgets_drive_their_readers(serve, page, tmp_path):
     expect(widget(page, 5).locator(".reflow-jw-output")).to_contain_text("k*10=20")
     shot(page, "ipywidgets")
 
+    # Tab and Accordion: pages switch and fold, and their readers re-run with the chosen index
+    containers = widget(page, 6)
+    expect(containers.get_by_text("first page")).to_be_visible()
+    expect(containers.get_by_text("second page")).to_be_hidden()
+    expect(containers.get_by_text("folded text")).to_be_hidden()
+    expect(cell(page, 7).locator(".outputs")).to_contain_text("tab=0 open=None")
+    containers.locator(".lm-TabBar-tab", has_text="two").click()
+    expect(containers.get_by_text("second page")).to_be_visible()
+    expect(containers.get_by_text("first page")).to_be_hidden()
+    expect(cell(page, 7).locator(".outputs")).to_contain_text("tab=1 open=None")
+    containers.locator(".jupyter-widget-Collapse-header", has_text="more").click()
+    expect(containers.get_by_text("folded text")).to_be_visible()
+    expect(cell(page, 7).locator(".outputs")).to_contain_text("tab=1 open=0")
+    shot(page, "ipywidgets-tab-accordion")
+
     # a reload gets every model again from the session (their last state)
     page.reload()
     expect(widget(page, 1).locator(".widget-readout")).to_have_text("5")
@@ -111,4 +135,6 @@ def test_ipywidgets_drive_their_readers(serve, page, tmp_path):
     expect(offline.locator(".reflow-jw[data-state=shown] .widget-readout").first).to_have_text("4")
     expect(offline.locator(".reflow-jw[data-state=shown] select").first).to_have_value("blue")
     expect(offline.locator(".reflow-jw[data-state=shown] .reflow-jw-output")).to_contain_text("k*10=20")
+    expect(offline.locator(".reflow-jw").get_by_text("second page", exact=True)).to_be_visible()
+    expect(offline.locator(".reflow-jw").get_by_text("folded text", exact=True)).to_be_visible()
     shot(offline, "ipywidgets-export")

@@ -8,6 +8,9 @@
 
 import baseCss from "@jupyter-widgets/base/css/index.css?inline";
 import controlsCss from "@jupyter-widgets/controls/css/widgets.css?inline";
+import luminoWidgetCss from "@lumino/widgets/style/widget.css?inline";
+import luminoTabBarCss from "@lumino/widgets/style/tabbar.css?inline";
+import luminoTabPanelCss from "@lumino/widgets/style/tabpanel.css?inline";
 import reflowCss from "./widgets.css?inline";
 import * as base from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
@@ -252,7 +255,8 @@ function ensureStyle(): void {
   if (document.getElementById("reflow-jupyter-widgets")) return;
   const style = document.createElement("style");
   style.id = "reflow-jupyter-widgets";
-  style.textContent = [baseCss, controlsCss, reflowCss].join("\n");
+  // lumino's own rules first: hidden widgets (Tab's other pages, a closed Accordion) and the tab bar
+  style.textContent = [luminoWidgetCss, luminoTabBarCss, luminoTabPanelCss, baseCss, controlsCss, reflowCss].join("\n");
   document.head.appendChild(style);
 }
 
