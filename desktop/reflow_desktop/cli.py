@@ -42,8 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--url-file", metavar="PATH", help=url_help)
 
-    p = sub.add_parser("check", help="check syntax, definitions, cycles and cell order")
+    p = sub.add_parser("check", help="check notebooks: coded problems (RF000...), --fix, --format json")
     p.add_argument("notebooks", nargs="+")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes (sort cells, drop unused private names)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (json: editors, CI)")
 
     from reflow_desktop.commands import script as script_command  # engine imports inside run(), not here
 

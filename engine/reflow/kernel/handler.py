@@ -21,6 +21,7 @@ from typing import Any
 from reflow.kernel.capture import cell_capture
 from reflow.kernel.graphinfo import graph_message
 from reflow.kernel.sink import CommSink
+from reflow.notebook.sql_cells import runnable_source
 from reflow.notebook.document import (
     SOURCES,
     Create,
@@ -209,7 +210,7 @@ class ReflowHost:
         if self._view_key != key:
             cells = [c for c in self.doc.cells if c.kind == "code"]
             self._view = (
-                {c.id: c.source for c in cells},
+                {c.id: runnable_source(c.source, c.options) for c in cells},  # SQL cells: their duckdb call
                 [c.id for c in cells],
                 {c.id for c in cells if c.options.get("disabled")},
             )

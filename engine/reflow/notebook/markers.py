@@ -22,6 +22,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _KEY = re.compile(r"([A-Za-z0-9_.\-]+)=")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CELL_TYPES = {"[markdown]": "markdown", "[md]": "markdown"}
+_SQL_TAG = "[sql]"  # an SQL cell: a code cell with options["language"] = "sql" (reflow.notebook.sql_cells)
 
 
 def is_marker(line: str) -> bool:
@@ -94,10 +95,15 @@ def parse_marker(line: str, lineno: int | None = None) -> tuple[str, dict[str, A
             title = title.replace(tag, "", 1).strip()
             kind = tag_kind
             break
+    sql = kind == "code" and _SQL_TAG in title
+    if sql:
+        title = title.replace(_SQL_TAG, "", 1).strip()
     result: dict[str, Any] = {}
     if title:
         result["title"] = title
     result.update(options)
+    if sql:
+        result["language"] = "sql"
     return kind, result
 
 
@@ -147,8 +153,11 @@ def render_marker(kind: str, options: dict[str, Any]) -> str:
         parts.append(title)
     if kind == "markdown":
         parts.append("[markdown]")
+    sql = kind == "code" and options.get("language") == "sql"
+    if sql:
+        parts.append(_SQL_TAG)
     for key, value in options.items():
-        if key == "title":
+        if key == "title" or (sql and key == "language"):
             continue
         parts.append(key if value is None else f"{key}={json.dumps(value, ensure_ascii=False)}")
     return " ".join(parts)

@@ -119,7 +119,7 @@ def parse_notebook(text: str) -> Notebook:
             source = source[1:] if quote[0].endswith("\n") else source
             source = source[:-1] if quote[1].startswith("\n") else source
         else:
-            if kind == "markdown":
+            if kind == "markdown" or options.get("language") == "sql":  # SQL lines are commented out too
                 content = [uncomment(line) for line in content]
             source = "\n".join(content)
         cell = Cell(kind="markdown" if kind == "markdown" else "code", source=source, options=options)

@@ -26,7 +26,7 @@ def render_body(cell: Cell, newline: str = "\n") -> str:
     source = cell.source
     if not source:
         return ""
-    if cell.kind == "markdown":
+    if cell.kind == "markdown" or cell.options.get("language") == "sql":  # SQL stays a comment in the script
         lines = [f"# {line}" if line else "#" for line in source.split("\n")]
     else:
         if source.endswith("\n"):

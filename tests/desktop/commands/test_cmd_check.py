@@ -41,7 +41,11 @@ def test_syntax_error_shows_the_line_and_a_caret_once(tmp_path, capsys):
     nb = write(tmp_path, "# %%\nx = 1\n\n# %%\ny = (x +\n\n# %%\nz = 3\n")
     code, out = check(capsys, nb)
     assert code == 1
-    assert out.splitlines() == [f"{nb}:5: error: syntax error: '(' was never closed", "    y = (x +", "        ^"]
+    assert out.splitlines() == [  # the code ends the first line (issue 19: every problem has a stable code)
+        f"{nb}:5: error: syntax error: '(' was never closed [RF001]",
+        "    y = (x +",
+        "        ^",
+    ]
 
 
 def test_syntax_error_on_a_later_line_of_the_cell(tmp_path, capsys):
