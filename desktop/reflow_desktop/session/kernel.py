@@ -152,7 +152,11 @@ class KernelProcess:
             rdir.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.km.transport = "ipc"
             self.km.ip = str(rdir / f"reflow-{uuid.uuid4().hex[:12]}")
-        await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
+        try:
+            await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
+        except Exception as exc:  # a provisioner that cannot launch (gateway refused, host down): said, not hung
+            self._set_state("dead", f"The kernel failed to start: {exc}")
+            raise
         # The restarter exists once the kernel started; it keeps its callbacks across restarts.
         self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
@@ -202,7 +206,11 @@ class KernelProcess:
                 return
             self._set_state("restarting")
             await self._disconnect()
-            await self.km.restart_kernel(now=True)
+            try:
+                await self.km.restart_kernel(now=True)
+            except Exception as exc:
+                self._set_state("dead", f"The kernel failed to restart: {exc}")
+                raise
             await self._connect(open_data)
 
     async def interrupt(self) -> None:
@@ -341,7 +349,10 @@ class KernelProcess:
         if proc is not None:
             code = proc.poll()
         detail = f" (exit code {code})" if code is not None else ""
-        self._set_state("dead", f"The kernel died{detail}. Your code is safe; restart the kernel to continue.")
+        said = f"The kernel died{detail}."
+        if reason := getattr(prov, "exit_reason", None):  # a remote provisioner knows why (remote/gateway.py)
+            said = str(reason)
+        self._set_state("dead", f"{said} Your code is safe; restart the kernel to continue.")
         for fut in self._replies.values():
             if not fut.done():
                 fut.set_exception(RuntimeError("the kernel died"))
