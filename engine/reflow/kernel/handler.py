@@ -36,6 +36,7 @@ from reflow.notebook.document import (
 )
 from reflow.notebook.model import Cell, CellKind, Notebook
 from reflow.notebook.sql_cells import runnable_source
+from reflow.notebook.sql_cells import runnable_source
 
 
 class ReflowHost:
