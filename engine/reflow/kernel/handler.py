@@ -18,10 +18,8 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-from reflow.kernel import trace
 from reflow.kernel.capture import cell_capture
 from reflow.kernel.graphinfo import graph_message
-from reflow.kernel.journal import Journal
 from reflow.kernel.sink import CommSink
 from reflow.notebook.document import (
     SOURCES,
@@ -36,7 +34,6 @@ from reflow.notebook.document import (
 )
 from reflow.notebook.model import Cell, CellKind, Notebook
 from reflow.notebook.sql_cells import runnable_source
-from reflow.notebook.sql_cells import runnable_source
 
 
 class ReflowHost:
@@ -47,7 +44,6 @@ class ReflowHost:
         self.shell = kernel.shell
         self.comm: Any = None
         self.sink = CommSink(self.shell, self._send_now)
-        self.journal = kernel.background.journal if hasattr(kernel, "background") else Journal()
         self.runtime: Any = None
         self.doc = Document()  # every cell (code and markdown), changed only by transactions
         self._view_key: tuple[int, int] | None = None
@@ -60,32 +56,19 @@ class ReflowHost:
     # --- comm plumbing ------------------------------------------------------------
     def attach(self, comm: Any, open_msg: dict[str, Any]) -> None:
         self.comm = comm
-        comm.on_msg(self._on_comm_msg)
+        comm.on_msg(lambda msg: self.dispatch(msg["content"]["data"] or {}))
         data = open_msg["content"].get("data") or {}
         if data.get("type"):
             self.dispatch(data)
-
-    def _on_comm_msg(self, msg: dict[str, Any]) -> None:
-        if trace.ENABLED:
-            trace.received(msg)
-        self.dispatch(msg["content"]["data"] or {})
 
     def send(self, msg: dict[str, Any]) -> None:
         """Send after the sink's buffered cell events, so the order is kept."""
         self.sink.flush_events()
         self._send_now(msg)
 
-    def emit(self, msg: dict[str, Any]) -> None:
-        """Queue ``msg`` behind the sink's buffered cell events: it leaves in their batch at the next flush.
-
-        For what ends an operation (``ui_values``, ``variables``, ``ui_kept``): one comm message
-        instead of one each, so a slider move costs the kernel, the app and the page fewer wake-ups.
-        """
-        self.sink._emit(msg)
-
     def _send_now(self, msg: dict[str, Any]) -> None:
-        if self.comm is not None:  # journaled (background.py): numbered in the metadata, written off this path
-            self.comm.send(msg, metadata=self.journal.record(msg))
+        if self.comm is not None:
+            self.comm.send(msg)
 
     def dispatch(self, data: dict[str, Any]) -> None:
         """Run one operation with prints/displays routed to cells; always answer ``done``."""
@@ -319,4 +302,4 @@ class ReflowHost:
             }
             for v in self.runtime.variables()
         ]
-        self.emit({"type": "variables", "items": items})  # leaves with the operation's last batch
+        self.send({"type": "variables", "items": items})
