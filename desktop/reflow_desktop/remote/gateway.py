@@ -33,7 +33,7 @@ from reflow_desktop.remote.gateway_tokens import token_for
 LOST_EXIT_CODE = 1  # what poll() says once the kernel is gone (there is no real exit status)
 
 
-class GatewayProvisioner(KernelProvisionerBase):  # type: ignore[misc]  # traitlets classes are untyped
+class GatewayProvisioner(KernelProvisionerBase):
     """A kernel on a Jupyter gateway, made to look local to jupyter_client."""
 
     url = Unicode("", config=True, help="The gateway's base URL, http(s)://host:port[/base].")

@@ -116,7 +116,10 @@ class KernelBridge:
     async def start(self) -> None:
         """Open the WebSocket, then bind the local sockets (a failure leaves nothing behind)."""
         request = HTTPRequest(
-            self.ws_url, headers=self.headers, connect_timeout=self.connect_timeout, request_timeout=self.connect_timeout
+            self.ws_url,
+            headers=self.headers,
+            connect_timeout=self.connect_timeout,
+            request_timeout=self.connect_timeout,
         )
         try:
             self.ws = await websocket_connect(
@@ -127,7 +130,9 @@ class KernelBridge:
             )
         except HTTPClientError as exc:
             if exc.code in (401, 403):
-                raise GatewayError(f"The gateway refused the kernel connection (HTTP {exc.code}): check the token.") from exc
+                raise GatewayError(
+                    f"The gateway refused the kernel connection (HTTP {exc.code}): check the token."
+                ) from exc
             raise GatewayError(f"Cannot connect to the kernel through the gateway: {exc}.") from exc
         except OSError as exc:
             raise GatewayError(f"Cannot connect to the kernel through the gateway: {exc}.") from exc
@@ -185,7 +190,8 @@ class KernelBridge:
         while True:
             frames = await sock.recv_multipart()
             try:
-                idents, parts = self.session.feed_identities(frames)
+                idents, fed = self.session.feed_identities(frames)
+                parts = [p if isinstance(p, bytes) else p.bytes for p in fed]
             except ValueError:
                 log.warning("dropped a %s message without a delimiter", channel)
                 continue

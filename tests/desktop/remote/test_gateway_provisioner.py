@@ -51,7 +51,9 @@ def value(harness: Any, cell: str, mark: int = 0) -> str:
 
 
 async def test_cells_run_in_the_gateways_kernel_and_react(gateway: Any, kernel_harness: type) -> None:
-    km = AsyncKernelManager(kernel_name="reflow", kernel_spec_manager=_Specs(spec_for(gateway.url, token=gateway.token)))
+    km = AsyncKernelManager(
+        kernel_name="reflow", kernel_spec_manager=_Specs(spec_for(gateway.url, token=gateway.token))
+    )
     await km.start_kernel()
     harness = await connect(km, kernel_harness)
     try:
@@ -67,7 +69,9 @@ async def test_cells_run_in_the_gateways_kernel_and_react(gateway: Any, kernel_h
         assert value(harness, "b", mark) == "42"
 
         mark = harness.mark()  # interrupt a running loop (REST interrupt -> SIGINT on the gateway's side)
-        done = harness.send({"type": "run", "cells": [{"id": "b", "code": "import time\nwhile True: time.sleep(0.01)"}]})
+        done = harness.send(
+            {"type": "run", "cells": [{"id": "b", "code": "import time\nwhile True: time.sleep(0.01)"}]}
+        )
         await harness.wait_event(lambda e: e.get("type") == "cell_status" and e.get("status") == "running", mark)
         await km.interrupt_kernel()
         await asyncio.wait_for(done, WAIT)
@@ -80,7 +84,9 @@ async def test_cells_run_in_the_gateways_kernel_and_react(gateway: Any, kernel_h
 
 
 async def test_restart_keeps_the_gateway_kernel_and_gives_a_fresh_process(gateway: Any, kernel_harness: type) -> None:
-    km = AsyncKernelManager(kernel_name="reflow", kernel_spec_manager=_Specs(spec_for(gateway.url, token=gateway.token)))
+    km = AsyncKernelManager(
+        kernel_name="reflow", kernel_spec_manager=_Specs(spec_for(gateway.url, token=gateway.token))
+    )
     await km.start_kernel()
     harness = await connect(km, kernel_harness)
     remote_id = km.provisioner.remote_id  # type: ignore[union-attr]

@@ -72,10 +72,16 @@ async def test_a_notebook_runs_on_the_gateway(gateway: Any, nb_path: Path, user_
         await rec.wait_for(lambda m: is_output(m, b, "10"), mark)
 
         mark = rec.mark()
-        await session.handle({"type": "run", "cells": [{"id": b, "code": "import time\nwhile True: time.sleep(0.01)"}]}, rec)
-        await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "running", mark)
+        await session.handle(
+            {"type": "run", "cells": [{"id": b, "code": "import time\nwhile True: time.sleep(0.01)"}]}, rec
+        )
+        await rec.wait_for(
+            lambda m: m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "running", mark
+        )
         await session.interrupt()
-        await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "interrupted", mark)
+        await rec.wait_for(
+            lambda m: m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "interrupted", mark
+        )
 
         mark = rec.mark()
         await session.handle({"type": "restart"}, rec)
@@ -113,7 +119,7 @@ async def test_the_gateway_going_away_is_a_clear_error_and_nothing_is_lost(
     save_token(server.url, server.token)
     session, rec = await open_on(server.url, nb_path)
     try:
-        a, b = code_ids(session)
+        _a, b = code_ids(session)
         await rec.wait_for(lambda m: is_output(m, b, "6"))
         mark = rec.mark()
         server.stop()  # the gateway and its kernels are gone
