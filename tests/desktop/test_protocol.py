@@ -144,6 +144,7 @@ VALID: list[dict[str, Any]] = [
     {"type": "packages_get"}, {"type": "package_add", "requirement": "pyyaml", "rerun": ["a"]},
     {"type": "package_remove", "name": "pyyaml"}, {"type": "packages_lock"}, {"type": "env_rebuild"},
     {"type": "trust"},
+    {"type": "run_on", "place": "ssh:gpu-box"}, {"type": "run_on", "place": "local"}, {"type": "places_get"},
 ]
 
 
@@ -175,6 +176,7 @@ def test_extra_fields_are_kept_for_the_handler() -> None:
     ({"type": "create_cell", "id": "n", "index": "0", "kind": "code", "code": ""}, "Expected `int`"),
     ({"type": "package_add", "requirement": "   "}, "package_add"),
     ({"type": "package_remove", "name": ""}, "package_remove"),
+    ({"type": "run_on", "place": " "}, "run_on"),
     ({"type": "set_notebook_config", "output": "left"}, "set_notebook_config: Invalid enum"),
     ({"type": "set_notebook_config", "runtime": "eager"}, "set_notebook_config: Invalid enum"),
     ({"type": "settings_set", "changes": ["theme"]}, "settings_set: Expected `object`"),
@@ -217,6 +219,7 @@ def test_constructors_build_declared_messages() -> None:
         build.settings_msg({"theme": "dark", "runtime_mode": "auto", "output_position": "below",
                             "keymap": "vim", "font_size": 13}),
         build.trust_msg({"status": "changed", "held": ["a"], "packages": ["pyyaml"]}),
+        build.place_msg("ssh:gpu-box", "on gpu-box", ["ssh:gpu-box", "ssh:lab"]),
         build.session_msg(session="s", path="/nb.py", name="nb.py", mode="lazy", read_only=False, cells=[cell],
                           kernel={"state": "dead"}, config={}, trust={"status": "untrusted", "held": [],
                                                                       "packages": []}),

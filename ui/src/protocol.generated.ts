@@ -30,7 +30,8 @@ export type ServerMessage =
   | SettingsMsg
   | EnvProgressMsg
   | PackagesMsg
-  | TrustMsg;
+  | TrustMsg
+  | PlaceMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "RuntimeMode".
@@ -114,6 +115,8 @@ export type ClientMessage =
   | RunAllMsg
   | InterruptMsg
   | RestartMsg
+  | RunOnMsg
+  | PlacesGetMsg
   | SaveMsg
   | CompleteMsg
   | InspectMsg
@@ -809,6 +812,20 @@ export interface TrustInfo1 {
   packages: string[];
 }
 /**
+ * Where the kernel runs, on connect (when not here), after `run_on` and to `places_get`: `place`
+ * (`local`, `ssh:HOST`), `label` for the status line ("on gpu-box") and `recent`, the places used
+ * lately, most recent first ("Run on...").
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "PlaceMsg".
+ */
+export interface PlaceMsg {
+  type: "place";
+  place: string;
+  label: string;
+  recent: string[];
+}
+/**
  * Store the code, run those cells (and their descendants in auto mode).
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -961,6 +978,28 @@ export interface InterruptMsg {
  */
 export interface RestartMsg {
   type: "restart";
+}
+/**
+ * The "Run on..." command: move the kernel to `place` (`local`, or `ssh:HOST`, a host of the user's
+ * OpenSSH config). The file, outputs, sidecar and exports stay here; a fresh kernel starts there
+ * (outputs stay, shown stale). Answered to every page with `place`; a place that cannot be reached
+ * ends as `kernel` `dead` with the reason.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "RunOnMsg".
+ */
+export interface RunOnMsg {
+  type: "run_on";
+  place: string;
+}
+/**
+ * Where the kernel runs and the places used lately ("Run on..." lists them): answered with `place`.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "PlacesGetMsg".
+ */
+export interface PlacesGetMsg {
+  type: "places_get";
 }
 /**
  * Write the notebook file now (atomic).
@@ -1216,7 +1255,8 @@ export const SERVER_MESSAGE_TYPES = [
   "settings",
   "env_progress",
   "packages",
-  "trust"
+  "trust",
+  "place"
 ] as const;
 export const CELL_STATUSES = [
   "idle",

@@ -94,6 +94,11 @@ def packages_msg(
     return _msg(S.PackagesMsg, dependencies=dependencies, requires_python=requires_python, locked=locked, env=env)
 
 
+def place_msg(place: str, label: str, recent: list[str]) -> dict[str, Any]:
+    """Where the kernel runs, and the places used lately."""
+    return _msg(S.PlaceMsg, place=place, label=label, recent=recent)
+
+
 def trust_msg(trust: dict[str, Any]) -> dict[str, Any]:
     """The notebook's trust changed (``TrustInfo``: status, held, packages)."""
     return _msg(S.TrustMsg, trust=trust)

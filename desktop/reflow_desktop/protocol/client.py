@@ -183,6 +183,19 @@ class RestartMsg(ClientMsg, tag="restart"):
     """Restart the kernel; code stays, outputs are cleared. After a failed environment build: retry it."""
 
 
+class RunOnMsg(ClientMsg, tag="run_on"):
+    """The "Run on..." command: move the kernel to `place` (`local`, or `ssh:HOST`, a host of the user's
+    OpenSSH config). The file, outputs, sidecar and exports stay here; a fresh kernel starts there
+    (outputs stay, shown stale). Answered to every page with `place`; a place that cannot be reached
+    ends as `kernel` `dead` with the reason."""
+
+    place: NonEmpty
+
+
+class PlacesGetMsg(ClientMsg, tag="places_get"):
+    """Where the kernel runs and the places used lately ("Run on..." lists them): answered with `place`."""
+
+
 class SaveMsg(ClientMsg, tag="save"):
     """Write the notebook file now (atomic)."""
 
@@ -323,6 +336,8 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunAllMsg,
     InterruptMsg,
     RestartMsg,
+    RunOnMsg,
+    PlacesGetMsg,
     SaveMsg,
     CompleteMsg,
     InspectMsg,

@@ -261,6 +261,16 @@ class TrustMsg(ServerMsg, tag="trust"):
     trust: TrustInfo
 
 
+class PlaceMsg(ServerMsg, tag="place"):
+    """Where the kernel runs, on connect (when not here), after `run_on` and to `places_get`: `place`
+    (`local`, `ssh:HOST`), `label` for the status line ("on gpu-box") and `recent`, the places used
+    lately, most recent first ("Run on...")."""
+
+    place: str
+    label: str
+    recent: list[str]
+
+
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SessionMsg,
@@ -287,6 +297,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     EnvProgressMsg,
     PackagesMsg,
     TrustMsg,
+    PlaceMsg,
 )
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 from traitlets import Unicode
 
@@ -83,7 +84,7 @@ cat "$2/exit" 2>/dev/null
 """
 
 
-class SshProvisioner(KernelProvisionerBase):  # type: ignore[misc]  # jupyter_client is untyped here
+class SshProvisioner(KernelProvisionerBase):
     """A Reflow kernel on ``host`` (an alias from the user's OpenSSH config)."""
 
     host = Unicode(help="the SSH host (an alias of the user's OpenSSH config)").tag(config=True)
@@ -128,9 +129,15 @@ class SshProvisioner(KernelProvisionerBase):  # type: ignore[misc]  # jupyter_cl
         self.env_python = env.python
         self.run_dir = f"{base}/run/{uuid.uuid4().hex[:12]}"
 
+    def _manager(self) -> KernelManager:
+        km = self.parent
+        if not isinstance(km, KernelManager):
+            raise SshError("the SSH provisioner runs under a jupyter_client KernelManager")
+        return km
+
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         await self._prepare()
-        km = self.parent
+        km = self._manager()
         km.write_connection_file()
         self.connection_info = km.get_connection_info()
         cmd = [self.env_python, "-m", "reflow.kernel", "-f", f"{self.run_dir}/kernel.json"]
@@ -174,12 +181,13 @@ class SshProvisioner(KernelProvisionerBase):  # type: ignore[misc]  # jupyter_cl
     async def _forward_channels(self) -> None:
         """Each channel's local socket (or port) → the kernel's socket on the host, over the master."""
         assert self.conn is not None
-        km = self.parent
+        km = self._manager()
         for local, remote in getattr(self, "_forwards", []):
             await self.conn.cancel_forward(local, remote)
         self._forwards = []
+        info: dict[str, Any] = dict(self.connection_info)
         for n, name in enumerate(CHANNELS, start=1):
-            port = self.connection_info[name]
+            port = info[name]
             local = f"{km.ip}-{port}" if km.transport == "ipc" else f"{km.ip}:{port}"
             remote = f"{self.run_dir}/k-{n}"
             await self.conn.forward(local, remote)

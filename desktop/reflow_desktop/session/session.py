@@ -41,12 +41,13 @@ from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import LOCAL, Local, Place
-from reflow_desktop.session import settings_handler
+from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.opening import create_notebook_file
 from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
+from reflow_desktop.session.reattach import BackgroundRuns
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
@@ -113,6 +114,7 @@ class Session:
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
+        self.background = BackgroundRuns(self)  # runs that outlive the window: journal, keep running, reattach
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._run_asked: tuple[int, list[str]] = (0, [])  # the last `run` operation: its seq and cells
         self._seq = itertools.count(1)
@@ -193,6 +195,9 @@ class Session:
             self.kernel.state = "dead"
             self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
             return
+        record = None if self.read_only else self.background.running_record()
+        if record is not None and await self.background.reattach(record):  # a run kept going without a window
+            return
         await self.start_kernel()
 
     async def start_kernel(self, *, run: bool | None = None) -> None:
@@ -242,14 +247,20 @@ class Session:
         self.kernel.python = str(env.python)
         return True
 
-    async def close(self) -> None:
-        """Save everything pending (the save manager's flush) and stop the kernel."""
+    async def close(self, *, keep_running: bool = False) -> None:
+        """Save everything pending (the save manager's flush) and stop the kernel.
+
+        ``keep_running`` (the window closed with cells running, "keep running in the background"):
+        the kernel is left running and journaling; opening the notebook again reattaches to it.
+        """
         if self.closed:
             return
         self.closed = True
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
-        await self.kernel.shutdown()
+        if not (keep_running and await self.background.keep_running()):
+            await self.kernel.shutdown()
+            self.background.forget()
         self.ownership.release()  # another window may write it now
 
     async def restart(self) -> None:
@@ -302,12 +313,34 @@ class Session:
         return self.kernel.place
 
     async def run_on(self, place: Place) -> None:
-        """Move the kernel: stop it here, start a fresh one there; outputs stay, shown stale."""
+        """Move the kernel: stop it here, start a fresh one there; outputs stay, shown stale.
+
+        A place that cannot be reached (or whose environment fails to build there) leaves the kernel
+        dead with the reason; Restart tries that place again, "Run on..." picks another.
+        """
+        from reflow_desktop.remote.recent_places import remember_place
+
         await self.kernel.shutdown()
         self.kernel.place = place
+        remember_place(place)
+        self.broadcast(self.place_message())
         self.cache.keep_as_stale()
         self._cells_changed()
-        await self.start_kernel()
+        try:
+            await self.start_kernel()
+        except Exception as exc:  # ssh refused, unknown host, a failed build there: say so, keep the notebook
+            await self.kernel.shutdown()
+            text = f"The kernel could not start {place.label()}: {exc}"
+            self.kernel.state = "dead"
+            self._on_kernel_state("dead", text)
+            self.broadcast(P.notice_msg("error", text))
+
+    def place_message(self) -> dict[str, Any]:
+        """Where the kernel runs and the places used lately (remote/recent_places.py), for "Run on..."."""
+        from reflow_desktop.remote.recent_places import recent_places
+
+        place = self.kernel.place
+        return P.place_msg(place.text(), place.label(), [p.text() for p in recent_places()])
 
     async def interrupt(self) -> None:
         await self.kernel.interrupt()
@@ -317,6 +350,8 @@ class Session:
         """A UI connected (or reconnected): send it the full state to resume from."""
         self.clients.append(client)
         client(self.session_message())
+        if not isinstance(self.kernel.place, Local):  # the status line says where the kernel runs
+            client(self.place_message())
         for model in self.widgets.replay():  # Jupyter widgets shown by the outputs
             client(model)
         for notice in self.sidecar.pending_notices():  # sidecar: e.g. a corrupt outputs file
@@ -374,6 +409,8 @@ class Session:
     # --- kernel -> clients: the event pipeline (session/events.py) -------------------------
     def _on_kernel_event(self, msg: dict[str, Any]) -> None:
         """Unfold once, pass each event through the steps, broadcast what the pages must see."""
+        if trace.ENABLED:
+            trace.kernel_message(msg)
         shown = []
         hint, apply, observe = self.packages.install_hint, self.cache.apply, self.sidecar.observe_event
         for event in unfold(msg):
@@ -568,6 +605,14 @@ class Session:
 
     async def _h_restart(self, msg: dict[str, Any], reply: Client) -> None:
         await self.restart()
+
+    async def _h_run_on(self, msg: dict[str, Any], reply: Client) -> None:
+        from reflow_desktop.remote.place import parse_place
+
+        await self.run_on(parse_place(msg["place"]))  # PlaceError (a ValueError): an error reply, nothing moves
+
+    async def _h_places_get(self, msg: dict[str, Any], reply: Client) -> None:
+        reply(self.place_message())
 
     async def _h_save(self, msg: dict[str, Any], reply: Client) -> None:
         self.save()

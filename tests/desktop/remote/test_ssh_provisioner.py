@@ -146,3 +146,62 @@ async def test_shutdown_stops_the_kernel_and_cleans_up(ssh_host: Any, tmp_path: 
     assert not conn.is_open and not Path(conn.control_path).exists()
     assert not any(s.exists() for s in local_sockets)
     assert nb.read_text() == NOTEBOOK  # the file stayed here, untouched
+
+
+async def test_run_on_moves_the_kernel_there_and_back(ssh_host: Any, tmp_path: Path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    session = Session(nb, autosave_delay=None)
+    try:
+        await asyncio.wait_for(session.start(), WAIT)
+        rec = Recorder()
+        session.attach(rec)
+        assert not [m for m in rec.messages if m["type"] == "place"]  # here: nothing to say
+        a, _, _ = code_ids(session)
+        mark = rec.mark()
+        await handle(session, {"type": "run_on", "place": f"ssh:{ssh_host.host}"})
+        moved = await rec.wait_for(lambda m: m["type"] == "place", mark)
+        assert moved["label"] == f"on {ssh_host.host}" and moved["recent"][0] == f"ssh:{ssh_host.host}"
+        await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+        remote_pid = provisioner(session).remote_pid
+        assert remote_pid is not None
+        mark = rec.mark()
+        await session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os.getpid()"}]}, rec)
+        await rec.wait_for(lambda m: is_output(m, a, str(remote_pid)), mark)
+        late = Recorder()  # a page connecting now is told where the kernel runs
+        session.attach(late)
+        assert [m["label"] for m in late.messages if m["type"] == "place"] == [f"on {ssh_host.host}"]
+        mark = rec.mark()
+        await handle(session, {"type": "run_on", "place": "local"})
+        await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+        assert session.kernel.km is not None and session.kernel.km.provisioner is not None
+        assert not isinstance(session.kernel.km.provisioner, SshProvisioner) and not pid_alive(remote_pid)
+    finally:
+        await session.close()
+
+
+async def test_an_unreachable_host_leaves_the_kernel_dead_with_the_reason(
+    ssh_host: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "ssh_config"  # the test host's config plus a host whose port nothing listens on
+    config.write_text(ssh_host.ssh_config.read_text() + "\nHost reflow-nowhere\n  HostName 127.0.0.1\n  Port 1\n")
+    monkeypatch.setenv("REFLOW_SSH_CONFIG", str(config))
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    session = Session(nb, autosave_delay=None)
+    try:
+        await asyncio.wait_for(session.start(), WAIT)
+        rec = Recorder()
+        session.attach(rec)
+        mark = rec.mark()
+        await handle(session, {"type": "run_on", "place": "ssh:-oProxyCommand=touch x"}, rec)  # hostile: refused
+        assert rec.messages[mark]["type"] == "error" and session.kernel.state == "idle"
+        await handle(session, {"type": "run_on", "place": "ssh:reflow-nowhere"})
+        dead = await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "dead", mark)
+        assert "reflow-nowhere" in dead["message"] and "Connection refused" in dead["message"]
+        assert session.kernel.km is None
+        mark = rec.mark()  # another place still works
+        await handle(session, {"type": "run_on", "place": f"ssh:{ssh_host.host}"})
+        await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+    finally:
+        await session.close()
