@@ -41,13 +41,12 @@ from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import LOCAL, Local, Place
-from reflow_desktop.session import settings_handler, trace
+from reflow_desktop.session import settings_handler
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.opening import create_notebook_file
 from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
-from reflow_desktop.session.reattach import BackgroundRuns
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
@@ -114,7 +113,6 @@ class Session:
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
-        self.background = BackgroundRuns(self)  # runs that outlive the window: journal, keep running, reattach
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._run_asked: tuple[int, list[str]] = (0, [])  # the last `run` operation: its seq and cells
         self._seq = itertools.count(1)
@@ -195,9 +193,6 @@ class Session:
             self.kernel.state = "dead"
             self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
             return
-        record = None if self.read_only else self.background.running_record()
-        if record is not None and await self.background.reattach(record):  # a run kept going without a window
-            return
         await self.start_kernel()
 
     async def start_kernel(self, *, run: bool | None = None) -> None:
@@ -247,20 +242,14 @@ class Session:
         self.kernel.python = str(env.python)
         return True
 
-    async def close(self, *, keep_running: bool = False) -> None:
-        """Save everything pending (the save manager's flush) and stop the kernel.
-
-        ``keep_running`` (the window closed with cells running, "keep running in the background"):
-        the kernel is left running and journaling; opening the notebook again reattaches to it.
-        """
+    async def close(self) -> None:
+        """Save everything pending (the save manager's flush) and stop the kernel."""
         if self.closed:
             return
         self.closed = True
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
-        if not (keep_running and await self.background.keep_running()):
-            await self.kernel.shutdown()
-            self.background.forget()
+        await self.kernel.shutdown()
         self.ownership.release()  # another window may write it now
 
     async def restart(self) -> None:
@@ -409,8 +398,6 @@ class Session:
     # --- kernel -> clients: the event pipeline (session/events.py) -------------------------
     def _on_kernel_event(self, msg: dict[str, Any]) -> None:
         """Unfold once, pass each event through the steps, broadcast what the pages must see."""
-        if trace.ENABLED:
-            trace.kernel_message(msg)
         shown = []
         hint, apply, observe = self.packages.install_hint, self.cache.apply, self.sidecar.observe_event
         for event in unfold(msg):
