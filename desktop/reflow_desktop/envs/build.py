@@ -11,13 +11,16 @@ Build steps (see shared/research/desktop-feasibility.md §5):
 2. ``uv pip install --python TMP/bin/python ipykernel>=6.29`` (first, so the notebook's own pins win;
    tried ``--offline`` first, from uv's cache, then online)
 3. ``VIRTUAL_ENV=TMP uv sync --script nb.py --active --inexact --python <interp>``
-   (``--locked`` when ``nb.py.lock`` exists, so opening never rewrites the user's lock)
+   (``--locked`` when ``nb.py.lock`` exists, so opening never rewrites the user's lock); meanwhile
+   the kernel's start-up modules are compiled (``bytecode.warm_kernel_imports``, stopped when uv is
+   done: the build never waits for it), so the first kernel start compiles less.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,7 +28,9 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import layout
+from reflow_desktop.resources import engine_dir
+
+from . import bytecode, layout
 from .errors import EnvBuildError, UvCommandError
 from .key import IPYKERNEL_REQUIREMENT, environment_key
 from .pythons import Interpreter, find_python
@@ -77,6 +82,7 @@ def _build(
     started = time.monotonic()
     tmp = target.parent / f"{layout.TMP_PREFIX}{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     say = progress or (lambda line: None)
+    warming: subprocess.Popen[bytes] | None = None
     try:
         say(f"Creating environment {key} with {python.path}")
         _uv(
@@ -92,6 +98,8 @@ def _build(
             _uv([*install, "--offline"], None, "installing ipykernel failed")
         except EnvBuildError:
             _uv(install, progress, "installing ipykernel failed")
+        # The kernel's start-up modules compile while uv installs the notebook's packages (bytecode.py)
+        warming = bytecode.warm_kernel_imports(tmp_python, engine_dir()) if spec.needs_sync else None
         if spec.needs_sync:
             say("Installing the notebook's packages")
             args = ["sync", "--script", str(notebook_path), "--active", "--inexact", "--python", str(python.path)]
@@ -106,6 +114,8 @@ def _build(
                 env={"VIRTUAL_ENV": str(tmp)},
                 cwd=notebook_path.parent,
             )
+        if warming is not None:
+            _finish_warming(warming)
         layout.write_json(
             tmp / layout.MARKER,
             {
@@ -121,11 +131,24 @@ def _build(
         )
         _swap_into_place(tmp, target)
     except BaseException as exc:
+        if warming is not None:
+            warming.kill()
+            warming.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise EnvBuildError(f"building the environment failed: {exc}") from exc
         raise
     say(f"Environment ready in {time.monotonic() - started:.1f} s")
+
+
+def _finish_warming(warming: subprocess.Popen[bytes]) -> None:
+    """Stop the kernel modules' compile if it is still going: the environment is never ready later for it.
+
+    What it compiled so far stays; the first kernel start compiles the rest (reflow.kernel.__main__).
+    """
+    if warming.poll() is None:
+        warming.kill()
+    warming.wait()
 
 
 def _uv(

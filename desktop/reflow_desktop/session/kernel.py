@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,10 @@ EventCallback = Callable[[dict[str, Any]], None]
 # while it started (seconds, for a fresh environment) are in it.
 OpenData = dict[str, Any] | Callable[[], dict[str, Any]]
 StateCallback = Callable[[str, str | None], None]
+# Pre-started kernels (session/kernel_pool.py): asked on every start for a started kernel to take instead
+# of launching one; ``PREPARE_ONLY`` as the open data starts a kernel and stops before the comm opens.
+prestarted: Callable[[KernelProcess], Awaitable[AsyncIOLoopKernelManager | None]] | None = None
+PREPARE_ONLY: dict[str, Any] = {}
 
 
 class KernelProcess:
@@ -139,6 +143,11 @@ class KernelProcess:
 
     async def _start(self, open_data: OpenData) -> None:
         self._set_state("starting")
+        if prestarted is not None and (km := await prestarted(self)) is not None:  # kernel_pool.py
+            self.km = km
+            self.km.add_restart_callback(self._on_died, "dead")
+            await self._connect(open_data)
+            return
         spec = kernel_spec(self.python, self.place, self.notebook)
         self.km = AsyncIOLoopKernelManager(
             kernel_name="reflow", kernel_spec_manager=_SpecManager(spec), autorestart=True, restarter_class=_DeathWatch
@@ -170,6 +179,8 @@ class KernelProcess:
         except RuntimeError as exc:
             self._set_state("dead", f"The kernel failed to start: {exc}")
             raise
+        if open_data is PREPARE_ONLY:  # a kernel for the pool: ready, its notebook comes when it is taken
+            return
         self._stopping = False
         self._tasks = [asyncio.create_task(self._read_iopub()), asyncio.create_task(self._read_shell())]
         self.comm_id = uuid.uuid4().hex

@@ -21,9 +21,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from reflow_desktop.server import ReflowServer
+
+if TYPE_CHECKING:
+    from reflow_desktop.session.kernel_pool import KernelPool
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -110,6 +113,7 @@ class ServerThread:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="reflow-server", daemon=True)
         self._started = concurrent.futures.Future()  # type: concurrent.futures.Future[None]
+        self.kernel_pool: KernelPool | None = None  # session/kernel_pool.py, made on the loop
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()
@@ -120,6 +124,11 @@ class ServerThread:
 
         async def boot() -> None:
             await self.server.start()
+            if self.server.session_defaults.get("environments"):  # one spare kernel per recent environment
+                from reflow_desktop.session import kernel_pool
+
+                self.kernel_pool = kernel_pool.KernelPool()
+                kernel_pool.install(self.kernel_pool)
 
         try:
             self.loop.run_until_complete(boot())
@@ -148,6 +157,14 @@ class ServerThread:
             self.submit(self.server.stop()).result(timeout)
         except Exception:
             pass
+        if self.kernel_pool is not None:
+            from reflow_desktop.session import kernel_pool
+
+            kernel_pool.install(None)
+            try:
+                self.submit(self.kernel_pool.close()).result(timeout)
+            except Exception:
+                pass
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
 

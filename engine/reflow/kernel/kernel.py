@@ -34,5 +34,8 @@ class ReflowKernel(IPythonKernel):
         from reflow.kernel.handler import ReflowHost
 
         if self.reflow_host is None:
+            from reflow.kernel.prestart import take_notebook_place
+
+            take_notebook_place(open_msg["content"].get("data") or {})  # a pre-started kernel (kernel_pool.py)
             self.reflow_host = ReflowHost(self)
         self.reflow_host.attach(comm, open_msg)

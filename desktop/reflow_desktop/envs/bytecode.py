@@ -1,0 +1,98 @@
+"""Byte-compiling environments, so that kernels and notebook imports do not compile on every start.
+
+uv installs without ``.pyc`` files. A kernel start then compiles IPython, ipykernel and their
+dependencies (~400 modules, about 0.5 s), and with ``PYTHONDONTWRITEBYTECODE`` inherited it did so
+on every start; a notebook's ``import pandas`` compiled pandas each time too. Two measures:
+
+- ``warm_kernel_imports`` compiles just the kernel's start-up modules (by importing them, as the
+  kernel does) into a fresh environment. The build runs it beside ``uv sync`` (uv waits on the
+  network and disk, this on the CPU), so the first kernel start in a new environment is as fast as
+  any other. uv's own ``--compile-bytecode`` compiles every file of every package (IPython's,
+  jedi's, pygments'...): measured 7x slower than the install itself, too slow to wait for.
+- ``compile_in_background`` compiles the rest of ``site-packages`` (the notebook's packages) at
+  idle priority once the environment is in use, and leaves a marker so it happens once.
+
+Python writes each ``.pyc`` atomically and checks it against its source, so a kernel importing
+while a compile runs is safe, and a ``.pyc`` compiled in the build's temporary directory stays
+valid after the rename (the loader fixes the code's file names).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import layout
+
+COMPILED_MARKER = ".reflow-compiled"
+_running: dict[Path, subprocess.Popen[bytes]] = {}
+
+
+def kernel_environment(engine: Path) -> dict[str, str]:
+    """The child's environment: the engine importable, bytecode written, no venv selectors from outside."""
+    env = dict(os.environ)
+    for name in ("PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV", "PYTHONHOME"):
+        env.pop(name, None)
+    paths = [str(engine)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
+
+
+def warm_kernel_imports(python: Path, engine: Path) -> subprocess.Popen[bytes]:
+    """Start compiling the kernel's start-up modules in ``python``'s environment; the caller waits."""
+    return subprocess.Popen(
+        [str(python), "-m", "reflow.kernel", "--warm"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=kernel_environment(engine),
+        cwd=str(python.parent),  # never a notebook's folder: nothing of the user's is imported
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+    )
+
+
+def is_compiled(env: Path) -> bool:
+    return (env / COMPILED_MARKER).is_file()
+
+
+def site_packages(env: Path) -> list[Path]:
+    """The environment's site-packages folder(s) (Windows: Lib/site-packages)."""
+    if sys.platform == "win32":
+        return [p for p in [env / "Lib" / "site-packages"] if p.is_dir()]
+    return sorted(p for p in (env / "lib").glob("python*/site-packages") if p.is_dir())
+
+
+def compile_in_background(env: Path) -> subprocess.Popen[bytes] | None:
+    """Compile the environment's packages at idle priority, once; None when done or already running.
+
+    The child writes ``COMPILED_MARKER`` when it finished; a compile cut short (the app quit) runs
+    again on a later open and skips what is already compiled.
+    """
+    env = env.absolute()
+    running = _running.get(env)
+    if running is not None and running.poll() is None:
+        return None
+    if is_compiled(env) or not layout.is_complete(env):
+        return None
+    folders = [str(p) for p in site_packages(env)]
+    if not folders:
+        return None
+    code = (
+        "import compileall, pathlib, sys\n"
+        "ok = all(compileall.compile_dir(d, quiet=2, workers=0) for d in sys.argv[2:])\n"
+        "if ok: pathlib.Path(sys.argv[1]).write_text('compiled\\n')\n"
+    )
+    command = [str(layout.env_python(env)), "-c", code, str(env / COMPILED_MARKER), *folders]
+    flags = 0
+    if sys.platform == "win32":
+        flags = getattr(subprocess, "IDLE_PRIORITY_CLASS", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    elif (nice := shutil.which("nice")) is not None:
+        command = [nice, "-n", "19", *command]  # idle priority: the user's kernel and app come first
+    proc = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, creationflags=flags
+    )
+    _running[env] = proc
+    return proc

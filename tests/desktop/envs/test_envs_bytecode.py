@@ -1,0 +1,69 @@
+"""Byte-compiled environments: the kernel's modules are cached at its first start even under
+PYTHONDONTWRITEBYTECODE, the notebook's packages by an idle-priority compile, once (real uv, real PyPI)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psutil
+import pytest
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+
+from reflow_desktop.envs import bytecode, ensure_environment
+from reflow_desktop.session.kernel import kernel_env
+
+pytestmark = pytest.mark.uv
+WAIT = 120.0  # a hang guard, never a performance limit
+
+
+def pycs(folder: Path) -> set[str]:
+    return {p.name.split(".")[0] for p in folder.glob("__pycache__/*.pyc")}
+
+
+async def test_a_kernel_start_caches_its_modules_despite_the_flag(
+    make_notebook, cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = ensure_environment(make_notebook(dependencies=[]), cache_root=cache_root)
+    (site,) = bytecode.site_packages(env.path)
+    assert "kernelapp" not in pycs(site / "ipykernel")  # uv installs without bytecode
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+
+    class Specs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[str(env.python), "-m", "reflow.kernel", "-f", "{connection_file}"],
+                display_name="Reflow",
+                language="python",
+            )
+
+    km = AsyncKernelManager(kernel_name="reflow", kernel_spec_manager=Specs())
+    await km.start_kernel(env=kernel_env(), cwd=str(cache_root.parent))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=WAIT)
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+    assert {"kernelapp", "ipkernel", "zmqshell"} <= pycs(site / "ipykernel")
+    assert "interactiveshell" in pycs(site / "IPython" / "core")
+
+
+def test_background_compile_covers_the_notebooks_packages_once(make_notebook, cache_root: Path) -> None:
+    env = ensure_environment(make_notebook(dependencies=["six"]), cache_root=cache_root)
+    (site,) = bytecode.site_packages(env.path)
+    assert not bytecode.is_compiled(env.path)
+    proc = bytecode.compile_in_background(env.path)
+    assert proc is not None
+    assert proc.wait(timeout=600) == 0
+    assert bytecode.is_compiled(env.path)
+    assert "six" in pycs(site)
+    assert bytecode.compile_in_background(env.path) is None  # done once
+
+
+def test_the_build_leaves_no_compile_running(make_notebook, cache_root: Path) -> None:
+    ensure_environment(make_notebook(dependencies=["six"]), cache_root=cache_root)
+    warm = [p for p in psutil.Process(os.getpid()).children(recursive=True) if "--warm" in " ".join(p.cmdline())]
+    assert warm == []

@@ -1,0 +1,72 @@
+"""Kernel start-up: its own modules are byte-compiled despite an inherited PYTHONDONTWRITEBYTECODE, the
+user's are not; no debugger is loaded; a pre-started kernel moves into the notebook's folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reflow.kernel import prestart
+
+ENGINE = Path(__file__).resolve().parents[3] / "engine"
+
+
+@pytest.fixture
+def no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requested before ``kernel``: the kernel inherits PYTHONDONTWRITEBYTECODE=1."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+
+
+async def test_user_modules_keep_the_inherited_choice(no_bytecode, kernel, tmp_path: Path) -> None:
+    (tmp_path / "mine.py").write_text("X = 41\n")
+    await kernel.open([("a", "import sys, mine\n(sys.dont_write_bytecode, mine.X + 1)")])
+    shown = kernel.outputs("a")[-1]["data"]["text/plain"]
+    assert shown == "(True, 42)"
+    assert not (tmp_path / "__pycache__").exists()
+
+
+async def test_the_kernel_loads_no_debugger(kernel) -> None:
+    kernel.kc.kernel_info()
+    reply = await kernel.kc.get_shell_msg(timeout=60)
+    assert reply["msg_type"] == "kernel_info_reply"
+    assert "debugger" not in reply["content"].get("supported_features", [])
+    await kernel.open([("a", "import sys\n('debugpy' in sys.modules, '_pydevd_bundle' in sys.modules)")])
+    assert kernel.outputs("a")[-1]["data"]["text/plain"] == "(False, False)"
+
+
+def test_warm_compiles_the_kernels_modules_despite_the_flag(tmp_path: Path) -> None:
+    engine = tmp_path / "engine"
+    shutil.copytree(ENGINE / "reflow", engine / "reflow", ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(engine))
+    subprocess.run([sys.executable, "-m", "reflow.kernel", "--warm"], env=env, cwd=tmp_path, check=True, timeout=120)
+    cached = {p.name.split(".")[0] for p in (engine / "reflow" / "kernel" / "__pycache__").glob("*.pyc")}
+    assert {"kernel", "handler"} <= cached
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_a_prestarted_kernel_takes_the_notebooks_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    start, folder = tmp_path / "env", tmp_path / "notebooks"
+    start.mkdir()
+    folder.mkdir()
+    monkeypatch.chdir(start)
+    monkeypatch.setattr(prestart, "_started_in", str(start))
+    monkeypatch.setattr(sys, "path", [str(start), "", "/lib"])
+    monkeypatch.setenv(prestart.MARKER, "1")
+    assert prestart.take_notebook_place({"path": str(folder / "nb.py")})
+    assert Path.cwd() == folder
+    assert sys.path == [str(folder), "", "/lib"]
+    assert prestart.MARKER not in os.environ
+    assert not prestart.take_notebook_place({"path": str(start / "nb.py")})  # once only
+    assert Path.cwd() == folder
+
+
+def test_an_ordinary_kernel_stays_where_it_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(prestart.MARKER, raising=False)
+    assert not prestart.take_notebook_place({"path": "/somewhere/else/nb.py"})
+    assert Path.cwd() == tmp_path
