@@ -10,8 +10,10 @@ lifecycle changes are reported through two callbacks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -134,6 +136,13 @@ class KernelProcess:
         # ``reflow``, and "the kernel is idle after this page message" (msg_id -> callback).
         self.on_widget_comm: Callable[[str, dict[str, Any], list[Any], str], None] | None = None
         self._idle_waiters: dict[str, Callable[[], None]] = {}
+        # Runs that outlive the window (session/reattach.py): told once a kernel answers (the journal's
+        # place, this app's pid); a kernel this process did not launch (its pid); comm events held
+        # (with their journal numbers) while the journal is replayed.
+        self.on_connected: Callable[[AsyncKernelClient], Awaitable[None]] | None = None
+        self.adopted: int | None = None
+        self.hold: list[tuple[object, dict[str, Any]]] | None = None
+        self._busy_waiters: dict[str, Callable[[], None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
     async def start(self, open_data: OpenData) -> None:
@@ -160,9 +169,16 @@ class KernelProcess:
             rdir = Path(jupyter_runtime_dir())
             rdir.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.km.transport = "ipc"
-            self.km.ip = str(rdir / f"reflow-{uuid.uuid4().hex[:12]}")
+            key = uuid.uuid4().hex[:12]
+            self.km.ip = str(rdir / f"reflow-{key}")
+            # the connection file there too (0600), not in /tmp: a run kept in the background is found by it
+            self.km.connection_file = str(rdir / f"reflow-kernel-{key}.json")
+        # independent (local): no JPY_PARENT_PID, so a run kept in the background outlives the app;
+        # the kernel ends with the app unless cells run (reflow.kernel.background, REFLOW_APP_PID)
+        local = {"independent": True} if self.place == LOCAL else {}
+        env = kernel_env({**(self.extra_env or {}), "REFLOW_APP_PID": str(os.getpid())})
         try:
-            await self.km.start_kernel(env=kernel_env(self.extra_env), cwd=self.cwd)
+            await self.km.start_kernel(env=env, cwd=self.cwd, **local)
         except Exception as exc:  # a provisioner that cannot launch (gateway refused, host down): said, not hung
             self._set_state("dead", f"The kernel failed to start: {exc}")
             raise
@@ -181,6 +197,8 @@ class KernelProcess:
             raise
         if open_data is PREPARE_ONLY:  # a kernel for the pool: ready, its notebook comes when it is taken
             return
+        if self.on_connected is not None:
+            await self.on_connected(kc)
         self._stopping = False
         self._tasks = [asyncio.create_task(self._read_iopub()), asyncio.create_task(self._read_shell())]
         self.comm_id = uuid.uuid4().hex
@@ -215,6 +233,11 @@ class KernelProcess:
         async with self._lifecycle:
             if self.km is None:  # shut down while this restart waited: nothing to restart
                 return
+            if self.adopted is not None:  # not ours to restart in place: stop it, launch a fresh one
+                self._set_state("restarting")
+                await self._shutdown()
+                await self._start(open_data)
+                return
             self._set_state("restarting")
             await self._disconnect()
             try:
@@ -232,6 +255,10 @@ class KernelProcess:
         if self._interrupted_at is not None and now - self._interrupted_at < INTERRUPT_AGAIN_S:
             return
         self._interrupted_at = now
+        if self.adopted is not None:  # what jupyter_client's signal interrupt does, for a kernel it did not launch
+            with contextlib.suppress(OSError):
+                os.killpg(os.getpgid(self.adopted), signal.SIGINT)
+            return
         await self.km.interrupt_kernel()
 
     async def shutdown(self) -> None:
@@ -239,7 +266,17 @@ class KernelProcess:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        if self.adopted is not None and self.kc is not None:
+            from reflow_desktop.session.reattach import stop_kernel
+
+            await stop_kernel(self.kc, self.adopted)
         await self._disconnect()
+        if self.adopted is not None and self.km is not None:
+            from reflow_desktop.session.reattach import forget_connection_file
+
+            forget_connection_file(self.km.connection_file)
+            self.km = None
+        self.adopted = None
         if self.km is not None:
             try:
                 await self.km.shutdown_kernel(now=True)
@@ -250,8 +287,70 @@ class KernelProcess:
                     sock.unlink(missing_ok=True)
             self.km = None
 
+    async def adopt(
+        self, connection_file: str, pid: int, handshake: Callable[[AsyncKernelClient], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        """Connect to a kernel that is already running (a run kept in the background) instead of launching.
+
+        ``handshake`` (session/reattach.py) runs with the channels up and this process's readers
+        started; comm events are held in ``hold`` until the caller replays the journal and lets go.
+        Returns the kernel's attach reply (comm id, cells, the last journal number on disk).
+        """
+        async with self._lifecycle:
+            self._set_state("starting")
+            self.km = AsyncIOLoopKernelManager(
+                kernel_name="reflow",
+                kernel_spec_manager=_SpecManager(kernel_spec(self.python)),
+                connection_file=connection_file,
+            )
+            self.km.load_connection_file()
+            self.adopted = pid
+            self.kc = kc = self.km.client()
+            kc.start_channels()
+            self.hold = []
+            self._stopping = False
+            self._tasks = [
+                asyncio.create_task(self._read_iopub()),
+                asyncio.create_task(self._read_shell()),
+                asyncio.create_task(self._watch_adopted(pid)),
+            ]
+            try:
+                reply = await handshake(kc)
+            except Exception:
+                self.hold = None
+                await self._disconnect()
+                self.adopted, self.km = None, None
+                raise
+            self.comm_id = str(reply.get("comm_id") or "")
+            self._set_state("busy" if reply.get("busy") else "idle")
+            return reply
+
+    async def release(self) -> None:
+        """Let go of the kernel without stopping it (kept running in the background): channels closed."""
+        async with self._lifecycle:
+            if self.km is not None and self.adopted is None:
+                self.km.stop_restarter()
+                self.km._connection_file_written = False  # its __del__ must not delete what the kernel still uses
+            await self._disconnect()
+            self.km, self.adopted, self.hold = None, None, None
+            self.state = "dead"  # for this process; no callback: the cells it runs are not interrupted
+
+    async def _watch_adopted(self, pid: int) -> None:
+        """jupyter_client's restarter watches only kernels it launched: look at the adopted one's pid."""
+        from reflow_desktop.session.reattach import pid_alive
+
+        while pid_alive(pid):
+            await asyncio.sleep(0.25)
+        self._on_died()
+
+    def on_busy(self, msg_id: str, callback: Callable[[], None]) -> None:
+        """``callback`` once iopub brings "busy" for the request ``msg_id``: this client hears what follows it."""
+        self._busy_waiters[msg_id] = callback
+
     @property
     def pid(self) -> int | None:
+        if self.adopted is not None:
+            return self.adopted
         prov = getattr(self.km, "provisioner", None)
         proc = getattr(prov, "process", None)
         return getattr(proc, "pid", None)
@@ -319,7 +418,10 @@ class KernelProcess:
             mtype = msg["header"]["msg_type"]
             content = msg["content"]
             if mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
-                self.on_event(content.get("data") or {})
+                if self.hold is not None:  # reattaching: kept, with its journal number, until the replay is done
+                    self.hold.append(((msg.get("metadata") or {}).get("reflow_seq"), content.get("data") or {}))
+                else:
+                    self.on_event(content.get("data") or {})
             elif mtype in ("comm_open", "comm_msg", "comm_close") and content.get("comm_id") != self.comm_id:
                 if self.on_widget_comm is not None:
                     try:
@@ -333,7 +435,12 @@ class KernelProcess:
                 waiter = self._idle_waiters.pop(msg.get("parent_header", {}).get("msg_id", ""), None)
                 if waiter is not None:
                     waiter()
-            if mtype == "status" and self.state in ("idle", "busy"):
+            parent_type = (msg.get("parent_header") or {}).get("msg_type", "")
+            if mtype == "status" and self._busy_waiters and content.get("execution_state") == "busy":
+                seen = self._busy_waiters.pop(msg.get("parent_header", {}).get("msg_id", ""), None)
+                if seen is not None:
+                    seen()
+            if mtype == "status" and self.state in ("idle", "busy") and not parent_type.startswith("reflow_"):
                 state = content.get("execution_state")
                 if state == "idle" or (state == "busy" and self.state == "idle"):
                     self._interrupted_at = None  # handled, or a new busy spell: the next interrupt is a new one

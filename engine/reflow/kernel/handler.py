@@ -20,6 +20,7 @@ from typing import Any
 
 from reflow.kernel.capture import cell_capture
 from reflow.kernel.graphinfo import graph_message
+from reflow.kernel.journal import Journal
 from reflow.kernel.sink import CommSink
 from reflow.notebook.document import (
     SOURCES,
@@ -44,6 +45,7 @@ class ReflowHost:
         self.shell = kernel.shell
         self.comm: Any = None
         self.sink = CommSink(self.shell, self._send_now)
+        self.journal = kernel.background.journal if hasattr(kernel, "background") else Journal()
         self.runtime: Any = None
         self.doc = Document()  # every cell (code and markdown), changed only by transactions
         self._view_key: tuple[int, int] | None = None
@@ -67,8 +69,8 @@ class ReflowHost:
         self._send_now(msg)
 
     def _send_now(self, msg: dict[str, Any]) -> None:
-        if self.comm is not None:
-            self.comm.send(msg)
+        if self.comm is not None:  # journaled (background.py): numbered in the metadata, written off this path
+            self.comm.send(msg, metadata=self.journal.record(msg))
 
     def dispatch(self, data: dict[str, Any]) -> None:
         """Run one operation with prints/displays routed to cells; always answer ``done``."""

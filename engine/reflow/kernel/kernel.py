@@ -14,6 +14,13 @@ from ipykernel.ipkernel import IPythonKernel
 from reflow.kernel import COMM_TARGET
 
 
+def without_output_history(shell: Any) -> None:
+    """No ``Out``/``_`` history: a displayed result stays referenced by nothing (it could pin a cluster's memory)."""
+    shell.cache_size = 0
+    shell.displayhook.cache_size = 0
+    shell.displayhook.do_full_cache = 0
+
+
 class ReflowKernel(IPythonKernel):
     """IPythonKernel that serves reactive operations over the ``reflow`` comm."""
 
@@ -23,11 +30,20 @@ class ReflowKernel(IPythonKernel):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
+        without_output_history(self.shell)
         self.reflow_host: Any = None
         self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
+        from reflow.kernel.background import Background
+
+        self.background = Background(self)  # journal + outliving the app (issue 18)
         from reflow.kernel.jupyter_widgets import install_import_hook
 
         install_import_hook()  # ipywidgets, if a notebook imports it, become reactive
+
+    async def dispatch_shell(self, msg: Any, /, subshell_id: str | None = None, *, concurrent: bool = False) -> None:
+        """ipykernel's dispatch, counted: a kernel left without its app exits only when idle (background.py)."""
+        with self.background.busy_spell():
+            await super().dispatch_shell(msg, subshell_id=subshell_id, concurrent=concurrent)
 
     def _open_reflow_comm(self, comm: Any, open_msg: dict[str, Any]) -> None:
         """The app connected (or reconnected): attach the comm to the one host."""

@@ -1,0 +1,450 @@
+"""Runs that outlive the window: keep a kernel running without its window, find it again, reattach.
+
+The kernel journals every comm message beside the notebook (``reflow.kernel.journal``) and decides
+itself when to end without an app (``reflow.kernel.background``). This side keeps one **record**
+per notebook whose kernel may outlive its window, in the user's private Jupyter runtime dir (0700,
+never the notebook's folder, which may come from anywhere): the notebook, the kernel's connection
+file (jupyter_client writes it 0600 there), its pid and its journal. On open, a record whose pid is
+alive and whose kernel answers is **reattached**: the session connects to that kernel instead of
+launching one, takes the kernel's cell ids, replays the journal up to the number the kernel last
+flushed, then lets the live events that came after through. A record whose pid is dead is stale
+and removed with its connection file (``clean_stale``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import hashlib
+import itertools
+import json
+import logging
+import os
+import secrets
+import signal
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from reflow.kernel.journal import JournalError, journal_dir, read_journal
+from reflow.notebook import Cell, atomic_write_text
+from reflow.notebook.confined import Confined
+from reflow.notebook.document import diff
+from reflow_desktop import protocol as P
+from reflow_desktop.session.events import unfold
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    from reflow_desktop.session.session import Session
+
+log = logging.getLogger(__name__)
+
+RECORDS = "reflow-kernels"
+MAX_RECORD_BYTES = 64 * 1024
+ATTACH_REQUEST = "reflow_attach_request"  # reflow.kernel.background answers these on the control channel
+DETACH_REQUEST = "reflow_detach_request"
+REQUEST_TIMEOUT_S = 10.0
+HEARD_TIMEOUT_S = 2.0  # how long the iopub echo of an attach request may take before asking again
+ATTACH_TRIES = 15
+# kernel messages replayed from the journal: what the cells show (the rest answered a window that is gone)
+REPLAYED = frozenset({"cell_status", "cell_clear", "cell_output", "cell_cached", "graph", "variables", "ui_kept"})
+RUNNING = frozenset({"running", "queued"})
+
+
+class ReattachError(RuntimeError):
+    """The kernel named by a record did not answer as a Reflow kernel."""
+
+
+# --- records -----------------------------------------------------------------------------------
+def runtime_dir() -> Path:
+    """Jupyter's per-user runtime dir (where connection files live), private to the user."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    path = Path(jupyter_runtime_dir())
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def records_dir() -> Path:
+    path = runtime_dir() / RECORDS
+    path.mkdir(exist_ok=True, mode=0o700)
+    return path
+
+
+def record_path(notebook: Path) -> Path:
+    key = hashlib.sha256(str(notebook.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return records_dir() / f"{key}.json"
+
+
+@dataclass
+class KernelRecord:
+    """A kernel that may outlive its window: enough to find it and to connect to it again."""
+
+    notebook: str
+    connection_file: str
+    pid: int
+    journal: str | None
+    app_pid: int
+    kept: bool = False  # its window closed with "keep running"
+
+    @classmethod
+    def from_json(cls, data: object) -> KernelRecord:
+        """A record read back, checked (ValueError names what is wrong)."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        notebook, cf, journal = data.get("notebook"), data.get("connection_file"), data.get("journal")
+        pid, app_pid, kept = data.get("pid"), data.get("app_pid"), data.get("kept", False)
+        if not isinstance(notebook, str) or not isinstance(cf, str):
+            raise ValueError("notebook and connection_file must be strings")
+        if type(pid) is not int or pid <= 0 or type(app_pid) is not int:
+            raise ValueError("pid must be a positive integer")
+        if journal is not None and not isinstance(journal, str):
+            raise ValueError("journal must be a string")
+        if not isinstance(kept, bool):
+            raise ValueError("kept must be true or false")
+        if Path(cf).parent != runtime_dir():  # only a connection file of ours, in the private runtime dir
+            raise ValueError("the connection file is not in the runtime dir")
+        return cls(notebook, cf, pid, journal, app_pid, kept)
+
+
+def write_record(record: KernelRecord) -> None:
+    path = record_path(Path(record.notebook))
+    atomic_write_text(path, json.dumps(asdict(record)))
+    os.chmod(path, 0o600)
+
+
+def read_record(notebook: Path) -> KernelRecord | None:
+    """The notebook's record, or None (none, or unusable: then removed)."""
+    path = record_path(notebook)
+    try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise ValueError("too large")
+        record = KernelRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError) as exc:
+        log.warning("kernel record %s is unusable (%s); removed", path, exc)
+        path.unlink(missing_ok=True)
+        return None
+    if Path(record.notebook).resolve() != notebook.resolve():
+        return None
+    return record
+
+
+def remove_record(notebook: Path) -> None:
+    record_path(notebook).unlink(missing_ok=True)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (and is not a zombie waiting for its parent)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # Linux: a killed child its parent has not reaped yet is still "there"
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def forget_connection_file(connection_file: str) -> None:
+    """Remove a connection file of ours and the ipc sockets named after it."""
+    cf = Path(connection_file)
+    if cf.parent != runtime_dir():
+        return
+    info: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        info = json.loads(cf.read_text(encoding="utf-8"))
+    cf.unlink(missing_ok=True)
+    ip = info.get("ip") if info.get("transport") == "ipc" else None
+    if isinstance(ip, str) and Path(ip).parent == runtime_dir():
+        for sock in Path(ip).parent.glob(Path(ip).name + "-*"):
+            sock.unlink(missing_ok=True)
+
+
+def clean_stale() -> int:
+    """Remove records (and their connection files) whose kernel is gone; how many were removed."""
+    removed = 0
+    for path in records_dir().glob("*.json"):
+        try:
+            record = KernelRecord.from_json(json.loads(path.read_text(encoding="utf-8")[:MAX_RECORD_BYTES]))
+        except (OSError, ValueError, RecursionError):
+            path.unlink(missing_ok=True)
+            removed += 1
+            continue
+        if not pid_alive(record.pid):
+            forget_connection_file(record.connection_file)
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# --- talking to the kernel's control channel ----------------------------------------------------
+async def control_request(
+    kc: AsyncKernelClient, msg_type: str, content: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
+) -> dict[str, Any]:
+    """Send ``msg_type`` on the control channel (answered even while a cell runs); the reply's content."""
+    return await _send_and_wait(kc, kc.session.msg(msg_type, content), timeout)
+
+
+async def stop_kernel(kc: AsyncKernelClient, pid: int, timeout: float = 5.0) -> None:
+    """Shut down a kernel this process did not launch: ask, then SIGKILL its process group if need be."""
+    with contextlib.suppress(Exception):
+        await control_request(kc, "shutdown_request", {"restart": False}, timeout=timeout)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while pid_alive(pid) and loop.time() < end:
+        await asyncio.sleep(0.05)
+    if pid_alive(pid):
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+
+
+# --- the session's side ---------------------------------------------------------------------------
+def match_ids(ours: list[Cell], theirs: list[dict[str, Any]]) -> dict[str, str]:
+    """Our cell id -> the kernel's id, for cells that are the same (or at the same place in a changed run)."""
+    a = [(c.kind, c.source) for c in ours]
+    b = [(str(c.get("kind")), str(c.get("code"))) for c in theirs]
+    mapping: dict[str, str] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(i2 - i1):
+                mapping[ours[i1 + k].id] = str(theirs[j1 + k]["id"])
+    return mapping
+
+
+def kernel_cells(raw: object) -> list[dict[str, Any]]:
+    """The kernel's cells from its attach reply, checked (ReattachError if they are not cells)."""
+    if not isinstance(raw, list):
+        raise ReattachError("the kernel has no notebook open")
+    cells = []
+    for c in raw:
+        if not (isinstance(c, dict) and isinstance(c.get("id"), str) and c.get("kind") in ("code", "markdown")):
+            raise ReattachError("the kernel's cells are not cells")
+        if not isinstance(c.get("code"), str) or not isinstance(c.get("options", {}), dict):
+            raise ReattachError("the kernel's cells are not cells")
+        cells.append(c)
+    return cells
+
+
+class BackgroundRuns:
+    """One session's part in runs that outlive the window: record, journal, keep running, reattach."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.journal: Path | None = None
+        self.reattached = False
+        session.kernel.on_connected = self._connected
+
+    @property
+    def cells_running(self) -> bool:
+        """Whether a cell runs or waits to (what the close dialog asks about)."""
+        return any(st.status in RUNNING for st in self.session.cache.cells.values())
+
+    # --- a kernel we launched -------------------------------------------------------------
+    async def _connected(self, kc: AsyncKernelClient) -> None:
+        """A fresh kernel answers: tell it where to journal and who we are; write the record."""
+        s = self.session
+        old = self.journal
+        name = f"{uuid.uuid4().hex}.jsonl"
+        journal = None if s.read_only else {"notebook": str(s.path), "name": name}
+        try:
+            reply = await control_request(kc, ATTACH_REQUEST, {"journal": journal, "app_pid": os.getpid()})
+        except ReattachError as exc:  # an older kernel without the request: no journal, nothing kept
+            log.warning("kernel journal: %s", exc)
+            return
+        self.journal = Path(reply["journal"]) if isinstance(reply.get("journal"), str) else None
+        if reply.get("journal_error") and not s.read_only:
+            self._tell(f"Runs cannot outlive this window: {reply['journal_error']}", "warning")
+        if old is not None and old != self.journal:
+            _remove_journal(old)  # the previous kernel's (a restart): its outputs are the session's now
+        self._write(kept=False, kc_pid=reply.get("pid"))
+
+    def _write(self, *, kept: bool, kc_pid: object = None) -> None:
+        s = self.session
+        cf = s.connection_file()
+        pid = kc_pid if type(kc_pid) is int else s.kernel.pid
+        if cf is None or not isinstance(pid, int) or s.read_only:
+            return
+        try:
+            journal = str(self.journal) if self.journal else None
+            write_record(KernelRecord(str(s.path), cf, pid, journal, os.getpid(), kept))
+        except (OSError, ValueError) as exc:
+            log.warning("kernel record not written: %s", exc)
+
+    # --- closing ------------------------------------------------------------------------------
+    async def keep_running(self) -> bool:
+        """The window closes, the kernel stays: detach it (it journals, then lingers), leave it running."""
+        s = self.session
+        kc = s.kernel.kc
+        if kc is None or s.kernel.state == "dead" or s.read_only:
+            return False
+        try:
+            await control_request(kc, DETACH_REQUEST, {})
+        except ReattachError as exc:
+            log.warning("keep running: %s", exc)
+            return False
+        self._write(kept=True)
+        await s.kernel.release()
+        return True
+
+    def forget(self) -> None:
+        """The kernel was shut down with its window: no record, no journal (the sidecar has the outputs)."""
+        remove_record(self.session.path)
+        if self.journal is not None:
+            _remove_journal(self.journal)
+            self.journal = None
+
+    # --- opening -------------------------------------------------------------------------------
+    def running_record(self) -> KernelRecord | None:
+        """A record of a kernel still running for this notebook (a stale one is cleaned)."""
+        record = read_record(self.session.path)
+        if record is None:
+            return None
+        if not pid_alive(record.pid) or not Path(record.connection_file).is_file():
+            forget_connection_file(record.connection_file)
+            remove_record(self.session.path)
+            return None
+        return record
+
+    async def reattach(self, record: KernelRecord) -> bool:
+        """Connect to the kernel of ``record``; show what it produced meanwhile. False if it did not answer."""
+        s = self.session
+        kernel = s.kernel
+        try:
+            reply = await kernel.adopt(record.connection_file, record.pid, self._handshake)
+            cells = kernel_cells(reply.get("cells"))
+        except (ReattachError, OSError, ValueError) as exc:
+            log.warning("reattach to kernel %s failed: %s", record.pid, exc)
+            self._tell(f"A kernel still running for this notebook (pid {record.pid}) did not answer.", "warning")
+            if kernel.adopted is not None:
+                await kernel.release()
+            return False
+        held, kernel.hold = kernel.hold or [], None
+        raw_seq = reply.get("seq")
+        seq = raw_seq if isinstance(raw_seq, int) else 0
+        s._seq = itertools.count(1_000_000_000 + secrets.randbelow(1_000_000_000))  # never an old operation's seq
+        self._adopt_ids(cells)
+        self.journal = Path(reply["journal"]) if isinstance(reply.get("journal"), str) else None
+        problems = self._replay(seq)
+        for n, data in held:  # the live messages the journal did not have yet
+            if type(n) is not int or n > seq:
+                s._on_kernel_event(data)
+        self.reattached = True
+        self._write(kept=False, kc_pid=reply.get("pid"))
+        s.broadcast(s.session_message())  # a page that connected while this went on starts over
+        what = "is still running" if self.cells_running else "kept running"
+        self._tell(
+            f"Reattached to the kernel that {what} while this notebook was closed (pid {record.pid}); "
+            "what it produced meanwhile is shown."
+        )
+        for problem in problems:
+            self._tell(problem, "warning")
+        return True
+
+    def _tell(self, text: str, level: Literal["info", "warning", "error"] = "info") -> None:
+        """A notice for the pages: now if one is connected, else when the first one connects."""
+        if self.session.has_clients:
+            self.session.broadcast(P.notice_msg(level, text))
+        else:
+            self.session.startup_notices.append(text)
+
+    async def _handshake(self, kc: AsyncKernelClient) -> dict[str, Any]:
+        """Attach once this client surely hears iopub: the kernel's "busy" for our request came back.
+
+        The kernel publishes "busy" before it flushes the journal; hearing it means every message
+        after the flush reaches us live, and every one before it is in the file.
+        """
+        kernel = self.session.kernel
+        content = {"journal": None, "app_pid": os.getpid()}
+        for _ in range(ATTACH_TRIES):
+            heard = asyncio.Event()
+            msg = kc.session.msg(ATTACH_REQUEST, content)
+            kernel.on_busy(msg["header"]["msg_id"], heard.set)
+            reply = await _send_and_wait(kc, msg)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(heard.wait(), HEARD_TIMEOUT_S)
+            if heard.is_set():
+                if reply.get("status") != "ok":
+                    raise ReattachError("the kernel refused to attach")
+                return reply
+        raise ReattachError("the kernel's messages never reached this app")
+
+    def _adopt_ids(self, theirs: list[dict[str, Any]]) -> None:
+        """Our cells take the kernel's ids (what its journal and its runtime name them); the kernel gets our edits."""
+        s = self.session
+        mapping = match_ids(list(s.document.cells), theirs)
+        taken = set(mapping.values())
+        for cell in s.notebook.cells:
+            if cell.id in mapping:
+                cell.id = mapping[cell.id]
+            elif cell.id in taken:  # an unmatched cell of ours wearing an id the kernel uses
+                cell.id = uuid.uuid4().hex[:12]
+        for table in (s.cache.cells, s.sidecar.produced, s.sidecar.ran_at, s.sidecar.ui_values):
+            moved = {mapping.get(k, k): v for k, v in table.items()}
+            table.clear()
+            table.update(moved)  # type: ignore[arg-type]  # each table keeps its own value type
+        kernel_side = [
+            Cell(kind=c["kind"], source=c["code"], options=dict(c.get("options") or {}), id=c["id"]) for c in theirs
+        ]
+        tx = diff(kernel_side, list(s.document.cells), "file")
+        if tx.changes:  # the file changed while no window was open: the kernel follows it
+            s.to_kernel({"type": "apply_transaction", "source": "file", "changes": tx.to_json()["changes"]})
+
+    def _replay(self, seq: int) -> list[str]:
+        """The journal's messages up to ``seq`` into the cells (no page sees each one: the session message follows)."""
+        s = self.session
+        if self.journal is None:
+            return []
+        expected = journal_dir(s.path).root
+        if self.journal.parent != expected:
+            return [f"The kernel's output journal is not in {expected}; it was not read."]
+        try:
+            read = read_journal(self.journal)
+        except JournalError as exc:
+            return [f"Outputs produced while the notebook was closed could not be read: {exc}"]
+        for msg in read.through(seq):
+            for event in unfold(msg):
+                if event.get("type") in REPLAYED:
+                    s.cache.apply(event)
+                    s.sidecar.observe_event(event)
+        if read.problems:
+            first = "; ".join(read.problems[:3])
+            return [f"The output journal had {len(read.problems)} unreadable record(s), skipped: {first}"]
+        return []
+
+
+async def _send_and_wait(
+    kc: AsyncKernelClient, msg: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
+) -> dict[str, Any]:
+    """Send ``msg`` on the control channel; the content of the reply to it."""
+    msg_id = msg["header"]["msg_id"]
+    what = msg["header"]["msg_type"]
+    kc.control_channel.send(msg)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        left = end - loop.time()
+        if left <= 0:
+            raise ReattachError(f"the kernel did not answer {what}")
+        try:
+            reply = await kc.control_channel.get_msg(timeout=left)
+        except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
+            raise ReattachError(f"the kernel did not answer {what}") from exc
+        if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
+            return dict(reply.get("content") or {})
+
+
+def _remove_journal(path: Path) -> None:
+    """Delete a journal file (never through a link; only in a ``__reflow__/journal`` folder)."""
+    if path.parent.name == "journal" and path.parent.parent.name == "__reflow__":
+        with contextlib.suppress(OSError, ValueError):
+            Confined(path.parent.parent.parent, "__reflow__", "journal").unlink(path.name)

@@ -1,0 +1,155 @@
+"""Runs that outlive the window: the kernel's side of detaching and reattaching (issue 18).
+
+The app launches the kernel as an independent process (no ``JPY_PARENT_PID``: ipykernel's parent
+poller would kill it with the app) and names itself in ``REFLOW_APP_PID``. This module then decides
+when the kernel ends on its own:
+
+- the app dies (SIGKILL, crash) while the kernel is idle: it exits at once, as it always did;
+- the app dies or detaches (window closed with "keep running") while cells run: the kernel keeps
+  running, its comm messages keep going to the journal (``journal.py``), and once idle it waits
+  ``REFLOW_KERNEL_LINGER_S`` (default one hour) for an app to reattach before it exits.
+
+Two control-channel requests, answered even while a cell runs (the shell channel is busy then):
+``reflow_attach_request`` (an app attaches: where the journal goes, who the app is; the reply has
+the comm id, the kernel's cells and the last sequence number on disk after a flush) and
+``reflow_detach_request`` (the app leaves; the kernel stays).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from reflow.kernel.journal import Journal
+
+ATTACH_REQUEST = "reflow_attach_request"
+ATTACH_REPLY = "reflow_attach_reply"
+DETACH_REQUEST = "reflow_detach_request"
+DETACH_REPLY = "reflow_detach_reply"
+WATCH_S = 0.25  # how often the app's process is looked at
+DEFAULT_LINGER_S = 3600.0
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name, "")))
+    except ValueError:
+        return default
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+class Background:
+    """The kernel's journal, its busy count and its exit policy without an app."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        self.journal = Journal()
+        self.busy = 0
+        self.idle_since = time.monotonic()
+        self.app_pid = int(os.environ.get("REFLOW_APP_PID", "0") or 0)
+        self.app_is_parent = self.app_pid > 0 and os.getppid() == self.app_pid
+        self.attached = self.app_pid > 0
+        self.linger_s = _env_float("REFLOW_KERNEL_LINGER_S", DEFAULT_LINGER_S)
+        self._lock = threading.Lock()
+        handlers = getattr(kernel, "control_handlers", None)
+        if isinstance(handlers, dict):
+            handlers[ATTACH_REQUEST] = self._attach
+            handlers[DETACH_REQUEST] = self._detach
+        if self.app_pid > 0:
+            threading.Thread(target=self._watch, name="reflow-background", daemon=True).start()
+
+    # --- busy spells (the kernel's dispatch_shell) ----------------------------------------
+    @contextlib.contextmanager
+    def busy_spell(self) -> Iterator[None]:
+        with self._lock:
+            self.busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.busy -= 1
+                if self.busy == 0:
+                    self.idle_since = time.monotonic()
+
+    # --- control requests -------------------------------------------------------------------
+    def _attach(self, stream: Any, ident: Any, parent: dict[str, Any]) -> None:
+        content = parent.get("content") or {}
+        app_pid = content.get("app_pid")
+        journal = content.get("journal")
+        if isinstance(journal, dict) and all(isinstance(journal.get(k), str) for k in ("notebook", "name")):
+            self.journal.open(journal["notebook"], journal["name"])
+        elif journal is None and self.journal.path is None and "journal" in content:
+            self.journal.disable("no journal for this notebook (read-only)")
+        with self._lock:
+            if type(app_pid) is int and app_pid > 0:
+                self.app_pid = app_pid
+                self.app_is_parent = os.getppid() == app_pid
+            self.attached = True
+        seq = self.journal.flush()  # everything numbered up to seq is on disk now
+        host = getattr(self.kernel, "reflow_host", None)
+        comm = getattr(host, "comm", None)
+        doc = getattr(host, "doc", None)
+        cells = (
+            [{"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in doc.cells]
+            if doc is not None and getattr(host, "runtime", None) is not None
+            else None
+        )
+        reply = {
+            "status": "ok",
+            "pid": os.getpid(),
+            "comm_id": getattr(comm, "comm_id", None),
+            "seq": seq,
+            "journal": str(self.journal.path) if self.journal.path is not None else None,
+            "journal_error": self.journal.error,
+            "busy": self.busy > 0,
+            "cells": cells,
+        }
+        self.kernel.session.send(stream, ATTACH_REPLY, reply, parent, ident)
+
+    def _detach(self, stream: Any, ident: Any, parent: dict[str, Any]) -> None:
+        with self._lock:
+            self.attached = False
+            if self.busy == 0:
+                self.idle_since = time.monotonic()
+        self.journal.flush()
+        self.kernel.session.send(stream, DETACH_REPLY, {"status": "ok", "busy": self.busy > 0}, parent, ident)
+
+    # --- the exit policy --------------------------------------------------------------------
+    def _app_alive(self) -> bool:
+        if self.app_is_parent:
+            return os.getppid() == self.app_pid  # a killed parent: reparented at once, zombie or not
+        return pid_alive(self.app_pid)
+
+    def _watch(self) -> None:
+        stop = threading.Event()
+        while not stop.wait(WATCH_S):
+            with self._lock:
+                if self.attached and not self._app_alive():
+                    self.attached = False
+                    if self.busy == 0:  # the app died with nothing running: end with it, as before
+                        self._exit()
+                if not self.attached and self.busy == 0 and time.monotonic() - self.idle_since >= self.linger_s:
+                    self._exit()
+
+    def _exit(self) -> None:
+        try:
+            self.journal.close()
+        finally:
+            os._exit(0)
