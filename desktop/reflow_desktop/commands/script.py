@@ -141,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
 def run_here(args: argparse.Namespace) -> int:
     """Run every code cell once in execution order in this interpreter; 1 if any cell failed."""
     from reflow.notebook.metadata import reflow_config, shared_privates
+    from reflow.notebook.sql_cells import runnable_source
     from reflow.runtime import Runtime
 
     nb = load_or_report(args.notebook)
@@ -154,7 +155,8 @@ def run_here(args: argparse.Namespace) -> int:
     runtime = Runtime(sink, namespace=namespace, mode="auto", strict=strict, shared_privates=shared)
     all_ids = [c.id for c in nb.notebook.cells]
     runtime.cell_numbers.use(lambda: all_ids)  # messages say "cell 3" like the editor, markdown included
-    runtime.set_cells([(c.id, c.source) for c in nb.notebook.cells if c.kind == "code"])
+    code = [(c.id, runnable_source(c.source, c.options)) for c in nb.notebook.cells if c.kind == "code"]  # SQL: duckdb
+    runtime.set_cells(code)
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.notebook)))
     with display.active():
         runtime.run_all()

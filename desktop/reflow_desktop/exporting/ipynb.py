@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reflow.notebook import Cell, Notebook, atomic_write_text
+from reflow.notebook.sql_cells import export_source
 
 from .order import execution_order
 from .outputs import CellOutputs, Output
@@ -141,7 +142,7 @@ def _result_index(cell: Cell, outputs: Sequence[Output]) -> int | None:
     if not data_idx:
         return None
     try:
-        body = ast.parse(cell.source).body
+        body = ast.parse(export_source(cell.source, cell.options)).body
     except SyntaxError:
         return None
     if not body or not isinstance(body[-1], ast.Expr):
@@ -218,7 +219,7 @@ def notebook_to_ipynb(nb: Notebook, outputs: CellOutputs | None = None) -> dict[
             "id": cid,
             "cell_type": cell.kind,
             "metadata": _cell_metadata(cell),
-            "source": _lines(cell.source),
+            "source": _lines(export_source(cell.source, cell.options)),  # an SQL cell: Python calling duckdb
         }
         if cell.kind == "code":
             count = counts.get(cell.id)

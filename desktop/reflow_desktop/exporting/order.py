@@ -10,6 +10,7 @@ from reflow.analysis import analyze_cell
 from reflow.graph import DataflowGraph
 from reflow.notebook import Cell, Notebook
 from reflow.notebook.metadata import shared_privates
+from reflow.notebook.sql_cells import runnable_source
 
 
 def execution_order(nb: Notebook) -> list[Cell]:
@@ -18,7 +19,7 @@ def execution_order(nb: Notebook) -> list[Cell]:
     graph = DataflowGraph()
     shared = shared_privates(nb)  # [tool.reflow] underscore_names = "shared"
     for cell in code:
-        graph.set_cell(cell.id, analyze_cell(cell.source, shared_privates=shared))
+        graph.set_cell(cell.id, analyze_cell(runnable_source(cell.source, cell.options), shared_privates=shared))
     graph.set_display_order([c.id for c in code])
     by_id = {c.id: c for c in code}
     ordered = [by_id[i] for i in graph.execution_order() if i in by_id]

@@ -8,6 +8,7 @@ become comments where they stood relative to the following code.
 from __future__ import annotations
 
 from reflow.notebook import Notebook
+from reflow.notebook.sql_cells import export_source
 
 from .order import execution_order
 
@@ -37,7 +38,8 @@ def notebook_to_script(nb: Notebook, *, markdown: bool = True) -> str:
         for note in pending_md.get(cell.id, ()):
             parts.append("# %% [markdown]\n" + _comment(note))
         title = cell.title
-        parts.append(("# %% " + title if title else "# %%") + "\n" + cell.source.rstrip("\n"))
+        code = export_source(cell.source, cell.options)  # an SQL cell: Python calling duckdb
+        parts.append(("# %% " + title if title else "# %%") + "\n" + code.rstrip("\n"))
     for note in trailing:
         parts.append("# %% [markdown]\n" + _comment(note))
     return "\n\n".join(p for p in parts if p) + "\n"

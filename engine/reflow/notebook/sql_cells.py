@@ -91,8 +91,11 @@ def kernel_source(sql: str, options: Mapping[str, object]) -> str:
 
 def script_source(sql: str, options: Mapping[str, object]) -> str:
     """Plain Python for ``reflow script`` and exports: DuckDB finds the frames by their names."""
-    name = result_name(options)
-    output = output_kind(options)
+    try:
+        name = result_name(options)
+        output = output_kind(options)
+    except SqlCellError as exc:
+        return f"raise ValueError({str(exc)!r})\n"
     query, exprs = _query_parts(sql)
     params = f", params={_params(exprs)}" if exprs else ""
     convert = ".pl()" if output == "polars" else ".df()"
@@ -112,3 +115,8 @@ def _py_string(text: str) -> str:
 def runnable_source(source: str, options: Mapping[str, object]) -> str:
     """The Python the runtime and the analysis see for a code cell: SQL cells become their call."""
     return kernel_source(source, options) if is_sql(options) else source
+
+
+def export_source(source: str, options: Mapping[str, object]) -> str:
+    """What exports write for a code cell: SQL cells as Python calling duckdb, other code as it is."""
+    return script_source(source, options) if is_sql(options) else source

@@ -8,7 +8,15 @@ import pytest
 
 from reflow.analysis import analyze_cell
 from reflow.notebook import Cell, parse_notebook, render_notebook
-from reflow.notebook.sql_cells import SqlCellError, kernel_source, result_name, runnable_source, script_source
+from reflow.notebook.sql_cells import (
+    SqlCellError,
+    export_source,
+    kernel_source,
+    output_kind,
+    result_name,
+    runnable_source,
+    script_source,
+)
 
 TEXT = """\
 # %%
@@ -81,12 +89,14 @@ def test_without_a_name_the_result_is_only_shown():
 @pytest.mark.parametrize("options", [{"name": "not a name"}, {"name": "class"}, {"name": 3}, {"output": "arrow"}])
 def test_bad_options_are_a_clear_error(options):
     with pytest.raises(SqlCellError):
-        script_source("SELECT 1", {"language": "sql", **options})
+        result_name(options) if "name" in options else output_kind(options)
+    assert script_source("SELECT 1", {"language": "sql", **options}).startswith("raise ValueError(")
     assert kernel_source("SELECT 1", {"language": "sql", **options}).startswith("raise ValueError(")
 
 
 def test_plain_code_cells_pass_through():
     assert runnable_source("x = 1", {"title": "t"}) == "x = 1"
+    assert export_source("x = 1", {"title": "t"}) == "x = 1"
     assert result_name({}) is None
 
 
