@@ -47,6 +47,7 @@ from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.opening import create_notebook_file
 from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
+from reflow_desktop.session.reattach import BackgroundRuns
 from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
@@ -113,6 +114,7 @@ class Session:
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
+        self.background = BackgroundRuns(self)  # runs that outlive the window: journal, keep running, reattach
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._run_asked: tuple[int, list[str]] = (0, [])  # the last `run` operation: its seq and cells
         self._seq = itertools.count(1)
@@ -175,6 +177,11 @@ class Session:
         st = self.cache.cells.get(cell_id)
         return st.shown_status if st is not None else None
 
+    @property
+    def cells_running(self) -> bool:
+        """A cell runs or waits to: closing the window asks whether it keeps running (session/reattach.py)."""
+        return self.background.cells_running
+
     def connection_file(self) -> str | None:
         """The kernel's connection file (the console dock attaches with it), once it started."""
         cf = getattr(self.kernel.km, "connection_file", None)
@@ -192,6 +199,9 @@ class Session:
         if not self.trust.may_start:  # safe preview: no environment build, no kernel, no cache load
             self.kernel.state = "dead"
             self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
+            return
+        record = None if self.read_only else self.background.running_record()
+        if record is not None and await self.background.reattach(record):  # a run kept going without a window
             return
         await self.start_kernel()
 
@@ -242,14 +252,20 @@ class Session:
         self.kernel.python = str(env.python)
         return True
 
-    async def close(self) -> None:
-        """Save everything pending (the save manager's flush) and stop the kernel."""
+    async def close(self, *, keep_running: bool = False) -> None:
+        """Save everything pending (the save manager's flush) and stop the kernel.
+
+        ``keep_running`` (the window closed with cells running, "keep running in the background"):
+        the kernel is left running and journaling; opening the notebook again reattaches to it.
+        """
         if self.closed:
             return
         self.closed = True
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
-        await self.kernel.shutdown()
+        if not (keep_running and await self.background.keep_running()):
+            await self.kernel.shutdown()
+            self.background.forget()
         self.ownership.release()  # another window may write it now
 
     async def restart(self) -> None:

@@ -129,6 +129,9 @@ class ShellApp:
         if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
             return 0  # lost a start-up race to another instance
         self.server_thread.server.native_export = self._native_export
+        from reflow_desktop.session.reattach import clean_stale
+
+        clean_stale()  # records of kernels that are gone (their connection files too)
         self.server_thread.start()
         self.open_paths(paths)
         if not webview.windows:  # every path failed to open
@@ -253,8 +256,8 @@ class ShellApp:
 
         async def close() -> None:
             session = server.sessions.pop(win.session.id, None)
-            if session is not None:
-                await session.close()
+            if session is not None:  # kept: the kernel runs on and is reattached on the next open
+                await session.close(keep_running=win.keep_running)
 
         try:
             self.server_thread.submit(close())

@@ -100,6 +100,7 @@ class NotebookWindow:
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self.window: webview.Window | None = None
+        self.keep_running = False  # closed with "keep running in the background" (close_dialog.py)
 
     @property
     def path(self) -> Path:
@@ -123,6 +124,7 @@ class NotebookWindow:
         assert window is not None  # create_window returns None only when asked to reuse a window
         window.events.before_show += self._before_show
         window.events.loaded += self._on_loaded
+        window.events.closing += self._on_closing
         window.events.closed += self._on_closed
         self.window = window
         realize(window)
@@ -140,6 +142,17 @@ class NotebookWindow:
         if self.loaded_at is None:
             self.loaded_at = time.perf_counter()
         self.loaded.set()
+
+    @gui_only
+    def _on_closing(self) -> bool:
+        """Cells running: ask whether they keep running without the window. False keeps the window open."""
+        if not self.session.cells_running:
+            return True
+        from reflow_desktop.shell.close_dialog import ask_keep_running
+
+        choice = ask_keep_running(self.native, self.path.name)
+        self.keep_running = choice == "keep"
+        return choice != "cancel"
 
     def _on_closed(self) -> None:  # worker thread
         self.closed.set()
