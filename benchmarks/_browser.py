@@ -17,9 +17,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-def start_server(path: Path) -> tuple[subprocess.Popen[str], str]:
-    """Serve ``path`` with the real CLI; returns the process and the page URL it printed."""
-    proc = subprocess.Popen([str(REFLOW), "edit", str(path), "--no-open"], stdout=subprocess.PIPE,
+def start_server(path: Path, command: str = "edit") -> tuple[subprocess.Popen[str], str]:
+    """Serve ``path`` with the real CLI (``reflow edit``, or ``run``); returns the process and the page URL."""
+    proc = subprocess.Popen([str(REFLOW), command, str(path), "--no-open"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:

@@ -76,14 +76,16 @@ async function start() {
           return;
         }
         if (m.type === "session" && userSettings.storage === "server") userSettings.load(); // (re)connected
-        if (m.type === "batch") for (const e of m.events ?? []) widgetChannel.handle(e);
+        let answered = false; // a widget's run came back with its events in this batch: show it now
+        if (m.type === "batch") for (const e of m.events ?? []) if (widgetChannel.handle(e) && e.type === "ui_values") answered = true;
         store.server(m);
+        if (answered) store.flushNow();
         if (store.get().fatal) conn.fatal = true;
       },
       state: (st, attempt) => {
         if (st !== "open") {
           widgetChannel.reset();
-          widgetHub.reset();
+          widgetDoor.reset();
         }
         store.local({ type: "connection", state: st, attempt });
       },

@@ -27,7 +27,7 @@ from reflow_desktop.exporting.reveal import ExportedFiles
 from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
-from reflow_desktop.session import Session
+from reflow_desktop.session import Session, trace
 
 log = logging.getLogger(__name__)
 
@@ -316,6 +316,8 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             if self.session is not None:
                 self.session.detach(self.send)
             return
+        if trace.ENABLED:
+            trace.page_send(msg)
         try:
             self.write_message(json.dumps(msg, separators=(",", ":"), default=str))
         except tornado.websocket.WebSocketClosedError:
@@ -329,6 +331,8 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         except (ValueError, RecursionError):  # RecursionError: "[" * 100_000 (it closed the socket)
             self.send(P.error_msg("not JSON"))
             return
+        if trace.ENABLED:
+            trace.page_message(data)
         # A task per message: a slow request (complete while a cell runs, restart)
         # never holds up the next one (interrupt). Each task forwards to the kernel
         # before its first await, so operations keep their order.

@@ -41,7 +41,7 @@ from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import LOCAL, Local, Place
-from reflow_desktop.session import settings_handler
+from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.opening import create_notebook_file
@@ -414,6 +414,8 @@ class Session:
     # --- kernel -> clients: the event pipeline (session/events.py) -------------------------
     def _on_kernel_event(self, msg: dict[str, Any]) -> None:
         """Unfold once, pass each event through the steps, broadcast what the pages must see."""
+        if trace.ENABLED:
+            trace.kernel_message(msg)
         shown = []
         hint, apply, observe = self.packages.install_hint, self.cache.apply, self.sidecar.observe_event
         for event in unfold(msg):

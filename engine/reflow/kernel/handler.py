@@ -18,6 +18,7 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+from reflow.kernel import trace
 from reflow.kernel.capture import cell_capture
 from reflow.kernel.graphinfo import graph_message
 from reflow.kernel.journal import Journal
@@ -58,15 +59,28 @@ class ReflowHost:
     # --- comm plumbing ------------------------------------------------------------
     def attach(self, comm: Any, open_msg: dict[str, Any]) -> None:
         self.comm = comm
-        comm.on_msg(lambda msg: self.dispatch(msg["content"]["data"] or {}))
+        comm.on_msg(self._on_comm_msg)
         data = open_msg["content"].get("data") or {}
         if data.get("type"):
             self.dispatch(data)
+
+    def _on_comm_msg(self, msg: dict[str, Any]) -> None:
+        if trace.ENABLED:
+            trace.received(msg)
+        self.dispatch(msg["content"]["data"] or {})
 
     def send(self, msg: dict[str, Any]) -> None:
         """Send after the sink's buffered cell events, so the order is kept."""
         self.sink.flush_events()
         self._send_now(msg)
+
+    def emit(self, msg: dict[str, Any]) -> None:
+        """Queue ``msg`` behind the sink's buffered cell events: it leaves in their batch at the next flush.
+
+        For what ends an operation (``ui_values``, ``variables``, ``ui_kept``): one comm message
+        instead of one each, so a slider move costs the kernel, the app and the page fewer wake-ups.
+        """
+        self.sink._emit(msg)
 
     def _send_now(self, msg: dict[str, Any]) -> None:
         if self.comm is not None:  # journaled (background.py): numbered in the metadata, written off this path
@@ -304,4 +318,4 @@ class ReflowHost:
             }
             for v in self.runtime.variables()
         ]
-        self.send({"type": "variables", "items": items})
+        self.emit({"type": "variables", "items": items})  # leaves with the operation's last batch

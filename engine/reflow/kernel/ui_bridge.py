@@ -24,10 +24,15 @@ def _updates(data: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def set_ui_values(host: Any, data: dict[str, Any]) -> None:
     """Apply the updates, run the readers, then answer ``ui_values``."""
+    from reflow.kernel import trace
     from reflow.ui._core import REGISTRY
     from reflow.ui._updates import apply_updates
 
+    if trace.ENABLED:
+        trace.stamp("k_run_start")
     result = apply_updates(host.runtime, _updates(data))
+    if trace.ENABLED:
+        trace.stamp("k_run_end")
     values = {}
     for element_id in result["applied"]:
         element = REGISTRY.get(element_id)
@@ -43,7 +48,10 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
         reply["unknown"] = result["unknown"]
     if result["errors"]:
         reply["errors"] = result["errors"]
-    host.send(reply)
+    if trace.ENABLED:
+        reply["trace"] = trace.take()
+    host.emit(reply)  # in one batch with the run's events: the page renders the run once, at once
+    host.sink.flush_events()
     if result["cells"]:
         host.after_run()
 
@@ -64,7 +72,7 @@ def send_kept_values(host: Any) -> None:
     book = persist.BOOK
     changes = book.take_changes()
     if changes:
-        host.send({"type": "ui_kept", "cells": changes})
+        host.emit({"type": "ui_kept", "cells": changes})  # with the operation's last batch
     fallbacks = book.take_fallbacks()
     if fallbacks:
         text = "\n".join(fallbacks[:5]) + (f"\n(and {len(fallbacks) - 5} more)" if len(fallbacks) > 5 else "")
