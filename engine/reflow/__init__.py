@@ -21,6 +21,7 @@ _API = {
     "callout": ("reflow.layout", "callout"),
     "state": ("reflow.state", "state"),
     "stop": ("reflow.stop", "stop"),
+    "cluster": ("reflow.cluster", None),
 }
 
 

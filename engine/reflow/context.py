@@ -21,11 +21,25 @@ cell: str | None = None  # the running cell, None between runs
 _counters: dict[str, int] = {}  # next element number per cell (reset when the cell runs again)
 _anonymous = itertools.count(1)
 _listeners: list[Listener] = []
+EndListener = Callable[[str, str], None]  # (event "interrupted"|"deleted", cell id)
+_end_listeners: list[EndListener] = []
 
 
 def add_listener(listener: Listener) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
+
+
+def add_end_listener(listener: EndListener) -> None:
+    """Hear when a cell's run was interrupted or the cell was deleted (what it started must stop)."""
+    if listener not in _end_listeners:
+        _end_listeners.append(listener)
+
+
+def ended(event: str, cell_id: str) -> None:
+    """The runtime says a cell was interrupted or deleted."""
+    for listener in list(_end_listeners):
+        listener(event, cell_id)
 
 
 @contextmanager

@@ -15,10 +15,12 @@ from reflow.kernel import COMM_TARGET
 
 
 def without_output_history(shell: Any) -> None:
-    """No ``Out``/``_`` history: a displayed result stays referenced by nothing (it could pin a cluster's memory)."""
+    """No ``Out``/``_`` history and no ``last_execution_result.result``: a displayed result stays
+    referenced by nothing once shown (it could pin a Dask cluster's memory, reflow.cluster)."""
     shell.cache_size = 0
     shell.displayhook.cache_size = 0
     shell.displayhook.do_full_cache = 0
+    shell.displayhook.fill_exec_result = lambda result: None
 
 
 class ReflowKernel(IPythonKernel):

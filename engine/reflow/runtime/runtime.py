@@ -164,6 +164,9 @@ class Runtime:
             if not self.graph.definers(name) - {cell_id}:
                 self._gone[name] = f"it was defined by {self.cell_numbers.deleted(cell_id, self._code[cell_id])}"
         self._forget(cell_id)
+        from reflow import context as run_context
+
+        run_context.ended("deleted", cell_id)  # what the cell started stops too (reflow.cluster)
         self._set_order([c for c in self._order if c != cell_id])
         self._refresh_errors()
         # Readers re-bound to another version, and chains whose last writer changed.
@@ -539,6 +542,7 @@ class Runtime:
             return self._stopped(cell, analysis, result.exception)
         # --- end reflow.ui hook ---
         if result.interrupted:
+            run_context.ended("interrupted", cell)  # what the cell started stops too (reflow.cluster)
             self._remove_names(cell, analysis.defs)
             self._stale.add(cell)
             self._set_status(cell, "interrupted")
