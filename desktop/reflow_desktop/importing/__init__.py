@@ -8,14 +8,32 @@ the returned ``ImportResult``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reflow.notebook import render_notebook
 
-from .ipynb import convert_ipynb, convert_ipynb_text, read_ipynb
-from .marimo import convert_marimo, is_marimo_source, read_marimo
 from .result import ImportProblem, ImportResult, NotebookImportError
+from .sniff import is_marimo_source
 from .target import free_path
 from .write import write_new_file
+
+# The converters import IPython and nbformat (seconds); every launch imports this package, few convert.
+_LAZY = {
+    "convert_ipynb": "ipynb",
+    "convert_ipynb_text": "ipynb",
+    "read_ipynb": "ipynb",
+    "convert_marimo": "marimo",
+    "read_marimo": "marimo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The converters, imported on first use (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def detect(path: str | Path) -> str | None:
@@ -36,8 +54,12 @@ def convert(path: str | Path) -> ImportResult:
     """Convert without writing (NotebookImportError, a ValueError, if the file cannot be imported)."""
     kind = detect(path)
     if kind == "ipynb":
+        from .ipynb import read_ipynb
+
         return read_ipynb(path)
     if kind == "marimo":
+        from .marimo import read_marimo
+
         return read_marimo(path)
     raise NotebookImportError(f"{path}: not a Jupyter (.ipynb) or marimo notebook")
 

@@ -27,15 +27,9 @@ from reflow.notebook.pep723 import find_block, parse_block
 from .dependencies import detect_dependencies, mentioned_scripts
 from .magics import comment_block
 from .result import ImportProblem, ImportResult, NotebookImportError
+from .sniff import is_marimo_source as is_marimo_source  # re-exported: its home was here
 
 _MD_CALLS = {("mo", "md")}
-
-
-def is_marimo_source(text: str) -> bool:
-    """Cheap check: imports marimo and creates ``app = marimo.App(...)``."""
-    return bool(
-        re.search(r"^import marimo\b|^from marimo\b", text, re.M) and re.search(r"^app\s*=\s*marimo\.App\(", text, re.M)
-    )
 
 
 def _is_app_attr(node: ast.expr, names: set[str]) -> str | None:
