@@ -100,6 +100,7 @@ def reference() -> tuple[Section, ...]:
     Functions are taken from their modules: ``reflow.md`` is the function until ``reflow.md``
     the module is imported, then the (callable) module."""
     import reflow.cache as cache_pkg
+    import reflow.cluster as cluster
     import reflow.layout as layout
     import reflow.md as md_mod
     import reflow.state as state_mod
@@ -140,6 +141,16 @@ def reference() -> tuple[Section, ...]:
                 entry("reflow.cache", cache_pkg.cache),
                 entry("reflow.persistent_cache", cache_pkg.persistent_cache),
                 entry("reflow.clear_cache", cache_pkg.clear_cache),
+            ),
+        ),
+        Section(
+            "Fan-out with Dask: reflow.cluster",
+            "Run work on many cores or machines from a cell; the futures a cell creates are cancelled when "
+            "it re-runs, is deleted or is interrupted. Needs `distributed` in the notebook's dependencies.",
+            (
+                Entry("reflow.cluster", "", _doc(cluster)),
+                entry("reflow.cluster.connect", cluster.connect),
+                entry("reflow.cluster.close", cluster.close),
             ),
         ),
     )
