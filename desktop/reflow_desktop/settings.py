@@ -56,6 +56,10 @@ class Settings:
         Literal["default", "vim", "emacs"], Meta(description="Editor keys (the UI implements default and vim).")
     ] = "default"
     font_size: Annotated[Literal[11, 12, 13, 14, 15, 16, 18, 20], Meta(description="Code font size in px.")] = 13
+    format_on_save: Annotated[
+        Literal["off", "on"],
+        Meta(description="Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."),
+    ] = "off"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

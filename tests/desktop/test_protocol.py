@@ -131,6 +131,7 @@ VALID: list[dict[str, Any]] = [
     {"type": "resync"},
     {"type": "set_mode", "mode": "lazy"},
     {"type": "run_stale"}, {"type": "run_all"}, {"type": "interrupt"}, {"type": "restart"}, {"type": "save"},
+    {"type": "format_cells"}, {"type": "format_cells", "ids": ["a"]},
     {"type": "complete", "request_id": "r1", "id": "a", "code": "im", "cursor": 2},
     {"type": "inspect", "request_id": "r2", "id": "a", "code": "len", "cursor": 3},
     {"type": "set_ui_value", "element_id": "a-0", "value": 5, "request_id": "u1",

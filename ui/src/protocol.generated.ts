@@ -118,6 +118,7 @@ export type ClientMessage =
   | RunOnMsg
   | PlacesGetMsg
   | SaveMsg
+  | FormatCellsMsg
   | CompleteMsg
   | InspectMsg
   | SetUiValueMsg
@@ -738,6 +739,10 @@ export interface Settings {
    * Code font size in px.
    */
   font_size: 11 | 12 | 13 | 14 | 15 | 16 | 18 | 20;
+  /**
+   * Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S).
+   */
+  format_on_save: "off" | "on";
 }
 /**
  * One line of uv's output while the notebook's environment is built (before the kernel starts, and
@@ -1009,6 +1014,18 @@ export interface PlacesGetMsg {
  */
 export interface SaveMsg {
   type: "save";
+}
+/**
+ * Format cells with ruff (`ids`; absent: every Python code cell): the changed cells arrive as one
+ * `transaction_applied`, then a `notice` says what changed and why a cell was skipped (a syntax error
+ * leaves it as it is; markdown and SQL cells are never formatted).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "FormatCellsMsg".
+ */
+export interface FormatCellsMsg {
+  type: "format_cells";
+  ids?: string[];
 }
 /**
  * Autocompletion via the kernel's complete_request; answered with `complete_reply`.
@@ -1317,5 +1334,13 @@ export const SETTINGS = {
       20
     ],
     "description": "Code font size in px."
+  },
+  "format_on_save": {
+    "default": "off",
+    "choices": [
+      "off",
+      "on"
+    ],
+    "description": "Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."
   }
 } as const;

@@ -200,6 +200,14 @@ class SaveMsg(ClientMsg, tag="save"):
     """Write the notebook file now (atomic)."""
 
 
+class FormatCellsMsg(ClientMsg, tag="format_cells"):
+    """Format cells with ruff (`ids`; absent: every Python code cell): the changed cells arrive as one
+    `transaction_applied`, then a `notice` says what changed and why a cell was skipped (a syntax error
+    leaves it as it is; markdown and SQL cells are never formatted)."""
+
+    ids: list[str] | UnsetType = UNSET
+
+
 class CursorQuery(Correlated):
     """Fields of the questions about a cursor position in a cell's code that the kernel answers."""
 
@@ -339,6 +347,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunOnMsg,
     PlacesGetMsg,
     SaveMsg,
+    FormatCellsMsg,
     CompleteMsg,
     InspectMsg,
     SetUiValueMsg,

@@ -620,7 +620,18 @@ class Session:
         reply(self.place_message())
 
     async def _h_save(self, msg: dict[str, Any], reply: Client) -> None:
+        from reflow_desktop.settings import load_settings
+
+        if load_settings().format_on_save == "on":  # issue 19: format every Python cell, then save
+            from reflow_desktop.formatting.in_session import format_before_save
+
+            await format_before_save(self, reply)
         self.save()
+
+    async def _h_format_cells(self, msg: dict[str, Any], reply: Client) -> None:
+        from reflow_desktop.formatting.in_session import handle_format_cells  # ruff runs off the event loop
+
+        await handle_format_cells(self, msg.get("ids"), reply)
 
     async def _h_complete(self, msg: dict[str, Any], reply: Client) -> None:
         try:

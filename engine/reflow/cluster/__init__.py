@@ -1,14 +1,11 @@
 """Fan out from a notebook with Dask: ``reflow.cluster.connect(...)`` gives a ``distributed.Client``.
 
-```python
-client = reflow.cluster.connect()                       # a LocalCluster on this machine
-client = reflow.cluster.connect("tcp://scheduler:8786")  # an existing scheduler
-client = reflow.cluster.connect(ssh=["head", "node1", "node2"])  # SSHCluster, workers in this env
-```
-The client is Reflow's, not a cell's: re-running the cell that connects returns the same client
-(same target) instead of starting another cluster. Futures a cell creates are cancelled when the
-cell runs again, is deleted or is interrupted (``tracking``), and the running cell shows how many
-of its tasks are done (``progress``). ``distributed`` is the notebook's own package: it is imported
+``connect()`` starts a LocalCluster on this machine, ``connect("tcp://scheduler:8786")`` joins an
+existing scheduler, ``connect(ssh=["head", "node1", "node2"])`` starts an SSHCluster whose workers
+run this notebook's environment. The client is Reflow's, not a cell's: re-running the cell that
+connects returns the same client (same target) instead of starting another cluster. Futures a cell
+creates are cancelled when the cell runs again, is deleted or is interrupted, and the running cell
+shows how many of its tasks are done. ``distributed`` is the notebook's own package: it is imported
 only when ``connect`` is called (the engine itself needs nothing but the standard library).
 """
 
