@@ -9,6 +9,9 @@ examples/intro.py. Three moments, from just before the process is spawned:
             the sidecar lands this becomes "restored outputs")
 Memory at that moment: the app process's peak RSS (VmHWM), its QtWebEngine
 helper processes, and the kernel (RSS; shared pages are counted per process).
+Baseline in the same run, interleaved: a bare Qt process that shows one QWebEngineView with a
+static page (the floor for any Qt WebEngine window); medians, p90 and the ratio to it.
+REFLOW_BENCH_ROOT=<checkout> measures another tree (before/after).
 """
 
 from __future__ import annotations
@@ -24,9 +27,34 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("REFLOW_BENCH_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 sys.path[:0] = [str(ROOT / "engine"), str(ROOT / "desktop")]
 RUNS = int(os.environ.get("REFLOW_BENCH_RUNS", "7"))
+
+
+def p90(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=10, method="inclusive")[-1] if len(xs) > 1 else xs[0]
+
+
+def bare_window(out: str) -> int:
+    """The baseline, inside its process: one QWebEngineView showing a static page."""
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    view = QWebEngineView()
+
+    def loaded(ok: bool) -> None:
+        Path(out).write_text(json.dumps({"marks": {"page": time.time()}}))
+        app.quit()
+
+    view.loadFinished.connect(loaded)
+    view.setHtml("<html><body><div data-cell-id='1'>x = 1</div></body></html>")
+    view.show()
+    return app.exec()
 
 
 def _status(pid: int) -> dict[str, int]:
@@ -60,7 +88,7 @@ def child(nb: str, out: str) -> int:
     app = ShellApp()
     marks: dict[str, float] = {}
 
-    def js(win, script: str):  # noqa: ANN001, ANN202
+    def js(win, script: str):
         box: list = []
         ev = threading.Event()
         app.invoke(lambda: win.run_js(script, lambda r: (box.append(r), ev.set())))
@@ -94,11 +122,16 @@ def child(nb: str, out: str) -> int:
 
 
 def main() -> None:
-    results = []
+    results, floor = [], []
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, REFLOW_DATA_DIR=f"{tmp}/data", REFLOW_CONFIG_DIR=f"{tmp}/cfg",
                    PYTHONPATH=os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop")]))
         for i in range(RUNS):
+            out = Path(tmp) / f"b{i}.json"
+            t0 = time.time()
+            subprocess.run([sys.executable, __file__, "--bare", str(out)], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+            floor.append(json.loads(out.read_text())["marks"]["page"] - t0)
             nb = Path(tmp) / f"run{i}" / "intro.py"
             nb.parent.mkdir()
             shutil.copyfile(ROOT / "examples" / "intro.py", nb)
@@ -109,26 +142,31 @@ def main() -> None:
             r = json.loads(out.read_text())
             r["t"] = {k: v - t0 for k, v in r["marks"].items()}
             results.append(r)
-    med = lambda xs: statistics.median(xs)  # noqa: E731
+    med = statistics.median
+    base = med(floor)
     print(f"App launch on examples/intro.py ({RUNS} launches, "
-          f"{'Xvfb/X11' if os.environ.get('DISPLAY') else 'Qt offscreen'}), median [min–max]")
-    print(f"| {'what':<44} | {'value':>22} |")
-    print(f"|{'-' * 46}|{'-' * 24}|")
+          f"{'Xvfb/X11' if os.environ.get('DISPLAY') else 'Qt offscreen'}), tree {ROOT}")
+    print(f"| {'what':<44} | {'median':>7} | {'p90':>7} | {'x base':>6} |")
+    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
+    rows = [("baseline: bare QWebEngineView, static page", floor)]
     for key, label in (("page", "launch → page loaded in the window"),
-                       ("cells", "launch → notebook cells shown (WebSocket)"),
+                       ("cells", "launch → notebook shown (cells; target < 1 s)"),
                        ("outputs", "launch → first output visible")):
-        xs = [r["t"][key] for r in results]
-        print(f"| {label:<44} | {med(xs):>7.2f} s [{min(xs):.2f}–{max(xs):.2f}] |")
+        rows.append((label, [r["t"][key] for r in results]))
+    for label, xs in rows:
+        print(f"| {label:<44} | {med(xs):>5.2f} s | {p90(xs):>5.2f} s | {med(xs) / base:>5.1f}x |")
     for key, label in (("app_peak", "app process peak RSS (VmHWM)"),
                        ("webengine", "QtWebEngine helper processes RSS"),
                        ("kernel", "kernel process RSS")):
         xs = [r["mem"][key] for r in results]
-        print(f"| {label:<44} | {med(xs):>9.0f} MiB{'':>10} |")
+        print(f"| {label:<44} | {med(xs):>7.0f} MiB |")
     total = [r["mem"]["app_peak"] + r["mem"]["webengine"] + r["mem"]["kernel"] for r in results]
-    print(f"| {'app + webengine + kernel (sum of RSS)':<44} | {med(total):>9.0f} MiB{'':>10} |")
+    print(f"| {'app + webengine + kernel (sum of RSS)':<44} | {med(total):>7.0f} MiB |")
 
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--child":
         sys.exit(child(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) >= 2 and sys.argv[1] == "--bare":
+        sys.exit(bare_window(sys.argv[2]))
     main()

@@ -4,12 +4,16 @@ Spawns ``reflow edit nb.py --no-open`` (its command module, in a fresh process) 
 measures, from process spawn:
   * url: the server printed its URL (server up, kernel still starting)
   * first open (no ``__reflow__/`` yet): first output computed by the kernel on the WebSocket
-  * reopen (outputs saved in ``__reflow__/``): the ``session`` message already carries them
+  * reopen (outputs saved in ``__reflow__/``): the ``session`` message already carries them (the
+    outputs are shown from the sidecar before the kernel is up); then the kernel is ready
   * browser: first output rendered in the real UI in Chromium, first open and reopen
     (Playwright with /usr/bin/chromium, started beforehand as a desktop window would
     be; skipped when unavailable or ui/dist is not built)
+Baseline in the same run: a bare Python process that imports tornado, listens and prints its URL
+(the floor for any Python server); each launch figure is also given as a ratio to it.
 Then memory (RSS and USS of server + kernel processes) right after launch and
-after 1,000 re-runs of a 3-cell chain (leak check). Medians over runs.
+after BENCH_LEAK_RUNS (1,000) re-runs of a 3-cell chain (leak check). Medians and p90 over
+BENCH_RUNS (5) launches. REFLOW_BENCH_ROOT=<checkout> measures another tree (before/after).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,13 +29,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import shutil
-
 import psutil
 from tornado.websocket import websocket_connect
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("REFLOW_BENCH_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+LEAK_RUNS = int(os.environ.get("BENCH_LEAK_RUNS", "1000"))
+BASELINE = """\
+import asyncio, tornado.web
+async def main():
+    app = tornado.web.Application([])
+    server = app.listen(0, "127.0.0.1")
+    port = next(iter(server._sockets.values())).getsockname()[1]
+    print(f"http://127.0.0.1:{port}/", flush=True)
+asyncio.run(main())
+"""
 NOTEBOOK = """\
 # /// script
 # requires-python = ">=3.11"
@@ -63,6 +76,20 @@ def spawn(nb: Path) -> tuple[subprocess.Popen, float]:
     return proc, t0
 
 
+def p90(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=10, method="inclusive")[-1] if len(xs) > 1 else xs[0]
+
+
+def baseline_run() -> float:
+    """Spawn -> URL printed for a bare tornado server (the floor for a Python server launch)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", BASELINE], stdout=subprocess.PIPE, text=True)
+    read_url(proc)
+    took = time.perf_counter() - t0
+    proc.wait(30)
+    return took
+
+
 def read_url(proc: subprocess.Popen) -> str:
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -80,7 +107,7 @@ def memory(proc: subprocess.Popen) -> tuple[float, float]:
     """(RSS, USS) in MB of the server process and its kernel children."""
     p = psutil.Process(proc.pid)
     rss = uss = 0
-    for q in [p] + p.children(recursive=True):
+    for q in [p, *p.children(recursive=True)]:
         info = q.memory_full_info()
         rss += info.rss
         uss += info.uss
@@ -111,17 +138,21 @@ async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
         url = read_url(proc)
         t_url = time.perf_counter() - t0
         conn = await websocket_connect(ws_url(url))
-        t_restored = t_computed = None
+        t_restored = t_computed = t_kernel = None
         session = None
-        while t_computed is None:
+        while t_computed is None or t_kernel is None:
             msg = json.loads(await conn.read_message())
             if msg["type"] == "session":
                 session = msg
                 if any(c.get("outputs") for c in msg["cells"]):
                     t_restored = time.perf_counter() - t0
+                if msg.get("kernel", {}).get("state") in ("idle", "busy"):
+                    t_kernel = time.perf_counter() - t0
+            if any(e["type"] == "kernel" and e.get("state") in ("idle", "busy") for e in events(msg)):
+                t_kernel = t_kernel or time.perf_counter() - t0
             if any(e["type"] == "cell_output" for e in events(msg)):
                 t_computed = time.perf_counter() - t0
-        result = {"url": t_url, "ws": t_computed, "restored": t_restored}
+        result = {"url": t_url, "ws": t_computed, "restored": t_restored, "kernel": t_kernel}
         await asyncio.sleep(1.0)
         result["rss"], result["uss"] = memory(proc)
         if leak_runs:
@@ -175,34 +206,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         nb = Path(tmp) / "nb.py"
         nb.write_text(NOTEBOOK)
-        runs = []
-        for _ in range(RUNS):
+        runs, reopens, floor = [], [], []
+        for _ in range(RUNS):  # interleaved, so load changes hit each kind alike
+            floor.append(baseline_run())
             forget_outputs(nb)
             runs.append(asyncio.run(one_ws_run(nb)))
-        reopens = [asyncio.run(one_ws_run(nb)) for _ in range(RUNS)]  # outputs saved by now
+            reopens.append(asyncio.run(one_ws_run(nb)))  # outputs saved by the first open
         btimes = browser_runs(nb, reopen=False)
         btimes_reopen = browser_runs(nb, reopen=True)
         scratch = Path(tmp) / "leak.py"  # the leak run edits (and autosaves) its notebook
         scratch.write_text(NOTEBOOK)
-        leak = asyncio.run(one_ws_run(scratch, leak_runs=1000))
+        leak = asyncio.run(one_ws_run(scratch, leak_runs=LEAK_RUNS))
     med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731
-    print(f"runs: {RUNS} (medians)")
-    print(f"spawn -> URL printed (server up)       {med('url') * 1000:7.0f} ms")
-    print(f"spawn -> first output on WebSocket     {med('ws') * 1000:7.0f} ms  (first open: computed by the kernel)")
+    base = statistics.median(floor)
+
+    def row(label: str, xs: list[float], note: str = "") -> None:
+        print(f"{label:44} {statistics.median(xs) * 1000:7.0f} {p90(xs) * 1000:7.0f} "
+              f"{statistics.median(xs) / base:6.1f}x  {note}")
+
+    print(f"runs: {RUNS}, tree {ROOT}")
+    print(f"{'spawn -> ...':44} {'median':>7} {'p90':>7} {'x base':>7}  (ms)")
+    row("baseline: bare tornado server prints its URL", floor)
+    row("URL printed (server up)", [r["url"] for r in runs])
+    row("first output on WebSocket (first open)", [r["ws"] for r in runs], "computed by the kernel")
     restored = [r["restored"] for r in reopens if r["restored"] is not None]
     if len(restored) == len(reopens):
-        print(f"spawn -> outputs on WebSocket, reopen  {statistics.median(restored) * 1000:7.0f} ms"
-              "  (restored from __reflow__/ in the session message)")
+        row("outputs on WebSocket, reopen", restored, "restored from __reflow__/ (target < 500)")
     else:
         print(f"reopen: {len(reopens) - len(restored)} of {len(reopens)} launches had no restored outputs")
+    row("kernel ready, reopen", [r["kernel"] for r in reopens])
     if btimes:
-        print(f"spawn -> first output visible (Chromium){statistics.median(btimes) * 1000:7.0f} ms  (first open)")
-        print(f"spawn -> first output visible (Chromium){statistics.median(btimes_reopen) * 1000:7.0f} ms"
-              "  (reopen; target < 1500, peer 3900)")
+        row("first output visible, Chromium, first open", btimes)
+        row("first output visible, Chromium, reopen", btimes_reopen, "(target < 500)")
     else:
         print("spawn -> first output visible (Chromium)  skipped (no playwright/chromium/ui build)")
-    print(f"memory server + kernel, RSS / USS      {med('rss'):7.1f} / {med('uss'):.1f} MB")
-    print(f"after 1,000 runs of a 3-cell chain     {leak['rss_after']:7.1f} / {leak['uss_after']:.1f} MB"
+    print(f"{'memory server + kernel, RSS / USS':44} {med('rss'):7.1f} / {med('uss'):.1f} MB")
+    print(f"{f'after {LEAK_RUNS:,} runs of a 3-cell chain':44} {leak['rss_after']:7.1f} / {leak['uss_after']:.1f} MB"
           f"  (before: {leak['rss']:.1f} / {leak['uss']:.1f} MB)")
 
 
