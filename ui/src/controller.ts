@@ -192,6 +192,13 @@ export class Controller {
   restart(): void {
     this.transport.send({ type: "restart" });
   }
+  /** "Run on...": move the kernel to `place` ("local", "ssh:HOST"); `placesGet` asks for the recent ones. */
+  runOn(place: string): void {
+    this.transport.send({ type: "run_on", place });
+  }
+  placesGet(): void {
+    this.transport.send({ type: "places_get" });
+  }
   save(): void {
     if (!this.canEdit) return;
     this.flushEdits();

@@ -58,6 +58,8 @@ export interface State {
   config: { [k: string]: unknown };
   mode: RuntimeMode;
   kernel: { state: KernelStateName; message?: string };
+  /** where the kernel runs and the places used lately ("Run on..."); null: on this computer, not asked yet */
+  place: { place: string; label: string; recent: string[] } | null;
   /** the cell that was running when the kernel died; marked until it runs again */
   crashedCell: string | null;
   order: string[];
@@ -148,6 +150,7 @@ export function initialState(): State {
     config: {},
     mode: "auto",
     kernel: { state: "starting" },
+    place: null,
     crashedCell: null,
     order: [],
     cells: {},
@@ -273,6 +276,8 @@ export function applyServer(state: State, msg: ServerMessage): State {
     }
     case "trust":
       return { ...state, trust: msg.trust };
+    case "place":
+      return { ...state, place: { place: msg.place, label: msg.label, recent: msg.recent } };
     case "kernel": {
       const kernel = msg.message ? { state: msg.state, message: msg.message } : { state: msg.state };
       const crashedCell = msg.state === "dead" && typeof msg.cell === "string" ? msg.cell : state.crashedCell;

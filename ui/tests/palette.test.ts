@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { commandKey, globalKey, KEY_HELP, keyToken, type KeyPress } from "../src/keys";
 import { fuzzyFilter, fuzzyScore } from "../src/palette/fuzzy";
 import { COMMANDS, keyLabel, shortcutLabel } from "../src/palette/registry";
+import { runOnChoices } from "../src/palette/runOn";
 
 /** A registry binding token back into the key presses a user makes. */
 function presses(binding: string): KeyPress[] {
@@ -72,5 +73,21 @@ describe("fuzzy filter", () => {
   });
   it("an empty query keeps every command in registry order", () => {
     expect(fuzzyFilter("", titles, (t) => t)).toEqual(titles);
+  });
+});
+
+describe("Run on...", () => {
+  it("offers this computer, the recent places that match, then the typed host", () => {
+    expect(runOnChoices("", ["ssh:gpu-box", "ssh:lab"]).map((c) => c.place)).toEqual(["local", "ssh:gpu-box", "ssh:lab"]);
+    expect(runOnChoices("gpu", ["ssh:gpu-box", "ssh:lab"]).map((c) => c.place)).toEqual(["ssh:gpu-box", "ssh:gpu"]);
+    expect(runOnChoices("me@10.0.0.7", []).map((c) => c.place)).toEqual(["ssh:me@10.0.0.7"]);
+    expect(runOnChoices("ssh:lab", ["ssh:lab"]).map((c) => c.place)).toEqual(["ssh:lab"]);
+    expect(runOnChoices("", ["ssh:lab"])[0].label).toBe("This computer");
+  });
+
+  it("never offers text the server would read as an ssh option", () => {
+    for (const bad of ["-oProxyCommand=x", "a b", "a;b", "ssh:-J evil"]) {
+      expect(runOnChoices(bad, []).map((c) => c.place)).toEqual([]);
+    }
   });
 });

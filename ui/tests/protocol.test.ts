@@ -31,6 +31,7 @@ describe("generated protocol", () => {
       env_progress: { type: "env_progress", line: "Resolved 1 package" },
       packages: { type: "packages", dependencies: [], requires_python: null, locked: false, env: { state: "none" } },
       trust: { type: "trust", trust: { status: "changed", held: ["a"], packages: [] } },
+      place: { type: "place", place: "ssh:gpu-box", label: "on gpu-box", recent: ["ssh:gpu-box"] },
     };
     expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
     for (const msg of Object.values(samples)) {

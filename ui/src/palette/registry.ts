@@ -23,6 +23,7 @@ export type CommandId =
   | "move-down"
   | "interrupt"
   | "restart"
+  | "run-on"
   | "toggle-code"
   | "help"
   | "palette"
@@ -60,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "run-all", title: "Run all cells (or the stale ones)", edits: true },
   { id: "interrupt", title: "Interrupt the kernel", keys: ["i i"] },
   { id: "restart", title: "Restart the kernel (code stays, outputs are cleared)", edits: true, menu: true },
+  { id: "run-on", title: "Run on… (run the kernel on an SSH host; the file stays here)", edits: true, menu: true },
   { id: "save", title: "Save", keys: ["Mod-s"], global: true, edits: true, menu: true },
   { id: "edit", title: "Edit the selected cell", keys: ["Enter"], edits: true },
   { id: "next", title: "Select the next cell", keys: ["j", "ArrowDown"] },

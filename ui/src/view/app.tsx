@@ -8,6 +8,7 @@ import type { Controller } from "../controller";
 import { commandKey, globalKey, type Command } from "../keys";
 import { COMMANDS, type CommandSpec } from "../palette/registry";
 import { CommandPalette } from "../palette/palette";
+import { RunOnDialog } from "../palette/runOn";
 import { FindBar } from "../find/findBar";
 import { interruptGraceMs } from "../kernelTrouble";
 import { ancestors, descendants, humanizeCellIds, type State } from "../store";
@@ -61,6 +62,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   const pending = useRef("");
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [paletteOpen, setPaletteOpen] = useState(false);
+  const [runOnOpen, setRunOnOpen] = useState(false); // "Run on...": where the kernel runs
   const [findOpen, setFindOpen] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
   // an interrupt the running code did not obey (it catches KeyboardInterrupt): offer a restart
@@ -208,6 +210,10 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           return true;
         case "restart":
           ctl.restart();
+          return true;
+        case "run-on":
+          ctl.placesGet(); // the recent places arrive as a `place` message while the dialog is open
+          setRunOnOpen(true);
           return true;
         case "to-markdown":
         case "to-code":
@@ -471,6 +477,9 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         </div>
 
         {paletteOpen && <CommandPalette commands={paletteCommands} run={(c) => exec(c.id)} close={() => setPaletteOpen(false)} />}
+        {runOnOpen && (
+          <RunOnDialog current={s.place?.place ?? "local"} recent={s.place?.recent ?? []} choose={(p) => ctl.runOn(p)} close={() => setRunOnOpen(false)} />
+        )}
         {settingsOpen && <SettingsPage state={s} controller={ctl} hub={userSettings} onClose={() => setSettingsOpen(false)} />}
 
         <div class="toasts" aria-live="polite">
@@ -488,10 +497,17 @@ function KernelBadge({ state }: { state: State }) {
   const k = state.kernel.state;
   const conn = state.connection;
   const label = conn !== "open" && state.session !== null ? "offline" : k;
+  const where = state.place && state.place.place !== "local" ? state.place.label : null; // "on gpu-box"
   return (
-    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}`} data-kernel={label}>
+    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}${where ? ` ${where}` : ""}`} data-kernel={label}>
       <span class="dot" />
       {label}
+      {where && (
+        <span class="kernel-place" data-place={state.place?.place}>
+          {" "}
+          {where}
+        </span>
+      )}
     </span>
   );
 }
