@@ -124,7 +124,8 @@ class ServerThread:
 
         async def boot() -> None:
             await self.server.start()
-            if self.server.session_defaults.get("environments"):  # one spare kernel per recent environment
+            # one spare kernel per recent environment (session/kernel_pool.py); REFLOW_KERNEL_POOL=0: none
+            if self.server.session_defaults.get("environments") and os.environ.get("REFLOW_KERNEL_POOL") != "0":
                 from reflow_desktop.session import kernel_pool
 
                 self.kernel_pool = kernel_pool.KernelPool()
