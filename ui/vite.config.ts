@@ -1,13 +1,14 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import { cspHashes } from "./scripts/csp-hashes";
+import { lazyOnly } from "./scripts/lazy-only";
 
 // base "./": the server serves the page under "/" and "/s/SESSION", so every
 // asset path must be relative to the page.
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  plugins: [cspHashes()],
+  plugins: [cspHashes(), lazyOnly()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -9,7 +9,7 @@ import { App } from "./view/app";
 import { desktopBackend, findDesktopApi, localBackend, serverBackend } from "./settings";
 import { userSettings } from "./settingsEffects";
 import { channel as widgetChannel } from "./widgets/channel";
-import { widgetHub } from "./jupyterWidgets/hub";
+import { widgetDoor } from "./jupyterWidgets/door";
 
 function safeSession(): Storage | null {
   try {
@@ -66,7 +66,7 @@ async function start() {
   } else {
     const conn = new Connection(webSocketUrl(location.href, params), {
       message: (m) => {
-        if (widgetHub.handle(m)) return; // Jupyter widgets (ipywidgets, anywidget…): loaded on first use
+        if (widgetDoor.handle(m)) return; // Jupyter widgets (ipywidgets, anywidget…): loaded on first use
         if (widgetChannel.handle(m)) {
           if (m.type === "ui_values") store.flushNow(); // the run a widget caused is complete: show it now
           return; // reflow.ui replies
@@ -98,7 +98,7 @@ async function start() {
     retry = () => conn.retryNow();
   }
   widgetChannel.transport = transport;
-  widgetHub.sender = transport;
+  widgetDoor.sender = transport;
   // user settings: the desktop bridge (may appear after load), the server, or (demo) localStorage
   const useDesktop = () => {
     const api = findDesktopApi(window);

@@ -1,12 +1,12 @@
-// Jupyter widgets (ipywidgets, anywidget, ipympl): the part that is always loaded. It is small on
-// purpose: it keeps the kernel's widget comm messages in order and loads the widget manager
-// (./manager, the official @jupyter-widgets packages) only when a notebook opens its first widget
-// or an output shows one. A notebook without widgets never downloads it.
+// Jupyter widgets (ipywidgets, anywidget, ipympl): the hub keeps the kernel's widget comm messages
+// in order and loads the widget manager (./manager, the official @jupyter-widgets packages) when a
+// notebook opens its first widget or an output shows one. It is lazy itself (./door routes to it).
 
-import type { ClientMessage, Output, ServerMessage, WidgetCommServerMsg } from "../protocol";
+import type { ServerMessage, WidgetCommServerMsg } from "../protocol";
+import { type RenderOutputs, type Sender, widgetDoor } from "./door";
 import { loadManager } from "./loader";
 
-export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+export type { RenderOutputs, Sender };
 
 /** What the lazy manager module exports (./manager.ts). */
 export interface WidgetManagerApi {
@@ -19,16 +19,7 @@ export interface WidgetManagerApi {
   show(modelId: string, el: HTMLElement): Promise<(() => void) | null>;
 }
 
-/** Renders app outputs into an element (null: unmount); the Output widget's view uses it. */
-export type RenderOutputs = (outputs: Output[] | null, el: HTMLElement) => void;
-
-export interface Sender {
-  send(msg: ClientMessage): void;
-}
-
 class WidgetHub {
-  sender: Sender | null = null;
-  renderOutputs: RenderOutputs | null = null;
   private manager: WidgetManagerApi | null = null;
   private loading: Promise<WidgetManagerApi> | null = null;
   private queue: ServerMessage[] = [];
@@ -52,7 +43,7 @@ class WidgetHub {
 
   load(): Promise<WidgetManagerApi> {
     this.loading ??= loadManager().then((m) => {
-      const api = m.createManager(() => this.sender, this.renderOutputs);
+      const api = m.createManager(() => widgetDoor.sender, widgetDoor.renderOutputs);
       this.manager = api;
       const queued = this.queue;
       this.queue = [];

@@ -5,9 +5,9 @@
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { WIDGET_VIEW_MIME, widgetHub } from "./hub";
+import { widgetHub } from "./hub";
 
-export { WIDGET_VIEW_MIME };
+export { widgetHub }; // ./door hands the widget messages to it
 
 const FALLBACK_AFTER_MS = 400;
 

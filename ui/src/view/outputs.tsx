@@ -14,8 +14,7 @@ import { InstallOffer } from "./packages";
 import { ChartView } from "./charts/ChartView";
 import { chartKind } from "./charts/kinds";
 import { OutputFrame } from "./frame";
-import { JupyterWidget, WIDGET_VIEW_MIME } from "../jupyterWidgets/view";
-import { widgetHub } from "../jupyterWidgets/hub";
+import { JupyterWidget, WIDGET_VIEW_MIME, widgetDoor } from "../jupyterWidgets/door";
 import { render } from "preact";
 
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
@@ -71,7 +70,7 @@ function MimeView({ bundle }: { bundle: MimeBundle }) {
 }
 
 // the Output widget (interact, `with out:`) shows its outputs with this renderer
-widgetHub.renderOutputs = (outputs, el) => render(outputs ? <Outputs outputs={outputs} /> : null, el);
+widgetDoor.renderOutputs = (outputs, el) => render(outputs ? <Outputs outputs={outputs} /> : null, el);
 
 function withoutWidget(bundle: MimeBundle): MimeBundle {
   const { [WIDGET_VIEW_MIME]: _, ...rest } = bundle;
