@@ -228,6 +228,7 @@ def test_constructors_build_declared_messages() -> None:
     assert {m["type"] for m in built} == {P.message_type(c) for c in P.SERVER_MESSAGE_CLASSES} - {
         "cell_status", "cell_clear", "cell_output", "cell_cached", "graph", "variables", "ui_values",
         "table_page_reply", "batch",   # the kernel's events, checked below
+        "cell_progress",  # reflow.cluster's, checked on a real kernel's events in tests/engine/cluster
         "widget_comm", "widget_comm_idle"}  # relayed by session/widget_comms.py, checked here:
     built += [
         {"type": "widget_comm", "op": "open", "comm_id": "c1", "target_name": "jupyter.widget", "metadata": {},

@@ -10,6 +10,7 @@ export type ServerMessage =
   | SessionMsg
   | KernelMsg
   | CellStatusMsg
+  | CellProgressMsg
   | CellClearMsg
   | CellOutputMsg
   | CellCachedMsg
@@ -365,6 +366,19 @@ export interface CellStatusMsg {
 /**
  * A run of the cell starts: drop its outputs.
  *
+/**
+ * The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
+ * its running status until the run ends. Sent when the count changes.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellProgressMsg".
+ */
+export interface CellProgressMsg {
+  type: "cell_progress";
+  id: string;
+  done: number;
+  total: number;
+}
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "CellClearMsg".
  */
@@ -1285,6 +1299,7 @@ export const CELL_STATUSES = [
   "interrupted",
   "disabled",
   "cancelled"
+  "cell_progress",
 ] as const;
 export const SETTINGS = {
   "theme": {

@@ -30,6 +30,8 @@ export interface Cell extends CellState {
   /** bumped when the code changes from outside the editor (server, reload, undo) */
   rev: number;
 }
+  /** the running cell's Dask tasks, done of total (`cell_progress`); dropped when the run ends */
+  tasks?: { done: number; total: number };
 
 interface Notice {
   id: number;
@@ -285,12 +287,19 @@ export function applyServer(state: State, msg: ServerMessage): State {
     }
     case "cell_status": {
       const seconds = typeof msg.seconds === "number" && Number.isFinite(msg.seconds) ? msg.seconds : undefined;
-      const s = withCell(state, msg.id, (c) =>
-        c.status === msg.status && seconds === undefined ? c : { ...c, status: msg.status, ...(seconds !== undefined ? { run_seconds: seconds } : {}) },
-      );
+      const s = withCell(state, msg.id, (c) => {
+        if (c.status === msg.status && seconds === undefined) return c;
+        const { tasks: _, ...rest } = c; // task progress belongs to one run
+        return { ...(msg.status === "running" ? c : rest), status: msg.status, ...(seconds !== undefined ? { run_seconds: seconds } : {}) };
+      });
       return msg.status === "running" && s.crashedCell === msg.id ? { ...s, crashedCell: null } : s;
     }
     case "cell_clear":
+    case "cell_progress": {
+      const { done, total } = msg;
+      if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < done) return state;
+      return withCell(state, msg.id, (c) => (c.status === "running" ? { ...c, tasks: { done, total } } : c));
+    }
       return withCell(state, msg.id, (c) => {
         const { cached_seconds: _, ...rest } = c; // "restored from cache" lasts until the next run
         return { ...rest, outputs: [], ranCode: c.code };

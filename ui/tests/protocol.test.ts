@@ -10,6 +10,7 @@ describe("generated protocol", () => {
       session: { type: "session", version: 1, session: "s", path: "/nb.py", name: "nb.py", mode: "auto", read_only: false, cells: [], kernel: "idle", config: {} },
       kernel: { type: "kernel", state: "busy" },
       cell_status: { type: "cell_status", id: "a", status: "running" },
+      cell_progress: { type: "cell_progress", id: "a", done: 1, total: 3 },
       cell_clear: { type: "cell_clear", id: "a" },
       cell_output: { type: "cell_output", id: "a", output: { kind: "stream", name: "stdout", text: "hi" } },
       cell_cached: { type: "cell_cached", id: "a", saved_seconds: 1 },

@@ -86,6 +86,15 @@ class CellStatusMsg(ServerMsg, tag="cell_status"):
     ] = UNSET
 
 
+class CellProgressMsg(ServerMsg, tag="cell_progress"):
+    """The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
+    its running status until the run ends. Sent when the count changes."""
+
+    id: str
+    done: Annotated[int, Meta(ge=0)]
+    total: Annotated[int, Meta(ge=0)]
+
+
 class CellClearMsg(ServerMsg, tag="cell_clear"):
     """A run of the cell starts: drop its outputs."""
 
@@ -283,6 +292,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     CellsMsg,
     TransactionAppliedMsg,
     VariablesMsg,
+    CellProgressMsg,
     SavedMsg,
     NoticeMsg,
     ErrorMsg,

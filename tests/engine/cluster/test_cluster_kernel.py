@@ -10,7 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from helpers import until
+
+from reflow_desktop.protocol.server import ServerMessage
 
 # The tasks wait for a file the test writes: they run as long as the test needs, and end at once.
 TASKS = """\
@@ -97,8 +100,11 @@ async def test_the_running_cell_reports_its_task_progress(kernel: Any, cluster: 
         Path(str(flag) + "2").touch()
         await asyncio.wait_for(finished, 60)
         assert kernel.outputs("a")[-1]["data"]["text/plain"] == "3"
-        counts = [(e["done"], e["total"]) for e in kernel.since(mark, "cell_progress", "a")]
+        events = kernel.since(mark, "cell_progress", "a")
+        counts = [(e["done"], e["total"]) for e in events]
         assert counts == sorted(counts) and all(t == 3 for _, t in counts)  # only ever forward
+        for event in events:  # the UI protocol's declaration (desktop/reflow_desktop/protocol/server.py)
+            msgspec.json.decode(json.dumps(event).encode(), type=ServerMessage)
     finally:
         Path(str(flag) + "all").touch()
 

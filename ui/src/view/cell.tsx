@@ -331,7 +331,7 @@ export const CellView = memo(function CellView(p: CellProps) {
                 kernel died here
               </span>
             )}
-            {!isMd && <RunTime status={status} seconds={cell.run_seconds} />}
+            {!isMd && <RunTime status={status} seconds={cell.run_seconds} tasks={cell.tasks} />}
             {!isMd && cell.cached_seconds !== undefined && (
               <span class="cache-badge" data-cached={cell.cached_seconds} title="A reflow.persistent_cache block was restored instead of running">
                 <Icon name="cache" size={12} />
@@ -362,7 +362,7 @@ export const CellView = memo(function CellView(p: CellProps) {
 });
 
 /** After a run, how long it took (the kernel's measure); while running, a counter from when the page saw it start. */
-function RunTime({ status, seconds }: { status: string; seconds: number | undefined }) {
+function RunTime({ status, seconds, tasks }: { status: string; seconds: number | undefined; tasks?: { done: number; total: number } }) {
   const running = status === "running";
   const [elapsed, setElapsed] = useState(0);
   useEffect(() => {
@@ -382,6 +382,11 @@ function RunTime({ status, seconds }: { status: string; seconds: number | undefi
   if (seconds === undefined || status === "queued") return null;
   return (
     <span class="run-time" data-seconds={seconds} title="How long the last run took">
+        {tasks && (
+          <span class="run-tasks" data-done={tasks.done} data-total={tasks.total} title="Dask tasks this run created: done of total">
+            {` · ${tasks.done}/${tasks.total} tasks`}
+          </span>
+        )}
       {formatRunTime(seconds)}
     </span>
   );
