@@ -29,9 +29,9 @@ export interface Cell extends CellState {
   ranCode: string;
   /** bumped when the code changes from outside the editor (server, reload, undo) */
   rev: number;
-}
   /** the running cell's Dask tasks, done of total (`cell_progress`); dropped when the run ends */
   tasks?: { done: number; total: number };
+}
 
 interface Notice {
   id: number;
@@ -294,12 +294,12 @@ export function applyServer(state: State, msg: ServerMessage): State {
       });
       return msg.status === "running" && s.crashedCell === msg.id ? { ...s, crashedCell: null } : s;
     }
-    case "cell_clear":
     case "cell_progress": {
       const { done, total } = msg;
       if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < done) return state;
       return withCell(state, msg.id, (c) => (c.status === "running" ? { ...c, tasks: { done, total } } : c));
     }
+    case "cell_clear":
       return withCell(state, msg.id, (c) => {
         const { cached_seconds: _, ...rest } = c; // "restored from cache" lasts until the next run
         return { ...rest, outputs: [], ranCode: c.code };
