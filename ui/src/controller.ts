@@ -4,6 +4,7 @@
 import type { Transport } from "./connection";
 import { newRequestId } from "./connection";
 import type { CellChange, CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, OutputPosition, RuntimeMode } from "./protocol";
+import { freeSqlName } from "./sqlCells";
 import { TransactionError } from "./store";
 import type { Store } from "./storeHub";
 
@@ -144,6 +145,20 @@ export class Controller {
     if (i < 0 || to < 0 || to >= this.s.order.length) return;
     this.store.local({ type: "move_cell", id, index: to });
     this.transport.send({ type: "move_cell", id, index: to });
+  }
+
+  /** Format cells with ruff on the server (null: every Python cell); the result arrives as a transaction. */
+  formatCells(ids: string[] | null): void {
+    if (!this.canEdit) return;
+    this.flushEdits(); // the server formats what it has: send what was typed first
+    this.transport.send(ids === null ? { type: "format_cells" } : { type: "format_cells", ids });
+  }
+
+  /** A new SQL cell below `relativeTo`, its result bound to the first free name df1, df2... */
+  addSqlCell(relativeTo: string | null): string | null {
+    const id = this.addCell(relativeTo, "below", "code", true);
+    if (id !== null) this.setOptions(id, { language: "sql", name: freeSqlName(this.s) });
+    return id;
   }
 
   setOptions(id: string, options: CellOptions): void {

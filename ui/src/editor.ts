@@ -4,6 +4,7 @@
 import { autocompletion, closeBrackets, closeCompletion, completionStatus, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
+import { PostgreSQL, sql } from "@codemirror/lang-sql";
 import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { Annotation, Compartment, EditorState, Facet, Prec, StateEffect, StateField, Transaction, type Extension } from "@codemirror/state";
@@ -144,11 +145,21 @@ export interface CellEditor {
   /** Code from elsewhere (another page, the file): shown, never reported back as typed. */
   setCode(code: string): void;
   setReadOnly(ro: boolean): void;
+  /** Python or SQL (an SQL cell: options.language = "sql"), switched in place. */
+  setLanguage(language: CodeLanguage): void;
   focus(atEnd?: boolean): void;
   destroy(): void;
 }
 
 const readOnlyCompartment = new Compartment();
+const languageCompartment = new Compartment();
+
+type CodeLanguage = "python" | "sql";
+
+/** SQL cells: DuckDB's dialect is close to PostgreSQL's (keywords, quoting); kernel completion is Python's. */
+function languageExtension(language: CodeLanguage, pythonCompletion: Extension): Extension {
+  return language === "sql" ? [sql({ dialect: PostgreSQL, upperCaseKeywords: true }), placeholder("SELECT * FROM df")] : [python(), pythonCompletion, placeholder("# code")];
+}
 
 // ---- keymap (Settings): default or vim, switched live in every editor ----------------
 
@@ -212,7 +223,14 @@ export async function setEditorKeymap(choice: string): Promise<void> {
   for (const view of liveViews) view.dispatch({ effects: keymapCompartment.reconfigure(keymapExtension()) });
 }
 
-export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "markdown", hooks: EditorHooks, readOnly = false): CellEditor {
+export function createEditor(
+  parent: HTMLElement,
+  doc: string,
+  kind: "code" | "markdown",
+  hooks: EditorHooks,
+  readOnly = false,
+  language: CodeLanguage = "python",
+): CellEditor {
   let synced = 0; // changes from elsewhere applied (externalVersion)
 
   const completionSource = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
@@ -306,9 +324,9 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
       if (u.focusChanged && u.view.hasFocus) hooks.onFocus();
     }),
   ];
+  const pythonCompletion = autocompletion({ override: [completionSource], activateOnTyping: true, closeOnBlur: true });
   if (kind === "code") {
-    extensions.push(python(), autocompletion({ override: [completionSource], activateOnTyping: true, closeOnBlur: true }), hover);
-    extensions.push(placeholder("# code"));
+    extensions.push(languageCompartment.of(languageExtension(language, pythonCompletion)), hover);
   } else {
     extensions.push(placeholder("Markdown text — Shift-Enter to render"));
   }
@@ -328,6 +346,11 @@ export function createEditor(parent: HTMLElement, doc: string, kind: "code" | "m
     },
     setReadOnly(ro: boolean) {
       view.dispatch({ effects: readOnlyCompartment.reconfigure([EditorState.readOnly.of(ro), EditorView.editable.of(!ro)]) });
+    },
+    setLanguage(next: CodeLanguage) {
+      if (kind !== "code" || next === language) return;
+      language = next;
+      view.dispatch({ effects: languageCompartment.reconfigure(languageExtension(next, pythonCompletion)) });
     },
     focus(atEnd = false) {
       view.focus();

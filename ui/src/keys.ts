@@ -12,6 +12,8 @@ export interface KeyPress {
   meta?: boolean;
   shift?: boolean;
   alt?: boolean;
+  /** The physical key (KeyboardEvent.code): Alt chords are read from it, as Alt changes `key` on macOS. */
+  code?: string;
 }
 
 export interface KeyResult {
@@ -25,11 +27,11 @@ const mod = (k: KeyPress) => !!(k.ctrl || k.meta);
 
 /**
  * A key press as a registry token: "j", "G", "?", "Enter", "Shift-Enter", "Mod-s", "Mod-Shift-p",
- * "Mod-Shift-ArrowUp"; null for Alt chords (left to the system). A printable key without the
+ * "Mod-Shift-ArrowUp", "Shift-Alt-f"; null for other Alt chords (left to the system). A printable key without the
  * modifier is taken as typed ("G" is Shift-g already).
  */
 export function keyToken(k: KeyPress): string | null {
-  if (k.alt) return null;
+  if (k.alt) return k.shift && !mod(k) && k.code?.startsWith("Key") ? `Shift-Alt-${k.code.slice(3).toLowerCase()}` : null;
   const named = k.key.length > 1;
   if (mod(k)) return `Mod-${k.shift ? "Shift-" : ""}${named ? k.key : k.key.toLowerCase()}`;
   if (named && k.shift) return `Shift-${k.key}`;

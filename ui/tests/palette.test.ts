@@ -10,7 +10,14 @@ function presses(binding: string): KeyPress[] {
     const parts = tok.split("-");
     const key = parts[parts.length - 1];
     const mods = new Set(parts.slice(0, -1));
-    return { key: mods.has("Mod") && mods.has("Shift") && key.length === 1 ? key.toUpperCase() : key, ctrl: mods.has("Mod"), shift: mods.has("Shift") || (key.length === 1 && key !== key.toLowerCase()) };
+    const alt = mods.has("Alt"); // Alt chords are read from the physical key (keys.ts)
+    return {
+      key: (mods.has("Mod") || alt) && mods.has("Shift") && key.length === 1 ? key.toUpperCase() : key,
+      ctrl: mods.has("Mod"),
+      shift: mods.has("Shift") || (key.length === 1 && key !== key.toLowerCase()),
+      alt,
+      code: alt && key.length === 1 ? `Key${key.toUpperCase()}` : undefined,
+    };
   });
 }
 

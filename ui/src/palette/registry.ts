@@ -35,7 +35,10 @@ export type CommandId =
   | "open-settings"
   | "toggle-panel"
   | "export-html"
-  | "export-ipynb";
+  | "export-ipynb"
+  | "format-cell"
+  | "format-notebook"
+  | "add-sql";
 
 export interface CommandSpec {
   id: CommandId;
@@ -77,6 +80,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "to-markdown", title: "Make the cell markdown", keys: ["m"], edits: true },
   { id: "to-code", title: "Make the cell code", keys: ["y"], edits: true },
   { id: "toggle-code", title: "Hide / show the cell's code", keys: ["h"], edits: true },
+  { id: "format-cell", title: "Format the cell (ruff)", keys: ["Shift-Alt-f"], global: true, edits: true },
+  { id: "format-notebook", title: "Format the notebook (ruff, every Python cell)", edits: true, menu: true },
+  { id: "add-sql", title: "Add an SQL cell below (DuckDB over data frames and files)", edits: true },
   { id: "mode-auto", title: "Runtime: auto (dependent cells re-run)", edits: true, menu: true },
   { id: "mode-lazy", title: "Runtime: lazy (dependent cells turn stale)", edits: true, menu: true },
   { id: "toggle-output-position", title: "Outputs above / below code", edits: true, menu: true },

@@ -236,6 +236,15 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         case "toggle-panel":
           openPanel(live.current.panel ? null : "variables");
           return true;
+        case "format-cell":
+          if (sel) ctl.formatCells([sel]);
+          return !!sel;
+        case "format-notebook":
+          ctl.formatCells(null);
+          return true;
+        case "add-sql":
+          ctl.addSqlCell(sel);
+          return true;
       }
       return false;
     },
@@ -248,7 +257,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   useEffect(() => {
     const onGlobal = (e: KeyboardEvent) => {
       if (e.isComposing) return;
-      const cmd = globalKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey });
+      const cmd = globalKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey, code: e.code });
       if (cmd && exec(cmd)) {
         e.preventDefault();
         e.stopPropagation();
@@ -268,7 +277,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         pending.current = "";
         return;
       }
-      const r = commandKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey }, pending.current);
+      const r = commandKey({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey, code: e.code }, pending.current);
       pending.current = r.pending;
       if (pendingTimer.current) clearTimeout(pendingTimer.current);
       if (r.pending) pendingTimer.current = setTimeout(() => (pending.current = ""), 900);

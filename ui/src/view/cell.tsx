@@ -13,6 +13,8 @@ import { UiContext } from "./context";
 import { useTyping } from "./typingPause";
 import { cachedBadgeText, mayHaveCache } from "../cache";
 import { formatElapsed, formatRunTime } from "../runTime";
+import { isSql } from "../sqlCells";
+import { SqlHead } from "./sqlHead";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -152,9 +154,12 @@ export const CellView = memo(function CellView(p: CellProps) {
         },
       },
       readOnly,
+      isSql(cell.options) ? "sql" : "python",
     );
     setHasEditor(true);
   }, [wantEditor, codeVisible]);
+  const sqlCell = !isMd && isSql(cell.options);
+  useEffect(() => editorRef.current?.setLanguage(sqlCell ? "sql" : "python"), [sqlCell, hasEditor]);
 
   // destroy the editor when the code area goes away (rendered markdown, hidden code)
   useLayoutEffect(() => {
@@ -319,6 +324,7 @@ export const CellView = memo(function CellView(p: CellProps) {
         {!readOnly && (
           <div class="cell-head">
             {toolbar}
+            {sqlCell && <SqlHead id={cell.id} options={cell.options} controller={ctl} readOnly={readOnly} />}
             {!isMd && pill ? (
               <span class={`status-pill s-${status}`} data-status={status}>
                 {status === "running" && <span class="spinner" />}
