@@ -23,6 +23,7 @@ import {
   type VariableItem,
 } from "./protocol";
 import { capOutputs, capStreamText } from "./outputCap";
+import { keepUnchangedCells } from "./keepUnchanged";
 
 export interface Cell extends CellState {
   /** code of the last run the UI knows about (to mark edited-but-not-run cells) */
@@ -341,8 +342,8 @@ export function applyServer(state: State, msg: ServerMessage): State {
     case "env_progress":
     case "packages":
       return { ...state, packages: applyPackages(state.packages, msg) };
-    case "batch": // several events in one store update (one render)
-      return (msg.events ?? []).reduce(applyServer, state);
+    case "batch": // several events in one store update (one render); cells that show the same keep their object
+      return keepUnchangedCells(state, (msg.events ?? []).reduce(applyServer, state));
     case "complete_reply":
     case "inspect_reply":
     case "ui_values":

@@ -28,6 +28,7 @@ from traitlets import Float, Integer
 
 from reflow_desktop import resources
 from reflow_desktop.remote.place import LOCAL, Place, provisioner_stanza
+from reflow_desktop.session.side_shell import SideShell
 
 COMM_TARGET = "reflow"
 log = logging.getLogger(__name__)
@@ -62,6 +63,14 @@ class _DeathWatch(AsyncIOLoopKernelRestarter):
 
     time_to_dead = Float(0.25)
     restart_limit = Integer(0)
+
+
+def _request_content(method: str, code: str, cursor_pos: int, detail_level: int = 0) -> dict[str, Any]:
+    """The content of a ``complete`` / ``inspect`` request (as jupyter_client's client builds it)."""
+    content: dict[str, Any] = {"code": code, "cursor_pos": cursor_pos}
+    if method == "inspect":
+        content["detail_level"] = detail_level
+    return content
 
 
 def kernel_spec(python: str, place: Place = LOCAL, notebook: str | None = None) -> KernelSpec:
@@ -128,6 +137,7 @@ class KernelProcess:
         self.state = "starting"
         self._tasks: list[asyncio.Task[None]] = []
         self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._side: SideShell | None = None  # completions and inspections: a subshell of the kernel
         self._stopping = False
         # start / restart / shutdown one at a time: overlapping restarts leaked kernel processes
         self._lifecycle = asyncio.Lock()
@@ -396,7 +406,12 @@ class KernelProcess:
         """A shell request (complete, inspect) answered with its reply content."""
         if self.kc is None or self.state == "dead":
             raise RuntimeError("the kernel is not running")
-        msg_id = getattr(self.kc, method)(*args, **kwargs)
+        if self._side is None or self._side.kc is not self.kc:  # a new client (restart): a new subshell
+            self._side = SideShell(self.kc)
+        # on a kernel subshell (side_shell.py): a completion never waits for a run, nor a run for it
+        msg_id = await self._side.request(f"{method}_request", _request_content(method, *args, **kwargs))
+        if self.kc is None or self.state == "dead":
+            raise RuntimeError("the kernel is not running")
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._replies[msg_id] = fut
         try:
