@@ -117,9 +117,12 @@ class KernelPool:
         )
         try:
             await kp.start(PREPARE_ONLY)
-        except Exception:
-            log.info("the kernel pool could not start a kernel for %s", python, exc_info=True)
-            await _stop(kp)
+        except BaseException as exc:  # cancelled (the pool closes) or failed: never leave the process behind
+            if not isinstance(exc, asyncio.CancelledError):
+                log.info("the kernel pool could not start a kernel for %s", python, exc_info=True)
+            await asyncio.shield(_stop(kp))
+            if isinstance(exc, asyncio.CancelledError):
+                raise
             return
         finally:
             self._starting.pop(python, None)
