@@ -146,6 +146,7 @@ VALID: list[dict[str, Any]] = [
     {"type": "package_remove", "name": "pyyaml"}, {"type": "packages_lock"}, {"type": "env_rebuild"},
     {"type": "trust"},
     {"type": "run_on", "place": "ssh:gpu-box"}, {"type": "run_on", "place": "local"}, {"type": "places_get"},
+    {"type": "reattach_kernel"}, {"type": "stop_background_kernel"},
 ]
 
 
@@ -221,6 +222,7 @@ def test_constructors_build_declared_messages() -> None:
                             "keymap": "vim", "font_size": 13}),
         build.trust_msg({"status": "changed", "held": ["a"], "packages": ["pyyaml"]}),
         build.place_msg("ssh:gpu-box", "on gpu-box", ["ssh:gpu-box", "ssh:lab"]),
+        build.background_kernel_msg(4242), build.background_kernel_msg(None),
         build.session_msg(session="s", path="/nb.py", name="nb.py", mode="lazy", read_only=False, cells=[cell],
                           kernel={"state": "dead"}, config={}, trust={"status": "untrusted", "held": [],
                                                                       "packages": []}),

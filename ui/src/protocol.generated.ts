@@ -10,7 +10,6 @@ export type ServerMessage =
   | SessionMsg
   | KernelMsg
   | CellStatusMsg
-  | CellProgressMsg
   | CellClearMsg
   | CellOutputMsg
   | CellCachedMsg
@@ -18,6 +17,7 @@ export type ServerMessage =
   | CellsMsg
   | TransactionAppliedMsg
   | VariablesMsg
+  | CellProgressMsg
   | SavedMsg
   | NoticeMsg
   | ErrorMsg
@@ -32,7 +32,8 @@ export type ServerMessage =
   | EnvProgressMsg
   | PackagesMsg
   | TrustMsg
-  | PlaceMsg;
+  | PlaceMsg
+  | BackgroundKernelMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "RuntimeMode".
@@ -134,7 +135,9 @@ export type ClientMessage =
   | PackageRemoveMsg
   | PackagesLockMsg
   | EnvRebuildMsg
-  | TrustAndRunMsg;
+  | TrustAndRunMsg
+  | ReattachKernelMsg
+  | StopBackgroundKernelMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "OutputPosition".
@@ -366,19 +369,6 @@ export interface CellStatusMsg {
 /**
  * A run of the cell starts: drop its outputs.
  *
-/**
- * The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
- * its running status until the run ends. Sent when the count changes.
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "CellProgressMsg".
- */
-export interface CellProgressMsg {
-  type: "cell_progress";
-  id: string;
-  done: number;
-  total: number;
-}
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "CellClearMsg".
  */
@@ -569,6 +559,19 @@ export interface VariableItem {
   preview: string;
   defined_by: string | null;
   used_by: string[];
+}
+/**
+ * The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
+ * its running status until the run ends. Sent when the count changes.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellProgressMsg".
+ */
+export interface CellProgressMsg {
+  type: "cell_progress";
+  id: string;
+  done: number;
+  total: number;
 }
 /**
  * After a save.
@@ -843,6 +846,17 @@ export interface PlaceMsg {
   place: string;
   label: string;
   recent: string[];
+}
+/**
+ * A kernel started before Reflow closed (killed, crashed) still runs this notebook: the page offers
+ * Reattach (`reattach_kernel`) or Stop kernel (`stop_background_kernel`). `pid` null: the offer is settled.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "BackgroundKernelMsg".
+ */
+export interface BackgroundKernelMsg {
+  type: "background_kernel";
+  pid: number | null;
 }
 /**
  * Store the code, run those cells (and their descendants in auto mode).
@@ -1249,6 +1263,25 @@ export interface TrustAndRunMsg {
   type: "trust";
 }
 /**
+ * The "Reattach" button of a `background_kernel` offer: connect to the kernel still running this notebook
+ * and show what it produced meanwhile (answered with `session`).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "ReattachKernelMsg".
+ */
+export interface ReattachKernelMsg {
+  type: "reattach_kernel";
+}
+/**
+ * The "Stop kernel" button of a `background_kernel` offer: shut that kernel down, start a fresh one.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "StopBackgroundKernelMsg".
+ */
+export interface StopBackgroundKernelMsg {
+  type: "stop_background_kernel";
+}
+/**
  * What to install for a ModuleNotFoundError (yaml → pyyaml); `cell` is the cell to re-run afterwards.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1273,6 +1306,7 @@ export const SERVER_MESSAGE_TYPES = [
   "cells",
   "transaction_applied",
   "variables",
+  "cell_progress",
   "saved",
   "notice",
   "error",
@@ -1287,7 +1321,8 @@ export const SERVER_MESSAGE_TYPES = [
   "env_progress",
   "packages",
   "trust",
-  "place"
+  "place",
+  "background_kernel"
 ] as const;
 export const CELL_STATUSES = [
   "idle",
@@ -1299,7 +1334,6 @@ export const CELL_STATUSES = [
   "interrupted",
   "disabled",
   "cancelled"
-  "cell_progress",
 ] as const;
 export const SETTINGS = {
   "theme": {

@@ -33,6 +33,7 @@ describe("generated protocol", () => {
       packages: { type: "packages", dependencies: [], requires_python: null, locked: false, env: { state: "none" } },
       trust: { type: "trust", trust: { status: "changed", held: ["a"], packages: [] } },
       place: { type: "place", place: "ssh:gpu-box", label: "on gpu-box", recent: ["ssh:gpu-box"] },
+      background_kernel: { type: "background_kernel", pid: 4242 },
     };
     expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
     for (const msg of Object.values(samples)) {

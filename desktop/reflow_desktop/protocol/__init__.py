@@ -33,6 +33,7 @@ How to add or change a message:
 from __future__ import annotations
 
 from reflow_desktop.protocol.build import (
+    background_kernel_msg,
     cells_msg,
     complete_reply_msg,
     env_progress_msg,
@@ -96,6 +97,7 @@ __all__ = [
     "ProtocolError",
     "ServerMessage",
     "ServerMsg",
+    "background_kernel_msg",
     "cells_msg",
     "complete_reply_msg",
     "decode_client_message",

@@ -99,6 +99,11 @@ def place_msg(place: str, label: str, recent: list[str]) -> dict[str, Any]:
     return _msg(S.PlaceMsg, place=place, label=label, recent=recent)
 
 
+def background_kernel_msg(pid: int | None) -> dict[str, Any]:
+    """A kernel from before still runs the notebook (``pid``): offer to reattach or stop it; None: settled."""
+    return _msg(S.BackgroundKernelMsg, pid=pid)
+
+
 def trust_msg(trust: dict[str, Any]) -> dict[str, Any]:
     """The notebook's trust changed (``TrustInfo``: status, held, packages)."""
     return _msg(S.TrustMsg, trust=trust)

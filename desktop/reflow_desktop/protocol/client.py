@@ -328,6 +328,15 @@ class TrustAndRunMsg(ClientMsg, tag="trust"):
     READ_ONLY = True
 
 
+class ReattachKernelMsg(ClientMsg, tag="reattach_kernel"):
+    """The "Reattach" button of a `background_kernel` offer: connect to the kernel still running this notebook
+    and show what it produced meanwhile (answered with `session`)."""
+
+
+class StopBackgroundKernelMsg(ClientMsg, tag="stop_background_kernel"):
+    """The "Stop kernel" button of a `background_kernel` offer: shut that kernel down, start a fresh one."""
+
+
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunMsg,
@@ -363,6 +372,8 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     PackagesLockMsg,
     EnvRebuildMsg,
     TrustAndRunMsg,
+    ReattachKernelMsg,
+    StopBackgroundKernelMsg,
 )
 
 if TYPE_CHECKING:

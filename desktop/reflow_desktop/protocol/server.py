@@ -280,6 +280,13 @@ class PlaceMsg(ServerMsg, tag="place"):
     recent: list[str]
 
 
+class BackgroundKernelMsg(ServerMsg, tag="background_kernel"):
+    """A kernel started before Reflow closed (killed, crashed) still runs this notebook: the page offers
+    Reattach (`reattach_kernel`) or Stop kernel (`stop_background_kernel`). `pid` null: the offer is settled."""
+
+    pid: int | None
+
+
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SessionMsg,
@@ -308,6 +315,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     PackagesMsg,
     TrustMsg,
     PlaceMsg,
+    BackgroundKernelMsg,
 )
 
 if TYPE_CHECKING:

@@ -242,6 +242,7 @@ class BackgroundRuns:
         self.session = session
         self.journal: Path | None = None
         self.reattached = False
+        self.offered: KernelRecord | None = None  # found after the app died: Reattach / Stop kernel, the user's call
         session.kernel.on_connected = self._connected
 
     @property
@@ -314,6 +315,42 @@ class BackgroundRuns:
             remove_record(self.session.path)
             return None
         return record
+
+    async def found(self, record: KernelRecord) -> bool:
+        """On open, a kernel still runs this notebook. True when the session need not start one.
+
+        Kept with its window's "keep running": reattached at once. Left behind by an app that died
+        (killed, crashed): offered to the pages -- Reattach or Stop kernel (``background_kernel``).
+        """
+        if record.kept:
+            return await self.reattach(record)
+        self.offered = record
+        s = self.session
+        s.kernel.state = "dead"
+        s._on_kernel_state(
+            "dead", f"A kernel started before Reflow closed still runs this notebook (pid {record.pid})."
+        )
+        s.broadcast(P.background_kernel_msg(record.pid))
+        return True
+
+    def pending(self) -> list[dict[str, Any]]:
+        """What a page connecting now must see: the offer, while it stands."""
+        return [P.background_kernel_msg(self.offered.pid)] if self.offered is not None else []
+
+    async def take_offer(self, reattach: bool) -> None:
+        """The page's answer: reattach to the kernel offered, or stop it; either way a kernel runs after."""
+        record, self.offered = self.offered, None
+        if record is None:
+            return
+        s = self.session
+        s.broadcast(P.background_kernel_msg(None))
+        if reattach and await self.reattach(record):
+            return
+        if not reattach:
+            await stop_recorded(record)
+            remove_record(s.path)
+            self._tell(f"Stopped the kernel that was still running this notebook (pid {record.pid}).")
+        await s.start_kernel()
 
     async def reattach(self, record: KernelRecord) -> bool:
         """Connect to the kernel of ``record``; show what it produced meanwhile. False if it did not answer."""
@@ -441,6 +478,27 @@ async def _send_and_wait(
             raise ReattachError(f"the kernel did not answer {what}") from exc
         if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
             return dict(reply.get("content") or {})
+
+
+async def stop_recorded(record: KernelRecord) -> None:
+    """Shut down the kernel of ``record`` (which this process never connected to) and forget its files."""
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    if pid_alive(record.pid):
+        kc = AsyncKernelClient()
+        try:
+            kc.load_connection_file(record.connection_file)
+            kc.start_channels(shell=False, iopub=False, stdin=False, hb=False, control=True)
+            await stop_kernel(kc, record.pid)
+        except (OSError, ValueError) as exc:
+            log.warning("stopping kernel %s: %s", record.pid, exc)
+            with contextlib.suppress(OSError):
+                os.killpg(os.getpgid(record.pid), signal.SIGKILL)
+        finally:
+            kc.stop_channels()
+    forget_connection_file(record.connection_file)
+    if record.journal:
+        _remove_journal(Path(record.journal))
 
 
 def _remove_journal(path: Path) -> None:

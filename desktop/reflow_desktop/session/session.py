@@ -201,7 +201,7 @@ class Session:
             self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
             return
         record = None if self.read_only else self.background.running_record()
-        if record is not None and await self.background.reattach(record):  # a run kept going without a window
+        if record is not None and await self.background.found(record):  # a run kept going without a window
             return
         await self.start_kernel()
 
@@ -361,6 +361,8 @@ class Session:
             client(model)
         for notice in self.sidecar.pending_notices():  # sidecar: e.g. a corrupt outputs file
             client(notice)
+        for offer in self.background.pending():  # a kernel from before still runs: reattach or stop it
+            client(offer)
         while self.startup_notices:
             client(P.notice_msg("info", self.startup_notices.pop(0)))
         if self.cache.variables is not None:
@@ -607,6 +609,12 @@ class Session:
 
     async def _h_trust(self, msg: dict[str, Any], reply: Client) -> None:
         await self.trust.trust()
+
+    async def _h_reattach_kernel(self, msg: dict[str, Any], reply: Client) -> None:
+        await self.background.take_offer(reattach=True)
+
+    async def _h_stop_background_kernel(self, msg: dict[str, Any], reply: Client) -> None:
+        await self.background.take_offer(reattach=False)
 
     async def _h_restart(self, msg: dict[str, Any], reply: Client) -> None:
         await self.restart()

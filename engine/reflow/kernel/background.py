@@ -55,6 +55,18 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _silence_stdio() -> None:
+    """Point the process's stdout and stderr at the null device (a write to a dead pipe would kill it)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    os.close(null)
+
+
 class Background:
     """The kernel's journal, its busy count and its exit policy without an app."""
 
@@ -66,13 +78,20 @@ class Background:
         self.app_pid = int(os.environ.get("REFLOW_APP_PID", "0") or 0)
         self.app_is_parent = self.app_pid > 0 and os.getppid() == self.app_pid
         self.attached = self.app_pid > 0
+        self.app_gone = False
         self.linger_s = _env_float("REFLOW_KERNEL_LINGER_S", DEFAULT_LINGER_S)
         self._lock = threading.Lock()
         handlers = getattr(kernel, "control_handlers", None)
         if isinstance(handlers, dict):
             handlers[ATTACH_REQUEST] = self._attach
             handlers[DETACH_REQUEST] = self._detach
+        self._watching = False
         if self.app_pid > 0:
+            self._start_watch()
+
+    def _start_watch(self) -> None:
+        if not self._watching:
+            self._watching = True
             threading.Thread(target=self._watch, name="reflow-background", daemon=True).start()
 
     # --- busy spells (the kernel's dispatch_shell) ----------------------------------------
@@ -101,7 +120,10 @@ class Background:
             if type(app_pid) is int and app_pid > 0:
                 self.app_pid = app_pid
                 self.app_is_parent = os.getppid() == app_pid
+                self.app_gone = False  # watched from now on: its death, like the first app's
             self.attached = True
+        if self.app_pid > 0:
+            self._start_watch()
         seq = self.journal.flush()  # everything numbered up to seq is on disk now
         host = getattr(self.kernel, "reflow_host", None)
         comm = getattr(host, "comm", None)
@@ -141,10 +163,12 @@ class Background:
         stop = threading.Event()
         while not stop.wait(WATCH_S):
             with self._lock:
-                if self.attached and not self._app_alive():
-                    self.attached = False
-                    if self.busy == 0:  # the app died with nothing running: end with it, as before
+                if not self.app_gone and not self._app_alive():
+                    self.app_gone = True
+                    _silence_stdio()  # inherited from the app: a pipe nobody reads any more
+                    if self.attached and self.busy == 0:  # the app died with nothing running: end with it
                         self._exit()
+                    self.attached = False
                 if not self.attached and self.busy == 0 and time.monotonic() - self.idle_since >= self.linger_s:
                     self._exit()
 

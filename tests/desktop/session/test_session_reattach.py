@@ -291,6 +291,9 @@ async def test_app_killed_during_a_run_reopen_reattaches(tmp_path: Path) -> None
         again = EditServer(nb)  # the next start finds the running kernel and reattaches
         try:
             page2 = await Page.connect(again.ws)
+            offer = await page2.wait_for(lambda m: m.get("type") == "background_kernel")  # Reattach / Stop kernel
+            assert offer["pid"] == kernel_pid
+            page2.send({"type": "reattach_kernel"})
             await page2.wait_for(lambda m: m.get("type") == "notice" and "Reattached" in m.get("text", ""))
             session = [m for m in page2.messages if m.get("type") == "session"][-1]  # the one after reattaching
             cell = session["cells"][0]
@@ -309,6 +312,42 @@ async def test_app_killed_during_a_run_reopen_reattaches(tmp_path: Path) -> None
             if again.proc.stdout:
                 again.proc.stdout.close()
         await until(lambda: not pid_alive(kernel_pid))
+    finally:
+        app.kill()
+        if kernel_pid is not None and pid_alive(kernel_pid):
+            os.killpg(os.getpgid(kernel_pid), signal.SIGKILL)
+
+
+async def test_app_killed_during_a_run_stop_kernel_starts_a_fresh_one(tmp_path: Path) -> None:
+    nb, stop = loop_notebook(tmp_path)
+    app = EditServer(nb)
+    kernel_pid = None
+    try:
+        page = await Page.connect(app.ws)
+        await page.wait_for(lambda m: m.get("type") == "cell_output" and "step 3" in json.dumps(m))
+        record = read_record(nb)
+        assert record is not None
+        kernel_pid = record.pid
+        app.kill()
+        assert pid_alive(kernel_pid)
+        stop.write_text("")  # the fresh kernel's run of the loop ends at once
+
+        again = EditServer(nb)
+        try:
+            page2 = await Page.connect(again.ws)
+            await page2.wait_for(lambda m: m.get("type") == "background_kernel" and m.get("pid") == kernel_pid)
+            page2.send({"type": "stop_background_kernel"})
+            await page2.wait_for(lambda m: m.get("type") == "background_kernel" and m.get("pid") is None)
+            await page2.wait_for(lambda m: m.get("type") == "cell_output" and "stopped" in json.dumps(m))
+            assert not pid_alive(kernel_pid)  # stopped before the fresh kernel started
+            now = read_record(nb)
+            assert now is not None and now.pid != kernel_pid
+            assert not Path(record.connection_file).exists()
+        finally:
+            again.proc.send_signal(signal.SIGINT)
+            again.proc.wait(30)
+            if again.proc.stdout:
+                again.proc.stdout.close()
     finally:
         app.kill()
         if kernel_pid is not None and pid_alive(kernel_pid):
