@@ -93,6 +93,8 @@ export interface State {
   packages: PackagesState;
   /** whether the notebook may run here (safe preview, held cells); null: trusted */
   trust: TrustInfo | null;
+  /** a kernel from before Reflow closed still runs the notebook (its pid): Reattach / Stop kernel; null: none */
+  backgroundKernel: number | null;
 }
 
 export interface PackagesState {
@@ -172,6 +174,7 @@ export function initialState(): State {
     deleted: [],
     packages: initialPackages(),
     trust: null,
+    backgroundKernel: null,
   };
 }
 
@@ -279,6 +282,8 @@ export function applyServer(state: State, msg: ServerMessage): State {
     }
     case "trust":
       return { ...state, trust: msg.trust };
+    case "background_kernel":
+      return { ...state, backgroundKernel: msg.pid };
     case "place":
       return { ...state, place: { place: msg.place, label: msg.label, recent: msg.recent } };
     case "kernel": {

@@ -17,6 +17,7 @@ import { CellView } from "./cell";
 import { UiContext, type Ui } from "./context";
 import { Icon } from "./icons";
 import { SidePanel, type PanelTab } from "./panels";
+import { BackgroundKernelBar } from "./backgroundKernelBar";
 import { TrustBar } from "./trustBar";
 import { SettingsPage, useSettings } from "./settings";
 import { effectiveOutputPosition } from "../settings";
@@ -425,8 +426,9 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           </div>
         )}
         <TrustBar trust={s.trust} />
+        <BackgroundKernelBar pid={s.backgroundKernel} readOnly={s.readOnly} />
         <div class="under-bar">
-            {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && (
+            {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && s.backgroundKernel === null && (
               <div class="banner error" data-banner="kernel-dead">
                 <Icon name="alert" size={15} /> {deadText(s.kernel.message)}
                 {crashedAt >= 0 && (
