@@ -208,8 +208,8 @@ export class Controller {
     this.transport.send({ type: "restart" });
   }
   /** "Run on...": move the kernel to `place` ("local", "ssh:HOST"); `placesGet` asks for the recent ones. */
-  runOn(place: string): void {
-    this.transport.send({ type: "run_on", place });
+  runOn(place: string, token?: string): void {
+    this.transport.send(token === undefined ? { type: "run_on", place } : { type: "run_on", place, token });
   }
   placesGet(): void {
     this.transport.send({ type: "places_get" });

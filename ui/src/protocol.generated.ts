@@ -1024,6 +1024,10 @@ export interface RestartMsg {
 export interface RunOnMsg {
   type: "run_on";
   place: string;
+  /**
+   * `gateway:URL` only: the gateway's token, kept in the user's config dir (gateway_tokens.json), never sent back to pages nor written beside the notebook
+   */
+  token?: string;
 }
 /**
  * Where the kernel runs and the places used lately ("Run on..." lists them): answered with `place`.

@@ -190,6 +190,13 @@ class RunOnMsg(ClientMsg, tag="run_on"):
     ends as `kernel` `dead` with the reason."""
 
     place: NonEmpty
+    token: Annotated[
+        Annotated[str, Meta(max_length=4096)] | UnsetType,
+        Meta(
+            description="`gateway:URL` only: the gateway's token, kept in the user's config dir "
+            "(gateway_tokens.json), never sent back to pages nor written beside the notebook"
+        ),
+    ] = UNSET
 
 
 class PlacesGetMsg(ClientMsg, tag="places_get"):

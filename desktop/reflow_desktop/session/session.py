@@ -620,9 +620,14 @@ class Session:
         await self.restart()
 
     async def _h_run_on(self, msg: dict[str, Any], reply: Client) -> None:
-        from reflow_desktop.remote.place import parse_place
+        from reflow_desktop.remote.place import Gateway, parse_place
 
-        await self.run_on(parse_place(msg["place"]))  # PlaceError (a ValueError): an error reply, nothing moves
+        place = parse_place(msg["place"])  # PlaceError (a ValueError): an error reply, nothing moves
+        if isinstance(msg.get("token"), str) and isinstance(place, Gateway):
+            from reflow_desktop.remote.gateway_tokens import save_token
+
+            save_token(place.url, msg["token"])  # the user's config dir, never the notebook folder
+        await self.run_on(place)
 
     async def _h_places_get(self, msg: dict[str, Any], reply: Client) -> None:
         reply(self.place_message())

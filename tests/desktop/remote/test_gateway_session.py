@@ -136,3 +136,26 @@ async def test_the_gateway_going_away_is_a_clear_error_and_nothing_is_lost(
         assert "Cannot reach the gateway" in dead["message"]
     finally:
         await session.close()
+
+
+async def test_run_on_a_gateway_with_its_token_from_the_page(
+    gateway: Any, nb_path: Path, user_config: Path, tmp_path: Path
+) -> None:
+    """ "Run on..." with a gateway URL and token: the token goes to the user's config dir, the kernel there."""
+    session = Session(nb_path, autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    await asyncio.wait_for(session.start(), WAIT)
+    try:
+        a, _ = code_ids(session)
+        mark = rec.mark()
+        await session.handle({"type": "run_on", "place": f"gateway:{gateway.url}", "token": gateway.token}, rec)
+        await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+        assert gateway.token in tokens_path().read_text()
+        await session.handle({"type": "run", "cells": [{"id": a}]}, rec)
+        await rec.wait_for(lambda m: is_output(m, a), mark)
+        assert int(result(rec, a, mark)) in gateway.kernel_pids()
+        assert all(gateway.token not in str(m) for m in rec.messages)  # never sent back to a page
+    finally:
+        await session.close()
+    assert gateway.token not in nb_path.read_text()

@@ -11,13 +11,20 @@ interface PlaceChoice {
 
 // the server refuses anything else (reflow_desktop/remote/place.py); mirror it so a typo is caught here
 const HOST = /^(?:[A-Za-z0-9._+-]+@)?[A-Za-z0-9_.:[\]%+-]+$/;
+const GATEWAY = /^(?:gateway:)?(https?:\/\/[^\s/]+(?:\/\S*)?)$/;
 
 /** What to offer for `query`: this computer, the recent places that match, then the typed host. */
 export function runOnChoices(query: string, recent: readonly string[]): PlaceChoice[] {
   const q = query.trim();
-  const label = (place: string) => (place === "local" ? "This computer" : place.startsWith("ssh:") ? `SSH: ${place.slice(4)}` : place);
+  const label = (place: string) =>
+    place === "local" ? "This computer" : place.startsWith("ssh:") ? `SSH: ${place.slice(4)}` : place.startsWith("gateway:") ? `Jupyter gateway: ${place.slice(8)}` : place;
   const all = ["local", ...recent.filter((p) => p !== "local")];
   const shown = all.filter((p) => !q || p.toLowerCase().includes(q.toLowerCase()) || label(p).toLowerCase().includes(q.toLowerCase()));
+  const url = GATEWAY.exec(q)?.[1]; // a Jupyter Server / Kernel Gateway URL (remote/gateway.py)
+  if (url) {
+    if (!all.includes(`gateway:${url}`)) shown.push(`gateway:${url}`);
+    return shown.map((place) => ({ place, label: label(place) }));
+  }
   const typed = q.startsWith("ssh:") ? q.slice(4) : q;
   if (typed && !typed.startsWith("-") && HOST.test(typed) && !all.includes(`ssh:${typed}`) && typed !== "local") {
     shown.push(`ssh:${typed}`);
@@ -28,7 +35,8 @@ export function runOnChoices(query: string, recent: readonly string[]): PlaceCho
 interface RunOnProps {
   current: string;
   recent: readonly string[];
-  choose(place: string): void;
+  /** `token`: asked for a gateway not used before (kept in the user's config dir by the server) */
+  choose(place: string, token?: string): void;
   close(): void;
 }
 
@@ -41,6 +49,13 @@ export function RunOnDialog({ current, recent, choose, close }: RunOnProps) {
 
   const pick = (c: PlaceChoice | undefined) => {
     if (!c) return;
+    if (c.place.startsWith("gateway:") && c.place !== current && !recent.includes(c.place)) {
+      const token = window.prompt(`Token for ${c.place.slice(8)} (empty: none)`, "");
+      if (token === null) return;
+      close();
+      choose(c.place, token);
+      return;
+    }
     close();
     if (c.place !== current) choose(c.place);
   };
@@ -65,7 +80,7 @@ export function RunOnDialog({ current, recent, choose, close }: RunOnProps) {
         <input
           ref={input}
           class="palette-input"
-          placeholder="Run the kernel on… (a host of your SSH config)"
+          placeholder="Run the kernel on… (a host of your SSH config, or a Jupyter gateway URL)"
           value={query}
           onInput={(e) => {
             setQuery((e.target as HTMLInputElement).value);

@@ -489,7 +489,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
 
         {paletteOpen && <CommandPalette commands={paletteCommands} run={(c) => exec(c.id)} close={() => setPaletteOpen(false)} />}
         {runOnOpen && (
-          <RunOnDialog current={s.place?.place ?? "local"} recent={s.place?.recent ?? []} choose={(p) => ctl.runOn(p)} close={() => setRunOnOpen(false)} />
+          <RunOnDialog current={s.place?.place ?? "local"} recent={s.place?.recent ?? []} choose={(p, token) => ctl.runOn(p, token)} close={() => setRunOnOpen(false)} />
         )}
         {settingsOpen && <SettingsPage state={s} controller={ctl} hub={userSettings} onClose={() => setSettingsOpen(false)} />}
 
