@@ -115,3 +115,27 @@ async def test_close_stops_the_warm_kernels(tmp_path: Path, pool: kernel_pool.Ke
     assert pool.warm_pythons() == []
     gone = not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     assert gone, f"pooled kernel {pid} still running"
+
+
+def kernel_processes() -> set[int]:
+    """PIDs of reflow kernels started by this test process."""
+    found = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "reflow.kernel" in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+                found.add(child.pid)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            pass
+    return found
+
+
+async def test_closing_while_a_spare_starts_leaves_no_kernel(tmp_path: Path, pool: kernel_pool.KernelPool) -> None:
+    session = Session(notebook(tmp_path / "one"), autosave_delay=None)
+    await asyncio.wait_for(session.start(), WAIT)
+    try:
+        await asyncio.sleep(0)  # the fill (idle_s=0) runs: a spare kernel is on its way
+        assert pool._starting or pool.warm_pythons()
+        await pool.close()
+        assert kernel_processes() == {session.kernel.pid}
+    finally:
+        await session.close()
