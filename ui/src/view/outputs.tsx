@@ -3,7 +3,10 @@
 
 import { memo } from "./memo";
 import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { parseAnsi, type Segment } from "../ansi";
+import { parseAnsi } from "../ansi";
+import { AnsiSegments } from "./ansiSegments";
+import { TextWindow, useLineIndex, WINDOW_LINES } from "./textWindow";
+import { lineCount } from "./lineIndex";
 import { renderMarkdown } from "../markdown";
 import { applyCarriageReturns, formatBytes, LIMITS, mimeText, pickMime, truncateText } from "../mime";
 import type { CellError, MimeBundle, Output } from "../protocol";
@@ -20,9 +23,11 @@ import { render } from "preact";
 export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
   if (!outputs.length) return null;
   return (
-    <div class="outputs">
+    <div class="outputs" data-testid="cell-outputs">
       {outputs.map((o, i) => (
-        <OutputView key={i} output={o} />
+        <div key={i} class="output" data-testid="output" data-output-kind={o.kind}>
+          <OutputView output={o} />
+        </div>
       ))}
     </div>
   );
@@ -31,7 +36,7 @@ export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] })
 function OutputView({ output }: { output: Output }) {
   switch (output.kind) {
     case "stream":
-      return <TextBlock text={applyCarriageReturns(output.text)} className={`stream ${output.name}`} ansi keep="tail" />;
+      return <StreamView text={output.text} name={output.name} />;
     case "error":
       return <ErrorView error={output.error} />;
     case "data":
@@ -81,28 +86,30 @@ function withoutWidget(bundle: MimeBundle): MimeBundle {
 
 function Ansi({ text }: { text: string }) {
   const segs = useMemo(() => parseAnsi(text), [text]);
-  return <>{segs.map((s, i) => (isPlain(s) ? s.text : <span key={i} class={segClass(s)} style={segStyle(s)}>{s.text}</span>))}</>;
-}
-const isPlain = (s: Segment) => !s.fg && !s.bg && !s.bold && !s.italic && !s.underline;
-function segClass(s: Segment): string {
-  const c: string[] = [];
-  if (s.fg && !s.fg.startsWith("#")) c.push("ansi-fg-" + s.fg);
-  if (s.bg && !s.bg.startsWith("#")) c.push("ansi-bg-" + s.bg);
-  if (s.bold) c.push("ansi-bold");
-  if (s.italic) c.push("ansi-italic");
-  if (s.underline) c.push("ansi-underline");
-  return c.join(" ");
-}
-function segStyle(s: Segment): string | undefined {
-  const st: string[] = [];
-  if (s.fg?.startsWith("#")) st.push(`color:${s.fg}`);
-  if (s.bg?.startsWith("#")) st.push(`background:${s.bg}`);
-  return st.length ? st.join(";") : undefined;
+  return <AnsiSegments segs={segs} />;
 }
 
 const SCROLL_LINES = 60;
 
-function TextBlock({ text, className, ansi, keep = "head" }: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
+function StreamView({ text, name }: { text: string; name: string }) {
+  const shown = useMemo(() => applyCarriageReturns(text), [text]);
+  return <TextBlock text={shown} className={`stream ${name}`} ansi keep="tail" />;
+}
+
+/** Text output: windowed when long (textWindow.tsx), else whole, cut to LIMITS with a "show all". */
+function TextBlock(props: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
+  const ix = useLineIndex(props.text);
+  if (lineCount(ix) > WINDOW_LINES) {
+    return (
+      <div class={`output-text windowed ${props.className}`} data-testid="output-text">
+        <TextWindow text={props.text} ansi={!!props.ansi} tail={props.keep === "tail"} />
+      </div>
+    );
+  }
+  return <WholeText {...props} />;
+}
+
+function WholeText({ text, className, ansi, keep = "head" }: { text: string; className: string; ansi?: boolean; keep?: "head" | "tail" }) {
   const [all, setAll] = useState(false);
   const t = useMemo(() => truncateText(text, LIMITS, keep), [text, keep]);
   const shown = all ? text : t.text;
@@ -126,7 +133,7 @@ function TextBlock({ text, className, ansi, keep = "head" }: { text: string; cla
     </div>
   );
   return (
-    <div class={`output-text ${className}`}>
+    <div class={`output-text ${className}`} data-testid="output-text">
       {keep === "tail" && note}
       <pre ref={preRef} class={long ? "scroll" : ""}>
         {hasEsc ? <Ansi text={shown} /> : shown}
