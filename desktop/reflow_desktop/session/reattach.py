@@ -33,6 +33,7 @@ from reflow.notebook import Cell, atomic_write_text
 from reflow.notebook.confined import Confined
 from reflow.notebook.document import diff
 from reflow_desktop import protocol as P
+from reflow_desktop.remote.place import LOCAL
 from reflow_desktop.session.events import unfold
 
 if TYPE_CHECKING:
@@ -254,6 +255,8 @@ class BackgroundRuns:
     async def _connected(self, kc: AsyncKernelClient) -> None:
         """A fresh kernel answers: tell it where to journal and who we are; write the record."""
         s = self.session
+        if s.kernel.place != LOCAL:  # a kernel elsewhere (ssh, gateway): no journal beside a file it cannot see
+            return
         old = self.journal
         name = f"{uuid.uuid4().hex}.jsonl"
         journal = None if s.read_only else {"notebook": str(s.path), "name": name}
@@ -299,6 +302,8 @@ class BackgroundRuns:
 
     def forget(self) -> None:
         """The kernel was shut down with its window: no record, no journal (the sidecar has the outputs)."""
+        if self.offered is not None:  # never answered: that kernel runs on, findable by the next open
+            return
         remove_record(self.session.path)
         if self.journal is not None:
             _remove_journal(self.journal)

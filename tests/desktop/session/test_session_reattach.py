@@ -130,6 +130,75 @@ async def test_window_closed_keep_running_then_reopen_reattaches(tmp_path: Path)
     assert journal_text(nb) == ""  # outputs are in the sidecar; the journal went with the kernel
 
 
+async def test_hostile_lines_in_the_journal_are_skipped_and_said_nothing_lost(tmp_path: Path) -> None:
+    nb, stop = loop_notebook(tmp_path)
+    first = Session(nb, autosave_delay=None)
+    await asyncio.wait_for(first.start(), WAIT)
+    rec = Recorder()
+    first.attach(rec)
+    await rec.wait_for(lambda m: m.get("type") == "cell_output" and "step 3" in str(m.get("output")))
+    pid = first.kernel.pid
+    await first.close(keep_running=True)
+    journal = next((nb.parent / "__reflow__" / "journal").glob("*.jsonl"))
+    fd = os.open(journal, os.O_WRONLY | os.O_APPEND)  # whole lines, as the kernel's own appends
+    os.write(fd, b'{"seq": "x", "msg": 1}\n')
+    os.write(fd, b"[" * 50_000 + b"\n")
+    os.close(fd)
+    second = Session(nb, autosave_delay=None)
+    try:
+        await asyncio.wait_for(second.start(), WAIT)
+        assert second.background.reattached and second.kernel.pid == pid
+        rec2 = Recorder()
+        second.attach(rec2)
+        warned = [m["text"] for m in rec2.messages if m.get("type") == "notice"]
+        assert any("2 unreadable record(s), skipped" in t for t in warned), warned
+        stop.write_text("")
+        cid = code_ids(second)[0]
+        await rec2.wait_for(lambda m: m.get("type") == "cell_status" and m.get("status") == "idle")
+        assert_every_step(text_of(second.outputs_of(cid)))  # every record around the bad lines kept
+    finally:
+        await second.close()
+
+
+async def test_an_offer_left_unanswered_keeps_the_kernel_findable(tmp_path: Path) -> None:
+    """The app that ran the kernel is gone without a word (no detach): the next open offers it."""
+    nb, stop = loop_notebook(tmp_path)
+    first = Session(nb, autosave_delay=None)
+    await asyncio.wait_for(first.start(), WAIT)
+    rec = Recorder()
+    first.attach(rec)
+    await rec.wait_for(lambda m: m.get("type") == "cell_output" and "step 3" in str(m.get("output")))
+    pid = first.kernel.pid
+    await first.kernel.release()  # as if this app had died: channels gone, nothing said to the kernel
+    first.closed = True
+    first.ownership.release()
+    record = read_record(nb)
+    assert record is not None and not record.kept
+    second = Session(nb, autosave_delay=None)
+    await asyncio.wait_for(second.start(), WAIT)
+    rec2 = Recorder()
+    second.attach(rec2)
+    assert any(m.get("type") == "background_kernel" and m.get("pid") == pid for m in rec2.messages)
+    assert not second.background.reattached and second.kernel.pid is None
+    await second.close()  # never answered
+    assert pid_alive(pid) and read_record(nb) is not None
+    third = Session(nb, autosave_delay=None)
+    try:
+        await asyncio.wait_for(third.start(), WAIT)
+        rec3 = Recorder()
+        third.attach(rec3)
+        await handle(third, {"type": "reattach_kernel"})
+        assert third.background.reattached and third.kernel.pid == pid
+        assert any(m.get("type") == "background_kernel" and m.get("pid") is None for m in rec3.messages)
+        stop.write_text("")
+        cid = code_ids(third)[0]
+        await rec3.wait_for(lambda m: m.get("type") == "cell_status" and m.get("status") == "idle")
+        assert_every_step(text_of(third.outputs_of(cid)))
+    finally:
+        await third.close()
+    await until(lambda: not pid_alive(pid))
+
+
 async def test_window_closed_while_idle_shuts_the_kernel_down(tmp_path: Path) -> None:
     nb = tmp_path / "idle.py"
     nb.write_text("# %%\nx = 1\n")
