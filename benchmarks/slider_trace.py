@@ -24,8 +24,12 @@ import statistics
 import sys
 import tempfile
 import time
+from multiprocessing import Pipe, Process
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 os.environ["REFLOW_TRACE"] = "1"  # before start_server: the server and its kernel inherit it
 
@@ -36,6 +40,7 @@ from slider import SIMPLE, chain_notebook
 MOVES = int(os.environ.get("REFLOW_TRACE_MOVES", "100"))
 CHAIN = 100
 CHAIN_MOVES = 30
+CPU: dict[str, tuple[dict[str, float], float]] = {}  # notebook -> (CPU ms per move by process, wall ms per move)
 
 # Injected before the app's own scripts: stamps every WebSocket frame sent and received.
 TRACE_INIT = """(() => {
@@ -103,6 +108,56 @@ HOPS = [
 ]
 
 
+def _echo(conn: Connection) -> None:
+    while (msg := conn.recv_bytes()) != b"":
+        conn.send_bytes(msg)
+
+
+def process_hops(n: int = 300) -> list[float]:
+    """The physics under today's load: one hop between two idle processes (ms; half a pipe ping-pong).
+
+    A slider move crosses at least six such hops (page renderer, browser network service, server,
+    kernel shell thread, kernel iopub thread, server, page): each waits for a core like this one.
+    """
+    ours, theirs = Pipe()
+    child = Process(target=_echo, args=(theirs,), daemon=True)
+    child.start()
+    hops = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        ours.send_bytes(b"x" * 200)
+        ours.recv_bytes()
+        hops.append((time.perf_counter() - t0) * 1000 / 2)
+        time.sleep(0.002)  # the other side goes idle between moves, as the app's processes do
+    ours.send_bytes(b"")
+    child.join(10)
+    return hops
+
+
+def _role(proc: psutil.Process) -> str:
+    cmd = " ".join(proc.cmdline())
+    if "reflow.kernel" in cmd:
+        return "kernel"
+    if "chrom" in proc.name().lower() or "chrom" in cmd:
+        return "chromium (all processes)"
+    if " edit " in f" {cmd} " or " run " in f" {cmd} ":
+        return "server"
+    return "other"
+
+
+def cpu_times() -> dict[str, float]:
+    """CPU seconds used so far by each role among this script's descendants (server, kernel, Chromium)."""
+    out: dict[str, float] = {}
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            t = proc.cpu_times()
+            role = _role(proc)
+        except psutil.Error:
+            continue
+        out[role] = out.get(role, 0.0) + t.user + t.system
+    return out
+
+
 def clock_offset(page: Page) -> tuple[float, float]:
     """(page clock - Python clock, uncertainty) in ms, the best of 20 round trips."""
     best: tuple[float, float] | None = None
@@ -142,7 +197,7 @@ def pct(xs: list[float], q: int) -> float:
     return statistics.quantiles(xs, n=100)[q - 1] if len(xs) > 1 else xs[0]
 
 
-def report(title: str, rows: list[dict[str, float]], totals: list[float]) -> None:
+def report(title: str, rows: list[dict[str, float]], totals: list[float], name: str) -> None:
     print(f"{title}: {len(totals)} moves, {len(rows)} traced")
     print(f"  {'hop':44} {'p50 ms':>7} {'p90 ms':>7}")
     for label, a, b in HOPS:
@@ -150,6 +205,9 @@ def report(title: str, rows: list[dict[str, float]], totals: list[float]) -> Non
         if xs:
             print(f"  {label:44} {statistics.median(xs):7.2f} {pct(xs, 90):7.2f}")
     print(f"  {'total: input -> DOM updated':44} {statistics.median(totals):7.2f} {pct(totals, 90):7.2f}")
+    cpu, wall = CPU.get(name, ({}, 0.0))
+    used = "  ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items()))
+    print(f"  CPU ms per move: {used}  (sum {sum(cpu.values()):.1f} of {wall:.1f} ms wall per move)")
 
 
 def measure(page: Page, text: str, tmp: Path, name: str, cell_index: int, values: list[int], prefix: str,
@@ -166,8 +224,13 @@ def measure(page: Page, text: str, tmp: Path, name: str, cell_index: int, values
         page.wait_for_selector(".cell .rw-slider input[type=range]")
         page.evaluate(MEASURE, [cell_index, values[:10], prefix, offset])  # warm up
         clock, err = clock_offset(page)
+        before, wall = cpu_times(), time.perf_counter()
         result = page.evaluate(MEASURE, [cell_index, values, prefix, offset])
+        wall = time.perf_counter() - wall
+        after = cpu_times()
         totals = [dom - inp for inp, dom in result["moves"]]
+        cpu = {k: (after[k] - before.get(k, 0.0)) * 1000 / len(values) for k in after if k != "other"}
+        CPU[name] = (cpu, wall * 1000 / len(values))
         print(f"  (clocks: page - python = {clock:+.2f} ms +- {err:.2f} ms)", file=sys.stderr)
         return breakdown(result, clock), totals
     finally:
@@ -192,9 +255,12 @@ def main() -> None:
                      [(i * 13) % 9973 + 1 for i in range(CHAIN_MOVES)], "last=", CHAIN - 1, f"last={CHAIN - 1}")),
         ]
         browser.close()
+    hops = process_hops()
     print(f"page clock check: Date.now() - (timeOrigin + now()) = {skew:+.2f} ms")
-    for title, (rows, totals) in runs:
-        report(title, rows, totals)
+    print(f"one process hop now (pipe ping-pong / 2 between idle processes): p50 {statistics.median(hops):.2f} ms"
+          f"   p90 {pct(hops, 90):.2f} ms   load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for (title, (rows, totals)), name in zip(runs, ("slider.py", "slider_app.py", "chain.py"), strict=True):
+        report(title, rows, totals, name)
 
 
 if __name__ == "__main__":
