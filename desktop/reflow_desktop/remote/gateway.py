@@ -50,6 +50,7 @@ class GatewayProvisioner(KernelProvisionerBase):
         self._exited = asyncio.Event()
         self._restart_pending = False
         self._rest: GatewayRest | None = None
+        self._recovering: asyncio.Future[None] | None = None  # a reconnect after a dropped WebSocket
 
     # --- where ------------------------------------------------------------------------------
     @property
@@ -83,9 +84,25 @@ class GatewayProvisioner(KernelProvisionerBase):
             self.exit_code, self.exit_reason = code, reason
         self._exited.set()
 
-    def _on_lost(self, reason: str) -> None:
-        """The bridge's WebSocket closed on its own, or the gateway lost the kernel."""
+    def _on_lost(self, reason: str, dropped: bool) -> None:
+        """The bridge's WebSocket closed on its own (``dropped``: reconnect once) or the gateway lost the kernel."""
         self.log.warning("gateway kernel %s: %s", self.remote_id, reason)
+        if dropped and self.bridge is not None and self.remote_id is not None:
+            self._recovering = asyncio.ensure_future(self._reconnect(reason))
+            return
+        self._mark_gone(f"The connection to the kernel on {self.url} was lost: {reason}.")
+
+    async def _reconnect(self, reason: str) -> None:
+        """The kernel still running on the gateway gets a new WebSocket (its state kept); else it is gone."""
+        bridge, kernel_id = self.bridge, self.remote_id
+        try:
+            state = await self.rest.kernel_state(kernel_id) if kernel_id is not None else None
+            if bridge is not None and bridge is self.bridge and state not in (None, "dead"):
+                await bridge.reconnect()
+                self.log.info("gateway kernel %s: reconnected", kernel_id)
+                return
+        except GatewayError as exc:
+            reason = f"{reason}; {exc}"
         self._mark_gone(f"The connection to the kernel on {self.url} was lost: {reason}.")
 
     async def _drop_bridge(self) -> None:

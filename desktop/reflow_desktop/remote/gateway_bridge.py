@@ -83,8 +83,9 @@ def _json_field(part: bytes) -> dict[str, Any]:
 class KernelBridge:
     """The five local sockets of ``connection_info`` relayed to one gateway kernel's WebSocket.
 
-    ``on_lost(reason)`` is called once when the WebSocket closes without ``close()`` having been
-    asked, or when the gateway reports the kernel restarted or dead behind our back.
+    ``on_lost(reason, dropped)`` is called when the WebSocket closes without ``close()`` having been
+    asked (``dropped``: the kernel may still be there, ``reconnect()`` may help), or when the gateway
+    reports the kernel restarted or dead behind our back (not ``dropped``).
     """
 
     def __init__(
@@ -92,7 +93,7 @@ class KernelBridge:
         connection_info: dict[str, Any],
         ws_url: str,
         headers: dict[str, str],
-        on_lost: Callable[[str], None],
+        on_lost: Callable[[str, bool], None],
         connect_timeout: float = 120.0,  # the gateway answers once the kernel replied to kernel_info
     ) -> None:
         self.info = connection_info
@@ -115,6 +116,29 @@ class KernelBridge:
 
     async def start(self) -> None:
         """Open the WebSocket, then bind the local sockets (a failure leaves nothing behind)."""
+        self.ws = await self._open_ws()
+        try:
+            self._bind()
+        except zmq.ZMQError as exc:
+            await self.close()
+            raise GatewayError(f"Cannot open the local kernel sockets: {exc}.") from exc
+        self.tasks = [asyncio.create_task(self._from_gateway(self.ws), name="gateway-ws-reader")]
+        self.tasks += [asyncio.create_task(self._from_clients(c), name=f"gateway-{c}") for c in ROUTED]
+        self.tasks.append(asyncio.create_task(self._heartbeat(), name="gateway-hb"))
+
+    async def reconnect(self) -> None:
+        """A new WebSocket to the same kernel after a drop; the local sockets (and clients) stay as they are.
+
+        What clients sent while the WebSocket was down is lost, as on any dropped kernel connection.
+        """
+        ws = await self._open_ws()
+        if self.closing:
+            ws.close()
+            return
+        self.ws = ws
+        self.tasks.append(asyncio.create_task(self._from_gateway(ws), name="gateway-ws-reader"))
+
+    async def _open_ws(self) -> WebSocketClientConnection:
         request = HTTPRequest(
             self.ws_url,
             headers=self.headers,
@@ -122,7 +146,7 @@ class KernelBridge:
             request_timeout=self.connect_timeout,
         )
         try:
-            self.ws = await websocket_connect(
+            ws = await websocket_connect(
                 request,
                 subprotocols=[WS_PROTOCOL],
                 ping_interval=PING_INTERVAL_S,
@@ -136,20 +160,13 @@ class KernelBridge:
             raise GatewayError(f"Cannot connect to the kernel through the gateway: {exc}.") from exc
         except OSError as exc:
             raise GatewayError(f"Cannot connect to the kernel through the gateway: {exc}.") from exc
-        if self.ws.selected_subprotocol != WS_PROTOCOL:
-            self.ws.close()
+        if ws.selected_subprotocol != WS_PROTOCOL:
+            ws.close()
             raise GatewayError(
                 "The gateway does not speak the v1 kernel WebSocket protocol "
                 "(Jupyter Server 2, Kernel Gateway 3 or Enterprise Gateway 3 is needed)."
             )
-        try:
-            self._bind()
-        except zmq.ZMQError as exc:
-            await self.close()
-            raise GatewayError(f"Cannot open the local kernel sockets: {exc}.") from exc
-        self.tasks = [asyncio.create_task(self._from_gateway(), name="gateway-ws-reader")]
-        self.tasks += [asyncio.create_task(self._from_clients(c), name=f"gateway-{c}") for c in ROUTED]
-        self.tasks.append(asyncio.create_task(self._heartbeat(), name="gateway-hb"))
+        return ws
 
     def _bind(self) -> None:
         self.ctx = zmq.asyncio.Context()
@@ -217,10 +234,9 @@ class KernelBridge:
         return hmac.compare_digest(parts[0], self.session.sign(parts[1:5]))
 
     # --- gateway -> clients -----------------------------------------------------------------
-    async def _from_gateway(self) -> None:
+    async def _from_gateway(self, ws: WebSocketClientConnection) -> None:
         reason = "the gateway closed the kernel connection"
-        ws = self.ws
-        assert ws is not None
+        dropped = True  # the connection went away (a reconnect may help), not the kernel
         while True:
             frame = await ws.read_message()
             if frame is None:
@@ -239,7 +255,7 @@ class KernelBridge:
                 lost = self._lost_status(parts)
                 self._to_clients(channel, [], parts)
                 if lost:
-                    reason = lost
+                    reason, dropped = lost, False
                     break
             elif channel in ROUTED:
                 parent = _json_field(parts[1]).get("session")
@@ -249,7 +265,7 @@ class KernelBridge:
                     continue
                 self._to_clients(channel, idents, parts)
         if not self.closing:
-            self.on_lost(reason)
+            self.on_lost(reason, dropped)
 
     def _to_clients(self, channel: str, idents: list[bytes], parts: list[bytes]) -> None:
         sock = self.sockets.get(channel)

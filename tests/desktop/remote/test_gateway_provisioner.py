@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 import pytest
+from helpers import until
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 
@@ -103,6 +104,28 @@ async def test_restart_keeps_the_gateway_kernel_and_gives_a_fresh_process(gatewa
         second = int(value(harness, "a"))
         assert second != first and second in gateway.kernel_pids() and first not in gateway.kernel_pids()
         assert value(harness, "b") == "False"
+    finally:
+        await harness.close()
+
+
+async def test_a_dropped_connection_reconnects_to_the_same_kernel(gateway: Any, kernel_harness: type) -> None:
+    km = AsyncKernelManager(
+        kernel_name="reflow", kernel_spec_manager=_Specs(spec_for(gateway.url, token=gateway.token))
+    )
+    await km.start_kernel()
+    harness = await connect(km, kernel_harness)
+    try:
+        await harness.open([("a", "import os\nkept = 7\nos.getpid()")])
+        pid = int(value(harness, "a"))
+        bridge = km.provisioner.bridge  # type: ignore[union-attr]
+        dropped = bridge.ws
+        dropped.close()  # the WebSocket goes away; the kernel on the gateway does not
+        await until(lambda: bridge.ws is not dropped)
+        assert await km.is_alive()
+        mark = harness.mark()
+        await harness.op({"type": "create_cell", "id": "b", "kind": "code", "code": "import os\n(kept, os.getpid())"})
+        await harness.op({"type": "run", "cells": [{"id": "b", "code": "import os\n(kept, os.getpid())"}]})
+        assert value(harness, "b", mark) == f"(7, {pid})"  # same process, its state kept
     finally:
         await harness.close()
 
