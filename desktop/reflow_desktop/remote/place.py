@@ -13,9 +13,16 @@ rejects anything that could turn into an ssh option or a non-web URL.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+# While a session starts its kernel elsewhere: where the provisioner's progress lines go (uv's output
+# while the environment is built there). A context variable, because jupyter_client creates the
+# provisioner itself; the start runs in the caller's task, so the caller's value is what it sees.
+start_progress: ContextVar[Callable[[str], None] | None] = ContextVar("reflow_start_progress", default=None)
 
 SSH_PROVISIONER = "reflow-ssh-provisioner"
 GATEWAY_PROVISIONER = "reflow-gateway-provisioner"

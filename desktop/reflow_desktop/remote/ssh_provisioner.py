@@ -29,6 +29,7 @@ from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 from traitlets import Unicode
 
 from reflow_desktop import resources
+from reflow_desktop.remote.place import start_progress
 from reflow_desktop.remote.ssh_connection import SshConnection, SshError
 from reflow_desktop.remote.ssh_deploy import BASE_DIR, ensure_uv, remote_home, ship_engine
 from reflow_desktop.remote.ssh_env import ensure_remote_environment
@@ -115,10 +116,12 @@ class SshProvisioner(KernelProvisionerBase):
         """Master connection, uv, engine and environment: once per provisioner (restarts reuse them)."""
         if self.conn is None:
             self.conn = SshConnection(self.host, self.ssh_config or None)
+        progress = start_progress.get() or self.log.info
+        if not self.conn.is_open:
+            progress(f"Connecting to {self.host}")
         await self.conn.open()
         if self.env_python:
             return
-        progress = self.log.info
         self.home = await remote_home(self.conn)
         base = self.remote_base or f"{self.home}/{BASE_DIR}"
         uv = await ensure_uv(self.conn, base, self.uv_install, progress)
@@ -128,6 +131,7 @@ class SshProvisioner(KernelProvisionerBase):
         env = await ensure_remote_environment(self.conn, uv, base, Path(self.notebook), progress)
         self.env_python = env.python
         self.run_dir = f"{base}/run/{uuid.uuid4().hex[:12]}"
+        progress(f"Starting the kernel on {self.host} (environment {env.key})")
 
     def _manager(self) -> KernelManager:
         km = self.parent

@@ -323,6 +323,7 @@ class Session:
         A place that cannot be reached (or whose environment fails to build there) leaves the kernel
         dead with the reason; Restart tries that place again, "Run on..." picks another.
         """
+        from reflow_desktop.remote.place import start_progress
         from reflow_desktop.remote.recent_places import remember_place
 
         await self.kernel.shutdown()
@@ -331,6 +332,7 @@ class Session:
         self.broadcast(self.place_message())
         self.cache.keep_as_stale()
         self._cells_changed()
+        progress = start_progress.set(self.env_progress())  # uv's lines from the host, as for a local build
         try:
             await self.start_kernel()
         except Exception as exc:  # ssh refused, unknown host, a failed build there: say so, keep the notebook
@@ -339,6 +341,8 @@ class Session:
             self.kernel.state = "dead"
             self._on_kernel_state("dead", text)
             self.broadcast(P.notice_msg("error", text))
+        finally:
+            start_progress.reset(progress)
 
     def place_message(self) -> dict[str, Any]:
         """Where the kernel runs and the places used lately (remote/recent_places.py), for "Run on..."."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import WAIT, Recorder, code_ids, handle, is_output, results_text
+from helpers import WAIT, Recorder, code_ids, handle, is_output, results_text, until
 
 from reflow_desktop.remote.place import SshHost
 from reflow_desktop.remote.ssh_provisioner import SshProvisioner
@@ -100,13 +100,19 @@ async def test_slider_reruns_its_reader_on_the_host(remote_session: Session) -> 
 async def test_interrupt_stops_a_loop_on_the_host(remote_session: Session) -> None:
     rec = Recorder()
     remote_session.attach(rec)
-    a, _, _ = code_ids(remote_session)
+    a, _, c = code_ids(remote_session)
+    await until(lambda: remote_session.status_of(c) == "idle" and remote_session.kernel.state == "idle")  # opened
     mark = rec.mark()
-    loop = "import time\nwhile True:\n    time.sleep(0.01)"
-    await remote_session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, rec)
-    await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == a and m["status"] == "running", mark)
+    loop = "print('looping', flush=True)\nwhile True: pass"
+    fut = await remote_session.handle({"type": "run", "cells": [{"id": a, "code": loop}]}, rec)
+    # its own print proves the loop runs on the host (a status alone comes before the code): interrupt now
+    await rec.wait_for(
+        lambda m: m.get("type") == "cell_output" and m["id"] == a and "looping" in m["output"].get("text", ""), mark
+    )
     await handle(remote_session, {"type": "interrupt"})
-    await rec.wait_for(lambda m: m.get("type") == "cell_status" and m.get("id") == a and m["status"] == "interrupted")
+    assert fut is not None
+    await asyncio.wait_for(fut, WAIT)
+    assert remote_session.cache.get(a).status == "interrupted"
     assert remote_session.kernel.state != "dead"
     mark = rec.mark()  # the same kernel goes on running cells
     await remote_session.handle({"type": "run", "cells": [{"id": a, "code": "41 + 1"}]}, rec)
@@ -163,6 +169,9 @@ async def test_run_on_moves_the_kernel_there_and_back(ssh_host: Any, tmp_path: P
         moved = await rec.wait_for(lambda m: m["type"] == "place", mark)
         assert moved["label"] == f"on {ssh_host.host}" and moved["recent"][0] == f"ssh:{ssh_host.host}"
         await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
+        said = [m["line"] for m in rec.messages[mark:] if m["type"] == "env_progress"]  # the UI saw it connect
+        assert said[0] == f"Connecting to {ssh_host.host}"
+        assert said[-1].startswith(f"Starting the kernel on {ssh_host.host}")
         remote_pid = provisioner(session).remote_pid
         assert remote_pid is not None
         mark = rec.mark()
