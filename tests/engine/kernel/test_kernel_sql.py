@@ -119,3 +119,17 @@ async def test_turning_a_code_cell_into_sql_through_its_options(kernel):
     )
     await kernel.op({"type": "run", "cells": [{"id": "q"}]})
     assert table_of(kernel.outputs("q", mark))["rows"] == [[6]]
+
+
+def test_without_duckdb_the_error_is_the_one_the_packages_flow_offers_to_install(monkeypatch):
+    """The kernel's message is a ModuleNotFoundError naming duckdb: the app offers "install duckdb"."""
+    import sys
+
+    from reflow.kernel.sql import run_sql
+    from reflow_desktop.envs.install_hints import install_suggestion
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # as if duckdb were not installed
+    with pytest.raises(ModuleNotFoundError) as caught:
+        run_sql("SELECT 1", {}, {})
+    assert caught.value.name == "duckdb"
+    assert install_suggestion(str(caught.value)) == "duckdb"
