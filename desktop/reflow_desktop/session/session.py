@@ -42,6 +42,7 @@ from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import LOCAL, Local, Place
 from reflow_desktop.session import settings_handler, trace
+from reflow_desktop.session.busy_flicker import BusyFlicker
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.opening import create_notebook_file
@@ -105,7 +106,7 @@ class Session:
         self.clients: list[Client] = []
         self.kernel = KernelProcess(
             self._on_kernel_event,
-            self._on_kernel_state,
+            BusyFlicker(self._on_kernel_state),  # a busy spell of a few ms is not news for the pages
             python=python,
             cwd=str(self._path.parent),
             place=place,  # remote/place.py: elsewhere, its provisioner builds the environment there
