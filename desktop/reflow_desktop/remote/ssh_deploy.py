@@ -31,7 +31,7 @@ _UV_CHECK = 'test -x "$1" && "$1" --version >/dev/null 2>&1 && echo yes || echo 
 _PUT_EXECUTABLE = 'mkdir -p "$(dirname "$1")" && cat > "$1.tmp.$$" && chmod 755 "$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"'
 # Runs on the host with its python3 (stdlib only): the uv wheel for this platform from PyPI.
 _UV_FROM_PYPI = r"""
-import hashlib, io, json, os, platform, sys, urllib.request, zipfile
+import hashlib, io, json, os, platform, sys, urllib.parse, urllib.request, zipfile
 target = sys.argv[1]
 machine = platform.machine().lower()
 system = platform.system()
@@ -43,14 +43,15 @@ elif system == "Darwin":
     tags = ["macosx_10_12_x86_64"] if arch == "x86_64" else ["macosx_11_0_arm64"]
 else:
     sys.exit(f"no uv wheel for {system}")
-meta = json.load(urllib.request.urlopen("https://pypi.org/pypi/uv/json", timeout=60))
+index = "https://pypi.org/pypi/uv/json"
+meta = json.load(urllib.request.urlopen(index, timeout=60))
 for f in meta["urls"]:
     if f["packagetype"] == "bdist_wheel" and any(t in f["filename"] for t in tags):
         break
 else:
     sys.exit(f"no uv wheel on PyPI for {system} {arch}")
 print(f"Downloading {f['filename']} from PyPI", file=sys.stderr, flush=True)
-data = urllib.request.urlopen(f["url"], timeout=300).read()
+data = urllib.request.urlopen(urllib.parse.urljoin(index, f["url"]), timeout=300).read()  # mirrors answer relative
 if hashlib.sha256(data).hexdigest() != f["digests"]["sha256"]:
     sys.exit("the uv wheel's sha256 does not match PyPI's")
 with zipfile.ZipFile(io.BytesIO(data)) as z:
