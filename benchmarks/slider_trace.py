@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +41,8 @@ from slider import SIMPLE, chain_notebook
 MOVES = int(os.environ.get("REFLOW_TRACE_MOVES", "100"))
 CHAIN = 100
 CHAIN_MOVES = 30
+LEAK_MOVES = int(os.environ.get("REFLOW_TRACE_LEAK_MOVES", "1000"))
+MEMORY: dict[str, tuple[float, float]] = {}  # server + kernel (RSS, USS) MB before / after LEAK_MOVES moves
 CPU: dict[str, tuple[dict[str, float], float]] = {}  # notebook -> (CPU ms per move by process, wall ms per move)
 
 # Injected before the app's own scripts: stamps every WebSocket frame sent and received.
@@ -158,6 +161,16 @@ def cpu_times() -> dict[str, float]:
     return out
 
 
+def memory(proc: subprocess.Popen[str]) -> tuple[float, float]:
+    """(RSS, USS) in MB of the server process and its kernel (as launch_first_output.py measures them)."""
+    rss = uss = 0
+    root = psutil.Process(proc.pid)
+    for q in [root, *root.children(recursive=True)]:
+        info = q.memory_full_info()
+        rss, uss = rss + info.rss, uss + info.uss
+    return rss / 2**20, uss / 2**20
+
+
 def clock_offset(page: Page) -> tuple[float, float]:
     """(page clock - Python clock, uncertainty) in ms, the best of 20 round trips."""
     best: tuple[float, float] | None = None
@@ -232,6 +245,10 @@ def measure(page: Page, text: str, tmp: Path, name: str, cell_index: int, values
         cpu = {k: (after[k] - before.get(k, 0.0)) * 1000 / len(values) for k in after if k != "other"}
         CPU[name] = (cpu, wall * 1000 / len(values))
         print(f"  (clocks: page - python = {clock:+.2f} ms +- {err:.2f} ms)", file=sys.stderr)
+        if name == "slider.py" and LEAK_MOVES:
+            before_mb = memory(proc)
+            page.evaluate(MEASURE, [cell_index, [(i * 11) % 997 + 1 for i in range(LEAK_MOVES)], prefix, offset])
+            MEMORY.update(before=before_mb, after=memory(proc))
         return breakdown(result, clock), totals
     finally:
         proc.terminate()
@@ -259,6 +276,10 @@ def main() -> None:
     print(f"page clock check: Date.now() - (timeOrigin + now()) = {skew:+.2f} ms")
     print(f"one process hop now (pipe ping-pong / 2 between idle processes): p50 {statistics.median(hops):.2f} ms"
           f"   p90 {pct(hops, 90):.2f} ms   load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if MEMORY:
+        (rss0, uss0), (rss1, uss1) = MEMORY["before"], MEMORY["after"]
+        print(f"server + kernel memory (RSS / USS): {rss0:.1f} / {uss0:.1f} MB after the trace, "
+              f"{rss1:.1f} / {uss1:.1f} MB after {LEAK_MOVES:,} more slider moves")
     for (title, (rows, totals)), name in zip(runs, ("slider.py", "slider_app.py", "chain.py"), strict=True):
         report(title, rows, totals, name)
 

@@ -43,6 +43,7 @@ class CommSink:
         self._batch_timer: threading.Timer | None = None
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
         self._in_run = False  # a run's first "running" went out at once (run_finished ends the run)
+        self.eager_running = True  # False: a run's first "running" waits for the batch (a widget's quick run)
         self.figures = FigureTracker()  # matplotlib figures: one picture each, none from a failed cell
 
     # --- RuntimeSink -----------------------------------------------------------
@@ -62,7 +63,7 @@ class CommSink:
                 event["seconds"] = round(time.perf_counter() - started, 4)
         self.flush_streams()
         self._emit(event)
-        if status == "running" and not self._in_run:
+        if status == "running" and not self._in_run and self.eager_running:
             # sent now, not batched: a cell that kills its kernel at once is still known to be the one running
             self._in_run = True
             self.flush_events()

@@ -30,7 +30,14 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
 
     if trace.ENABLED:
         trace.stamp("k_run_start")
-    result = apply_updates(host.runtime, _updates(data))
+    # The readers' statuses go with their outputs and the answer, in one message: a widget's run is
+    # usually a few milliseconds, and a separate "running" cost the app and the page a render on the
+    # round trip. (A run still going after the sink's batch delay is shown as running by then.)
+    host.sink.eager_running = False
+    try:
+        result = apply_updates(host.runtime, _updates(data))
+    finally:
+        host.sink.eager_running = True
     if trace.ENABLED:
         trace.stamp("k_run_end")
     values = {}

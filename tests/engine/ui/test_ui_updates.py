@@ -99,8 +99,17 @@ def test_kernel_bridge_answers_ui_values(make_runtime, ran):
         runtime = rt
         sent: ClassVar[list[dict]] = []
 
+        class sink:  # the answer leaves with the run's events: queued, then flushed (kernel/handler.py emit)
+            eager_running = True
+
+            @staticmethod
+            def flush_events():
+                pass
+
         def send(self, msg):
             self.sent.append(msg)
+
+        emit = send
 
         def send_variables(self):
             self.sent.append({"type": "variables"})
