@@ -30,6 +30,7 @@ from typing import Any
 from reflow.notebook import Notebook
 from reflow_desktop import resources
 from reflow_desktop.server.csp import script_hashes
+from reflow_desktop.session.widget_comms import has_module_code
 
 from .outputs import CellOutputs
 
@@ -194,7 +195,9 @@ def render_html(
     extra = (["math"] if math_in(state) else []) + (["widgets"] if has_widgets else [])
     charts = load_chart_scripts(charts_in(state_json) + extra)
     frame_hashes = script_hashes(bundle_dir())  # the sandboxed output frames' sizer (they inherit this CSP)
-    csp = _csp(*(h for _j, h in charts), script_hash, *frame_hashes)
+    # anywidget modules (notebook code in the widget state) are imported from blob: URLs offline
+    module_blobs = ["blob:"] if has_widgets and has_module_code(widgets) else []
+    csp = _csp(*(h for _j, h in charts), script_hash, *frame_hashes, *module_blobs)
     chart_tags = "".join(f"<script>{cjs}</script>\n" for cjs, _h in charts)
     title = _html.escape(name)
     return (

@@ -226,6 +226,22 @@ class ExportHandler(_Base):
         self.finish({"path": str(written), "folder": str(written.parent), "filename": written.name})
 
 
+class WidgetModuleHandler(_Base):
+    """``/s/SESSION/widget-esm/MODEL.js``: an anywidget's front-end module (the ``_esm`` its kernel sent).
+
+    The page imports it from here, so its CSP stays ``script-src 'self'`` (no ``blob:`` or ``data:``
+    scripts). Only for a notebook trusted to run, and only code a live model of its kernel holds.
+    """
+
+    def get(self, session_id: str, model_id: str) -> None:
+        session = self.server.sessions.get(session_id)
+        source = session.widgets.module_source(model_id) if session is not None and session.trust.may_start else None
+        if source is None:
+            raise tornado.web.HTTPError(404, reason="No such widget module")
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.finish(source.encode("utf-8"))
+
+
 class RevealHandler(_Base):
     """``POST /s/SESSION/reveal`` ``{"path": ...}``: open the folder of a file this server just exported.
 
@@ -380,6 +396,7 @@ class ReflowServer:
                 (r"/s/([^/]+)/?", PageHandler, args),
                 (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
                 (r"/s/([^/]+)/reveal", RevealHandler, args),
+                (r"/s/([^/]+)/widget-esm/([A-Za-z0-9_-]{1,100})\.js", WidgetModuleHandler, args),
                 # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
                 (r"/s/(assets/.+)", UIFileHandler, args),
                 (r"/s/[^/]+/(.+)", UIFileHandler, args),

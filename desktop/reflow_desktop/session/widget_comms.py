@@ -137,6 +137,16 @@ class WidgetRelay:
             out.append(msg)
         return out
 
+    def module_source(self, model_id: str) -> str | None:
+        """A live anywidget model's front-end module (its ``_esm``), unless that is an address."""
+        model = self.models.get(model_id)
+        if model is None or model.target != "jupyter.widget" or model.state.get("_model_module") != "anywidget":
+            return None
+        esm = model.state.get("_esm")
+        if not isinstance(esm, str) or esm.startswith(("http://", "https://")):
+            return None
+        return esm
+
     def clear(self) -> None:
         """The kernel restarted: its models are gone."""
         self.models.clear()
@@ -159,3 +169,21 @@ class WidgetRelay:
                 ]
             state[comm_id] = entry
         return {"version_major": 2, "version_minor": 0, "state": state}
+
+
+def has_module_code(doc: object) -> bool:
+    """Does a widget state document hold anywidget modules as code (not addresses)?
+
+    The offline HTML export inlines them in the state and imports each from a ``blob:`` URL, so
+    such a page's CSP allows ``blob:`` scripts, and only such a page.
+    """
+    state = doc.get("state") if isinstance(doc, dict) else None
+    if not isinstance(state, dict):
+        return False
+    for entry in state.values():
+        model = entry.get("state") if isinstance(entry, dict) else None
+        if isinstance(model, dict) and model.get("_model_module") == "anywidget":
+            esm = model.get("_esm")
+            if isinstance(esm, str) and esm and not esm.startswith(("http://", "https://")):
+                return True
+    return False

@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
+from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers, has_module_code
 
 
 def slider_open(relay: WidgetRelay, comm_id: str = "m1") -> None:
@@ -78,3 +78,33 @@ def test_hostile_page_buffers_are_a_clear_error(bad):
 def test_page_buffers_decode():
     assert decode_buffers([base64.b64encode(b"abc").decode()]) == [b"abc"]
     assert decode_buffers(None) == []
+
+
+def anywidget_open(relay: WidgetRelay, comm_id: str, esm: str) -> None:
+    state = {"_model_name": "AnyModel", "_model_module": "anywidget", "_esm": esm, "value": 0}
+    data = {"state": state, "buffer_paths": []}
+    relay.from_kernel("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget", "data": data}, [])
+
+
+def test_anywidget_module_code_is_served_only_for_live_anywidget_models():
+    relay = WidgetRelay(lambda _m: None)
+    slider_open(relay, "s1")
+    anywidget_open(relay, "a1", "export default { render() {} };")
+    anywidget_open(relay, "a2", "https://example.com/widget.js")
+    assert relay.module_source("a1") == "export default { render() {} };"
+    assert relay.module_source("a2") is None  # an address is the page's business, not code we serve
+    assert relay.module_source("s1") is None  # not an anywidget
+    assert relay.module_source("nope") is None
+    relay.from_kernel("comm_close", {"comm_id": "a1", "data": {}}, [])
+    assert relay.module_source("a1") is None  # a closed model's code is gone
+
+
+def test_an_export_needs_blob_modules_only_for_anywidget_code():
+    relay = WidgetRelay(lambda _m: None)
+    slider_open(relay, "s1")
+    assert not has_module_code(relay.state_document())
+    anywidget_open(relay, "a2", "https://example.com/widget.js")
+    assert not has_module_code(relay.state_document())
+    anywidget_open(relay, "a1", "export default {};")
+    assert has_module_code(relay.state_document())
+    assert not has_module_code({"state": {"x": {"state": "junk"}}}) and not has_module_code("junk")

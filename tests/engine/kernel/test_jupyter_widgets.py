@@ -215,3 +215,29 @@ async def test_a_deleted_cells_observer_and_click_handler_are_removed(kernel):
     await kernel.op({"type": "create_cell", "id": "d", "code": code, "order": ["a", "b", "e", "f", "g", "d"]})
     await kernel.op({"type": "run", "cells": [{"id": "d", "code": code}]})
     assert text_of(kernel.outputs("d", mark)).strip() == "[] ['g']"
+
+
+ANYWIDGET_COUNTER = """\
+import anywidget
+import traitlets
+
+class Counter(anywidget.AnyWidget):
+    _esm = "export default { render({ model, el }) { el.textContent = model.get('value'); } };"
+    value = traitlets.Int(0).tag(sync=True)
+
+counter = Counter()
+counter
+"""
+
+
+async def test_an_anywidget_change_reruns_its_readers(kernel):
+    pytest.importorskip("anywidget")
+    tap = WidgetTap(kernel)
+    await kernel.open([("a", ANYWIDGET_COUNTER), ("b", "print('count', counter.value)")])
+    model = tap.model("AnyModel")
+    assert "export default" in tap.state(model)["_esm"]  # the module travels in the state (export, relay)
+    mark = kernel.mark()
+    tap.change(model, value=3)  # what model.save_changes() sends from the page
+    await kernel.wait_event(lambda e: e["type"] == "cell_output" and e["id"] == "b", mark)
+    assert text_of(kernel.outputs("b", mark)).strip() == "count 3"
+    assert not kernel.since(mark, "cell_clear", "a")
