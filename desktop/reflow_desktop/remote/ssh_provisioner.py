@@ -37,16 +37,15 @@ from reflow_desktop.remote.ssh_env import ensure_remote_environment
 CHANNELS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
 UNKNOWN_EXIT = 255  # the watcher ended without the kernel's exit status (connection lost)
 
-# $1 run dir, $2 cwd, $3 engine dir, $4.. the kernel command. Connection file on stdin.
+# $1 run dir, $2 cwd, $3 engine dir, $4 the watcher's pid, $5.. the kernel command. Connection file on stdin.
 _LAUNCH = """
 set -e
-RUN="$1"; CWD="$2"; ENGINE="$3"; shift 3
-mkdir -p "$RUN"; chmod 700 "$RUN"
+RUN="$1"; CWD="$2"; ENGINE="$3"; APP="$4"; shift 4
 umask 077
 cat > "$RUN/kernel.json"
-rm -f "$RUN/pid" "$RUN/exit" "$RUN"/k-*
+rm -f "$RUN"/k-*
 cd "$CWD"
-export PYTHONPATH="$ENGINE" PYDEVD_DISABLE_FILE_VALIDATION=1
+export PYTHONPATH="$ENGINE" PYDEVD_DISABLE_FILE_VALIDATION=1 REFLOW_APP_PID="$APP"
 DETACH=""; command -v setsid >/dev/null 2>&1 && DETACH=setsid
 nohup $DETACH "$1" -c "$SUPERVISE" "$RUN" "$@" </dev/null >"$RUN/kernel.log" 2>&1 &
 i=0
@@ -78,10 +77,20 @@ code = kernel.wait()
 with open(run + "/exit", "w") as f:
     f.write(str(code))
 """
+# Lives as long as this app's connection: its pid is the kernel's REFLOW_APP_PID on the host, so
+# the kernel's own exit policy (reflow.kernel.background) applies as locally: the app gone, an idle
+# kernel ends, a running one finishes and lingers for a reattach. Its heartbeat line is written
+# into the SSH channel, so a lost connection kills it (SIGPIPE). It reports the kernel's exit.
 _WATCH = """
-while kill -0 "$1" 2>/dev/null; do sleep 0.2; done
-i=0; while [ ! -s "$2/exit" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
-cat "$2/exit" 2>/dev/null
+RUN="$1"
+mkdir -p "$RUN"; chmod 700 "$RUN"; rm -f "$RUN/pid" "$RUN/exit"
+echo "$$"
+n=0
+while [ ! -s "$RUN/pid" ]; do n=$((n+1)); [ $n -gt 2400 ] && exit 3; sleep 0.05; done
+PID=$(cat "$RUN/pid")
+while kill -0 "$PID" 2>/dev/null; do sleep 0.2; n=$((n+1)); [ $((n % 5)) = 0 ] && echo; done
+i=0; while [ ! -s "$RUN/exit" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+echo "EXIT $(cat "$RUN/exit" 2>/dev/null)"
 """
 
 
@@ -105,6 +114,8 @@ class SshProvisioner(KernelProvisionerBase):
     home = ""
     _watcher: asyncio.subprocess.Process | None = None
     _exit: int | None = None
+    _reported_exit: int | None = None
+    _watch_task: asyncio.Task[None] | None = None
     _forwards: list[tuple[str, str]]
 
     @property
@@ -165,11 +176,19 @@ class SshProvisioner(KernelProvisionerBase):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         assert self.conn is not None
         cwd = self.remote_cwd or self.home
+        self._exit = None
+        self._watcher = watcher = await self.conn.spawn(_WATCH, self.run_dir)
+        assert watcher.stdout is not None
+        first = (await asyncio.wait_for(watcher.stdout.readline(), 60)).decode().strip()
+        if not first.isdigit():
+            raise SshError(f"{self.host}: could not start the kernel's watcher there ({first!r})")
+        self._watch_task = asyncio.create_task(self._read_watcher(watcher))
         out = await self.conn.run(
             f"SUPERVISE={shlex.quote(_SUPERVISE)}\n{_LAUNCH}",
             self.run_dir,
             cwd,
             self.engine_path,
+            first,
             *cmd,
             stdin=self._remote_connection_file(),
         )
@@ -177,10 +196,17 @@ class SshProvisioner(KernelProvisionerBase):
             self.remote_pid = int(out.stdout.strip().splitlines()[-1])
         except (IndexError, ValueError):
             raise SshError(f"{self.host}: the kernel did not report its pid ({out.stdout.strip()!r})") from None
-        self._exit = None
         await self._forward_channels()
-        self._watcher = await self.conn.spawn(_WATCH, str(self.remote_pid), self.run_dir)
         return self.connection_info
+
+    async def _read_watcher(self, watcher: asyncio.subprocess.Process) -> None:
+        """Drain the watcher's heartbeat; keep the kernel's exit status when it reports one."""
+        assert watcher.stdout is not None
+        async for raw in watcher.stdout:
+            line = raw.decode(errors="replace").strip()
+            if line.startswith("EXIT "):
+                code = line.removeprefix("EXIT ").strip()
+                self._reported_exit = int(code) if code.lstrip("-").isdigit() else UNKNOWN_EXIT
 
     async def _forward_channels(self) -> None:
         """Each channel's local socket (or port) → the kernel's socket on the host, over the master."""
@@ -217,8 +243,9 @@ class SshProvisioner(KernelProvisionerBase):
 
     async def _collect_exit(self, watcher: asyncio.subprocess.Process) -> int:
         if self._exit is None:
-            text = (await watcher.stdout.read()).decode(errors="replace").strip() if watcher.stdout else ""
-            self._exit = int(text) if text.lstrip("-").isdigit() else UNKNOWN_EXIT
+            if self._watch_task is not None:
+                await self._watch_task  # the pipe is at its end: the task is done reading
+            self._exit = self._reported_exit if self._reported_exit is not None else UNKNOWN_EXIT
         return self._exit
 
     async def send_signal(self, signum: int) -> None:
@@ -239,7 +266,10 @@ class SshProvisioner(KernelProvisionerBase):
         if self._watcher is not None and self._watcher.returncode is None:
             self._watcher.kill()
             await self._watcher.wait()
-        self._watcher = None
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        self._watcher = self._watch_task = None
+        self._reported_exit = None
         self.remote_pid = None
         if restart or self.conn is None:
             return

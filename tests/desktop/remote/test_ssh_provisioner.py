@@ -214,3 +214,24 @@ async def test_an_unreachable_host_leaves_the_kernel_dead_with_the_reason(
         await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
     finally:
         await session.close()
+
+
+async def test_an_idle_kernel_ends_when_the_apps_connection_is_lost(ssh_host: Any, tmp_path: Path) -> None:
+    """The app killed (its ssh master with it): the kernel's own exit policy applies there as here."""
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    session = Session(nb, autosave_delay=None, place=SshHost(ssh_host.host))
+    try:
+        await asyncio.wait_for(session.start(), WAIT * 4)
+        rec = Recorder()
+        session.attach(rec)
+        _, _, c = code_ids(session)
+        await until(lambda: session.status_of(c) == "idle" and session.kernel.state == "idle")
+        prov = provisioner(session)
+        pid, master = prov.remote_pid, prov.conn._master if prov.conn is not None else None
+        assert pid is not None and master is not None
+        master.kill()  # as if the app died: the connection and everything over it is gone at once
+        await until(lambda: not pid_alive(pid))  # the host's kernel noticed and ended (it was idle)
+        await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "dead")
+    finally:
+        await session.close()
