@@ -55,6 +55,11 @@ describe("session", () => {
     const s = applyServer(initialState(), session([], { kernel: "starting" }));
     expect(s.kernel).toEqual({ state: "starting" });
   });
+  it("keeps where the kernel runs and the places used lately (Run on...)", () => {
+    const s = applyServer(loaded(), { type: "place", place: "ssh:gpu-box", label: "on gpu-box", recent: ["ssh:gpu-box", "ssh:lab"] });
+    expect(s.place).toEqual({ place: "ssh:gpu-box", label: "on gpu-box", recent: ["ssh:gpu-box", "ssh:lab"] });
+    expect(initialState().place).toBeNull();
+  });
   it("refuses an unknown protocol version with a clear message", () => {
     const s = applyServer(initialState(), session([cs("a")], { version: 99 }));
     expect(s.fatal).toMatch(/version 1/);
