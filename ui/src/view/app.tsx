@@ -1,9 +1,8 @@
 // The page: top bar, the notebook column, the side panel, notices.
 
-import { memo } from "./memo";
 import { exportNotebook } from "../exporting";
 import { ExportNotice } from "./exportNotice";
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, globalKey, type Command } from "../keys";
 import { COMMANDS, type CommandSpec } from "../palette/registry";
@@ -13,7 +12,7 @@ import { FindBar } from "../find/findBar";
 import { interruptGraceMs } from "../kernelTrouble";
 import { ancestors, descendants, humanizeCellIds, type State } from "../store";
 import { toggleTheme } from "../theme";
-import { CellView } from "./cell";
+import { CellList, useStableMap } from "./cellList";
 import { UiContext, type Ui } from "./context";
 import { Icon } from "./icons";
 import { SidePanel, type PanelTab } from "./panels";
@@ -290,13 +289,16 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
   }, [exec]);
 
   // ---- derived ----
-  const related = useMemo(() => {
-    const m = new Map<string, "ancestor" | "descendant">();
-    if (!s.selected || !panel || panel !== "deps") return m;
-    for (const a of ancestors(s, s.selected)) m.set(a, "ancestor");
-    for (const d of descendants(s, s.selected)) m.set(d, "descendant");
-    return m;
-  }, [s.cells, s.selected, panel]);
+  // a stable map: typing (new cells object, same graph) must not re-render the cell list
+  const related = useStableMap(
+    useMemo(() => {
+      const m = new Map<string, "ancestor" | "descendant">();
+      if (!s.selected || !panel || panel !== "deps") return m;
+      for (const a of ancestors(s, s.selected)) m.set(a, "ancestor");
+      for (const d of descendants(s, s.selected)) m.set(d, "descendant");
+      return m;
+    }, [s.cells, s.selected, panel]),
+  );
 
   const counts = useMemo(() => {
     let running = 0, queued = 0, stale = 0, errors = 0;
@@ -346,7 +348,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
 
   return (
     <UiContext.Provider value={ui}>
-      <div class={`app ${s.readOnly ? "read-only" : ""} ${panel ? "with-panel" : ""}`} data-connection={s.connection}>
+      <div class={`app ${s.readOnly ? "read-only" : ""} ${panel ? "with-panel" : ""}`} data-connection={s.connection} data-testid="app">
         <header class="topbar">
           <div class="brand" title="Reflow">
             <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden="true">
@@ -355,35 +357,35 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
             </svg>
           </div>
           <div class="doc-title">
-            <span class="name" title={s.path ?? title}>
+            <span class="name" title={s.path ?? title} data-testid="notebook-title">
               {title}
             </span>
-            {!s.readOnly && <span class={`save-state ${unsaved ? "dirty" : ""}`}>{unsaved ? "editing…" : s.savedAt ? "saved" : ""}</span>}
+            {!s.readOnly && <span class={`save-state ${unsaved ? "dirty" : ""}`} data-testid="save-state">{unsaved ? "editing…" : s.savedAt ? "saved" : ""}</span>}
             {s.readOnly && <span class="badge">app view</span>}
           </div>
           <div class="spacer" />
           {!s.readOnly && (
             <>
               <div class="segmented wide-only" role="group" aria-label="Runtime mode" title="Auto: dependent cells re-run. Lazy: they are marked stale.">
-                <button class={s.mode === "auto" ? "on" : ""} onClick={() => ctl.setMode("auto")} aria-pressed={s.mode === "auto"}>
+                <button class={s.mode === "auto" ? "on" : ""} onClick={() => ctl.setMode("auto")} aria-pressed={s.mode === "auto"} data-testid="mode-auto">
                   Auto
                 </button>
-                <button class={s.mode === "lazy" ? "on" : ""} onClick={() => ctl.setMode("lazy")} aria-pressed={s.mode === "lazy"}>
+                <button class={s.mode === "lazy" ? "on" : ""} onClick={() => ctl.setMode("lazy")} aria-pressed={s.mode === "lazy"} data-testid="mode-lazy">
                   Lazy
                 </button>
               </div>
-              <button class="btn" onClick={() => exec("run-all")} title={counts.stale ? "Run stale cells" : "Run all cells"} data-action="run-all">
+              <button class="btn" onClick={() => exec("run-all")} title={counts.stale ? "Run stale cells" : "Run all cells"} data-action="run-all" data-testid="run-all">
                 <Icon name="playAll" size={14} />
                 <span class="btn-label">{counts.stale ? `Run stale (${counts.stale})` : "Run all"}</span>
               </button>
             </>
           )}
-          <button class="btn" disabled={!busy} onClick={interrupt} title="Interrupt (ii)" data-action="interrupt">
+          <button class="btn" disabled={!busy} onClick={interrupt} title="Interrupt (ii)" data-action="interrupt" data-testid="interrupt">
             <Icon name="stop" size={13} />
             <span class="btn-label">Interrupt</span>
           </button>
           {!s.readOnly && (
-            <button class="btn wide-only" onClick={() => ctl.restart()} title="Restart the kernel: code stays, outputs are cleared" data-action="restart">
+            <button class="btn wide-only" onClick={() => ctl.restart()} title="Restart the kernel: code stays, outputs are cleared" data-action="restart" data-testid="restart">
               <Icon name="restart" size={15} />
               Restart
             </button>
@@ -455,7 +457,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         </div>
 
         <div class="main">
-          <main class="notebook" aria-label="Notebook">
+          <main class="notebook" aria-label="Notebook" data-testid="notebook">
             {s.session === null && <Loading state={s} />}
             {s.session !== null && s.order.length === 0 && !s.readOnly && (
               <div class="empty-notebook">
@@ -465,23 +467,16 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
                 </button>
               </div>
             )}
-            {s.order.map((id, i) => (
-              <div class={i === s.order.length - 1 ? "cell-slot last" : "cell-slot"} key={id}>
-                {!s.readOnly && !appView && i === 0 && <AddBar id={id} where="above" />}
-                <CellView
-                  cell={s.cells[id]}
-                  index={i}
-                  isLast={i === s.order.length - 1}
-                  selected={s.selected === id}
-                  editing={s.editing && s.selected === id}
-                  readOnly={s.readOnly || appView}
-                  outputAbove={outputAbove}
-                  related={related.get(id) ?? null}
-                  crashed={s.crashedCell === id}
-                />
-                {!s.readOnly && !appView && <AddBar id={id} where="below" />}
-              </div>
-            ))}
+            <CellList
+              order={s.order}
+              selected={s.selected}
+              editing={s.editing}
+              readOnly={s.readOnly}
+              appView={appView}
+              outputAbove={outputAbove}
+              related={related}
+              crashedCell={s.crashedCell}
+            />
             <div class="notebook-end" />
           </main>
           {panel && !s.readOnly && <SidePanel state={s} tab={panel} setTab={openPanel} />}
@@ -510,7 +505,7 @@ function KernelBadge({ state }: { state: State }) {
   const label = conn !== "open" && state.session !== null ? "offline" : k;
   const where = state.place && state.place.place !== "local" ? state.place.label : null; // "on gpu-box"
   return (
-    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}${where ? ` ${where}` : ""}`} data-kernel={label}>
+    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}${where ? ` ${where}` : ""}`} data-kernel={label} data-testid="kernel-status">
       <span class="dot" />
       {label}
       {where && (
@@ -523,30 +518,13 @@ function KernelBadge({ state }: { state: State }) {
   );
 }
 
-const AddBar = memo(function AddBar({ id, where }: { id: string; where: "above" | "below" }) {
-  const ui = useContext(UiContext);
-  const onAdd = (kind: "code" | "markdown") => ui.controller.addCell(id, where, kind);
-  return (
-    <div class="add-bar">
-      <div class="add-line" />
-      <button class="add-btn" onClick={() => onAdd("code")} title="Add code cell">
-        <Icon name="plus" size={12} /> Code
-      </button>
-      <button class="add-btn" onClick={() => onAdd("markdown")} title="Add markdown cell">
-        <Icon name="plus" size={12} /> Markdown
-      </button>
-      <div class="add-line" />
-    </div>
-  );
-});
-
 function Toast({ id, level, text, undo, ctl }: { id: number; level: string; text: string; undo?: boolean; ctl: Controller }) {
   useEffect(() => {
     const t = setTimeout(() => ctl.store.local({ type: "dismiss", id }), undo ? 8000 : level === "error" ? 12000 : 5000);
     return () => clearTimeout(t);
   }, [id]);
   return (
-    <div class={`toast ${level}`} role={level === "error" ? "alert" : "status"}>
+    <div class={`toast ${level}`} role={level === "error" ? "alert" : "status"} data-testid="notice">
       <span>{text}</span>
       {undo && (
         <button class="link" onClick={() => ctl.undoDelete()}>

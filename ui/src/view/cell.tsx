@@ -208,13 +208,13 @@ export const CellView = memo(function CellView(p: CellProps) {
 
   const toolbar = !readOnly && (
     <div class="cell-toolbar" onMouseDown={(e) => e.preventDefault()}>
-      <button class="tb-btn run" title={isMd ? "Render (Shift-Enter)" : "Run (Ctrl/⌘-Enter)"} onClick={() => ctl.run([cell.id])}>
+      <button class="tb-btn run" title={isMd ? "Render (Shift-Enter)" : "Run (Ctrl/⌘-Enter)"} onClick={() => ctl.run([cell.id])} data-testid="cell-run">
         <Icon name="play" size={14} />
       </button>
-      <button class="tb-btn" title="Move up (Ctrl/⌘-Shift-↑)" onClick={() => ctl.moveCell(cell.id, -1)} disabled={p.index === 0}>
+      <button class="tb-btn" title="Move up (Ctrl/⌘-Shift-↑)" onClick={() => ctl.moveCell(cell.id, -1)} disabled={p.index === 0} data-testid="cell-move-up">
         <Icon name="up" size={15} />
       </button>
-      <button class="tb-btn" title="Move down (Ctrl/⌘-Shift-↓)" onClick={() => ctl.moveCell(cell.id, 1)} disabled={p.isLast}>
+      <button class="tb-btn" title="Move down (Ctrl/⌘-Shift-↓)" onClick={() => ctl.moveCell(cell.id, 1)} disabled={p.isLast} data-testid="cell-move-down">
         <Icon name="down" size={15} />
       </button>
       {!isMd && (
@@ -222,6 +222,7 @@ export const CellView = memo(function CellView(p: CellProps) {
           class={`tb-btn ${hideCode ? "on" : ""}`}
           title={hideCode ? "Show code (h)" : "Hide code (h)"}
           onClick={() => ctl.setOptions(cell.id, { hide_code: !hideCode })}
+          data-testid="cell-toggle-code"
         >
           <Icon name={hideCode ? "eyeOff" : "eye"} size={15} />
         </button>
@@ -231,6 +232,7 @@ export const CellView = memo(function CellView(p: CellProps) {
           class={`tb-btn ${disabled ? "on" : ""}`}
           title={disabled ? "Enable cell" : "Disable cell (it and its descendants will not run)"}
           onClick={() => ctl.setOptions(cell.id, { disabled: !disabled })}
+          data-testid="cell-toggle-disabled"
         >
           <Icon name="ban" size={15} />
         </button>
@@ -239,6 +241,7 @@ export const CellView = memo(function CellView(p: CellProps) {
         class="tb-btn"
         title={isMd ? "Make code cell (y)" : "Make markdown cell (m)"}
         onClick={() => ctl.setKind(cell.id, isMd ? "code" : "markdown")}
+        data-testid="cell-toggle-kind"
       >
         <Icon name={isMd ? "code" : "text"} size={15} />
       </button>
@@ -247,7 +250,7 @@ export const CellView = memo(function CellView(p: CellProps) {
           <Icon name="cache" size={15} />
         </button>
       )}
-      <button class="tb-btn danger" title="Delete (dd)" onClick={() => ctl.deleteCell(cell.id)}>
+      <button class="tb-btn danger" title="Delete (dd)" onClick={() => ctl.deleteCell(cell.id)} data-testid="cell-delete">
         <Icon name="trash" size={15} />
       </button>
     </div>
@@ -256,7 +259,7 @@ export const CellView = memo(function CellView(p: CellProps) {
   const code = (
     <div class={`cell-code ${hideCode && codeVisible ? "peek" : ""}`}>
       {codeVisible && (
-        <div class="cm-host" ref={hostRef} onClick={() => !hasEditor && !readOnly && ctl.store.local({ type: "select", id: cell.id, editing: true })}>
+        <div class="cm-host" data-testid="cell-editor" ref={hostRef} onClick={() => !hasEditor && !readOnly && ctl.store.local({ type: "select", id: cell.id, editing: true })}>
           {!hasEditor && <pre class="code-static">{cell.code || " "}</pre>}
         </div>
       )}
@@ -271,6 +274,7 @@ export const CellView = memo(function CellView(p: CellProps) {
   const markdown = mdRendered && (
     <div
       class="markdown rendered"
+      data-testid="cell-markdown"
       onDblClick={() => !readOnly && ctl.store.local({ type: "select", id: cell.id, editing: true })}
       dangerouslySetInnerHTML={{ __html: renderMarkdown(cell.code) }}
     />
@@ -300,7 +304,10 @@ export const CellView = memo(function CellView(p: CellProps) {
     <div
       ref={rootRef}
       id={`cell-${cell.id}`}
+      data-testid="cell"
       data-cell-id={cell.id}
+      data-cell-kind={cell.kind}
+      data-status={status}
       data-held-errors={typing && cell.errors.length ? cell.errors.length : undefined}
       class={[
         "cell",
@@ -326,7 +333,7 @@ export const CellView = memo(function CellView(p: CellProps) {
             {toolbar}
             {sqlCell && <SqlHead id={cell.id} options={cell.options} controller={ctl} readOnly={readOnly} />}
             {!isMd && pill ? (
-              <span class={`status-pill s-${status}`} data-status={status}>
+              <span class={`status-pill s-${status}`} data-status={status} data-testid="cell-status">
                 {status === "running" && <span class="spinner" />}
                 {pill}
               </span>
@@ -380,19 +387,19 @@ function RunTime({ status, seconds, tasks }: { status: string; seconds: number |
   }, [running]);
   if (running) {
     return (
-      <span class="run-time running" data-elapsed={elapsed.toFixed(1)} title="Running for">
+      <span class="run-time running" data-testid="cell-run-time" data-elapsed={elapsed.toFixed(1)} title="Running for">
         {formatElapsed(elapsed)}
-      </span>
-    );
-  }
-  if (seconds === undefined || status === "queued") return null;
-  return (
-    <span class="run-time" data-seconds={seconds} title="How long the last run took">
         {tasks && (
           <span class="run-tasks" data-done={tasks.done} data-total={tasks.total} title="Dask tasks this run created: done of total">
             {` · ${tasks.done}/${tasks.total} tasks`}
           </span>
         )}
+      </span>
+    );
+  }
+  if (seconds === undefined || status === "queued") return null;
+  return (
+    <span class="run-time" data-testid="cell-run-time" data-seconds={seconds} title="How long the last run took">
       {formatRunTime(seconds)}
     </span>
   );

@@ -60,7 +60,7 @@ function MimeView({ bundle }: { bundle: MimeBundle }) {
     case "image/png":
     case "image/jpeg":
     case "image/gif":
-      return <img class="output-image" alt="" src={`data:${mime};base64,${mimeText(v).replace(/\s/g, "")}`} />;
+      return <img class="output-image" data-testid="output-image" alt="" src={`data:${mime};base64,${mimeText(v).replace(/\s/g, "")}`} />;
     case "text/markdown":
       return <div class="output-markdown markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(mimeText(v)) }} />;
     case "application/json":
@@ -158,7 +158,7 @@ function HtmlBlock({ html }: { html: string }) {
       </div>
     );
   return (
-    <div class="output-html">
+    <div class="output-html" data-testid="output-html">
       <OutputFrame html={html} />
     </div>
   );
@@ -232,7 +232,7 @@ export function ErrorView({ error }: { error: CellError }) {
   const soft = error.kind === "ancestor-error" || error.kind === "interrupted";
   useEffect(() => setTbOpen(true), [error.traceback]);
   return (
-    <div class={`error-box kind-${error.kind} ${soft ? "soft" : ""}`}>
+    <div class={`error-box kind-${error.kind} ${soft ? "soft" : ""}`} data-testid="output-error">
       <div class="error-head">
         <span class="error-title">{title}</span>
         <span class="error-message">{ui.humanize(errorMessageBody(error.message, error.ename))}</span>
