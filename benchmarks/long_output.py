@@ -7,7 +7,8 @@ printing 10 lines (the fixed round trip), and plain Python's own print loop for 
 (a fresh `python -c`, writing to a pipe, interpreter start-up subtracted). Responsiveness: the
 longest main-thread task (PerformanceObserver "longtask", >= 50 ms) seen while the long output
 arrives, and the number of elements the output block holds (windowed: it stays small).
-Target (issue 21): < 100 ms to visible, the page responsive throughout.
+Target (issue 21): < 100 ms to visible, the page responsive throughout. With
+REFLOW_BASELINE_ROOT (an older checkout, UI built: benchmarks/_checkout.py) it runs there too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _browser import launch_chromium, start_server
+from _browser import launch_chromium
+from _checkout import baseline_root, start_server_at
 from playwright.sync_api import Page, sync_playwright
 
 LINES = 100_000
@@ -101,46 +103,59 @@ def python_print_loop(lines: int) -> float:
     return float(proc.stderr.strip()) * 1000
 
 
+def measure(url: str, pw: object) -> dict[str, list[float]]:
+    """REPEATS alternating runs of the long and the short print, plus plain Python's loop."""
+    browser = launch_chromium(pw)
+    # bypass_csp: the measuring predicates are evaluated strings, which the app page's CSP refuses
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page.goto(url)
+    page.wait_for_function(
+        "document.querySelectorAll('.cell')[1]?.querySelector('.outputs')?.textContent.includes('line 9 of run 0')",
+        timeout=120_000,
+    )
+    r: dict[str, list[float]] = {"long": [], "small": [], "longest": [], "nodes": [], "plain": []}
+    for k in range(1, REPEATS + 1):
+        ms, lt, n = timed_print(page, 2 * k, LINES)
+        r["long"].append(ms)
+        r["longest"].append(lt)
+        r["nodes"].append(n)
+        r["small"].append(timed_print(page, 2 * k + 1, SMALL)[0])
+        r["plain"].append(python_print_loop(LINES))
+    browser.close()
+    return r
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        nb = Path(tmp) / "prints.py"
-        nb.write_text(NOTEBOOK)
-        proc, url = start_server(nb)
-        try:
-            with sync_playwright() as pw:
-                browser = launch_chromium(pw)
-                # bypass_csp: the measuring predicates are evaluated strings, which the app page's CSP refuses
-                page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-                page.goto(url)
-                page.wait_for_function(
-                    "document.querySelectorAll('.cell')[1]?.querySelector('.outputs')?.textContent.includes('line 9 of run 0')",
-                    timeout=120_000,
-                )
-                long, small, longest, nodes, plain = [], [], [], [], []
-                for k in range(1, REPEATS + 1):
-                    ms, lt, n = timed_print(page, 2 * k, LINES)
-                    long.append(ms)
-                    longest.append(lt)
-                    nodes.append(n)
-                    small.append(timed_print(page, 2 * k + 1, SMALL)[0])
-                    plain.append(python_print_loop(LINES))
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    base = baseline_root()
+    results: dict[str, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        for label, root in [("now", None)] + ([("baseline checkout", base)] if base else []):
+            nb = Path(tmp) / "prints.py"
+            nb.write_text(NOTEBOOK)
+            proc, url = start_server_at(nb, root)
+            try:
+                results[label] = measure(url, pw)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
 
     def p90(xs: list[float]) -> float:
         return statistics.quantiles(xs, n=10)[-1]
 
     print(f"a cell printing {LINES:,} lines -> last line visible, in Chromium ({REPEATS} runs)")
-    print(f"{'what':<46}{'median ms':>11}{'p90 ms':>9}")
-    print(f"{f'{LINES:,} lines (target < 100)':<46}{statistics.median(long):>11.1f}{p90(long):>9.1f}")
-    print(f"{f'{SMALL} lines (baseline: the round trip)':<46}{statistics.median(small):>11.1f}{p90(small):>9.1f}")
-    print(f"{'plain Python print loop, ' + f'{LINES:,} lines':<46}{statistics.median(plain):>11.1f}{p90(plain):>9.1f}")
-    print(f"{'longest main-thread task meanwhile':<46}{statistics.median(longest):>11.1f}{max(longest):>9.1f}  (max)")
-    print(f"ratio long / 10 lines: {statistics.median(long) / statistics.median(small):.2f}; "
-          f"long - 10 lines: {statistics.median(long) - statistics.median(small):.1f} ms")
-    print(f"elements in the output block: {max(nodes)} (windowed output stays small)")
+    for label, r in results.items():
+        print(f"-- {label}")
+        print(f"{'what':<46}{'median ms':>11}{'p90 ms':>9}")
+        print(f"{f'{LINES:,} lines (target < 100)':<46}{statistics.median(r['long']):>11.1f}{p90(r['long']):>9.1f}")
+        print(f"{f'{SMALL} lines (baseline: the round trip)':<46}{statistics.median(r['small']):>11.1f}"
+              f"{p90(r['small']):>9.1f}")
+        print(f"{'plain Python print loop, ' + f'{LINES:,} lines':<46}{statistics.median(r['plain']):>11.1f}"
+              f"{p90(r['plain']):>9.1f}")
+        print(f"{'longest main-thread task meanwhile':<46}{statistics.median(r['longest']):>11.1f}"
+              f"{max(r['longest']):>9.1f}  (max)")
+        print(f"ratio long / 10 lines: {statistics.median(r['long']) / statistics.median(r['small']):.2f}; "
+              f"long / plain Python: {statistics.median(r['long']) / statistics.median(r['plain']):.2f}")
+        print(f"elements in the output block: {max(r['nodes']):.0f} (windowed output stays small)")
 
 
 if __name__ == "__main__":
