@@ -318,8 +318,45 @@ class BackgroundRuns:
         if not pid_alive(record.pid) or not Path(record.connection_file).is_file():
             forget_connection_file(record.connection_file)
             remove_record(self.session.path)
+            if record.journal:
+                self._recover(Path(record.journal))
             return None
         return record
+
+    def _recover(self, journal: Path) -> None:
+        """A kernel that ran on without a window has ended: show what its journal holds that the sidecar may not.
+
+        Its last record (``journal_end``) names its cells, so its events are given to ours by matching cells.
+        A journal without one (the kernel was killed) cannot be matched and is only removed.
+        """
+        s = self.session
+        if journal.parent != journal_dir(s.path).root:
+            return
+        try:
+            read = read_journal(journal)
+        except JournalError as exc:
+            self._tell(f"Outputs produced while the notebook was closed could not be read: {exc}", "warning")
+            return
+        end = next((m for _, m in reversed(read.records) if m.get("type") == "journal_end"), None)
+        try:
+            theirs = kernel_cells(end.get("cells") if end is not None else None)
+        except ReattachError:
+            _remove_journal(journal)
+            return
+        ours = {v: k for k, v in match_ids(list(s.document.cells), theirs).items()}
+        shown = 0
+        for _, msg in read.records:
+            for event in unfold(msg):
+                cid = ours.get(str(event.get("id")))
+                if cid is None or event.get("type") not in ("cell_status", "cell_clear", "cell_output", "cell_cached"):
+                    continue
+                event = {**event, "id": cid}
+                s.cache.apply(event)
+                s.sidecar.observe_event(event)
+                shown += 1
+        _remove_journal(journal)
+        if shown:
+            self._tell("The kernel kept running after this notebook closed and has ended since; its outputs are shown.")
 
     async def found(self, record: KernelRecord) -> bool:
         """On open, a kernel still runs this notebook. True when the session need not start one.

@@ -125,14 +125,8 @@ class Background:
         if self.app_pid > 0:
             self._start_watch()
         seq = self.journal.flush()  # everything numbered up to seq is on disk now
-        host = getattr(self.kernel, "reflow_host", None)
-        comm = getattr(host, "comm", None)
-        doc = getattr(host, "doc", None)
-        cells = (
-            [{"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in doc.cells]
-            if doc is not None and getattr(host, "runtime", None) is not None
-            else None
-        )
+        comm = getattr(getattr(self.kernel, "reflow_host", None), "comm", None)
+        cells = self._cells()
         reply = {
             "status": "ok",
             "pid": os.getpid(),
@@ -144,6 +138,14 @@ class Background:
             "cells": cells,
         }
         self.kernel.session.send(stream, ATTACH_REPLY, reply, parent, ident)
+
+    def _cells(self) -> list[dict[str, Any]] | None:
+        """The notebook's cells as this kernel has them (their ids name the journal's events)."""
+        host = getattr(self.kernel, "reflow_host", None)
+        doc = getattr(host, "doc", None)
+        if doc is None or getattr(host, "runtime", None) is None:
+            return None
+        return [{"id": c.id, "kind": c.kind, "code": c.source, "options": dict(c.options)} for c in doc.cells]
 
     def _detach(self, stream: Any, ident: Any, parent: dict[str, Any]) -> None:
         with self._lock:
@@ -161,19 +163,27 @@ class Background:
 
     def _watch(self) -> None:
         stop = threading.Event()
+        seen_alive = time.monotonic()  # when the app was last seen alive
         while not stop.wait(WATCH_S):
             with self._lock:
-                if not self.app_gone and not self._app_alive():
+                if self.app_gone or self._app_alive():
+                    seen_alive = time.monotonic()
+                else:
                     self.app_gone = True
                     _silence_stdio()  # inherited from the app: a pipe nobody reads any more
-                    if self.attached and self.busy == 0:  # the app died with nothing running: end with it
+                    # idle since before the app was last seen: it died with nothing running, end with it
+                    if self.attached and self.busy == 0 and self.idle_since < seen_alive:
                         self._exit()
                     self.attached = False
                 if not self.attached and self.busy == 0 and time.monotonic() - self.idle_since >= self.linger_s:
                     self._exit()
 
     def _exit(self) -> None:
+        """End without an app: the journal's last record names the cells, so the next open can show its outputs."""
         try:
+            cells = self._cells()
+            if cells is not None:
+                self.journal.record({"type": "journal_end", "cells": cells})
             self.journal.close()
         finally:
             os._exit(0)

@@ -199,6 +199,41 @@ async def test_an_offer_left_unanswered_keeps_the_kernel_findable(tmp_path: Path
     await until(lambda: not pid_alive(pid))
 
 
+async def test_a_kept_kernel_that_ended_meanwhile_still_shows_its_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFLOW_KERNEL_LINGER_S", "0")  # no wait for a reattach once its run is over
+    stop = tmp_path / "stop"
+    nb = tmp_path / "lazy.py"
+    lazy = '# /// script\n# [tool.reflow]\n# runtime = "lazy"\n# ///\n\n'
+    nb.write_text(lazy + LOOP.format(stop=str(stop)))
+    first = Session(nb, autosave_delay=None)
+    await asyncio.wait_for(first.start(), WAIT)
+    rec = Recorder()
+    first.attach(rec)
+    cid = code_ids(first)[0]
+    await first.handle({"type": "run", "cells": [{"id": cid}]}, rec)
+    await rec.wait_for(lambda m: m.get("type") == "cell_output" and "step 3" in str(m.get("output")))
+    pid = first.kernel.pid
+    assert pid is not None
+    await first.close(keep_running=True)
+    record = read_record(nb)
+    assert record is not None and record.journal is not None
+    stop.write_text("")  # the run ends without a window: the kernel journals it, then ends
+    await until(lambda: not pid_alive(pid))
+    second = Session(nb, autosave_delay=None)
+    try:
+        await asyncio.wait_for(second.start(), WAIT)
+        assert not second.background.reattached and second.kernel.pid != pid
+        cid2 = code_ids(second)[0]
+        text = text_of(second.outputs_of(cid2))
+        assert text.endswith("stopped\n")  # printed after the window closed
+        assert_every_step(text)
+        assert not Path(record.journal).exists()  # taken in, then removed
+    finally:
+        await second.close()
+
+
 async def test_window_closed_while_idle_shuts_the_kernel_down(tmp_path: Path) -> None:
     nb = tmp_path / "idle.py"
     nb.write_text("# %%\nx = 1\n")
