@@ -41,6 +41,9 @@ class ReflowKernel(IPythonKernel):
         from reflow.kernel.jupyter_widgets import install_import_hook
 
         install_import_hook()  # ipywidgets, if a notebook imports it, become reactive
+        from reflow.cluster.hook import install_import_hook as track_dask_futures
+
+        track_dask_futures()  # Dask futures, if a notebook uses distributed, belong to their cell (reflow.cluster)
 
     async def dispatch_shell(self, msg: Any, /, subshell_id: str | None = None, *, concurrent: bool = False) -> None:
         """ipykernel's dispatch, counted: a kernel left without its app exits only when idle (background.py)."""

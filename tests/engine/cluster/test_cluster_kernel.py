@@ -109,6 +109,24 @@ async def test_the_running_cell_reports_its_task_progress(kernel: Any, cluster: 
         Path(str(flag) + "all").touch()
 
 
+async def test_a_plain_distributed_client_is_tracked_too(kernel: Any, cluster: Any, tmp_path: Path) -> None:
+    """No reflow.cluster at all: ``from dask.distributed import Client`` (the kernel's import hook)."""
+    flag = tmp_path / "go-"
+    code = cell(cluster.address, "slow_c", flag, 2).replace(
+        f"import os, time, reflow\nclient = reflow.cluster.connect({cluster.address!r})",
+        f"import os, time\nfrom dask.distributed import Client\nclient = Client({cluster.address!r})",
+    )
+    assert "reflow" not in code
+    try:
+        await kernel.open([("a", code)])
+        await until(lambda: len(cluster.keys("slow_c")) == 2)
+        first = cluster.keys("slow_c")
+        await kernel.op({"type": "run", "cells": [{"id": "a", "code": code}]})
+        await until(lambda: not first & cluster.keys("slow_c"))
+    finally:
+        Path(str(flag) + "all").touch()
+
+
 async def test_connect_again_reuses_the_client(kernel: Any, cluster: Any) -> None:
     code = f"import reflow\nclient = reflow.cluster.connect({cluster.address!r})\nid(client)"
     await kernel.open([("a", code)])
