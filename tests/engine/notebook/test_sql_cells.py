@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reflow.analysis import analyze_cell
 from reflow.notebook import Cell, parse_notebook, render_notebook
@@ -108,3 +110,19 @@ def test_the_script_form_runs_with_duckdb(tmp_path):
     exec(compile(source, "<script>", "exec"), namespace)
     assert namespace["res"]["b"].tolist() == [4, 6]
     assert duckdb is namespace["duckdb"]
+
+
+SQL_LINE = st.text(alphabet="SELECTFROMabc*,'\"(){}_ =-#\t", max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(SQL_LINE, min_size=1, max_size=6), name=st.sampled_from(["df", "out_1", None]))
+def test_any_sql_text_round_trips_through_the_file(lines, name):
+    source = "\n".join(lines).rstrip()
+    options: dict[str, object] = {"language": "sql"} if name is None else {"name": name, "language": "sql"}
+    nb = parse_notebook("# %%\nx = 1\n")
+    nb.cells.append(Cell(kind="code", source=source, options=options))
+    text = render_notebook(nb)
+    again = parse_notebook(text)
+    assert [(c.source, c.options) for c in again.cells] == [("x = 1", {}), (source, options)]
+    assert render_notebook(again) == text
