@@ -40,7 +40,8 @@ from reflow.notebook.document import (
 from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.envs.follow import carry_lock, record_notebook
-from reflow_desktop.remote.place import LOCAL, Local, Place
+from reflow_desktop.remote.place import Local, Place
+from reflow_desktop.remote.recent_places import notebook_place
 from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.busy_flicker import BusyFlicker
 from reflow_desktop.session.events import fold, unfold, with_install_hint
@@ -78,7 +79,7 @@ class Session:
         session_id: str | None = None,
         environments: bool = False,
         env_cache_root: Path | None = None,
-        place: Place = LOCAL,
+        place: Place | None = None,
     ) -> None:
         self._path = Path(path).resolve()
         # With `environments`, the kernel runs in the notebook's own uv environment
@@ -109,7 +110,9 @@ class Session:
             BusyFlicker(self._on_kernel_state),  # a busy spell of a few ms is not news for the pages
             python=python,
             cwd=str(self._path.parent),
-            place=place,  # remote/place.py: elsewhere, its provisioner builds the environment there
+            # remote/place.py: elsewhere, its provisioner builds the environment there; None: where
+            # this notebook's kernel was last moved to (remote/recent_places.py), else here
+            place=notebook_place(self._path) if place is None else place,
             notebook=str(self._path),
         )
         self.kernel_message: str | None = None
@@ -204,7 +207,7 @@ class Session:
         record = None if self.read_only else self.background.running_record()
         if record is not None and await self.background.found(record):  # a run kept going without a window
             return
-        await self.start_kernel()
+        await (self.start_kernel() if isinstance(self.place, Local) else self.start_elsewhere())
 
     async def start_kernel(self, *, run: bool | None = None) -> None:
         """Prepare the environment, start the kernel and open the notebook (``run``: run it all)."""
@@ -324,15 +327,25 @@ class Session:
         A place that cannot be reached (or whose environment fails to build there) leaves the kernel
         dead with the reason; Restart tries that place again, "Run on..." picks another.
         """
-        from reflow_desktop.remote.place import start_progress
         from reflow_desktop.remote.recent_places import remember_place
 
         await self.kernel.shutdown()
         self.kernel.place = place
-        remember_place(place)
+        remember_place(place, self.path)  # reopened, the notebook runs there again
         self.broadcast(self.place_message())
         self.cache.keep_as_stale()
         self._cells_changed()
+        await (self.start_kernel() if isinstance(place, Local) else self.start_elsewhere())
+
+    async def start_elsewhere(self) -> None:
+        """Start the kernel at a remote place, its provisioner's progress shown as env_progress.
+
+        A place that cannot be reached (or whose environment fails to build there) leaves the kernel
+        dead with the reason; Restart tries that place again, "Run on..." picks another.
+        """
+        from reflow_desktop.remote.place import start_progress
+
+        place = self.kernel.place
         progress = start_progress.set(self.env_progress())  # uv's lines from the host, as for a local build
         try:
             await self.start_kernel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from reflow_desktop.remote.place import (
     parse_place,
     provisioner_stanza,
 )
-from reflow_desktop.remote.recent_places import MAX_PLACES, recent_places, remember_place
+from reflow_desktop.remote.recent_places import MAX_PLACES, notebook_place, recent_places, remember_place
 from reflow_desktop.session.kernel import kernel_spec
 
 
@@ -69,12 +70,12 @@ def test_the_provisioner_is_registered_with_jupyter_client() -> None:
 
 def test_recent_places_most_recent_first_without_duplicates(tmp_path: Path) -> None:
     path = tmp_path / "places.json"
-    remember_place(SshHost("a"), path)
-    remember_place(SshHost("b"), path)
-    remember_place(LOCAL, path)  # always offered, never kept
-    assert remember_place(SshHost("a"), path) == [SshHost("a"), SshHost("b")]
+    remember_place(SshHost("a"), path=path)
+    remember_place(SshHost("b"), path=path)
+    remember_place(LOCAL, path=path)  # always offered, never kept
+    assert remember_place(SshHost("a"), path=path) == [SshHost("a"), SshHost("b")]
     for i in range(MAX_PLACES + 5):
-        remember_place(SshHost(f"h{i}"), path)
+        remember_place(SshHost(f"h{i}"), path=path)
     assert len(recent_places(path)) == MAX_PLACES
 
 
@@ -86,4 +87,23 @@ def test_a_damaged_or_hostile_places_file_gives_only_its_valid_places(tmp_path: 
     path.write_text(content, encoding="utf-8", errors="surrogateescape")
     expected = [SshHost("ok")] if "ssh:ok" in content else []
     assert recent_places(path) == expected
-    assert remember_place(SshHost("new"), path)[0] == SshHost("new")  # and it can be written again
+    assert remember_place(SshHost("new"), path=path)[0] == SshHost("new")  # and it can be written again
+
+
+def test_a_notebook_keeps_its_place_until_moved_back(tmp_path: Path) -> None:
+    path = tmp_path / "places.json"
+    nb, other = tmp_path / "nb.py", tmp_path / "other.py"
+    assert notebook_place(nb, path) == LOCAL
+    remember_place(SshHost("gpu-box"), nb, path=path)
+    assert notebook_place(nb, path) == SshHost("gpu-box") and notebook_place(other, path) == LOCAL
+    remember_place(LOCAL, nb, path=path)
+    assert notebook_place(nb, path) == LOCAL and recent_places(path) == [SshHost("gpu-box")]
+
+
+def test_a_hostile_notebook_entry_runs_the_kernel_here(tmp_path: Path) -> None:
+    path = tmp_path / "places.json"
+    nb = tmp_path / "nb.py"
+    path.write_text(json.dumps({"notebooks": {str(nb): "ssh:-oProxyCommand=x"}, "recent": "ssh:a"}))
+    assert notebook_place(nb, path) == LOCAL and recent_places(path) == []
+    path.write_text(json.dumps(["ssh:old"]))  # the first format, a plain list
+    assert recent_places(path) == [SshHost("old")]

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from helpers import WAIT, Recorder, code_ids, handle, is_output, results_text, until
 
-from reflow_desktop.remote.place import SshHost
+from reflow_desktop.remote.place import LOCAL, SshHost
+from reflow_desktop.remote.recent_places import notebook_place
 from reflow_desktop.remote.ssh_provisioner import SshProvisioner
 from reflow_desktop.session import Session
 
@@ -177,6 +178,7 @@ async def test_run_on_moves_the_kernel_there_and_back(ssh_host: Any, tmp_path: P
         mark = rec.mark()
         await session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os.getpid()"}]}, rec)
         await rec.wait_for(lambda m: is_output(m, a, str(remote_pid)), mark)
+        assert notebook_place(session.path) == SshHost(ssh_host.host)  # reopened, it runs there again
         late = Recorder()  # a page connecting now is told where the kernel runs
         session.attach(late)
         assert [m["label"] for m in late.messages if m["type"] == "place"] == [f"on {ssh_host.host}"]
@@ -185,6 +187,7 @@ async def test_run_on_moves_the_kernel_there_and_back(ssh_host: Any, tmp_path: P
         await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle", mark)
         assert session.kernel.km is not None and session.kernel.km.provisioner is not None
         assert not isinstance(session.kernel.km.provisioner, SshProvisioner) and not pid_alive(remote_pid)
+        assert notebook_place(session.path) == LOCAL
     finally:
         await session.close()
 
