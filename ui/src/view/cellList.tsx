@@ -17,13 +17,13 @@ export function useCell(store: Store, id: string): Cell | undefined {
   const shown = useRef(cell);
   shown.current = cell;
   const [, bump] = useState(0);
-  useLayoutEffect(
-    () =>
-      store.subscribe((s) => {
-        if (s.cells[id] !== shown.current) bump((n) => n + 1);
-      }),
-    [store, id],
-  );
+  useLayoutEffect(() => {
+    const unsubscribe = store.subscribe((s) => {
+      if (s.cells[id] !== shown.current) bump((n) => n + 1);
+    });
+    if (store.get().cells[id] !== shown.current) bump((n) => n + 1); // changed before we listened
+    return unsubscribe;
+  }, [store, id]);
   return cell;
 }
 
