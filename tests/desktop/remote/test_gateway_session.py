@@ -67,6 +67,12 @@ async def test_a_notebook_runs_on_the_gateway(gateway: Any, nb_path: Path, user_
         pid = int(result(rec, a))
         assert pid != os.getpid() and pid in gateway.kernel_pids()
 
+        replies: list[dict[str, Any]] = []  # completion: a shell request answered through the bridge
+        await session.handle(
+            {"type": "complete", "request_id": "r1", "id": a, "code": "import o", "cursor": 8}, replies.append
+        )
+        assert replies and replies[-1]["type"] == "complete_reply" and "os" in replies[-1]["matches"]
+
         mark = rec.mark()  # reactive: a's new value re-runs b, all through the reflow comm
         await session.handle({"type": "run", "cells": [{"id": a, "code": "import os\nn = 5\nos.getpid()"}]}, rec)
         await rec.wait_for(lambda m: is_output(m, b, "10"), mark)
