@@ -432,11 +432,11 @@ class KernelProcess:
             msg = await kc.get_iopub_msg()
             mtype = msg["header"]["msg_type"]
             content = msg["content"]
-            if mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
-                if self.hold is not None:  # reattaching: kept, with its journal number, until the replay is done
-                    self.hold.append(((msg.get("metadata") or {}).get("reflow_seq"), content.get("data") or {}))
-                else:
-                    self.on_event(content.get("data") or {})
+            seq = (msg.get("metadata") or {}).get("reflow_seq") if mtype == "comm_msg" else None
+            if self.hold is not None and seq is not None:  # reattaching: the comm's id is not known yet
+                self.hold.append((seq, content))  # kept, with its journal number, until the replay is done
+            elif mtype == "comm_msg" and content.get("comm_id") == self.comm_id:
+                self.on_event(content.get("data") or {})
             elif mtype in ("comm_open", "comm_msg", "comm_close") and content.get("comm_id") != self.comm_id:
                 if self.on_widget_comm is not None:
                     try:

@@ -414,9 +414,9 @@ class BackgroundRuns:
         self._adopt_ids(cells)
         self.journal = Path(reply["journal"]) if isinstance(reply.get("journal"), str) else None
         problems = self._replay(seq)
-        for n, data in held:  # the live messages the journal did not have yet
-            if type(n) is not int or n > seq:
-                s._on_kernel_event(data)
+        for n, content in held:  # the live messages of the reflow comm the journal did not have yet
+            if isinstance(n, int) and n > seq and content.get("comm_id") == kernel.comm_id:
+                s._on_kernel_event(content.get("data") or {})
         self.reattached = True
         self._write(kept=False, kc_pid=reply.get("pid"))
         s.broadcast(s.session_message())  # a page that connected while this went on starts over

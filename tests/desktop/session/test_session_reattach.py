@@ -67,7 +67,8 @@ def assert_every_step(text: str) -> None:
     """Every line from step 0 to the last, in order, once: nothing lost, nothing doubled."""
     found = steps(text)
     assert found, text[:200]
-    assert found == list(range(found[-1] + 1)), f"gaps or repeats in {found[:5]}...{found[-5:]}"
+    bad = next((i for i, n in enumerate(found) if n != i), None)
+    assert bad is None, f"a gap or a repeat at step {bad}: {found[max(0, (bad or 0) - 3) : (bad or 0) + 4]}"
 
 
 def journal_text(nb: Path) -> str:
