@@ -4,7 +4,7 @@
 import type { Transport } from "./connection";
 import { newRequestId } from "./connection";
 import type { CellChange, CellKind, CellOptions, CompleteReplyMsg, InspectReplyMsg, OutputPosition, RuntimeMode } from "./protocol";
-import { freeSqlName } from "./sqlCells";
+import { freeSqlName, isSql } from "./sqlCells";
 import { TransactionError } from "./store";
 import type { Store } from "./storeHub";
 
@@ -159,6 +159,15 @@ export class Controller {
     const id = this.addCell(relativeTo, "below", "code", true);
     if (id !== null) this.setOptions(id, { language: "sql", name: freeSqlName(this.s) });
     return id;
+  }
+
+  /** A code cell becomes an SQL cell (result name df1...), an SQL cell a Python one; the text stays. */
+  toggleSql(id: string): void {
+    const c = this.s.cells[id];
+    if (!c || c.kind !== "code") return;
+    this.flushEdits();
+    if (isSql(c.options)) this.setOptions(id, { language: null, name: null, output: null });
+    else this.setOptions(id, { language: "sql", name: freeSqlName(this.s) });
   }
 
   setOptions(id: string, options: CellOptions): void {

@@ -38,7 +38,8 @@ export type CommandId =
   | "export-ipynb"
   | "format-cell"
   | "format-notebook"
-  | "add-sql";
+  | "add-sql"
+  | "toggle-sql";
 
 export interface CommandSpec {
   id: CommandId;
@@ -83,6 +84,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "format-cell", title: "Format the cell (ruff)", keys: ["Shift-Alt-f"], global: true, edits: true },
   { id: "format-notebook", title: "Format the notebook (ruff, every Python cell)", edits: true, menu: true },
   { id: "add-sql", title: "Add an SQL cell below (DuckDB over data frames and files)", edits: true },
+  { id: "toggle-sql", title: "Make the cell SQL / Python", edits: true },
   { id: "mode-auto", title: "Runtime: auto (dependent cells re-run)", edits: true, menu: true },
   { id: "mode-lazy", title: "Runtime: lazy (dependent cells turn stale)", edits: true, menu: true },
   { id: "toggle-output-position", title: "Outputs above / below code", edits: true, menu: true },

@@ -245,6 +245,9 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         case "add-sql":
           ctl.addSqlCell(sel);
           return true;
+        case "toggle-sql":
+          if (sel) ctl.toggleSql(sel);
+          return !!sel;
       }
       return false;
     },
