@@ -13,7 +13,8 @@ Build steps (see shared/research/desktop-feasibility.md §5):
 3. ``VIRTUAL_ENV=TMP uv sync --script nb.py --active --inexact --python <interp>``
    (``--locked`` when ``nb.py.lock`` exists, so opening never rewrites the user's lock); meanwhile
    the kernel's start-up modules are compiled (``bytecode.warm_kernel_imports``, stopped when uv is
-   done: the build never waits for it), so the first kernel start compiles less.
+   done: the build never waits for it), after linking the ``.pyc`` files other environments have for
+   the same files (``bytecode.borrow_compiled``), so the first kernel start compiles little or nothing.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ def _build(
             _uv([*install, "--offline"], None, "installing ipykernel failed")
         except EnvBuildError:
             _uv(install, progress, "installing ipykernel failed")
-        # The kernel's start-up modules compile while uv installs the notebook's packages (bytecode.py)
+        # Bytecode (bytecode.py): another environment's .pyc files for the same ipykernel files, then
+        # the kernel's start-up modules compile while uv installs the notebook's packages
+        bytecode.borrow_compiled(tmp, target.parent)
         warming = bytecode.warm_kernel_imports(tmp_python, engine_dir()) if spec.needs_sync else None
         if spec.needs_sync:
             say("Installing the notebook's packages")

@@ -1,5 +1,6 @@
 """Byte-compiled environments: the kernel's modules are cached at its first start even under
-PYTHONDONTWRITEBYTECODE, the notebook's packages by an idle-priority compile, once (real uv, real PyPI)."""
+PYTHONDONTWRITEBYTECODE, a new environment borrows the bytecode of the same files from another, the
+notebook's packages are compiled at idle priority, once (real uv, real PyPI)."""
 
 from __future__ import annotations
 
@@ -22,24 +23,19 @@ def pycs(folder: Path) -> set[str]:
     return {p.name.split(".")[0] for p in folder.glob("__pycache__/*.pyc")}
 
 
-async def test_a_kernel_start_caches_its_modules_despite_the_flag(
-    make_notebook, cache_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    env = ensure_environment(make_notebook(dependencies=[]), cache_root=cache_root)
-    (site,) = bytecode.site_packages(env.path)
-    assert "kernelapp" not in pycs(site / "ipykernel")  # uv installs without bytecode
-    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+async def start_kernel_once(python: Path, cwd: Path) -> None:
+    """Start a Reflow kernel from ``python``, wait until it answers, shut it down."""
 
     class Specs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
             return KernelSpec(
-                argv=[str(env.python), "-m", "reflow.kernel", "-f", "{connection_file}"],
+                argv=[str(python), "-m", "reflow.kernel", "-f", "{connection_file}"],
                 display_name="Reflow",
                 language="python",
             )
 
     km = AsyncKernelManager(kernel_name="reflow", kernel_spec_manager=Specs())
-    await km.start_kernel(env=kernel_env(), cwd=str(cache_root.parent))
+    await km.start_kernel(env=kernel_env(), cwd=str(cwd))
     kc = km.client()
     kc.start_channels()
     try:
@@ -47,8 +43,33 @@ async def test_a_kernel_start_caches_its_modules_despite_the_flag(
     finally:
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
+
+
+async def test_a_kernel_start_caches_its_modules_despite_the_flag(
+    make_notebook, cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = ensure_environment(make_notebook(dependencies=[]), cache_root=cache_root)
+    (site,) = bytecode.site_packages(env.path)
+    assert "kernelapp" not in pycs(site / "ipykernel")  # uv installs without bytecode
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    await start_kernel_once(env.python, cache_root.parent)
     assert {"kernelapp", "ipkernel", "zmqshell"} <= pycs(site / "ipykernel")
     assert "interactiveshell" in pycs(site / "IPython" / "core")
+
+
+async def test_a_new_environment_borrows_the_bytecode_of_the_same_files(
+    make_notebook, cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    first = ensure_environment(make_notebook("a.py", dependencies=[]), cache_root=cache_root)
+    await start_kernel_once(first.python, cache_root.parent)  # compiles the kernel's modules there
+    # no packages to sync: no compile beside uv (build.py), only what is borrowed
+    second = ensure_environment(make_notebook("b.py", dependencies=[], requires_python=">=3.10"), cache_root=cache_root)
+    assert second.path != first.path
+    (site,) = bytecode.site_packages(second.path)
+    assert {"kernelapp", "ipkernel", "zmqshell"} <= pycs(site / "ipykernel")  # before any kernel ran there
+    assert "interactiveshell" in pycs(site / "IPython" / "core")
+    await start_kernel_once(second.python, cache_root.parent)  # and the borrowed files are good to run
 
 
 def test_background_compile_covers_the_notebooks_packages_once(make_notebook, cache_root: Path) -> None:
