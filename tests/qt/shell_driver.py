@@ -325,6 +325,8 @@ def scenario_hold(d: Driver) -> None:
     app = d.app
     win = d.wait(lambda: next(iter(app.windows.values()), None), what="window")
     pid = d.wait(lambda: win.session.kernel.state in ("idle", "busy") and win.session.kernel.pid, what="kernel")
+    # the open's run is over (its variables came): a kernel running cells outlives a killed app (issue 18)
+    d.wait(lambda: win.session.cache.variables is not None and not win.session.cells_running, what="open ran")
     d.step("kernel", kernel_pid=pid, app_pid=os.getpid())
     time.sleep(600)
 
