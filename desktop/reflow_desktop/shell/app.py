@@ -3,9 +3,10 @@
 ``ShellApp.run(paths)`` is the whole lifetime: forward to a running instance if
 there is one, else start the server on its asyncio thread, open one window per
 notebook (or the welcome window), run the Qt loop, and on exit stop every
-session (pending edits saved, kernels shut down). Kernels also die if the app is
-killed: jupyter_client starts them with JPY_PARENT_PID, and ipykernel's parent
-poller exits when this process disappears (tests/qt/test_shell_app.py, killed app).
+session (pending edits saved, kernels shut down; a window closed with "keep running" leaves its
+kernel running, reattached on the next open). A killed app takes its idle kernels with it: each
+watches the app's pid (reflow.kernel.background; tests/qt/test_shell_app.py, killed app); a kernel
+running cells goes on and is offered for reattaching on the next open (session/reattach.py).
 
 Qt, pywebview and the modules that import them (menus, windows, instance) are imported
 inside methods: ``prepare_environment`` must set Qt's variables first, and a second
