@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import cell, open_notebook, shot
+from .conftest import WAIT_MS, cell, open_notebook, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -144,7 +144,7 @@ def test_app_mode_widgets_work_with_code_hidden(serve, page):
     server = serve(APP, command="run")
     page.goto(server.url)
     out = cell(page, 2).locator(".outputs")
-    expect(out).to_contain_text("n squared is 4 in red")
+    expect(out).to_contain_text("n squared is 4 in red", timeout=WAIT_MS)  # the kernel starts and runs it all
     expect(page.locator(".cm-editor")).to_have_count(0)
     slider = cell(page, 1).locator('.rw-md .rw-slider input[type="range"]')
     set_range(slider, 7)
