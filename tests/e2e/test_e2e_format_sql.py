@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WAIT_MS, cell, leave_editor, open_notebook
+from .conftest import WAIT_MS, cell, leave_editor, open_notebook, set_code
 
 pytestmark = pytest.mark.e2e
 
@@ -102,3 +102,18 @@ def test_sql_cell_over_a_data_frame_shows_the_table(serve, page, tmp_path):
     expect(table.locator("tbody tr").first).to_contain_text("40")
     text = save_and_read(page, tmp_path / "nb.py", '# %% [sql] name="df1"')
     assert '# %% [sql] name="df1"\n# SELECT region, SUM(amount)::INTEGER AS total FROM sales' in text
+
+    # the query reads `sales`: editing that frame re-runs the SQL cell (auto mode), as for any reader
+    set_code(page, 1, 'import pandas as pd\nsales = pd.DataFrame({"region": ["east"], "amount": [7]})')
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(table.locator("tbody tr")).to_have_count(1, timeout=WAIT_MS)
+    expect(table.locator("tbody tr").first).to_contain_text("east")
+
+    # Make the cell SQL / Python: the same text is then Python (and a syntax error)
+    sql.click(position={"x": 5, "y": 5})
+    leave_editor(page)
+    page.keyboard.press("ControlOrMeta+Shift+P")
+    page.keyboard.type("make the cell sql")
+    expect(page.locator(".palette .palette-item").first).to_have_attribute("data-command", "toggle-sql")
+    page.keyboard.press("Enter")
+    expect(sql.locator(".sql-head")).to_have_count(0)
