@@ -31,14 +31,14 @@ def flicker() -> tuple[BusyFlicker, list[tuple[str, str | None]], list[Handle]]:
     return BusyFlicker(lambda s, m: seen.append((s, m)), later), seen, held
 
 
-def test_a_short_busy_spell_is_not_passed_on():
+def test_a_short_busy_spell_is_not_passed_on() -> None:
     f, seen, held = flicker()
     f("busy", None)
     f("idle", None)
     assert seen == [] and held[0].cancelled
 
 
-def test_a_long_busy_spell_is_passed_on_then_its_idle():
+def test_a_long_busy_spell_is_passed_on_then_its_idle() -> None:
     f, seen, held = flicker()
     f("busy", None)
     held[0].f()  # SHOWN_AFTER_S passed
@@ -47,7 +47,7 @@ def test_a_long_busy_spell_is_passed_on_then_its_idle():
     assert seen == [("busy", None), ("idle", None)]
 
 
-def test_other_states_pass_at_once_and_drop_a_held_busy():
+def test_other_states_pass_at_once_and_drop_a_held_busy() -> None:
     f, seen, held = flicker()
     f("busy", None)
     f("dead", "The kernel died")

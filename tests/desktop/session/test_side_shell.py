@@ -41,7 +41,9 @@ async def test_a_run_sent_after_a_completion_starts_before_the_completion_ends(s
     assert "through_the_gate" in reply["matches"]
     seen = recorder.messages[mark:]
     running = next(
-        i for i, m in enumerate(seen) if m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "running"
+        i
+        for i, m in enumerate(seen)
+        if m.get("type") == "cell_status" and m.get("id") == b and m["status"] == "running"
     )
     assert running < seen.index(reply), "the run waited for the completion"
 
