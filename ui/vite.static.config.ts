@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { build, defineConfig, type Plugin } from "vite";
 import { cspHashes } from "./scripts/csp-hashes";
+import { anywidgetEsm } from "./scripts/anywidget-esm";
 
 // The exported-notebook bundle: ONE script and ONE stylesheet with every asset
 // inlined (data URLs), no chunks, so the Python exporter can put them into a
@@ -38,6 +39,7 @@ function exportCharts(): Plugin {
         await build({
           configFile: false,
           logLevel: "warn",
+          plugins: [anywidgetEsm()],
           root: here("."),
           define: { "process.env.NODE_ENV": JSON.stringify("production") },
           build: {

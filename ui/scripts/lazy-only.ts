@@ -7,7 +7,7 @@ import type { Plugin } from "vite";
 /** Modules that may only be in chunks fetched on demand. */
 export const LAZY_ONLY: RegExp[] = [
   /[\\/]src[\\/]jupyterWidgets[\\/](?!door\.tsx$)/,
-  /[\\/]node_modules[\\/](@jupyter-widgets|@lumino|jupyter-matplotlib|@anywidget)[\\/]/,
+  /[\\/]node_modules[\\/](@jupyter-widgets|@lumino|jupyter-matplotlib|@?anywidget|solid-js)[\\/]/,
 ];
 /** door.tsx's unminified size may not grow past this (it is a router, not widget code). */
 export const DOOR_BUDGET = 2000;

@@ -124,6 +124,7 @@ function withPackageJson<T>(pkg: { name: string; version: string }, load: () => 
   return result;
 }
 const importControls = () => withPackageJson({ name: "@jupyter-widgets/controls", version: "5.0.13" }, () => import("@jupyter-widgets/controls"));
+const importAnywidget = () => withPackageJson({ name: "anywidget", version: "0.11.0" }, () => import("./anywidget").then((m) => m.anywidgetClasses()));
 const importMatplotlib = () => withPackageJson({ name: "jupyter-matplotlib", version: "0.12.0" }, () => import("./matplotlib"));
 
 export class ReflowWidgetManager extends ManagerBase {
@@ -235,6 +236,7 @@ export class ReflowWidgetManager extends ManagerBase {
       if (className.endsWith("Model")) return sanitising(className, module[className]);
     } else if (moduleName === "@jupyter-widgets/output") module = await import("./output");
     else if (moduleName === "jupyter-matplotlib") module = await importMatplotlib(); // ipympl
+    else if (moduleName === "anywidget") module = await importAnywidget();
     else throw new Error(`The widget library ${moduleName} ${moduleVersion} is not available in Reflow`);
     const cls = module[className];
     if (!cls) throw new Error(`Class ${className} not found in ${moduleName} ${moduleVersion}`);
