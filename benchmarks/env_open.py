@@ -143,7 +143,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     out = os.fdopen(os.dup(1), "w")  # kernels inherit fd 1 and print banners: only the table goes out
-    with tempfile.TemporaryDirectory(prefix="reflow-env-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="reflow-env-bench-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         os.environ["UV_CACHE_DIR"] = str(work / "uv-cache")
         os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")

@@ -177,6 +177,8 @@ def browser_runs(nb: Path, reopen: bool) -> list[float]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return []
+    if os.environ.get("BENCH_BROWSER") == "0":  # WebSocket figures only
+        return []
     if not Path("/usr/bin/chromium").exists() or not (ROOT / "ui/dist/index.html").exists():
         return []
     times = []

@@ -161,3 +161,16 @@ def compile_in_background(env: Path) -> subprocess.Popen[bytes] | None:
     )
     _running[env] = proc
     return proc
+
+
+def stop_background() -> None:
+    """Stop the compiles still running (the app quits); each runs again on a later open, where it left off."""
+    for env, proc in list(_running.items()):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        _running.pop(env, None)

@@ -148,7 +148,7 @@ class KernelPool:
             asyncio.get_running_loop().create_task(_stop(warm))
 
     async def close(self) -> None:
-        """Stop every warm kernel (the app stops)."""
+        """Stop every warm kernel and the compiles it started (the app stops)."""
         self._closed = True
         if self._timer is not None:
             self._timer.cancel()
@@ -157,6 +157,7 @@ class KernelPool:
         await asyncio.gather(*self._starting.values(), return_exceptions=True)
         warm, self._warm = list(self._warm.values()), {}
         await asyncio.gather(*(_stop(kp) for kp in warm), return_exceptions=True)
+        await asyncio.get_running_loop().run_in_executor(None, bytecode.stop_background)  # its env may go next
 
 
 async def _stop(kp: KernelProcess) -> None:
