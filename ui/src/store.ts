@@ -23,6 +23,9 @@ import {
   type VariableItem,
 } from "./protocol";
 import { capOutputs, capStreamText } from "./outputCap";
+import { keepIfSameGraph } from "./graphInfo";
+
+const GRAPH_FIELDS = ["defs", "refs", "parents", "children", "errors", "inputs", "hints"] as const;
 import { keepUnchangedCells } from "./keepUnchanged";
 
 export interface Cell extends CellState {
@@ -319,7 +322,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
       for (const [id, g] of Object.entries(msg.cells ?? {})) {
         const c = cells[id];
         if (!c) continue;
-        cells[id] = {
+        const next: Cell = {
           ...c,
           defs: g.defs ?? [],
           refs: g.refs ?? [],
@@ -329,6 +332,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
           inputs: g.inputs ?? {},
           hints: g.hints ?? [],
         };
+        cells[id] = keepIfSameGraph(c, next, GRAPH_FIELDS); // unchanged cells keep their object: no re-render
       }
       return { ...state, cells, orderValid: msg.order_valid !== false };
     }

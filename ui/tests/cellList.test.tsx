@@ -61,3 +61,18 @@ describe("useStableMap", () => {
     expect(seen[2]).toBe(c);
   });
 });
+
+describe("graph messages", () => {
+  it("keep the objects of cells whose graph info did not change", () => {
+    const store = storeWith(["a", "b", "c"]);
+    const info = (defs: string[]) => ({ defs, refs: [], parents: [], children: [], errors: [], inputs: {}, hints: [] });
+    store.server({ type: "graph", cells: { a: info(["a"]), b: info(["b"]), c: info(["c"]) } } as never);
+    const before = store.get().cells;
+    store.server({ type: "graph", cells: { a: info(["a"]), b: info(["b", "b2"]), c: info(["c"]) } } as never);
+    const after = store.get().cells;
+    expect(after.a).toBe(before.a);
+    expect(after.c).toBe(before.c);
+    expect(after.b).not.toBe(before.b);
+    expect(after.b.defs).toEqual(["b", "b2"]);
+  });
+});
