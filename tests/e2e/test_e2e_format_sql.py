@@ -38,7 +38,7 @@ def test_shift_alt_f_formats_only_the_cell_being_edited(serve, page, tmp_path):
     cell(page, 2).locator(".cm-content").click()
     page.keyboard.press("Shift+Alt+F")
     expect(code_text(page, 2)).to_have_text('y = {"k": x}', timeout=WAIT_MS)
-    expect(page.locator(".toast", has_text="Cell formatted.")).to_be_visible()
+    expect(page.locator(".toast", has_text="Cell formatted.")).to_be_visible(timeout=WAIT_MS)
     expect(code_text(page, 1)).to_have_text("x  =  [1,2]")  # never touches cells not asked for
     text = save_and_read(page, tmp_path / "nb.py", 'y = {"k": x}')
     assert text == MESSY.replace("y = {'k':x}", 'y = {"k": x}')
@@ -51,13 +51,13 @@ def test_palette_formats_the_notebook_and_says_why_a_cell_was_left(serve, page):
     page.keyboard.press("ControlOrMeta+Shift+P")
     page.keyboard.type("format the notebook")
     palette = page.locator(".palette")
-    expect(palette.locator(".palette-item").first).to_have_attribute("data-command", "format-notebook")
+    expect(palette.locator(".palette-item").first).to_have_attribute("data-command", "format-notebook", timeout=WAIT_MS)
     page.keyboard.press("Enter")
     expect(code_text(page, 1)).to_have_text("x = [1, 2]", timeout=WAIT_MS)
-    expect(code_text(page, 2)).to_have_text('y = {"k": x}')
+    expect(code_text(page, 2)).to_have_text('y = {"k": x}', timeout=WAIT_MS)
     expect(code_text(page, 3)).to_have_text("broken = (")
     toast = page.locator(".toast", has_text="Formatted 2 of 3 cells.")
-    expect(toast).to_contain_text(re.compile(r"Cell 3 not formatted: syntax error"))
+    expect(toast).to_contain_text(re.compile(r"Cell 3 not formatted: syntax error"), timeout=WAIT_MS)
 
 
 SQL_NOTEBOOK = """\
@@ -88,11 +88,11 @@ def test_sql_cell_over_a_data_frame_shows_the_table(serve, page, tmp_path):
     leave_editor(page)
     page.keyboard.press("ControlOrMeta+Shift+P")
     page.keyboard.type("add an sql cell")
-    expect(page.locator(".palette .palette-item").first).to_have_attribute("data-command", "add-sql")
+    expect(page.locator(".palette .palette-item").first).to_have_attribute("data-command", "add-sql", timeout=WAIT_MS)
     page.keyboard.press("Enter")
     sql = cell(page, 2)
-    expect(sql.locator(".sql-head")).to_have_attribute("data-sql-name", "df1")
-    sql.locator(".cm-editor.cm-focused").wait_for()
+    expect(sql.locator(".sql-head")).to_have_attribute("data-sql-name", "df1", timeout=WAIT_MS)
+    sql.locator(".cm-editor.cm-focused").wait_for(timeout=WAIT_MS)
     page.keyboard.insert_text("SELECT region, SUM(amount)::INTEGER AS total FROM sales GROUP BY region ORDER BY region")
     page.keyboard.press("ControlOrMeta+Enter")
     table = sql.locator("table.rw-table")
@@ -114,6 +114,8 @@ def test_sql_cell_over_a_data_frame_shows_the_table(serve, page, tmp_path):
     leave_editor(page)
     page.keyboard.press("ControlOrMeta+Shift+P")
     page.keyboard.type("make the cell sql")
-    expect(page.locator(".palette .palette-item").first).to_have_attribute("data-command", "toggle-sql")
+    expect(page.locator(".palette .palette-item").first).to_have_attribute(
+        "data-command", "toggle-sql", timeout=WAIT_MS
+    )
     page.keyboard.press("Enter")
-    expect(sql.locator(".sql-head")).to_have_count(0)
+    expect(sql.locator(".sql-head")).to_have_count(0, timeout=WAIT_MS)
