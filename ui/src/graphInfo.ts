@@ -5,7 +5,7 @@
 type Json = unknown;
 
 /** Structural equality of plain JSON values (the graph info's arrays, maps and error objects). */
-export function sameJson(a: Json, b: Json): boolean {
+function sameJson(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {

@@ -83,7 +83,7 @@ const LiveCell = memo(function LiveCell({ id, ...rest }: LiveCellProps) {
   return cell ? <CellView cell={cell} {...rest} /> : null;
 });
 
-export const AddBar = memo(function AddBar({ id, where }: { id: string; where: "above" | "below" }) {
+const AddBar = memo(function AddBar({ id, where }: { id: string; where: "above" | "below" }) {
   const ui = useContext(UiContext);
   const onAdd = (kind: "code" | "markdown") => ui.controller.addCell(id, where, kind);
   return (

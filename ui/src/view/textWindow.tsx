@@ -12,7 +12,7 @@ import { AnsiSegments } from "./ansiSegments";
 /** A text with more lines than this is windowed; shorter ones render whole. */
 export const WINDOW_LINES = 400;
 /** The pixel height of one line in a window (fixed: the window computes positions from it). */
-export const LINE_PX = 19;
+const LINE_PX = 19;
 const OVERSCAN = 40; // lines rendered above and below the visible ones
 const VIEW_LINES = 36; // lines a window shows before it scrolls (about 60vh)
 
