@@ -10,6 +10,7 @@ notebook without SQL cells never needs it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,8 @@ class SqlError(Exception):
 
 def _duckdb() -> Any:
     try:
-        import duckdb
+        # The user's package, loaded by name: the engine itself depends on nothing but ipykernel.
+        duckdb = importlib.import_module("duckdb")
     except ModuleNotFoundError as exc:
         raise ModuleNotFoundError(
             "No module named 'duckdb' (SQL cells run with DuckDB: add duckdb to the notebook's packages)",
