@@ -79,6 +79,7 @@ class Background:
         self.app_is_parent = self.app_pid > 0 and os.getppid() == self.app_pid
         self.attached = self.app_pid > 0
         self.app_gone = False
+        self.seen_alive = time.monotonic()  # when the app was last seen alive (a tick, or the end of a busy spell)
         self.linger_s = _env_float("REFLOW_KERNEL_LINGER_S", DEFAULT_LINGER_S)
         self._lock = threading.Lock()
         handlers = getattr(kernel, "control_handlers", None)
@@ -106,6 +107,8 @@ class Background:
                 self.busy -= 1
                 if self.busy == 0:
                     self.idle_since = time.monotonic()
+                    if self.app_pid > 0 and not self.app_gone and self._app_alive():
+                        self.seen_alive = time.monotonic()  # idle with the app there: it ends with the app
 
     # --- control requests -------------------------------------------------------------------
     def _attach(self, stream: Any, ident: Any, parent: dict[str, Any]) -> None:
@@ -163,16 +166,15 @@ class Background:
 
     def _watch(self) -> None:
         stop = threading.Event()
-        seen_alive = time.monotonic()  # when the app was last seen alive
         while not stop.wait(WATCH_S):
             with self._lock:
                 if self.app_gone or self._app_alive():
-                    seen_alive = time.monotonic()
+                    self.seen_alive = time.monotonic()
                 else:
                     self.app_gone = True
                     _silence_stdio()  # inherited from the app: a pipe nobody reads any more
                     # idle since before the app was last seen: it died with nothing running, end with it
-                    if self.attached and self.busy == 0 and self.idle_since < seen_alive:
+                    if self.attached and self.busy == 0 and self.idle_since < self.seen_alive:
                         self._exit()
                     self.attached = False
                 if not self.attached and self.busy == 0 and time.monotonic() - self.idle_since >= self.linger_s:
