@@ -472,3 +472,6 @@ async def test_app_killed_while_idle_takes_the_kernel_with_it(tmp_path: Path) ->
         await until(lambda: not pid_alive(record.pid))  # nothing ran: it ended with the app, as before
     finally:
         app.kill()
+        left = read_record(nb)
+        if left is not None and pid_alive(left.pid):  # a failed run of this test leaves no kernel behind
+            os.killpg(os.getpgid(left.pid), signal.SIGKILL)
