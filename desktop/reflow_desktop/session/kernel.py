@@ -27,7 +27,9 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import Float, Integer
 
 from reflow_desktop import resources
+from reflow_desktop.pids import pid_alive
 from reflow_desktop.remote.place import LOCAL, Place, provisioner_stanza
+from reflow_desktop.session.kernel_control import forget_connection_file, stop_kernel
 from reflow_desktop.session.side_shell import SideShell
 
 COMM_TARGET = "reflow"
@@ -277,13 +279,9 @@ class KernelProcess:
 
     async def _shutdown(self) -> None:
         if self.adopted is not None and self.kc is not None:
-            from reflow_desktop.session.reattach import stop_kernel
-
             await stop_kernel(self.kc, self.adopted)
         await self._disconnect()
         if self.adopted is not None and self.km is not None:
-            from reflow_desktop.session.reattach import forget_connection_file
-
             forget_connection_file(self.km.connection_file)
             self.km = None
         self.adopted = None
@@ -347,8 +345,6 @@ class KernelProcess:
 
     async def _watch_adopted(self, pid: int) -> None:
         """jupyter_client's restarter watches only kernels it launched: look at the adopted one's pid."""
-        from reflow_desktop.session.reattach import pid_alive
-
         while pid_alive(pid):
             await asyncio.sleep(0.25)
         self._on_died()

@@ -26,20 +26,33 @@ import signal
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reflow.kernel.journal import JournalError, journal_dir, read_journal
 from reflow.notebook import Cell, atomic_write_text
 from reflow.notebook.confined import Confined
 from reflow.notebook.document import diff
 from reflow_desktop import protocol as P
+from reflow_desktop.pids import pid_alive
 from reflow_desktop.remote.place import LOCAL
 from reflow_desktop.session.events import unfold
+from reflow_desktop.session.kernel_control import (
+    ReattachError,
+    control_request,
+    forget_connection_file,
+    runtime_dir,
+    send_and_wait,
+    stop_kernel,
+)
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
 
-    from reflow_desktop.session.session import Session
+    from reflow.notebook import Notebook
+    from reflow.notebook.document import Document
+    from reflow_desktop.session.kernel import KernelProcess
+    from reflow_desktop.session.state import CellCache
+    from reflow_desktop.sidecar.binding import SessionSidecar
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +60,6 @@ RECORDS = "reflow-kernels"
 MAX_RECORD_BYTES = 64 * 1024
 ATTACH_REQUEST = "reflow_attach_request"  # reflow.kernel.background answers these on the control channel
 DETACH_REQUEST = "reflow_detach_request"
-REQUEST_TIMEOUT_S = 10.0
 HEARD_TIMEOUT_S = 2.0  # how long the iopub echo of an attach request may take before asking again
 ATTACH_TRIES = 15
 # kernel messages replayed from the journal: what the cells show (the rest answered a window that is gone)
@@ -55,20 +67,7 @@ REPLAYED = frozenset({"cell_status", "cell_clear", "cell_output", "cell_cached",
 RUNNING = frozenset({"running", "queued"})
 
 
-class ReattachError(RuntimeError):
-    """The kernel named by a record did not answer as a Reflow kernel."""
-
-
 # --- records -----------------------------------------------------------------------------------
-def runtime_dir() -> Path:
-    """Jupyter's per-user runtime dir (where connection files live), private to the user."""
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    path = Path(jupyter_runtime_dir())
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
 def records_dir() -> Path:
     path = runtime_dir() / RECORDS
     path.mkdir(exist_ok=True, mode=0o700)
@@ -139,38 +138,6 @@ def remove_record(notebook: Path) -> None:
     record_path(notebook).unlink(missing_ok=True)
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (and is not a zombie waiting for its parent)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # Linux: a killed child its parent has not reaped yet is still "there"
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def forget_connection_file(connection_file: str) -> None:
-    """Remove a connection file of ours and the ipc sockets named after it."""
-    cf = Path(connection_file)
-    if cf.parent != runtime_dir():
-        return
-    info: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):
-        info = json.loads(cf.read_text(encoding="utf-8"))
-    cf.unlink(missing_ok=True)
-    ip = info.get("ip") if info.get("transport") == "ipc" else None
-    if isinstance(ip, str) and Path(ip).parent == runtime_dir():
-        for sock in Path(ip).parent.glob(Path(ip).name + "-*"):
-            sock.unlink(missing_ok=True)
-
-
 def clean_stale() -> int:
     """Remove records (and their connection files) whose kernel is gone; how many were removed."""
     removed = 0
@@ -186,27 +153,6 @@ def clean_stale() -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-# --- talking to the kernel's control channel ----------------------------------------------------
-async def control_request(
-    kc: AsyncKernelClient, msg_type: str, content: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
-) -> dict[str, Any]:
-    """Send ``msg_type`` on the control channel (answered even while a cell runs); the reply's content."""
-    return await _send_and_wait(kc, kc.session.msg(msg_type, content), timeout)
-
-
-async def stop_kernel(kc: AsyncKernelClient, pid: int, timeout: float = 5.0) -> None:
-    """Shut down a kernel this process did not launch: ask, then SIGKILL its process group if need be."""
-    with contextlib.suppress(Exception):
-        await control_request(kc, "shutdown_request", {"restart": False}, timeout=timeout)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while pid_alive(pid) and loop.time() < end:
-        await asyncio.sleep(0.05)
-    if pid_alive(pid):
-        with contextlib.suppress(OSError):
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
 
 
 # --- the session's side ---------------------------------------------------------------------------
@@ -236,10 +182,49 @@ def kernel_cells(raw: object) -> list[dict[str, Any]]:
     return cells
 
 
+class BackgroundHost(Protocol):
+    """What a session lends its runs that outlive the window (the Session satisfies it; no import loop).
+
+    Wider than the doors in ``doors.py``: adopting a running kernel replays its journal into the
+    session's own cache and sidecar, takes over its operation numbering and re-announces the session.
+    """
+
+    kernel: KernelProcess
+    cache: CellCache
+    sidecar: SessionSidecar
+    document: Document
+    read_only: bool
+    startup_notices: list[str]
+    _seq: itertools.count[int]
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def notebook(self) -> Notebook: ...
+
+    @property
+    def has_clients(self) -> bool: ...
+
+    def broadcast(self, msg: dict[str, Any]) -> None: ...
+
+    def session_message(self) -> dict[str, Any]: ...
+
+    def connection_file(self) -> str | None: ...
+
+    async def start_kernel(self, *, run: bool | None = None) -> None: ...
+
+    def to_kernel(self, data: dict[str, Any]) -> asyncio.Future[None]: ...
+
+    def _on_kernel_event(self, msg: dict[str, Any]) -> None: ...
+
+    def _on_kernel_state(self, state: str, message: str | None) -> None: ...
+
+
 class BackgroundRuns:
     """One session's part in runs that outlive the window: record, journal, keep running, reattach."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: BackgroundHost) -> None:
         self.session = session
         self.journal: Path | None = None
         self.reattached = False
@@ -448,7 +433,7 @@ class BackgroundRuns:
             heard = asyncio.Event()
             msg = kc.session.msg(ATTACH_REQUEST, content)
             kernel.on_busy(msg["header"]["msg_id"], heard.set)
-            reply = await _send_and_wait(kc, msg)
+            reply = await send_and_wait(kc, msg)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(heard.wait(), HEARD_TIMEOUT_S)
             if heard.is_set():
@@ -499,27 +484,6 @@ class BackgroundRuns:
             first = "; ".join(read.problems[:3])
             return [f"The output journal had {len(read.problems)} unreadable record(s), skipped: {first}"]
         return []
-
-
-async def _send_and_wait(
-    kc: AsyncKernelClient, msg: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
-) -> dict[str, Any]:
-    """Send ``msg`` on the control channel; the content of the reply to it."""
-    msg_id = msg["header"]["msg_id"]
-    what = msg["header"]["msg_type"]
-    kc.control_channel.send(msg)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while True:
-        left = end - loop.time()
-        if left <= 0:
-            raise ReattachError(f"the kernel did not answer {what}")
-        try:
-            reply = await kc.control_channel.get_msg(timeout=left)
-        except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
-            raise ReattachError(f"the kernel did not answer {what}") from exc
-        if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
-            return dict(reply.get("content") or {})
 
 
 async def stop_recorded(record: KernelRecord) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reflow.notebook import atomic_write_text
+from reflow_desktop.pids import pid_alive
 
 
 def recovery_dir() -> Path:
@@ -30,20 +31,6 @@ def recovery_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("reflow", appauthor=False)) / "recovery"
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    except OSError:
-        return False
-    return True
 
 
 @dataclass
@@ -62,7 +49,7 @@ class RecoveryEntry:
     @property
     def orphaned(self) -> bool:
         """Its writer is gone (crashed or killed): offer it back."""
-        return self.host != socket.gethostname() or not _pid_alive(self.pid)
+        return self.host != socket.gethostname() or not pid_alive(self.pid)
 
     def read_text(self) -> str:
         return self.path.read_text(encoding="utf-8")

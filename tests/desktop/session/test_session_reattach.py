@@ -22,11 +22,11 @@ import pytest
 from helpers import WAIT, Recorder, code_ids, handle, text_of, until
 from tornado.websocket import websocket_connect
 
+from reflow_desktop.pids import pid_alive
 from reflow_desktop.session import Session
 from reflow_desktop.session.reattach import (
     KernelRecord,
     clean_stale,
-    pid_alive,
     read_record,
     record_path,
     records_dir,

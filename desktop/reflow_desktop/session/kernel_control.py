@@ -1,0 +1,91 @@
+"""Kernels this process did not launch: their connection files, their control channel, stopping them.
+
+Shared by the kernel process wrapper (shutting down an adopted kernel) and the reattach code
+(records, the attach handshake), so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reflow_desktop.pids import pid_alive
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+REQUEST_TIMEOUT_S = 10.0
+
+
+class ReattachError(RuntimeError):
+    """The kernel named by a record did not answer as a Reflow kernel."""
+
+
+def runtime_dir() -> Path:
+    """Jupyter's per-user runtime dir (where connection files live), private to the user."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    path = Path(jupyter_runtime_dir())
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def forget_connection_file(connection_file: str) -> None:
+    """Remove a connection file of ours and the ipc sockets named after it."""
+    cf = Path(connection_file)
+    if cf.parent != runtime_dir():
+        return
+    info: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        info = json.loads(cf.read_text(encoding="utf-8"))
+    cf.unlink(missing_ok=True)
+    ip = info.get("ip") if info.get("transport") == "ipc" else None
+    if isinstance(ip, str) and Path(ip).parent == runtime_dir():
+        for sock in Path(ip).parent.glob(Path(ip).name + "-*"):
+            sock.unlink(missing_ok=True)
+
+
+async def control_request(
+    kc: AsyncKernelClient, msg_type: str, content: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
+) -> dict[str, Any]:
+    """Send ``msg_type`` on the control channel (answered even while a cell runs); the reply's content."""
+    return await send_and_wait(kc, kc.session.msg(msg_type, content), timeout)
+
+
+async def stop_kernel(kc: AsyncKernelClient, pid: int, timeout: float = 5.0) -> None:
+    """Shut down a kernel this process did not launch: ask, then SIGKILL its process group if need be."""
+    with contextlib.suppress(Exception):
+        await control_request(kc, "shutdown_request", {"restart": False}, timeout=timeout)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while pid_alive(pid) and loop.time() < end:
+        await asyncio.sleep(0.05)
+    if pid_alive(pid):
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+
+
+async def send_and_wait(
+    kc: AsyncKernelClient, msg: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
+) -> dict[str, Any]:
+    """Send ``msg`` on the control channel; the content of the reply to it."""
+    msg_id = msg["header"]["msg_id"]
+    what = msg["header"]["msg_type"]
+    kc.control_channel.send(msg)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        left = end - loop.time()
+        if left <= 0:
+            raise ReattachError(f"the kernel did not answer {what}")
+        try:
+            reply = await kc.control_channel.get_msg(timeout=left)
+        except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
+            raise ReattachError(f"the kernel did not answer {what}") from exc
+        if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
+            return dict(reply.get("content") or {})
