@@ -19,7 +19,7 @@ function sameShown(k: string, a: unknown, b: unknown): boolean {
 }
 
 /** Would ``after`` show the same as ``before``? (keys, and each value identical or shown the same) */
-export function sameCell(before: Cell, after: Cell): boolean {
+function sameCell(before: Cell, after: Cell): boolean {
   const a = before as unknown as Record<string, unknown>;
   const b = after as unknown as Record<string, unknown>;
   for (const k in b) if (!(k in a) || !sameShown(k, a[k], b[k])) return false;
