@@ -49,7 +49,7 @@ def notebook(n: int) -> str:
 
 def measure(page: Page, n: int) -> tuple[list[float], list[float]]:
     index = 3
-    page.wait_for_function(f"document.querySelectorAll('.cell').length === {n}", timeout=120_000)
+    page.wait_for_function(f"document.querySelectorAll('.cell').length === {n}", timeout=600_000)
     # the notebook runs on open: type once the kernel is done with it
     page.wait_for_function(
         "document.querySelector('.kernel')?.dataset.kernel === 'idle'"
