@@ -86,7 +86,7 @@ SHOWS_ZERO = (
 
 
 def measure(page: Page, kind: str, text: str, tmp: Path) -> list[float]:
-    nb = tmp / f"{kind.replace('.', '_')}.py"
+    nb = tmp / f"bench_{kind.replace('.', '_')}.py"  # not ipywidgets.py: it would shadow the package
     nb.write_text(text)
     proc, url = start_server(nb)
     try:
