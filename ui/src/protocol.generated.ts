@@ -10,6 +10,7 @@ export type ServerMessage =
   | SessionMsg
   | KernelMsg
   | CellStatusMsg
+  | CellProgressMsg
   | CellClearMsg
   | CellOutputMsg
   | CellCachedMsg
@@ -17,7 +18,6 @@ export type ServerMessage =
   | CellsMsg
   | TransactionAppliedMsg
   | VariablesMsg
-  | CellProgressMsg
   | SavedMsg
   | NoticeMsg
   | ErrorMsg
@@ -367,6 +367,19 @@ export interface CellStatusMsg {
   seconds?: number;
 }
 /**
+ * The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
+ * its running status until the run ends. Sent when the count changes.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellProgressMsg".
+ */
+export interface CellProgressMsg {
+  type: "cell_progress";
+  id: string;
+  done: number;
+  total: number;
+}
+/**
  * A run of the cell starts: drop its outputs.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -559,19 +572,6 @@ export interface VariableItem {
   preview: string;
   defined_by: string | null;
   used_by: string[];
-}
-/**
- * The running cell's Dask tasks (reflow.cluster): how many of those it created are done; shown beside
- * its running status until the run ends. Sent when the count changes.
- *
- * This interface was referenced by `ReflowProtocol`'s JSON-Schema
- * via the `definition` "CellProgressMsg".
- */
-export interface CellProgressMsg {
-  type: "cell_progress";
-  id: string;
-  done: number;
-  total: number;
 }
 /**
  * After a save.
@@ -1303,6 +1303,7 @@ export const SERVER_MESSAGE_TYPES = [
   "session",
   "kernel",
   "cell_status",
+  "cell_progress",
   "cell_clear",
   "cell_output",
   "cell_cached",
@@ -1310,7 +1311,6 @@ export const SERVER_MESSAGE_TYPES = [
   "cells",
   "transaction_applied",
   "variables",
-  "cell_progress",
   "saved",
   "notice",
   "error",
