@@ -92,9 +92,12 @@ def unprivileged() -> Iterator[Unprivileged]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _tests_are_the_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    names = ("REFLOW_DATA_DIR", "REFLOW_TRUSTED_DIRS")
+    names = ("REFLOW_DATA_DIR", "REFLOW_TRUSTED_DIRS", "REFLOW_KERNEL_LINGER_S")
     saved = {name: os.environ.get(name) for name in names}
     base = tmp_path_factory.getbasetemp()
+    # A kernel whose app was killed mid-run lingers for a reattach (an hour for users); a test that
+    # kills an app must not leave one behind for the rest of the suite.
+    os.environ.setdefault("REFLOW_KERNEL_LINGER_S", "120")
     os.environ["REFLOW_DATA_DIR"] = str(base / "reflow-user-data")
     os.environ["REFLOW_TRUSTED_DIRS"] = os.pathsep.join(str(Path(p).resolve()) for p in (base, tempfile.gettempdir()))
     try:
