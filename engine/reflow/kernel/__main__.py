@@ -81,6 +81,20 @@ def main() -> None:
                 sys.dont_write_bytecode = users_choice  # the user's extensions and startup files from here on
                 super().init_extensions()  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
 
+            def log_connection_info(self) -> None:
+                """Log the connection info only: never print it on the app's stdout.
+
+                ipykernel prints a Ctrl-C note and ``--existing`` lines to the terminal of a kernel that
+                has no parent handle, which is ours since it runs independent of the app (issue 18): those
+                lines landed in ``reflow edit``'s output and in pipes reading it.
+                """
+                handle = self.parent_handle
+                self.parent_handle = 1  # ipykernel prints only when it is 0; read nowhere else on POSIX
+                try:
+                    super().log_connection_info()  # type: ignore[no-untyped-call]
+                finally:
+                    self.parent_handle = handle
+
         app = ReflowKernelApp.instance(kernel_class=ReflowKernel)
         app.initialize()  # type: ignore[no-untyped-call]
     finally:
