@@ -6,7 +6,7 @@
 // The bridge to the page is one message, audited here: the frame's content height.
 
 import DOMPurify from "dompurify";
-import { useEffect, useMemo, useRef } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { FRAME_HEIGHT, FRAME_SIZER_JS } from "./frameSizer";
 
 const MAX_HEIGHT = 100_000;
@@ -66,7 +66,10 @@ export function OutputFrame({ html }: { html: string }) {
   const ref = useRef<HTMLIFrameElement>(null);
   const theme = document.documentElement.dataset.theme ?? "light";
   const doc = useMemo(() => frameDocument(html, theme), [html, theme]);
-  useEffect(() => {
+  // A layout effect: the frame is registered as soon as it is in the DOM, before its srcdoc loads
+  // and its sizer posts the height once. useEffect ran after the next paint, which a page under
+  // load or not painting (headless, hidden) delays, so that one message was dropped as unknown.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (!listening) {
