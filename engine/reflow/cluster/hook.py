@@ -7,12 +7,10 @@ per cell (``tracking``) and the progress reporter starts. Nothing of Dask is imp
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import sys
-from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
+
+from reflow.kernel.after_import import after_import
 
 CLIENT_MODULE = "distributed.client"
 
@@ -26,36 +24,6 @@ def track(module: ModuleType) -> None:
     REPORTER.start()
 
 
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Runs ``track`` right after ``distributed.client`` is imported (whoever imports it)."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != CLIENT_MODULE:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        loader = spec.loader if spec is not None else None
-        if spec is None or loader is None or not hasattr(loader, "exec_module"):
-            return spec
-        exec_module = loader.exec_module
-
-        def exec_and_track(module: ModuleType) -> None:
-            exec_module(module)
-            try:
-                track(module)
-            except Exception as exc:  # the notebook keeps plain Dask
-                print(f"reflow: Dask futures are not tracked per cell: {exc!r}", file=sys.__stderr__)
-
-        loader.exec_module = exec_and_track  # type: ignore[method-assign]
-        return spec
-
-
 def install_import_hook(finders: list[Any] | None = None) -> None:
     """Track futures when (if ever) the notebook imports distributed; at once if it already did."""
-    finders = sys.meta_path if finders is None else finders
-    if not any(isinstance(f, _AfterImport) for f in finders):
-        finders.insert(0, _AfterImport())
-    module = sys.modules.get(CLIENT_MODULE)
-    if module is not None:
-        track(module)
+    after_import(CLIENT_MODULE, track, "Dask futures are not tracked per cell", finders)

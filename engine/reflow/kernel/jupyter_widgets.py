@@ -18,12 +18,12 @@ import it, then:
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
+
+from reflow.kernel.after_import import after_import
 
 WIDGETS_MODULE = "ipywidgets"
 
@@ -128,36 +128,6 @@ def patch_widgets(module: ModuleType) -> None:
     widget_class.on_widget_constructed(KEYS.constructed)
 
 
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Runs ``patch_widgets`` right after ``ipywidgets`` is imported (whoever imports it)."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != WIDGETS_MODULE:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        loader = spec.loader if spec is not None else None
-        if spec is None or loader is None or not hasattr(loader, "exec_module"):
-            return spec
-        exec_module = loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            try:
-                patch_widgets(module)
-            except Exception as exc:  # the notebook keeps plain ipywidgets
-                print(f"reflow: ipywidgets are not reactive here: {exc!r}", file=sys.__stderr__)
-
-        loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def install_import_hook(finders: list[Any] | None = None) -> None:
     """Patch ipywidgets when (if ever) the notebook imports it; at once if it is already imported."""
-    finders = sys.meta_path if finders is None else finders
-    if not any(isinstance(f, _AfterImport) for f in finders):
-        finders.insert(0, _AfterImport())
-    module = sys.modules.get(WIDGETS_MODULE)
-    if module is not None:
-        patch_widgets(module)
+    after_import(WIDGETS_MODULE, patch_widgets, "ipywidgets are not reactive here", finders)
