@@ -257,6 +257,23 @@ class BackgroundRuns:
             _remove_journal(old)  # the previous kernel's (a restart): its outputs are the session's now
         self._write(kept=False, kc_pid=reply.get("pid"))
 
+    async def follow(self, old: Path) -> None:
+        """Save As: the kernel's journal and record go with the notebook; nothing stays beside ``old``."""
+        s = self.session
+        remove_record(old)
+        kc = s.kernel.kc
+        if kc is None or s.kernel.place != LOCAL or s.read_only or s.kernel.state == "dead":
+            return
+        name = f"{uuid.uuid4().hex}.jsonl"
+        content = {"journal": {"notebook": str(s.path), "name": name}, "app_pid": os.getpid()}
+        try:
+            reply = await control_request(kc, ATTACH_REQUEST, content)
+        except ReattachError as exc:
+            log.warning("kernel journal not moved: %s", exc)
+            return
+        self.journal = Path(reply["journal"]) if isinstance(reply.get("journal"), str) else None
+        self._write(kept=False, kc_pid=reply.get("pid"))
+
     def _write(self, *, kept: bool, kc_pid: object = None) -> None:
         s = self.session
         cf = s.connection_file()

@@ -829,6 +829,7 @@ class Session:
         await self.sidecar.follow(new)
         if self._kernel_running():  # cells see the new __file__; persistent caches go beside the new file
             self.to_kernel({"type": "set_path", "path": str(new)})
+        await self.background.follow(old)  # the output journal and the kernel record follow too
         if self.environments:
             record_notebook(self.kernel.python, new)  # `reflow envs list` names the new file
         self.broadcast(self.session_message())  # the UI shows the new name

@@ -116,7 +116,7 @@ class Background:
         app_pid = content.get("app_pid")
         journal = content.get("journal")
         if isinstance(journal, dict) and all(isinstance(journal.get(k), str) for k in ("notebook", "name")):
-            self.journal.open(journal["notebook"], journal["name"])
+            self.journal.move(journal["notebook"], journal["name"])  # opened, or moved after a Save As
         elif journal is None and self.journal.path is None and "journal" in content:
             self.journal.disable("no journal for this notebook (read-only)")
         with self._lock:

@@ -101,6 +101,49 @@ class Journal:
         return {SEQ_KEY: seq}
 
     # --- the file -------------------------------------------------------------------------
+    def move(self, notebook: str | os.PathLike[str], name: str) -> Path | None:
+        """The notebook was saved elsewhere (Save As): the journal goes beside the new file.
+
+        Copied whole (a reattach there replays everything), then the old file is removed, so
+        nothing is written beside the old notebook any more. If the new folder cannot take it,
+        the old file stays open and is returned: nothing is lost.
+        """
+        with self._write_lock:
+            old_fd, old_path = self._fd, self.path
+        if old_fd is None or old_path is None:
+            return self.open(notebook, name)
+        if journal_dir(notebook).root == old_path.parent:
+            return old_path
+        with self._write_lock:
+            self._flush_locked()
+            if self._fd is None:  # closed meanwhile (the size cap): nothing to carry
+                return self.path
+            try:
+                confined = journal_dir(notebook)
+                confined.check_dirs(create=True)
+                path = journal_path(notebook, name)
+                fd = _create(path)
+            except (OSError, ValueError):
+                return self.path
+            try:
+                src = os.open(old_path, os.O_RDONLY | _NOFOLLOW | _BINARY)
+                try:
+                    while chunk := os.read(src, 1 << 20):
+                        os.write(fd, chunk)
+                finally:
+                    os.close(src)
+            except OSError:
+                os.close(fd)
+                os.unlink(path)
+                return self.path
+            os.close(self._fd)
+            self._fd, self.path = fd, path
+            try:
+                Confined(old_path.parent.parent.parent, "__reflow__", JOURNAL_DIR).unlink(old_path.name)
+            except (OSError, ValueError):
+                pass
+            return path
+
     def open(self, notebook: str | os.PathLike[str], name: str) -> Path | None:
         """Start writing ``__reflow__/journal/<name>`` beside ``notebook`` (messages so far included).
 
@@ -114,11 +157,8 @@ class Journal:
                 confined = journal_dir(notebook)
                 confined.check_dirs(create=True)
                 path = journal_path(notebook, name)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW | _BINARY, 0o600)
+                fd = _create(path)
                 st = os.fstat(fd)
-                if not stat.S_ISREG(st.st_mode):
-                    os.close(fd)
-                    raise OSError(f"{path} is not a regular file")
             except (OSError, ValueError) as exc:
                 self.error = f"the output journal cannot be written: {exc}"
                 with self._lock:
@@ -142,30 +182,34 @@ class Journal:
     def flush(self) -> int:
         """Write every recorded message now; the last sequence number on disk."""
         with self._write_lock:
-            with self._lock:
-                pending, self._pending = self._pending, []
-            if self._fd is None or not pending:
-                return self._written_seq
-            chunks = []
-            for seq, msg in pending:
-                try:
-                    chunks.append(json.dumps({"seq": seq, "msg": msg}, separators=(",", ":"), default=str))
-                except (TypeError, ValueError, RecursionError) as exc:  # never lose the rest for one message
-                    chunks.append(json.dumps({"seq": seq, "msg": {"type": "journal_skipped", "why": str(exc)[:200]}}))
-            data = ("\n".join(chunks) + "\n").encode("utf-8", "surrogatepass")
-            if self._size + len(data) > MAX_JOURNAL_BYTES:
-                self.error = f"the output journal reached {MAX_JOURNAL_BYTES} bytes; later outputs are not in it"
-                os.close(self._fd)
-                self._fd = None
-                return self._written_seq
-            try:
-                os.write(self._fd, data)
-            except OSError as exc:
-                self.error = f"the output journal cannot be written: {exc}"
-                return self._written_seq
-            self._size += len(data)
-            self._written_seq = pending[-1][0]
+            return self._flush_locked()
+
+    def _flush_locked(self) -> int:
+        """The body of ``flush``; the caller holds ``_write_lock``."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        if self._fd is None or not pending:
             return self._written_seq
+        chunks = []
+        for seq, msg in pending:
+            try:
+                chunks.append(json.dumps({"seq": seq, "msg": msg}, separators=(",", ":"), default=str))
+            except (TypeError, ValueError, RecursionError) as exc:  # never lose the rest for one message
+                chunks.append(json.dumps({"seq": seq, "msg": {"type": "journal_skipped", "why": str(exc)[:200]}}))
+        data = ("\n".join(chunks) + "\n").encode("utf-8", "surrogatepass")
+        if self._size + len(data) > MAX_JOURNAL_BYTES:
+            self.error = f"the output journal reached {MAX_JOURNAL_BYTES} bytes; later outputs are not in it"
+            os.close(self._fd)
+            self._fd = None
+            return self._written_seq
+        try:
+            os.write(self._fd, data)
+        except OSError as exc:
+            self.error = f"the output journal cannot be written: {exc}"
+            return self._written_seq
+        self._size += len(data)
+        self._written_seq = pending[-1][0]
+        return self._written_seq
 
     def close(self) -> None:
         self.flush()
@@ -184,6 +228,15 @@ class Journal:
                 self.flush()
             except Exception:  # a failed write must never take the kernel down
                 pass
+
+
+def _create(path: Path) -> int:
+    """Open ``path`` for appending (made 0600, never through a link); OSError unless a regular file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW | _BINARY, 0o600)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return fd
 
 
 # --- reading it back (the app side; stdlib only, so both sides share it) --------------------

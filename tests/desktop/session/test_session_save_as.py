@@ -13,6 +13,7 @@ import pytest
 from helpers import WAIT, Recorder, handle, text_of, until
 
 from reflow_desktop.session import Session
+from reflow_desktop.session.reattach import read_record
 from reflow_desktop.sidecar.store import SidecarStore
 
 UV_WAIT = 240.0  # a real uv build; a readiness wait, never a performance limit
@@ -58,6 +59,8 @@ async def test_after_save_as_runs_write_beside_the_new_file_only_and_it_reopens_
         await session.save_as(new)
         await session.sidecar.writer.flush()
         beside_old = files(old.parent / "__reflow__")
+        assert not any(k.startswith("journal/") for k in beside_old)  # the kernel's output journal moved too
+        assert read_record(old) is None and read_record(new) is not None  # a reopen of the new file finds the kernel
         await handle(session, {"type": "run", "cells": [{"id": first, "code": "import reflow\n\nx = 7"}]})
         await until(lambda: "49" in text_of(session.outputs_of(second)))
         await session.sidecar.writer.flush()
@@ -66,6 +69,7 @@ async def test_after_save_as_runs_write_beside_the_new_file_only_and_it_reopens_
         data = SidecarStore(new).load().data
         assert data is not None and any("49" in text_of(r.outputs) for r in data.cells)
         assert any(k.startswith("cache/") for k in files(new.parent / "__reflow__"))  # the cache follows too
+        await until(lambda: any(b"49" in v for k, v in files(new.parent / "__reflow__").items() if "journal/" in k))
         session.save()
     finally:
         await session.close()

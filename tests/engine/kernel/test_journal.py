@@ -91,6 +91,41 @@ def test_writer_stops_at_its_size_cap_and_says_so(tmp_path: Path, monkeypatch: p
     assert read.records and read.problems == []
 
 
+def test_move_after_save_as_carries_every_record_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    old_nb, new_nb = tmp_path / "old" / "nb.py", tmp_path / "new" / "moved.py"
+    old_nb.parent.mkdir()
+    new_nb.parent.mkdir()
+    j = Journal()
+    assert j.open(old_nb, "k1.jsonl") is not None
+    for i in range(3):
+        j.record(event(i))  # some still pending when the move comes: written to the new file
+    moved = j.move(new_nb, "k2.jsonl")
+    assert moved == new_nb.parent / "__reflow__" / "journal" / "k2.jsonl"
+    j.record(event(3))
+    j.flush()
+    assert list((old_nb.parent / "__reflow__" / "journal").iterdir()) == []
+    read = read_journal(moved)
+    assert read.problems == [] and [n for n, _ in read.records] == [1, 2, 3, 4]
+    assert j.move(new_nb.parent / "other.py", "k3.jsonl") == moved  # same folder: kept as it is
+    j.close()
+
+
+def test_move_into_a_folder_that_cannot_take_it_keeps_the_old_journal(tmp_path: Path) -> None:
+    old_nb, new_folder, elsewhere = tmp_path / "nb.py", tmp_path / "new", tmp_path / "elsewhere"
+    (new_folder / "__reflow__").mkdir(parents=True)
+    elsewhere.mkdir()
+    os.symlink(elsewhere, new_folder / "__reflow__" / "journal")
+    j = Journal()
+    path = j.open(old_nb, "k.jsonl")
+    j.record(event(0))
+    assert j.move(new_folder / "nb.py", "k2.jsonl") == path  # refused: the old file keeps everything
+    j.record(event(1))
+    j.flush()
+    assert path is not None and read_journal(path).last_seq == 2
+    assert list(elsewhere.iterdir()) == []
+    j.close()
+
+
 # --- reading hostile files ----------------------------------------------------------------------
 def journal_file(tmp_path: Path, body: bytes) -> Path:
     folder = tmp_path / "__reflow__" / "journal"
