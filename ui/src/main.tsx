@@ -10,6 +10,8 @@ import { desktopBackend, findDesktopApi, localBackend, serverBackend } from "./s
 import { userSettings } from "./settingsEffects";
 import { channel as widgetChannel } from "./widgets/channel";
 import { widgetDoor } from "./jupyterWidgets/door";
+import { PopoutApp } from "./popout/popoutView";
+import { popoutTarget } from "./popout/target";
 
 function safeSession(): Storage | null {
   try {
@@ -117,7 +119,8 @@ async function start() {
   const controller = new Controller(store, transport);
   // for the console and end-to-end tests
   (window as unknown as { reflow: unknown }).reflow = { store, controller, connection };
-  render(<App controller={controller} retry={retry} />, root);
+  const popout = popoutTarget(location.href); // ?view=cell&cell=ID: one cell's output in a window of its own
+  render(popout ? <PopoutApp controller={controller} target={popout} retry={retry} /> : <App controller={controller} retry={retry} />, root);
 }
 
 void start();

@@ -39,7 +39,8 @@ export type CommandId =
   | "format-cell"
   | "format-notebook"
   | "add-sql"
-  | "toggle-sql";
+  | "toggle-sql"
+  | "pop-out";
 
 export interface CommandSpec {
   id: CommandId;
@@ -94,6 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "export-html", title: "Export HTML (self-contained page)", menu: true },
   { id: "export-ipynb", title: "Export Jupyter notebook (.ipynb)", menu: true },
   { id: "help", title: "Keyboard shortcuts", keys: ["?"], menu: true },
+  { id: "pop-out", title: "Pop out the cell's output (a live window of its own)", menu: true },
 ];
 
 const KEY_NAMES: Record<string, string> = {

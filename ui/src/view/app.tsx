@@ -22,6 +22,7 @@ import { SettingsPage, useSettings } from "./settings";
 import { effectiveOutputPosition } from "../settings";
 import { userSettings } from "../settingsEffects";
 import { listenShellCommands, type View } from "../shellCommands";
+import { popOutCell } from "../popout/button";
 
 const LS_PANEL = "reflow.panel";
 
@@ -179,6 +180,8 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         case "open-settings":
           setSettingsOpen(true);
           return true;
+        case "pop-out":
+          return popOutCell(st.session, sel);
         case "export-html":
         case "export-ipynb":
           if (st.session !== null) exportNotebook(st.session, cmd === "export-html" ? "html" : "ipynb");

@@ -295,7 +295,7 @@ export const CellView = memo(function CellView(p: CellProps) {
           ))}
         </div>
       )}
-      <Outputs outputs={cell.outputs} />
+      <Outputs outputs={cell.outputs} cell={cell.id} />
     </>
   );
 

@@ -19,13 +19,16 @@ import { chartKind } from "./charts/kinds";
 import { OutputFrame } from "./frame";
 import { JupyterWidget, WIDGET_VIEW_MIME, widgetDoor } from "../jupyterWidgets/door";
 import { render } from "preact";
+import { PopOutButton } from "../popout/button";
 
-export const Outputs = memo(function Outputs({ outputs }: { outputs: Output[] }) {
+/** `cell`: the notebook cell they belong to, which gives each output a "pop out" button (popout/). */
+export const Outputs = memo(function Outputs({ outputs, cell }: { outputs: Output[]; cell?: string }) {
   if (!outputs.length) return null;
   return (
     <div class="outputs" data-testid="cell-outputs">
       {outputs.map((o, i) => (
         <div key={i} class="output" data-testid="output" data-output-kind={o.kind}>
+          {cell !== undefined && <PopOutButton cell={cell} output={outputs.length === 1 ? null : i} />}
           <OutputView output={o} />
         </div>
       ))}
