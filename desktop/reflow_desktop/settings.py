@@ -60,6 +60,13 @@ class Settings:
         Literal["off", "on"],
         Meta(description="Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."),
     ] = "off"
+    mcp_server: Annotated[
+        Literal["off", "on"],
+        Meta(
+            description="Let coding agents (MCP clients) read, edit and run the open notebooks through this app's "
+            "local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md)."
+        ),
+    ] = "off"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

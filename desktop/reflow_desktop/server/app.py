@@ -24,6 +24,7 @@ from tornado.netutil import bind_sockets
 
 from reflow_desktop import protocol as P
 from reflow_desktop.exporting.reveal import ExportedFiles
+from reflow_desktop.mcp.door import AgentDoor
 from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
@@ -375,6 +376,7 @@ class ReflowServer:
         self.exported = ExportedFiles()  # what Export wrote, per session: the only folders "Show in folder" opens
         # The desktop app's own export (save dialog), called on this loop's thread: (session id, format) -> handled.
         self.native_export: Callable[[str, str], bool] | None = None
+        self.agent_door = AgentDoor(self.sessions, self.guard)  # /mcp (reflow_desktop/mcp/), off unless enabled
 
     @property
     def port(self) -> int:
@@ -385,12 +387,15 @@ class ReflowServer:
         return self.guard.token
 
     def make_app(self) -> tornado.web.Application:
+        from reflow_desktop.mcp.handler import McpHandler
+
         args = {"server": self}
         return tornado.web.Application(
             [
                 (r"/", IndexHandler, args),
                 (r"/login/([A-Za-z0-9_-]{1,100})", LoginHandler, args),
                 (r"/docs/?", DocsHandler, args),
+                (r"/mcp/?", McpHandler, {**args, "door": self.agent_door}),
                 (r"/ws/([^/]+)", SocketHandler, args),
                 (r"/ws/?", SocketHandler, args),
                 (r"/s/([^/]+)/?", PageHandler, args),
@@ -446,6 +451,7 @@ class ReflowServer:
             self._http.stop()
             await self._http.close_all_connections()
             self._http = None
+        await self.agent_door.close()
         for session in list(self.sessions.values()):
             await session.close()
         self.sessions.clear()
