@@ -68,6 +68,14 @@ class Settings:
         ),
     ] = "off"
 
+    history_budget_mb: Annotated[
+        Literal[50, 0, 10, 20, 100, 200, 500, 1000],
+        Meta(
+            description="Disk space (MB) each notebook's output history may use in __reflow__/history/; "
+            "the oldest runs go first. 0 keeps no history."
+        ),
+    ] = 50
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -760,6 +760,10 @@ export interface Settings {
    * Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S).
    */
   format_on_save: "off" | "on";
+  /**
+   * Let coding agents (MCP clients) read, edit and run the open notebooks through this app's local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md).
+   */
+  mcp_server: "off" | "on";
 }
 /**
  * One line of uv's output while the notebook's environment is built (before the kernel starts, and
@@ -1395,5 +1399,13 @@ export const SETTINGS = {
       "on"
     ],
     "description": "Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."
+  },
+  "mcp_server": {
+    "default": "off",
+    "choices": [
+      "off",
+      "on"
+    ],
+    "description": "Let coding agents (MCP clients) read, edit and run the open notebooks through this app's local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md)."
   }
 } as const;

@@ -268,6 +268,14 @@ class TablePageMsg(ClientMsg, Correlated, tag="table_page"):
     page_size: int | UnsetType | None = UNSET
 
 
+class HistoryGetMsg(ClientMsg, Correlated, tag="history_get"):
+    """A cell's output history (earlier runs' outputs with the code that produced them, from `__reflow__/history/`);
+    answered with `cell_history`. Fetched on demand: outputs never carry it."""
+
+    READ_ONLY = True
+    id: str
+
+
 class ClearCacheMsg(ClientMsg, tag="clear_cache"):
     """Delete the cell's persistent caches (`id`), or the whole notebook's (no `id`); answered with a
     `notice` saying how many entries went. Nothing re-runs."""
@@ -369,6 +377,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     SetUiValueMsg,
     WidgetCommMsg,
     TablePageMsg,
+    HistoryGetMsg,
     ClearCacheMsg,
     SettingsGetMsg,
     SettingsSetMsg,

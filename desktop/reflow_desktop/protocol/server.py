@@ -24,6 +24,7 @@ from reflow_desktop.protocol.shapes import (
     NoticeLevel,
     Output,
     RuntimeMode,
+    Shape,
     TrustInfo,
     VariableItem,
 )
@@ -231,6 +232,24 @@ class TablePageReplyMsg(ServerMsg, Correlated, tag="table_page_reply"):
     error: str | UnsetType = UNSET
 
 
+class HistoryRun(Shape):
+    """One earlier run of a cell: the code that ran, when (UTC, ISO 8601) and what it showed."""
+
+    key: Annotated[str, Meta(description="content address: sha256 of code hash, input hashes and outputs")]
+    code: str
+    ran_at: str
+    outputs: list[Output]
+
+
+class CellHistoryMsg(ServerMsg, Correlated, tag="cell_history"):
+    """Answer to `history_get`: the cell's kept runs, oldest first (the last is usually what it shows now);
+    `notes` say what could not be read (a damaged entry is skipped, the rest shown)."""
+
+    id: str
+    entries: list[HistoryRun]
+    notes: list[str]
+
+
 class BatchMsg(ServerMsg, tag="batch"):
     """Several kernel events (cell_status, cell_clear, cell_output…) in one frame: apply them in order,
     render once. The kernel batches everything it sends between two flushes (the end of a run, any
@@ -309,6 +328,7 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     WidgetCommServerMsg,
     WidgetCommIdleMsg,
     TablePageReplyMsg,
+    CellHistoryMsg,
     BatchMsg,
     SettingsMsg,
     EnvProgressMsg,

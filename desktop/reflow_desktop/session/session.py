@@ -54,6 +54,7 @@ from reflow_desktop.session.saves import SaveManager, autosave_policy
 from reflow_desktop.session.state import CellCache
 from reflow_desktop.session.widget_comms import WidgetRelay, decode_buffers
 from reflow_desktop.sidecar.binding import SessionSidecar
+from reflow_desktop.sidecar.history_recorder import history_message
 from reflow_desktop.trust.gate import TrustGate
 
 if TYPE_CHECKING:
@@ -180,6 +181,10 @@ class Session:
     def status_of(self, cell_id: str) -> str | None:
         st = self.cache.cells.get(cell_id)
         return st.shown_status if st is not None else None
+
+    def parents_of(self, cell_id: str) -> list[str]:
+        st = self.cache.cells.get(cell_id)
+        return list(st.parents) if st is not None else []
 
     @property
     def cells_running(self) -> bool:
@@ -608,6 +613,10 @@ class Session:
         except RuntimeError as exc:
             reply(P.error_msg(f"widget_comm_msg: {exc}."))
             idle()
+
+    async def _h_history_get(self, msg: dict[str, Any], reply: Client) -> None:
+        cell = self.document.cell(msg["id"])  # KeyError: unknown cell
+        reply(history_message(msg["request_id"], cell.id, await self.sidecar.history.view(cell.id)))
 
     async def _h_table_page(self, msg: dict[str, Any], reply: Client) -> asyncio.Future[None]:
         # reflow.ui: one page of a table output; the kernel answers table_page_reply

@@ -35,6 +35,7 @@ from reflow_desktop import protocol as P
 from reflow_desktop.session.doors import SidecarDoor
 from reflow_desktop.session.saves import Policy, SaveManager
 from reflow_desktop.sidecar.format import CellRecord, SidecarData, cell_ui_values, code_hash
+from reflow_desktop.sidecar.history_recorder import HistoryRecorder
 from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
 from reflow_desktop.sidecar.snapshots import SnapshotWriter
 from reflow_desktop.sidecar.store import CellSource, RestoredCell, SidecarStore
@@ -61,6 +62,7 @@ class SessionSidecar:
         self.store = SidecarStore(door.path)
         self.writer = SidecarWriter(self.store, delay=delay, on_notice=self._notice, saves=saves)
         self.snapshots = SnapshotWriter(door, self._notice, saves=saves)  # [tool.reflow] snapshots
+        self.history = HistoryRecorder(door, saves, door.parents_of, self._notice, delay=delay)  # every run kept
         # What Reflow last read or wrote, fingerprinted now (the session has just read the file);
         # polled once started, and compared before every autosave.
         self.watcher: FileWatcher | None = FileWatcher(door.path, self._on_file_change, interval=watch_interval)
@@ -83,6 +85,7 @@ class SessionSidecar:
         loaded = self.store.load()
         if loaded.notice:
             self.notices.append(("warning", loaded.notice))
+        self.notices.extend(("warning", note) for note in self.history.load())
         if loaded.data is None:
             return {}
         cells = [CellSource(c.id, c.kind, c.source) for c in self.door.notebook.cells]
@@ -139,6 +142,7 @@ class SessionSidecar:
             self.start()
         if not self.door.read_only:
             self.writer.schedule(self.snapshot)
+            await self.history.follow(path)
 
     # --- outputs: a step of the kernel event pipeline ------------------------------------
     def observe_event(self, event: dict[str, Any]) -> None:
@@ -150,6 +154,7 @@ class SessionSidecar:
 
     def _observe(self, event: dict[str, Any]) -> None:
         etype = event.get("type")
+        self.history.observe(event)
         if etype == "done":
             self.snapshots.run_finished()
             return
@@ -179,6 +184,7 @@ class SessionSidecar:
     def cells_changed(self) -> None:
         """The cell list or the kernel's state changed: the stored outputs follow."""
         self._schedule()
+        self.history.cells_changed()
 
     def _schedule(self) -> None:
         if not self.door.read_only:
