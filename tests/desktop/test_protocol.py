@@ -97,7 +97,8 @@ def test_read_only_sessions_accept_what_they_did() -> None:
     assert P.READ_ONLY_ALLOWED == {"set_ui_value", "interrupt", "run_stale", "run_all", "complete", "inspect",
                                    "table_page", "packages_get", "settings_get", "settings_set", "resync",
                                    "trust",  # "Trust and run" changes no code
-                                   "widget_comm_msg"}  # a Jupyter widget moved in the app view, like set_ui_value
+                                   "widget_comm_msg",  # a Jupyter widget moved in the app view, like set_ui_value
+                                   "history_get"}  # reading a cell's output history changes nothing
 
 
 def test_settings_in_the_schema_are_the_declared_ones() -> None:
@@ -147,6 +148,7 @@ VALID: list[dict[str, Any]] = [
     {"type": "trust"},
     {"type": "run_on", "place": "ssh:gpu-box"}, {"type": "run_on", "place": "local"}, {"type": "places_get"},
     {"type": "reattach_kernel"}, {"type": "stop_background_kernel"},
+    {"type": "history_get", "request_id": "r1", "id": "a"},
 ]
 
 

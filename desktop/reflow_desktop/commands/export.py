@@ -1,4 +1,4 @@
-"""`reflow export html|ipynb|script nb.py -o OUT [--run] [--hide-code]`.
+"""`reflow export html|ipynb|pdf|script nb.py -o OUT [--run] [--hide-code|--no-code]`.
 
 Outputs come from the sidecar (``__reflow__/``) when they are current for every
 cell; ``--run`` runs the notebook first in a fresh kernel. Without either, the
@@ -12,18 +12,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("html", "ipynb", "script")
-SUFFIX = {"html": ".html", "ipynb": ".ipynb", "script": ".script.py"}
+FORMATS = ("html", "ipynb", "pdf", "script")
+SUFFIX = {"html": ".html", "ipynb": ".ipynb", "pdf": ".pdf", "script": ".script.py"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("export", help="export a notebook to HTML, .ipynb or a flat script")
+    p = sub.add_parser("export", help="export a notebook to HTML, .ipynb, PDF or a flat script")
     p.add_argument("format", choices=FORMATS)
     p.add_argument("notebook")
     p.add_argument("-o", "--output", help="output file (default: beside the notebook; '-' = stdout)")
     p.add_argument("--run", action="store_true", help="run the notebook first (fresh kernel)")
     p.add_argument("--trust", action="store_true", help="with --run: trust (sign) the notebook even if not yours")
-    p.add_argument("--hide-code", action="store_true", help="html: show outputs and markdown only")
+    p.add_argument("--hide-code", "--no-code", action="store_true", help="html, pdf: show outputs and markdown only")
+    p.add_argument("--page-size", default="A4", choices=("A4", "Letter", "Legal", "A3", "A5"), help="pdf: paper size")
 
 
 def _default_output(nb_path: Path, fmt: str) -> Path:
@@ -78,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
         notebook = notebook_to_ipynb(nb, outputs)
         validate(notebook)
         code = _write(out, dumps(notebook))
+    elif args.format == "pdf":
+        from reflow_desktop.commands.export_pdf import export_pdf
+
+        code = export_pdf(
+            nb, path, outputs, out, include_code=not args.hide_code, page_size=args.page_size, states=states
+        )
     else:
         from reflow_desktop.exporting.html import BundleMissingError, render_html
 

@@ -113,15 +113,13 @@ def print_html(
 
 
 def ensure_qt_app() -> object:
-    """The running QApplication, or a new headless one (offscreen when there is no display).
+    """The running QApplication, or a new headless one just for printing.
 
-    Raises QtUnavailableError, with the reason, when QtWebEngine cannot be loaded or started.
+    A new one is offscreen (no window is ever shown, so no display is needed or touched)
+    unless QT_QPA_PLATFORM says otherwise. Raises QtUnavailableError, with the reason, when
+    QtWebEngine cannot be loaded or started.
     """
     os.environ.setdefault("QT_API", "pyside6")
-    if os.name == "posix" and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium's sandbox refuses root
     try:
         from qtpy.QtCore import QCoreApplication, Qt
         from qtpy.QtWebEngineCore import QWebEnginePage  # noqa: F401  # must load before the app exists
@@ -131,6 +129,9 @@ def ensure_qt_app() -> object:
     existing = QApplication.instance()
     if existing is not None:
         return existing
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium's sandbox refuses root
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     try:
         return QApplication(["reflow-pdf"])
