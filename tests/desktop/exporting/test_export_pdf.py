@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -166,10 +166,7 @@ def _tall_notebook(tmp_path: Path) -> Path:
     path.write_text("\n".join(f"# %%\nprint_cell_{k} = {k}\n" for k in range(TALL_CELLS)))
     _store(
         path,
-        [
-            [stream("stdout", "".join(f"cell{k} line{j:02d}\n" for j in range(TALL_LINES)))]
-            for k in range(TALL_CELLS)
-        ],
+        [[stream("stdout", "".join(f"cell{k} line{j:02d}\n" for j in range(TALL_LINES)))] for k in range(TALL_CELLS)],
     )
     return path
 
@@ -255,9 +252,9 @@ def test_clear_error_when_qt_cannot_start(report: Path, tmp_path: Path) -> None:
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802  # http.server's name
+    def do_GET(self) -> None:
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.end_headers()
@@ -278,6 +275,7 @@ def listener() -> Iterator[int]:
 
 def test_printing_a_hostile_notebook_fetches_nothing(tmp_path: Path, listener: int) -> None:
     base = f"http://127.0.0.1:{listener}"
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg'><image href='{base}/svg.png'/></svg>"
     path = tmp_path / "hostile.py"
     path.write_text(f"# %% [markdown]\n# ![pixel]({base}/markdown.png)\n\n# %%\nshow = 1\n")
     _store(
@@ -285,7 +283,7 @@ def test_printing_a_hostile_notebook_fetches_nothing(tmp_path: Path, listener: i
         [
             [
                 data({"text/html": f"<img src='{base}/html.png'><link rel=stylesheet href='{base}/x.css'>"}),
-                data({"image/svg+xml": f"<svg xmlns='http://www.w3.org/2000/svg'><image href='{base}/svg.png'/></svg>"}),
+                data({"image/svg+xml": svg}),
                 data({"text/plain": "printed hostile"}),
             ]
         ],
