@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -132,11 +133,24 @@ def ensure_qt_app() -> object:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium's sandbox refuses root
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--log-level=3")  # Chromium's own chatter off
+    _quiet_qt_warnings()
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     try:
         return QApplication(["reflow-pdf"])
     except Exception as exc:
         raise QtUnavailableError(f"Qt could not start: {exc}") from exc
+
+
+def _quiet_qt_warnings() -> None:
+    """A headless print has no use for Qt's notes about GPUs and sandboxes: keep critical ones only."""
+    from qtpy.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            sys.stderr.write(f"{message}\n")
+
+    qInstallMessageHandler(handler)
 
 
 def page_layout(page_size: str = "A4", *, landscape: bool = False) -> QPageLayout:
