@@ -56,6 +56,17 @@ class Settings:
         Literal["default", "vim", "emacs"], Meta(description="Editor keys (the UI implements default and vim).")
     ] = "default"
     font_size: Annotated[Literal[11, 12, 13, 14, 15, 16, 18, 20], Meta(description="Code font size in px.")] = 13
+    notify_after: Annotated[
+        Literal[10, 0, 5, 30, 60, 300, 900],
+        Meta(
+            description="Notify (an OS notification naming the cell; a click shows it) when a run that took at "
+            "least this many seconds ends while its window is not in front. 0: never."
+        ),
+    ] = 10
+    keep_awake: Annotated[
+        Literal["on", "off"],
+        Meta(description="Keep the computer from sleeping while cells run (after the first seconds of a run)."),
+    ] = "on"
     format_on_save: Annotated[
         Literal["off", "on"],
         Meta(description="Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."),

@@ -109,6 +109,7 @@ class Session:
         self.kernel = KernelProcess(
             self._on_kernel_event,
             BusyFlicker(self._on_kernel_state),  # a busy spell of a few ms is not news for the pages
+        self.watchers: list[Client] = []  # the app's own listeners (shell/run_alerts.py): every broadcast, nothing sent
             python=python,
             cwd=str(self._path.parent),
             # remote/place.py: elsewhere, its provisioner builds the environment there; None: where
@@ -413,6 +414,12 @@ class Session:
         if self.kernel_died_in and self.kernel.state == "dead":
             kernel["cell"] = self.kernel_died_in
         return P.session_msg(
+        for watcher in list(self.watchers):
+            self._send(watcher, msg)
+
+    def watch(self, listener: Client) -> None:
+        """``listener`` hears every broadcast message (server thread) without being a page: no state, no notices."""
+        self.watchers.append(listener)
             session=self.id,
             path=str(self.path),
             name=self.path.name,

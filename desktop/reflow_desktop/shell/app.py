@@ -32,6 +32,7 @@ from reflow_desktop.shell.threads import ServerThread, gui_only, install_qt_thre
 from reflow_desktop.shell.welcome import copy_example, list_examples, recent_data, render_welcome, untitled_path
 
 if TYPE_CHECKING:
+    from reflow_desktop.shell.run_alerts import RunAlerts
     from reflow_desktop.shell.windows import NotebookWindow
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class ShellApp:
         self.on_ready: Callable[[ShellApp], None] | None = None  # tests/benchmarks hook
         self.quitting = False
         self.gui_running = False
+        self.run_alerts: RunAlerts | None = None  # run-finished notifications, keep-awake (shell/run_alerts.py)
 
     # --- lifetime --------------------------------------------------------------------
     def run(self, paths: list[str]) -> int:
@@ -126,6 +128,9 @@ class ShellApp:
             return 0
         install_qt_thread_trap()
         self.invoker = make_gui_invoker()
+        from reflow_desktop.shell.run_alerts import RunAlerts
+
+        self.run_alerts = RunAlerts(self)
         self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
         if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
             return 0  # lost a start-up race to another instance
@@ -153,6 +158,8 @@ class ShellApp:
         """After the Qt loop: stop sessions (saves pending edits, shuts kernels down)."""
         if self.instance is not None:
             self.instance.close()
+        if self.run_alerts is not None:
+            self.run_alerts.close()  # the keep-awake is let go before the kernels stop
         self.server_thread.stop()
 
     def _native_export(self, session_id: str, fmt: str) -> bool:
@@ -246,6 +253,8 @@ class ShellApp:
         fut = self.server_thread.submit(session.start())
         fut.add_done_callback(_log_start_failure)
         win.create()
+        if self.run_alerts is not None:
+            self.run_alerts.watch(win)
         if self.welcome is not None:
             self.invoke(self.close_welcome)
         return win

@@ -22,6 +22,7 @@ PAGE_COMMANDS: dict[str, str] = {
     "open_settings": "show the Settings page",
     "show_shortcuts": "show the keyboard shortcuts help",
     "export": "detail.format is 'html' | 'ipynb' (once export lands)",
+    "goto_cell": "detail.id: select the cell and scroll it into view (a run-finished notification was clicked)",
     "exported": "detail.path / detail.folder: where an export was written; show it, with Show in folder",
 }
 
