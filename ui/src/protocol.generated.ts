@@ -27,6 +27,7 @@ export type ServerMessage =
   | WidgetCommServerMsg
   | WidgetCommIdleMsg
   | TablePageReplyMsg
+  | CellHistoryMsg
   | BatchMsg
   | SettingsMsg
   | EnvProgressMsg
@@ -126,6 +127,7 @@ export type ClientMessage =
   | SetUiValueMsg
   | WidgetCommMsg
   | TablePageMsg
+  | HistoryGetMsg
   | ClearCacheMsg
   | SettingsGetMsg
   | SettingsSetMsg
@@ -707,6 +709,35 @@ export interface TablePageReplyMsg {
   error?: string;
 }
 /**
+ * Answer to `history_get`: the cell's kept runs, oldest first (the last is usually what it shows now);
+ * `notes` say what could not be read (a damaged entry is skipped, the rest shown).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "CellHistoryMsg".
+ */
+export interface CellHistoryMsg {
+  type: "cell_history";
+  request_id: string;
+  id: string;
+  entries: HistoryRun[];
+  notes: string[];
+}
+/**
+ * One earlier run of a cell: the code that ran, when (UTC, ISO 8601) and what it showed.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "HistoryRun".
+ */
+export interface HistoryRun {
+  /**
+   * content address: sha256 of code hash, input hashes and outputs
+   */
+  key: string;
+  code: string;
+  ran_at: string;
+  outputs: Output[];
+}
+/**
  * Several kernel events (cell_status, cell_clear, cell_output…) in one frame: apply them in order,
  * render once. The kernel batches everything it sends between two flushes (the end of a run, any
  * non-event message, or 10 ms after the first event).
@@ -757,6 +788,14 @@ export interface Settings {
    */
   font_size: 11 | 12 | 13 | 14 | 15 | 16 | 18 | 20;
   /**
+   * Notify (an OS notification naming the cell; a click shows it) when a run that took at least this many seconds ends while its window is not in front. 0: never.
+   */
+  notify_after: 0 | 5 | 10 | 30 | 60 | 300 | 900;
+  /**
+   * Keep the computer from sleeping while cells run (after the first seconds of a run).
+   */
+  keep_awake: "off" | "on";
+  /**
    * Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S).
    */
   format_on_save: "off" | "on";
@@ -764,6 +803,10 @@ export interface Settings {
    * Let coding agents (MCP clients) read, edit and run the open notebooks through this app's local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md).
    */
   mcp_server: "off" | "on";
+  /**
+   * Disk space (MB) each notebook's output history may use in __reflow__/history/; the oldest runs go first. 0 keeps no history.
+   */
+  history_budget_mb: 0 | 10 | 20 | 50 | 100 | 200 | 500 | 1000;
 }
 /**
  * One line of uv's output while the notebook's environment is built (before the kernel starts, and
@@ -1158,6 +1201,18 @@ export interface TableSort {
   descending: boolean;
 }
 /**
+ * A cell's output history (earlier runs' outputs with the code that produced them, from `__reflow__/history/`);
+ * answered with `cell_history`. Fetched on demand: outputs never carry it.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "HistoryGetMsg".
+ */
+export interface HistoryGetMsg {
+  type: "history_get";
+  request_id: string;
+  id: string;
+}
+/**
  * Delete the cell's persistent caches (`id`), or the whole notebook's (no `id`); answered with a
  * `notice` saying how many entries went. Nothing re-runs.
  *
@@ -1324,6 +1379,7 @@ export const SERVER_MESSAGE_TYPES = [
   "widget_comm",
   "widget_comm_idle",
   "table_page_reply",
+  "cell_history",
   "batch",
   "settings",
   "env_progress",
@@ -1392,6 +1448,27 @@ export const SETTINGS = {
     ],
     "description": "Code font size in px."
   },
+  "notify_after": {
+    "default": 10,
+    "choices": [
+      10,
+      0,
+      5,
+      30,
+      60,
+      300,
+      900
+    ],
+    "description": "Notify (an OS notification naming the cell; a click shows it) when a run that took at least this many seconds ends while its window is not in front. 0: never."
+  },
+  "keep_awake": {
+    "default": "on",
+    "choices": [
+      "on",
+      "off"
+    ],
+    "description": "Keep the computer from sleeping while cells run (after the first seconds of a run)."
+  },
   "format_on_save": {
     "default": "off",
     "choices": [
@@ -1407,5 +1484,19 @@ export const SETTINGS = {
       "on"
     ],
     "description": "Let coding agents (MCP clients) read, edit and run the open notebooks through this app's local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md)."
+  },
+  "history_budget_mb": {
+    "default": 50,
+    "choices": [
+      50,
+      0,
+      10,
+      20,
+      100,
+      200,
+      500,
+      1000
+    ],
+    "description": "Disk space (MB) each notebook's output history may use in __reflow__/history/; the oldest runs go first. 0 keeps no history."
   }
 } as const;
