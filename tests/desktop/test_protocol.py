@@ -19,6 +19,8 @@ from reflow_desktop.protocol.docs import render_docs
 from reflow_desktop.protocol.generate import DOCS_PATH, ROOT, SCHEMA_PATH
 from reflow_desktop.protocol.generate import main as generate_main
 from reflow_desktop.protocol.schema import protocol_schema, schema_text
+from reflow_desktop.sidecar.history import CellHistoryView, ShownEntry
+from reflow_desktop.sidecar.history_recorder import history_message
 
 UI = ROOT / "ui"
 
@@ -225,6 +227,9 @@ def test_constructors_build_declared_messages() -> None:
         build.trust_msg({"status": "changed", "held": ["a"], "packages": ["pyyaml"]}),
         build.place_msg("ssh:gpu-box", "on gpu-box", ["ssh:gpu-box", "ssh:lab"]),
         build.background_kernel_msg(4242), build.background_kernel_msg(None),
+        history_message("r", "a", CellHistoryView([ShownEntry("k" * 64, "x = 1", "2026-12-03T12:00:00Z",
+                                                              [{"kind": "stream", "name": "stdout", "text": "1"}])],
+                                                  ["1 earlier output could not be read"])),
         build.session_msg(session="s", path="/nb.py", name="nb.py", mode="lazy", read_only=False, cells=[cell],
                           kernel={"state": "dead"}, config={}, trust={"status": "untrusted", "held": [],
                                                                       "packages": []}),
