@@ -46,6 +46,7 @@ from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.busy_flicker import BusyFlicker
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
+from reflow_desktop.session.latest_only import LatestOnly
 from reflow_desktop.session.opening import create_notebook_file
 from reflow_desktop.session.ownership import Ownership, claim
 from reflow_desktop.session.packages import PackageManager
@@ -106,10 +107,10 @@ class Session:
         self.mode = settings_handler.initial_mode(self.notebook, own=self.trust.own)  # [tool.reflow] or the user's
         self.cache = CellCache()
         self.clients: list[Client] = []
+        self.watchers: list[Client] = []  # the app's own listeners (shell/run_alerts.py): every broadcast, nothing sent
         self.kernel = KernelProcess(
             self._on_kernel_event,
             BusyFlicker(self._on_kernel_state),  # a busy spell of a few ms is not news for the pages
-        self.watchers: list[Client] = []  # the app's own listeners (shell/run_alerts.py): every broadcast, nothing sent
             python=python,
             cwd=str(self._path.parent),
             # remote/place.py: elsewhere, its provisioner builds the environment there; None: where
@@ -120,6 +121,7 @@ class Session:
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
+        self._latest = LatestOnly()  # completions/inspections: a page's newest only (latest_only.py)
         self.background = BackgroundRuns(self)  # runs that outlive the window: journal, keep running, reattach
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
         self._run_asked: tuple[int, list[str]] = (0, [])  # the last `run` operation: its seq and cells
@@ -395,10 +397,17 @@ class Session:
     def detach(self, client: Client) -> None:
         if client in self.clients:
             self.clients.remove(client)
+        self._latest.forget(client)
 
     def broadcast(self, msg: dict[str, Any]) -> None:
         for client in list(self.clients):
             self._send(client, msg)
+        for watcher in list(self.watchers):
+            self._send(watcher, msg)
+
+    def watch(self, listener: Client) -> None:
+        """``listener`` hears every broadcast message (server thread) without being a page: no state, no notices."""
+        self.watchers.append(listener)
 
     @staticmethod
     def _send(client: Client, msg: dict[str, Any]) -> None:
@@ -414,12 +423,6 @@ class Session:
         if self.kernel_died_in and self.kernel.state == "dead":
             kernel["cell"] = self.kernel_died_in
         return P.session_msg(
-        for watcher in list(self.watchers):
-            self._send(watcher, msg)
-
-    def watch(self, listener: Client) -> None:
-        """``listener`` hears every broadcast message (server thread) without being a page: no state, no notices."""
-        self.watchers.append(listener)
             session=self.id,
             path=str(self.path),
             name=self.path.name,
@@ -681,11 +684,14 @@ class Session:
         await handle_format_cells(self, msg.get("ids"), reply)
 
     async def _h_complete(self, msg: dict[str, Any], reply: Client) -> None:
-        try:
-            content = await self.kernel.request("complete", str(msg["code"]), int(msg["cursor"]))
+        try:  # a newer completion from the same page supersedes this one while it waits (latest_only.py)
+            asked = await self._latest.run(
+                (reply, "complete"), lambda: self.kernel.request("complete", str(msg["code"]), int(msg["cursor"]))
+            )
         except (RuntimeError, asyncio.CancelledError) as exc:
             reply(P.error_msg(f"complete: {exc}"))
             return
+        content: dict[str, Any] = asked if asked is not None else {"matches": []}  # stale: the editor moved on
         reply(
             P.complete_reply_msg(
                 msg["request_id"],
@@ -697,10 +703,14 @@ class Session:
 
     async def _h_inspect(self, msg: dict[str, Any], reply: Client) -> None:
         try:
-            content = await self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]), detail_level=0)
+            asked = await self._latest.run(
+                (reply, "inspect"),
+                lambda: self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]), detail_level=0),
+            )
         except (RuntimeError, asyncio.CancelledError) as exc:
             reply(P.error_msg(f"inspect: {exc}"))
             return
+        content: dict[str, Any] = asked if asked is not None else {"found": False}
         found = bool(content.get("found"))
         text = _ANSI.sub("", (content.get("data") or {}).get("text/plain", "")) if found else ""
         reply(P.inspect_reply_msg(msg["request_id"], found, text))

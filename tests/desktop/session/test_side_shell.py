@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import code_ids, handle, until
+from helpers import code_ids, handle, text_of, until
 
 GATE = """\
 import threading
@@ -54,3 +54,51 @@ async def test_inspect_works_on_the_subshell_too(session, recorder):
     reply = await recorder.wait_for(lambda m: m["type"] == "inspect_reply")
     assert reply["found"] and "Return the number of items" in reply["text"]
     assert session.kernel._side is not None and await session.kernel._side.subshell_id() is not None
+
+
+async def test_a_completion_superseded_while_it_waits_never_reaches_the_kernel(session, recorder):
+    """Typing sends a completion per key: only the newest waiting one is asked (session/latest_only.py).
+
+    ``Gate.__dir__`` counts how often the kernel is asked; the first request holds the subshell
+    until a run opens the gate, two more come meanwhile: the older of them is answered "stale"
+    (no matches) without reaching the kernel, the newer one gets the real answer.
+    """
+    a, b = code_ids(session)
+    await handle(
+        session,
+        {
+            "type": "run",
+            "cells": [
+                {
+                    "id": a,
+                    "code": GATE
+                    + "asked = []\nGate.__dir__ = (lambda f: lambda s: asked.append(1) or f(s))(Gate.__dir__)\n",
+                }
+            ],
+        },
+    )
+    await session.handle({"type": "complete", "request_id": "warm", "id": a, "code": "import o", "cursor": 8}, recorder)
+    await recorder.wait_for(lambda m: m["type"] == "complete_reply" and m["request_id"] == "warm")
+
+    mark = recorder.mark()
+    ask = [
+        asyncio.ensure_future(
+            session.handle({"type": "complete", "request_id": rid, "id": b, "code": "gate.", "cursor": 5}, recorder)
+        )
+        for rid in ("first",)
+    ]
+    await until(lambda: bool(session.kernel._replies))  # the first is with the kernel, blocked in __dir__
+    for rid in ("older", "newest"):
+        ask.append(
+            asyncio.ensure_future(
+                session.handle({"type": "complete", "request_id": rid, "id": b, "code": "gate.", "cursor": 5}, recorder)
+            )
+        )
+    older = await recorder.wait_for(lambda m: m["type"] == "complete_reply" and m["request_id"] == "older", mark)
+    assert older["matches"] == []  # superseded: answered at once, never sent
+    await handle(session, {"type": "run", "cells": [{"id": b, "code": "opened.set()"}]})
+    newest = await recorder.wait_for(lambda m: m["type"] == "complete_reply" and m["request_id"] == "newest", mark)
+    await asyncio.gather(*ask)
+    assert "through_the_gate" in newest["matches"]
+    await handle(session, {"type": "run", "cells": [{"id": b, "code": "print('asked', len(asked))"}]})
+    await until(lambda: "asked 2" in text_of(session.outputs_of(b)))
