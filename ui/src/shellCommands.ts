@@ -13,12 +13,13 @@ export interface ShellHandlers {
   save(): void;
   run_all(): void;
   show_shortcuts(): void;
+  goto_cell(id: string): void;
 }
 
 /** Run the handler for one event's detail; true if the page handled (claims) it. */
 export function handleShellCommand(detail: unknown, h: ShellHandlers): boolean {
   if (typeof detail !== "object" || detail === null) return false;
-  const d = detail as { command?: unknown; theme?: unknown; view?: unknown };
+  const d = detail as { command?: unknown; theme?: unknown; view?: unknown; id?: unknown };
   switch (d.command) {
     case "open_settings":
       h.open_settings();
@@ -39,6 +40,10 @@ export function handleShellCommand(detail: unknown, h: ShellHandlers): boolean {
       return true;
     case "show_shortcuts":
       h.show_shortcuts();
+      return true;
+    case "goto_cell": // a run-finished notification was clicked
+      if (typeof d.id !== "string") return false;
+      h.goto_cell(d.id);
       return true;
   }
   return false; // interrupt / restart / export: the shell does those itself

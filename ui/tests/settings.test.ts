@@ -134,6 +134,7 @@ describe("shell commands", () => {
       save: () => calls.push("save"),
       run_all: () => calls.push("run_all"),
       show_shortcuts: () => calls.push("shortcuts"),
+      goto_cell: (id) => calls.push(`goto:${id}`),
     };
   };
 
@@ -146,10 +147,11 @@ describe("shell commands", () => {
       { command: "save" },
       { command: "run_all" },
       { command: "show_shortcuts" },
+      { command: "goto_cell", id: "c1" },
     ]) {
       expect(handleShellCommand(d, h)).toBe(true);
     }
-    expect(h.calls).toEqual(["settings", "theme:dark", "view:app", "save", "run_all", "shortcuts"]);
+    expect(h.calls).toEqual(["settings", "theme:dark", "view:app", "save", "run_all", "shortcuts", "goto:c1"]);
   });
 
   it("leaves the rest (and bad arguments) to the shell", () => {
@@ -157,6 +159,7 @@ describe("shell commands", () => {
     expect(handleShellCommand({ command: "interrupt" }, h)).toBe(false);
     expect(handleShellCommand({ command: "set_view", view: "split" }, h)).toBe(false);
     expect(handleShellCommand({ command: "set_theme", theme: "pink" }, h)).toBe(false);
+    expect(handleShellCommand({ command: "goto_cell", id: 7 }, h)).toBe(false);
     expect(handleShellCommand(null, h)).toBe(false);
     expect(h.calls).toEqual([]);
   });

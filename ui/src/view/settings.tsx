@@ -59,6 +59,7 @@ function options<T extends string>(choices: readonly T[], labels: Record<T, stri
 
 const OUTPUT_OPTIONS = options<OutputPosition>(SETTING_CHOICES.output_position, { below: "Below code", above: "Above code" });
 const RUNTIME_OPTIONS = options<RuntimeMode>(SETTING_CHOICES.runtime_mode, { auto: "Auto", lazy: "Lazy" });
+const KEEP_AWAKE_OPTIONS = options<UserSettings["keep_awake"]>(SETTING_CHOICES.keep_awake, { on: "On", off: "Off" });
 const THEME_OPTIONS = options<UserSettings["theme"]>(SETTING_CHOICES.theme, { system: "System", light: "Light", dark: "Dark" });
 const STORAGE_TEXT = {
   desktop: "Your settings are stored in Reflow's settings file.",
@@ -156,6 +157,24 @@ export function SettingsPage(p: { state: State; controller: Controller; hub: Set
             onChange={(v) => hub.set({ keymap: v })}
           />
           {user.keymap === "vim" && <p class="settings-hint">Vim: Esc in normal mode leaves the cell; Shift-Enter still runs it.</p>}
+        </section>
+
+        <section class="settings-section" aria-label="Long runs">
+          <h3>Long runs</h3>
+          <p class="settings-hint">In the desktop app: a run that ends while its window is in the background is announced by a notification; a click on it shows the cell.</p>
+          <div class="setting-row">
+            <label class="setting-label" for="setting-notify-after">
+              Notify after
+            </label>
+            <select id="setting-notify-after" data-setting="notify_after" value={String(user.notify_after)} onChange={(e) => hub.set({ notify_after: Number((e.target as HTMLSelectElement).value) as UserSettings["notify_after"] })}>
+              {[...SETTING_CHOICES.notify_after].sort((a, b) => a - b).map((n) => (
+                <option key={n} value={String(n)}>
+                  {n === 0 ? "Never" : n < 60 ? `${n} s` : `${n / 60} min`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Choice name="keep_awake" label="Keep the computer awake while cells run" value={user.keep_awake} options={KEEP_AWAKE_OPTIONS} onChange={(v) => hub.set({ keep_awake: v })} />
         </section>
 
         <section class="settings-section" aria-label="Defaults for notebooks">
