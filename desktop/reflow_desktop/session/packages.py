@@ -82,14 +82,13 @@ class PackageManager:
         self.session.broadcast(self.message())
 
     # --- operations --------------------------------------------------------------------
-    async def add(self, requirement: str, rerun: list[str] | None = None) -> bool:
-        """``uv add --script`` then build and restart; re-run ``rerun`` cells on success."""
+    async def add(self, requirement: str | list[str], rerun: list[str] | None = None) -> bool:
+        """``uv add --script`` (one requirement or several), build and restart; re-run ``rerun`` cells on success."""
         from reflow_desktop.envs import add_package
 
         self.ran_all = False
-        ok = await self._edit(
-            lambda progress: add_package(self.session.path, requirement, progress), f"Adding {requirement}"
-        )
+        what = requirement if isinstance(requirement, str) else ", ".join(requirement)
+        ok = await self._edit(lambda progress: add_package(self.session.path, requirement, progress), f"Adding {what}")
         if ok and rerun and not self.ran_all:  # a restart that ran the notebook ran these cells too
             cells = [{"id": c.id, "code": c.source} for c in self.session.notebook.cells if c.id in rerun]
             if cells:

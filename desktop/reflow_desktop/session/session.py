@@ -39,6 +39,7 @@ from reflow.notebook.document import (
 )
 from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
+from reflow_desktop.dropdata.watch import DataWatch
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import Local, Place
 from reflow_desktop.remote.recent_places import notebook_place
@@ -137,6 +138,7 @@ class Session:
         for cid, restored in self.sidecar.restore().items():
             self.cache.restore(cid, restored.status, restored.outputs)
         self.packages = PackageManager(self)  # Packages panel: uv add/remove/lock, rebuild
+        self.data_watch = DataWatch(self)  # watch=true cells run again when their data file changes (dropdata/)
 
     # --- what helpers may read (see doors.py) ------------------------------------------
     @property
@@ -208,6 +210,7 @@ class Session:
         dead with uv's own message and nothing else changes.
         """
         self.sidecar.start()  # sidecar (issue 6): watch the file for external changes
+        self.data_watch.start()
         if not self.trust.may_start:  # safe preview: no environment build, no kernel, no cache load
             self.kernel.state = "dead"
             self._on_kernel_state("dead", "Not started: this notebook is not trusted on this machine.")
@@ -275,6 +278,7 @@ class Session:
         self.closed = True
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
+        await self.data_watch.stop()
         if not (keep_running and await self.background.keep_running()):
             await self.kernel.shutdown()
             self.background.forget()
