@@ -171,6 +171,13 @@ def page_layout(page_size: str = "A4", *, landscape: bool = False) -> QPageLayou
     return QPageLayout(QPageSize(ids[page_size]), orientation, QMarginsF(12, 14, 12, 16), QPageLayout.Unit.Millimeter)
 
 
+def default_page_size() -> str:
+    """Letter where the locale measures in US units, else A4."""
+    from qtpy.QtCore import QLocale
+
+    return "Letter" if QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem else "A4"
+
+
 def _locked_profile() -> QWebEngineProfile:
     """An off-the-record profile whose pages may load only file:, data:, blob: and about: URLs.
 
@@ -381,6 +388,7 @@ __all__: Sequence[str] = (
     "PdfError",
     "PrintJob",
     "QtUnavailableError",
+    "default_page_size",
     "html_to_pdf",
     "notebook_to_pdf",
     "page_layout",
