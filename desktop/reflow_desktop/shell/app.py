@@ -165,7 +165,7 @@ class ShellApp:
     def _native_export(self, session_id: str, fmt: str) -> bool:
         """The page's Export button (server thread): the window asks where, on the GUI thread."""
         win = self.windows.get(session_id)
-        if win is None or fmt not in ("html", "ipynb"):
+        if win is None or fmt not in ("html", "ipynb", "pdf"):
             return False
         self.invoke(lambda: win.export(fmt))
         return True

@@ -23,6 +23,7 @@ PAGE_COMMANDS: dict[str, str] = {
     "show_shortcuts": "show the keyboard shortcuts help",
     "export": "detail.format is 'html' | 'ipynb' (once export lands)",
     "goto_cell": "detail.id: select the cell and scroll it into view (a run-finished notification was clicked)",
+    "format_notebook": "format every Python cell with ruff (the palette's format-notebook), pending edits first",
     "exported": "detail.path / detail.folder: where an export was written; show it, with Show in folder",
 }
 

@@ -57,6 +57,10 @@ class MenuWindow(Protocol):
 
     def export(self, fmt: str) -> None: ...
 
+    def print_notebook(self) -> None: ...
+
+    def format_notebook(self) -> None: ...
+
     def close(self) -> None: ...
 
     def page_command(self, command: str, fallback: Callable[[], object] | None = None, **detail: Any) -> None: ...
@@ -138,6 +142,15 @@ def add_file_menu(bar: QMenuBar, app: MenuApp, nb: MenuWindow | None) -> QMenu:
         enabled=nb is not None,
         name="Export ipynb",
     )
+    for fmt, text in (("pdf", "PDF…"), ("pdf-no-code", "PDF without Code…")):  # shell/printing.py
+        _act(
+            export,
+            text,
+            functools.partial(nb.export, fmt) if nb else None,
+            enabled=nb is not None,
+            name=f"Export {fmt}",
+        )
+    _act(m, "Print…", nb.print_notebook if nb else None, QKeySequence.StandardKey.Print, enabled=nb is not None)
     m.addSeparator()
     _act(m, "Close Window", (nb.close if nb else app.close_welcome), QKeySequence.StandardKey.Close)
     _act(m, "Quit Reflow", app.quit, QKeySequence.StandardKey.Quit, name="Quit")
@@ -178,6 +191,8 @@ def install_notebook_menus(win: QMainWindow, app: MenuApp, nb: MenuWindow) -> di
             edit.addSeparator()
         else:
             _act(edit, text, functools.partial(nb.web_action, action))
+    edit.addSeparator()
+    _act(edit, "Format Notebook", nb.format_notebook)  # ruff over every Python cell (docs/formatting.md)
     edit.addSeparator()
     _act(edit, "Settings…", lambda: nb.page_command("open_settings"), QKeySequence.StandardKey.Preferences)
 

@@ -228,6 +228,11 @@ class NotebookWindow:
         target, _ = QFileDialog.getSaveFileName(
             self.native, f"Export {self.path.name}", str(self.path.with_suffix(suffix)), _EXPORT_LABELS[kind]
         )
+        if fmt in ("pdf", "pdf-no-code"):  # printed, not text: shell/printing.py
+            from reflow_desktop.shell.printing import ask_export_pdf
+
+            ask_export_pdf(self, include_code=fmt == "pdf")
+            return
         if target:
             self.export_to(fmt, target)
 
@@ -264,6 +269,16 @@ class NotebookWindow:
 
     def interrupt(self) -> None:
         # Straight to the kernel: an interrupt must work even if the page is stuck.
+    @gui_only
+    def print_notebook(self) -> None:
+        from reflow_desktop.shell.printing import ask_print
+
+        ask_print(self)
+
+    def format_notebook(self) -> None:
+        """Edit ▸ Format Notebook: the page formats (its pending edits first); no page, the session does."""
+        self.page_command("format_notebook", fallback=lambda: self._to_session({"type": "format_cells"}))
+
         self.app.server_thread.submit(self.session.interrupt())
 
     def restart(self) -> None:
