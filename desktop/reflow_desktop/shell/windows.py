@@ -137,6 +137,9 @@ class NotebookWindow:
         native.setObjectName("reflow-notebook")
         self.native = native
         self.actions = install_notebook_menus(native, self.app, self)
+        from reflow_desktop.shell.drop_data import accept_data_drops
+
+        accept_data_drops(self)  # data files dropped on the window become loader cells
 
     def _on_loaded(self) -> None:  # worker thread
         if self.loaded_at is None:

@@ -1,0 +1,160 @@
+"""Data files dropped on a notebook window become loader cells (issue 20 item 5): the Qt side.
+
+Why here and not in the page: a page is told a dropped file's name and bytes, never its path (the
+web's rule, which QtWebEngine keeps), and a loader must name the file it reads -- the data may be
+gigabytes and must be read again when it changes. Qt's own drag and drop events carry the real
+paths (``QMimeData.urls()``, local files), so the window takes every drop of local files *before*
+the page sees it: an event filter on the web view and on the widgets inside it (Chromium's render
+widget is a child that Qt may deliver the drag to, and it can be replaced), installed when the
+window is shown. Other drops (text, links) go on to the page as before. The page is asked only
+which cell has the focus (one ``runJavaScript``); the session inserts the cell after it
+(``reflow_desktop.dropdata.insert``). In a browser the page shows a note instead (ui/src/dropNote.ts).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from qtpy.QtCore import QEvent, QMimeData, QObject
+from qtpy.QtGui import QDropEvent
+from qtpy.QtWidgets import QWidget
+
+from reflow_desktop.dropdata.insert import DropDoor, Dropped, drop_files
+from reflow_desktop.settings import load_settings
+from reflow_desktop.shell.threads import ServerThread, gui_only
+
+if TYPE_CHECKING:
+    from qtpy.QtWidgets import QMainWindow
+
+    from reflow_desktop.session.doors import WindowDoor
+
+log = logging.getLogger(__name__)
+
+# the cell whose editor or body has the keyboard focus (edit or command mode), else null
+FOCUSED_CELL_JS = (
+    "(function(){var e=document.activeElement;"
+    "var c=e&&e.closest?e.closest('[data-cell-id]'):null;"
+    "return c?c.getAttribute('data-cell-id'):null;})()"
+)
+
+
+class DropHost(Protocol):
+    @property
+    def server_thread(self) -> ServerThread: ...
+
+    def invoke(self, fn: Callable[[], object]) -> None: ...
+
+
+class DropWindow(Protocol):
+    """What a notebook window lends the drop handler (``NotebookWindow`` satisfies it)."""
+
+    @property
+    def app(self) -> DropHost: ...
+
+    @property
+    def session(self) -> WindowDoor: ...
+
+    @property
+    def native(self) -> QMainWindow | None: ...
+
+    def run_js(self, script: str, callback: Callable[[object], None] | None = None) -> None: ...
+
+
+def local_paths(mime: QMimeData | None) -> list[str]:
+    """The local file paths a drag carries; [] when it carries anything else (a link, text): the page's."""
+    if mime is None or not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if not urls or not all(u.isLocalFile() for u in urls):
+        return []
+    return [u.toLocalFile() for u in urls]
+
+
+def scroll_to_cell_js(cell_id: str) -> str:
+    """Bring the new cell into view once the page has it (a few frames at most)."""
+    selector = f"[data-cell-id={_js_string(cell_id)}]"
+    return (
+        "(function(){var n=0;function go(){var c=document.querySelector("
+        + _js_string(selector)
+        + ");if(c){c.scrollIntoView({block:'nearest'});}else if(n++<120){requestAnimationFrame(go);}}go();})()"
+    )
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text)
+
+
+class DataDropFilter(QObject):
+    """Takes drags and drops of local files away from the web view and hands the paths on."""
+
+    def __init__(self, parent: QObject, on_drop: Callable[[list[str]], None]) -> None:
+        super().__init__(parent)
+        self.on_drop = on_drop
+
+    def watch(self, widget: QWidget) -> None:
+        """Filter ``widget`` and every widget inside it, now and as they are added (installing twice is once)."""
+        for w in [widget, *widget.findChildren(QWidget)]:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ChildAdded, QEvent.Type.ChildPolished):  # Chromium's render widget, when it comes
+            child = cast(Any, event).child()
+            if isinstance(child, QWidget):
+                self.watch(child)
+            return False
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        drop = cast(QDropEvent, event)  # QDragEnterEvent and QDragMoveEvent are QDropEvents
+        paths = local_paths(drop.mimeData())
+        if not paths:
+            return False  # not files: the page's, as before
+        drop.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            self.on_drop(paths)
+        return True  # the page never sees it (Chromium would open the file or paste its text)
+
+
+@gui_only
+def accept_data_drops(win: DropWindow) -> DataDropFilter | None:
+    """Install the drop filter on the window's web view (GUI thread, the native window exists)."""
+    if win.native is None:
+        return None
+    view = cast(QWidget, win.native.centralWidget())
+    view.setAcceptDrops(True)
+    filt = DataDropFilter(view, lambda paths: drop_paths(win, paths))
+    filt.watch(view)
+    return filt
+
+
+@gui_only
+def drop_paths(win: DropWindow, paths: list[str]) -> None:
+    """Ask the page which cell has the focus, then let the session insert the loaders after it."""
+
+    def with_focus(focused: object) -> None:
+        after = focused if isinstance(focused, str) and focused else None
+        library = load_settings().data_library
+        door = cast(DropDoor, win.session)  # the window's session is a Session: it has the packages flow too
+        future = win.app.server_thread.submit(drop_files(door, paths, after, library))
+
+        def done(f: concurrent.futures.Future[list[Dropped]]) -> None:  # the server thread
+            if (exc := f.exception()) is not None:
+                log.error("dropping %s failed", paths, exc_info=exc)
+                return
+            results = f.result()
+            win.app.invoke(lambda: _dropped(win, results))
+
+        future.add_done_callback(done)
+
+    win.run_js(FOCUSED_CELL_JS, with_focus)
+
+
+@gui_only
+def _dropped(win: DropWindow, results: list[Dropped]) -> None:
+    inserted = [r.cell_id for r in results if r.cell_id]
+    if inserted:
+        win.run_js(scroll_to_cell_js(inserted[-1]))
