@@ -75,9 +75,8 @@ class FreedesktopNotifier:
         self._lock = threading.Lock()
         # Notify waits for the service's answer: off the caller's (GUI) thread, one at a time, in order
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="reflow-notify")
-        for member, handler in (("ActionInvoked", self._on_action), ("NotificationClosed", self._on_closed)):
-            rule = MatchRule(type="signal", interface=SERVICE, member=member, path=PATH)
-            bus.subscribe(rule, handler)
+        # one subscription, so ActionInvoked and the NotificationClosed after it are handled in the bus's order
+        bus.subscribe(MatchRule(type="signal", interface=SERVICE, path=PATH), self._on_signal)
 
     def show(self, notice: Notice, on_click: Callable[[], None]) -> None:
         self._worker.submit(self._notify, notice, on_click)
@@ -92,6 +91,15 @@ class FreedesktopNotifier:
                 self._clicks[int(nid)] = on_click
         except Exception as exc:  # the service went away or refused: the run itself is fine
             log.warning("notification not shown: %s", exc)
+
+    def _on_signal(self, msg: Message) -> None:
+        from jeepney import HeaderFields
+
+        member = msg.header.fields.get(HeaderFields.member)
+        if member == "ActionInvoked":
+            self._on_action(msg)
+        elif member == "NotificationClosed":
+            self._on_closed(msg)
 
     def _on_action(self, msg: Message) -> None:
         nid, action = msg.body

@@ -76,6 +76,7 @@ class RunAlerts:
         self._markup = self.notifier.kind == "freedesktop" and _body_markup(self._bus)
         self._windows: dict[str, NotebookWindow] = {}  # by session id (GUI thread)
         self._spells: dict[str, RunSpell] = {}  # by session id; fed on the server thread
+        self.decisions: list[tuple[str, str]] = []  # (cell id, "notified" | "window active" | "short")
         self._hold_timer = QTimer()
         self._hold_timer.setSingleShot(True)
         self._hold_timer.timeout.connect(self._check_hold)
@@ -122,22 +123,22 @@ class RunAlerts:
     def _finished(self, sid: str, run: FinishedRun, label: str) -> None:
         self._check_hold()
         win = self._windows.get(sid)
+        if win is None or win.native is None:
+            return
         threshold = self._host.settings.notify_after
-        if win is None or win.native is None or threshold <= 0 or run.seconds < threshold:
-            return
-        if win.native.isActiveWindow():  # the user is looking at it
-            return
-        self.notifier.show(self.notice(win, run, label), lambda: self._host.invoke(lambda: self.show_cell(sid, run)))
+        if threshold <= 0 or run.seconds < threshold:
+            self._decided(run, "short")
+        elif win.native.isActiveWindow():  # the user is looking at it
+            self._decided(run, "window active")
+        else:
+            notice = notice_for(win.path.name, run, label, markup=self._markup)
+            self.notifier.show(notice, lambda: self._host.invoke(lambda: self.show_cell(sid, run)))
+            self._decided(run, "notified")
 
-    def notice(self, win: NotebookWindow, run: FinishedRun, label: str) -> Notice:
-        """What the notification says: the notebook, ok or failed, how long; the cell."""
-        took = describe_duration(run.seconds)
-        title = f"{win.path.name}: run finished in {took}" if run.ok else f"{win.path.name}: run failed after {took}"
-        more = run.cells - 1
-        body = label + (f" (and {more} more cell{'s' if more > 1 else ''})" if more > 0 else "")
-        if not run.ok:
-            body = "Failed in " + body
-        return Notice(title, html.escape(body, quote=False) if self._markup else body)
+    def _decided(self, run: FinishedRun, what: str) -> None:
+        """Each finished run's outcome, in order (the log; tests wait on it)."""
+        self.decisions.append((run.cell_id, what))
+        log.debug("run of %s ended after %.1f s: %s", run.cell_id, run.seconds, what)
 
     @gui_only
     def show_cell(self, sid: str, run: FinishedRun) -> None:
@@ -177,6 +178,17 @@ class RunAlerts:
         self.notifier.close()
         if self._bus is not None:
             self._bus.close()
+
+
+def notice_for(notebook: str, run: FinishedRun, label: str, *, markup: bool) -> Notice:
+    """What the notification says: the notebook, ok or failed, how long; the cell (escaped for markup)."""
+    took = describe_duration(run.seconds)
+    title = f"{notebook}: run finished in {took}" if run.ok else f"{notebook}: run failed after {took}"
+    more = run.cells - 1
+    body = label + (f" (and {more} more cell{'s' if more > 1 else ''})" if more > 0 else "")
+    if not run.ok:
+        body = "Failed in " + body
+    return Notice(title, html.escape(body, quote=False) if markup else body)
 
 
 def _body_markup(bus: SessionBus | None) -> bool:
