@@ -223,3 +223,69 @@ def ssh_test_host(extra_env: dict[str, str] | None = None) -> Iterator[SshTestHo
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
+# --- the freedesktop Secret Service (notebook secrets: tests/desktop/secrets) --------------------------
+# A private D-Bus session bus and gnome-keyring's secrets component on it, unlocked with a throwaway
+# password, its keyring files in a temporary folder: the real keychain Linux users have, never theirs.
+
+
+@contextlib.contextmanager
+def secret_service(base: Path) -> Iterator[dict[str, str]]:
+    """Start a D-Bus session bus with an unlocked gnome-keyring Secret Service; yields the variables to reach it.
+
+    Both daemons are stopped by their PIDs on exit. Skips the test where dbus-daemon or gnome-keyring is missing.
+    """
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"no {tool} (./dev setup installs dbus-x11 and gnome-keyring)")
+    dirs = {"HOME": base / "home", "XDG_DATA_HOME": base / "data", "XDG_CONFIG_HOME": base / "config"}
+    dirs["XDG_RUNTIME_DIR"] = base / "run"
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    env = {**os.environ, **{k: str(v) for k, v in dirs.items()}}
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        procs.append(bus)
+        assert bus.stdout is not None
+        address = bus.stdout.readline().decode().strip()  # printed once the bus listens
+        assert address, "dbus-daemon printed no address"
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        daemon = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        procs.append(daemon)
+        assert daemon.stdin is not None
+        daemon.stdin.write(b"reflow-tests-keyring-password")
+        daemon.stdin.close()
+        deadline = time.monotonic() + WAIT  # a hang guard: the service owns its bus name within a second
+        while not _bus_name_owned(env, "org.freedesktop.secrets"):
+            assert daemon.poll() is None, "gnome-keyring-daemon exited"
+            assert time.monotonic() < deadline, "the Secret Service never appeared on the bus"
+            time.sleep(0.02)
+        yield {"DBUS_SESSION_BUS_ADDRESS": address}
+    finally:
+        for proc in reversed(procs):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=WAIT)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _bus_name_owned(env: dict[str, str], name: str) -> bool:
+    out = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+         "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return "boolean true" in out.stdout

@@ -34,7 +34,8 @@ export type ServerMessage =
   | PackagesMsg
   | TrustMsg
   | PlaceMsg
-  | BackgroundKernelMsg;
+  | BackgroundKernelMsg
+  | SecretRequestMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "RuntimeMode".
@@ -139,7 +140,8 @@ export type ClientMessage =
   | EnvRebuildMsg
   | TrustAndRunMsg
   | ReattachKernelMsg
-  | StopBackgroundKernelMsg;
+  | StopBackgroundKernelMsg
+  | SecretAnswerMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "OutputPosition".
@@ -906,6 +908,20 @@ export interface BackgroundKernelMsg {
   pid: number | null;
 }
 /**
+ * The kernel's start waits for secrets the notebook declares (`[tool.reflow] secrets`) that the OS keychain
+ * does not hold: the page asks for them in a password dialog and answers `secret_answer`. Sent again on connect
+ * while it waits; `names` empty: nothing is asked any more (answered on another page, or the session closed).
+ * `keychain` names where the values go (e.g. "SecretService Keyring").
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SecretRequestMsg".
+ */
+export interface SecretRequestMsg {
+  type: "secret_request";
+  names: string[];
+  keychain: string;
+}
+/**
  * Store the code, run those cells (and their descendants in auto mode).
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1345,6 +1361,20 @@ export interface StopBackgroundKernelMsg {
   type: "stop_background_kernel";
 }
 /**
+ * The answer to `secret_request`: each value given goes straight to the OS keychain (never to a file) and
+ * into the environment of the kernel that waits for it; a name left out is skipped (the kernel starts without
+ * it; asked again when the notebook is opened again). Changes no code, so a read-only session accepts it.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "SecretAnswerMsg".
+ */
+export interface SecretAnswerMsg {
+  type: "secret_answer";
+  values: {
+    [k: string]: string;
+  };
+}
+/**
  * What to install for a ModuleNotFoundError (yaml → pyyaml); `cell` is the cell to re-run afterwards.
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1386,7 +1416,8 @@ export const SERVER_MESSAGE_TYPES = [
   "packages",
   "trust",
   "place",
-  "background_kernel"
+  "background_kernel",
+  "secret_request"
 ] as const;
 export const CELL_STATUSES = [
   "idle",

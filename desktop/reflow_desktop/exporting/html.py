@@ -29,6 +29,7 @@ from typing import Any
 
 from reflow.notebook import Notebook
 from reflow_desktop import resources
+from reflow_desktop.secrets.exports import notebook_mask
 from reflow_desktop.server.csp import script_hashes
 from reflow_desktop.session.widget_comms import has_module_code
 
@@ -187,6 +188,8 @@ def render_html(
     embedded when an output shows a widget; the page renders them read-only, offline.
     """
     js, css, script_hash = load_bundle()
+    mask = notebook_mask(nb)  # [tool.reflow] secrets: masked again, from the keychain (secrets/exports.py)
+    outputs, states, widgets = mask.message(outputs), mask.message(states), mask.message(widgets)
     state = page_state(nb, outputs or {}, name=name, hide_code=hide_code, states=states)
     has_widgets = bool(widgets and widgets.get("state")) and WIDGET_VIEW.search(_state_json(state)) is not None
     if has_widgets:

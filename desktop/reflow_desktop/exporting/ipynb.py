@@ -19,6 +19,7 @@ from typing import Any
 
 from reflow.notebook import Cell, Notebook, atomic_write_text
 from reflow.notebook.sql_cells import export_source
+from reflow_desktop.secrets.exports import notebook_mask
 
 from .order import execution_order
 from .outputs import CellOutputs, Output
@@ -210,7 +211,7 @@ def notebook_metadata(nb: Notebook) -> dict[str, Any]:
 
 def notebook_to_ipynb(nb: Notebook, outputs: CellOutputs | None = None) -> dict[str, Any]:
     """The nbformat 4.5 notebook as a plain dict (ready for json.dumps or nbformat)."""
-    outputs = outputs or {}
+    outputs = notebook_mask(nb).message(outputs or {})  # [tool.reflow] secrets masked again (secrets/exports.py)
     has_outputs = {c.id for c in nb.cells if outputs.get(c.id)}
     counts = {c.id: n for n, c in enumerate((c for c in execution_order(nb) if c.id in has_outputs), start=1)}
     cells: list[dict[str, Any]] = []

@@ -126,3 +126,8 @@ def inspect_reply_msg(request_id: str, found: bool, text: str) -> dict[str, Any]
 def settings_msg(values: dict[str, Any]) -> dict[str, Any]:
     """The user's settings (``reflow_desktop.settings``), answer to settings_get/settings_set."""
     return _msg(S.SettingsMsg, values=values)
+
+
+def secret_request_msg(names: list[str], keychain: str) -> dict[str, Any]:
+    """Ask the pages for the secrets ``names`` (empty: nothing is asked any more)."""
+    return _msg(S.SecretRequestMsg, names=names, keychain=keychain)

@@ -188,7 +188,7 @@ class KernelProcess:
         # independent (local): no JPY_PARENT_PID, so a run kept in the background outlives the app;
         # the kernel ends with the app unless cells run (reflow.kernel.background, REFLOW_APP_PID)
         local = {"independent": True} if self.place == LOCAL else {}
-        env = kernel_env({**(self.extra_env or {}), "REFLOW_APP_PID": str(os.getpid())})
+        env = self._launch_env()
         try:
             await self.km.start_kernel(env=env, cwd=self.cwd, **local)
         except Exception as exc:  # a provisioner that cannot launch (gateway refused, host down): said, not hung
@@ -197,6 +197,9 @@ class KernelProcess:
         # The restarter exists once the kernel started; it keeps its callbacks across restarts.
         self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
+
+    def _launch_env(self) -> dict[str, str]:
+        return kernel_env({**(self.extra_env or {}), "REFLOW_APP_PID": str(os.getpid())})
 
     async def _connect(self, open_data: OpenData) -> None:
         assert self.km is not None
@@ -252,8 +255,10 @@ class KernelProcess:
                 return
             self._set_state("restarting")
             await self._disconnect()
+            # local: launched with the environment as it is now (secrets read again: secrets/), in the notebook's folder
+            relaunch = {"env": self._launch_env(), "cwd": self.cwd} if self.place == LOCAL else {}
             try:
-                await self.km.restart_kernel(now=True)
+                await self.km.restart_kernel(now=True, **relaunch)
             except Exception as exc:
                 self._set_state("dead", f"The kernel failed to restart: {exc}")
                 raise

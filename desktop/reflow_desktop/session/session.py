@@ -43,6 +43,7 @@ from reflow_desktop.dropdata.watch import DataWatch
 from reflow_desktop.envs.follow import carry_lock, record_notebook
 from reflow_desktop.remote.place import Local, Place
 from reflow_desktop.remote.recent_places import notebook_place
+from reflow_desktop.secrets.session_secrets import SessionSecrets
 from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.busy_flicker import BusyFlicker
 from reflow_desktop.session.events import fold, unfold, with_install_hint
@@ -122,6 +123,7 @@ class Session:
         self.kernel_message: str | None = None
         self.widgets = WidgetRelay(self.broadcast)  # Jupyter widget comms <-> pages (widget_comms.py)
         self.kernel.on_widget_comm = self.widgets.from_kernel
+        self.secrets = SessionSecrets(self)  # [tool.reflow] secrets: keychain -> kernel environment (secrets/)
         self._latest = LatestOnly()  # completions/inspections: a page's newest only (latest_only.py)
         self.background = BackgroundRuns(self)  # runs that outlive the window: journal, keep running, reattach
         self.kernel_died_in: str | None = None  # the cell that was running when the kernel died
@@ -226,6 +228,7 @@ class Session:
             if not await self._prepare_environment():
                 return
         run_all = self.app_view or self.mode == "auto" if run is None else run
+        self.kernel.extra_env = await self.secrets.kernel_env()  # read (or asked for) at every start
         await self.kernel.start(lambda: self._open_data(run=run_all))  # built once it is up: edits meanwhile included
 
     def env_progress(self) -> Callable[[str], None]:
@@ -276,6 +279,7 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        self.secrets.close()  # a start waiting for a secret is cancelled
         await self.saves.flush_all()  # notebook (autosave on), sidecar outputs, snapshots
         await self.sidecar.close()  # watcher stopped; a recovery copy no longer needed goes
         await self.data_watch.stop()
@@ -295,6 +299,7 @@ class Session:
         if self.kernel.km is None:  # never started (environment failed): retry
             await self.start()
             return
+        self.kernel.extra_env = await self.secrets.kernel_env()  # a restart reads the keychain again
         await self.kernel.restart(lambda: self._open_data(run=False))
 
     def _open_data(self, run: bool) -> dict[str, Any]:
@@ -325,6 +330,7 @@ class Session:
         self.cache.keep_as_stale()
         self._cells_changed()
         run_all = self.app_view or self.mode == "auto"
+        self.kernel.extra_env = await self.secrets.kernel_env()
         await self.kernel.start(lambda: self._open_data(run=run_all))
         return run_all
 
@@ -393,6 +399,8 @@ class Session:
             client(notice)
         for offer in self.background.pending():  # a kernel from before still runs: reattach or stop it
             client(offer)
+        for asked in self.secrets.pending():  # a start waits for a secret; or: untrusted, none given
+            client(asked)
         while self.startup_notices:
             client(P.notice_msg("info", self.startup_notices.pop(0)))
         if self.cache.variables is not None:
@@ -656,6 +664,9 @@ class Session:
 
     async def _h_stop_background_kernel(self, msg: dict[str, Any], reply: Client) -> None:
         await self.background.take_offer(reattach=False)
+
+    async def _h_secret_answer(self, msg: dict[str, Any], reply: Client) -> None:
+        await self.secrets.answer(msg["values"])  # ValueError: said to the page (never echoes a value)
 
     async def _h_restart(self, msg: dict[str, Any], reply: Client) -> None:
         await self.restart()

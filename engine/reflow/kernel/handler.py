@@ -36,6 +36,7 @@ from reflow.notebook.document import (
 )
 from reflow.notebook.model import Cell, CellKind, Notebook
 from reflow.notebook.sql_cells import runnable_source
+from reflow.secret_mask import from_environment
 
 
 class ReflowHost:
@@ -47,6 +48,7 @@ class ReflowHost:
         self.comm: Any = None
         self.sink = CommSink(self.shell, self._send_now)
         self.journal = kernel.background.journal if hasattr(kernel, "background") else Journal()
+        self.mask = from_environment()  # the notebook's secrets: masked in all it sends and journals
         self.runtime: Any = None
         self.doc = Document()  # every cell (code and markdown), changed only by transactions
         self._view_key: tuple[int, int] | None = None
@@ -84,6 +86,7 @@ class ReflowHost:
 
     def _send_now(self, msg: dict[str, Any]) -> None:
         if self.comm is not None:  # journaled (background.py): numbered in the metadata, written off this path
+            msg = self.mask.message(msg)
             self.comm.send(msg, metadata=self.journal.record(msg))
 
     def dispatch(self, data: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import NotebookFormatError
 from .limits import MAX_METADATA_DEPTH, too_deep
+from .secret_names import secrets_problem
 
 OPEN = "# /// script"
 CLOSE = "# ///"
@@ -128,6 +129,8 @@ def validate(data: dict[str, Any], lineno: int | None = None) -> None:
         underscore = reflow.get("underscore_names")
         if underscore is not None and underscore not in UNDERSCORE_NAMES:
             raise bad(f'[tool.reflow] underscore_names must be "private" or "shared", not {underscore!r}')
+        if "secrets" in reflow and (problem := secrets_problem(reflow["secrets"])) is not None:
+            raise bad(problem)  # names of keychain values for the kernel's environment (secret_names.py)
 
 
 def parse_block_text(raw: str) -> dict[str, Any]:
