@@ -10,6 +10,7 @@ while the user has it on in Settings; otherwise 404 with how to turn it on.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,12 @@ class McpHandler(_Guarded):
 
     async def delete(self, *_: Any) -> None:
         await self._serve()
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A refusal as a JSON-RPC error, so an agent's MCP client can tell its user why."""
+        self.set_header("Content-Type", "application/json")
+        message = f"{status_code} {self._reason}"
+        self.finish(json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": message}}))
 
     def on_connection_close(self) -> None:
         if self._response is not None:
