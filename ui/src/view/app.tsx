@@ -22,6 +22,7 @@ import { SettingsPage, useSettings } from "./settings";
 import { effectiveOutputPosition } from "../settings";
 import { userSettings } from "../settingsEffects";
 import { listenShellCommands, type View } from "../shellCommands";
+import { listenPageCommand } from "../pageCommand";
 import { popOutCell } from "../popout/button";
 
 const LS_PANEL = "reflow.panel";
@@ -88,6 +89,9 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
       }),
     [ctl],
   );
+
+  // Edit ▸ Format Notebook in the desktop's menu: the palette's command (pending edits are sent first)
+  useEffect(() => listenPageCommand(window, "format_notebook", () => execRef.current("format-notebook")), []);
 
   const openPanel = (t: PanelTab | null) => {
     setPanel(t);
@@ -185,7 +189,8 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
           return popOutCell(st.session, sel);
         case "export-html":
         case "export-ipynb":
-          if (st.session !== null) exportNotebook(st.session, cmd === "export-html" ? "html" : "ipynb");
+        case "export-pdf":
+          if (st.session !== null) exportNotebook(st.session, cmd === "export-html" ? "html" : cmd === "export-ipynb" ? "ipynb" : "pdf");
           return st.session !== null;
       }
       if (ro) return false;
@@ -595,6 +600,9 @@ function ExportButtons({ session }: { session: string }) {
       </button>
       <button onClick={() => exportNotebook(session, "ipynb")} title="Export a Jupyter notebook (.ipynb) with outputs" data-action="export-ipynb">
         .ipynb
+      </button>
+      <button onClick={() => exportNotebook(session, "pdf")} title="Export a PDF (page breaks between cells)" data-action="export-pdf">
+        PDF
       </button>
     </div>
   );
