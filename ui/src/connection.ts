@@ -1,11 +1,12 @@
 // The WebSocket: decode frames into the store, reconnect with back-off, queue
 // what is sent while disconnected, and pair complete/inspect replies with
-// their requests.
+// their requests (and a cell's output history with its `history_get`).
 
 import { backoffDelay } from "./backoff";
 import {
   decodeServerMessage,
   encodeClientMessage,
+  type CellHistoryMsg,
   type ClientMessage,
   type CompleteReplyMsg,
   type InspectReplyMsg,
@@ -14,7 +15,7 @@ import {
 
 export interface Transport {
   send(msg: ClientMessage): void;
-  request<T extends CompleteReplyMsg | InspectReplyMsg>(msg: ClientMessage & { request_id: string }, timeoutMs?: number): Promise<T | null>;
+  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg>(msg: ClientMessage & { request_id: string }, timeoutMs?: number): Promise<T | null>;
   close(): void;
 }
 
@@ -71,7 +72,7 @@ export class Connection implements Transport {
         return;
       }
       const m = d.message;
-      if (m.type === "complete_reply" || m.type === "inspect_reply") {
+      if (m.type === "complete_reply" || m.type === "inspect_reply" || m.type === "cell_history") {
         const resolve = this.pending.get(m.request_id);
         if (resolve) {
           this.pending.delete(m.request_id);
@@ -137,7 +138,7 @@ export class Connection implements Transport {
     else this.queue.push(text);
   }
 
-  request<T extends CompleteReplyMsg | InspectReplyMsg>(
+  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg>(
     msg: ClientMessage & { request_id: string },
     timeoutMs = 4000,
   ): Promise<T | null> {

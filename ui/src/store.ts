@@ -355,6 +355,7 @@ export function applyServer(state: State, msg: ServerMessage): State {
       return keepUnchangedCells(state, (msg.events ?? []).reduce(applyServer, state));
     case "complete_reply":
     case "inspect_reply":
+    case "cell_history":
     case "ui_values":
     case "table_page_reply":
     case "settings": // user settings: the settings hub's, not the notebook's

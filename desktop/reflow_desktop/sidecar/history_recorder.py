@@ -133,7 +133,8 @@ class HistoryRecorder:
 
     # --- the UI asks ------------------------------------------------------------------------------
     async def view(self, cell_id: str) -> CellHistoryView:
-        """The cell's history with its outputs, read in a worker thread."""
+        """The cell's history with its outputs (runs not yet written are written first), read in a worker thread."""
+        await self._saves.save(SAVEABLE)
         return await asyncio.to_thread(self.store.view, cell_id)
 
     async def follow(self, path: Path) -> None:

@@ -15,6 +15,7 @@ import { cachedBadgeText, mayHaveCache } from "../cache";
 import { formatElapsed, formatRunTime } from "../runTime";
 import { isSql } from "../sqlCells";
 import { SqlHead } from "./sqlHead";
+import { OutputHistory } from "../history/historyPanel";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -296,6 +297,9 @@ export const CellView = memo(function CellView(p: CellProps) {
         </div>
       )}
       <Outputs outputs={cell.outputs} cell={cell.id} />
+      {!isMd && (cell.outputs.length > 0 || cell.run_seconds !== undefined) && (
+        <OutputHistory cellId={cell.id} readOnly={readOnly} runKey={status === "running" || status === "queued" ? "busy" : cell.outputs} />
+      )}
     </>
   );
 
