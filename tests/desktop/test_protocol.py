@@ -101,7 +101,8 @@ def test_read_only_sessions_accept_what_they_did() -> None:
                                    "trust",  # "Trust and run" changes no code
                                    "widget_comm_msg",  # a Jupyter widget moved in the app view, like set_ui_value
                                    "history_get",  # reading a cell's output history changes nothing
-                                   "secret_answer"}  # the app view asks for a secret: no code changes
+                                   "secret_answer",  # the app view asks for a secret: no code changes
+                                   "lsp_request"}  # language server answers; its rename is refused when read-only
 
 
 def test_settings_in_the_schema_are_the_declared_ones() -> None:
@@ -151,6 +152,8 @@ VALID: list[dict[str, Any]] = [
     {"type": "trust"},
     {"type": "run_on", "place": "ssh:gpu-box"}, {"type": "run_on", "place": "local"}, {"type": "places_get"},
     {"type": "reattach_kernel"}, {"type": "stop_background_kernel"},
+    {"type": "lsp_request", "request_id": "r1", "op": "hover", "id": "a", "line": 0, "character": 3},
+    {"type": "lsp_request", "request_id": "r2", "op": "rename", "id": "a", "new_name": "y", "code": "x = 1"},
     {"type": "secret_answer", "values": {"OPENAI_API_KEY": "sk-1"}}, {"type": "secret_answer", "values": {}},
     {"type": "history_get", "request_id": "r1", "id": "a"},
 ]
@@ -229,6 +232,11 @@ def test_constructors_build_declared_messages() -> None:
         build.trust_msg({"status": "changed", "held": ["a"], "packages": ["pyyaml"]}),
         build.place_msg("ssh:gpu-box", "on gpu-box", ["ssh:gpu-box", "ssh:lab"]),
         build.background_kernel_msg(4242), build.background_kernel_msg(None),
+        build.lsp_reply_msg("r", "hover", text="**x**"), build.lsp_reply_msg("r", "rename", ok=False, message="no"),
+        build.lsp_reply_msg("r", "definition", locations=[{"id": "a", "line": 0, "character": 0, "end_line": 0,
+                                                            "end_character": 1}]),
+        build.lsp_diagnostics_msg({"a": [{"line": 0, "character": 4, "end_line": 0, "end_character": 5,
+                                          "severity": "error", "message": "Undefined name `y`", "source": "ruff"}]}),
         build.secret_request_msg(["OPENAI_API_KEY"], "SecretService Keyring"), build.secret_request_msg([], ""),
         history_message("r", "a", CellHistoryView([ShownEntry("k" * 64, "x = 1", "2026-12-03T12:00:00Z",
                                                               [{"kind": "stream", "name": "stdout", "text": "1"}])],

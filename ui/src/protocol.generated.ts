@@ -35,7 +35,9 @@ export type ServerMessage =
   | TrustMsg
   | PlaceMsg
   | BackgroundKernelMsg
-  | SecretRequestMsg;
+  | SecretRequestMsg
+  | LspReplyMsg
+  | LspDiagnosticsMsg;
 /**
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
  * via the `definition` "RuntimeMode".
@@ -125,6 +127,7 @@ export type ClientMessage =
   | FormatCellsMsg
   | CompleteMsg
   | InspectMsg
+  | LspRequestMsg
   | SetUiValueMsg
   | WidgetCommMsg
   | TablePageMsg
@@ -922,6 +925,90 @@ export interface SecretRequestMsg {
   keychain: string;
 }
 /**
+ * Answer to `lsp_request`: `ok` false with `message` when the server is unavailable or found nothing
+ * usable. Hover: `text` (markdown); signature: `signature`; definition/references: `locations` (Python cells
+ * only); completion: `items`; rename: `changed`, the ids of the cells it changed (they arrive as a
+ * `transaction_applied`).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspReplyMsg".
+ */
+export interface LspReplyMsg {
+  type: "lsp_reply";
+  request_id: string;
+  op: string;
+  ok: boolean;
+  message?: string;
+  text?: string;
+  signature?: LspSignature | null;
+  locations?: LspRange[];
+  items?: LspCompletion[];
+  changed?: string[];
+}
+/**
+ * The signature of the call around the cursor; `active`: the current parameter's [from, to] in `label`.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspSignature".
+ */
+export interface LspSignature {
+  label: string;
+  documentation?: string;
+  active?: number[] | null;
+}
+/**
+ * A span in one cell (0-based lines, UTF-16 characters as the editor counts): a definition or reference.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspRange".
+ */
+export interface LspRange {
+  id: string;
+  line: number;
+  character: number;
+  end_line: number;
+  end_character: number;
+}
+/**
+ * A completion from the language server (`type`: CodeMirror's completion type name).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspCompletion".
+ */
+export interface LspCompletion {
+  label: string;
+  type: string;
+  detail?: string;
+}
+/**
+ * The language server's diagnostics for every Python cell (cell id → list; an empty list clears a cell's),
+ * after each change it checked; sent to every page.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspDiagnosticsMsg".
+ */
+export interface LspDiagnosticsMsg {
+  type: "lsp_diagnostics";
+  cells: {
+    [k: string]: LspDiagnostic[];
+  };
+}
+/**
+ * A problem the language server found, as a span of its cell.
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspDiagnostic".
+ */
+export interface LspDiagnostic {
+  line: number;
+  character: number;
+  end_line: number;
+  end_character: number;
+  severity: "error" | "hint" | "info" | "warning";
+  message: string;
+  source?: string;
+}
+/**
  * Store the code, run those cells (and their descendants in auto mode).
  *
  * This interface was referenced by `ReflowProtocol`'s JSON-Schema
@@ -1147,6 +1234,25 @@ export interface InspectMsg {
   id: string;
   code: string;
   cursor: number;
+}
+/**
+ * Ask the notebook's language server (docs/lsp.md) about a position in a Python cell; answered with
+ * `lsp_reply`. `code`: the cell's code in the editor if its `edit` may not have arrived yet. `start` only
+ * starts the server (first editor focus). `rename` changes every cell the name is in (one transaction,
+ * then those cells run as if typed; refused in a read-only session).
+ *
+ * This interface was referenced by `ReflowProtocol`'s JSON-Schema
+ * via the `definition` "LspRequestMsg".
+ */
+export interface LspRequestMsg {
+  type: "lsp_request";
+  request_id: string;
+  op: "completion" | "definition" | "hover" | "references" | "rename" | "signature" | "start";
+  id: string;
+  line?: number;
+  character?: number;
+  code?: string;
+  new_name?: string;
 }
 /**
  * A widget changed (several at once in `updates`): the kernel applies the values, runs the readers of
@@ -1417,7 +1523,9 @@ export const SERVER_MESSAGE_TYPES = [
   "trust",
   "place",
   "background_kernel",
-  "secret_request"
+  "secret_request",
+  "lsp_reply",
+  "lsp_diagnostics"
 ] as const;
 export const CELL_STATUSES = [
   "idle",

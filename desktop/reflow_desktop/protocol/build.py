@@ -131,3 +131,13 @@ def settings_msg(values: dict[str, Any]) -> dict[str, Any]:
 def secret_request_msg(names: list[str], keychain: str) -> dict[str, Any]:
     """Ask the pages for the secrets ``names`` (empty: nothing is asked any more)."""
     return _msg(S.SecretRequestMsg, names=names, keychain=keychain)
+
+
+def lsp_reply_msg(request_id: str, op: str, *, ok: bool = True, **fields: Any) -> dict[str, Any]:
+    """Answer to `lsp_request` (fields: message, text, signature, locations, items, changed)."""
+    return _msg(S.LspReplyMsg, request_id=request_id, op=op, ok=ok, **fields)
+
+
+def lsp_diagnostics_msg(cells: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The language server's diagnostics for every Python cell."""
+    return _msg(S.LspDiagnosticsMsg, cells=cells)

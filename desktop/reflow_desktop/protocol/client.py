@@ -8,7 +8,7 @@ validates (``validate.validate_client_message``) before a handler sees the messa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -365,6 +365,21 @@ class SecretAnswerMsg(ClientMsg, tag="secret_answer"):
     values: dict[SecretName, SecretValue]
 
 
+class LspRequestMsg(ClientMsg, Correlated, tag="lsp_request"):
+    """Ask the notebook's language server (docs/lsp.md) about a position in a Python cell; answered with
+    `lsp_reply`. `code`: the cell's code in the editor if its `edit` may not have arrived yet. `start` only
+    starts the server (first editor focus). `rename` changes every cell the name is in (one transaction,
+    then those cells run as if typed; refused in a read-only session)."""
+
+    READ_ONLY = True
+    op: Literal["start", "hover", "signature", "definition", "references", "completion", "rename"]
+    id: str
+    line: Annotated[int, Meta(ge=0)] = 0
+    character: Annotated[int, Meta(ge=0)] = 0
+    code: str | UnsetType = UNSET
+    new_name: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
+
+
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunMsg,
@@ -387,6 +402,7 @@ CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     FormatCellsMsg,
     CompleteMsg,
     InspectMsg,
+    LspRequestMsg,
     SetUiValueMsg,
     WidgetCommMsg,
     TablePageMsg,

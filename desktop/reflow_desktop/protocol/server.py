@@ -316,6 +316,67 @@ class SecretRequestMsg(ServerMsg, tag="secret_request"):
     keychain: str
 
 
+class LspRange(Shape):
+    """A span in one cell (0-based lines, UTF-16 characters as the editor counts): a definition or reference."""
+
+    id: str
+    line: int
+    character: int
+    end_line: int
+    end_character: int
+
+
+class LspDiagnostic(Shape):
+    """A problem the language server found, as a span of its cell."""
+
+    line: int
+    character: int
+    end_line: int
+    end_character: int
+    severity: Literal["error", "warning", "info", "hint"]
+    message: str
+    source: str = ""
+
+
+class LspSignature(Shape):
+    """The signature of the call around the cursor; `active`: the current parameter's [from, to] in `label`."""
+
+    label: str
+    documentation: str = ""
+    active: list[int] | None = None
+
+
+class LspCompletion(Shape):
+    """A completion from the language server (`type`: CodeMirror's completion type name)."""
+
+    label: str
+    type: str
+    detail: str = ""
+
+
+class LspReplyMsg(ServerMsg, Correlated, tag="lsp_reply"):
+    """Answer to `lsp_request`: `ok` false with `message` when the server is unavailable or found nothing
+    usable. Hover: `text` (markdown); signature: `signature`; definition/references: `locations` (Python cells
+    only); completion: `items`; rename: `changed`, the ids of the cells it changed (they arrive as a
+    `transaction_applied`)."""
+
+    op: str
+    ok: bool
+    message: str | UnsetType = UNSET
+    text: str | UnsetType = UNSET
+    signature: LspSignature | UnsetType | None = UNSET
+    locations: list[LspRange] | UnsetType = UNSET
+    items: list[LspCompletion] | UnsetType = UNSET
+    changed: list[str] | UnsetType = UNSET
+
+
+class LspDiagnosticsMsg(ServerMsg, tag="lsp_diagnostics"):
+    """The language server's diagnostics for every Python cell (cell id → list; an empty list clears a cell's),
+    after each change it checked; sent to every page."""
+
+    cells: dict[str, list[LspDiagnostic]]
+
+
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SessionMsg,
@@ -347,6 +408,8 @@ SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     PlaceMsg,
     BackgroundKernelMsg,
     SecretRequestMsg,
+    LspReplyMsg,
+    LspDiagnosticsMsg,
 )
 
 if TYPE_CHECKING:

@@ -41,6 +41,7 @@ from reflow.notebook.metadata import shared_privates
 from reflow_desktop import protocol as P
 from reflow_desktop.dropdata.watch import DataWatch
 from reflow_desktop.envs.follow import carry_lock, record_notebook
+from reflow_desktop.lsp.in_session import SessionLanguageServer
 from reflow_desktop.remote.place import Local, Place
 from reflow_desktop.remote.recent_places import notebook_place
 from reflow_desktop.secrets.session_secrets import SessionSecrets
@@ -140,6 +141,7 @@ class Session:
         for cid, restored in self.sidecar.restore().items():
             self.cache.restore(cid, restored.status, restored.outputs)
         self.packages = PackageManager(self)  # Packages panel: uv add/remove/lock, rebuild
+        self.lsp = SessionLanguageServer(self)  # the notebook's language server, started lazily (lsp/)
         self.data_watch = DataWatch(self)  # watch=true cells run again when their data file changes (dropdata/)
 
     # --- what helpers may read (see doors.py) ------------------------------------------
@@ -286,6 +288,7 @@ class Session:
         if not (keep_running and await self.background.keep_running()):
             await self.kernel.shutdown()
             self.background.forget()
+        await self.lsp.close()
         self.ownership.release()  # another window may write it now
 
     async def restart(self) -> None:
@@ -482,6 +485,8 @@ class Session:
 
     def _on_kernel_state(self, state: str, message: str | None) -> None:
         self.kernel_message = message
+        if state == "idle":
+            self.lsp.kernel_ready()  # started once the kernel is up, never before the first output
         if state in ("starting", "restarting", "dead"):
             self.widgets.clear()
         self.kernel_died_in = None
@@ -716,6 +721,9 @@ class Session:
             )
         )
 
+    async def _h_lsp_request(self, msg: dict[str, Any], reply: Client) -> None:
+        await self.lsp.handle(msg, reply)  # lsp/in_session.py
+
     async def _h_inspect(self, msg: dict[str, Any], reply: Client) -> None:
         try:
             asked = await self._latest.run(
@@ -889,6 +897,7 @@ class Session:
 
     def _changed(self) -> None:
         self.saves.changed(NOTEBOOK)
+        self.lsp.changed()
 
     def _autosave_now(self) -> bool:
         """The save manager's autosave of the notebook file; False keeps the edits pending."""
