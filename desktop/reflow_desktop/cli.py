@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "import", "envs")
+SUBCOMMANDS = ("open", "edit", "run", "check", "script", "sort", "export", "import", "envs", "mcp-url")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reflow_desktop.commands import envs as envs_command  # small module, no heavy imports
 
     envs_command.add_parser(sub)
+    from reflow_desktop.commands import mcp_url as mcp_url_command  # small module, no heavy imports
+
+    mcp_url_command.add_parser(sub)
     return parser
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflow_desktop.server.security import Guard
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
     from reflow_desktop.mcp.asgi_bridge import ASGIApp
     from reflow_desktop.session import Session
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = 4 * 1024 * 1024  # bytes of one JSON-RPC request (a cell's code is bounded below that)
 
@@ -45,6 +49,16 @@ class AgentDoor:
         self._task: asyncio.Task[None] | None = None
         self._ready: asyncio.Future[None] | None = None
         self._stop = asyncio.Event()
+        self._record: Path | None = None
+
+    def publish(self) -> None:
+        """Once the server listens: record its endpoint for ``reflow mcp-url`` (mcp/address.py)."""
+        from reflow_desktop.mcp import address
+
+        try:
+            self._record = address.write(self.guard.port, self.guard.token)
+        except OSError as exc:  # a read-only data dir: the door works, `reflow mcp-url` cannot find it
+            log.warning("cannot record the MCP endpoint for `reflow mcp-url`: %s", exc)
 
     async def app(self) -> ASGIApp:
         """The SDK's ASGI app, started on first use."""
@@ -84,7 +98,12 @@ class AgentDoor:
             raise
 
     async def close(self) -> None:
-        """Stop the SDK's task group (with the server)."""
+        """Stop the SDK's task group and forget the endpoint record (with the server)."""
+        if self._record is not None:
+            from reflow_desktop.mcp import address
+
+            address.remove(self._record, self.guard.token)
+            self._record = None
         self._stop.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):

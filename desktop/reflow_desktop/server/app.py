@@ -418,6 +418,7 @@ class ReflowServer:
         self.guard.port = sockets[0].getsockname()[1]
         self._http = HTTPServer(self.make_app(), xheaders=False)
         self._http.add_sockets(sockets)
+        self.agent_door.publish()  # where `reflow mcp-url` finds this server's /mcp
 
     def url(self, session_id: str | None = None) -> str:
         path = f"/s/{quote(session_id)}" if session_id else "/"
