@@ -12,6 +12,7 @@ import { channel as widgetChannel } from "./widgets/channel";
 import { widgetDoor } from "./jupyterWidgets/door";
 import { PopoutApp } from "./popout/popoutView";
 import { popoutTarget } from "./popout/target";
+import { listenFileDrops } from "./dropNote";
 
 function safeSession(): Storage | null {
   try {
@@ -117,6 +118,8 @@ async function start() {
     window.addEventListener("pywebviewready", () => void useDesktop(), { once: true });
   }
   const controller = new Controller(store, transport);
+  // a data file dropped here: only the desktop app knows its path (src/dropNote.ts)
+  listenFileDrops(window, (text) => store.local({ type: "notice", level: "info", text }));
   // for the console and end-to-end tests
   (window as unknown as { reflow: unknown }).reflow = { store, controller, connection };
   const popout = popoutTarget(location.href); // ?view=cell&cell=ID: one cell's output in a window of its own
