@@ -71,6 +71,10 @@ class Settings:
         Literal["off", "on"],
         Meta(description="Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."),
     ] = "off"
+    data_library: Annotated[
+        Literal["pandas", "polars"],
+        Meta(description="The data frame library of the loader cell a dropped data file (CSV, Parquet...) gets."),
+    ] = "pandas"
     mcp_server: Annotated[
         Literal["off", "on"],
         Meta(

@@ -805,6 +805,10 @@ export interface Settings {
    */
   format_on_save: "off" | "on";
   /**
+   * The data frame library of the loader cell a dropped data file (CSV, Parquet...) gets.
+   */
+  data_library: "pandas" | "polars";
+  /**
    * Let coding agents (MCP clients) read, edit and run the open notebooks through this app's local server at /mcp; `reflow mcp-url` prints the address and token (docs/mcp.md).
    */
   mcp_server: "off" | "on";
@@ -1615,6 +1619,14 @@ export const SETTINGS = {
       "on"
     ],
     "description": "Format every Python cell with ruff when the notebook is saved with Save (Ctrl/Cmd-S)."
+  },
+  "data_library": {
+    "default": "pandas",
+    "choices": [
+      "pandas",
+      "polars"
+    ],
+    "description": "The data frame library of the loader cell a dropped data file (CSV, Parquet...) gets."
   },
   "mcp_server": {
     "default": "off",
