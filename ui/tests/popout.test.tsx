@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { h, render } from "preact";
 import { act } from "preact/test-utils";
 import { Store } from "../src/storeHub";
-import { applyServer, initialState } from "../src/store";
+import { initialState } from "../src/store";
 import { Controller } from "../src/controller";
 import type { Transport } from "../src/connection";
 import { PROTOCOL_VERSION, type CellState, type Output } from "../src/protocol";

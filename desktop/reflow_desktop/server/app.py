@@ -14,7 +14,7 @@ import logging
 import socket
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import tornado.web
@@ -29,6 +29,9 @@ from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
 from reflow_desktop.session import Session, trace
+
+if TYPE_CHECKING:
+    from reflow_desktop.server.popout import PopoutRequest
 
 log = logging.getLogger(__name__)
 
@@ -376,6 +379,8 @@ class ReflowServer:
         self.exported = ExportedFiles()  # what Export wrote, per session: the only folders "Show in folder" opens
         # The desktop app's own export (save dialog), called on this loop's thread: (session id, format) -> handled.
         self.native_export: Callable[[str, str], bool] | None = None
+        # The desktop app's pop-out window (server/popout.py), on this loop's thread: (session id, request) -> opened.
+        self.native_popout: Callable[[str, PopoutRequest], bool] | None = None
         self.agent_door = AgentDoor(self.sessions, self.guard)  # /mcp (reflow_desktop/mcp/), off unless enabled
 
     @property
@@ -388,6 +393,7 @@ class ReflowServer:
 
     def make_app(self) -> tornado.web.Application:
         from reflow_desktop.mcp.handler import McpHandler
+        from reflow_desktop.server.popout import PopOutHandler
 
         args = {"server": self}
         return tornado.web.Application(
@@ -395,12 +401,13 @@ class ReflowServer:
                 (r"/", IndexHandler, args),
                 (r"/login/([A-Za-z0-9_-]{1,100})", LoginHandler, args),
                 (r"/docs/?", DocsHandler, args),
-                (r"/mcp/?", McpHandler, {**args, "door": self.agent_door}),
+                (r"/mcp/?", McpHandler, {"guard": self.guard, "door": self.agent_door}),
                 (r"/ws/([^/]+)", SocketHandler, args),
                 (r"/ws/?", SocketHandler, args),
                 (r"/s/([^/]+)/?", PageHandler, args),
                 (r"/s/([^/]+)/export/([a-z]+)", ExportHandler, args),
                 (r"/s/([^/]+)/reveal", RevealHandler, args),
+                (r"/s/([^/]+)/pop-out", PopOutHandler, args),
                 (r"/s/([^/]+)/widget-esm/([A-Za-z0-9_-]{1,100})\.js", WidgetModuleHandler, args),
                 # The page at /s/SESSION loads ./assets/x as /s/assets/x; at /s/SESSION/ as /s/SESSION/assets/x.
                 (r"/s/(assets/.+)", UIFileHandler, args),

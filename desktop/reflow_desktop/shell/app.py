@@ -135,6 +135,9 @@ class ShellApp:
         if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
             return 0  # lost a start-up race to another instance
         self.server_thread.server.native_export = self._native_export
+        from reflow_desktop.shell.popout import serve_popouts
+
+        serve_popouts(self)  # the page's "pop out" (POST /s/ID/pop-out) opens a window of its own
         from reflow_desktop.session.reattach import clean_stale
 
         clean_stale()  # records of kernels that are gone (their connection files too)

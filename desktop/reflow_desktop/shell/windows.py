@@ -25,6 +25,7 @@ import webview
 from reflow_desktop.exporting.live import FORMATS, ExportFormat, export_session
 from reflow_desktop.shell import commands
 from reflow_desktop.shell.menus import MenuApp, install_notebook_menus, short_path
+from reflow_desktop.shell.popout import close_popouts
 from reflow_desktop.shell.threads import ServerThread, gui_only
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ class NotebookWindow:
     def _on_closed(self) -> None:  # worker thread
         self.closed.set()
         self.app.invoke(self._drop_console)
+        self.app.invoke(lambda: close_popouts(self.session.id))  # its pop-out windows go with it
         self.app.window_closed(self)
 
     # --- page bridge -----------------------------------------------------------------
