@@ -4,8 +4,10 @@ when its cell is deleted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .conftest import WAIT_MS, Server, cell, leave_editor, open_notebook
 
@@ -24,7 +26,7 @@ f"doubled={doubled}"
 """
 
 
-def set_range(locator, value: int) -> None:  # type: ignore[no-untyped-def]
+def set_range(locator: Locator, value: int) -> None:
     """Move a range input like a drag does: set the value and fire `input`."""
     locator.evaluate(
         "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value
@@ -46,8 +48,8 @@ def pop_out(page: Page, n: int, output: int = 0) -> Page:
     return pop
 
 
-def test_a_popped_out_reader_follows_the_main_pages_slider(serve, page: Page) -> None:  # type: ignore[no-untyped-def]
-    server: Server = serve(NOTEBOOK)
+def test_a_popped_out_reader_follows_the_main_pages_slider(serve: Callable[..., Server], page: Page) -> None:
+    server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=20", timeout=WAIT_MS)
     pop = pop_out(page, 2)
@@ -64,8 +66,8 @@ def test_a_popped_out_reader_follows_the_main_pages_slider(serve, page: Page) ->
     assert not pop.page_errors  # type: ignore[attr-defined]
 
 
-def test_a_popped_out_slider_drives_the_main_pages_reader(serve, page: Page) -> None:  # type: ignore[no-untyped-def]
-    server: Server = serve(NOTEBOOK)
+def test_a_popped_out_slider_drives_the_main_pages_reader(serve: Callable[..., Server], page: Page) -> None:
+    server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=20", timeout=WAIT_MS)
     # cell 1 has two outputs (the print, the slider): the slider's own button pops out the slider alone
@@ -83,8 +85,8 @@ def test_a_popped_out_slider_drives_the_main_pages_reader(serve, page: Page) -> 
     assert not pop.page_errors  # type: ignore[attr-defined]
 
 
-def test_the_pop_out_says_when_its_cell_was_deleted(serve, page: Page) -> None:  # type: ignore[no-untyped-def]
-    server: Server = serve(NOTEBOOK)
+def test_the_pop_out_says_when_its_cell_was_deleted(serve: Callable[..., Server], page: Page) -> None:
+    server = serve(NOTEBOOK)
     open_notebook(page, server)
     expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=20", timeout=WAIT_MS)
     # from the command palette this time: the selected cell's output
