@@ -60,6 +60,7 @@ function options<T extends string>(choices: readonly T[], labels: Record<T, stri
 const OUTPUT_OPTIONS = options<OutputPosition>(SETTING_CHOICES.output_position, { below: "Below code", above: "Above code" });
 const RUNTIME_OPTIONS = options<RuntimeMode>(SETTING_CHOICES.runtime_mode, { auto: "Auto", lazy: "Lazy" });
 const KEEP_AWAKE_OPTIONS = options<UserSettings["keep_awake"]>(SETTING_CHOICES.keep_awake, { on: "On", off: "Off" });
+const DATA_LIBRARY_OPTIONS = options<UserSettings["data_library"]>(SETTING_CHOICES.data_library, { pandas: "pandas", polars: "polars" });
 const THEME_OPTIONS = options<UserSettings["theme"]>(SETTING_CHOICES.theme, { system: "System", light: "Light", dark: "Dark" });
 const STORAGE_TEXT = {
   desktop: "Your settings are stored in Reflow's settings file.",
@@ -182,6 +183,7 @@ export function SettingsPage(p: { state: State; controller: Controller; hub: Set
           <p class="settings-hint">Used when a notebook does not set its own.</p>
           <Choice name="runtime_mode" label="Runtime mode" value={user.runtime_mode} options={RUNTIME_OPTIONS} onChange={(v) => hub.set({ runtime_mode: v })} />
           <Choice name="output_position" label="Outputs" value={user.output_position} options={OUTPUT_OPTIONS} onChange={(v) => hub.set({ output_position: v })} />
+          <Choice name="data_library" label="Dropped data files load with" value={user.data_library} options={DATA_LIBRARY_OPTIONS} onChange={(v) => hub.set({ data_library: v })} />
         </section>
 
         <footer class="settings-foot">
