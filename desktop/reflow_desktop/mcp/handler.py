@@ -18,10 +18,9 @@ import tornado.web
 
 from reflow_desktop.mcp.asgi_bridge import TornadoASGIResponse, serve_asgi
 from reflow_desktop.mcp.door import AgentDoor, enabled
-from reflow_desktop.server.app import _Guarded, _safe_path
 
 if TYPE_CHECKING:
-    from reflow_desktop.server.app import ReflowServer
+    from reflow_desktop.server.security import Guard
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +35,16 @@ def bearer(header: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-class McpHandler(_Guarded):
+def _safe_path(path: str) -> str:
+    """A request path fit for a log line: no query (it may hold the token), no control characters."""
+    return path.split("?", 1)[0].encode("unicode_escape").decode("ascii")[:300]
+
+
+class McpHandler(tornado.web.RequestHandler):
     """Guard, setting, then the SDK's Streamable HTTP app through the ASGI bridge."""
 
-    def initialize(self, server: ReflowServer, door: AgentDoor) -> None:
-        self.server = server
-        self.guard = server.guard
+    def initialize(self, guard: Guard, door: AgentDoor) -> None:
+        self.guard = guard
         self.door = door
         self._response: TornadoASGIResponse | None = None
 
@@ -71,6 +74,21 @@ class McpHandler(_Guarded):
 
     async def delete(self, *_: Any) -> None:
         await self._serve()
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    def _request_summary(self) -> str:
+        return f"{self.request.method} {_safe_path(self.request.path)} ({self.request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        # tornado's own version logs repr(self.request), whose uri holds the query (and a token)
+        if isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """A refusal as a JSON-RPC error, so an agent's MCP client can tell its user why."""
