@@ -98,6 +98,8 @@ export interface State {
   trust: TrustInfo | null;
   /** a kernel from before Reflow closed still runs the notebook (its pid): Reattach / Stop kernel; null: none */
   backgroundKernel: number | null;
+  /** the kernel's start waits for these secrets (secrets/secretDialog.tsx); null: nothing asked */
+  secretRequest: { names: string[]; keychain: string } | null;
 }
 
 export interface PackagesState {
@@ -178,6 +180,7 @@ export function initialState(): State {
     packages: initialPackages(),
     trust: null,
     backgroundKernel: null,
+    secretRequest: null,
   };
 }
 
@@ -287,6 +290,8 @@ export function applyServer(state: State, msg: ServerMessage): State {
       return { ...state, trust: msg.trust };
     case "background_kernel":
       return { ...state, backgroundKernel: msg.pid };
+    case "secret_request":
+      return { ...state, secretRequest: msg.names.length ? { names: msg.names, keychain: msg.keychain } : null };
     case "place":
       return { ...state, place: { place: msg.place, label: msg.label, recent: msg.recent } };
     case "kernel": {

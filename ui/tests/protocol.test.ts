@@ -34,6 +34,7 @@ describe("generated protocol", () => {
       trust: { type: "trust", trust: { status: "changed", held: ["a"], packages: [] } },
       place: { type: "place", place: "ssh:gpu-box", label: "on gpu-box", recent: ["ssh:gpu-box"] },
       background_kernel: { type: "background_kernel", pid: 4242 },
+      secret_request: { type: "secret_request", names: ["OPENAI_API_KEY"], keychain: "SecretService Keyring" },
       cell_history: { type: "cell_history", request_id: "h", id: "c1", entries: [{ key: "k", code: "x = 1", ran_at: "2026-12-03T12:00:00Z", outputs: [] }], notes: [] },
     };
     expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());

@@ -17,6 +17,7 @@ import { UiContext, type Ui } from "./context";
 import { Icon } from "./icons";
 import { SidePanel, type PanelTab } from "./panels";
 import { BackgroundKernelBar } from "./backgroundKernelBar";
+import { SecretDialog } from "../secrets/secretDialog";
 import { TrustBar } from "./trustBar";
 import { SettingsPage, useSettings } from "./settings";
 import { effectiveOutputPosition } from "../settings";
@@ -441,6 +442,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         )}
         <TrustBar trust={s.trust} />
         <BackgroundKernelBar pid={s.backgroundKernel} readOnly={s.readOnly} />
+        <SecretDialog request={s.secretRequest} send={(msg) => ctl.transport.send(msg)} />
         <div class="under-bar">
             {s.kernel.state === "dead" && s.trust?.status !== "untrusted" && s.backgroundKernel === null && (
               <div class="banner error" data-banner="kernel-dead">
