@@ -380,19 +380,6 @@ class LspRequestMsg(ClientMsg, Correlated, tag="lsp_request"):
     new_name: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
-SecretName = Annotated[str, Meta(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
-SecretValue = Annotated[str, Meta(min_length=1, max_length=65536)]
-
-
-class SecretAnswerMsg(ClientMsg, tag="secret_answer"):
-    """The answer to `secret_request`: each value given goes straight to the OS keychain (never to a file) and
-    into the environment of the kernel that waits for it; a name left out is skipped (the kernel starts without
-    it; asked again when the notebook is opened again). Changes no code, so a read-only session accepts it."""
-
-    READ_ONLY = True
-    values: dict[SecretName, SecretValue]
-
-
 # Every UI → server message. To add one: define its class above and list it here.
 CLIENT_MESSAGE_CLASSES: tuple[type[ClientMsg], ...] = (
     RunMsg,

@@ -377,16 +377,6 @@ class LspDiagnosticsMsg(ServerMsg, tag="lsp_diagnostics"):
     cells: dict[str, list[LspDiagnostic]]
 
 
-class SecretRequestMsg(ServerMsg, tag="secret_request"):
-    """The kernel's start waits for secrets the notebook declares (`[tool.reflow] secrets`) that the OS keychain
-    does not hold: the page asks for them in a password dialog and answers `secret_answer`. Sent again on connect
-    while it waits; `names` empty: nothing is asked any more (answered on another page, or the session closed).
-    `keychain` names where the values go (e.g. "SecretService Keyring")."""
-
-    names: list[str]
-    keychain: str
-
-
 # Every server → UI message. To add one: define its class above and list it here.
 SERVER_MESSAGE_CLASSES: tuple[type[ServerMsg], ...] = (
     SessionMsg,
