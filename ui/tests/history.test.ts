@@ -57,7 +57,8 @@ describe("comparing text", () => {
   it("takes the text of streams, plain results and errors", () => {
     const outputs: Output[] = [
       { kind: "stream", name: "stdout", text: "hello\n" },
-      { kind: "data", data: { "text/plain": "42", "image/png": "AAAA" } },
+      { kind: "data", data: { "text/plain": "42" } },
+      { kind: "data", data: { "text/plain": "<Figure at 0x7f>", "image/png": "AAAA" } },
       { kind: "error", error: { kind: "exception", message: "boom", cells: [], ename: "ValueError" } },
     ];
     expect(outputsText(outputs)).toBe("hello\n42\nValueError: boom\n");

@@ -48,13 +48,14 @@ export function position(v: HistoryView): string {
   return v.entries.length ? `${v.index + 1} of ${v.entries.length}` : "no runs kept";
 }
 
-/** The text a run showed (streams, plain text, error messages), for the line diff. */
+/** The text a run showed (streams, plain text of non-image results, error messages), for the line diff. */
 export function outputsText(outputs: Output[]): string {
   const parts: string[] = [];
   for (const o of outputs) {
     if (o.kind === "stream") parts.push(o.text);
     else if (o.kind === "error") parts.push(`${o.error.ename ?? "Error"}: ${o.error.message}\n`);
-    else {
+    else if (!Object.keys(o.data).some((m) => m.startsWith("image/"))) {
+      // an image's text/plain is its repr ("<Figure at 0x…>"): the picture is compared, not that
       const plain = o.data["text/plain"];
       if (typeof plain === "string") parts.push(plain.endsWith("\n") ? plain : `${plain}\n`);
     }
