@@ -15,8 +15,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import shell_driver  # noqa: E402  # the environment it sets must precede Qt's import
-from shell_driver import Driver, _answer_save_dialog  # noqa: E402
+import shell_driver  # the environment it sets must precede Qt's import
+from shell_driver import Driver, _answer_save_dialog
 
 
 def _menu_actions(d: Driver, win: Any) -> dict[str, Any]:
