@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import WAIT_MS, Server, cell, leave_editor, open_notebook
+from .conftest import WAIT_MS, Server, cell, leave_editor, open_notebook, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,7 @@ def test_a_popped_out_reader_follows_the_main_pages_slider(serve: Callable[..., 
     expect(pop.locator(".popout-body")).to_contain_text("doubled=20", timeout=WAIT_MS)
     expect(pop).to_have_title("nb.py — cell 2", timeout=WAIT_MS)
     expect(pop.locator(".cell")).to_have_count(0, timeout=WAIT_MS)
+    shot(page, "popout-main-page")
     assert "token" not in pop.url  # moved out of the address bar like the notebook page's
     # the slider moves in the main page: the popped-out reader shows the new value
     set_range(cell(page, 1).locator('.rw-slider input[type="range"]'), 33)
@@ -81,6 +82,7 @@ def test_a_popped_out_slider_drives_the_main_pages_reader(serve: Callable[..., S
     # and the other way: the main page's slider moves the popped-out one
     set_range(cell(page, 1).locator('.rw-slider input[type="range"]'), 15)
     expect(pop.locator(".rw-value")).to_have_text("15", timeout=WAIT_MS)
+    shot(pop, "popout-slider")
     expect(cell(page, 2).locator(".outputs")).to_contain_text("doubled=30", timeout=WAIT_MS)
     assert not pop.page_errors  # type: ignore[attr-defined]
 
