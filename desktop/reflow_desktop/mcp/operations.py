@@ -37,7 +37,7 @@ class _Watcher:
         for event in unfold(msg):
             etype = event.get("type")
             if etype == "error":
-                self.errors.append(str(event.get("message", "error")))
+                self.errors.append(str(event.get("text") or "the session refused it"))
             elif etype == "cell_status" and event.get("status") == "running":
                 cid = event.get("id")
                 if isinstance(cid, str) and cid not in self.ran:

@@ -97,7 +97,8 @@ def build_server(sessions: Mapping[str, Session]) -> MCPServer:
         """
         s = pick(notebook)
         states = _states(s, cell_ids)
-        return answer({"session": s.id, "cells": [views.cell_summary(st) for st in states]})
+        listed = [views.cell_summary(st, limit=views.LISTED_TEXT) for st in states]
+        return answer({"session": s.id, "cells": listed})
 
     @mcp.tool(annotations=read)
     def get_graph(notebook: NotebookRef = None) -> CallToolResult:
@@ -217,10 +218,10 @@ def find_session(sessions: Mapping[str, Session], ref: str | None) -> Session:
 
 
 def answer(data: dict[str, Any], with_outputs: list[dict[str, Any]] | None = None) -> CallToolResult:
-    """JSON text (and the same as structured content), then the outputs' text and images if given."""
+    """JSON text (and the same as structured content), then the images among the outputs if given."""
     blocks: list[ContentBlock] = [TextContent(type="text", text=json.dumps(data, indent=1, default=str))]
     if with_outputs:
-        blocks.extend(views.output_blocks(with_outputs))
+        blocks.extend(views.image_blocks(with_outputs))
     return CallToolResult(content=blocks, structured_content=data)
 
 

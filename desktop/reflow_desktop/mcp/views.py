@@ -13,7 +13,8 @@ from typing import Any
 
 from mcp.types import ContentBlock, ImageContent, TextContent
 
-MAX_TEXT = 20_000  # characters of one output (or one traceback) an agent is given
+MAX_TEXT = 20_000  # characters of one cell's output text (or one traceback) an agent is given
+LISTED_TEXT = 2_000  # ... in a listing of many cells (read_cells); get_outputs gives the rest
 MAX_IMAGES = 8  # images in one answer
 MAX_IMAGE_B64 = 8 * 1024 * 1024  # bytes of base64 of one image
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -30,8 +31,8 @@ def cut(text: str, limit: int = MAX_TEXT) -> str:
     return text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
 
 
-def cell_summary(state: CellState, *, code: bool = True) -> dict[str, Any]:
-    """One cell as an agent lists it: id, kind, status, code, graph and the text of its outputs."""
+def cell_summary(state: CellState, *, code: bool = True, limit: int = MAX_TEXT) -> dict[str, Any]:
+    """One cell as an agent lists it: id, kind, status, code, graph and the text of its outputs (``limit``)."""
     out: dict[str, Any] = {"id": state["id"], "kind": state["kind"], "status": state["status"]}
     if code:
         out["code"] = state["code"]
@@ -40,7 +41,7 @@ def cell_summary(state: CellState, *, code: bool = True) -> dict[str, Any]:
         out["static_errors"] = [error_text(e) for e in state["errors"]]
     texts = [t for t in (output_text(o) for o in state.get("outputs") or []) if t]
     if texts:
-        out["output"] = cut(joined(texts))
+        out["output"] = cut(joined(texts), limit)
     return out
 
 
@@ -84,28 +85,22 @@ def output_text(output: object) -> str:
     return f"[output of type {', '.join(shown[:4])}]" if shown else ""
 
 
-def output_blocks(states: Iterable[CellState]) -> list[ContentBlock]:
-    """MCP content for the outputs of ``states``: per cell a text block, then its images."""
+def image_blocks(states: Iterable[CellState]) -> list[ContentBlock]:
+    """MCP content for the images among the outputs of ``states``, each after a line naming its cell.
+
+    Their text is in the answer's JSON already (``cell_summary``), so only images are added here.
+    """
     blocks: list[ContentBlock] = []
-    images = 0
     for state in states:
-        texts: list[str] = []
-        pictures: list[ContentBlock] = []
         for output in state.get("outputs") or []:
-            text = output_text(output)
-            if text:
-                texts.append(text)
             image = _image(output)
             if image is None:
                 continue
-            if images >= MAX_IMAGES:
-                texts.append(f"[image not sent: at most {MAX_IMAGES} images per answer]")
-                continue
-            images += 1
-            pictures.append(ImageContent(type="image", data=image[1], mime_type=image[0]))
-        head = f"cell {state['id']} ({state['status']})"
-        blocks.append(TextContent(type="text", text=f"{head}:\n" + cut(joined(texts)) if texts else head))
-        blocks.extend(pictures)
+            if len(blocks) >= 2 * MAX_IMAGES:
+                blocks.append(TextContent(type="text", text=f"[more images not sent: at most {MAX_IMAGES}]"))
+                return blocks
+            blocks.append(TextContent(type="text", text=f"image from cell {state['id']}:"))
+            blocks.append(ImageContent(type="image", data=image[1], mime_type=image[0]))
     return blocks
 
 

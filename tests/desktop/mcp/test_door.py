@@ -88,7 +88,7 @@ async def test_add_cell_runs_it_and_the_page_shows_it(server, nb_path, agent, do
     assert applied["changes"][0]["op"] == "create" and applied["changes"][0]["id"] == new
     assert applied["changes"][0]["index"] == 2 and not applied.get("mine")  # not the page's own
     await watcher.wait_for(lambda m: is_output(m, new, "20"))
-    assert [c.id for c in session.notebook.cells][2] == new
+    assert session.notebook.cells[2].id == new
     await until(lambda: any(m["type"] == "saved" for m in watcher.messages))  # autosave wrote it (any order)
     assert "z = y * 10" in nb_path.read_text()
     await watcher.close()
@@ -158,3 +158,43 @@ async def test_hostile_calls_get_clear_errors(server, nb_path, agent, door_on):
         too_long_wait = await client.call_tool("run_cells", {"cell_ids": [before[0][0]], "wait_seconds": 10_000})
         assert too_long_wait.is_error
     assert [(c.id, c.source) for c in session.notebook.cells] == before  # nothing changed
+
+
+async def test_the_wait_is_bounded_and_the_run_goes_on(server, nb_path, agent, door_on):
+    session = await server.open_notebook(nb_path, autosave_delay=None)
+    b = session.notebook.cells[1].id
+    await until(lambda: session.status_of(b) == "idle" and session.outputs_of(b))
+    async with agent() as client:
+        code = "import time\ntime.sleep(0.5)\nslow = 'done'\nslow"
+        early = data(await client.call_tool("add_cell", {"code": code, "wait_seconds": 0}))
+        assert early["finished"] is False and "still running" in early["note"]
+        new = early["created"]
+        await until(lambda: session.status_of(new) == "idle" and session.outputs_of(new))
+        later = data(await client.call_tool("get_outputs", {"cell_ids": [new]}))
+        assert later["cells"][0]["output"] == "'done'"
+
+
+async def test_an_untrusted_notebook_refuses_an_agent_as_it_refuses_the_page(
+    server, nb_path, agent, door_on, untrusted_user
+):
+    session = await server.open_notebook(nb_path, autosave_delay=None)  # safe preview: nothing runs
+    a = session.notebook.cells[0].id
+    async with agent() as client:
+        listed = data(await client.call_tool("list_notebooks", {}))["notebooks"]
+        assert listed[0]["trusted"] is False
+        refused = await client.call_tool("run_cells", {"cell_ids": [a]})
+        assert refused.is_error and "trust" in refused.content[0].text.lower()
+        edit = await client.call_tool("edit_cell", {"cell_id": a, "code": "import os"})
+        assert edit.is_error
+    assert session.document.cell(a).source == "x = 1"
+
+
+async def test_a_read_only_notebook_cannot_be_changed(server, nb_path, agent, door_on):
+    session = await server.open_notebook(nb_path, read_only=True, autosave_delay=None)
+    a = session.notebook.cells[0].id
+    async with agent() as client:
+        refused = await client.call_tool("add_cell", {"code": "z = 3"})
+        assert refused.is_error and "read-only" in refused.content[0].text
+        refused = await client.call_tool("delete_cell", {"cell_id": a})
+        assert refused.is_error and "read-only" in refused.content[0].text
+    assert session.notebook.cells[0].id == a and len(session.notebook.cells) == 3
