@@ -34,7 +34,7 @@ SELECTED = "document.querySelector('.cell.selected')?.dataset.cellId ?? null"
 
 def scenario_long_run(d: Driver) -> None:
     """A long run ends while another window is active: notified; the click brings the window and the cell."""
-    from qtpy.QtWidgets import QWidget
+    from qtpy.QtWidgets import QAbstractButton, QApplication, QWidget
 
     app = d.app
     listener = Listener(os.environ["DBUS_SESSION_BUS_ADDRESS"], tuple(os.environ["REFLOW_TEST_BUS_NAMES"].split()))
@@ -94,7 +94,12 @@ def scenario_long_run(d: Driver) -> None:
         inhibits=len(listener.calls("Inhibit")),
     )
     d.gui(other.close)
-    d.gui(win.close)
+    # Closed in the middle of a long run (Stop and Close): the keep-awake is let go with the window.
+    run("time.sleep(120)")
+    listener.wait_calls("Inhibit", 3)
+    app.invoke(win.close)
+    box = d.wait(lambda: d.gui(QApplication.activeModalWidget), what="the question: keep running?")
+    d.gui(lambda: box.findChild(QAbstractButton, "stop").click())
     d.wait(win.closed.is_set, what="window closed")
     d.step("closed")
 
