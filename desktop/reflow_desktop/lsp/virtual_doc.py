@@ -80,7 +80,7 @@ class VirtualDocument:
 
         None when the line count changed: the edit cannot be put back cell by cell safely.
         """
-        lines = text.split("\n")
+        lines = text.split("\n") if text else []
         if text.endswith("\n"):
             lines.pop()
         if len(lines) != sum(self.lines_of(i) for i in range(len(self.cells))):
