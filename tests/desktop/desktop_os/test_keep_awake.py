@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from reflow_desktop.desktop_os.keep_awake import (
     make_keep_awake,
 )
 
-pytest.importorskip("jeepney")
+needs_bus = pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="the freedesktop services: Linux and BSDs")
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,7 @@ def test_keep_awake_kind_per_platform(platform: str, screensaver: bool, systemd:
     assert keep_awake_kind(platform, screensaver_service=screensaver, systemd_inhibit=systemd) == kind
 
 
+@needs_bus
 def test_screensaver_inhibit_is_held_once_and_handed_back(tmp_path: Path) -> None:
     from reflow_desktop.desktop_os.session_bus import SessionBus
 
@@ -63,6 +65,7 @@ def test_screensaver_inhibit_is_held_once_and_handed_back(tmp_path: Path) -> Non
             bus.close()
 
 
+@needs_bus
 def test_without_the_screensaver_service_linux_falls_back(tmp_path: Path) -> None:
     from reflow_desktop.desktop_os.session_bus import SessionBus
 
@@ -77,6 +80,7 @@ def test_without_the_screensaver_service_linux_falls_back(tmp_path: Path) -> Non
             bus.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell script stands in for systemd-inhibit")
 def test_systemd_inhibit_is_held_while_its_child_waits_on_our_pipe(tmp_path: Path) -> None:
     """The fallback's lifetime is a pipe: closing our end (release, or our death) ends the inhibitor.
 
