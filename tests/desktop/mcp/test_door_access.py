@@ -99,3 +99,28 @@ async def test_not_json_is_a_clear_error(server, door_on):
 
     bad = await asyncio.to_thread(send)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == -32700  # JSON-RPC parse error
+
+
+async def test_hostile_requests_are_refused_and_the_door_keeps_working(server, door_on, agent):
+    import httpx2
+
+    headers = {
+        "Authorization": f"Bearer {server.token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-06-18",
+    }
+
+    def send(body: bytes) -> httpx2.Response:
+        with httpx2.Client(timeout=60) as http:
+            return http.post(mcp_url(server), content=body, headers=headers)
+
+    huge = b'{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": "' + b"a" * (5 * 1024 * 1024) + b'"}}'
+    assert (await asyncio.to_thread(send, huge)).status_code == 413  # over 4 MiB
+    call = b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add_cell", "arguments": [1]}}'
+    wrong = await asyncio.to_thread(send, call)
+    assert wrong.json()["error"]["code"] == -32602  # JSON-RPC invalid params: the SDK's schema check
+    async with agent() as client:
+        unknown = await client.call_tool("rm_rf", {})
+        assert unknown.is_error and "rm_rf" in unknown.content[0].text
+        assert (await client.list_tools()).tools  # still serving
