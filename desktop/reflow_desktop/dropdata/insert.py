@@ -1,10 +1,11 @@
 """Put a dropped file's loader cell into a session: insert it, add the reader's packages, run it.
 
 Runs on the session's event loop. Every step goes through the session's own doors, so a drop is
-checked like a page's messages are (read-only, trust): ``create_cell`` inserts the cell after the
-focused one (or at the end), the Packages flow (``PackageManager.add``: ``uv add --script``, build,
-restart) adds what the notebook's block lacks and then runs the cell, else a plain ``run`` does.
-A refused drop is one ``notice`` to the pages and nothing else.
+checked like a page's messages are (read-only, trust): ``create_cell`` inserts each cell after the
+focused one (or at the end); then, once for all the files dropped together, the Packages flow
+(``PackageManager.add``: ``uv add --script``, build, restart) adds what the notebook's block lacks
+and runs the cells, else a plain ``run`` does. A refused file is one ``notice`` to the pages and
+nothing else.
 """
 
 from __future__ import annotations
@@ -98,17 +99,33 @@ def _index_after(notebook: Notebook, after: str | None) -> int:
 
 
 async def drop_files(door: DropDoor, paths: Sequence[str], after: str | None, library: Library) -> list[Dropped]:
-    """One loader cell per loadable path, in order, after ``after`` (a cell id) or at the end."""
-    results: list[Dropped] = []
-    for raw in paths:
-        dropped = await drop_file(door, raw, after, library)
-        results.append(dropped)
-        after = dropped.cell_id or after
+    """One loader cell per loadable path, in order, after ``after`` (a cell id) or at the end; then one
+    package step for all of them (one uv edit, one build) and one run. Refusals are told to the pages."""
+    results = [await _insert(door, raw, after, library) for raw in paths[:1]]
+    for raw in paths[1:]:
+        results.append(await _insert(door, raw, results[-1].cell_id or after, library))
+    loaders = [r for r in results if r.cell_id is not None and r.loader is not None]
+    if not loaders:
+        return results
+    cells = [r.cell_id for r in loaders if r.cell_id is not None]
+    wanted = list(dict.fromkeys(p for r in loaders if r.loader is not None for p in r.loader.packages))
+    missing = missing_packages(door.notebook, wanted)
+    told = "; ".join(r.message for r in loaders)
+    door.broadcast(P.notice_msg("info", told + (f" (adding {', '.join(missing)})" if missing else "")))
+    if missing and await door.packages.add(missing, rerun=cells):
+        return results  # the Packages flow ran them (or, after its restart, the whole notebook)
+
+    def reply(msg: Message) -> None:
+        if msg.get("type") == "error":
+            log.info("running dropped loaders: %s", msg.get("message"))
+
+    # nothing missing -- or the add failed (its notice says why; the cells' errors show what is missing)
+    await door.handle({"type": "run", "cells": [{"id": cid} for cid in cells]}, reply)
     return results
 
 
-async def drop_file(door: DropDoor, raw: str, after: str | None, library: Library) -> Dropped:
-    """Insert, complete the packages, run; a refusal is told to the pages and changes nothing."""
+async def _insert(door: DropDoor, raw: str, after: str | None, library: Library) -> Dropped:
+    """Insert the loader cell for ``raw`` after ``after``; a refusal is told to the pages and changes nothing."""
     errors: list[str] = []
 
     def reply(msg: Message) -> None:
@@ -139,12 +156,4 @@ async def drop_file(door: DropDoor, raw: str, after: str | None, library: Librar
     await door.handle(create, reply)
     if errors:
         return refused(f"Not loaded: {errors[0]}")
-    missing = missing_packages(door.notebook, loader.packages)
-    told = f"Loading {loader.path_text} into {loader.name}"
-    door.broadcast(P.notice_msg("info", told + (f" (adding {', '.join(missing)})" if missing else "")))
-    if missing and await door.packages.add(missing, rerun=[cell_id]):
-        return Dropped(raw, cell_id, told, loader)  # the Packages flow ran it (or the whole notebook)
-    await door.handle({"type": "run", "cells": [{"id": cell_id}]}, reply)  # a failed add: the output says why
-    if errors:
-        log.info("drop %s: %s", raw, errors[0])
-    return Dropped(raw, cell_id, told, loader)
+    return Dropped(raw, cell_id, f"Loading {loader.path_text} into {loader.name}", loader)

@@ -136,3 +136,31 @@ async def test_hostile_drops_change_nothing(tmp_path: Path) -> None:
         assert nb.read_bytes() == file_before
     finally:
         await session.close()
+
+
+async def test_several_files_at_once_each_get_a_cell_in_order(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    (tmp_path / "a.csv").write_text("v\n1\n2\n")
+    (tmp_path / "b.jsonl").write_text('{"v": 3}\n{"v": 4}\n{"v": 5}\n')
+    (tmp_path / "skip").mkdir()
+    session, rec = await started(nb)
+    try:
+        first, reader = (c.id for c in session.notebook.cells)
+        mark = rec.mark()
+        paths = [str(tmp_path / "a.csv"), str(tmp_path / "skip"), str(tmp_path / "b.jsonl")]
+        a, skipped, b = await drop_files(session, paths, after=None, library="pandas")
+        assert skipped.cell_id is None and "is a folder" in skipped.message
+        assert [c.id for c in session.notebook.cells] == [first, reader, a.cell_id, b.cell_id]  # at the end, in order
+        assert b.loader is not None and "import" not in b.loader.code  # the first loader imports pd already
+        for cid, total in ((a.cell_id, 2), (b.cell_id, 3)):
+            await rec.wait_for(
+                lambda m, cid=cid, total=total: (
+                    m["type"] == "cell_output"
+                    and m["id"] == cid
+                    and (table_of([m["output"]]) or {}).get("props", {}).get("total") == total
+                ),
+                mark,
+            )
+    finally:
+        await session.close()

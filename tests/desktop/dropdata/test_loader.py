@@ -194,6 +194,7 @@ def _refused(raw: str, nb_dir: Path) -> str:
     return str(info.value)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX: a FIFO and a symbolic link without privileges")
 def test_hostile_drops_are_refused_with_a_clear_message(tmp_path: Path) -> None:
     (tmp_path / "folder.csv").mkdir()
     (tmp_path / "real.csv").write_text("a\n1\n")
