@@ -228,16 +228,16 @@ class NotebookWindow:
         """File ▸ Export: ask where, then write what the window shows (no re-run)."""
         from qtpy.QtWidgets import QFileDialog
 
-        kind = export_format(fmt)
-        suffix = FORMATS[kind][0]
-        target, _ = QFileDialog.getSaveFileName(
-            self.native, f"Export {self.path.name}", str(self.path.with_suffix(suffix)), _EXPORT_LABELS[kind]
-        )
         if fmt in ("pdf", "pdf-no-code"):  # printed, not text: shell/printing.py
             from reflow_desktop.shell.printing import ask_export_pdf
 
             ask_export_pdf(self, include_code=fmt == "pdf")
             return
+        kind = export_format(fmt)
+        suffix = FORMATS[kind][0]
+        target, _ = QFileDialog.getSaveFileName(
+            self.native, f"Export {self.path.name}", str(self.path.with_suffix(suffix)), _EXPORT_LABELS[kind]
+        )
         if target:
             self.export_to(fmt, target)
 
@@ -269,11 +269,6 @@ class NotebookWindow:
         if self.native is not None:
             self.native.statusBar().showMessage(text, 15_000)
 
-    def run_all(self) -> None:
-        self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
-
-    def interrupt(self) -> None:
-        # Straight to the kernel: an interrupt must work even if the page is stuck.
     @gui_only
     def print_notebook(self) -> None:
         from reflow_desktop.shell.printing import ask_print
@@ -284,6 +279,11 @@ class NotebookWindow:
         """Edit ▸ Format Notebook: the page formats (its pending edits first); no page, the session does."""
         self.page_command("format_notebook", fallback=lambda: self._to_session({"type": "format_cells"}))
 
+    def run_all(self) -> None:
+        self.page_command("run_all", fallback=lambda: self._to_session({"type": "run_all"}))
+
+    def interrupt(self) -> None:
+        # Straight to the kernel: an interrupt must work even if the page is stuck.
         self.app.server_thread.submit(self.session.interrupt())
 
     def restart(self) -> None:
