@@ -196,6 +196,14 @@ def build_server(sessions: Mapping[str, Session]) -> MCPServer:
         outcome = await _send(s, {"type": "run", "cells": [{"id": cid} for cid in cell_ids]}, wait_seconds)
         return _ran(s, list(cell_ids), outcome)
 
+    @mcp.tool(annotations=write)
+    async def interrupt(notebook: NotebookRef = None) -> CallToolResult:
+        """Stop the running cell and cancel the rest of the run (as the page's Interrupt)."""
+        s = pick(notebook)
+        await _send(s, {"type": "interrupt"}, 0)
+        running = [st["id"] for st in s.cell_states() if st["status"] in ("running", "queued")]
+        return answer({"session": s.id, "interrupted": True, "was_running": running})
+
     return mcp
 
 

@@ -198,3 +198,18 @@ async def test_a_read_only_notebook_cannot_be_changed(server, nb_path, agent, do
         refused = await client.call_tool("delete_cell", {"cell_id": a})
         assert refused.is_error and "read-only" in refused.content[0].text
     assert session.notebook.cells[0].id == a and len(session.notebook.cells) == 3
+
+
+async def test_interrupt_stops_an_agents_long_run(server, nb_path, agent, door_on):
+    session = await server.open_notebook(nb_path, autosave_delay=None)
+    b = session.notebook.cells[1].id
+    await until(lambda: session.status_of(b) == "idle" and session.outputs_of(b))
+    async with agent() as client:
+        started = data(await client.call_tool("add_cell", {"code": "import time\ntime.sleep(600)", "wait_seconds": 0}))
+        new = started["created"]
+        await until(lambda: session.status_of(new) == "running")
+        stopped = data(await client.call_tool("interrupt", {}))
+        assert stopped["interrupted"] is True
+        await until(lambda: session.status_of(new) == "interrupted")
+        out = data(await client.call_tool("get_outputs", {"cell_ids": [new]}))["cells"][0]
+        assert out["status"] == "interrupted" and out["output"].startswith("KeyboardInterrupt")
