@@ -170,3 +170,35 @@ async def test_printed_secrets_are_masked_in_messages_sidecar_journal_and_export
         assert value not in text and MASK in text, fmt
     assert _files_holding(value, tmp_path) == []  # sidecar, journal, snapshots
     assert list((tmp_path / "__reflow__").rglob("*"))
+
+
+async def test_an_untrusted_notebook_gets_no_secret_until_it_is_trusted(
+    tmp_path: Path, keychain: Path, untrusted_user: Path
+) -> None:
+    value = secret_value("untrusted")
+    keyring.set_password(SERVICE, "RF_HELD", value)
+    code = 'import hashlib, os\nhashlib.sha256(os.environ.get("RF_HELD", "none").encode()).hexdigest()\n'
+    path = notebook_with_secrets(tmp_path, ["RF_HELD", "RF_NOT_STORED"], code)
+    session = Session(path, autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    try:
+        await asyncio.wait_for(session.start(), WAIT)
+        assert session.kernel_state == "dead"  # safe preview
+        assert await session.secrets.kernel_env() == {}  # nothing read, nothing asked for an untrusted notebook
+        late = Recorder()
+        session.attach(late)
+        said = [m["text"] for m in late.messages if m["type"] == "notice"]
+        assert any("RF_HELD, RF_NOT_STORED" in t and "Untrusted notebooks never get them" in t for t in said), said
+        assert not any(m["type"] == "secret_request" for m in rec.messages + late.messages)
+
+        trusting = asyncio.ensure_future(handle(session, {"type": "trust"}))  # "Trust and run": asked, then given
+        asked = await rec.wait_for(lambda m: m["type"] == "secret_request" and m["names"])
+        assert asked["names"] == ["RF_NOT_STORED"]
+        await session.handle({"type": "secret_answer", "values": {}}, rec)  # skipped
+        await asyncio.wait_for(trusting, WAIT)
+        await until(lambda: session.kernel_state == "idle")
+        await handle(session, {"type": "run_stale"})
+        assert text_of(session.outputs_of(session.notebook.cells[0].id)) == repr(sha(value))
+    finally:
+        await session.close()
