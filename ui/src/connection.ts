@@ -10,12 +10,13 @@ import {
   type ClientMessage,
   type CompleteReplyMsg,
   type InspectReplyMsg,
+  type LspReplyMsg,
   type ServerMessage,
 } from "./protocol";
 
 export interface Transport {
   send(msg: ClientMessage): void;
-  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg>(msg: ClientMessage & { request_id: string }, timeoutMs?: number): Promise<T | null>;
+  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg | LspReplyMsg>(msg: ClientMessage & { request_id: string }, timeoutMs?: number): Promise<T | null>;
   close(): void;
 }
 
@@ -72,7 +73,7 @@ export class Connection implements Transport {
         return;
       }
       const m = d.message;
-      if (m.type === "complete_reply" || m.type === "inspect_reply" || m.type === "cell_history") {
+      if (m.type === "complete_reply" || m.type === "inspect_reply" || m.type === "cell_history" || m.type === "lsp_reply") {
         const resolve = this.pending.get(m.request_id);
         if (resolve) {
           this.pending.delete(m.request_id);
@@ -138,7 +139,7 @@ export class Connection implements Transport {
     else this.queue.push(text);
   }
 
-  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg>(
+  request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg | LspReplyMsg>(
     msg: ClientMessage & { request_id: string },
     timeoutMs = 4000,
   ): Promise<T | null> {

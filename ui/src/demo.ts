@@ -2,7 +2,7 @@
 // without a kernel. Loaded only when asked for (a separate chunk).
 
 import type { Transport } from "./connection";
-import { PROTOCOL_VERSION, type CellHistoryMsg, type CellState, type ClientMessage, type CompleteReplyMsg, type InspectReplyMsg, type ServerMessage } from "./protocol";
+import { PROTOCOL_VERSION, type CellHistoryMsg, type CellState, type ClientMessage, type CompleteReplyMsg, type InspectReplyMsg, type LspReplyMsg, type ServerMessage } from "./protocol";
 import type { Store } from "./storeHub";
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="120" viewBox="0 0 360 120"><rect width="360" height="120" fill="#f6f8ff"/><polyline fill="none" stroke="#4f6bed" stroke-width="2.5" points="10,100 50,80 90,85 130,50 170,60 210,30 250,40 290,20 330,25"/></svg>`;
@@ -142,7 +142,7 @@ export class DemoTransport implements Transport {
       this.emit({ type: "kernel", state: "idle" });
     }
   }
-  async request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg>(msg: ClientMessage & { request_id: string }): Promise<T | null> {
+  async request<T extends CompleteReplyMsg | InspectReplyMsg | CellHistoryMsg | LspReplyMsg>(msg: ClientMessage & { request_id: string }): Promise<T | null> {
     if (msg.type === "complete") {
       const words = ["sales", "threshold", "summary", "print", "pd", "np", "sorted", "sum"];
       const before = msg.code.slice(0, msg.cursor).match(/\w*$/)![0];

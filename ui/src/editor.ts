@@ -1,7 +1,7 @@
 // CodeMirror 6 editors for cells. One shared set of extensions; colours come
 // from CSS variables so the light/dark switch needs no reconfiguration.
 
-import { autocompletion, closeBrackets, closeCompletion, completionStatus, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeCompletion, completionStatus, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { PostgreSQL, sql } from "@codemirror/lang-sql";
@@ -31,6 +31,11 @@ export interface EditorHooks {
   onLeave(dir: -1 | 1): boolean;
   complete(code: string, cursor: number): Promise<{ matches: string[]; from: number; to: number } | null>;
   inspect(code: string, cursor: number): Promise<string | null>;
+  /** the notebook's language server (ui/src/lsp): hover docs first, completions merged after the kernel's */
+  lspHover?(code: string, cursor: number): Promise<string | null>;
+  lspComplete?(code: string, cursor: number): Promise<{ label: string; type: string; detail?: string }[]>;
+  /** more extensions for a code cell's editor (the language server's) */
+  extensions?: Extension[];
 }
 
 const highlight = HighlightStyle.define([
@@ -237,14 +242,24 @@ export function createEditor(
     const word = ctx.matchBefore(/[\w.]*$/);
     if (!ctx.explicit && (!word || word.from === word.to || !/[\w.]$/.test(word.text))) return null;
     const code = ctx.state.doc.toString();
-    const reply = await hooks.complete(code, ctx.pos);
-    if (!reply || ctx.aborted || !reply.matches.length) return null;
-    return {
-      from: reply.from,
-      to: reply.to,
-      options: reply.matches.slice(0, 200).map((m) => ({ label: m, type: m.endsWith("(") ? "function" : "variable" })),
-      validFor: /^[\w]*$/,
-    };
+    const [reply, served] = await Promise.all([hooks.complete(code, ctx.pos), hooks.lspComplete?.(code, ctx.pos) ?? Promise.resolve([])]);
+    if (ctx.aborted) return null;
+    // the kernel's first (it knows the runtime objects), then the language server's it did not name
+    const ident = ctx.pos - (ctx.matchBefore(/\w*$/)?.text.length ?? 0);
+    const from = reply ? Math.min(reply.from, ident) : ident;
+    const prefix = code.slice(from, ident);
+    const options: Completion[] = (reply?.matches ?? []).slice(0, 200).map((m) => ({ label: m, type: m.endsWith("(") ? "function" : "variable" }));
+    const seen = new Set(options.map((o) => o.label.replace(/\($/, "")));
+    if (!reply || reply.from <= ident) {
+      for (const item of served) {
+        const label = prefix + item.label;
+        if (seen.has(label)) continue;
+        seen.add(label);
+        options.push({ label, type: item.type, ...(item.detail ? { detail: item.detail } : {}) });
+      }
+    }
+    if (!options.length) return null;
+    return { from, to: reply?.to ?? ctx.pos, options: options.slice(0, 300), validFor: /^[\w]*$/ };
   };
 
   const runKeys = Prec.highest(
@@ -293,7 +308,8 @@ export function createEditor(
       if (kind !== "code") return null;
       const word = view.state.wordAt(pos);
       if (!word) return null;
-      const text = await hooks.inspect(view.state.doc.toString(), word.to);
+      const code = view.state.doc.toString();
+      const text = (await hooks.lspHover?.(code, word.to)) || (await hooks.inspect(code, word.to));
       if (!text) return null;
       return { pos: word.from, end: word.to, above: true, create: () => ({ dom: docsDom(text) }) };
     },
@@ -326,7 +342,7 @@ export function createEditor(
   ];
   const pythonCompletion = autocompletion({ override: [completionSource], activateOnTyping: true, closeOnBlur: true });
   if (kind === "code") {
-    extensions.push(languageCompartment.of(languageExtension(language, pythonCompletion)), hover);
+    extensions.push(languageCompartment.of(languageExtension(language, pythonCompletion)), hover, ...(hooks.extensions ?? []));
   } else {
     extensions.push(placeholder("Markdown text — Shift-Enter to render"));
   }

@@ -13,6 +13,7 @@ import { widgetDoor } from "./jupyterWidgets/door";
 import { PopoutApp } from "./popout/popoutView";
 import { popoutTarget } from "./popout/target";
 import { listenFileDrops } from "./dropNote";
+import { publishDiagnostics } from "./lsp/diagnostics";
 
 function safeSession(): Storage | null {
   try {
@@ -76,6 +77,10 @@ async function start() {
         }
         if (m.type === "settings") {
           userSettings.receive(m.values); // the user's settings (browser mode)
+          return;
+        }
+        if (m.type === "lsp_diagnostics") {
+          publishDiagnostics(m.cells); // the language server's, shown by the cells' editors (ui/src/lsp)
           return;
         }
         if (m.type === "session" && userSettings.storage === "server") userSettings.load(); // (re)connected

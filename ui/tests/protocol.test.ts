@@ -36,6 +36,8 @@ describe("generated protocol", () => {
       background_kernel: { type: "background_kernel", pid: 4242 },
       secret_request: { type: "secret_request", names: ["OPENAI_API_KEY"], keychain: "SecretService Keyring" },
       cell_history: { type: "cell_history", request_id: "h", id: "c1", entries: [{ key: "k", code: "x = 1", ran_at: "2026-12-03T12:00:00Z", outputs: [] }], notes: [] },
+      lsp_reply: { type: "lsp_reply", request_id: "l", op: "definition", ok: true, locations: [{ id: "c1", line: 0, character: 0, end_line: 0, end_character: 1 }] },
+      lsp_diagnostics: { type: "lsp_diagnostics", cells: { c1: [{ line: 0, character: 4, end_line: 0, end_character: 5, severity: "error", message: "Undefined name `y`" }] } },
     };
     expect(Object.keys(samples).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
     for (const msg of Object.values(samples)) {

@@ -16,6 +16,7 @@ import { formatElapsed, formatRunTime } from "../runTime";
 import { isSql } from "../sqlCells";
 import { SqlHead } from "./sqlHead";
 import { OutputHistory } from "../history/historyPanel";
+import { lspEditorHooks } from "../lsp/cellHooks";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -153,6 +154,7 @@ export const CellView = memo(function CellView(p: CellProps) {
           const r = await ctl.inspect(id, code, cursor);
           return r && r.found ? r.text : null;
         },
+        ...(cell.kind === "code" ? lspEditorHooks(ctl, id) : {}), // the language server (ui/src/lsp)
       },
       readOnly,
       isSql(cell.options) ? "sql" : "python",
