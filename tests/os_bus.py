@@ -6,7 +6,7 @@ Imported by tests (desktop/desktop_os, qt/test_run_alerts.py): ``private_bus(bas
 org.freedesktop.Notifications and org.freedesktop.ScreenSaver, answers their methods the way
 notification daemons and screensavers do, records every call, and on its test interface
 (org.reflow.TestListener: ``Calls`` -> JSON, ``Click(id)``) reports the calls and emits
-``ActionInvoked(id, "default")`` + ``NotificationClosed(id, 2)``, as a click on a notification does.
+``ActivationToken``, ``ActionInvoked(id, "default")`` and ``NotificationClosed(id, 2)``, as a click does.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class Listener:
         return found
 
     def click(self, notification_id: int) -> None:
-        """What a click on the notification does: ActionInvoked(id, "default"), then NotificationClosed."""
+        """What a click on the notification does: ActivationToken, ActionInvoked(id, "default"), NotificationClosed."""
         self._call("Click", "u", (notification_id,))
 
 
@@ -145,6 +145,7 @@ def _serve(owns: list[str]) -> None:
             elif member == "Click":
                 (nid,) = msg.body
                 conn.send(new_method_return(msg))
+                conn.send(new_signal(notifications, "ActivationToken", "us", (nid, f"reflow-test-token-{nid}")))
                 conn.send(new_signal(notifications, "ActionInvoked", "us", (nid, "default")))
                 closed(nid, 2)  # 2: dismissed by the user
             continue

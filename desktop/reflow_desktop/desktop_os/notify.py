@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ NotifierKind = Literal["freedesktop", "tray", "none"]
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 APP_NAME = "Reflow"
+ACTIVATION_TOKEN = "XDG_ACTIVATION_TOKEN"  # read by Qt's Wayland plugin when a window asks to be activated
 DESKTOP_ENTRY = "reflow"  # installers' reflow.desktop: the notification gets the app's icon and name
 
 
@@ -72,6 +74,7 @@ class FreedesktopNotifier:
         self._bus = bus
         self._address = DBusAddress(PATH, SERVICE, SERVICE)
         self._clicks: dict[int, Callable[[], None]] = {}
+        self._tokens: dict[int, str] = {}  # ActivationToken per notification, until its ActionInvoked
         self._lock = threading.Lock()
         # Notify waits for the service's answer: off the caller's (GUI) thread, one at a time, in order
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="reflow-notify")
@@ -96,7 +99,11 @@ class FreedesktopNotifier:
         from jeepney import HeaderFields
 
         member = msg.header.fields.get(HeaderFields.member)
-        if member == "ActionInvoked":
+        if member == "ActivationToken":  # spec 1.2: sent just before ActionInvoked
+            nid, token = msg.body
+            with self._lock:
+                self._tokens[int(nid)] = str(token)
+        elif member == "ActionInvoked":
             self._on_action(msg)
         elif member == "NotificationClosed":
             self._on_closed(msg)
@@ -105,13 +112,18 @@ class FreedesktopNotifier:
         nid, action = msg.body
         with self._lock:
             on_click = self._clicks.pop(int(nid), None) if action == "default" else None
-        if on_click is not None:
-            on_click()
+            token = self._tokens.pop(int(nid), None)
+        if on_click is None:
+            return
+        if token:  # Wayland: Qt's next window activation presents it (xdg-activation), so focus may move
+            os.environ[ACTIVATION_TOKEN] = token
+        on_click()
 
     def _on_closed(self, msg: Message) -> None:
         # ActionInvoked comes first when the click closed it; a notification closed otherwise is forgotten
         with self._lock:
             self._clicks.pop(int(msg.body[0]), None)
+            self._tokens.pop(int(msg.body[0]), None)
 
     def close(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
@@ -126,8 +138,10 @@ class TrayNotifier:
     kind: NotifierKind = "tray"
 
     def __init__(self, icon: Any) -> None:
-        from qtpy.QtWidgets import QSystemTrayIcon
+        from qtpy.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
+        if icon is None or icon.isNull():  # no app icon (a checkout without resources): a message needs one
+            icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
         self._tray = QSystemTrayIcon(icon)
         self._tray.setToolTip(APP_NAME)
         self._last: Callable[[], None] | None = None

@@ -6,6 +6,7 @@ org.freedesktop.Notifications, answers as notification daemons do and emits ``Ac
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -57,6 +58,8 @@ def test_freedesktop_notify_and_a_click_on_it(tmp_path: Path) -> None:
             assert second["args"][3] == "nb.py: run failed after 7 s"
             listener.click(second["id"])  # the user clicks the second notification
             assert clicked["second"].wait(30)
+            # the service's activation token is where Qt's Wayland plugin looks when the window is raised
+            assert os.environ.pop("XDG_ACTIVATION_TOKEN") == f"reflow-test-token-{second['id']}"
             assert not clicked["first"].is_set()  # its own callback, not the other's
             listener.click(first["id"])
             assert clicked["first"].wait(30)
