@@ -33,9 +33,11 @@ def _drag_and_drop(win: Any, paths: list[str]) -> dict[str, Any]:
     QApplication.sendEvent(handle, enter)
     move = QDragMoveEvent(point, copy, mime, button, mods)
     QApplication.sendEvent(handle, move)
+    hint = win.native.statusBar().currentMessage()  # while the files are over the window
     drop = QDropEvent(QPointF(point), copy, mime, button, mods)
     QApplication.sendEvent(handle, drop)
-    return {"enter": enter.isAccepted(), "move": move.isAccepted(), "drop": drop.isAccepted()}
+    accepted = {"enter": enter.isAccepted(), "move": move.isAccepted(), "drop": drop.isAccepted()}
+    return {"accepted": accepted, "hint": hint, "hint_after": win.native.statusBar().currentMessage()}
 
 
 def _cell_ids(d: Driver, win: Any) -> list[str]:
@@ -55,8 +57,8 @@ def scenario_drop_data(d: Driver) -> None:
     first = d.js(win, focus)
     before = _cell_ids(d, win)
     d.step("ready", first=first, before=before)
-    accepted = d.gui(lambda: _drag_and_drop(win, [str(csv)]))
-    d.step("dropped", accepted=accepted)
+    dropped = d.gui(lambda: _drag_and_drop(win, [str(csv)]))
+    d.step("dropped", **dropped)
     ids = d.wait(lambda: (ids := _cell_ids(d, win)) and len(ids) == len(before) + 1 and ids, what="the loader cell")
     new = next(i for i in ids if i not in before)
     code = app.server_thread.call(lambda: win.session.notebook.cells[ids.index(new)].source).result(10)

@@ -54,6 +54,7 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     assert "error" not in result, result["error"] + "\n" + proc.stderr[-2000:]
     assert result["steps"][-1] == "closed" and result["thread_violations"] == []
     assert result["accepted"] == {"enter": True, "move": True, "drop": True}
+    assert result["hint"] == "Drop to load Sales Q1.csv into a new cell" and result["hint_after"] == ""
     before, ids, new = result["before"], result["ids"], result["new"]
     assert ids == [before[0], new, before[1]]  # after the focused (first) cell
     assert result["first"] == before[0]

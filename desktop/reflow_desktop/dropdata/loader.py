@@ -133,6 +133,8 @@ def check_path(raw: str) -> tuple[Path, Kind]:
     if not stat.S_ISREG(st.st_mode):
         raise DropRefused(f"Not loaded: {name} is not a regular file.")
     kind = KINDS.get(path.suffix.lower())
+    if kind is None and path.suffix.lower() in (".py", ".ipynb"):
+        raise DropRefused(f"Not loaded: {name} is a notebook, not a data file; open it with File ▸ Open.")
     if kind is None:
         raise DropRefused(f"Not loaded: {name} is not a data file Reflow can load ({SUPPORTED_TEXT}).")
     return path, kind

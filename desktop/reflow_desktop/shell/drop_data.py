@@ -17,6 +17,7 @@ import concurrent.futures
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from qtpy.QtCore import QEvent, QMimeData, QObject
@@ -91,9 +92,15 @@ def _js_string(text: str) -> str:
 class DataDropFilter(QObject):
     """Takes drags and drops of local files away from the web view and hands the paths on."""
 
-    def __init__(self, parent: QObject, on_drop: Callable[[list[str]], None]) -> None:
+    def __init__(
+        self,
+        parent: QObject,
+        on_drop: Callable[[list[str]], None],
+        on_hover: Callable[[list[str] | None], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.on_drop = on_drop
+        self.on_hover = on_hover  # files over the window (a hint), None when they left or dropped
 
     def watch(self, widget: QWidget) -> None:
         """Filter ``widget`` and every widget inside it, now and as they are added (installing twice is once)."""
@@ -107,6 +114,8 @@ class DataDropFilter(QObject):
             if isinstance(child, QWidget):
                 self.watch(child)
             return False
+        if kind == QEvent.Type.DragLeave and self.on_hover is not None:
+            self.on_hover(None)
         if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             return False
         drop = cast(QDropEvent, event)  # QDragEnterEvent and QDragMoveEvent are QDropEvents
@@ -114,7 +123,11 @@ class DataDropFilter(QObject):
         if not paths:
             return False  # not files: the page's, as before
         drop.acceptProposedAction()
+        if kind == QEvent.Type.DragEnter and self.on_hover is not None:
+            self.on_hover(paths)
         if kind == QEvent.Type.Drop:
+            if self.on_hover is not None:
+                self.on_hover(None)
             self.on_drop(paths)
         return True  # the page never sees it (Chromium would open the file or paste its text)
 
@@ -126,7 +139,16 @@ def accept_data_drops(win: DropWindow) -> DataDropFilter | None:
         return None
     view = cast(QWidget, win.native.centralWidget())
     view.setAcceptDrops(True)
-    filt = DataDropFilter(view, lambda paths: drop_paths(win, paths))
+    native = win.native
+
+    def hint(paths: list[str] | None) -> None:
+        if paths is None:
+            native.statusBar().clearMessage()
+        else:
+            names = ", ".join(Path(p).name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+            native.statusBar().showMessage(f"Drop to load {names} into a new cell")
+
+    filt = DataDropFilter(view, lambda paths: drop_paths(win, paths), hint)
     filt.watch(view)
     return filt
 

@@ -164,3 +164,23 @@ async def test_several_files_at_once_each_get_a_cell_in_order(tmp_path: Path) ->
             )
     finally:
         await session.close()
+
+
+async def test_a_read_only_notebook_takes_no_drop(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text(NOTEBOOK)
+    (tmp_path / "a.csv").write_text("v\n1\n")
+    session = Session(nb, read_only=True, autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    try:
+        await asyncio.wait_for(session.start(), WAIT)
+        before = [(c.id, c.source) for c in session.notebook.cells]
+        mark = rec.mark()
+        [result] = await drop_files(session, [str(tmp_path / "a.csv")], after=None, library="pandas")
+        assert result.cell_id is None and "read-only" in result.message
+        assert [(c.id, c.source) for c in session.notebook.cells] == before
+        assert [m["level"] for m in rec.messages[mark:] if m["type"] == "notice"] == ["error"]
+        assert nb.read_text() == NOTEBOOK
+    finally:
+        await session.close()

@@ -208,6 +208,8 @@ def test_hostile_drops_are_refused_with_a_clear_message(tmp_path: Path) -> None:
     assert "is a folder" in _refused(str(tmp_path / "folder.csv"), tmp_path)
     assert "symbolic link" in _refused(str(tmp_path / "link.csv"), tmp_path)
     assert "CSV, TSV, Parquet" in _refused(str(tmp_path / "notes.txt"), tmp_path)
+    (tmp_path / "other.ipynb").write_text("{}")
+    assert "is a notebook" in _refused(str(tmp_path / "other.ipynb"), tmp_path)
     assert "not a SQLite database" in _refused(str(tmp_path / "fake.db"), tmp_path)
     assert "has no tables" in _refused(str(tmp_path / "empty.sqlite"), tmp_path)
     assert "not a regular file" in _refused(str(tmp_path / "pipe.csv"), tmp_path)  # never opened: no hang
