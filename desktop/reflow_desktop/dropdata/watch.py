@@ -13,6 +13,7 @@ after any run. A loader that writes its own file would run again and again: don'
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from collections.abc import Callable, Coroutine
@@ -26,6 +27,7 @@ from reflow_desktop import protocol as P
 log = logging.getLogger(__name__)
 Message = dict[str, Any]
 POLL_S = 0.5
+_reads = functools.lru_cache(maxsize=512)(literal_file_reads)  # a cell's code is parsed once, not every poll
 Signature = tuple[int, int, int] | None  # (mtime_ns, size, inode); None: not there
 
 
@@ -60,7 +62,7 @@ def watched(notebook: Notebook, folder: Path) -> dict[Path, list[str]]:
     for cell in notebook.cells:
         if cell.kind != "code" or cell.options.get("watch") is not True:
             continue
-        for text in literal_file_reads(cell.source):
+        for text in _reads(cell.source):
             path = Path(text)
             out.setdefault(path if path.is_absolute() else folder / path, []).append(cell.id)
     return out
