@@ -7,6 +7,7 @@ inside it) as it does for a drag from a file manager. Usage: drop_data_driver.py
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,8 @@ def scenario_drop_data(d: Driver) -> None:
       const t=c&&c.querySelector('table.rw-table'); return t?t.innerText:null;}})()"""
     table = d.wait(lambda: d.js(win, table_js), timeout=60, what="the table in the loader cell")
     d.wait(lambda: "total 30" in d.js(win, "document.body.innerText"), timeout=60, what="the dependent cell")
-    d.step("table", ids=ids, new=new, code=code, table=table, shot=d.shot(win.window, "shell-drop-data.png"))
+    shot = d.shot(win.window, f"shell-drop-data-{os.environ.get('QT_QPA_PLATFORM', 'xcb')}.png")
+    d.step("table", ids=ids, new=new, code=code, table=table, shot=shot)
     csv.write_text("region,amount\nnorth,10\nsouth,20\neast,30\n")  # the file changes on disk
     table = d.wait(lambda: (t := d.js(win, table_js)) and "east" in t and t, timeout=60, what="the re-read table")
     total = d.wait(lambda: (t := d.js(win, "document.body.innerText")) and "total 60" in t, what="the dependent")

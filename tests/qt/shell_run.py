@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 DRIVER = Path(__file__).with_name("shell_driver.py")
 
@@ -43,3 +49,30 @@ def run_scenario(scenario: str, tmp_path: Path, *paths: str, timeout: float = 15
     assert result.get("thread_violations") == [], result.get("thread_violations")
     result["stderr"] = proc.stderr
     return result
+
+
+@contextlib.contextmanager
+def window_system(kind: str, base: Path) -> Iterator[dict[str, str]]:
+    """The app's Qt platform as environment: ``offscreen``, or ``xvfb`` -- a real X server (Xvfb, 24-bit) of
+    its own (``-displayfd``: no display number guessed), stopped by its PID afterwards."""
+    if kind == "offscreen":
+        yield {"QT_QPA_PLATFORM": "offscreen"}
+        return
+    if shutil.which("Xvfb") is None:
+        pytest.skip("no Xvfb (./dev setup installs xvfb)")
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+        cwd=base,
+    )
+    os.close(write)
+    try:
+        with os.fdopen(read) as displayfd:
+            number = displayfd.readline().strip()  # written once the server accepts clients
+        assert number, "Xvfb printed no display number"
+        yield {"QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{number}"}
+    finally:
+        os.kill(xvfb.pid, signal.SIGTERM)
+        xvfb.wait(timeout=30)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from qt.shell_run import app_env
+from qt.shell_run import app_env, window_system
 
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
@@ -35,19 +35,21 @@ print("total", int(sales_q1["amount"].sum()))
 """
 
 
-def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", ["offscreen", "xvfb"])
+def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path: Path, platform: str) -> None:
     nb = tmp_path / "nb" / "nb.py"
     (nb.parent / "data").mkdir(parents=True)
     nb.write_text(NOTEBOOK)
     (nb.parent / "data" / "Sales Q1.csv").write_text("region,amount\nnorth,10\nsouth,20\n")
     out = tmp_path / "out-drop"
-    proc = subprocess.run(
-        [sys.executable, str(DRIVER), "drop_data", str(out), str(nb)],
-        env=app_env(tmp_path, REFLOW_ENVIRONMENTS="0"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    with window_system(platform, tmp_path) as display:
+        proc = subprocess.run(
+            [sys.executable, str(DRIVER), "drop_data", str(out), str(nb)],
+            env=app_env(tmp_path, REFLOW_ENVIRONMENTS="0", **display),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     result_file = out / "result.json"
     assert result_file.exists(), f"exit {proc.returncode}\n" + proc.stderr[-3000:]
     result = json.loads(result_file.read_text())
