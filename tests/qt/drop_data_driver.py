@@ -77,6 +77,19 @@ def scenario_drop_data(d: Driver) -> None:
     d.gui(lambda: _drag_and_drop(win, [str(folder / "data")]))
     d.wait(lambda: "is a folder" in d.js(win, "document.body.innerText"), what="the refusal notice")
     d.step("refused", after_refusal=_cell_ids(d, win))
+    # the data_library setting, as Settings saves it, picks the reader of the next drop
+    config = Path(os.environ["REFLOW_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.json").write_text('{"version": 1, "data_library": "polars"}')
+    before = _cell_ids(d, win)
+    d.gui(lambda: _drag_and_drop(win, [str(folder / "data" / "events.jsonl")]))
+    ids = d.wait(lambda: (ids := _cell_ids(d, win)) and len(ids) == len(before) + 1 and ids, what="the polars loader")
+    new = next(i for i in ids if i not in before)
+    code = app.server_thread.call(lambda: win.session.notebook.cells[ids.index(new)].source).result(10)
+    table_js = f"""(function(){{const c=document.querySelector('[data-cell-id="{new}"]');
+      const t=c&&c.querySelector('table.rw-table'); return t?t.innerText:null;}})()"""
+    table = d.wait(lambda: d.js(win, table_js), timeout=60, what="the polars table")
+    d.step("polars", polars_code=code, polars_table=table)
     d.gui(win.close)
     d.wait(win.closed.is_set, what="window closed")
     d.step("closed")

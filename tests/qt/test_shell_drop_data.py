@@ -15,6 +15,7 @@ from qt.shell_run import app_env, window_system
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
 pytest.importorskip("pandas")
+pytest.importorskip("polars")
 
 pytestmark = pytest.mark.qt
 
@@ -23,7 +24,7 @@ DRIVER = Path(__file__).with_name("drop_data_driver.py")
 NOTEBOOK = """\
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["pandas"]
+# dependencies = ["pandas", "polars"]
 # ///
 
 # %%
@@ -41,6 +42,7 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     (nb.parent / "data").mkdir(parents=True)
     nb.write_text(NOTEBOOK)
     (nb.parent / "data" / "Sales Q1.csv").write_text("region,amount\nnorth,10\nsouth,20\n")
+    (nb.parent / "data" / "events.jsonl").write_text('{"kind": "signup"}\n{"kind": "order"}\n')
     out = tmp_path / "out-drop"
     with window_system(platform, tmp_path) as display:
         proc = subprocess.run(
@@ -64,5 +66,7 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     assert "north" in result["table"] and "south" in result["table"] and "east" not in result["table"]
     assert "east" in result["table_after"] and result["total"]
     assert result["after_refusal"] == ids  # the folder: nothing inserted
+    assert 'events = pl.read_ndjson(r"data/events.jsonl")' in result["polars_code"]  # Settings: polars
+    assert "signup" in result["polars_table"] and "order" in result["polars_table"]
     saved = nb.read_text()
     assert "# %% watch=true" in saved and "sales_q1 = pd.read_csv" in saved
