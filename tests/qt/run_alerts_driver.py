@@ -99,6 +99,7 @@ def scenario_long_run(d: Driver) -> None:
     listener.wait_calls("Inhibit", 3)
     app.invoke(win.close)
     box = d.wait(lambda: d.gui(QApplication.activeModalWidget), what="the question: keep running?")
+    d.step("stopping")  # the last window goes: the app may end before a step after this one is saved
     d.gui(lambda: box.findChild(QAbstractButton, "stop").click())
     d.wait(win.closed.is_set, what="window closed")
     d.step("closed")
