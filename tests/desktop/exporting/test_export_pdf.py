@@ -324,3 +324,28 @@ def test_print_page_is_light_with_the_print_stylesheet_and_code_optional() -> No
     assert 'data-theme="light"' in with_code and "break-inside: avoid" in with_code
     assert '"hide_code":false' in with_code
     assert '"hide_code":true' in print_html(nb, outs, name="n.py", include_code=False)
+
+
+def test_a_vega_lite_chart_is_drawn_before_printing(tmp_path: Path) -> None:
+    from reflow_desktop.exporting.html import CHART_BUNDLES, bundle_dir
+
+    if not (bundle_dir() / CHART_BUNDLES["vega"][0]).is_file():
+        pytest.skip("reflow-export-vega.js is not built (npm run build in ui/)")
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"quarter": "Q1", "takings": 28}, {"quarter": "Q2", "takings": 55}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "quarter", "type": "nominal", "title": "quarter_axis_title"},
+            "y": {"field": "takings", "type": "quantitative", "title": "takings_axis_title"},
+        },
+    }
+    path = tmp_path / "chart.py"
+    path.write_text("# %%\nchart = 1\n")
+    _store(path, [[data({"application/vnd.vegalite.v5+json": spec, "text/plain": "<VegaLite chart>"})]])
+    out = tmp_path / "chart.pdf"
+    proc = _export(str(path), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = "\n".join(_pages(out))
+    assert "quarter_axis_title" in text and "Q2" in text  # drawn by Vega, not its text fallback
+    assert "<VegaLite chart>" not in text and "could not be drawn" not in text
