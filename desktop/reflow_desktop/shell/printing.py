@@ -133,6 +133,8 @@ def ask_print(win: PrintableWindow) -> None:
     dialog = QPrintDialog(printer, win.native)
     dialog.setWindowTitle(f"Print {win.path.name}")
     if dialog.exec() == QDialog.DialogCode.Accepted:
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.resolution() > 300:
+            printer.setResolution(300)  # "Print to file": Qt's PDF driver would rasterise each page at 1200 dpi
         print_to(win, printer)
 
 
