@@ -22,6 +22,7 @@ from packaging.utils import canonicalize_name
 from reflow.analysis import analyze_cell
 from reflow.notebook import Notebook
 from reflow.notebook.model import new_cell_id
+from reflow.notebook.sql_cells import is_sql
 from reflow_desktop import protocol as P
 from reflow_desktop.dropdata.loader import DropRefused, Library, Loader, loader_for
 
@@ -76,7 +77,10 @@ def defined_names(notebook: Notebook) -> set[str]:
     """Every global a code cell binds (a loader must not take one of them)."""
     names: set[str] = set()
     for cell in notebook.cells:
-        if cell.kind == "code":
+        if cell.kind == "code" and is_sql(cell.options):  # binds its name= option (reflow.notebook.sql_cells)
+            bound = cell.options.get("name")
+            names |= {bound} if isinstance(bound, str) else set()
+        elif cell.kind == "code":
             found = analyze_cell(cell.source)
             names |= found.defs | found.maybe_defs | found.privates
     return names
@@ -101,9 +105,10 @@ def _index_after(notebook: Notebook, after: str | None) -> int:
 async def drop_files(door: DropDoor, paths: Sequence[str], after: str | None, library: Library) -> list[Dropped]:
     """One loader cell per loadable path, in order, after ``after`` (a cell id) or at the end; then one
     package step for all of them (one uv edit, one build) and one run. Refusals are told to the pages."""
-    results = [await _insert(door, raw, after, library) for raw in paths[:1]]
-    for raw in paths[1:]:
-        results.append(await _insert(door, raw, results[-1].cell_id or after, library))
+    results: list[Dropped] = []
+    for raw in paths:
+        results.append(await _insert(door, raw, after, library))
+        after = results[-1].cell_id or after  # the next one goes below the last inserted
     loaders = [r for r in results if r.cell_id is not None and r.loader is not None]
     if not loaders:
         return results

@@ -149,9 +149,9 @@ async def test_several_files_at_once_each_get_a_cell_in_order(tmp_path: Path) ->
         first, reader = (c.id for c in session.notebook.cells)
         mark = rec.mark()
         paths = [str(tmp_path / "a.csv"), str(tmp_path / "skip"), str(tmp_path / "b.jsonl")]
-        a, skipped, b = await drop_files(session, paths, after=None, library="pandas")
+        a, skipped, b = await drop_files(session, paths, after=first, library="pandas")
         assert skipped.cell_id is None and "is a folder" in skipped.message
-        assert [c.id for c in session.notebook.cells] == [first, reader, a.cell_id, b.cell_id]  # at the end, in order
+        assert [c.id for c in session.notebook.cells] == [first, a.cell_id, b.cell_id, reader]  # in order, after first
         assert b.loader is not None and "import" not in b.loader.code  # the first loader imports pd already
         for cid, total in ((a.cell_id, 2), (b.cell_id, 3)):
             await rec.wait_for(

@@ -217,3 +217,15 @@ def test_hostile_drops_are_refused_with_a_clear_message(tmp_path: Path) -> None:
     assert "control characters" in _refused(str(tmp_path / "new\nline.csv"), tmp_path)
     assert "not valid text" in _refused(str(tmp_path) + "/bad\udcff.csv", tmp_path)
     assert "no file path" in _refused("", tmp_path)
+
+
+def test_names_bound_anywhere_in_the_notebook_are_taken() -> None:
+    from reflow.notebook import parse_notebook
+    from reflow_desktop.dropdata.insert import defined_names
+
+    nb = parse_notebook(
+        '# %%\nsales = 1\nif x:\n    maybe = 2\n\n# %% [sql] name="orders"\n# SELECT 1\n\n# %% [markdown]\n# text = 3\n'
+    )
+    names = defined_names(nb)
+    assert {"sales", "maybe", "orders"} <= names and "text" not in names
+    assert frame_name(Path("orders.csv"), names) == "orders_2"
