@@ -66,8 +66,8 @@ function HistoryPanel({ cellId, readOnly, runKey }: { cellId: string; readOnly: 
   if (failed) return <div class="history-panel muted" data-testid="history-panel">The history could not be fetched.</div>;
   if (!view) return <div class="history-panel muted" data-testid="history-panel">Loading history…</div>;
   const restore = (run: HistoryRun) => {
-    ctl.editCode(cellId, run.code);
-    ctl.run([cellId]);
+    // the edit path of undo and of other pages' edits: the store, the editor and the file all take it
+    if (ctl.transaction([{ op: "set_code", id: cellId, code: run.code }])) ctl.run([cellId]);
   };
   const pair = comparedPair(view);
   return (

@@ -63,7 +63,7 @@ export function outputsText(outputs: Output[]): string {
   return parts.join("");
 }
 
-export type DiffLine = { op: "same" | "removed" | "added"; text: string };
+type DiffLine = { op: "same" | "removed" | "added"; text: string };
 
 const MAX_DIFF_CELLS = 4_000_000; // lines(a) × lines(b): past this, both sides are shown without a diff
 
