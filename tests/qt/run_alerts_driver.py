@@ -42,6 +42,7 @@ def scenario_long_run(d: Driver) -> None:
     d.wait(win.loaded.is_set, what="page load")
     alerts = app.run_alerts
     assert alerts is not None
+    assert alerts.ready.wait(30), "the bus was not set up"
     d.step("alerts", notifier=alerts.notifier.kind, keep_awake=alerts.keep_awake.kind)
     cells = app.server_thread.call(lambda: [(c.id, c.source) for c in win.session.notebook.cells]).result(10)
     long_id = next(cid for cid, src in cells if src.startswith("time.sleep"))

@@ -18,12 +18,13 @@ from __future__ import annotations
 import html
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from reflow_desktop.desktop_os.keep_awake import KeepAwake, make_keep_awake
-from reflow_desktop.desktop_os.notify import Notice, Notifier, make_notifier
+from reflow_desktop.desktop_os.keep_awake import KeepAwake, NoKeepAwake, make_keep_awake
+from reflow_desktop.desktop_os.notify import NoNotifier, Notice, Notifier, make_notifier
 from reflow_desktop.settings import Settings
 from reflow_desktop.shell.run_spells import FinishedRun, RunSpell, cell_label, describe_duration
 from reflow_desktop.shell.threads import gui_only
@@ -63,24 +64,49 @@ def open_session_bus(platform: str = sys.platform) -> SessionBus | None:
 
 
 class RunAlerts:
-    """Owned by the app; create on the GUI thread after QApplication exists."""
+    """Owned by the app; create on the GUI thread after QApplication exists.
+
+    The bus is opened (jeepney imported, connected) on a thread of its own, off the launch path;
+    until it is there (``ready``), runs are followed but nothing is shown or held.
+    """
 
     def __init__(self, host: AlertHost, platform: str = sys.platform) -> None:
         from qtpy.QtCore import QTimer
-        from qtpy.QtWidgets import QApplication
 
         self._host = host
-        self._bus = open_session_bus(platform)
-        self.notifier: Notifier = make_notifier(platform, self._bus, QApplication.windowIcon())
-        self.keep_awake: KeepAwake = make_keep_awake(platform, self._bus)
-        self._markup = self.notifier.kind == "freedesktop" and _body_markup(self._bus)
+        self._bus: SessionBus | None = None
+        self.notifier: Notifier = NoNotifier()
+        self.keep_awake: KeepAwake = NoKeepAwake()
+        self._markup = False
+        self._closed = False
+        self.ready = threading.Event()
         self._windows: dict[str, NotebookWindow] = {}  # by session id (GUI thread)
         self._spells: dict[str, RunSpell] = {}  # by session id; fed on the server thread
         self.decisions: list[tuple[str, str]] = []  # (cell id, "notified" | "window active" | "short")
         self._hold_timer = QTimer()
         self._hold_timer.setSingleShot(True)
         self._hold_timer.timeout.connect(self._check_hold)
+        threading.Thread(target=self._connect, args=(platform,), name="reflow-os-alerts", daemon=True).start()
+
+    def _connect(self, platform: str) -> None:  # its own thread: the slow part (imports, the connection)
+        bus = open_session_bus(platform)
+        self._host.invoke(lambda: self._connected(platform, bus))
+
+    @gui_only
+    def _connected(self, platform: str, bus: SessionBus | None) -> None:
+        from qtpy.QtWidgets import QApplication
+
+        if self._closed:  # the app ended first
+            if bus is not None:
+                bus.close()
+            return
+        self._bus = bus
+        self.notifier = make_notifier(platform, bus, QApplication.windowIcon())
+        self.keep_awake = make_keep_awake(platform, bus)
+        self._markup = self.notifier.kind == "freedesktop" and _body_markup(bus)
         log.info("run alerts: notifications via %s, keep-awake via %s", self.notifier.kind, self.keep_awake.kind)
+        self.ready.set()
+        self._check_hold()
 
     # --- windows ---------------------------------------------------------------------
     @gui_only
@@ -173,6 +199,7 @@ class RunAlerts:
     @gui_only
     def close(self) -> None:
         """The app ends: let go of the keep-awake and the bus."""
+        self._closed = True
         self._hold_timer.stop()
         self.keep_awake.release()
         self.notifier.close()
