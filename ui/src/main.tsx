@@ -14,6 +14,7 @@ import { PopoutApp } from "./popout/popoutView";
 import { popoutTarget } from "./popout/target";
 import { listenFileDrops } from "./dropNote";
 import { publishDiagnostics } from "./lsp/diagnostics";
+import { startAfterKernelIdle } from "./lsp/startup";
 
 function safeSession(): Storage | null {
   try {
@@ -79,6 +80,7 @@ async function start() {
           userSettings.receive(m.values); // the user's settings (browser mode)
           return;
         }
+        startAfterKernelIdle(conn, m); // the notebook's language server, a moment after the kernel is up
         if (m.type === "lsp_diagnostics") {
           publishDiagnostics(m.cells); // the language server's, shown by the cells' editors (ui/src/lsp)
           return;

@@ -1,10 +1,11 @@
 """The session's language server: started lazily, fed every change, answering ``lsp_request``.
 
 The session holds one ``SessionLanguageServer`` and calls it at four places: after each document
-change (``changed``), when the kernel is up (``kernel_ready``: the server starts then, or learns the
-notebook's interpreter if it started before the environment was built), for ``lsp_request``
-(``handle``) and on close. Launch -> first output never waits for it: nothing starts before the
-kernel is up or an editor is focused. A rename goes through the session's normal edit path (a
+change (``changed``), when the kernel is up (``kernel_ready``: a server started before the
+environment was built learns the notebook's interpreter), for ``lsp_request`` (``handle``) and on
+close. The page starts it (``lsp_request`` op ``start``): at the first editor focus, or a moment
+after the kernel is first idle (ui/src/lsp/startup.ts), so launch -> first output never waits for
+it and a session without a page (tests, scripts) never runs one. A rename goes through the session's normal edit path (a
 ``run`` of the changed cells with their new code in auto mode, an edit in lazy mode), so the file
 saves and the outputs follow as if the user had typed the new name.
 """
@@ -28,7 +29,6 @@ from reflow_desktop.protocol.build import lsp_diagnostics_msg, lsp_reply_msg
 log = logging.getLogger(__name__)
 
 Reply = Callable[[dict[str, Any]], None]
-START_AFTER_IDLE_S = 2.0  # after the kernel's first idle; an editor focus starts it at once
 
 
 class LspDoor(Protocol):
@@ -42,9 +42,6 @@ class LspDoor(Protocol):
 
     @property
     def kernel_python(self) -> str: ...
-
-    @property
-    def cells_running(self) -> bool: ...
 
     read_only: bool
     mode: str
@@ -64,7 +61,6 @@ class SessionLanguageServer:
         self.server = NotebookLanguageServer(door.path, python=lambda: door.kernel_python, on_diagnostics=self._publish)
         self._python_told: str | None = None
         self._scheduled = False
-        self._waiting = False
         self.closed = False
 
     def _publish(self, cells: DiagnosticsByCell) -> None:
@@ -84,27 +80,11 @@ class SessionLanguageServer:
             self.server.update(self._door.notebook.cells)
 
     def kernel_ready(self) -> None:
-        """The kernel is up: start the server in the background (or point it at a new interpreter)."""
-        if self.closed:
-            return
+        """The kernel is up: a server that started before the environment was built learns its interpreter."""
         python = self._door.kernel_python
-        if self.server.state == "running" and python != self._python_told:
+        if not self.closed and self.server.state == "running" and python != self._python_told:
             self._python_told = python
             self.server.set_python(python)
-        elif self.server.state == "stopped" and not self._waiting:
-            self._waiting = True  # the first run settles first: its CPU is the first output's
-            asyncio.get_running_loop().call_later(START_AFTER_IDLE_S, self._start_if_quiet)
-
-    def _start_if_quiet(self) -> None:
-        self._waiting = False
-        if not self.closed and self.server.state == "stopped" and not self._door.cells_running:
-            asyncio.get_running_loop().create_task(self._start_quietly())
-
-    async def _start_quietly(self) -> None:
-        try:
-            await self.start()
-        except LspUnavailable as exc:
-            log.info("%s", exc)
 
     async def start(self) -> None:
         if self.server.state == "stopped":

@@ -486,7 +486,7 @@ class Session:
     def _on_kernel_state(self, state: str, message: str | None) -> None:
         self.kernel_message = message
         if state == "idle":
-            self.lsp.kernel_ready()  # started once the kernel is up, never before the first output
+            self.lsp.kernel_ready()  # a language server started before the env was built learns its Python
         if state in ("starting", "restarting", "dead"):
             self.widgets.clear()
         self.kernel_died_in = None

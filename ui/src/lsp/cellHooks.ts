@@ -7,6 +7,7 @@ import type { EditorHooks } from "../editor";
 import type { LspReplyMsg } from "../protocol";
 import { lspCompletions, lspExtension, lspHover, type LspCellHooks } from "./extension";
 import { codeLineChar } from "./positions";
+import { startLanguageServer } from "./startup";
 
 const REQUEST_TIMEOUT_MS = 15000; // a first request may wait for the server to start
 
@@ -17,6 +18,7 @@ export function lspEditorHooks(ctl: Controller, cellId: string): Pick<EditorHook
       ctl.transport.request<LspReplyMsg>({ type: "lsp_request", request_id: newRequestId(), id: cellId, ...req }, REQUEST_TIMEOUT_MS),
     selectCell: (id) => ctl.store.local({ type: "select", id, editing: true }),
     cellLabel: (id) => `Cell ${ctl.store.get().order.indexOf(id) + 1}`,
+    start: () => startLanguageServer(ctl.transport),
   };
   return {
     extensions: [lspExtension(hooks)],

@@ -19,7 +19,7 @@ export function publishDiagnostics(cells: Record<string, LspDiagnostic[]>): void
   for (const id of touched) for (const l of listeners) l(id);
 }
 
-export function diagnosticsOf(cellId: string): LspDiagnostic[] {
+function diagnosticsOf(cellId: string): LspDiagnostic[] {
   return byCell.get(cellId) ?? [];
 }
 
@@ -29,7 +29,7 @@ export function onDiagnostics(listener: Listener): () => void {
 }
 
 /** A cell's diagnostics as CodeMirror lint diagnostics on the editor's current text. */
-export function lintDiagnostics(view: EditorView, list: LspDiagnostic[]): Diagnostic[] {
+function lintDiagnostics(view: EditorView, list: LspDiagnostic[]): Diagnostic[] {
   const doc = view.state.doc;
   return list.map((d) => {
     const from = toOffset(doc, { line: d.line, character: d.character });

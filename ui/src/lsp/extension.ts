@@ -12,9 +12,9 @@ import type { LspRange, LspReplyMsg, LspRequestMsg } from "../protocol";
 import { onDiagnostics, showDiagnostics } from "./diagnostics";
 import { hoverPlainText, toLineChar, toOffset } from "./positions";
 
-export type LspOp = LspRequestMsg["op"];
+type LspOp = LspRequestMsg["op"];
 
-export interface LspAsk {
+interface LspAsk {
   op: LspOp;
   line: number;
   character: number;
@@ -29,12 +29,13 @@ export interface LspCellHooks {
   selectCell(id: string): void;
   /** how a cell is named in the references list ("cell 3") */
   cellLabel(id: string): string;
+  /** start the notebook's server (once per page; see startup.ts) */
+  start(): void;
 }
 
 // ---- editors by cell, and jumps waiting for an editor that is not there yet ----------------
 const editors = new Map<string, EditorView>();
 const pendingJumps = new Map<string, LspRange>();
-let started = false;
 
 function select(view: EditorView, loc: LspRange): void {
   const doc = view.state.doc;
@@ -43,7 +44,7 @@ function select(view: EditorView, loc: LspRange): void {
   view.focus();
 }
 
-export function jumpTo(hooks: LspCellHooks, loc: LspRange): void {
+function jumpTo(hooks: LspCellHooks, loc: LspRange): void {
   const view = editors.get(loc.id);
   if (loc.id !== hooks.cellId) hooks.selectCell(loc.id);
   if (view) {
@@ -288,10 +289,7 @@ export function lspExtension(hooks: LspCellHooks): Extension {
     theme,
     EditorView.domEventHandlers({
       focus: () => {
-        if (!started) {
-          started = true; // the first focus of any editor starts the notebook's server
-          void hooks.ask({ op: "start", line: 0, character: 0 });
-        }
+        hooks.start(); // the first focus of any editor starts the notebook's server
         return false;
       },
       mousedown: (e, view) => {
