@@ -75,7 +75,7 @@ class NotebookLanguageServer:
         self.uri = notebook.resolve().as_uri()
         self._python = python
         self._on_diagnostics = on_diagnostics
-        self._command = list(command or server_command())
+        self._command = list(command) if command else None
         self._order = CellOrder()
         self._cells: dict[str, str] = {}  # Python cells' code by id, in execution order
         self._overlay: dict[str, str] = {}  # code a page has that the session's document has not yet
@@ -105,7 +105,7 @@ class NotebookLanguageServer:
         self.state = "starting"
         try:
             self._proc = await asyncio.create_subprocess_exec(
-                *self._command,
+                *(self._command or server_command()),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,

@@ -42,7 +42,10 @@ LINT_IGNORE = ["F704"]
 
 
 def server_command() -> list[str]:
-    """The server process: ``python -m pylsp`` with the app's interpreter."""
+    """The server process: ``python -m pylsp`` with the app's interpreter. OSError in a frozen app (there
+    ``sys.executable`` is the app itself: ``-m`` would start a second app, not the server)."""
+    if getattr(sys, "frozen", False):
+        raise OSError("not available in the packaged app")
     return [sys.executable, "-m", "pylsp"]
 
 
