@@ -230,6 +230,22 @@ class ExportHandler(_Base):
         self.finish({"path": str(written), "folder": str(written.parent), "filename": written.name})
 
 
+class PopOutHandler(_Base):
+    """``POST /s/SESSION/pop-out``: the page asks the desktop app for a pop-out window (server/popout.py)."""
+
+    def post(self, session_id: str) -> None:
+        from reflow_desktop.server.popout import request_from_body
+
+        if session_id not in self.server.sessions:
+            raise tornado.web.HTTPError(404, reason="No such session")
+        try:
+            request = request_from_body(self.request.body)
+        except ValueError as exc:
+            raise tornado.web.HTTPError(400, reason=str(exc)) from exc
+        native = self.server.native_popout  # the app opened a window: true; none (a browser page): false
+        self.finish({"native": bool(native is not None and native(session_id, request))})
+
+
 class WidgetModuleHandler(_Base):
     """``/s/SESSION/widget-esm/MODEL.js``: an anywidget's front-end module (the ``_esm`` its kernel sent).
 
@@ -393,7 +409,6 @@ class ReflowServer:
 
     def make_app(self) -> tornado.web.Application:
         from reflow_desktop.mcp.handler import McpHandler
-        from reflow_desktop.server.popout import PopOutHandler
 
         args = {"server": self}
         return tornado.web.Application(

@@ -1,10 +1,10 @@
 """``POST /s/SESSION/pop-out``: the page asks the desktop app for a pop-out window (issue 20 item 6).
 
-The pop-out window shows the UI's page mode ``?view=cell&cell=ID[&output=N]`` (ui/src/popout/): one
-more page on the session, under the same token rules as any page. In a browser the page opens that
-itself (window.open); inside the desktop app pywebview keeps pages from opening windows, so the page
-posts here and the shell opens a native one (``ReflowServer.native_popout``, set by
-shell/popout.py). The body comes from a page: it is checked, and a bad one is a 400.
+The window shows the UI's page mode ``?view=cell&cell=ID[&output=N]`` (ui/src/popout/): one more
+page on the session, under the same token rules as any page. In a browser the page opens that itself
+(window.open); inside the desktop app pywebview keeps pages from opening windows, so the page posts
+here: ``PopOutHandler`` (server/app.py) checks the body with this module and hands the request to
+the shell (``ReflowServer.native_popout``, set by shell/popout.py). A bad body is a 400.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
-
-import tornado.web
-
-from reflow_desktop.server.app import _Base
 
 MAX_CELL_ID = 200  # session cell ids are short; anything longer is not one
 MAX_OUTPUT = 100_000
@@ -55,29 +51,20 @@ def checked_request(cell: object, output: object, width: object, height: object)
     )
 
 
+def request_from_body(body: bytes) -> PopoutRequest:
+    """The request a page's POST body names: a JSON object ``{"cell", "output", "width", "height"}``."""
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError) as exc:
+        raise ValueError("pop out: the body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise ValueError("pop out: the body must be a JSON object")
+    return checked_request(data.get("cell"), data.get("output"), data.get("width"), data.get("height"))
+
+
 def popout_url(session_url: str, request: PopoutRequest) -> str:
     """The pop-out page's address: the session's page address (token included) plus the page mode."""
     params: dict[str, str] = {"view": "cell", "cell": request.cell}
     if request.output is not None:
         params["output"] = str(request.output)
     return f"{session_url}{'&' if '?' in session_url else '?'}{urlencode(params)}"
-
-
-class PopOutHandler(_Base):
-    """Answers ``{"native": true}`` when the desktop app opened the window, else ``{"native": false}``."""
-
-    def post(self, session_id: str) -> None:
-        if session_id not in self.server.sessions:
-            raise tornado.web.HTTPError(404, reason="No such session")
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except (ValueError, RecursionError) as exc:
-            raise tornado.web.HTTPError(400, reason="Not JSON") from exc
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, reason="Expected a JSON object")
-        try:
-            request = checked_request(body.get("cell"), body.get("output"), body.get("width"), body.get("height"))
-        except ValueError as exc:
-            raise tornado.web.HTTPError(400, reason=str(exc)) from exc
-        native = self.server.native_popout
-        self.finish({"native": bool(native is not None and native(session_id, request))})
