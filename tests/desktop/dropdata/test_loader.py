@@ -159,6 +159,15 @@ def test_every_kind_for_both_libraries(tmp_path: Path) -> None:
     assert loader_for(str(tmp_path / "t.parquet"), tmp_path, "polars", set()).packages == ("polars",)
 
 
+def test_excel_loader_reads_the_workbook(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("openpyxl")
+    pd.DataFrame({"n": [1, 2], "s": ["x", "y"]}).to_excel(tmp_path / "Q3 report.xlsx", index=False)
+    loader = loader_for(str(tmp_path / "Q3 report.xlsx"), tmp_path, "pandas", set())
+    frame = run_loader(loader.code, tmp_path)[loader.name]
+    assert loader.name == "q3_report" and list(frame["s"]) == ["x", "y"]  # type: ignore[index]
+
+
 def test_excel_loader_code_and_packages(tmp_path: Path) -> None:
     (tmp_path / "Book1.xlsx").write_bytes(b"PK\x03\x04")  # only the name and type matter to the generator
     pandas = loader_for(str(tmp_path / "Book1.xlsx"), tmp_path, "pandas", set())
