@@ -36,7 +36,7 @@ class Exported:
 def export_session(session: NotebookView, fmt: ExportFormat, *, hide_code: bool = False) -> Exported:
     """Render the session's notebook with its current outputs (ValueError for an unknown format)."""
     if str(fmt) == "pdf":  # printed by Qt on the GUI thread: the desktop window does it (shell/printing.py)
-        raise ValueError("PDF is printed by the desktop app (File ▸ Export ▸ PDF) or `reflow export pdf NOTEBOOK`")
+        raise ValueError("PDF is printed by Qt: exporting/pdf.py (the app, the CLI) or pdf_process.py (the server)")
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     nb = session.notebook

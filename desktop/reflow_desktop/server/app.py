@@ -207,23 +207,49 @@ class ExportHandler(_Base):
         except (ValueError, BundleMissingError) as exc:
             raise tornado.web.HTTPError(400, reason=str(exc).splitlines()[0][:200]) from exc
 
-    def get(self, session_id: str, fmt: str) -> None:
+    async def _pdf(self, session_id: str) -> tuple[bytes, Path]:
+        """(PDF, notebook path): no Qt here, a child prints it (exporting/pdf_process.py); 400 if it cannot."""
+        from reflow_desktop.exporting.pdf import PdfError
+        from reflow_desktop.exporting.pdf_process import session_pdf
+
+        session = self.server.sessions.get(session_id)
+        if session is None:
+            raise tornado.web.HTTPError(404, reason="No such session")
+        path = session.path
+        try:
+            return await session_pdf(session, include_code=self.get_query_argument("hide_code", "0") != "1"), path
+        except Exception as exc:  # PdfError, the UI bundle missing, ...
+            reason = str(exc) if isinstance(exc, PdfError) else f"PDF export failed: {exc}"
+            raise tornado.web.HTTPError(400, reason=reason.splitlines()[0][:200]) from exc
+
+    async def get(self, session_id: str, fmt: str) -> None:
+        if fmt == "pdf":
+            pdf, path = await self._pdf(session_id)
+            self.set_header("Content-Type", "application/pdf")
+            self.set_header("Content-Disposition", f'attachment; filename="{path.stem}.pdf"')
+            self.finish(pdf)
+            return
         exported = self._export(session_id, fmt)
         self.set_header("Content-Type", exported.content_type)
         self.set_header("Content-Disposition", f'attachment; filename="{exported.filename}"')
         self.finish(exported.text.encode("utf-8"))
 
-    def post(self, session_id: str, fmt: str) -> None:
-        from reflow.notebook import atomic_write_text
+    async def post(self, session_id: str, fmt: str) -> None:
+        from reflow.notebook import atomic_write_bytes
 
         native = self.server.native_export
         if native is not None and session_id in self.server.sessions and native(session_id, fmt):
             self.finish({"native": True})
             return
-        exported = self._export(session_id, fmt)
-        target = self.server.sessions[session_id].path.with_name(exported.filename)
+        if fmt == "pdf":  # a browser page: printed by a child process, written beside the notebook
+            data, path = await self._pdf(session_id)
+            target = path.with_name(path.stem + ".pdf")
+        else:
+            exported = self._export(session_id, fmt)
+            data = exported.text.encode("utf-8")
+            target = self.server.sessions[session_id].path.with_name(exported.filename)
         try:
-            atomic_write_text(target, exported.text)
+            atomic_write_bytes(target, data, follow_symlinks=False)
         except OSError as exc:
             raise tornado.web.HTTPError(500, reason=f"Cannot write {target.name}: {exc.strerror}") from exc
         written = self.server.exported.add(session_id, target)

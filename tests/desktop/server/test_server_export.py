@@ -62,5 +62,5 @@ async def test_script_export_and_unsaved_edits(server, ran_session):
 
 async def test_export_needs_the_token_and_a_known_format(server, ran_session):
     assert (await get(export_url(server, ran_session, "ipynb", token=False)))[0] == 403
-    assert (await get(export_url(server, ran_session, "pdf")))[0] == 400
+    assert (await get(export_url(server, ran_session, "docx")))[0] == 400
     assert (await get(f"http://127.0.0.1:{server.port}/s/nope/export/html?token={server.token}"))[0] == 404
