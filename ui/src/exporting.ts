@@ -8,7 +8,7 @@
 
 import { TOKEN_KEY } from "./url";
 
-export type ExportFormat = "html" | "ipynb" | "pdf"; // pdf: printed by the desktop app (exporting/pdf.py)
+export type ExportFormat = "html" | "ipynb" | "pdf"; // pdf: printed by Qt WebEngine (docs/pdf.md)
 
 export interface ExportedFile {
   path: string;

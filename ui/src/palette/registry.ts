@@ -95,7 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: "toggle-panel", title: "Side panel: variables, dependencies, packages, keys", edits: true, menu: true },
   { id: "export-html", title: "Export HTML (self-contained page)", menu: true },
   { id: "export-ipynb", title: "Export Jupyter notebook (.ipynb)", menu: true },
-  { id: "export-pdf", title: "Export PDF (printed by the desktop app)", menu: true },
+  { id: "export-pdf", title: "Export PDF (page breaks between cells)", menu: true },
   { id: "help", title: "Keyboard shortcuts", keys: ["?"], menu: true },
   { id: "pop-out", title: "Pop out the cell's output (a live window of its own)", menu: true },
 ];
