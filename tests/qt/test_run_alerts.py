@@ -12,19 +12,14 @@ Driver: run_alerts_driver.py.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from os_bus import private_bus  # type: ignore[import-not-found]  # tests/ is on pytest's path
-from qt.shell_run import app_env  # type: ignore[import-not-found]
+from qt.shell_run import app_env, window_system  # type: ignore[import-not-found]
 
 pytest.importorskip("webview")
 pytest.importorskip("qtpy")
@@ -48,32 +43,6 @@ print("ready")
 # %%
 time.sleep(0)
 """
-
-
-@contextlib.contextmanager
-def window_system(kind: str, base: Path) -> Iterator[dict[str, str]]:
-    """Qt's platform for the app: offscreen, or a real X server (Xvfb, 24-bit) stopped by its PID."""
-    if kind == "offscreen":
-        yield {"QT_QPA_PLATFORM": "offscreen"}
-        return
-    if shutil.which("Xvfb") is None:
-        pytest.skip("no Xvfb (./dev setup installs xvfb)")
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-        cwd=base,
-    )
-    os.close(write)
-    try:
-        with os.fdopen(read) as displayfd:
-            number = displayfd.readline().strip()  # written once the server accepts clients
-        assert number, "Xvfb printed no display number"
-        yield {"QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{number}"}
-    finally:
-        os.kill(xvfb.pid, signal.SIGTERM)
-        xvfb.wait(timeout=30)
 
 
 @pytest.mark.parametrize("platform", ["offscreen", "xvfb"])
