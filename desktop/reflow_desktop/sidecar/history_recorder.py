@@ -120,6 +120,7 @@ class HistoryRecorder:
     def _write_now(self, runs: list[FinishedRun], cells: list[tuple[str, str]]) -> None:
         for run in runs:  # inputs: the code hashes of the cells read from (hashed here, not on the loop)
             run.inputs = tuple(code_hash(src) for src in run.inputs)
+        self.store.budget_bytes = budget_bytes()  # a changed setting counts from the next write on
         self.store.add(runs, [(cid, code_hash(src)) for cid, src in cells])
 
     def _report(self, exc: Exception) -> None:

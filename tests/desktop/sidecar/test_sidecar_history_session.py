@@ -133,3 +133,22 @@ async def test_history_get_for_an_unknown_cell_is_an_error(nb_path: Path) -> Non
         assert [m["type"] for m in replies] == ["error"]
     finally:
         await s.close()
+
+
+async def test_the_budget_setting_applies_from_the_next_write(
+    nb_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflow_desktop.settings import Settings, save_settings
+
+    monkeypatch.setenv("REFLOW_CONFIG_DIR", str(tmp_path / "config"))
+    s = await started(nb_path)
+    try:
+        a = code_ids(s)[0]
+        await handle(s, {"type": "run", "cells": [{"id": a, "code": "print('kept')"}]})
+        assert [text_of(e["outputs"]) for e in (await history_of(s, a))["entries"]] == ["x is 1\n", "kept\n"]
+        save_settings(Settings().updated(history_budget_mb=0))  # "Keep no history"
+        await handle(s, {"type": "run", "cells": [{"id": a, "code": "print('not kept')"}]})
+        assert (await history_of(s, a))["entries"] == []
+        assert [p.name for p in history_root(nb_path).root.iterdir()] == ["index.json"]  # the runs' files went too
+    finally:
+        await s.close()

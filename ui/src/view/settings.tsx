@@ -160,6 +160,23 @@ export function SettingsPage(p: { state: State; controller: Controller; hub: Set
           {user.keymap === "vim" && <p class="settings-hint">Vim: Esc in normal mode leaves the cell; Shift-Enter still runs it.</p>}
         </section>
 
+        <section class="settings-section" aria-label="Output history">
+          <h3>Output history</h3>
+          <p class="settings-hint">Every run's outputs are kept with the code that made them (a cell's "history"), in the notebook's __reflow__ folder; the oldest go first.</p>
+          <div class="setting-row">
+            <label class="setting-label" for="setting-history-budget">
+              Space per notebook
+            </label>
+            <select id="setting-history-budget" data-setting="history_budget_mb" value={String(user.history_budget_mb)} onChange={(e) => hub.set({ history_budget_mb: Number((e.target as HTMLSelectElement).value) as UserSettings["history_budget_mb"] })}>
+              {[...SETTING_CHOICES.history_budget_mb].sort((a, b) => a - b).map((n) => (
+                <option key={n} value={String(n)}>
+                  {n === 0 ? "Keep no history" : n < 1000 ? `${n} MB` : `${n / 1000} GB`}
+                </option>
+              ))}
+            </select>
+          </div>
+        </section>
+
         <section class="settings-section" aria-label="Long runs">
           <h3>Long runs</h3>
           <p class="settings-hint">In the desktop app: a run that ends while its window is in the background is announced by a notification; a click on it shows the cell.</p>
