@@ -16,8 +16,17 @@ interface Dropish {
 /** Whether a drag carries files from the computer (not text or a link from another page). */
 function carriesFiles(e: Event): boolean {
   const types = (e as Dropish).dataTransfer?.types;
-  return !!types && Array.from(types).includes("Files");
+  return !!types && Array.from(types).includes("Files") && !onFileInput(e.target);
 }
+
+/** A file element's input (reflow.ui.file) takes dropped files itself, as browsers let it. */
+function onFileInput(target: EventTarget | null): boolean {
+  const el = target as { closest?: (selector: string) => unknown } | null;
+  return !!el?.closest?.(FILE_INPUTS);
+}
+
+/** Where dropped files belong to the page itself (also asked by the desktop shell: shell/drop_data.py). */
+const FILE_INPUTS = 'input[type="file"], label.rw-file';
 
 /** Take file drags on ``target`` (capture phase, before any editor) and call ``note`` on a drop. */
 export function listenFileDrops(target: EventTarget, note: (text: string) => void): () => void {

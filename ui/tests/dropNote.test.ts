@@ -33,6 +33,24 @@ describe("file drops in a browser", () => {
     expect(notes.length).toBe(1);
   });
 
+  it("leaves files dropped on a file element (reflow.ui.file) to it", () => {
+    const notes: string[] = [];
+    const stop = listenFileDrops(window, (t) => notes.push(t));
+    const label = document.createElement("label");
+    label.className = "rw-row rw-file";
+    const input = document.createElement("input");
+    input.type = "file";
+    label.append(input);
+    document.body.append(label);
+    for (const target of [input, label]) {
+      const drop = dragEvent("drop", ["Files"]);
+      target.dispatchEvent(drop);
+      expect(drop.defaultPrevented).toBe(false);
+    }
+    expect(notes).toEqual([]);
+    stop();
+  });
+
   it("leaves text drags to the page", () => {
     const notes: string[] = [];
     const stop = listenFileDrops(window, (t) => notes.push(t));
