@@ -66,14 +66,12 @@ class McpHandler(tornado.web.RequestHandler):
         self._response = TornadoASGIResponse(self)
         await serve_asgi(self, app, self._response)
 
-    async def get(self, *_: Any) -> None:
-        await self._serve()
-
     async def post(self, *_: Any) -> None:
         await self._serve()
 
-    async def delete(self, *_: Any) -> None:
-        await self._serve()
+    # No GET (a server-sent event stream) and no DELETE (end of a session): the door is stateless,
+    # so, as the Streamable HTTP spec allows, both answer 405 (tornado's default for a missing method)
+    # and nothing is held open.
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")

@@ -120,6 +120,12 @@ async def test_hostile_requests_are_refused_and_the_door_keeps_working(server, d
     call = b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add_cell", "arguments": [1]}}'
     wrong = await asyncio.to_thread(send, call)
     assert wrong.json()["error"]["code"] == -32602  # JSON-RPC invalid params: the SDK's schema check
+
+    def get() -> httpx2.Response:
+        with httpx2.Client(timeout=60) as http:
+            return http.get(mcp_url(server), headers=headers)
+
+    assert (await asyncio.to_thread(get)).status_code == 405  # stateless: no event stream is held open
     async with agent() as client:
         unknown = await client.call_tool("rm_rf", {})
         assert unknown.is_error and "rm_rf" in unknown.content[0].text
