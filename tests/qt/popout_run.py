@@ -76,6 +76,18 @@ def scenario(d: Driver) -> None:
     d.gui(pop.on_top.trigger)
     flags.append(d.gui(lambda: bool(pop.windowFlags() & hint)))
     d.step("on_top", flags=flags, visible_on_top=visible_on_top, visible_after=d.gui(pop.isVisible))
+    # View ▸ Pop Out Cell Output: the page pops out its selected cell (the first, as nothing else was picked)
+    from qtpy.QtGui import QAction
+
+    menu_item = d.gui(
+        lambda: next(a for a in win.native.menuBar().findChildren(QAction) if a.objectName() == "pop-out")
+    )
+    d.gui(menu_item.trigger)
+    d.wait(lambda: len(popout.popouts(win.session.id)) == 2, what="a second pop-out from the menu")
+    second = popout.popouts(win.session.id)[1]
+    d.wait(lambda: d.gui(second.windowTitle) == "nb.py — cell 1", what="the menu's pop-out titled")
+    d.wait(lambda: page_js(d, second.view, "!!document.querySelector('.popout-body .rw-slider')"), what="its slider")
+    d.step("menu", menu_text=d.gui(menu_item.text), menu_title=d.gui(second.windowTitle))
     # it closes with its notebook window (the other notebook's window stays, and so does the app)
     d.gui(win.close)
     d.wait(win.closed.is_set, what="notebook window closed")

@@ -58,6 +58,8 @@ def test_pop_out_window_is_separate_live_on_top_and_closes_with_its_notebook(tmp
     # the toggle sets, then clears, the stays-on-top hint, and the window stays shown
     assert r["flags"] == [False, True, False]
     assert r["visible_on_top"] is True and r["visible_after"] is True
+    # View ▸ Pop Out Cell Output pops out the selected cell (its slider) in a second window
+    assert r["menu_text"] == "Pop Out Cell Output" and r["menu_title"] == "nb.py — cell 1"
     # closed with its notebook window, while the app and the other notebook's window stay
     assert "reflow-popout" not in r["left"] and r["other_open"] is True
     assert r["thread_violations"] == []

@@ -14,6 +14,8 @@ export interface ShellHandlers {
   run_all(): void;
   show_shortcuts(): void;
   goto_cell(id: string): void;
+  /** View ▸ Pop Out Cell Output: the selected cell's output in a window of its own (popout/) */
+  pop_out?(): void;
 }
 
 /** Run the handler for one event's detail; true if the page handled (claims) it. */
@@ -40,6 +42,10 @@ export function handleShellCommand(detail: unknown, h: ShellHandlers): boolean {
       return true;
     case "show_shortcuts":
       h.show_shortcuts();
+      return true;
+    case "pop_out":
+      if (!h.pop_out) return false;
+      h.pop_out();
       return true;
     case "goto_cell": // a run-finished notification was clicked
       if (typeof d.id !== "string") return false;

@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, type CellState, type Output } from "../src/protocol";
 import { popoutTarget, popoutTitle, popoutUrl } from "../src/popout/target";
 import { windowSize } from "../src/popout/open";
 import { PopoutApp } from "../src/popout/popoutView";
+import { handleShellCommand } from "../src/shellCommands";
 
 const text = (t: string): Output => ({ kind: "data", data: { "text/plain": t } });
 
@@ -106,5 +107,17 @@ describe("PopoutApp", () => {
     expect(host.textContent).not.toContain("b one");
     act(() => p.store.server({ type: "cell_clear", id: "b" }));
     expect(host.querySelector("[data-popout-state=empty]")).not.toBeNull();
+  });
+});
+
+describe("View ▸ Pop Out Cell Output", () => {
+  it("is a shell command the page claims when it can pop out, and leaves otherwise", () => {
+    const calls: string[] = [];
+    const base = {
+      open_settings: () => {}, set_theme: () => {}, set_view: () => {}, save: () => {}, run_all: () => {}, show_shortcuts: () => {}, goto_cell: () => {},
+    };
+    expect(handleShellCommand({ command: "pop_out" }, { ...base, pop_out: () => calls.push("pop") })).toBe(true);
+    expect(calls).toEqual(["pop"]);
+    expect(handleShellCommand({ command: "pop_out" }, base)).toBe(false);
   });
 });

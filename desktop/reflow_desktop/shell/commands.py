@@ -25,6 +25,7 @@ PAGE_COMMANDS: dict[str, str] = {
     "goto_cell": "detail.id: select the cell and scroll it into view (a run-finished notification was clicked)",
     "format_notebook": "format every Python cell with ruff (the palette's format-notebook), pending edits first",
     "exported": "detail.path / detail.folder: where an export was written; show it, with Show in folder",
+    "pop_out": "pop out the selected cell's output in a window of its own (View ▸ Pop Out Cell Output)",
 }
 
 

@@ -215,6 +215,7 @@ def install_notebook_menus(win: QMainWindow, app: MenuApp, nb: MenuWindow) -> di
         tgroup.addAction(a)
     view.addSeparator()
     console = _act(view, "Console", nb.toggle_console, "Ctrl+`", checkable=True)
+    _act(view, "Pop Out Cell Output", lambda: nb.page_command("pop_out"), name="pop-out")  # shell/popout.py
     view.addSeparator()
     _act(view, "Zoom In", lambda: nb.zoom(1.1), QKeySequence.StandardKey.ZoomIn)
     _act(view, "Zoom Out", lambda: nb.zoom(1 / 1.1), QKeySequence.StandardKey.ZoomOut)

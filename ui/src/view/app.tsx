@@ -86,6 +86,7 @@ export function App({ controller, retry }: { controller: Controller; retry(): vo
         save: () => execRef.current("save"),
         run_all: () => execRef.current("run-all"),
         show_shortcuts: () => execRef.current("help"),
+        pop_out: () => execRef.current("pop-out"),
         goto_cell: (id) => ui.goto(id), // a run-finished notification was clicked (shell/run_alerts.py)
       }),
     [ctl],
