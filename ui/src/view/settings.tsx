@@ -61,6 +61,7 @@ const OUTPUT_OPTIONS = options<OutputPosition>(SETTING_CHOICES.output_position, 
 const RUNTIME_OPTIONS = options<RuntimeMode>(SETTING_CHOICES.runtime_mode, { auto: "Auto", lazy: "Lazy" });
 const KEEP_AWAKE_OPTIONS = options<UserSettings["keep_awake"]>(SETTING_CHOICES.keep_awake, { on: "On", off: "Off" });
 const DATA_LIBRARY_OPTIONS = options<UserSettings["data_library"]>(SETTING_CHOICES.data_library, { pandas: "pandas", polars: "polars" });
+const MCP_OPTIONS = options<UserSettings["mcp_server"]>(SETTING_CHOICES.mcp_server, { off: "Off", on: "On" });
 const THEME_OPTIONS = options<UserSettings["theme"]>(SETTING_CHOICES.theme, { system: "System", light: "Light", dark: "Dark" });
 const STORAGE_TEXT = {
   desktop: "Your settings are stored in Reflow's settings file.",
@@ -201,6 +202,17 @@ export function SettingsPage(p: { state: State; controller: Controller; hub: Set
           <Choice name="runtime_mode" label="Runtime mode" value={user.runtime_mode} options={RUNTIME_OPTIONS} onChange={(v) => hub.set({ runtime_mode: v })} />
           <Choice name="output_position" label="Outputs" value={user.output_position} options={OUTPUT_OPTIONS} onChange={(v) => hub.set({ output_position: v })} />
           <Choice name="data_library" label="Dropped data files load with" value={user.data_library} options={DATA_LIBRARY_OPTIONS} onChange={(v) => hub.set({ data_library: v })} />
+        </section>
+
+        <section class="settings-section" aria-label="Coding agents">
+          <h3>Coding agents (MCP)</h3>
+          <p class="settings-hint">Lets an MCP client such as Claude Code read, edit and run the open notebooks; its changes show here as they happen.</p>
+          <Choice name="mcp_server" label="Agent door" value={user.mcp_server} options={MCP_OPTIONS} onChange={(v) => hub.set({ mcp_server: v })} />
+          {user.mcp_server === "on" && hub.storage !== "local" && (
+            <p class="settings-hint" data-testid="mcp-address">
+              Endpoint <code>{location.origin}/mcp</code>; <code>reflow mcp-url</code> prints it with this launch's token (docs/mcp.md).
+            </p>
+          )}
         </section>
 
         <footer class="settings-foot">
