@@ -19,7 +19,7 @@ from reflow.notebook import Notebook
 from reflow.notebook.metadata import reflow_config
 from reflow.notebook.secret_names import declared_secrets
 from reflow.secret_mask import NAMES_VARIABLE, SecretMask
-from reflow_desktop.protocol.build import notice_msg, secret_request_msg
+from reflow_desktop.protocol.build import kernel_msg, notice_msg, secret_request_msg
 from reflow_desktop.remote.place import Local, Place
 from reflow_desktop.secrets.keychain import KeychainError, keychain_name, read_secrets, store_secret
 
@@ -98,6 +98,7 @@ class SessionSecrets:
         self._keychain = await asyncio.to_thread(keychain_name)
         self._asking = names
         self._answer = asyncio.get_running_loop().create_future()
+        self._door.broadcast(kernel_msg("starting", f"waiting for the secrets {', '.join(names)}"))  # the status line
         self._door.broadcast(secret_request_msg(names, self._keychain))
         try:
             return await self._answer

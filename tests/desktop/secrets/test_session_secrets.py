@@ -202,3 +202,36 @@ async def test_an_untrusted_notebook_gets_no_secret_until_it_is_trusted(
         assert text_of(session.outputs_of(session.notebook.cells[0].id)) == repr(sha(value))
     finally:
         await session.close()
+
+
+async def test_a_kernel_with_secrets_never_comes_from_the_pool(tmp_path: Path, keychain: Path) -> None:
+    import sys
+
+    from reflow_desktop.session import kernel_pool
+
+    value = secret_value("pooled")
+    keyring.set_password(SERVICE, "RF_POOLED", value)
+    pool = kernel_pool.KernelPool(size=2, idle_s=0.0)
+    kernel_pool.install(pool)
+    try:
+        plain = tmp_path / "plain"
+        plain.mkdir()
+        (plain / "nb.py").write_text("# %%\n1\n")
+        first = Session(plain / "nb.py", autosave_delay=None)
+        await _started(first, Recorder())
+        await first.close()
+        assert await asyncio.wait_for(pool.wait_filled(sys.executable), WAIT)
+        warm_pid = pool._warm[sys.executable].pid
+
+        code = 'import hashlib, os\nhashlib.sha256(os.environ["RF_POOLED"].encode()).hexdigest()\n'
+        session = Session(notebook_with_secrets(tmp_path, ["RF_POOLED"], code), autosave_delay=None)
+        try:
+            await _started(session, Recorder())
+            assert session.kernel.pid != warm_pid  # launched fresh, with the secret in its environment
+            assert pool._warm[sys.executable].pid == warm_pid  # the spare, which never saw it, is still spare
+            assert text_of(session.outputs_of(session.notebook.cells[0].id)) == repr(sha(value))
+        finally:
+            await session.close()
+    finally:
+        kernel_pool.install(None)
+        await pool.close()
