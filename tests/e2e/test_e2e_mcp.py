@@ -56,6 +56,37 @@ def _run(call: Any, failure: list[BaseException]) -> None:
         failure.append(exc)
 
 
+def call_refused(url: str) -> str:
+    """The error the SDK's client gets from the door (run in a thread, as ``call_tool``)."""
+    failure: list[BaseException] = []
+
+    async def call() -> None:
+        async with Client(url) as client:
+            await client.list_tools()
+
+    thread = threading.Thread(target=lambda: _run(call, failure))
+    thread.start()
+    thread.join(WAIT_MS / 1000)
+    assert failure, "the door answered while off"
+    return repr(failure[0])
+
+
+def test_the_door_is_turned_on_in_the_settings_page(serve, page):
+    server = serve(NOTEBOOK)  # the test's own config dir (conftest): the door starts off
+    token = parse_qs(urlparse(server.url).query)["token"][0]
+    url = f"{server.origin}/mcp?token={token}"
+    open_notebook(page, server)
+    assert "turn on Settings > mcp_server" in call_refused(url)
+
+    page.locator('[data-action="settings"]').click()
+    dialog = page.get_by_role("dialog", name="Settings")
+    switch = dialog.locator('[data-setting="mcp_server"] [data-value="on"]')
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true", timeout=WAIT_MS)
+    expect(dialog.get_by_test_id("mcp-address")).to_contain_text(f"{server.origin}/mcp", timeout=WAIT_MS)
+    assert call_tool(url, "list_notebooks", {})["notebooks"][0]["name"] == "nb.py"
+
+
 def test_an_agents_cell_and_edit_appear_in_the_open_page(serve, page):
     save_settings(Settings(mcp_server="on"))  # the test's own config dir (conftest), which the server reads
     server = serve(NOTEBOOK)
