@@ -7,6 +7,7 @@ inside it) as it does for a drag from a file manager. Usage: drop_data_driver.py
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -18,16 +19,18 @@ import shell_driver  # sets Qt's environment first; runs the app
 from shell_driver import Driver
 
 
-def _drag_and_drop(win: Any, paths: list[str]) -> dict[str, Any]:
-    """Enter, move and drop ``paths`` at the middle of the web view (GUI thread)."""
-    from qtpy.QtCore import QMimeData, QPointF, Qt, QUrl
+def _drag_and_drop(win: Any, paths: list[str], at: tuple[float, float] | None = None) -> dict[str, Any]:
+    """Enter, move and drop ``paths`` at ``at`` (CSS pixels), else the middle of the web view (GUI thread)."""
+    from qtpy.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
     from qtpy.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
     from qtpy.QtWidgets import QApplication
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
     view = win.native.centralWidget()
-    point = view.mapTo(win.native, view.rect().center())
+    zoom = view.zoomFactor()
+    inside = view.rect().center() if at is None else QPoint(int(at[0] * zoom), int(at[1] * zoom))
+    point = view.mapTo(win.native, inside)
     handle = win.native.windowHandle()
     copy, button, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(point, copy, mime, button, mods)
@@ -90,6 +93,16 @@ def scenario_drop_data(d: Driver) -> None:
       const t=c&&c.querySelector('table.rw-table'); return t?t.innerText:null;}})()"""
     table = d.wait(lambda: d.js(win, table_js), timeout=60, what="the polars table")
     d.step("polars", polars_code=code, polars_table=table)
+    # files dropped on a file element (reflow.ui.file) go to it, as in a browser: no loader cell
+    where = """(function(){const l=document.querySelector('label.rw-file'); if(!l) return null;
+      l.scrollIntoView({block:'center'}); const r=l.getBoundingClientRect();
+      return JSON.stringify([r.left+r.width/2, r.top+r.height/2]);})()"""
+    at = json.loads(d.wait(lambda: d.js(win, where), what="the file element"))
+    at = json.loads(d.js(win, where))  # after the scroll
+    before = _cell_ids(d, win)
+    d.gui(lambda: _drag_and_drop(win, [str(folder / "data" / "notes.txt")], at=(at[0], at[1])))
+    d.wait(lambda: "uploaded notes.txt 5" in d.js(win, "document.body.innerText"), what="the upload's dependent")
+    d.step("uploaded", after_upload=_cell_ids(d, win), upload_before=before)
     d.gui(win.close)
     d.wait(win.closed.is_set, what="window closed")
     d.step("closed")

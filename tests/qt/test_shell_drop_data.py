@@ -33,6 +33,15 @@ print("x is", x)
 
 # %%
 print("total", int(sales_q1["amount"].sum()))
+
+# %%
+import reflow
+
+up = reflow.ui.file(label="Upload notes")
+up
+
+# %%
+print("uploaded", up.value and up.name(), len(up.contents() or b""))
 """
 
 
@@ -42,6 +51,7 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     (nb.parent / "data").mkdir(parents=True)
     nb.write_text(NOTEBOOK)
     (nb.parent / "data" / "Sales Q1.csv").write_text("region,amount\nnorth,10\nsouth,20\n")
+    (nb.parent / "data" / "notes.txt").write_text("hello")
     (nb.parent / "data" / "events.jsonl").write_text('{"kind": "signup"}\n{"kind": "order"}\n')
     out = tmp_path / "out-drop"
     with window_system(platform, tmp_path) as display:
@@ -60,7 +70,7 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     assert result["accepted"] == {"enter": True, "move": True, "drop": True}
     assert result["hint"] == "Drop to load Sales Q1.csv into a new cell" and result["hint_after"] == ""
     before, ids, new = result["before"], result["ids"], result["new"]
-    assert ids == [before[0], new, before[1]]  # after the focused (first) cell
+    assert ids == [before[0], new, *before[1:]]  # after the focused (first) cell
     assert result["first"] == before[0]
     assert 'sales_q1 = pd.read_csv(r"data/Sales Q1.csv")' in result["code"]
     assert "north" in result["table"] and "south" in result["table"] and "east" not in result["table"]
@@ -68,5 +78,6 @@ def test_dropping_a_csv_inserts_a_loader_that_runs_and_follows_the_file(tmp_path
     assert result["after_refusal"] == ids  # the folder: nothing inserted
     assert 'events = pl.read_ndjson(r"data/events.jsonl")' in result["polars_code"]  # Settings: polars
     assert "signup" in result["polars_table"] and "order" in result["polars_table"]
+    assert result["after_upload"] == result["upload_before"]  # the file element took it: no loader cell
     saved = nb.read_text()
     assert "# %% watch=true" in saved and "sales_q1 = pd.read_csv" in saved

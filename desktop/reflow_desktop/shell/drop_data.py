@@ -16,11 +16,12 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import logging
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from qtpy.QtCore import QEvent, QMimeData, QObject
+from qtpy.QtCore import QEvent, QMimeData, QObject, QPointF
 from qtpy.QtGui import QDropEvent
 from qtpy.QtWidgets import QWidget
 
@@ -41,6 +42,23 @@ FOCUSED_CELL_JS = (
     "var c=e&&e.closest?e.closest('[data-cell-id]'):null;"
     "return c?c.getAttribute('data-cell-id'):null;})()"
 )
+# a file element (reflow.ui.file) under the drop point takes the files itself, as it does in a browser;
+# the same selector as the page's own drop note (ui/src/dropNote.ts)
+FILE_INPUT_AT_JS = (
+    "(function(x,y){{var e=document.elementFromPoint(x,y);"
+    "var l=e&&e.closest?e.closest('input[type=\"file\"], label.rw-file'):null;if(!l)return null;"
+    "var i=l.tagName==='INPUT'?l:l.querySelector('input[type=\"file\"]');if(!i)return null;"
+    "document.querySelectorAll('input[data-reflow-drop]').forEach(function(o){{o.removeAttribute('data-reflow-drop');}});"
+    "i.setAttribute('data-reflow-drop','1');return i.multiple?'multiple':'single';}})({x},{y})"
+)
+FILL_FILE_INPUT_JS = (
+    "(function(files){{var i=document.querySelector('input[data-reflow-drop]');if(!i)return false;"
+    "i.removeAttribute('data-reflow-drop');var dt=new DataTransfer();files.forEach(function(f){{"
+    "var b=atob(f.data),a=new Uint8Array(b.length);for(var k=0;k<b.length;k++)a[k]=b.charCodeAt(k);"
+    "dt.items.add(new File([a],f.name));}});i.files=dt.files;"
+    "i.dispatchEvent(new Event('change',{{bubbles:true}}));return true;}})({files})"
+)
+FILE_INPUT_MAX_BYTES = 64 * 1024 * 1024  # what a drop hands a page's file element (it holds it all in memory)
 
 
 class DropHost(Protocol):
@@ -95,11 +113,12 @@ class DataDropFilter(QObject):
     def __init__(
         self,
         parent: QObject,
-        on_drop: Callable[[list[str]], None],
+        on_drop: Callable[[list[str], QPointF], None],
         on_hover: Callable[[list[str] | None], None] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.on_drop = on_drop
+        self.view = parent
+        self.on_drop = on_drop  # paths, and where they fell in the view's coordinates
         self.on_hover = on_hover  # files over the window (a hint), None when they left or dropped
 
     def watch(self, widget: QWidget) -> None:
@@ -128,7 +147,10 @@ class DataDropFilter(QObject):
         if kind == QEvent.Type.Drop:
             if self.on_hover is not None:
                 self.on_hover(None)
-            self.on_drop(paths)
+            where = drop.position()
+            if isinstance(obj, QWidget) and isinstance(self.view, QWidget) and obj is not self.view:
+                where = QPointF(obj.mapTo(self.view, where.toPoint()))
+            self.on_drop(paths, where)
         return True  # the page never sees it (Chromium would open the file or paste its text)
 
 
@@ -148,13 +170,52 @@ def accept_data_drops(win: DropWindow) -> DataDropFilter | None:
             names = ", ".join(Path(p).name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
             native.statusBar().showMessage(f"Drop to load {names} into a new cell")
 
-    filt = DataDropFilter(view, lambda paths: drop_paths(win, paths), hint)
+    def dropped(paths: list[str], where: QPointF) -> None:
+        zoom = cast(Any, view).zoomFactor() or 1.0  # the page's CSS pixels
+        drop_paths(win, paths, (where.x() / zoom, where.y() / zoom))
+
+    filt = DataDropFilter(view, dropped, hint)
     filt.watch(view)
     return filt
 
 
 @gui_only
-def drop_paths(win: DropWindow, paths: list[str]) -> None:
+def drop_paths(win: DropWindow, paths: list[str], point: tuple[float, float] = (-1.0, -1.0)) -> None:
+    """Onto a file element: its files; anywhere else: loader cells after the focused cell."""
+
+    def with_target(target: object) -> None:
+        if target in ("single", "multiple"):
+            fill_file_input(win, paths if target == "multiple" else paths[:1])
+        else:
+            insert_loaders(win, paths)
+
+    win.run_js(FILE_INPUT_AT_JS.format(x=float(point[0]), y=float(point[1])), with_target)
+
+
+@gui_only
+def fill_file_input(win: DropWindow, paths: list[str]) -> None:
+    """Give the marked file input the dropped files' bytes (regular files, bounded), as a browser would."""
+    import base64
+
+    files, total = [], 0
+    for raw in paths:
+        path = Path(raw)
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        total += st.st_size
+        if not stat.S_ISREG(st.st_mode) or total > FILE_INPUT_MAX_BYTES:
+            if win.native is not None:
+                why = "is not a regular file" if not stat.S_ISREG(st.st_mode) else "is too large to drop here"
+                win.native.statusBar().showMessage(f"{path.name} {why}", 15_000)
+            return
+        files.append({"name": path.name, "data": base64.b64encode(path.read_bytes()).decode("ascii")})
+    win.run_js(FILL_FILE_INPUT_JS.format(files=json.dumps(files)))
+
+
+@gui_only
+def insert_loaders(win: DropWindow, paths: list[str]) -> None:
     """Ask the page which cell has the focus, then let the session insert the loaders after it."""
 
     def with_focus(focused: object) -> None:
