@@ -7,8 +7,10 @@ paths (``QMimeData.urls()``, local files), so the window takes every drop of loc
 the page sees it: an event filter on the web view and on the widgets inside it (Chromium's render
 widget is a child that Qt may deliver the drag to, and it can be replaced), installed when the
 window is shown. Other drops (text, links) go on to the page as before. The page is asked only
-which cell has the focus (one ``runJavaScript``); the session inserts the cell after it
-(``reflow_desktop.dropdata.insert``). In a browser the page shows a note instead (ui/src/dropNote.ts).
+what is under the drop point and which cell has the focus (``runJavaScript``); the session
+inserts the cell after it (``reflow_desktop.dropdata.insert``). A file element (``reflow.ui.file``)
+under the point gets the files instead, as in a browser. In a browser (no paths) the page shows a
+note instead (ui/src/dropNote.ts).
 """
 
 from __future__ import annotations
