@@ -49,6 +49,7 @@ async def _run(path: Path, python: str | None) -> tuple[Notebook, dict[str, list
     from reflow_desktop.session.session import Session
 
     session = Session(path, read_only=True, python=python, autosave_delay=None, environments=envs.enabled())
+    session.secrets.ask_missing = False  # no page to ask: a secret the keychain lacks is left out (secrets/)
     try:
         await session.start()  # read-only sessions run every cell on open
         if session.kernel.state == "dead":

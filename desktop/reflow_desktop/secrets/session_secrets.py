@@ -64,6 +64,7 @@ class SessionSecrets:
         self._keychain = ""
         self._skipped: set[str] = set()  # left out of an answer: not asked again in this session
         self._memory: dict[str, str] = {}  # given while the keychain could not store them: this session only
+        self.ask_missing = True  # False where no page can answer (``reflow export --run``): missing ones are left out
 
     def declared(self) -> list[str]:
         return declared_secrets(reflow_config(self._door.notebook))
@@ -89,7 +90,7 @@ class SessionSecrets:
         except KeychainError as exc:
             self._door.broadcast(notice_msg("warning", f"{exc}. The kernel starts without the secrets it lacks."))
         missing = [n for n in names if n not in values and n not in self._skipped]
-        if missing:
+        if missing and self.ask_missing:
             values.update(await self._ask(missing))
         self.mask = SecretMask(values.values())
         return {**values, NAMES_VARIABLE: ",".join(values)} if values else {}

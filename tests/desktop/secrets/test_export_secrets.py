@@ -99,3 +99,26 @@ def test_without_the_value_in_the_keychain_nothing_is_masked_by_the_export(tmp_p
     out = tmp_path / "out.html"
     _export("html", path, out)
     assert VALUE in out.read_text()
+
+
+def test_export_run_gets_the_stored_secret_masked_and_leaves_out_a_missing_one(
+    tmp_path: Path, keychain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFLOW_ENVIRONMENTS", "0")  # the kernel in this Python: the test is about secrets
+    keyring.set_password(SERVICE, "RF_RUN_KEY", VALUE)
+    path = tmp_path / "nb.py"
+    path.write_text(
+        '# /// script\n# [tool.reflow]\n# secrets = ["RF_RUN_KEY", "RF_ABSENT"]\n# ///\n\n'
+        "# %%\nimport os\n"
+        'print("run key", os.environ["RF_RUN_KEY"], "absent" if "RF_ABSENT" not in os.environ else "")\n'
+    )
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "export", "ipynb", "--run", str(path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,  # no page can answer: a missing secret must not make the run wait
+    )
+    assert proc.returncode == 0, proc.stderr
+    stream_text = "".join(json.loads(out.read_text())["cells"][0]["outputs"][0]["text"])
+    assert stream_text == f"run key {MASK} absent\n"

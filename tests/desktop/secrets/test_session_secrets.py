@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,10 @@ async def test_printed_secrets_are_masked_in_messages_sidecar_journal_and_export
         html_out = [o for o in session.outputs_of(cell) if "text/html" in o.get("data", {})]
         assert html_out and f"<b>{MASK}</b>" in html_out[0]["data"]["text/html"]
         exports = {fmt: export_session(session, fmt).text for fmt in ("html", "ipynb")}
+        journal = tmp_path / "__reflow__" / "journal"  # what lets a run outlive the window, written by the kernel
+        masked = (MASK.encode(), json.dumps(MASK).strip('"').encode())  # as written, or JSON-escaped
+        await until(lambda: any(m in p.read_bytes() for p in journal.glob("*.jsonl") for m in masked))
+        assert _files_holding(value, journal) == []
     finally:
         await session.close()
     for fmt, text in exports.items():
