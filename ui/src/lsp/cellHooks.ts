@@ -9,7 +9,7 @@ import { lspCompletions, lspExtension, lspHover, type LspCellHooks } from "./ext
 import { codeLineChar } from "./positions";
 import { startLanguageServer } from "./startup";
 
-const REQUEST_TIMEOUT_MS = 15000; // a first request may wait for the server to start
+const REQUEST_TIMEOUT_MS = 60000; // a first request waits for the server to start (seconds on a loaded machine)
 
 export function lspEditorHooks(ctl: Controller, cellId: string): Pick<EditorHooks, "lspHover" | "lspComplete" | "extensions"> {
   const hooks: LspCellHooks = {
