@@ -96,6 +96,8 @@ class SessionSecrets:
         return {**values, NAMES_VARIABLE: ",".join(values)} if values else {}
 
     async def _ask(self, names: list[str]) -> dict[str, str]:
+        if self._answer is not None:  # a restart clicked while a start waits: one question at a time
+            raise ValueError("the kernel's start waits for secrets: answer the dialog first")
         self._keychain = await asyncio.to_thread(keychain_name)
         self._asking = names
         self._answer = asyncio.get_running_loop().create_future()

@@ -240,3 +240,21 @@ async def test_a_kernel_with_secrets_never_comes_from_the_pool(tmp_path: Path, k
     finally:
         kernel_pool.install(None)
         await pool.close()
+
+
+async def test_a_restart_while_a_secret_is_asked_is_refused_clearly(tmp_path: Path, keychain: Path) -> None:
+    session = Session(notebook_with_secrets(tmp_path, ["RF_WAIT"], "1\n"), autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    start = asyncio.ensure_future(session.start())
+    try:
+        await rec.wait_for(lambda m: m["type"] == "secret_request" and m["names"])
+        replies: list[dict[str, Any]] = []
+        await handle(session, {"type": "restart"}, replies.append)
+        assert [r["type"] for r in replies] == ["error"]
+        assert "answer the dialog first" in replies[0]["text"]
+        await session.handle({"type": "secret_answer", "values": {"RF_WAIT": "waited-value-1"}}, replies.append)
+        await asyncio.wait_for(start, WAIT)
+        await until(lambda: session.kernel_state == "idle")
+    finally:
+        await session.close()
