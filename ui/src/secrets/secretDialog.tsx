@@ -8,7 +8,7 @@ import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ClientMessage } from "../protocol";
 import "./secrets.css";
 
-export interface SecretRequest {
+interface SecretRequest {
   names: string[];
   keychain: string;
 }
