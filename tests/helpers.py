@@ -223,6 +223,8 @@ def ssh_test_host(extra_env: dict[str, str] | None = None) -> Iterator[SshTestHo
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
+
+
 # --- the freedesktop Secret Service (notebook secrets: tests/desktop/secrets) --------------------------
 # A private D-Bus session bus and gnome-keyring's secrets component on it, unlocked with a throwaway
 # password, its keyring files in a temporary folder: the real keychain Linux users have, never theirs.
