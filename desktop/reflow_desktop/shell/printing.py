@@ -14,23 +14,32 @@ from typing import TYPE_CHECKING, Protocol
 
 from reflow_desktop.exporting.pdf import PrintJob, default_page_size, page_layout, print_html, write_pdf
 from reflow_desktop.session.doors import NotebookView, WindowDoor
-from reflow_desktop.shell.threads import gui_only
+from reflow_desktop.shell.threads import ServerThread, gui_only
 
 if TYPE_CHECKING:
     from qtpy.QtPrintSupport import QPrinter
     from qtpy.QtWidgets import QMainWindow
-
-    from reflow_desktop.shell.windows import WindowHost
 
 # a finished print reports here: the PDF written (None for paper or a failure) and the error text, if any
 Finished = Callable[[Path | None, str | None], None]
 _JOBS: set[PrintJob] = set()  # running jobs, kept alive until they report
 
 
+class PrintHost(Protocol):
+    """What printing needs of the app (windows.WindowHost has it): the server thread, and to say an error."""
+
+    @property
+    def server_thread(self) -> ServerThread: ...
+
+    def error(self, title: str, text: str) -> None: ...
+
+
 class PrintableWindow(Protocol):
     """What printing needs of a notebook window (windows.NotebookWindow)."""
 
-    app: WindowHost
+    @property
+    def app(self) -> PrintHost: ...
+
     native: QMainWindow | None
     session: WindowDoor
 
