@@ -246,15 +246,7 @@ def secret_service(base: Path) -> Iterator[dict[str, str]]:
     env = {**os.environ, **{k: str(v) for k, v in dirs.items()}}
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        procs.append(bus)
-        assert bus.stdout is not None
-        address = bus.stdout.readline().decode().strip()  # printed once the bus listens
-        assert address, "dbus-daemon printed no address"
+        address = start_session_bus(procs, env=env)
         env["DBUS_SESSION_BUS_ADDRESS"] = address
         daemon = subprocess.Popen(
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
@@ -274,14 +266,31 @@ def secret_service(base: Path) -> Iterator[dict[str, str]]:
             time.sleep(0.02)
         yield {"DBUS_SESSION_BUS_ADDRESS": address}
     finally:
-        for proc in reversed(procs):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=WAIT)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_by_pid(procs)
+
+
+def start_session_bus(procs: list[subprocess.Popen[bytes]], **popen: Any) -> str:
+    """Start a private ``dbus-daemon --session`` (added to ``procs``); its address, once it listens."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"], stdout=subprocess.PIPE, **popen
+    )
+    procs.append(bus)
+    assert bus.stdout is not None
+    address = bus.stdout.readline().decode().strip()  # printed once the bus listens
+    assert address, "dbus-daemon printed no address"
+    return address
+
+
+def stop_by_pid(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Stop test daemons, last started first: SIGTERM, then SIGKILL if one does not end within WAIT."""
+    for proc in reversed(procs):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def _bus_name_owned(env: dict[str, str], name: str) -> bool:

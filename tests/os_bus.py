@@ -16,7 +16,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -81,17 +80,11 @@ def private_bus(base: Path, owns: tuple[str, ...] = (NOTIFICATIONS, SCREENSAVER)
     if shutil.which("dbus-daemon") is None:
         pytest.skip("no dbus-daemon (./dev setup installs dbus-x11)")
     base.mkdir(parents=True, exist_ok=True)
+    from helpers import start_session_bus, stop_by_pid  # here: the listener script itself stays light
+
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-            stdout=subprocess.PIPE,
-            cwd=base,
-        )
-        procs.append(bus)
-        assert bus.stdout is not None
-        address = bus.stdout.readline().decode().strip()  # printed once the bus listens
-        assert address, "dbus-daemon printed no address"
+        address = start_session_bus(procs, cwd=base)
         listener = subprocess.Popen(
             [sys.executable, __file__, *owns],
             stdout=subprocess.PIPE,
@@ -102,14 +95,7 @@ def private_bus(base: Path, owns: tuple[str, ...] = (NOTIFICATIONS, SCREENSAVER)
         assert listener.stdout.readline().strip() == b"ready", "the listener did not take its names"
         yield Listener(address, owns)
     finally:
-        for proc in reversed(procs):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=WAIT)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_by_pid(procs)
 
 
 # --- the listener (run as a script) -----------------------------------------------------------
