@@ -13,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reflow.notebook.atomic import atomic_write_text
 from reflow_desktop.pids import pid_alive
 
 
@@ -47,15 +47,7 @@ def write(port: int, token: str) -> Path:
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = d / f"{os.getpid()}.json"
     record = {"url": f"http://127.0.0.1:{port}/mcp", "token": token, "pid": os.getpid(), "started": time.time()}
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=d)  # mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(record, f)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(target, json.dumps(record), mode=0o600)
     return target
 
 

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+from reflow.notebook.atomic import atomic_write_text
 
 
 def write_url_file(path: str | os.PathLike[str], url: str) -> Path:
     """Write ``url`` + newline to ``path`` atomically, readable by this user only; returns the path."""
     target = Path(path).absolute()
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(url + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(target, url + "\n", mode=0o600)
     return target
 
 

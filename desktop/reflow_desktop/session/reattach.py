@@ -112,8 +112,7 @@ class KernelRecord:
 
 def write_record(record: KernelRecord) -> None:
     path = record_path(Path(record.notebook))
-    atomic_write_text(path, json.dumps(asdict(record)))
-    os.chmod(path, 0o600)
+    atomic_write_text(path, json.dumps(asdict(record)), mode=0o600)  # holds the kernel's connection file path
 
 
 def read_record(notebook: Path) -> KernelRecord | None:

@@ -60,17 +60,25 @@ def _replace(src: str, dst: str) -> None:
             time.sleep(0.05 * (attempt + 1))  # type: ignore[unreachable,unused-ignore]  # reachable on Windows only
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, follow_symlinks: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically; raises AtomicWriteError (original intact)."""
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, follow_symlinks: bool = True, mode: int | None = None
+) -> None:
+    """Replace ``path`` with ``data`` atomically; raises AtomicWriteError (original intact).
+
+    ``mode``: the new file's permissions (e.g. 0o600 for a token; it is never readable by others on
+    the way); by default the old file's, else the umask's.
+    """
     target = os.path.realpath(os.fspath(path)) if follow_symlinks else os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     try:
         st = os.stat(target) if follow_symlinks else os.lstat(target)
-        mode = st.st_mode & 0o7777 if not stat.S_ISLNK(st.st_mode) else 0o666 & ~_umask()
+        kept = st.st_mode & 0o7777 if not stat.S_ISLNK(st.st_mode) else 0o666 & ~_umask()
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        kept = 0o666 & ~_umask()
     except OSError as exc:
         raise AtomicWriteError(exc.errno, f"cannot save {target}: {exc.strerror}") from exc
+    if mode is None:
+        mode = kept
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -98,6 +106,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, follow_syml
     _fsync_dir(directory)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+def atomic_write_text(
+    path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, mode: int | None = None
+) -> None:
     """Text version of atomic_write_bytes (no newline translation: bytes are written as given)."""
-    atomic_write_bytes(path, text.encode(encoding))
+    atomic_write_bytes(path, text.encode(encoding), mode=mode)

@@ -181,3 +181,12 @@ def test_unwritable_directory_simulated(tmp_path, monkeypatch):
         write_notebook(p, new_notebook())
     assert "cannot create a temporary file" in str(info.value)
     assert p.read_text() == TEXT
+
+
+def test_an_explicit_mode_makes_a_private_file_even_over_a_readable_one(tmp_path):
+    target = tmp_path / "token.json"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    atomic_mod.atomic_write_text(target, "secret", mode=0o600)
+    assert target.read_text() == "secret"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
