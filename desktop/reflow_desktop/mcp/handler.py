@@ -18,6 +18,7 @@ import tornado.web
 
 from reflow_desktop.mcp.asgi_bridge import TornadoASGIResponse, serve_asgi
 from reflow_desktop.mcp.door import AgentDoor, enabled
+from reflow_desktop.server.log_safe import TokenSafeHandler, safe_path
 
 if TYPE_CHECKING:
     from reflow_desktop.server.security import Guard
@@ -35,12 +36,7 @@ def bearer(header: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _safe_path(path: str) -> str:
-    """A request path fit for a log line: no query (it may hold the token), no control characters."""
-    return path.split("?", 1)[0].encode("unicode_escape").decode("ascii")[:300]
-
-
-class McpHandler(tornado.web.RequestHandler):
+class McpHandler(TokenSafeHandler):
     """Guard, setting, then the SDK's Streamable HTTP app through the ASGI bridge."""
 
     def initialize(self, guard: Guard, door: AgentDoor) -> None:
@@ -56,7 +52,7 @@ class McpHandler(tornado.web.RequestHandler):
         if reason is None and req.remote_ip not in ("127.0.0.1", "::1"):
             reason = "not from this machine"
         if reason is not None:
-            log.warning("refused %s %s: %s", req.method, _safe_path(req.path), reason)
+            log.warning("refused %s %s: %s", req.method, safe_path(req.path), reason)
             raise tornado.web.HTTPError(403, reason=reason.capitalize())
         if not enabled():
             raise tornado.web.HTTPError(404, reason=OFF)
@@ -72,21 +68,6 @@ class McpHandler(tornado.web.RequestHandler):
     # No GET (a server-sent event stream) and no DELETE (end of a session): the door is stateless,
     # so, as the Streamable HTTP spec allows, both answer 405 (tornado's default for a missing method)
     # and nothing is held open.
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
-
-    def _request_summary(self) -> str:
-        return f"{self.request.method} {_safe_path(self.request.path)} ({self.request.remote_ip})"
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        # tornado's own version logs repr(self.request), whose uri holds the query (and a token)
-        if isinstance(value, tornado.web.HTTPError):
-            super().log_exception(typ, value, tb)
-            return
-        log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """A refusal as a JSON-RPC error, so an agent's MCP client can tell its user why."""

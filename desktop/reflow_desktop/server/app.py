@@ -26,6 +26,7 @@ from reflow_desktop import protocol as P
 from reflow_desktop.exporting.reveal import ExportedFiles
 from reflow_desktop.mcp.door import AgentDoor
 from reflow_desktop.server.csp import app_policy
+from reflow_desktop.server.log_safe import TokenSafeHandler, safe_path
 from reflow_desktop.server.security import Guard
 from reflow_desktop.server.static import placeholder_page, ui_dist_dir
 from reflow_desktop.session import Session, trace
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Guarded(tornado.web.RequestHandler):
+class _Guarded(TokenSafeHandler):
     """Refuse the request (403) unless token, Host and Origin are right; safe default headers."""
 
     guard: Guard
@@ -52,36 +53,16 @@ class _Guarded(tornado.web.RequestHandler):
             cookie=self.get_cookie(self.guard.cookie_name),
         )
         if reason is not None:
-            log.warning("refused %s %s: %s", req.method, _safe_path(req.path), reason)
+            log.warning("refused %s %s: %s", req.method, safe_path(req.path), reason)
             raise tornado.web.HTTPError(403, reason=reason.capitalize())
 
     def remember_token(self) -> None:
         """Pages load scripts without the token in their URLs; a strict cookie (not the token) carries it."""
         set_session_cookie(self, self.guard)
 
-    def _request_summary(self) -> str:
-        return f"{self.request.method} {_safe_path(self.request.path)} ({self.request.remote_ip})"
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        # tornado's own version logs repr(self.request), whose uri holds the query (and token)
-        if isinstance(value, tornado.web.HTTPError):
-            super().log_exception(typ, value, tb)
-            return
-        log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
-
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
-
-
-def _safe_path(path: str) -> str:
-    """A request path fit for a log line: no query, no control characters, bounded."""
-    return path.split("?", 1)[0].encode("unicode_escape").decode("ascii")[:300]
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
@@ -91,7 +72,7 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     ms = 1000.0 * handler.request.request_time()
     req = handler.request
     logging.getLogger("tornado.access").log(
-        level, "%d %s %s (%s) %.2fms", status, req.method, _safe_path(req.path), req.remote_ip, ms
+        level, "%d %s %s (%s) %.2fms", status, req.method, safe_path(req.path), req.remote_ip, ms
     )
 
 
