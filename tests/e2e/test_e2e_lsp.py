@@ -139,3 +139,19 @@ def test_rename_changes_every_cell_and_the_outputs_follow(serve, page, tmp_path)
     text = path.read_text()
     assert "start = 10" in text and "total = start * 2" in text and "'base is', start," in text
     assert re.search(r"\bbase\b(?! is)", text) is None
+
+
+def test_completions_merge_the_kernels_and_the_servers(serve, page):
+    # `ran_value` is in the kernel (its cell ran); `never_ran_value` only in the code (its cell stops first)
+    server = serve("# %%\nran_value = 1\n\n# %%\nraise SystemExit('stop')\nnever_ran_value = 2\n\n# %%\nx = 0\n")
+    open_notebook(page, server)
+    focus_at(page, 3, 0, 5)
+    page.keyboard.press("End")
+    page.keyboard.insert_text("\n")
+    page.keyboard.type("ran_v")
+    options = page.locator(".cm-tooltip-autocomplete li")
+    expect(options.filter(has_text="ran_value")).to_have_count(1, timeout=WAIT_MS)  # both know it: listed once
+    for _ in "ran_v":
+        page.keyboard.press("Backspace")
+    page.keyboard.type("never_ran")
+    expect(options.filter(has_text="never_ran_value")).to_have_count(1, timeout=WAIT_MS)  # the server's

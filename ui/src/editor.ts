@@ -1,7 +1,7 @@
 // CodeMirror 6 editors for cells. One shared set of extensions; colours come
 // from CSS variables so the light/dark switch needs no reconfiguration.
 
-import { autocompletion, closeBrackets, closeCompletion, completionStatus, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeCompletion, completionStatus, startCompletion, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { PostgreSQL, sql } from "@codemirror/lang-sql";
@@ -21,6 +21,9 @@ import {
 import { tags as t } from "@lezer/highlight";
 import { stripAnsi } from "./ansi";
 
+const LSP_COMPLETION_WAIT_MS = 500;
+type LspItem = { label: string; type: string; detail?: string };
+
 export interface EditorHooks {
   onChange(code: string): void;
   onRun(mode: "in-place" | "next"): void;
@@ -33,7 +36,7 @@ export interface EditorHooks {
   inspect(code: string, cursor: number): Promise<string | null>;
   /** the notebook's language server (ui/src/lsp): hover docs first, completions merged after the kernel's */
   lspHover?(code: string, cursor: number): Promise<string | null>;
-  lspComplete?(code: string, cursor: number): Promise<{ label: string; type: string; detail?: string }[]>;
+  lspComplete?(code: string, cursor: number): Promise<LspItem[]>;
   /** more extensions for a code cell's editor (the language server's) */
   extensions?: Extension[];
 }
@@ -237,21 +240,39 @@ export function createEditor(
   language: CodeLanguage = "python",
 ): CellEditor {
   let synced = 0; // changes from elsewhere applied (externalVersion)
+  let lateLsp: { code: string; pos: number; items: LspItem[] } | null = null; // a completion answer that came late
 
   const completionSource = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
     const word = ctx.matchBefore(/[\w.]*$/);
     if (!ctx.explicit && (!word || word.from === word.to || !/[\w.]$/.test(word.text))) return null;
     const code = ctx.state.doc.toString();
-    const [reply, served] = await Promise.all([hooks.complete(code, ctx.pos), hooks.lspComplete?.(code, ctx.pos) ?? Promise.resolve([])]);
+    // the language server's answer joins if it comes within LSP_COMPLETION_WAIT_MS (never holds the kernel's
+    // back long); a later answer for the same text and cursor is kept and the list asked for again
+    const cached = lateLsp && lateLsp.code === code && lateLsp.pos === ctx.pos ? lateLsp.items : null;
+    lateLsp = null;
+    let timedOut = false;
+    const lspCall = !cached && hooks.lspComplete ? hooks.lspComplete(code, ctx.pos) : null;
+    const waited = new Promise<LspItem[]>((r) => setTimeout(() => ((timedOut = true), r([])), LSP_COMPLETION_WAIT_MS));
+    const served = cached ? Promise.resolve(cached) : lspCall ? Promise.race([lspCall, waited]) : Promise.resolve([]);
+    const [reply, lspItems] = await Promise.all([hooks.complete(code, ctx.pos), served]);
+    if (timedOut && lspCall) {
+      const view = ctx.view;
+      void lspCall.then((items) => {
+        if (!items.length || !view || view.state.doc.toString() !== code || view.state.selection.main.head !== ctx.pos) return;
+        lateLsp = { code, pos: ctx.pos, items };
+        startCompletion(view);
+      });
+    }
     if (ctx.aborted) return null;
     // the kernel's first (it knows the runtime objects), then the language server's it did not name
     const ident = ctx.pos - (ctx.matchBefore(/\w*$/)?.text.length ?? 0);
-    const from = reply ? Math.min(reply.from, ident) : ident;
+    const kernelFrom = reply?.matches.length ? reply.from : ident; // no matches: its range means nothing
+    const from = Math.min(kernelFrom, ident);
     const prefix = code.slice(from, ident);
     const options: Completion[] = (reply?.matches ?? []).slice(0, 200).map((m) => ({ label: m, type: m.endsWith("(") ? "function" : "variable" }));
     const seen = new Set(options.map((o) => o.label.replace(/\($/, "")));
-    if (!reply || reply.from <= ident) {
-      for (const item of served) {
+    if (kernelFrom <= ident) {
+      for (const item of lspItems) {
         const label = prefix + item.label;
         if (seen.has(label)) continue;
         seen.add(label);
@@ -259,7 +280,8 @@ export function createEditor(
       }
     }
     if (!options.length) return null;
-    return { from, to: reply?.to ?? ctx.pos, options: options.slice(0, 300), validFor: /^[\w]*$/ };
+    // without the server's items yet, typing on asks again (validFor would keep filtering this list)
+    return { from, to: reply?.matches.length ? reply.to : ctx.pos, options: options.slice(0, 300), ...(timedOut && lspCall ? {} : { validFor: /^[\w]*$/ }) };
   };
 
   const runKeys = Prec.highest(

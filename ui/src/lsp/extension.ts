@@ -4,6 +4,9 @@
 // hover and completion sources (EditorHooks.lspHover / lspComplete), merged with the kernel's there.
 // The app maps positions between cells and the server's one document; here a position is the
 // cell's (line, UTF-16 character), converted with ./positions.
+// Not @codemirror/lsp-client: it speaks LSP to one document per client, while here the app does the
+// mapping (one virtual document for all cells) and the page speaks Reflow's own protocol; the
+// per-cell mapping it would need is what the app already does, so this stays a thin layer.
 
 import { StateEffect, StateField, type Extension } from "@codemirror/state";
 import { lintGutter } from "@codemirror/lint";
