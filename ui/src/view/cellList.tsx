@@ -1,8 +1,8 @@
 // The notebook's cells. Typing in one cell must not re-render the other 1,999: the list
 // re-renders only when what it lays out changes (order, selection, mode), and each cell
-// follows its own entry in the store (`useCell`), so a keystroke renders one cell. (Slots are
-// not `content-visibility: auto`: an output frame inside one was never sized in headless Chromium,
-// so a stored HTML output stayed unframed; test_e2e_output_sandbox caught it.)
+// follows its own entry in the store (`useCell`), so a keystroke renders one cell. Off-screen
+// slots skip layout and paint (`content-visibility: auto`, styles.css) -- except a slot holding an
+// output frame, which must lay out to report its height (test_e2e_output_sandbox).
 
 import { useContext, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Store } from "../storeHub";
