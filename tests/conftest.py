@@ -17,7 +17,10 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import signal
 import tempfile
+import threading
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,3 +120,19 @@ def untrusted_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("REFLOW_TRUSTED_DIRS", raising=False)
     monkeypatch.setenv("REFLOW_DATA_DIR", str(data))
     return data
+
+
+@pytest.fixture(autouse=True)
+def _sigint_handler_restored(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test leaves the process's SIGINT handler as it found it.
+
+    The engine's interrupt tests run cells in this very process and need Python's own handler (a
+    kernel, jupyter_client or Qt may install another). A test that changed it is named in a warning,
+    and the handler is put back so the tests after it do not depend on what ran before.
+    """
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    if after is not before and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, before)
+        warnings.warn(f"{request.node.nodeid} left the SIGINT handler changed ({after!r}); restored", stacklevel=1)
