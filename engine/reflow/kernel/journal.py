@@ -119,10 +119,7 @@ class Journal:
             if self._fd is None:  # closed meanwhile (the size cap): nothing to carry
                 return self.path
             try:
-                confined = journal_dir(notebook)
-                confined.check_dirs(create=True)
-                path = journal_path(notebook, name)
-                fd = _create(path)
+                fd, path = _create_beside(notebook, name)
             except (OSError, ValueError):
                 return self.path
             try:
@@ -154,10 +151,7 @@ class Journal:
             if self._fd is not None:
                 return self.path
             try:
-                confined = journal_dir(notebook)
-                confined.check_dirs(create=True)
-                path = journal_path(notebook, name)
-                fd = _create(path)
+                fd, path = _create_beside(notebook, name)
                 st = os.fstat(fd)
             except (OSError, ValueError) as exc:
                 self.error = f"the output journal cannot be written: {exc}"
@@ -230,13 +224,19 @@ class Journal:
                 pass
 
 
-def _create(path: Path) -> int:
-    """Open ``path`` for appending (made 0600, never through a link); OSError unless a regular file."""
+def _create_beside(notebook: str | os.PathLike[str], name: str) -> tuple[int, Path]:
+    """Open the journal file ``name`` of ``notebook`` for appending: its fd and path.
+
+    The folder is made without following links, the file is 0600 and never opened through a
+    link; OSError / ValueError (PathEscapeError) when the place cannot take it.
+    """
+    journal_dir(notebook).check_dirs(create=True)
+    path = journal_path(notebook, name)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW | _BINARY, 0o600)
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise OSError(f"{path} is not a regular file")
-    return fd
+    return fd, path
 
 
 # --- reading it back (the app side; stdlib only, so both sides share it) --------------------
