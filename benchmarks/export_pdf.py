@@ -11,11 +11,9 @@ No target in the design brief; the HTML export's is < 0.5 s.
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,18 +25,8 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
-    from export import notebook_text  # benchmarks/export.py: the same notebook
+    from export import median_time, notebook_text  # benchmarks/export.py: the same notebook and timing
 
     from reflow.notebook import read_notebook
     from reflow_desktop.exporting import sources
@@ -72,9 +60,9 @@ def main() -> None:
         return go
 
     rows = [
-        ("pdf, in-process (Qt running)", median_time(inproc)),
-        ("pdf, cli `reflow export pdf`", median_time(cli())),
-        ("pdf, cli `reflow export pdf --no-code`", median_time(cli("--no-code"))),
+        ("pdf, in-process (Qt running)", median_time(inproc, RUNS)),
+        ("pdf, cli `reflow export pdf`", median_time(cli(), RUNS)),
+        ("pdf, cli `reflow export pdf --no-code`", median_time(cli("--no-code"), RUNS)),
     ]
     info = subprocess.run(["pdfinfo", str(tmp / "out.pdf")], capture_output=True, text=True).stdout
     pages = next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
