@@ -12,7 +12,6 @@ after any run. A loader that writes its own file would run again and again: don'
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 from reflow.analysis.file_reads import literal_file_reads
 from reflow.notebook import Notebook
 from reflow_desktop import protocol as P
+from reflow_desktop.polling import Poller
 
 log = logging.getLogger(__name__)
 Message = dict[str, Any]
@@ -73,10 +73,9 @@ class DataWatch:
 
     def __init__(self, door: WatchDoor, *, interval: float = POLL_S) -> None:
         self.door = door
-        self.interval = interval
         self.known: dict[Path, Signature] = {}  # what the cells last saw (or were started with)
         self.seen: dict[Path, Signature] = {}  # a new signature seen once: runs if the next poll agrees
-        self._task: asyncio.Task[None] | None = None
+        self._poller = Poller(self.check, interval, name="data file watch")
 
     def poll(self) -> dict[Path, list[str]]:
         """One look at every watched file; returns the settled changes: file -> cells to run."""
@@ -119,23 +118,9 @@ class DataWatch:
     # --- the task -----------------------------------------------------------------------------
     def start(self) -> None:
         """Start polling (needs the running event loop); files are baselined on the first poll."""
-        if self._task is None:
+        if not self._poller.running:
             self.poll()
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name="reflow-data-watch")
+            self._poller.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.check()
-            except Exception:  # a watcher must never take the session down
-                log.exception("data file watch failed")
+        await self._poller.stop()

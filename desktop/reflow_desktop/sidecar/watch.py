@@ -13,9 +13,7 @@ the plan is a *conflict*: neither side is overwritten.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,10 +22,9 @@ from typing import Literal
 
 from reflow.notebook import Notebook, NotebookFormatError, parse_notebook, render_notebook
 from reflow.notebook.io import decode
+from reflow_desktop.polling import Poller
 from reflow_desktop.sidecar.format import code_hash
 from reflow_desktop.sidecar.match import match_cells
-
-log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 HASH_EVERY_POLL_MAX = 4 * 1024 * 1024  # below this size, hash even when stat looks unchanged
@@ -59,10 +56,9 @@ class FileWatcher:
     def __init__(self, path: str | os.PathLike[str], on_change: ChangeCallback, *, interval: float = POLL_S) -> None:
         self.path = Path(path)
         self.on_change = on_change
-        self.interval = interval
         self.known: Fingerprint | None = None
         self._gone = False
-        self._task: asyncio.Task[None] | None = None
+        self._poller = Poller(self.check, interval, name="notebook file watch")
         self.acknowledge()
 
     def acknowledge(self) -> None:
@@ -97,26 +93,19 @@ class FileWatcher:
         self.on_change(data)
         return True
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._loop())
+    @property
+    def interval(self) -> float:
+        return self._poller.interval
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                self.check()
-            except Exception:  # the watcher must outlive any one bad poll
-                log.exception("notebook file watch failed")
+    @interval.setter
+    def interval(self, seconds: float) -> None:
+        self._poller.interval = seconds  # read before each sleep: takes effect from the next poll
+
+    def start(self) -> None:
+        self._poller.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await self._poller.stop()
 
 
 # --- the merge decision --------------------------------------------------------------------
