@@ -3,6 +3,7 @@
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fuzzyFilter } from "./fuzzy";
+import { onPickerKey } from "./pickerKeys";
 import { shortcutLabel, type CommandSpec } from "./registry";
 
 export interface PaletteProps {
@@ -31,20 +32,7 @@ export function CommandPalette({ commands, run, close }: PaletteProps) {
     run(spec);
   };
 
-  const onKey = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      e.stopPropagation();
-      close();
-    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      const n = shown.length;
-      if (n) setActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      choose(shown[active]);
-    }
-  };
+  const onKey = (e: KeyboardEvent) => onPickerKey(e, { count: shown.length, setActive, take: () => choose(shown[active]), close });
 
   return (
     <div class="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>

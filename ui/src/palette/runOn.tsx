@@ -3,6 +3,7 @@
 // file, outputs and exports stay on this computer whatever is chosen.
 
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { onPickerKey } from "./pickerKeys";
 
 interface PlaceChoice {
   place: string;
@@ -59,20 +60,7 @@ export function RunOnDialog({ current, recent, choose, close }: RunOnProps) {
     close();
     if (c.place !== current) choose(c.place);
   };
-  const onKey = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      e.stopPropagation();
-      close();
-    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      const n = shown.length;
-      if (n) setActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      pick(shown[active]);
-    }
-  };
+  const onKey = (e: KeyboardEvent) => onPickerKey(e, { count: shown.length, setActive, take: () => pick(shown[active]), close });
 
   return (
     <div class="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
