@@ -300,3 +300,12 @@ def _bus_name_owned(env: dict[str, str], name: str) -> bool:
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     return "boolean true" in out.stdout
+
+
+def notebook_in_folder(tmp_path: Path, text: str) -> Path:
+    """``work/nb.py`` holding ``text``: a folder of its own, so ``__reflow__/`` lands beside it and nowhere else."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    path = folder / "nb.py"
+    path.write_text(text)
+    return path

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import code_ids, handle, text_of
+from helpers import code_ids, handle, notebook_in_folder, text_of
 
 from reflow_desktop.session import Session
 from reflow_desktop.sidecar.history import history_root
@@ -24,11 +24,7 @@ y
 
 @pytest.fixture
 def nb_path(tmp_path: Path) -> Path:
-    d = tmp_path / "work"
-    d.mkdir()
-    p = d / "nb.py"
-    p.write_text(NOTEBOOK)
-    return p
+    return notebook_in_folder(tmp_path, NOTEBOOK)
 
 
 async def started(path: Path) -> Session:

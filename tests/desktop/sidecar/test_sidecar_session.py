@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, code_ids, handle, text_of
+from helpers import Recorder, code_ids, handle, notebook_in_folder, text_of
 from tornado.websocket import websocket_connect
 
 from reflow.notebook import read_notebook
@@ -52,11 +52,7 @@ z
 
 @pytest.fixture
 def nb_path(tmp_path: Path) -> Path:
-    d = tmp_path / "work"
-    d.mkdir()
-    p = d / "nb.py"
-    p.write_text(NOTEBOOK)
-    return p
+    return notebook_in_folder(tmp_path, NOTEBOOK)
 
 
 async def run_and_close(nb_path: Path) -> None:

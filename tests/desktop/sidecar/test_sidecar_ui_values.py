@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, code_ids, handle, text_of
+from helpers import Recorder, code_ids, handle, notebook_in_folder, text_of
 
 from reflow_desktop.session import Session
 from reflow_desktop.sidecar.store import SidecarStore
@@ -38,11 +38,7 @@ other
 
 @pytest.fixture
 def nb_path(tmp_path: Path) -> Path:
-    d = tmp_path / "work"
-    d.mkdir()
-    p = d / "nb.py"
-    p.write_text(NOTEBOOK)
-    return p
+    return notebook_in_folder(tmp_path, NOTEBOOK)
 
 
 def element_ids(outputs: list[dict[str, Any]]) -> dict[str, str]:
