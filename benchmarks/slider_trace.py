@@ -191,8 +191,9 @@ def breakdown(result: dict[str, Any], offset: float) -> list[dict[str, float]]:
     for t, text, _size in result["frames"]:
         if '"trace":' in text:
             msg = json.loads(text)
-            if msg.get("type") == "ui_values" and msg.get("request_id"):
-                answers[msg["request_id"]] = (t, msg["trace"])
+            for event in msg.get("events") or [] if msg.get("type") == "batch" else [msg]:
+                if event.get("type") == "ui_values" and event.get("request_id") and "trace" in event:
+                    answers[event["request_id"]] = (t, event["trace"])
     rows = []
     sends = result["sends"]
     for (t_input, t_dom), (t_send, text) in zip(result["moves"], sends, strict=False):

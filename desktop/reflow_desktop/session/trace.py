@@ -29,15 +29,28 @@ def page_message(data: object) -> None:
 
 def kernel_message(msg: object) -> None:
     """A kernel message arrived: stamp a traced ``ui_values``."""
-    if isinstance(msg, dict) and msg.get("type") == "ui_values" and isinstance(msg.get("trace"), dict):
-        msg["trace"]["s_kernel_recv"] = time.time()
+    answer = _answer(msg)
+    if answer is not None:
+        answer["trace"]["s_kernel_recv"] = time.time()
+
+
+def _answer(msg: object) -> dict[str, Any] | None:
+    """The traced ``ui_values`` in ``msg``: itself, or in its batch (it leaves with the run's events)."""
+    if not isinstance(msg, dict):
+        return None
+    events = msg.get("events") if msg.get("type") == "batch" else [msg]
+    for event in events if isinstance(events, list) else []:
+        if isinstance(event, dict) and event.get("type") == "ui_values" and isinstance(event.get("trace"), dict):
+            return event
+    return None
 
 
 def page_send(msg: dict[str, Any]) -> None:
     """A message leaves for a page: a traced ``ui_values`` gets the server's stamps."""
-    stamps = msg.get("trace") if msg.get("type") == "ui_values" else None
-    if isinstance(stamps, dict):
-        got = _received.pop(str(msg.get("request_id")), None)
+    answer = _answer(msg)
+    if answer is not None:
+        stamps = answer["trace"]
+        got = _received.pop(str(answer.get("request_id")), None)
         if got is not None:
             stamps["s_ws_recv"] = got
         stamps["s_ws_send"] = time.time()

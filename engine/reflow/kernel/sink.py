@@ -43,7 +43,9 @@ class CommSink:
         self._batch_timer: threading.Timer | None = None
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
         self._in_run = False  # a run's first "running" went out at once (run_finished ends the run)
-        self.eager_running = True  # False: a run's first "running" waits for the batch (a widget's quick run)
+        # False during a widget's quick run (ui_bridge.py): its first "running" waits for the batch, and its
+        # end does not flush either, so the run's events leave in one message with the answer (ui_values)
+        self.eager_running = True
         self.figures = FigureTracker()  # matplotlib figures: one picture each, none from a failed cell
 
     # --- RuntimeSink -----------------------------------------------------------
@@ -107,7 +109,8 @@ class CommSink:
         self.flush_streams()
         self.ran.extend(ran)
         self._in_run = False
-        self.flush_events()
+        if self.eager_running:  # else the caller flushes once its answer is queued behind these events
+            self.flush_events()
 
     # --- batching ------------------------------------------------------------------
     def _emit(self, msg: dict[str, Any]) -> None:

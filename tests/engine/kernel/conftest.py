@@ -35,6 +35,7 @@ class KernelHarness:
         self.km, self.kc = km, kc
         self.comm_id = uuid.uuid4().hex
         self.events: list[dict] = []
+        self.messages: list[dict] = []  # every comm message as sent (a batch stays one message)
         self._seq = itertools.count(1)
         self._done: dict[int, asyncio.Future] = {}
         self._changed = asyncio.Event()
@@ -48,6 +49,7 @@ class KernelHarness:
             if msg["content"].get("comm_id") != self.comm_id:
                 continue
             data = msg["content"]["data"]
+            self.messages.append(data)
             if data.get("type") == "done":
                 fut = self._done.pop(data.get("seq"), None)
                 if fut is not None and not fut.done():
