@@ -3,14 +3,13 @@
 ``keyring`` picks the platform's store (macOS Keychain, Windows Credential Locker, the freedesktop
 Secret Service on Linux). Its calls block (D-Bus, a keychain unlock prompt): callers run them in a
 worker thread. Errors become ``KeychainError`` whose text never holds a value.
+``keyring`` is imported at the first call (it pulls in jaraco, urllib, D-Bus bindings: ~40 ms
+that a launch or an export without secrets should not pay).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "reflow"
 
@@ -22,6 +21,8 @@ class KeychainError(Exception):
 def keychain_name() -> str:
     """The store in use, for the UI ("SecretService Keyring", "macOS Keyring"...)."""
     try:
+        import keyring
+
         return str(keyring.get_keyring().name)
     except Exception:  # a broken backend must not break the dialog that names it
         return "the OS keychain"
@@ -33,6 +34,9 @@ def _failed(what: str, exc: BaseException) -> KeychainError:
 
 def read_secrets(names: Iterable[str]) -> dict[str, str]:
     """The stored values of ``names``; names the keychain does not hold are left out."""
+    import keyring
+    from keyring.errors import KeyringError
+
     found: dict[str, str] = {}
     for name in names:
         try:
@@ -46,6 +50,9 @@ def read_secrets(names: Iterable[str]) -> dict[str, str]:
 
 def store_secret(name: str, value: str) -> None:
     """Store (or replace) the value of ``name`` in the keychain."""
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, name, value)
     except (KeyringError, OSError, RuntimeError) as exc:
@@ -54,6 +61,9 @@ def store_secret(name: str, value: str) -> None:
 
 def delete_secret(name: str) -> bool:
     """Remove ``name`` from the keychain; False when it held none."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, name)
     except PasswordDeleteError:
