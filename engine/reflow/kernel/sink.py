@@ -9,16 +9,21 @@ the host sends anything else, or after ``BATCH_S`` -- so a 100-cell run is a few
 messages, not four hundred, and a long cell still shows "running" at once.
 Printed text is kept as a list of chunks and joined once per flush, so a write costs
 O(1) amortised however much text the window already holds (100,000 prints are not
-100,000 copies of everything printed so far).
+100,000 copies of everything printed so far). A running cell's ``sys.stdout`` is a
+``SinkStream`` (``open_stream``): a ``print()`` costs one Python call that appends to the
+stream's own list, without a lock; the lock is taken only when another stream wrote in
+between (to keep stdout/stderr in order) and by the flush.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from reflow.kernel.deadline import Deadline
 from reflow.kernel.figures import FigureTracker
 from reflow.kernel.formatting import clean, error_dict, mime_bundle
 
@@ -26,6 +31,53 @@ Send = Callable[[dict[str, Any]], None]
 
 STREAM_COALESCE_S = 0.02
 BATCH_S = 0.01
+
+
+class SinkStream(io.TextIOBase):
+    """One cell's stdout or stderr: ``write`` appends to ``chunks`` (list appends are atomic), the flush
+    joins and deletes the first chunks it saw -- so writes from any thread need no lock and none is lost."""
+
+    def __init__(self, sink: CommSink, cell_id: str, name: str) -> None:
+        super().__init__()
+        self._sink = sink
+        self.cell_id = cell_id
+        self.name = name
+        self.chunks: list[str] = []
+        self.base = 0  # chunks joined and deleted so far: a chunk's position is base + its index
+        self._append = self.chunks.append
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if text.__class__ is not str and not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            if self._sink._last is not self:
+                self._sink._switch(self)  # another stream (or none since the flush) wrote last
+            self._append(text)
+        return len(text)
+
+
+class CellEmitter:
+    """The runtime's ``emit(name, text)`` for one cell, which also opens the cell's fast streams."""
+
+    def __init__(self, sink: CommSink, cell_id: str) -> None:
+        self._sink = sink
+        self._cell_id = cell_id
+
+    def __call__(self, name: str, text: str) -> None:
+        self._sink.stream(self._cell_id, name, text)
+
+    def open_stream(self, name: str) -> SinkStream:
+        return self._sink.open_stream(self._cell_id, name)
 
 
 class CommSink:
@@ -37,10 +89,12 @@ class CommSink:
         self.current: str | None = None
         self.ran: list[str] = []
         self._lock = threading.RLock()
-        self._pending: list[tuple[str, str, list[str]]] = []  # (cell, name, chunks joined at flush)
+        self._streams: dict[tuple[str, str], SinkStream] = {}
+        self._order: list[tuple[SinkStream, int]] = []  # (stream, position of its first chunk after a switch)
+        self._last: SinkStream | None = None  # the stream that wrote last since the flush (None: none yet)
         self._timer: threading.Timer | None = None
         self._events: list[dict[str, Any]] = []
-        self._batch_timer: threading.Timer | None = None
+        self._batch_timer = Deadline(self.flush_events, "reflow-batch")  # one thread, not one per batch
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
         self._in_run = False  # a run's first "running" went out at once (run_finished ends the run)
         # False during a widget's quick run (ui_bridge.py): its first "running" waits for the batch, and its
@@ -75,14 +129,26 @@ class CommSink:
         self._emit({"type": "cell_clear", "id": cell_id})
 
     def stream(self, cell_id: str, name: str, text: str) -> None:
-        if not text:
-            return
+        if text:
+            self.open_stream(cell_id, name).write(text)
+
+    def emitter(self, cell_id: str) -> CellEmitter:
+        """The runtime's ``emit`` for ``cell_id`` (reflow.runtime.capture uses its ``open_stream``)."""
+        return CellEmitter(self, cell_id)
+
+    def open_stream(self, cell_id: str, name: str) -> SinkStream:
+        """The cell's stream ``name`` (one per cell and name, kept: a thread may still hold it)."""
+        stream = self._streams.get((cell_id, name))
+        if stream is None:
+            with self._lock:
+                stream = self._streams.setdefault((cell_id, name), SinkStream(self, cell_id, name))
+        return stream
+
+    def _switch(self, stream: SinkStream) -> None:
+        """``stream`` writes next: its chunks from here on follow what the others wrote before."""
         with self._lock:
-            pending = self._pending
-            if pending and pending[-1][0] == cell_id and pending[-1][1] == name:
-                pending[-1][2].append(text)  # no copy of what the window holds already
-            else:
-                pending.append((cell_id, name, [text]))
+            self._order.append((stream, stream.base + len(stream.chunks)))
+            self._last = stream
             if self._timer is None:
                 self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
                 self._timer.daemon = True
@@ -116,17 +182,13 @@ class CommSink:
     def _emit(self, msg: dict[str, Any]) -> None:
         with self._lock:
             self._events.append(msg)
-            if self._batch_timer is None:
-                self._batch_timer = threading.Timer(BATCH_S, self.flush_events)
-                self._batch_timer.daemon = True
-                self._batch_timer.start()
+            if not self._batch_timer.armed:
+                self._batch_timer.arm(BATCH_S)
 
     def flush_events(self) -> None:
         """Send what is buffered: one event as itself, several as one ``batch``."""
         with self._lock:
-            if self._batch_timer is not None:
-                self._batch_timer.cancel()
-                self._batch_timer = None
+            self._batch_timer.cancel()
             events, self._events = self._events, []
             if len(events) == 1:
                 self._send(events[0])
@@ -140,16 +202,44 @@ class CommSink:
         self._emit({"type": "cell_output", "id": cell_id, "output": {"kind": "data", "data": clean(data)}})
 
     def flush_streams(self) -> None:
+        """Send what was printed since the last flush: one output per run of writes to one stream."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            pending, self._pending = self._pending, []
-            for cell_id, name, chunks in pending:
-                text = chunks[0] if len(chunks) == 1 else "".join(chunks)
-                self._emit(
-                    {"type": "cell_output", "id": cell_id, "output": {"kind": "stream", "name": name, "text": text}}
-                )
+            order, self._order, self._last = self._order, [], None
+            ends = {s: s.base + len(s.chunks) for s in self._streams.values() if s.chunks}
+            if not ends:
+                return
+            # a stream's run of writes ends where its next switch starts; its first run starts at what
+            # was not sent yet, its last at everything written so far (a racing write is late, never lost)
+            runs: list[tuple[SinkStream, int]] = []  # (stream, end position of the run)
+            last_run: dict[SinkStream, int] = {}
+            for stream, start in order:
+                if stream not in ends:
+                    continue
+                if stream in last_run:
+                    i = last_run[stream]
+                    runs[i] = (stream, min(start, ends[stream]))
+                last_run[stream] = len(runs)
+                runs.append((stream, ends[stream]))
+            runs.extend((stream, end) for stream, end in ends.items() if stream not in last_run)
+            sent = {stream: stream.base for stream in ends}
+            for stream, end in runs:
+                start, sent[stream] = sent[stream], max(sent[stream], end)
+                if end > start:
+                    lo, hi = start - stream.base, end - stream.base
+                    text = stream.chunks[lo] if hi - lo == 1 else "".join(stream.chunks[lo:hi])
+                    self._emit(
+                        {
+                            "type": "cell_output",
+                            "id": stream.cell_id,
+                            "output": {"kind": "stream", "name": stream.name, "text": text},
+                        }
+                    )
+            for stream, end in ends.items():
+                del stream.chunks[: end - stream.base]  # one call: a concurrent append lands after it
+                stream.base = end
 
     def _cell_done(self, cell_id: str, failed: bool = False) -> None:
         """The cell stopped running: let post_execute hooks (matplotlib inline) show

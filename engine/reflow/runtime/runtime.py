@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -498,6 +498,13 @@ class Runtime:
         for d in self.graph.descendants(cell):
             failed.setdefault(d, origin)
 
+    def _emitter(self, cell: str) -> Callable[[str, str], None]:
+        """Where the cell's prints go: the sink's own emitter when it has one (fast streams, kernel/sink.py)."""
+        emitter = getattr(self.sink, "emitter", None)
+        if callable(emitter):
+            return emitter(cell)  # type: ignore[no-any-return]
+        return lambda name, text: self.sink.stream(cell, name, text)  # type: ignore[arg-type]
+
     def _execute(self, cell: str) -> Literal["ok", "error", "interrupted"]:
         compiled = self._compiled.get(cell)
         if compiled is None:
@@ -529,7 +536,7 @@ class Runtime:
                 result = execute(
                     compiled,
                     self.namespace,
-                    lambda name, text: self.sink.stream(cell, name, text),  # type: ignore[arg-type]
+                    self._emitter(cell),
                     analysis.privates,
                     self._block_runner(cell) if compiled.segments is not None else None,
                 )

@@ -89,3 +89,54 @@ def test_streams_and_cells_keep_their_order_and_boundaries(sink: tuple[CommSink,
         ("c2", "stdout", "d"),
         ("c2", "stdout", "e"),
     ]
+
+
+def test_a_cells_print_goes_to_the_sinks_own_stream_in_order(sink: tuple[CommSink, list[dict[str, Any]]]) -> None:
+    import sys
+
+    from reflow.kernel.sink import SinkStream
+    from reflow.runtime.capture import captured
+
+    s, sent = sink
+    with captured(s.emitter("c1")):
+        assert isinstance(sys.stdout, SinkStream)  # one call per write, not three (lambdas and a lock)
+        print("a")
+        print("b")
+        print("E", file=sys.stderr)
+        print("c")
+        with pytest.raises(TypeError):
+            sys.stdout.write(b"bytes")  # type: ignore[arg-type]
+    s.flush_streams()
+    s.flush_events()
+    assert stream_texts(sent) == [("c1", "stdout", "a\nb\n"), ("c1", "stderr", "E\n"), ("c1", "stdout", "c\n")]
+
+
+def test_writes_from_many_threads_during_flushes_are_all_sent_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(sink_module, "STREAM_COALESCE_S", 0.001)  # flushes race the writers
+    sent: list[dict[str, Any]] = []
+    s = CommSink(shell=None, send=sent.append)
+    out, err = s.open_stream("c1", "stdout"), s.open_stream("c1", "stderr")
+
+    def write(k: int) -> None:
+        for i in range(5_000):
+            (err if i % 7 == 0 else out).write(f"{k}:{i}\n")
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    s.flush_streams()
+    s.flush_events()
+    texts = stream_texts(sent)
+    got = sorted(line for _, _, t in texts for line in t.splitlines())
+    assert got == sorted(f"{k}:{i}" for k in range(4) for i in range(5_000))  # none lost, none twice
+    for _, name, t in texts:  # and each on its own stream
+        assert all((int(line.split(":")[1]) % 7 == 0) == (name == "stderr") for line in t.splitlines())
+    per_thread = [
+        [int(x.split(":")[1]) for _, n, t in texts if n == "stdout" for x in t.splitlines() if x.startswith(f"{k}:")]
+        for k in range(4)
+    ]
+    assert all(p == sorted(p) for p in per_thread)  # one thread's lines keep their order
