@@ -12,7 +12,8 @@ measures, from process spawn:
 Baseline in the same run: a bare Python process that imports tornado, listens and prints its URL
 (the floor for any Python server); each launch figure is also given as a ratio to it.
 Then memory (RSS and USS of server + kernel processes) right after launch and
-after BENCH_LEAK_RUNS (1,000) re-runs of a 3-cell chain (leak check). Medians and p90 over
+after BENCH_LEAK_RUNS ("1000,3000": checkpoints) re-runs of a 3-cell chain, per process: a plateau
+between the checkpoints is a bounded cache, a steady climb a leak. Medians and p90 over
 BENCH_RUNS (5) launches. REFLOW_BENCH_ROOT=<checkout> measures another tree (before/after).
 """
 
@@ -29,12 +30,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
+from _memory import describe, memory_by_role, server_and_kernel
 from tornado.websocket import websocket_connect
 
 ROOT = Path(os.environ.get("REFLOW_BENCH_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-LEAK_RUNS = int(os.environ.get("BENCH_LEAK_RUNS", "1000"))
+LEAK_POINTS = sorted(int(n) for n in os.environ.get("BENCH_LEAK_RUNS", "1000,3000").split(",") if n.strip())
 BASELINE = """\
 import asyncio, tornado.web
 async def main():
@@ -104,14 +105,8 @@ def ws_url(url: str) -> str:
 
 
 def memory(proc: subprocess.Popen) -> tuple[float, float]:
-    """(RSS, USS) in MB of the server process and its kernel children."""
-    p = psutil.Process(proc.pid)
-    rss = uss = 0
-    for q in [p, *p.children(recursive=True)]:
-        info = q.memory_full_info()
-        rss += info.rss
-        uss += info.uss
-    return rss / 2**20, uss / 2**20
+    """(RSS, USS) in MB of the server process and its kernel."""
+    return server_and_kernel(memory_by_role(proc.pid))
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -132,7 +127,7 @@ def forget_outputs(nb: Path) -> None:
     shutil.rmtree(nb.parent / "__reflow__", ignore_errors=True)
 
 
-async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
+async def one_ws_run(nb: Path, leak_points: list[int] | None = None) -> dict:
     proc, t0 = spawn(nb)
     try:
         url = read_url(proc)
@@ -155,17 +150,21 @@ async def one_ws_run(nb: Path, leak_runs: int = 0) -> dict:
         result = {"url": t_url, "ws": t_computed, "restored": t_restored, "kernel": t_kernel}
         await asyncio.sleep(1.0)
         result["rss"], result["uss"] = memory(proc)
-        if leak_runs:
+        if leak_points:
+            result["leak"] = [(0, memory_by_role(proc.pid))]
             a = next(c["id"] for c in session["cells"] if c["kind"] == "code")
-            for i in range(leak_runs):
-                conn.write_message(json.dumps({"type": "run", "cells": [{"id": a,
-                                                                        "code": f"x = {i}"}]}))
-                while True:
-                    msg = json.loads(await conn.read_message())
-                    if any(e["type"] == "variables" for e in events(msg)):
-                        break
-            await asyncio.sleep(1.0)
-            result["rss_after"], result["uss_after"] = memory(proc)
+            i = 0
+            for point in leak_points:
+                while i < point:
+                    conn.write_message(json.dumps({"type": "run", "cells": [{"id": a,
+                                                                            "code": f"x = {i}"}]}))
+                    i += 1
+                    while True:
+                        msg = json.loads(await conn.read_message())
+                        if any(e["type"] == "variables" for e in events(msg)):
+                            break
+                await asyncio.sleep(1.0)
+                result["leak"].append((point, memory_by_role(proc.pid)))
         conn.close()
         return result
     finally:
@@ -218,7 +217,7 @@ def main() -> None:
         btimes_reopen = browser_runs(nb, reopen=True)
         scratch = Path(tmp) / "leak.py"  # the leak run edits (and autosaves) its notebook
         scratch.write_text(NOTEBOOK)
-        leak = asyncio.run(one_ws_run(scratch, leak_runs=LEAK_RUNS))
+        leak = asyncio.run(one_ws_run(scratch, leak_points=LEAK_POINTS))
     med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731
     base = statistics.median(floor)
 
@@ -243,8 +242,8 @@ def main() -> None:
     else:
         print("spawn -> first output visible (Chromium)  skipped (no playwright/chromium/ui build)")
     print(f"{'memory server + kernel, RSS / USS':44} {med('rss'):7.1f} / {med('uss'):.1f} MB")
-    print(f"{f'after {LEAK_RUNS:,} runs of a 3-cell chain':44} {leak['rss_after']:7.1f} / {leak['uss_after']:.1f} MB"
-          f"  (before: {leak['rss']:.1f} / {leak['uss']:.1f} MB)")
+    for n, figures in leak.get("leak", []):
+        print(f"{f'after {n:,} runs of a 3-cell chain':44} {describe(figures)}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,14 +34,16 @@ import psutil
 os.environ["REFLOW_TRACE"] = "1"  # before start_server: the server and its kernel inherit it
 
 from _browser import launch_chromium, start_server
+from _memory import describe, memory_by_role
 from playwright.sync_api import Page, sync_playwright
 from slider import SIMPLE, chain_notebook
 
 MOVES = int(os.environ.get("REFLOW_TRACE_MOVES", "100"))
 CHAIN = 100
 CHAIN_MOVES = 30
-LEAK_MOVES = int(os.environ.get("REFLOW_TRACE_LEAK_MOVES", "1000"))
-MEMORY: dict[str, tuple[float, float]] = {}  # server + kernel (RSS, USS) MB before / after LEAK_MOVES moves
+# memory checkpoints (moves after the trace): a plateau between them is a bounded cache, a climb a leak
+LEAK_MOVES = sorted(int(n) for n in os.environ.get("REFLOW_TRACE_LEAK_MOVES", "1000,3000").split(",") if n.strip())
+MEMORY: list[tuple[int, dict[str, tuple[float, float]], float]] = []  # (moves, MB by process, page heap MB)
 CPU: dict[str, tuple[dict[str, float], float]] = {}  # notebook -> (CPU ms per move by process, wall ms per move)
 
 # Injected before the app's own scripts: stamps every WebSocket frame sent and received.
@@ -161,14 +162,14 @@ def cpu_times() -> dict[str, float]:
     return out
 
 
-def memory(proc: subprocess.Popen[str]) -> tuple[float, float]:
-    """(RSS, USS) in MB of the server process and its kernel (as launch_first_output.py measures them)."""
-    rss = uss = 0
-    root = psutil.Process(proc.pid)
-    for q in [root, *root.children(recursive=True)]:
-        info = q.memory_full_info()
-        rss, uss = rss + info.rss, uss + info.uss
-    return rss / 2**20, uss / 2**20
+def page_heap(page: Page) -> float:
+    """The page's JavaScript heap in MB after a full garbage collection (CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("HeapProfiler.collectGarbage")
+        return float(cdp.send("Runtime.getHeapUsage")["usedSize"]) / 2**20
+    finally:
+        cdp.detach()
 
 
 def clock_offset(page: Page) -> tuple[float, float]:
@@ -247,9 +248,12 @@ def measure(page: Page, text: str, tmp: Path, name: str, cell_index: int, values
         CPU[name] = (cpu, wall * 1000 / len(values))
         print(f"  (clocks: page - python = {clock:+.2f} ms +- {err:.2f} ms)", file=sys.stderr)
         if name == "slider.py" and LEAK_MOVES:
-            before_mb = memory(proc)
-            page.evaluate(MEASURE, [cell_index, [(i * 11) % 997 + 1 for i in range(LEAK_MOVES)], prefix, offset])
-            MEMORY.update(before=before_mb, after=memory(proc))
+            MEMORY.append((0, memory_by_role(proc.pid), page_heap(page)))
+            done = 0
+            for point in LEAK_MOVES:
+                page.evaluate(MEASURE, [cell_index, [(i * 11) % 997 + 1 for i in range(done, point)], prefix, offset])
+                done = point
+                MEMORY.append((point, memory_by_role(proc.pid), page_heap(page)))
         return breakdown(result, clock), totals
     finally:
         proc.terminate()
@@ -277,10 +281,9 @@ def main() -> None:
     print(f"page clock check: Date.now() - (timeOrigin + now()) = {skew:+.2f} ms")
     print(f"one process hop now (pipe ping-pong / 2 between idle processes): p50 {statistics.median(hops):.2f} ms"
           f"   p90 {pct(hops, 90):.2f} ms   load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    if MEMORY:
-        (rss0, uss0), (rss1, uss1) = MEMORY["before"], MEMORY["after"]
-        print(f"server + kernel memory (RSS / USS): {rss0:.1f} / {uss0:.1f} MB after the trace, "
-              f"{rss1:.1f} / {uss1:.1f} MB after {LEAK_MOVES:,} more slider moves")
+    for moves, figures, heap in MEMORY:
+        when = f"after {moves:,} more moves" if moves else "after the trace"
+        print(f"memory (RSS / USS) {when:>22}: {describe(figures)}; page JS heap {heap:.1f} MB")
     for (title, (rows, totals)), name in zip(runs, ("slider.py", "slider_app.py", "chain.py"), strict=True):
         report(title, rows, totals, name)
 

@@ -68,6 +68,9 @@ def warm() -> None:
 
 def main() -> None:
     """Start IPKernelApp with :class:`ReflowKernel` (the jupyter_client kernelspec calls this)."""
+    from reflow.memtrace import install_from_env
+
+    install_from_env()  # REFLOW_TRACEMALLOC=DIR: allocation snapshots on SIGUSR2 (leak hunts); off otherwise
     users_choice = sys.dont_write_bytecode
     sys.dont_write_bytecode = False  # our start-up imports are cached (see the module docstring)
     try:
