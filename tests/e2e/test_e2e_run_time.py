@@ -46,3 +46,23 @@ def test_run_time_after_each_run_and_a_counter_while_running(serve, page):
     page.reload()
     page.wait_for_selector('.kernel[data-kernel="idle"]')
     expect(cell(page, 1).locator(".run-time[data-seconds]")).to_have_attribute("data-seconds", str(seconds))
+
+
+def test_the_run_time_pill_above_a_cell_is_not_clipped(serve, page):
+    """The pill sits half above its cell; off-screen slots skip paint (content-visibility), which
+    clips a slot's painting to its box unless a clip margin lets the pill out. Hit testing follows
+    the clip, so the pill's top edge answers elementFromPoint only when it is really shown."""
+    server = serve(NB)
+    open_notebook(page, server)
+    pill = cell(page, 2).locator(".run-time[data-seconds]")
+    expect(pill).to_be_visible()
+    hit = pill.evaluate(
+        """el => {
+            const r = el.getBoundingClientRect();
+            const top = document.elementFromPoint(r.left + r.width / 2, r.top + 2);
+            const slot = el.closest('.cell-slot').getBoundingClientRect();
+            return {insidePill: el.contains(top), pillTop: r.top, slotTop: slot.top};
+        }"""
+    )
+    assert hit["pillTop"] < hit["slotTop"], hit  # the pill does reach above its slot: the case under test
+    assert hit["insidePill"], hit
