@@ -78,7 +78,8 @@ class NotebookLanguageServer:
         self._command = list(command) if command else None
         self._order = CellOrder()
         self._cells: dict[str, str] = {}  # Python cells' code by id, in execution order
-        self._overlay: dict[str, str] = {}  # code a page has that the session's document has not yet
+        # code a page's editor has that the session's document has not yet, with the document's code then
+        self._overlay: dict[str, tuple[str, str]] = {}
         self.doc = VirtualDocument.of([])
         self.version = 0
         self.state: State = "stopped"
@@ -202,21 +203,28 @@ class NotebookLanguageServer:
     def update(self, cells: Sequence[Cell]) -> None:
         """The session's cells changed: rebuild the virtual document, send the changed lines."""
         by_id = {c.id: c for c in cells}
-        for cid in list(self._overlay):
-            if cid not in by_id or by_id[cid].source == self._overlay[cid]:
-                del self._overlay[cid]  # the document caught up (or the cell went)
+        for cid, (_code, then) in list(self._overlay.items()):
+            if cid not in by_id or by_id[cid].source != then:
+                # the cell went, or the document caught up with the editor -- or moved past it: the page
+                # sends its edits in order, so any edit after the overlay is newer than the overlay
+                del self._overlay[cid]
         order = self._order.update(cells)
         self._cells = {cid: by_id[cid].source for cid in order}
         self._refresh()
 
     def overlay(self, cell_id: str, code: str) -> None:
         """A page's editor holds ``code`` for the cell (its edit is on the way): answer against it."""
-        if cell_id in self._cells and self._cells[cell_id] != code:
-            self._overlay[cell_id] = code
-            self._refresh()
+        if cell_id not in self._cells:
+            return
+        if self._cells[cell_id] != code:
+            self._overlay[cell_id] = (code, self._cells[cell_id])
+        elif self._overlay.pop(cell_id, None) is None:
+            return  # the editor agrees with the document and nothing was overlaid: no change
+        self._refresh()
 
     def _refresh(self) -> None:
-        doc = VirtualDocument.of([(cid, self._overlay.get(cid, code)) for cid, code in self._cells.items()])
+        shown = {cid: code for cid, (code, _then) in self._overlay.items()}
+        doc = VirtualDocument.of([(cid, shown.get(cid, code)) for cid, code in self._cells.items()])
         change = line_change(self.doc.text, doc.text)
         self.doc = doc
         if change is None or self._rpc is None or self.state != "running":

@@ -90,6 +90,32 @@ async def test_an_edit_is_checked_again(server: tuple[NotebookLanguageServer, Di
     assert next(d for d in got["use"] if "undefined_later" in d["message"])["line"] == 2
 
 
+async def test_an_edit_past_a_completion_overlay_replaces_it(
+    server: tuple[NotebookLanguageServer, Diagnostics],
+) -> None:
+    """Typing "radius = 5.0": a completion asked at "radiu" overlays that text; the edit that follows
+    (the page's whole new code) must replace it, or the cell keeps an undefined name for good."""
+    srv, diags = server
+    await diags.next_where(lambda d: messages(d, "use"))
+    srv.overlay("use", "total = base * 2\nprint(missing_name)\nhalf_typed_nam")
+    await diags.next_where(lambda d: any("half_typed_nam" in m for m in messages(d, "use")))
+    final = [Cell("code", "total = base * 2\nprint(total)\nhalf_typed_name = 1", {}, "use"), *CELLS[1:]]
+    srv.update(final)
+    assert "half_typed_name = 1" in srv.doc.text and "half_typed_nam\n" not in srv.doc.text
+    got = await diags.next_where(lambda d: not any("missing_name" in m for m in messages(d, "use")))
+    assert not any("half_typed_nam" in m for m in messages(got, "use"))
+
+
+async def test_an_editor_back_at_the_documents_code_drops_its_overlay(
+    server: tuple[NotebookLanguageServer, Diagnostics],
+) -> None:
+    srv, _ = server
+    srv.overlay("use", "total = base * 2\nprint(missing_name)\nsca")
+    assert "\nsca\n" in srv.doc.text + "\n"
+    srv.overlay("use", CELLS[0].source)  # typed back to what the session has: nothing of "sca" is left
+    assert "sca\n" not in srv.doc.text + "\n" and CELLS[0].source in srv.doc.text
+
+
 async def test_definition_and_references_cross_cells(server: tuple[NotebookLanguageServer, Diagnostics]) -> None:
     srv, _ = server
     found = await srv.definition("use", 0, 9)  # `base` in "total = base * 2"
