@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reflow` console script."""
+    # The app's own modules keep their compiled .pyc even with PYTHONDONTWRITEBYTECODE inherited (as the
+    # kernel does for its start-up imports, reflow/kernel/__main__.py): otherwise every command compiles
+    # what changed since the last write again. This process never imports the user's code.
+    sys.dont_write_bytecode = False
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         args_list.insert(0, "open")

@@ -8,7 +8,6 @@ what the app would show.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -69,4 +68,6 @@ def run_outputs(
 
     Returns (notebook as run, outputs, CellStates) by cell id.
     """
+    import asyncio  # here: an export from saved outputs starts no event loop
+
     return asyncio.run(_run(Path(path), python))

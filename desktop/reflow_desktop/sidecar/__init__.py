@@ -8,11 +8,33 @@
 - ``watch``: external changes to the notebook file and the reload/conflict decision
 """
 
-from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
-from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
-from reflow_desktop.sidecar.store import CellSource, LoadResult, RestoredCell, SidecarStore
-from reflow_desktop.sidecar.watch import FileWatcher, ReloadPlan, plan_reload
-from reflow_desktop.sidecar.writer import SidecarWriter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
+    from reflow_desktop.sidecar.recovery import RecoveryFile, list_recoverable
+    from reflow_desktop.sidecar.store import CellSource, LoadResult, RestoredCell, SidecarStore
+    from reflow_desktop.sidecar.watch import FileWatcher, ReloadPlan, plan_reload
+    from reflow_desktop.sidecar.writer import SidecarWriter
+
+# Each name is imported from its module on first use: an export reads the store and needs neither the
+# writer (asyncio, the save manager) nor the watcher nor recovery (a CLI start pays for what it uses).
+_HOME = {
+    "CellRecord": "format",
+    "SidecarData": "format",
+    "code_hash": "format",
+    "RecoveryFile": "recovery",
+    "list_recoverable": "recovery",
+    "CellSource": "store",
+    "LoadResult": "store",
+    "RestoredCell": "store",
+    "SidecarStore": "store",
+    "FileWatcher": "watch",
+    "ReloadPlan": "watch",
+    "plan_reload": "watch",
+    "SidecarWriter": "writer",
+}
 
 __all__ = [
     "CellRecord",
@@ -29,3 +51,10 @@ __all__ = [
     "list_recoverable",
     "plan_reload",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +91,32 @@ def test_refuses_to_overwrite_the_notebook(tmp_path: Path):
     )
     assert proc.returncode == 1
     assert path.read_text() == NB
+
+
+EXPORT_PROBE = """
+import json, sys
+from reflow_desktop.cli import main
+code = main(["export", "html", sys.argv[1], "-o", sys.argv[2]])
+heavy = ("asyncio", "keyring", "jupyter_client", "tornado", "reflow_desktop.sidecar.writer",
+         "reflow_desktop.sidecar.watch", "reflow_desktop.session.session")
+print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def test_an_export_from_saved_outputs_loads_no_event_loop_server_or_keychain(tmp_path: Path) -> None:
+    """`reflow export html` from the sidecar is a CLI start: it imports only what reading and writing need."""
+    path = tmp_path / "nb.py"
+    path.write_text(NB)
+    _save(path)
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
+    out = subprocess.run(
+        [sys.executable, "-c", EXPORT_PROBE, str(path), str(tmp_path / "out.html")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"code": 0, "loaded": []}
+    assert "<html" in (tmp_path / "out.html").read_text().lower()
