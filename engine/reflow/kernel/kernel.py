@@ -33,6 +33,11 @@ class ReflowKernel(IPythonKernel):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # ipykernel ships no annotations
         without_output_history(self.shell)
+        import sys
+
+        from reflow.kernel.quick_flush import install as quick_empty_flush
+
+        quick_empty_flush(sys.stdout, sys.stderr)  # ipykernel flushes both after every message: no hop when empty
         self.reflow_host: Any = None
         self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
         from reflow.kernel.background import Background
