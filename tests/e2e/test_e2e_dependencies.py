@@ -96,3 +96,19 @@ def test_method_call_mutation_is_a_hint_naming_the_source_cell(serve, page):
     select(page, 4)
     expect(read_row(page, "rows").locator(".cell-ref")).to_contain_text("cell 1")
     expect(read_row(page, "rows").locator(".also-defined")).to_have_count(0)
+
+
+def test_a_long_first_line_never_wraps_the_cell_label(serve, page):
+    """A descendant whose first line is long: its "cell N" label stays on one line and the line is
+    cut with an ellipsis (seen in the real window: "cell" and "5" on two lines)."""
+    long_line = "table = [(r, round(3.14159 * r**2, 2)) for r in range(1, int(radius) + 2) if r not in skipped_ones]"
+    server = serve(f"# %%\nradius = 3.0\nskipped_ones = ()\n\n# %%\n{long_line}\n")
+    open_notebook(page, server)
+    page.locator(".tab", has_text="Dependencies").click()
+    select(page, 1)
+    link = page.locator(".deps .dep-list .cell-link").first
+    expect(link).to_have_text("cell 2")
+    one_line = link.evaluate(
+        "el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert one_line
