@@ -54,6 +54,7 @@ class ReflowHost:
         self._view_key: tuple[int, int] | None = None
         self._view: tuple[dict[str, str], list[str], set[str]] = ({}, [], set())
         self._graph_revision: int | None = None  # the runtime's graph_revision last sent
+        self._graph_sent: dict[str, Any] | None = None  # the graph message last sent (None: send the next)
         from reflow.kernel.ui_bridge import register_frame_formatter
 
         register_frame_formatter(self.shell)  # data frames: paged tables (reflow.ui)
@@ -72,9 +73,9 @@ class ReflowHost:
         self.dispatch(msg["content"]["data"] or {})
 
     def send(self, msg: dict[str, Any]) -> None:
-        """Send after the sink's buffered cell events, so the order is kept: in their batch, one comm message
-        (an operation's ``done`` leaves with its last events; alone, ``msg`` is sent as itself)."""
-        self.sink.flush_events(last=msg)
+        """Send after the sink's buffered cell events, so the order is kept."""
+        self.sink.flush_events()
+        self._send_now(msg)
 
     def emit(self, msg: dict[str, Any]) -> None:
         """Queue ``msg`` behind the sink's buffered cell events: it leaves in their batch at the next flush.
@@ -111,7 +112,10 @@ class ReflowHost:
             from reflow.kernel.ui_bridge import send_kept_values
 
             send_kept_values(self)  # reflow.ui values the app keeps for the next open (ui_kept)
-            self.send({"type": "done", "op": op, "seq": data.get("seq")})
+            done: dict[str, Any] = {"type": "done", "op": op, "seq": data.get("seq")}
+            if trace.ENABLED and op == "run":  # benchmarks/run_trace.py: the kernel's hops of a run
+                done["trace"] = trace.take()
+            self.send(done)
 
     # --- operations -------------------------------------------------------------------
     def op_open(self, data: dict[str, Any]) -> None:
@@ -123,6 +127,7 @@ class ReflowHost:
         ]
         self.doc = Document(Notebook(cells=cells))
         self._view_key = None
+        self._graph_sent = None  # a new app (reopen, reattach) has no graph yet
         if data.get("path"):
             # Cells see __file__ as in `python nb.py`; persistent caches go beside the notebook.
             self.shell.user_ns["__file__"] = str(data["path"])
@@ -153,12 +158,25 @@ class ReflowHost:
             for c in data["cells"]
             if c["id"] in code and "code" in c and c["code"] != code[c["id"]]
         ]
-        self._apply(Transaction(tuple(edits), "session"), notify=False)
-        ids = [c["id"] for c in data["cells"] if c["id"] in code]  # markdown / unknown: nothing to run
-        self.send_graph()
-        if ids:
-            self.runtime.run_cells(ids)
-        self.after_run()
+        # The edit's statuses, the graph, the run's events and the variables leave together (the sink's
+        # batch; a run still going after its delay is shown running by then): one message for a quick
+        # run instead of one per step, each of which cost the app and the page a wake-up and a render.
+        self.sink.eager_running = False
+        try:
+            self._apply(Transaction(tuple(edits), "session"), notify=False)
+            if trace.ENABLED:
+                trace.stamp("k_applied")
+            ids = [c["id"] for c in data["cells"] if c["id"] in code]  # markdown / unknown: nothing to run
+            self.send_graph()
+            if trace.ENABLED:
+                trace.stamp("k_run_start")
+            if ids:
+                self.runtime.run_cells(ids)
+            if trace.ENABLED:
+                trace.stamp("k_run_end")
+            self.after_run()
+        finally:
+            self.sink.eager_running = True
 
     def op_apply_transaction(self, data: dict[str, Any]) -> None:
         """The one structural operation: the session's transaction, applied to the host's document."""
@@ -299,8 +317,13 @@ class ReflowHost:
 
     # --- derived state ---------------------------------------------------------------
     def send_graph(self) -> None:
+        """The graph, queued behind the cell events; not again when it is what the app has already
+        (an edit that changes no name, the common case: the app and every page keep the last one)."""
         self._graph_revision = self.runtime.graph_revision
-        self.send(graph_message(self.runtime.graph, self.order, self.code, self.runtime.cell_numbers))
+        msg = graph_message(self.runtime.graph, self.order, self.code, self.runtime.cell_numbers)
+        if msg != self._graph_sent:
+            self._graph_sent = msg
+            self.emit(msg)
 
     def after_run(self) -> None:
         """After cells ran: the graph again if the run changed it (star-imported names
