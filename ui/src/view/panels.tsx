@@ -4,6 +4,8 @@
 import { useContext, useMemo, useState } from "preact/hooks";
 import { KEY_HELP } from "../keys";
 import { cellSummary, type State } from "../store";
+import type { VariableItem } from "../protocol";
+import { useCell } from "./cellList";
 import { Dependencies } from "./dependencies";
 import { UiContext } from "./context";
 import { memo } from "./memo";
@@ -11,9 +13,11 @@ import { PackagesPanel } from "./packages";
 
 export type PanelTab = "variables" | "deps" | "packages" | "keys";
 
-function CellLink({ id, state }: { id: string; state: State }) {
+/** A link to a cell, following its own store entry (its title is the cell's summary): typing in a
+ * cell re-renders the links to that cell, not the whole variables list. `order` only re-labels. */
+const CellLink = memo(function CellLink({ id }: { id: string; order: readonly string[] }) {
   const ui = useContext(UiContext);
-  const c = state.cells[id];
+  const c = useCell(ui.controller.store, id);
   return (
     <a
       href={`#cell-${id}`}
@@ -27,7 +31,7 @@ function CellLink({ id, state }: { id: string; state: State }) {
       {ui.label(id)}
     </a>
   );
-}
+});
 
 export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab; setTab(t: PanelTab): void }) {
   return (
@@ -47,7 +51,7 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
         ))}
       </div>
       <div class="panel-body">
-        {tab === "variables" && <VariablesFor state={state} />}
+        {tab === "variables" && <Variables variables={state.variables} order={state.order} />}
         {tab === "deps" && <Dependencies state={state} />}
         {tab === "packages" && <PackagesPanel state={state} />}
         {tab === "keys" && <Keys />}
@@ -56,14 +60,15 @@ export function SidePanel({ state, tab, setTab }: { state: State; tab: PanelTab;
   );
 }
 
-const Variables = memo(function Variables({ state }: { state: State }) {
+// re-rendered only when the variables or the cells' order change (not on every keystroke)
+const Variables = memo(function Variables({ variables, order }: { variables: VariableItem[]; order: readonly string[] }) {
   const [filter, setFilter] = useState("");
   const items = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    const xs = f ? state.variables.filter((v) => v.name.toLowerCase().includes(f) || v.type.toLowerCase().includes(f)) : state.variables;
+    const xs = f ? variables.filter((v) => v.name.toLowerCase().includes(f) || v.type.toLowerCase().includes(f)) : variables;
     return [...xs].sort((a, b) => a.name.localeCompare(b.name));
-  }, [state.variables, filter]);
-  if (!state.variables.length) return <p class="empty">No variables yet. Run a cell that defines a global name.</p>;
+  }, [variables, filter]);
+  if (!variables.length) return <p class="empty">No variables yet. Run a cell that defines a global name.</p>;
   return (
     <>
       <input class="filter" placeholder="Filter variables" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
@@ -81,7 +86,7 @@ const Variables = memo(function Variables({ state }: { state: State }) {
               {v.defined_by ? (
                 <>
                   <span class="muted">in </span>
-                  <CellLink id={v.defined_by} state={state} />
+                  <CellLink id={v.defined_by} order={order} />
                 </>
               ) : (
                 <span class="muted">—</span>
@@ -92,7 +97,7 @@ const Variables = memo(function Variables({ state }: { state: State }) {
                   {v.used_by.map((id, i) => (
                     <>
                       {i > 0 && ", "}
-                      <CellLink id={id} state={state} />
+                      <CellLink id={id} order={order} />
                     </>
                   ))}
                 </>
@@ -134,10 +139,4 @@ function KeyTable() {
       </tbody>
     </table>
   );
-}
-
-// re-render the variables list only when what it shows changed
-function VariablesFor({ state }: { state: State }) {
-  const key = useMemo(() => ({ ...state }), [state.variables, state.order, state.cells]);
-  return <Variables state={key} />;
 }
