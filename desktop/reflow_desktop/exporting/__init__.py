@@ -3,11 +3,25 @@
 Every exporter takes a parsed ``Notebook`` plus the outputs to embed (protocol
 ``Output`` dicts per cell id, see docs/protocol.md); ``sources`` decides where
 those outputs come from (the sidecar when current, or a fresh run).
+The exporters load on first use: the server imports ``exporting.reveal`` at start-up and must not
+pay for the .ipynb writer, the execution order (the engine's analysis and graph) with it.
 """
 
 from __future__ import annotations
 
-from .ipynb import notebook_to_ipynb, write_ipynb
-from .script import notebook_to_script
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ipynb import notebook_to_ipynb, write_ipynb
+    from .script import notebook_to_script
 
 __all__ = ["notebook_to_ipynb", "notebook_to_script", "write_ipynb"]
+_HOME = {"notebook_to_ipynb": "ipynb", "write_ipynb": "ipynb", "notebook_to_script": "script"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)
