@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -19,8 +20,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def start_server(path: Path, command: str = "edit") -> tuple[subprocess.Popen[str], str]:
     """Serve ``path`` with the real CLI (``reflow edit``, or ``run``); returns the process and the page URL."""
-    proc = subprocess.Popen([str(REFLOW), command, str(path), "--no-open"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    argv = [str(REFLOW), command, str(path), "--no-open"]
+    if profile := os.environ.get("REFLOW_PROFILE_SERVER"):  # a directory: cProfile of the server's main thread
+        argv = [sys.executable, "-m", "cProfile", "-o", str(Path(profile) / f"{path.name}.prof"), *argv]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
         match = re.search(r"http://127\.0\.0\.1:\d+\S*", line)

@@ -13,7 +13,8 @@ sends to the kernel -> kernel host receives -> run start -> run end -> the run's
 leave with the answer -> server receives it -> server sends it -> page
 receives it -> DOM updated. Printed as medians and p90s per hop (over sequential moves),
 for a slider with one dependent cell (edit mode and run mode) and for a 100-cell chain.
-A measurement, not a test: nothing asserts a time.
+A measurement, not a test: nothing asserts a time. ``REFLOW_PROFILE_SERVER=<dir>`` writes a
+cProfile of each server's main thread there (``<notebook>.prof``; ``_browser.start_server``).
 """
 
 from __future__ import annotations
