@@ -23,6 +23,7 @@ import {
   type VariableItem,
 } from "./protocol";
 import { capOutputs, capStreamText } from "./outputCap";
+import { markGrown } from "./streamLineage";
 import { keepIfSameGraph } from "./graphInfo";
 
 const GRAPH_FIELDS = ["defs", "refs", "parents", "children", "errors", "inputs", "hints"] as const;
@@ -246,7 +247,10 @@ function replaceCells(state: State, cells: CellState[], keepUnsynced: boolean, d
 export function appendOutput(outputs: Output[], out: Output): Output[] {
   const last = outputs[outputs.length - 1];
   if (out.kind === "stream" && last && last.kind === "stream" && last.name === out.name) {
-    return [...outputs.slice(0, -1), { ...last, text: capStreamText(last.text + out.text) }];
+    const text = capStreamText(last.text + out.text); // a rope in the engine: no copy of the text so far
+    const next = { ...last, text };
+    if (text.length === last.text.length + out.text.length) markGrown(next, last); // views take only the new part
+    return [...outputs.slice(0, -1), next];
   }
   return capOutputs([...outputs, out]);
 }

@@ -18,13 +18,14 @@ export function lineCount(ix: LineIndex): number {
 /**
  * The index of `text`; `prev` (the index of an earlier text) is extended when `text` extends it,
  * as a stream's text does chunk by chunk. Anything else (a capped middle, a rewritten line) is
- * indexed afresh.
+ * indexed afresh. `extendsPrev` skips checking that `text` starts with `prev.text`.
  */
-export function indexLines(text: string, prev?: LineIndex | null): LineIndex {
+export function indexLines(text: string, prev?: LineIndex | null, extendsPrev = false): LineIndex {
   if (prev && prev.text === text) return prev;
   let starts: number[];
   let from: number;
-  if (prev && text.length > prev.text.length && text.startsWith(prev.text)) {
+  // `extendsPrev`: the caller knows `text` is `prev.text` plus more (streamLineage.ts): no comparison
+  if (prev && text.length > prev.text.length && (extendsPrev || text.startsWith(prev.text))) {
     // share the offsets when nobody extended `prev` yet; else copy its own part
     starts = prev.starts.length === prev.n ? prev.starts : prev.starts.slice(0, prev.n);
     from = prev.text.length;

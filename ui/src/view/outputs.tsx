@@ -6,7 +6,8 @@ import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } fro
 import { parseAnsi } from "../ansi";
 import { AnsiSegments } from "./ansiSegments";
 import { TextWindow, useLineIndex, WINDOW_LINES } from "./textWindow";
-import { lineCount } from "./lineIndex";
+import { indexLines, lineCount, type LineIndex } from "./lineIndex";
+import { lineageOf } from "../streamLineage";
 import { renderMarkdown } from "../markdown";
 import { applyCarriageReturns, formatBytes, LIMITS, mimeText, pickMime, truncateText } from "../mime";
 import type { CellError, MimeBundle, Output } from "../protocol";
@@ -39,7 +40,7 @@ export const Outputs = memo(function Outputs({ outputs, cell }: { outputs: Outpu
 function OutputView({ output }: { output: Output }) {
   switch (output.kind) {
     case "stream":
-      return <StreamView text={output.text} name={output.name} />;
+      return <StreamView output={output} />;
     case "error":
       return <ErrorView error={output.error} />;
     case "data":
@@ -94,9 +95,51 @@ function Ansi({ text }: { text: string }) {
 
 const SCROLL_LINES = 60;
 
-function StreamView({ text, name }: { text: string; name: string }) {
-  const shown = useMemo(() => applyCarriageReturns(text), [text]);
-  return <TextBlock text={shown} className={`stream ${name}`} ansi keep="tail" />;
+type StreamOutput = Extract<Output, { kind: "stream" }>;
+
+/** A stream's text as shown ("\r" applied), its line index and whether it has escapes, kept per view. */
+interface ShownStream {
+  token: object;
+  length: number; // of the stream's own text
+  cr: boolean;
+  esc: boolean;
+  text: string;
+  ix: LineIndex;
+}
+
+/** While the stream only grew (streamLineage.ts), only the new text is looked at: O(new text) per frame, not O(all). */
+function useShownStream(output: StreamOutput): ShownStream {
+  const last = useRef<ShownStream | null>(null);
+  const shown = useMemo(() => {
+    const { text } = output;
+    const token = lineageOf(output);
+    const p = last.current;
+    if (p && p.token === token && !p.cr && text.length >= p.length) {
+      if (text.length === p.length) return p;
+      if (!text.includes("\r", p.length)) {
+        const esc = p.esc || text.includes("\x1b", p.length);
+        return { token, length: text.length, cr: false, esc, text, ix: indexLines(text, p.ix, true) };
+      }
+    }
+    const cr = text.includes("\r");
+    const t = cr ? applyCarriageReturns(text) : text;
+    return { token, length: text.length, cr, esc: t.includes("\x1b"), text: t, ix: indexLines(t, p?.ix) };
+  }, [output]);
+  last.current = shown;
+  return shown;
+}
+
+function StreamView({ output }: { output: StreamOutput }) {
+  const s = useShownStream(output);
+  const className = `stream ${output.name}`;
+  if (lineCount(s.ix) > WINDOW_LINES) {
+    return (
+      <div class={`output-text windowed ${className}`} data-testid="output-text">
+        <TextWindow text={s.text} ansi tail ix={s.ix} esc={s.esc} />
+      </div>
+    );
+  }
+  return <WholeText text={s.text} className={className} ansi keep="tail" />;
 }
 
 /** Text output: windowed when long (textWindow.tsx), else whole, cut to LIMITS with a "show all". */

@@ -16,10 +16,10 @@ const LINE_PX = 19;
 const OVERSCAN = 40; // lines rendered above and below the visible ones
 const VIEW_LINES = 36; // lines a window shows before it scrolls (about 60vh)
 
-/** The index of a growing text, extended (not rebuilt) while the text only grows. */
-export function useLineIndex(text: string): LineIndex {
+/** The index of a growing text, extended (not rebuilt) while the text only grows; `given` when the caller has it. */
+export function useLineIndex(text: string, given?: LineIndex): LineIndex {
   const last = useRef<LineIndex | null>(null);
-  const ix = useMemo(() => indexLines(text, last.current), [text]);
+  const ix = useMemo(() => given ?? indexLines(text, last.current), [text, given]);
   last.current = ix;
   return ix;
 }
@@ -40,8 +40,10 @@ export function windowSegments(ix: LineIndex, first: number, end: number): Segme
   return [...(rest ? [{ ...head, text: rest }] : []), ...segs.slice(at + 1)];
 }
 
-export function TextWindow({ text, ansi, tail }: { text: string; ansi: boolean; tail: boolean }) {
-  const ix = useLineIndex(text);
+/** `ix` and `esc` (the text has escapes): given by a stream's view, which keeps them up to date cheaply. */
+export function TextWindow(props: { text: string; ansi: boolean; tail: boolean; ix?: LineIndex; esc?: boolean }) {
+  const { text, ansi, tail } = props;
+  const ix = useLineIndex(text, props.ix);
   const total = lineCount(ix);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(tail); // follow the newest line until the reader scrolls away from it
@@ -50,7 +52,7 @@ export function TextWindow({ text, ansi, tail }: { text: string; ansi: boolean; 
 
   const first = Math.max(0, Math.floor(top / LINE_PX) - OVERSCAN);
   const end = Math.min(total, Math.floor(top / LINE_PX) + VIEW_LINES + OVERSCAN);
-  const hasEsc = ansi && text.includes("\x1b");
+  const hasEsc = ansi && (props.esc ?? text.includes("\x1b"));
   const body = useMemo(() => (hasEsc ? null : sliceLines(ix, first, end)), [ix, first, end, hasEsc]);
   const segs = useMemo(() => (hasEsc ? windowSegments(ix, first, end) : null), [ix, first, end, hasEsc]);
 
