@@ -13,7 +13,8 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -235,11 +236,38 @@ def dumps(notebook: Mapping[str, Any]) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def validate(notebook: Mapping[str, Any]) -> None:
-    """nbformat's own schema check (raises nbformat.ValidationError)."""
-    import nbformat
+class IpynbSchemaError(ValueError):
+    """The exported notebook does not match nbformat's schema (a bug in the exporter: the text says where)."""
 
-    nbformat.validate(dict(notebook), version=NBFORMAT)
+
+@lru_cache(maxsize=1)
+def _schema_check() -> Callable[[Any], Any]:
+    """nbformat's own JSON schema for v4.5, compiled by fastjsonschema (nbformat's own fast validator).
+
+    Read from nbformat's package files without importing nbformat: its import loads jsonschema, whose
+    format checkers compile dozens of grammars where rfc3987-syntax is installed (~3 s of CPU here).
+    """
+    import importlib.util
+
+    import fastjsonschema
+
+    spec = importlib.util.find_spec("nbformat")  # finds the package's folder; imports nothing
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:
+        raise IpynbSchemaError("nbformat is not installed: its schema checks the exported notebook")
+    schema_file = Path(folders[0]) / f"v{NBFORMAT}" / f"nbformat.v{NBFORMAT}.{NBFORMAT_MINOR}.schema.json"
+    check: Callable[[Any], Any] = fastjsonschema.compile(json.loads(schema_file.read_text(encoding="utf-8")))
+    return check
+
+
+def validate(notebook: Mapping[str, Any]) -> None:
+    """nbformat's schema check of an exported notebook (raises IpynbSchemaError)."""
+    import fastjsonschema
+
+    try:
+        _schema_check()(dict(notebook))
+    except fastjsonschema.JsonSchemaException as exc:
+        raise IpynbSchemaError(f"the exported notebook does not match nbformat's schema: {exc}") from None
 
 
 def write_ipynb(

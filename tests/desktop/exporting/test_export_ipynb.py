@@ -188,3 +188,39 @@ def test_nbconvert_executes_the_export(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
     assert any(o.get("name") == "stdout" for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_validate_rejects_what_nbformat_rejects():
+    from reflow_desktop.exporting.ipynb import IpynbSchemaError
+
+    nb = _nb()
+    out = notebook_to_ipynb(nb, _outputs(nb))
+    broken = {**out, "cells": [{**out["cells"][0], "cell_type": "codez"}, *out["cells"][1:]]}
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(nbformat.from_dict(broken))
+    with pytest.raises(IpynbSchemaError):
+        validate(broken)
+
+
+def test_an_ipynb_export_never_imports_nbformat(tmp_path):
+    """nbformat's import loads jsonschema's format checkers (seconds where rfc3987-syntax is installed)."""
+    import os
+
+    path = tmp_path / "nb.py"
+    path.write_text("# %%\nx = 1\n")
+    probe = (
+        "import json, sys\nfrom reflow_desktop.cli import main\n"
+        "code = main(['export', 'ipynb', sys.argv[1], '-o', sys.argv[2]])\n"
+        "print(json.dumps([code, [m for m in ('nbformat', 'jsonschema') if m in sys.modules]]))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(path), str(tmp_path / "nb.ipynb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, []]
+    nbformat.validate(nbformat.read(str(tmp_path / "nb.ipynb"), as_version=4))
