@@ -3,6 +3,7 @@ after "Trust and run"."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,10 @@ def test_untrusted_notebook_shows_the_bar_and_runs_only_after_trust_and_run(
     expect(cell(page, 1)).to_contain_text("cell ran")  # the code is shown...
     expect(cell(page, 1).locator(".outputs", has_text="cell ran")).to_have_count(0)  # ...and did not run
     assert not marker.exists()
+    badge = page.get_by_test_id("kernel-status")  # never started: said plainly, not the red "dead" of a crash
+    expect(badge).to_have_text("not started")
+    expect(badge).to_have_attribute("data-kernel", "dead")  # the automation contract is unchanged
+    expect(badge).not_to_have_class(re.compile(r"\bk-dead\b"))
     shot(page, "trust-safe-preview")
 
     bar.locator('[data-action="trust"]').click()

@@ -519,10 +519,17 @@ function KernelBadge({ state }: { state: State }) {
   const conn = state.connection;
   const label = conn !== "open" && state.session !== null ? "offline" : k;
   const where = state.place && state.place.place !== "local" ? state.place.label : null; // "on gpu-box"
+  // safe preview: the kernel was never started, nothing failed -- not the red "dead" of a crash
+  const preview = label === "dead" && state.trust?.status === "untrusted";
   return (
-    <span class={`kernel k-${label}`} title={state.kernel.message ?? `Kernel: ${label}${where ? ` ${where}` : ""}`} data-kernel={label} data-testid="kernel-status">
+    <span
+      class={`kernel k-${preview ? "preview" : label}`}
+      title={state.kernel.message ?? `Kernel: ${label}${where ? ` ${where}` : ""}`}
+      data-kernel={label}
+      data-testid="kernel-status"
+    >
       <span class="dot" />
-      {label}
+      {preview ? "not started" : label}
       {where && (
         <span class="kernel-place" data-place={state.place?.place}>
           {" "}
