@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import linecache
 import os
 import signal
 import sys
@@ -87,27 +88,29 @@ def kernel_snapshot(pid: int, folder: Path, n: int) -> tracemalloc.Snapshot:
 
 
 def top_growth(first: tracemalloc.Snapshot, last: tracemalloc.Snapshot, title: str, n: int = 12) -> None:
-    filters = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib.*")]
+    """The allocation sites that grew most; each with its nearest Reflow frame and what called it."""
+    skip = [tracemalloc.__file__, linecache.__file__, "<frozen importlib.*"]  # the dump's own and the printing's
+    filters = [tracemalloc.Filter(False, name) for name in skip]
     diff = last.filter_traces(filters).compare_to(first.filter_traces(filters), "traceback")
-    print(f"  {title}: top growth (tracemalloc, by allocation site)")
+    print(f"  {title}: top growth (tracemalloc, by allocation site)", flush=True)
     for stat in diff[:n]:
         if stat.size_diff <= 0:
             break
-        frames = [f for f in stat.traceback.format(most_recent_first=True) if f.startswith("  File")]
-        ours = [f for f in frames if "reflow" in f] or frames
-        print(f"    {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {ours[0].strip()}")
-        for extra in frames[:2] if ours[0] != frames[0] else frames[1:2]:
-            print(f"{'':34}<- {extra.strip()}")
+        frames = [f.strip() for f in stat.traceback.format(most_recent_first=True) if f.startswith("  File")]
+        print(f"    {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {frames[0]}")
+        for extra in frames[1:4]:
+            print(f"{'':34}<- {extra}")
 
 
-async def main_async(kind: str, checkpoints: list[int], trace: bool, tmp: Path) -> None:
+async def main_async(kind: str, checkpoints: list[int], trace: str | None, tmp: Path) -> None:
     from reflow_desktop.session import Session
 
     os.environ["REFLOW_DATA_DIR"] = str(tmp / "user-data")  # never the real user's trust store or recents
     os.environ["REFLOW_TRUSTED_DIRS"] = str(tmp.resolve())  # the notebook written here is "mine": it runs
     snaps = tmp / "snapshots"
-    if trace:
+    if trace in ("kernel", "both"):
         os.environ["REFLOW_TRACEMALLOC"] = str(snaps)  # the kernel inherits it
+    if trace in ("server", "both"):
         tracemalloc.start(12)
     nb = tmp / "nb.py"
     nb.write_text(SLIDER if kind == "slider" else CHAIN)
@@ -138,7 +141,7 @@ async def main_async(kind: str, checkpoints: list[int], trace: bool, tmp: Path) 
     for i in range(20):  # warm-up: caches, first-time imports
         await op(i)
     done, rows = 0, []
-    first: tuple[tracemalloc.Snapshot, tracemalloc.Snapshot] | None = None
+    shots: dict[str, list[tracemalloc.Snapshot]] = {}
     for point in [0, *checkpoints]:
         t0, c0 = time.perf_counter(), sum(kernel.cpu_times()[:2]) + sum(server.cpu_times()[:2])
         while done < point:
@@ -155,21 +158,22 @@ async def main_async(kind: str, checkpoints: list[int], trace: bool, tmp: Path) 
             f" (RSS / USS){per}",
             flush=True,
         )
-        if trace:
-            shot = (tracemalloc.take_snapshot(), kernel_snapshot(pid, snaps, len(rows) - 1))
-            if first is None:
-                first = shot
-    if trace and first is not None:
-        print(f"growth from 0 to {done:,} ops:")
-        top_growth(first[0], shot[0], "server")
-        top_growth(first[1], shot[1], "kernel")
+        if trace in ("server", "both"):
+            shots.setdefault("server", []).append(tracemalloc.take_snapshot())
+        if trace in ("kernel", "both"):
+            shots.setdefault("kernel", []).append(kernel_snapshot(pid, snaps, len(rows) - 1))
+        for name, taken in shots.items():
+            if len(taken) > 1:
+                top_growth(taken[0], taken[-1], f"{name}, 0 -> {point:,} ops")
     await session.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("kind", nargs="?", choices=["slider", "run"], default="slider")
-    parser.add_argument("--trace", action="store_true", help="tracemalloc diffs per process (slow)")
+    parser.add_argument(
+        "--trace", choices=["server", "kernel", "both"], help="tracemalloc diffs of these processes (slow)"
+    )
     parser.add_argument("--checkpoints", default="1000,3000", help="operation counts to report at")
     args = parser.parse_args()
     points = sorted(int(x) for x in args.checkpoints.split(","))
