@@ -50,18 +50,17 @@ export function TextWindow(props: { text: string; ansi: boolean; tail: boolean; 
   const [top, setTop] = useState(() => (tail ? Math.max(0, total - VIEW_LINES) * LINE_PX : 0));
   const [allSelected, setAllSelected] = useState(false);
 
-  const first = Math.max(0, Math.floor(top / LINE_PX) - OVERSCAN);
-  const end = Math.min(total, Math.floor(top / LINE_PX) + VIEW_LINES + OVERSCAN);
+  // following the newest line: the window is the last lines now, not after a scroll event and a second render
+  const shownTop = stick.current ? Math.max(0, total - VIEW_LINES) * LINE_PX : top;
+  const first = Math.max(0, Math.floor(shownTop / LINE_PX) - OVERSCAN);
+  const end = Math.min(total, Math.floor(shownTop / LINE_PX) + VIEW_LINES + OVERSCAN);
   const hasEsc = ansi && (props.esc ?? text.includes("\x1b"));
   const body = useMemo(() => (hasEsc ? null : sliceLines(ix, first, end)), [ix, first, end, hasEsc]);
   const segs = useMemo(() => (hasEsc ? windowSegments(ix, first, end) : null), [ix, first, end, hasEsc]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stick.current) {
-      el.scrollTop = el.scrollHeight; // the browser clamps it to the last screenful
-      setTop(Math.max(0, total - VIEW_LINES) * LINE_PX);
-    }
+    if (el && stick.current) el.scrollTop = total * LINE_PX; // the browser clamps it to the last screenful
   }, [total]);
 
   const onScroll = () => {
