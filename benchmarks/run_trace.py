@@ -36,8 +36,11 @@ BENCH_ROOT = Path(os.environ["REFLOW_BENCH_ROOT"]) if os.environ.get("REFLOW_BEN
 # Injected before the app's scripts: stamps the Shift-Enter keydown, the run's WebSocket send
 # and every frame received (its head, its size, whether it holds the value waited for).
 TRACE_INIT = """(() => {
-  const T = (window.__rt = { key: 0, sends: [], frames: [], want: null });
+  const T = (window.__rt = { key: 0, sends: [], frames: [], want: null, long: [] });
   const now = () => performance.timeOrigin + performance.now();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) T.long.push([performance.timeOrigin + e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: false });
   window.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.shiftKey) T.key = now(); }, true);
   const Orig = window.WebSocket;
   const origSend = Orig.prototype.send;
@@ -60,7 +63,7 @@ TRACE_INIT = """(() => {
 
 ARM = """([watch, expect, wire]) => {
   const T = window.__rt;
-  T.key = 0; T.sends.length = 0; T.frames.length = 0; T.want = wire; T.dom = 0;
+  T.key = 0; T.sends.length = 0; T.frames.length = 0; T.long.length = 0; T.want = wire; T.dom = 0;
   const cell = document.querySelectorAll('.cell')[watch];
   const obs = new MutationObserver(() => {
     const out = cell.querySelector('.outputs');
@@ -109,7 +112,8 @@ def timed_edit(
     cell.locator(".cm-editor.cm-focused").wait_for()
     page.keyboard.press("Control+A")
     page.keyboard.type(code)
-    page.evaluate("window.__rt.sends.length = 0; window.__rt.frames.length = 0")  # typing's own traffic
+    # the typing's own traffic and long tasks are not the run's
+    page.evaluate("window.__rt.sends.length = 0; window.__rt.frames.length = 0; window.__rt.long.length = 0")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function("window.__rt.dom > 0", timeout=60_000)
     page.wait_for_timeout(150)  # the run's done reaches the server's log after the output
@@ -149,6 +153,8 @@ def timed_edit(
         print(f"    page dom  {row['p_dom'] - t0:8.2f}", file=sys.stderr)
         stamps = sorted((v - t0, k) for k, v in row.items() if k.startswith(("k_", "s_kernel")))
         print("    kernel " + "  ".join(f"{k} {v:.2f}" for v, k in stamps), file=sys.stderr)
+    # the page's main thread busy for 50 ms or more at once (long tasks) between the keydown and the DOM
+    row["page_long_tasks_ms"] = sum(d for t, d in rt["long"] if row["p_key"] <= t <= row["p_dom"])
     row["n_frames"] = len(frames)
     row["n_kernel_msgs"] = sum(1 for r in after if r["way"] == "kernel")
     row["bytes_to_page"] = sum(f[2] for f in frames)
@@ -164,7 +170,7 @@ def report(title: str, rows: list[dict[str, float]], cpu: dict[str, float]) -> N
         if xs:
             print(f"  {label:46} {statistics.median(xs):7.2f} {pct(xs, 90):7.2f}")
     print(f"  {'total: keydown -> DOM updated':46} {statistics.median(totals):7.2f} {pct(totals, 90):7.2f}")
-    for key in ("n_frames", "n_kernel_msgs", "bytes_to_page"):
+    for key in ("page_long_tasks_ms", "n_frames", "n_kernel_msgs", "bytes_to_page"):
         xs = [r[key] for r in rows if key in r]
         if xs:
             print(f"  {key:46} {statistics.median(xs):7.0f}")
