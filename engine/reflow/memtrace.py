@@ -8,11 +8,8 @@ The kernel calls it at start-up; ``benchmarks/memory_growth.py`` drives it.
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
-import tracemalloc
-from pathlib import Path
 from types import FrameType
 
 ENV = "REFLOW_TRACEMALLOC"
@@ -24,6 +21,10 @@ def install_from_env() -> bool:
     folder = os.environ.get(ENV)
     if not folder or not hasattr(signal, "SIGUSR2"):
         return False
+    import itertools
+    import tracemalloc  # only when on: it imports pickle, fnmatch and linecache, which a kernel start does not need
+    from pathlib import Path
+
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     counter = itertools.count()
