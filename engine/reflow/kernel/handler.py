@@ -73,9 +73,9 @@ class ReflowHost:
         self.dispatch(msg["content"]["data"] or {})
 
     def send(self, msg: dict[str, Any]) -> None:
-        """Send after the sink's buffered cell events, so the order is kept."""
-        self.sink.flush_events()
-        self._send_now(msg)
+        """Send after the sink's buffered cell events, so the order is kept: in their batch, one comm message
+        (an operation's ``done`` leaves with its last events; alone, ``msg`` is sent as itself)."""
+        self.sink.flush_events(last=msg)
 
     def emit(self, msg: dict[str, Any]) -> None:
         """Queue ``msg`` behind the sink's buffered cell events: it leaves in their batch at the next flush.

@@ -18,6 +18,7 @@ between (to keep stdout/stderr in order) and by the flush.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from reflow.kernel.formatting import clean, error_dict, mime_bundle
 Send = Callable[[dict[str, Any]], None]
 
 STREAM_COALESCE_S = 0.02
-BATCH_S = 0.01
+BATCH_S = float(os.environ.get("REFLOW_BATCH_S") or 0.01)  # tests set a window no machine load can split
 
 
 class SinkStream(io.TextIOBase):
@@ -185,11 +186,13 @@ class CommSink:
             if not self._batch_timer.armed:
                 self._batch_timer.arm(BATCH_S)
 
-    def flush_events(self) -> None:
-        """Send what is buffered: one event as itself, several as one ``batch``."""
+    def flush_events(self, last: dict[str, Any] | None = None) -> None:
+        """Send what is buffered, then ``last``: one event as itself, several as one ``batch``."""
         with self._lock:
             self._batch_timer.cancel()
             events, self._events = self._events, []
+            if last is not None:
+                events.append(last)
             if len(events) == 1:
                 self._send(events[0])
             elif events:

@@ -55,12 +55,14 @@ def set_ui_values(host: Any, data: dict[str, Any]) -> None:
         reply["unknown"] = result["unknown"]
     if result["errors"]:
         reply["errors"] = result["errors"]
+    if result["cells"]:
+        host.after_run()  # the variables (and the graph if the run changed it)
+    send_kept_values(host)  # the moved element's kept value, for the app's sidecar
     if trace.ENABLED:
         reply["trace"] = trace.take()
-    host.emit(reply)  # in one batch with the run's events: the page renders the run once, at once
-    host.sink.flush_events()
-    if result["cells"]:
-        host.after_run()
+    # Queued: the run's events, the variables, the kept values, this answer and the operation's "done"
+    # (handler.py) leave as one comm message, so a move costs the kernel, the app and the page one message.
+    host.emit(reply)
 
 
 def load_saved_values(values: object) -> None:

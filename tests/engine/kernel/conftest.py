@@ -50,16 +50,15 @@ class KernelHarness:
                 continue
             data = msg["content"]["data"]
             self.messages.append(data)
-            if data.get("type") == "done":
-                fut = self._done.pop(data.get("seq"), None)
-                if fut is not None and not fut.done():
-                    fut.set_result(None)
-            elif data.get("type") == "batch":  # several events in one message (sink.py)
-                self.events.extend(data.get("events") or [])
-                self._changed.set()
-            else:
-                self.events.append(data)
-                self._changed.set()
+            # several events in one message (sink.py); an operation's "done" leaves with its last events
+            for event in data.get("events") or [] if data.get("type") == "batch" else [data]:
+                if event.get("type") == "done":
+                    fut = self._done.pop(event.get("seq"), None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(None)
+                else:
+                    self.events.append(event)
+            self._changed.set()
 
     def _future(self) -> tuple[int, asyncio.Future]:
         seq = next(self._seq)
@@ -133,15 +132,20 @@ class KernelHarness:
         await self.km.shutdown_kernel(now=True)
 
 
-@pytest.fixture
-async def kernel(tmp_path):
-    env = dict(os.environ)
+async def start_kernel(cwd: Path, **extra_env: str) -> KernelHarness:
+    """A reflow kernel in ``cwd`` with ``extra_env`` added to this process's environment."""
+    env = {**os.environ, **extra_env}
     env["PYTHONPATH"] = os.pathsep.join([str(ENGINE), env.get("PYTHONPATH", "")])
     km = AsyncKernelManager(kernel_name="reflow", kernel_spec_manager=_Specs())
-    await km.start_kernel(env=env, cwd=str(tmp_path))
+    await km.start_kernel(env=env, cwd=str(cwd))
     kc = km.client()
     kc.start_channels()
     await kc.wait_for_ready(timeout=WAIT)
-    harness = KernelHarness(km, kc)
+    return KernelHarness(km, kc)
+
+
+@pytest.fixture
+async def kernel(tmp_path):
+    harness = await start_kernel(tmp_path)
     yield harness
     await harness.close()

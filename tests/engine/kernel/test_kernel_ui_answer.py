@@ -1,15 +1,29 @@
-"""A widget's run and its answer leave the kernel as one comm message (the slider round trip, issue 21)."""
+"""A slider move is one comm message from the kernel: the run, the variables, the kept value, the answer
+(``ui_values``) and the operation's ``done`` (the slider round trip, issue 21)."""
 
 from __future__ import annotations
 
+import pytest
+
+from .conftest import start_kernel
+
 SLIDER = "import reflow\ns = reflow.ui.slider(0, 10, value=0)\ns"
+
+
+@pytest.fixture
+async def one_window_kernel(tmp_path):
+    """The sink's batch window made longer than any machine load: only a flush ends a batch."""
+    harness = await start_kernel(tmp_path, REFLOW_BATCH_S="3600")
+    yield harness
+    await harness.close()
 
 
 def _events(message: dict) -> list[dict]:
     return message.get("events") or [] if message.get("type") == "batch" else [message]
 
 
-async def test_a_slider_moves_run_and_answer_are_one_message(kernel):
+async def test_a_slider_move_is_one_message(one_window_kernel):
+    kernel = one_window_kernel
     await kernel.open([("a", SLIDER), ("b", 'f"v={s.value}"')])
     element = next(
         o["data"]["application/vnd.reflow.ui+json"]["element_id"]
@@ -18,12 +32,19 @@ async def test_a_slider_moves_run_and_answer_are_one_message(kernel):
     )
     start = len(kernel.messages)
     await kernel.op({"type": "set_ui_value", "element_id": element, "value": 7, "request_id": "r1"})
-    messages = kernel.messages[start:]
-    answer = next(m for m in messages if any(e["type"] == "ui_values" for e in _events(m)))
-    events = _events(answer)
-    # the reader's statuses and its new output come with the answer: the page renders the move once
+    [move] = kernel.messages[start:]
+    events = _events(move)
+    # the reader's statuses and new output come with the answer: the page renders the move once
     assert [e["status"] for e in events if e["type"] == "cell_status" and e["id"] == "b"][-2:] == ["running", "idle"]
     assert any(e["type"] == "cell_output" and e["id"] == "b" and "v=7" in str(e["output"]) for e in events)
-    assert [e["type"] for e in events][-1] == "ui_values"
-    before = messages[: messages.index(answer)]
-    assert not any(e.get("id") == "b" for m in before for e in _events(m))
+    answer = next(e for e in events if e["type"] == "ui_values")
+    assert answer["values"] == {element: 7} and answer["request_id"] == "r1"
+    assert {"variables", "ui_kept"} <= {e["type"] for e in events}
+    assert events[-1]["type"] == "done"
+
+
+async def test_an_operation_without_events_sends_its_done_alone(kernel):
+    await kernel.open([("a", "x = 1")])
+    start = len(kernel.messages)
+    await kernel.op({"type": "set_mode", "mode": "auto"})
+    assert [m["type"] for m in kernel.messages[start:]] == ["done"]
