@@ -76,20 +76,6 @@ def ensure_environment(
     return Environment(key, target, layout.env_python(target), created=True)
 
 
-def existing_environment(notebook_path: Path, *, cache_root: Path | None = None) -> Environment | None:
-    """The notebook's environment when it is built already, else None; never builds, never waits on a build.
-
-    A launch starts the kernel from it before the rest of the app has loaded (server/early_kernel.py);
-    the session's ``ensure_environment`` still follows (and records the use). Raises what
-    ``ensure_environment`` raises before building (NotebookFormatError, PythonNotFoundError).
-    """
-    root = (Path(cache_root) if cache_root is not None else layout.default_cache_root()).absolute()
-    spec = read_spec(Path(notebook_path).resolve())
-    key = environment_key(spec, find_python(spec.requires_python, root))
-    target = layout.env_dir(root, key)
-    return Environment(key, target, layout.env_python(target), created=False) if layout.is_complete(target) else None
-
-
 def _build(
     notebook_path: Path, spec: EnvSpec, python: Interpreter, key: str, target: Path, progress: Progress | None
 ) -> None:

@@ -1,9 +1,7 @@
 """Serve one notebook until Ctrl-C: what `reflow edit/run/open --browser` do.
 
 The server and page come up first and the kernel starts while the browser
-loads, so the UI shows "starting" instead of waiting on a blank page. When the
-notebook's environment exists already, its kernel process is launched before
-the server and session are even imported (server/early_kernel.py).
+loads, so the UI shows "starting" instead of waiting on a blank page.
 """
 
 from __future__ import annotations
@@ -13,15 +11,12 @@ import signal
 import sys
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reflow.notebook import NotebookFormatError
 from reflow_desktop.importing.result import NotebookImportError
-from reflow_desktop.server import early_kernel
+from reflow_desktop.server.app import ReflowServer
 from reflow_desktop.server.url_file import remove_url_file, write_url_file
-
-if TYPE_CHECKING:
-    from reflow_desktop.session.kernel_pool import KernelPool
+from reflow_desktop.session import Session
 
 
 def serve_notebook(
@@ -53,43 +48,15 @@ def serve_notebook(
 
 
 async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int, url_file: str | None = None) -> int:
+    from reflow_desktop import envs
     from reflow_desktop.importing.on_open import reflow_notebook_for
 
     target = reflow_notebook_for(path)
     for notice in target.notices:
         print(f"reflow: {notice}", file=sys.stderr)
     path = target.path
-    early = await early_kernel.start(path)  # its process starts while the rest of the app is imported
-    try:
-        return await _serve_session(
-            path,
-            target.notices,
-            read_only=read_only,
-            open_browser=open_browser,
-            port=port,
-            url_file=url_file,
-            early=early,
-        )
-    finally:
-        await early_kernel.finish(early)  # stopped if the session never took it
-
-
-async def _serve_session(
-    path: Path,
-    notices: list[str],
-    *,
-    read_only: bool,
-    open_browser: bool,
-    port: int,
-    url_file: str | None,
-    early: KernelPool | None,
-) -> int:
-    from reflow_desktop import envs
-    from reflow_desktop.server.app import ReflowServer
-    from reflow_desktop.session import Session
-
     session = Session(path, read_only=read_only, environments=envs.enabled())
-    session.startup_notices.extend(notices)
+    session.startup_notices.extend(target.notices)
     server = ReflowServer(port=port)
     await server.start()
     server.add_session(session)
@@ -111,7 +78,6 @@ async def _serve_session(
         await session.start()
     except Exception as exc:
         print(f"reflow: the kernel failed to start: {exc}", file=sys.stderr)
-    await early_kernel.finish(early)
     try:
         await stop.wait()
     finally:

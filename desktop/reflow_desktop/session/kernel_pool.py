@@ -41,10 +41,9 @@ PRESTARTED = "REFLOW_KERNEL_PRESTARTED"  # reflow.kernel.prestart.MARKER (the en
 class KernelPool:
     """Warm kernels by interpreter path; ``take`` is the hook ``KernelProcess`` calls on every start."""
 
-    def __init__(self, size: int = SIZE, idle_s: float = IDLE_S, *, refill: bool = True) -> None:
+    def __init__(self, size: int = SIZE, idle_s: float = IDLE_S) -> None:
         self.size = size
         self.idle_s = idle_s
-        self.refill = refill  # False: only the kernels asked for with ``start_now`` (a one-notebook launch)
         self._recent: OrderedDict[str, None] = OrderedDict()  # most recent last
         self._warm: dict[str, KernelProcess] = {}  # ready, not yet handed out
         self._starting: dict[str, asyncio.Task[None]] = {}
@@ -66,9 +65,6 @@ class KernelPool:
         if self._closed or not self.serves(kp):
             return None
         self._note_used(kp.python)
-        starting = self._starting.get(kp.python)
-        if starting is not None and kp.python not in self._warm:  # launched before this start: ahead of a new one
-            await asyncio.wait([starting])
         warm = self._warm.pop(kp.python, None)
         if warm is None or warm.km is None:
             return None
@@ -81,21 +77,6 @@ class KernelPool:
                 await km.shutdown_kernel(now=True)
             return None
         return km
-
-    async def start_now(self, python: str) -> None:
-        """Launch a kernel for ``python`` at once, returning when its process runs (it gets ready meanwhile).
-
-        For a launch that knows its notebook's interpreter before it has loaded the rest of the app
-        (server/early_kernel.py): the notebook's own start moments later takes this kernel, waiting
-        for it to be ready rather than launching a second one.
-        """
-        self._note_used(python)
-        if self._closed or python in self._warm or python in self._starting:
-            return
-        kp = self._spare(python)
-        task = self._starting[python] = asyncio.create_task(self._start_one(python, kp))
-        while kp.pid is None and not task.done():  # a few turns of the loop: the connection file, then Popen
-            await asyncio.sleep(0.001)
 
     def warm_pythons(self) -> list[str]:
         """Interpreters with a kernel ready to hand out (tests, benchmarks)."""
@@ -118,25 +99,22 @@ class KernelPool:
             self._discard(old)
         if self._timer is not None:
             self._timer.cancel()
-        if self.refill:
-            self._timer = asyncio.get_running_loop().call_later(self.idle_s, self._fill)
+        self._timer = asyncio.get_running_loop().call_later(self.idle_s, self._fill)
 
     def _fill(self) -> None:
         self._timer = None
         for python in list(self._recent):
             if python not in self._warm and python not in self._starting and Path(python).exists():
-                self._starting[python] = asyncio.create_task(self._start_one(python, self._spare(python)))
+                self._starting[python] = asyncio.create_task(self._start_one(python))
             with contextlib.suppress(OSError):  # the notebook's packages, at idle priority, once (envs/bytecode.py)
                 bytecode.compile_in_background(Path(python).parent.parent)
         self._tell()
 
-    def _spare(self, python: str) -> KernelProcess:
+    async def _start_one(self, python: str) -> None:
         folder = Path(python).parent.parent  # the environment's own folder: nothing of any notebook
-        return KernelProcess(
+        kp = KernelProcess(
             lambda _event: None, self._on_state(python), python=python, cwd=str(folder), env={PRESTARTED: "1"}
         )
-
-    async def _start_one(self, python: str, kp: KernelProcess) -> None:
         try:
             await kp.start(PREPARE_ONLY)
         except BaseException as exc:  # cancelled (the pool closes) or failed: never leave the process behind

@@ -109,10 +109,6 @@ class ShellApp:
             print("reflow: opened in the running Reflow app", file=sys.stderr)
             return 0
         prepare_environment()
-        if paths:  # the server and the notebooks' kernels start while Qt loads (half a second and more)
-            self.server_thread.start()
-            early = self.server_thread.submit(self.server_thread.start_kernels_early(paths))
-            early.add_done_callback(_log_start_failure)
         import webview
         from qtpy.QtWidgets import QApplication
 
@@ -129,7 +125,6 @@ class ShellApp:
 
             self.qapp.setWindowIcon(QIcon(str(icon)))
         if sys.platform == "win32" and forward_with_qt(name, paths):
-            self.server_thread.stop()  # started early for the kernels: they stop with it
             return 0
         install_qt_thread_trap()
         self.invoker = make_gui_invoker()
@@ -138,7 +133,6 @@ class ShellApp:
         self.run_alerts = RunAlerts(self)
         self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
         if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
-            self.server_thread.stop()  # started early for the kernels: they stop with it
             return 0  # lost a start-up race to another instance
         self.server_thread.server.native_export = self._native_export
         from reflow_desktop.shell.popout import serve_popouts

@@ -21,7 +21,6 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from reflow_desktop.server import ReflowServer
@@ -117,25 +116,8 @@ class ServerThread:
         self.kernel_pool: KernelPool | None = None  # session/kernel_pool.py, made on the loop
 
     def start(self, timeout: float = 10.0) -> None:
-        if not self._thread.is_alive() and not self._started.done():  # once (the shell may start it early)
-            self._thread.start()
+        self._thread.start()
         self._started.result(timeout)
-
-    async def start_kernels_early(self, paths: list[str]) -> None:
-        """Launch the pool's kernel for each notebook whose environment is built (server/early_kernel.py).
-
-        The shell asks for this before it loads Qt: the kernels start on the other core meanwhile,
-        and each notebook's session takes its own from the pool once its window is up.
-        """
-        from reflow_desktop.server.early_kernel import early_python
-
-        pool = self.kernel_pool
-        if pool is None:
-            return
-        for path in paths:
-            python = early_python(Path(path).expanduser().resolve())
-            if python is not None:
-                await pool.start_now(python)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
