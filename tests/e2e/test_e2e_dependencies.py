@@ -108,7 +108,5 @@ def test_a_long_first_line_never_wraps_the_cell_label(serve, page):
     select(page, 1)
     link = page.locator(".deps .dep-list .cell-link").first
     expect(link).to_have_text("cell 2")
-    one_line = link.evaluate(
-        "el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)"
-    )
+    one_line = link.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)")
     assert one_line
