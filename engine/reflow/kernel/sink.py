@@ -91,6 +91,11 @@ class CommSink:
         self.ran: list[str] = []
         self._lock = threading.RLock()
         self._streams: dict[tuple[str, str], SinkStream] = {}
+        # A flush looks at the streams switched in since the last flush and at those of the window before (a
+        # writer may append after its switch, once that flush has looked), not at every stream of every cell
+        # that ever ran: that made a 100-cell run's flushes quadratic. The end of a run looks at all of them.
+        self._dirty: dict[SinkStream, None] = {}  # ordered sets
+        self._recent: dict[SinkStream, None] = {}
         self._order: list[tuple[SinkStream, int]] = []  # (stream, position of its first chunk after a switch)
         self._last: SinkStream | None = None  # the stream that wrote last since the flush (None: none yet)
         self._timer: threading.Timer | None = None
@@ -150,6 +155,7 @@ class CommSink:
         with self._lock:
             self._order.append((stream, stream.base + len(stream.chunks)))
             self._last = stream
+            self._dirty[stream] = None
             if self._timer is None:
                 self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
                 self._timer.daemon = True
@@ -173,7 +179,7 @@ class CommSink:
     def run_finished(self, ran: list[str]) -> None:
         if self.current is not None:
             self._cell_done(self.current)
-        self.flush_streams()
+        self.flush_streams(every_stream=True)  # once a run: whatever a racing write left behind goes too
         self.ran.extend(ran)
         self._in_run = False
         if self.eager_running:  # else the caller flushes once its answer is queued behind these events
@@ -204,14 +210,16 @@ class CommSink:
         self.flush_streams()
         self._emit({"type": "cell_output", "id": cell_id, "output": {"kind": "data", "data": clean(data)}})
 
-    def flush_streams(self) -> None:
+    def flush_streams(self, *, every_stream: bool = False) -> None:
         """Send what was printed since the last flush: one output per run of writes to one stream."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
             order, self._order, self._last = self._order, [], None
-            ends = {s: s.base + len(s.chunks) for s in self._streams.values() if s.chunks}
+            candidates = self._streams.values() if every_stream else {**self._recent, **self._dirty}
+            ends = {s: s.base + len(s.chunks) for s in candidates if s.chunks}
+            self._recent, self._dirty = self._dirty, {}
             if not ends:
                 return
             # a stream's run of writes ends where its next switch starts; its first run starts at what
@@ -243,6 +251,7 @@ class CommSink:
             for stream, end in ends.items():
                 del stream.chunks[: end - stream.base]  # one call: a concurrent append lands after it
                 stream.base = end
+            self._dirty.update((s, None) for s in ends if s.chunks)  # appended during this flush: sent next time
 
     def _cell_done(self, cell_id: str, failed: bool = False) -> None:
         """The cell stopped running: let post_execute hooks (matplotlib inline) show

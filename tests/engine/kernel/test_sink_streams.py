@@ -140,3 +140,34 @@ def test_writes_from_many_threads_during_flushes_are_all_sent_once(monkeypatch: 
         for k in range(4)
     ]
     assert all(p == sorted(p) for p in per_thread)  # one thread's lines keep their order
+
+
+class CountingStreams(dict):  # type: ignore[type-arg]
+    """The sink's stream table, counting the streams a flush walks through ``values()``."""
+
+    walked = 0
+
+    def values(self):  # type: ignore[no-untyped-def]
+        CountingStreams.walked += len(self)
+        return super().values()
+
+
+def test_a_flush_during_a_run_walks_only_the_streams_written_lately(
+    sink: tuple[CommSink, list[dict[str, Any]]],
+) -> None:
+    """A 1,000-cell run flushes a few times per cell: walking every stream of every cell that ever
+    printed made each flush O(cells), the run quadratic. Only the end of the run looks at all."""
+    from reflow.runtime.capture import captured
+
+    s, sent = sink
+    s._streams = CountingStreams()  # type: ignore[assignment]
+    cells = [f"c{i}" for i in range(1_000)]
+    for cid in cells:
+        s.status(cid, "running")
+        with captured(s.emitter(cid)):
+            print(cid)
+        s.status(cid, "idle")
+    assert CountingStreams.walked == 0  # was ~ cells² (three flushes a cell, each over every stream)
+    s.run_finished(cells)
+    assert CountingStreams.walked == len(s._streams)  # one look at all, at the end of the run
+    assert [t for _, _, t in stream_texts(sent)] == [f"{cid}\n" for cid in cells]
