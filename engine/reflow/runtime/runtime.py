@@ -338,10 +338,18 @@ class Runtime:
 
     def run_stale(self) -> None:
         """Run every stale cell. In lazy mode a run can stale cells it re-bound (a chain's
-        last member re-runs after a version above it did); those run too, until none is left."""
+        last member re-runs after a version above it did); those run too, until none is left.
+        A cell that failed here runs again only if a later round staled it anew: re-run every
+        round, it would re-bind its names and stale their final writer once more, so that the
+        last round left that writer stale."""
+        failed: set[str] = set()
         for _ in range(len(self._order) + 1):
             before = set(self._stale)
-            self.run_cells([c for c in self._order if c in self._stale])
+            todo = [c for c in self._order if c in self._stale and c not in failed]
+            if not todo:
+                break
+            self.run_cells(todo)  # its plans' staled cells are in self._staled now
+            failed = (failed | {c for c in todo if self._status.get(c) == "error"}) - self._staled
             if self.mode == "auto" or not (self._staled & self._stale) or self._stale == before:
                 break
 
