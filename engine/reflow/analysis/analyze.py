@@ -129,6 +129,7 @@ def _result(visitor: CellVisitor, private: Callable[[str], bool] = is_private) -
         for name in visitor.deferred_reads - visitor.eager_reads - deleted
         if not private(name) and name not in BUILTINS
     }
+    body = {name for name in visitor.deferred_reads - deleted if not private(name) and name not in BUILTINS}
     return CellAnalysis(
         defs=frozenset(defs),
         refs=frozenset(refs),
@@ -139,6 +140,7 @@ def _result(visitor: CellVisitor, private: Callable[[str], bool] = is_private) -
         builtin_refs=frozenset(builtin_refs),
         star_imports=frozenset(visitor.star_imports),
         deferred_refs=frozenset(deferred),
+        body_refs=frozenset(body),
     )
 
 
@@ -153,7 +155,8 @@ def _with_mutations(analysis: CellAnalysis, tree: ast.Module, source: str) -> Ce
     if not mutations and not hints:
         return analysis
     deferred = analysis.deferred_refs - mutations  # a mutation is a top-level write: eager
-    return replace(analysis, mutations=mutations, method_mutation_hints=hints, deferred_refs=deferred)
+    body = analysis.body_refs - mutations
+    return replace(analysis, mutations=mutations, method_mutation_hints=hints, deferred_refs=deferred, body_refs=body)
 
 
 def _col(offset: int | None) -> int | None:

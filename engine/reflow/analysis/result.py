@@ -62,6 +62,10 @@ class CellAnalysis:
     # The refs among them, plus names the cell binds itself (a function of the cell may
     # be called before the cell's own binding: `def f(): return a` then `a = f()`).
     deferred_refs: frozenset[str] = field(default=_EMPTY)
+    # Every name read inside function and lambda bodies, also those the cell reads at top
+    # level too: a caller of the function reads them at its own position when it calls it
+    # (`def f(): return a` and `print(a)` in one cell, `a = f()` below a newer `a`).
+    body_refs: frozenset[str] = field(default=_EMPTY)
     # Defs the cell binds only on some paths (`if c: x = 1`, a loop body, `global x` in a
     # function): where it does not, the previous binding stays, so the graph makes the
     # cell read the previous version of a redefined name (reflow.analysis.conditional).

@@ -83,7 +83,7 @@ class _Analysis(Protocol):
 class _Node:
     """What the graph remembers about one cell: the names it links by."""
 
-    __slots__ = ("analysis", "deferred", "defs", "deletes", "maybe", "mutates", "refs", "runs", "writes_")
+    __slots__ = ("analysis", "body", "deferred", "defs", "deletes", "maybe", "mutates", "refs", "runs", "writes_")
 
     def __init__(self, analysis: CellAnalysis | _Analysis, strict: bool) -> None:
         self.analysis = analysis
@@ -107,6 +107,9 @@ class _Node:
             refs = refs - self.deferred
         else:
             self.maybe = self.deferred = _NONE
+        # What its functions read, eager reads of the cell included: passed on to the callers.
+        body: frozenset[str] = getattr(analysis, "body_refs", None) or deferred
+        self.body = body - self.deletes - self.mutates if body else _NONE
         self.refs = refs | self.deletes | builtins | self.mutates
         self.writes_ = self.defs | self.mutates | self.deletes  # names whose binding or object it changes
         self.runs = getattr(analysis, "error", None) is None  # analysable: may execute
@@ -128,6 +131,7 @@ class DataflowGraph:
         self._deleters = NameIndex()
         self._mutators = NameIndex()  # cells mutating a name they do not define
         self._deferred_readers = NameIndex()  # cells reading a name only in function bodies
+        self._with_bodies: set[str] = set()  # cells whose functions read globals (their callers read them too)
         self._deferred_edges: set[tuple[str, str, str, bool]] = set()  # (parent, child, name, is_data)
         self._deferred_dirty = False
         self._unlinked: set[str] = set()  # cells whose edges left the topology since the last rebuild
@@ -162,6 +166,8 @@ class DataflowGraph:
         self._deleters.add(cell_id, node.deletes)
         self._mutators.add(cell_id, node.mutates)
         self._deferred_readers.add(cell_id, node.deferred)
+        if node.body:
+            self._with_bodies.add(cell_id)
         self._touch_deferred()
         if self.strict:
             for name in node.defs:
@@ -220,6 +226,7 @@ class DataflowGraph:
         self._deleters.remove(cell_id, node.deletes)
         self._mutators.remove(cell_id, node.mutates)
         self._deferred_readers.remove(cell_id, node.deferred)
+        self._with_bodies.discard(cell_id)
         self._unlinked.add(cell_id)
         for name in node.defs:
             if self._definers.count(name) < 2:
@@ -355,7 +362,7 @@ class DataflowGraph:
 
     # ----- deferred reads (module doc, "Deferred reads") -----------------------
     def _touch_deferred(self) -> None:
-        if self._deferred_edges or self._late or len(self._deferred_readers):
+        if self._deferred_edges or self._late or len(self._deferred_readers) or self._with_bodies:
             self._deferred_dirty = True
         elif self._unlinked:
             self._unlinked.clear()
@@ -410,7 +417,7 @@ class DataflowGraph:
                 if name in chains and index < len(ordered) and ordered[index] != reader:
                     new.add((reader, ordered[index], name, False))  # a member's next one has WAW
         # cells whose function bodies read globals
-        functions = [c for c, node in self._nodes.items() if node.deferred and not node.deferred <= node.maybe]
+        functions = [c for c in self._nodes if c in self._with_bodies]
         self._bind_at_callers(functions, writers_of, new, late, after_readers)
         for parent, child, name, data in new:
             if data:
@@ -453,7 +460,7 @@ class DataflowGraph:
                 if provider in seen:
                     continue
                 seen.add(provider)
-                for name in nodes[provider].deferred - nodes[provider].maybe:
+                for name in nodes[provider].body:
                     if name in node.refs or name in node.deferred:
                         continue  # it reads the name itself
                     ordered, keys = writers_of(name)
