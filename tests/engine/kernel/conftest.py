@@ -149,3 +149,16 @@ async def kernel(tmp_path):
     harness = await start_kernel(tmp_path)
     yield harness
     await harness.close()
+
+
+@pytest.fixture
+async def one_window_kernel(tmp_path):
+    """The sink's batch window made longer than any machine load: only a flush ends a batch."""
+    harness = await start_kernel(tmp_path, REFLOW_BATCH_S="3600")
+    yield harness
+    await harness.close()
+
+
+def batch_events(message: dict) -> list[dict]:
+    """The events one comm message carries: a batch's, or the message itself."""
+    return message.get("events") or [] if message.get("type") == "batch" else [message]

@@ -4,21 +4,7 @@ code-edit -> run path, issue 21)."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import start_kernel
-
-
-@pytest.fixture
-async def one_window_kernel(tmp_path):
-    """The sink's batch window made longer than any machine load: only a flush ends a batch."""
-    harness = await start_kernel(tmp_path, REFLOW_BATCH_S="3600")
-    yield harness
-    await harness.close()
-
-
-def _events(message: dict) -> list[dict]:
-    return message.get("events") or [] if message.get("type") == "batch" else [message]
+from .conftest import batch_events
 
 
 def _run_message(messages: list[dict]) -> dict:
@@ -32,7 +18,7 @@ async def test_an_edited_run_is_one_message_without_the_unchanged_graph(one_wind
     await kernel.open([("a", "x = 1"), ("b", "y = x + 1"), ("c", "y")])
     start = len(kernel.messages)
     await kernel.op({"type": "run", "cells": [{"id": "a", "code": "x = 41"}]})
-    events = _events(_run_message(kernel.messages[start:]))
+    events = batch_events(_run_message(kernel.messages[start:]))
     assert any(e["type"] == "cell_output" and e["id"] == "c" and "42" in str(e["output"]) for e in events)
     assert [e["status"] for e in events if e["type"] == "cell_status" and e["id"] == "c"][-1] == "idle"
     assert "variables" in {e["type"] for e in events}
@@ -46,7 +32,7 @@ async def test_a_run_that_changes_the_graph_sends_it_before_the_run(one_window_k
     start = len(kernel.messages)
     await kernel.op({"type": "run", "cells": [{"id": "b", "code": "y = 2"}]})
     run = _run_message(kernel.messages[start:])
-    types = [e["type"] for e in _events(run)]
+    types = [e["type"] for e in batch_events(run)]
     assert "graph" in types and types.index("graph") < types.index("cell_output")
-    graph = next(e for e in _events(run) if e["type"] == "graph")
+    graph = next(e for e in batch_events(run) if e["type"] == "graph")
     assert graph["cells"]["b"]["refs"] == [] and graph["cells"]["a"]["children"] == []

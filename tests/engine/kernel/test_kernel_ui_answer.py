@@ -3,23 +3,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import start_kernel
+from .conftest import batch_events
 
 SLIDER = "import reflow\ns = reflow.ui.slider(0, 10, value=0)\ns"
-
-
-@pytest.fixture
-async def one_window_kernel(tmp_path):
-    """The sink's batch window made longer than any machine load: only a flush ends a batch."""
-    harness = await start_kernel(tmp_path, REFLOW_BATCH_S="3600")
-    yield harness
-    await harness.close()
-
-
-def _events(message: dict) -> list[dict]:
-    return message.get("events") or [] if message.get("type") == "batch" else [message]
 
 
 async def test_a_slider_move_is_one_message(one_window_kernel):
@@ -33,7 +19,7 @@ async def test_a_slider_move_is_one_message(one_window_kernel):
     start = len(kernel.messages)
     await kernel.op({"type": "set_ui_value", "element_id": element, "value": 7, "request_id": "r1"})
     [move] = kernel.messages[start:]
-    events = _events(move)
+    events = batch_events(move)
     # the reader's statuses and new output come with the answer: the page renders the move once
     assert [e["status"] for e in events if e["type"] == "cell_status" and e["id"] == "b"][-2:] == ["running", "idle"]
     assert any(e["type"] == "cell_output" and e["id"] == "b" and "v=7" in str(e["output"]) for e in events)
