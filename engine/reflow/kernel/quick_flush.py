@@ -19,7 +19,9 @@ from typing import Any
 def install(*streams: Any) -> None:
     """Give each ipykernel ``OutStream`` among ``streams`` the quick empty flush (once)."""
     for stream in streams:
-        if not isinstance(getattr(stream, "_buffers", None), dict) or "flush" in vars(stream):
+        if not isinstance(getattr(stream, "_buffers", None), dict) or not hasattr(stream, "_buffer_lock"):
+            continue  # not the ipykernel stream this knows: its own flush stays
+        if "flush" in vars(stream):
             continue
         stream.flush = _quick(stream, stream.flush)
 
