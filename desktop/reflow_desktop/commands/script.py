@@ -157,6 +157,9 @@ def run_here(args: argparse.Namespace) -> int:
     runtime.cell_numbers.use(lambda: all_ids)  # messages say "cell 3" like the editor, markdown included
     code = [(c.id, runnable_source(c.source, c.options)) for c in nb.notebook.cells if c.kind == "code"]  # SQL: duckdb
     runtime.set_cells(code)
+    # the user's choice (-B, PYTHONDONTWRITEBYTECODE) for the notebook's imports: `reflow` itself turned
+    # bytecode writing on for its own modules (cli.main)
+    sys.dont_write_bytecode = bool(sys.flags.dont_write_bytecode)
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.notebook)))
     with display.active():
         runtime.run_all()

@@ -77,3 +77,23 @@ def test_messages_name_cells_by_number_never_by_id(tmp_path: Path):
     assert f"{nb}:12: error: cell 4: not run: ancestor cell 3 raised ZeroDivisionError" in err
     mentions = re.findall(r"cells? <?([^\s>:,]+)", err)
     assert mentions and all(m.isdigit() for m in mentions), mentions
+
+
+def test_the_users_no_bytecode_choice_holds_for_the_notebooks_imports(tmp_path: Path):
+    """`reflow` keeps its own .pyc whatever PYTHONDONTWRITEBYTECODE says, but a notebook run in this
+    process imports the user's modules under the user's choice: no __pycache__ beside them."""
+    import os
+
+    (tmp_path / "helper.py").write_text("VALUE = 41\n")
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nimport helper\nprint(helper.VALUE + 1)\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "reflow_desktop.cli", "script", "--current-python", str(nb)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["42"]
+    assert not (tmp_path / "__pycache__").exists()
