@@ -309,3 +309,15 @@ def notebook_in_folder(tmp_path: Path, text: str) -> Path:
     path = folder / "nb.py"
     path.write_text(text)
     return path
+
+
+def fresh_python_probe(code: str, *args: str) -> Any:
+    """Run ``code`` in a fresh interpreter that sees only this checkout's engine and desktop packages and
+    return the JSON of its last printed line: what a command imports, measured away from the test run's own."""
+    import json
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])

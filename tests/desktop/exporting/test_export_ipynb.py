@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import fresh_python_probe
 
 from reflow.notebook import parse_notebook, read_notebook
 from reflow_desktop.exporting import notebook_to_ipynb, write_ipynb
@@ -204,8 +205,6 @@ def test_validate_rejects_what_nbformat_rejects():
 
 def test_an_ipynb_export_never_imports_nbformat(tmp_path):
     """nbformat's import loads jsonschema's format checkers (seconds where rfc3987-syntax is installed)."""
-    import os
-
     path = tmp_path / "nb.py"
     path.write_text("# %%\nx = 1\n")
     probe = (
@@ -213,14 +212,5 @@ def test_an_ipynb_export_never_imports_nbformat(tmp_path):
         "code = main(['export', 'ipynb', sys.argv[1], '-o', sys.argv[2]])\n"
         "print(json.dumps([code, [m for m in ('nbformat', 'jsonschema') if m in sys.modules]]))"
     )
-    root = Path(__file__).resolve().parents[3]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(path), str(tmp_path / "nb.ipynb")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, []]
+    assert fresh_python_probe(probe, str(path), str(tmp_path / "nb.ipynb")) == [0, []]
     nbformat.validate(nbformat.read(str(tmp_path / "nb.ipynb"), as_version=4))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+from helpers import fresh_python_probe
 
 from reflow.notebook import read_notebook
 from reflow_desktop import sidecar
@@ -108,15 +107,6 @@ def test_an_export_from_saved_outputs_loads_no_event_loop_server_or_keychain(tmp
     path = tmp_path / "nb.py"
     path.write_text(NB)
     _save(path)
-    root = Path(__file__).resolve().parents[3]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
-    out = subprocess.run(
-        [sys.executable, "-c", EXPORT_PROBE, str(path), str(tmp_path / "out.html")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = fresh_python_probe(EXPORT_PROBE, str(path), str(tmp_path / "out.html"))
     assert seen == {"code": 0, "loaded": []}
     assert "<html" in (tmp_path / "out.html").read_text().lower()

@@ -6,11 +6,9 @@ as `reflow edit nb.py` does before serving; the converters' heavy imports must n
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import fresh_python_probe
 
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("IPython", "nbformat", "jsonschema", "debugpy")
@@ -30,9 +28,7 @@ print(json.dumps({"path": str(target.path), "kind": detect(sys.argv[1]),
 def test_opening_a_notebook_imports_no_converter(tmp_path: Path) -> None:
     nb = tmp_path / "nb.py"
     nb.write_text("# %%\nx = 1\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop")]))
-    out = subprocess.run([sys.executable, "-c", PROBE, str(nb)], env=env, capture_output=True, text=True, check=True)
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = fresh_python_probe(PROBE, str(nb))
     assert seen["path"] == str(nb) and seen["kind"] is None
     assert [m for m in HEAVY if m in seen["loaded"]] == []
 
