@@ -9,19 +9,15 @@ pay for the .ipynb writer, the execution order (the engine's analysis and graph)
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reflow_desktop.lazy import lazy_names
 
 if TYPE_CHECKING:
     from .ipynb import notebook_to_ipynb, write_ipynb
     from .script import notebook_to_script
 
 __all__ = ["notebook_to_ipynb", "notebook_to_script", "write_ipynb"]
-_HOME = {"notebook_to_ipynb": "ipynb", "write_ipynb": "ipynb", "notebook_to_script": "script"}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_names(
+    __name__, {"notebook_to_ipynb": "ipynb", "write_ipynb": "ipynb", "notebook_to_script": "script"}
+)

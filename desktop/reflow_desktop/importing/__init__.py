@@ -8,9 +8,9 @@ the returned ``ImportResult``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reflow.notebook import render_notebook
+from reflow_desktop.lazy import lazy_names
 
 from .result import ImportProblem, ImportResult, NotebookImportError
 from .sniff import is_marimo_source
@@ -27,13 +27,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The converters, imported on first use (PEP 562)."""
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY)  # the converters, imported on first use
 
 
 def detect(path: str | Path) -> str | None:

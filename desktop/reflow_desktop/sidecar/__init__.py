@@ -8,8 +8,9 @@
 - ``watch``: external changes to the notebook file and the reload/conflict decision
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reflow_desktop.lazy import lazy_names
 
 if TYPE_CHECKING:
     from reflow_desktop.sidecar.format import CellRecord, SidecarData, code_hash
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 # Each name is imported from its module on first use: an export reads the store and needs neither the
 # writer (asyncio, the save manager) nor the watcher nor recovery (a CLI start pays for what it uses).
-_HOME = {
+_HOMES = {
     "CellRecord": "format",
     "SidecarData": "format",
     "code_hash": "format",
@@ -52,9 +53,4 @@ __all__ = [
     "plan_reload",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOMES)
