@@ -250,17 +250,23 @@ export function createEditor(
     // back long); a later answer for the same text and cursor is kept and the list asked for again
     const cached = lateLsp && lateLsp.code === code && lateLsp.pos === ctx.pos ? lateLsp.items : null;
     lateLsp = null;
-    let timedOut = false;
-    const lspCall = !cached && hooks.lspComplete ? hooks.lspComplete(code, ctx.pos) : null;
-    const waited = new Promise<LspItem[]>((r) => setTimeout(() => ((timedOut = true), r([])), LSP_COMPLETION_WAIT_MS));
-    const served = cached ? Promise.resolve(cached) : lspCall ? Promise.race([lspCall, waited]) : Promise.resolve([]);
-    const [reply, lspItems] = await Promise.all([hooks.complete(code, ctx.pos), served]);
-    if (timedOut && lspCall) {
+    const lspCall = !cached && hooks.lspComplete ? hooks.lspComplete(code, ctx.pos).catch((): LspItem[] => []) : null;
+    const waited = () => new Promise<null>((r) => setTimeout(() => r(null), LSP_COMPLETION_WAIT_MS));
+    const served = cached ? Promise.resolve(cached) : lspCall ? Promise.race([lspCall, waited()]) : Promise.resolve([]);
+    const [reply, lspGot] = await Promise.all([hooks.complete(code, ctx.pos), served]);
+    const lspItems = lspGot ?? [];
+    const late = lspGot === null && lspCall !== null; // the server had not answered in time
+    if (late && ctx.view) {
       const view = ctx.view;
+      const stillHere = () => view.state.doc.toString() === code && view.state.selection.main.head === ctx.pos;
       void lspCall.then((items) => {
-        if (!items.length || !view || view.state.doc.toString() !== code || view.state.selection.main.head !== ctx.pos) return;
+        if (!items.length || !stillHere()) return;
         lateLsp = { code, pos: ctx.pos, items };
-        startCompletion(view);
+        // not from inside this query: while it is still CodeMirror's running query for this source, a new
+        // start is folded into it, and its result (without these items) would end the list
+        setTimeout(() => {
+          if (lateLsp && stillHere()) startCompletion(view);
+        }, 0);
       });
     }
     if (ctx.aborted) return null;
@@ -281,7 +287,7 @@ export function createEditor(
     }
     if (!options.length) return null;
     // without the server's items yet, typing on asks again (validFor would keep filtering this list)
-    return { from, to: reply?.matches.length ? reply.to : ctx.pos, options: options.slice(0, 300), ...(timedOut && lspCall ? {} : { validFor: /^[\w]*$/ }) };
+    return { from, to: reply?.matches.length ? reply.to : ctx.pos, options: options.slice(0, 300), ...(late ? {} : { validFor: /^[\w]*$/ }) };
   };
 
   const runKeys = Prec.highest(

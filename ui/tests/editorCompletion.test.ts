@@ -1,0 +1,124 @@
+// @vitest-environment jsdom
+// Completions merge the kernel's matches with the language server's. The server's answer joins the
+// list when it comes within a short wait; a later one is kept and the list asked for again, however
+// its timing falls against the kernel's reply (CI found the list lost when the kernel answered last).
+import { currentCompletions } from "@codemirror/autocomplete";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createEditor, type CellEditor, type EditorHooks } from "../src/editor";
+
+const noRect = { x: 0, y: 0, top: 0, left: 0, right: 0, bottom: 0, width: 0, height: 0, toJSON: () => ({}) } as DOMRect;
+Range.prototype.getClientRects = () => Object.assign([] as DOMRect[], { item: () => null }) as unknown as DOMRectList;
+Range.prototype.getBoundingClientRect = () => noRect;
+
+type Deferred<T> = { promise: Promise<T>; resolve(v: T): void };
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+type KernelReply = { matches: string[]; from: number; to: number } | null;
+type LspItems = { label: string; type: string }[];
+
+/** An editor whose first kernel answer and every language-server answer the test hands out, in the order it likes. */
+function editorWithAnswers() {
+  const kernel: Deferred<KernelReply>[] = [];
+  const lsp: Deferred<LspItems>[] = [];
+  const hooks: EditorHooks = {
+    onChange: () => {},
+    onRun: () => {},
+    onEscape: () => {},
+    onFocus: () => {},
+    onSave: () => {},
+    onLeave: () => false,
+    complete: () => {
+      const d = deferred<KernelReply>();
+      kernel.push(d);
+      return kernel.length > 1 ? Promise.resolve(null) : d.promise; // only the first query's answer is held
+    },
+    inspect: async () => null,
+    lspComplete: () => {
+      const d = deferred<LspItems>();
+      lsp.push(d);
+      return d.promise;
+    },
+  };
+  const parent = document.createElement("div");
+  document.body.appendChild(parent);
+  const editor = createEditor(parent, "x = 0\n", "code", hooks);
+  return { editor, kernel, lsp };
+}
+
+function type(editor: CellEditor, text: string): void {
+  const at = editor.view.state.doc.length;
+  editor.view.dispatch({ changes: { from: at, insert: text }, selection: { anchor: at + text.length }, userEvent: "input.type" });
+}
+
+const labels = (editor: CellEditor) => currentCompletions(editor.view.state).map((c) => c.label);
+
+describe("completions from a slow language server", () => {
+  let editor: CellEditor | null = null;
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    editor?.destroy();
+    editor = null;
+    vi.useRealTimers();
+  });
+
+  it("shows the server's late items when the kernel answers after them", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "never_ran");
+    await vi.advanceTimersByTimeAsync(200); // typing delay: the query starts, asking both
+    expect(t.kernel).toHaveLength(1);
+    expect(t.lsp).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(600); // past the wait for the server
+    t.lsp[0].resolve([{ label: "never_ran_value", type: "variable" }]); // the server, late
+    await vi.advanceTimersByTimeAsync(50);
+    t.kernel[0].resolve(null); // the kernel, later still, knows nothing
+    await vi.advanceTimersByTimeAsync(300);
+    expect(labels(editor)).toContain("never_ran_value");
+  });
+
+  it("shows the server's late items when the kernel answered first", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "never_ran");
+    await vi.advanceTimersByTimeAsync(200);
+    t.kernel[0].resolve(null);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(labels(editor)).toEqual([]);
+    t.lsp[0].resolve([{ label: "never_ran_value", type: "variable" }]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(labels(editor)).toContain("never_ran_value");
+  });
+
+  it("merges an answer in time with the kernel's, the kernel's first and each name once", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "ran_v");
+    await vi.advanceTimersByTimeAsync(200);
+    t.lsp[0].resolve([
+      { label: "ran_value", type: "variable" },
+      { label: "ran_various", type: "function" },
+    ]);
+    t.kernel[0].resolve({ matches: ["ran_value"], from: 6, to: 11 });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(labels(editor)).toEqual(["ran_value", "ran_various"]);
+  });
+
+  it("drops a late answer once the text moved on", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "nev");
+    await vi.advanceTimersByTimeAsync(200);
+    t.kernel[0].resolve(null);
+    await vi.advanceTimersByTimeAsync(600);
+    type(editor, "er_x"); // a new query for the new text
+    await vi.advanceTimersByTimeAsync(200);
+    t.lsp[0].resolve([{ label: "never_ran_value", type: "variable" }]); // the answer for "nev"
+    await vi.advanceTimersByTimeAsync(300);
+    expect(labels(editor)).not.toContain("never_ran_value");
+    expect(t.kernel).toHaveLength(2);
+  });
+});
