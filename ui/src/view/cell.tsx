@@ -20,36 +20,88 @@ import { lspEditorHooks } from "../lsp/cellHooks";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
+// One observer watches the code areas still waiting for an editor -- only those of the blocks
+// near the viewport (cellBlocks.ts): a second observer watches the blocks, so the browser checks
+// ~40 blocks and a few dozen cells per frame, not every waiting cell of a 2,000-cell notebook.
+
 type Waker = () => void;
+const NEAR = "800px 0px";
 const wakers = new WeakMap<Element, Waker>();
-let observer: IntersectionObserver | null = null;
-function observe(el: Element, wake: Waker): () => void {
-  if (typeof IntersectionObserver !== "function") {
-    wake();
-    return () => {};
-  }
-  if (!observer) {
-    observer = new IntersectionObserver(
+const blockOf = new WeakMap<Element, Element>(); // host -> its block, when observed
+const waiting = new Map<Element, Set<Element>>(); // block -> its cells' hosts still waiting
+const nearBlocks = new Set<Element>();
+let cellObserver: IntersectionObserver | null = null;
+let blockObserver: IntersectionObserver | null = null;
+
+function observers(): [IntersectionObserver, IntersectionObserver] {
+  if (!cellObserver || !blockObserver) {
+    const cells = (cellObserver = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
           if (!e.isIntersecting) continue;
           const w = wakers.get(e.target);
           if (w) {
-            wakers.delete(e.target);
-            observer!.unobserve(e.target);
+            forget(e.target);
             w();
           }
         }
       },
-      { rootMargin: "800px 0px" },
+      { rootMargin: NEAR },
+    ));
+    blockObserver = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const hosts = waiting.get(e.target);
+          if (e.isIntersecting) nearBlocks.add(e.target);
+          else nearBlocks.delete(e.target);
+          for (const host of hosts ?? []) {
+            if (e.isIntersecting) cells.observe(host);
+            else cells.unobserve(host);
+          }
+        }
+      },
+      { rootMargin: NEAR },
     );
   }
+  return [cellObserver, blockObserver];
+}
+
+function forget(el: Element) {
+  wakers.delete(el);
+  cellObserver?.unobserve(el);
+  const block = blockOf.get(el);
+  blockOf.delete(el);
+  const hosts = block && waiting.get(block);
+  if (!block || !hosts) return;
+  hosts.delete(el);
+  if (hosts.size === 0) {
+    waiting.delete(block);
+    nearBlocks.delete(block);
+    blockObserver?.unobserve(block);
+  }
+}
+
+function observe(el: Element, wake: Waker): () => void {
+  if (typeof IntersectionObserver !== "function") {
+    wake();
+    return () => {};
+  }
+  const [cells, blocks] = observers();
   wakers.set(el, wake);
-  observer.observe(el);
-  return () => {
-    wakers.delete(el);
-    observer?.unobserve(el);
-  };
+  const block = el.closest(".cell-block");
+  if (!block) cells.observe(el);
+  else {
+    blockOf.set(el, block);
+    const hosts = waiting.get(block);
+    if (hosts) {
+      hosts.add(el);
+      if (nearBlocks.has(block)) cells.observe(el);
+    } else {
+      waiting.set(block, new Set([el]));
+      blocks.observe(block); // its first report says whether it is near
+    }
+  }
+  return () => forget(el);
 }
 
 const STATUS_LABEL: Record<string, string> = {
