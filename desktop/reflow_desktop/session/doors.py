@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from reflow.notebook import Notebook
+from reflow.notebook import Cell, Notebook
 
 if TYPE_CHECKING:
     from reflow_desktop.envs import Environment
@@ -38,6 +38,10 @@ class NotebookView(Protocol):
     def notebook(self) -> Notebook: ...
 
     def outputs_of(self, cell_id: str) -> list[dict[str, Any]]: ...
+
+    def cell_of(self, cell_id: str) -> Cell | None:
+        """The cell with this id, or None (O(1): called per kernel event)."""
+        ...
 
 
 class SettingsDoor(Broadcast, Protocol):

@@ -183,6 +183,9 @@ class Session:
     def kernel_started(self) -> bool:
         return self.kernel.km is not None
 
+    def cell_of(self, cell_id: str) -> Cell | None:
+        return self.document.get(cell_id)
+
     def outputs_of(self, cell_id: str) -> list[dict[str, Any]]:
         st = self.cache.cells.get(cell_id)
         return list(st.outputs) if st is not None else []

@@ -191,11 +191,10 @@ class SessionSidecar:
             self.writer.schedule(self.snapshot)
 
     def _mark_ran(self, cell_id: str) -> None:
-        for cell in self.door.notebook.cells:
-            if cell.id == cell_id:
-                self.produced[cell_id] = code_hash(cell.source)
-                self.ran_at[cell_id] = _now()
-                return
+        cell = self.door.cell_of(cell_id)
+        if cell is not None:
+            self.produced[cell_id] = code_hash(cell.source)
+            self.ran_at[cell_id] = _now()
 
     def snapshot(self) -> SidecarData | None:
         """The sidecar content for the session's current state (called at write time).

@@ -94,10 +94,7 @@ class HistoryRecorder:
         self._saves.changed(SAVEABLE)
 
     def _cell(self, cid: str) -> Cell | None:
-        for cell in self.door.notebook.cells:
-            if cell.id == cid:
-                return cell
-        return None
+        return self.door.cell_of(cid)
 
     def cells_changed(self) -> None:
         """Cells deleted or the file re-read: the index follows at the next write."""

@@ -119,6 +119,9 @@ class Document:
         if len(set(ids)) != len(ids):
             raise DocumentError("duplicate cell ids in the notebook")
         self._version = 0
+        # cell id -> position, for the cell list it was built from: lookups by id are O(1) (a run of a
+        # 100-cell chain looks every cell up several times per event; a scan made that quadratic)
+        self._at: dict[object, int] = {}
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -142,13 +145,21 @@ class Document:
         return len(self._nb.cells)
 
     def __contains__(self, cell_id: object) -> bool:
-        return any(c.id == cell_id for c in self._nb.cells)
+        return self.get(cell_id) is not None
 
     def get(self, cell_id: object) -> Cell | None:
-        for c in self._nb.cells:
-            if c.id == cell_id:
-                return c
-        return None
+        """The cell with this id, or None. O(1): a position index, checked against the cell it names."""
+        cells = self._nb.cells
+        try:
+            at = self._at.get(cell_id)
+        except TypeError:  # an unhashable id from a message: no cell has it
+            return None
+        if at is not None and at < len(cells) and cells[at].id == cell_id:
+            return cells[at]
+        # a new list, a list changed in place or an unknown id (rare: costs the scan it always did)
+        self._at = {c.id: i for i, c in enumerate(cells)}
+        at = self._at.get(cell_id)
+        return cells[at] if at is not None else None
 
     def cell(self, cell_id: object) -> Cell:
         """The cell with this id (KeyError naming it otherwise)."""

@@ -316,3 +316,36 @@ async def test_unreadable_file_on_disk_pauses_autosave_until_valid_again(nb_path
     finally:
         await s.close()
     assert nb_path.read_text() == NOTEBOOK.replace("z = y * 10", "z = y * 11")  # close kept theirs
+
+
+class CountingCells(list):  # type: ignore[type-arg]
+    """A cell list that counts the walks over it."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        CountingCells.walks += 1
+        return super().__iter__()
+
+
+async def test_a_runs_events_do_not_walk_the_cells_per_event(tmp_path: Path) -> None:
+    """Each cell's events found their cell by walking the list (sidecar and history): a 100-cell chain's
+    run walked it hundreds of times, quadratic in the notebook's size, on the path to the page."""
+    n = 300
+    head = ["# %%\nimport itertools\ncounter = itertools.count()", "# %%\nv0 = next(counter)"]
+    cells = "\n\n".join(head + [f"# %%\nv{i} = v{i - 1} + 1\nprint(v{i})" for i in range(1, n)])
+    s = Session(notebook_in_folder(tmp_path, cells + "\n"), autosave_delay=None)
+    await s.start()
+    try:
+        await handle(s, {"type": "set_mode", "mode": "auto"})
+        await handle(s, {"type": "run_all"})
+        root = code_ids(s)[1]
+        assert text_of(s.outputs_of(code_ids(s)[-1])) == f"{n - 1}\n"
+        s.notebook.cells = CountingCells(s.notebook.cells)
+        CountingCells.walks = 0
+        await handle(s, {"type": "run", "cells": [{"id": root}]})  # v0 = 1: the whole chain again
+        assert text_of(s.outputs_of(code_ids(s)[-1])) == f"{n}\n"
+        # a walk per event was 1,203 walks for this run; now lookups use the document's id index
+        assert CountingCells.walks < n // 10, CountingCells.walks
+    finally:
+        await s.close()

@@ -126,6 +126,41 @@ def test_from_json_rejects_hostile_input(raw, message) -> None:  # type: ignore[
         change_from_json(raw)
 
 
+class CountingCells(list):  # type: ignore[type-arg]
+    """A cell list that counts the walks over it."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        CountingCells.walks += 1
+        return super().__iter__()
+
+
+def test_lookups_by_id_do_not_walk_the_cells() -> None:
+    """A 100-cell chain's run looks every cell up per kernel event: a walk per lookup was quadratic."""
+    d = doc(*(f"c{i}" for i in range(1000)))
+    d.notebook.cells = CountingCells(d.notebook.cells)
+    CountingCells.walks = 0
+    for _ in range(3):
+        for i in range(1000):
+            assert d.get(f"c{i}") is d.notebook.cells[i] and f"c{i}" in d
+    assert CountingCells.walks <= 1  # the index, built once for this list
+
+
+def test_lookups_by_id_follow_every_change() -> None:
+    d = doc("a", "b", "c")
+    assert d.get("b") is d.cells[1]
+    d.apply(tx(Move("c", 0), Create("n", 1, "code", "n = 1"), Delete("a"), SetCode("b", "b = 2")))
+    assert [d.get(i) for i in ("c", "n", "b")] == list(d.cells) and d.get("a") is None and "a" not in d
+    assert d.cell("b").source == "b = 2"
+    d.replace(Notebook(cells=[Cell(source="z = 1", id="z")]))
+    assert d.get("z") is d.cells[0] and d.get("b") is None
+    d.notebook.cells.append(Cell(source="w = 1", id="w"))  # changed in place, behind the document's back
+    d.notebook.cells.reverse()
+    assert d.get("w") is d.cells[0] and d.get("z") is d.cells[1]
+    assert d.get(["unhashable"]) is None and ["unhashable"] not in d
+
+
 def test_transaction_json_round_trip() -> None:
     t = Transaction(
         (
@@ -192,6 +227,7 @@ def test_random_transactions_keep_ids_unique_and_order_a_permutation(nb: Noteboo
         expected = ({c[0] for c in before} | created) - (deleted - created)
         survivors = {c[0] for c in before} - deleted
         assert survivors <= set(d.ids) <= expected | created
+        assert all(d.get(c.id) is c for c in d.cells) and d.get("not-a-cell") is None  # the id index follows
         # to_notebook / from_notebook round trip keeps every cell and the order
         again = Document.from_notebook(d.to_notebook())
         assert cells_of(again.cells) == cells_of(d.cells)
