@@ -81,6 +81,26 @@ class CellEmitter:
         return self._sink.open_stream(self._cell_id, name)
 
 
+def without_superseded_queued(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events less each ``queued`` status that a later status of the same cell in them supersedes.
+
+    A run announces every cell it will run as queued; a batch that also holds those cells' runs would
+    carry a status nobody sees (the app and the page apply a batch at once): a 100-cell chain moved by
+    a slider sent 101 of its 404 events for nothing, through the kernel, the app and the page.
+    """
+    later: set[object] = set()
+    kept: list[dict[str, Any]] = []
+    for event in reversed(events):
+        if event.get("type") == "cell_status":
+            cid = event.get("id")
+            if event.get("status") == "queued" and cid in later:
+                continue
+            later.add(cid)
+        kept.append(event)
+    kept.reverse()
+    return kept
+
+
 class CommSink:
     """Implements ``reflow.runtime.RuntimeSink`` on top of a comm ``send``."""
 
@@ -113,7 +133,6 @@ class CommSink:
         """Relay a status; the one that ends a run carries ``seconds``, the run's wall time measured here."""
         event: dict[str, Any] = {"type": "cell_status", "id": cell_id, "status": status}
         if status == "running":
-            self.flush_streams()
             self.current = cell_id
             self._started[cell_id] = time.perf_counter()
             self.figures.start()
@@ -202,7 +221,7 @@ class CommSink:
             if len(events) == 1:
                 self._send(events[0])
             elif events:
-                self._send({"type": "batch", "events": events})
+                self._send({"type": "batch", "events": without_superseded_queued(events)})
 
     # --- helpers -----------------------------------------------------------------
     def display(self, cell_id: str, data: dict[str, Any]) -> None:
@@ -212,6 +231,8 @@ class CommSink:
 
     def flush_streams(self, *, every_stream: bool = False) -> None:
         """Send what was printed since the last flush: one output per run of writes to one stream."""
+        if not (every_stream or self._dirty or self._recent):
+            return  # nothing written since the last two flushes (a write registers in _dirty before it counts)
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()

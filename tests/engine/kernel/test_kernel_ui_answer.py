@@ -34,3 +34,27 @@ async def test_an_operation_without_events_sends_its_done_alone(kernel):
     start = len(kernel.messages)
     await kernel.op({"type": "set_mode", "mode": "auto"})
     assert [m["type"] for m in kernel.messages[start:]] == ["done"]
+
+
+async def test_a_move_sends_no_status_that_its_own_message_supersedes(one_window_kernel):
+    """A run announces each cell as queued; in the one message of a move every cell also ran, so those
+    statuses reached nobody (a 100-cell chain: 101 of 404 events)."""
+    kernel = one_window_kernel
+    chain = [("b", "x0 = s.value")] + [(f"c{i}", f"x{i} = x{i - 1} + 1") for i in range(1, 20)]
+    await kernel.open([("a", SLIDER), *chain, ("z", 'f"last={x19}"')])
+    element = next(
+        o["data"]["application/vnd.reflow.ui+json"]["element_id"]
+        for o in kernel.outputs("a")
+        if o["kind"] == "data" and "application/vnd.reflow.ui+json" in o["data"]
+    )
+    start = len(kernel.messages)
+    await kernel.op({"type": "set_ui_value", "element_id": element, "value": 3, "request_id": "r1"})
+    [move] = kernel.messages[start:]
+    statuses = [(e["id"], e["status"]) for e in batch_events(move) if e["type"] == "cell_status"]
+    ran = [cid for cid, _ in chain] + ["z"]
+    assert [s for s in statuses if s[1] == "queued"] == []
+    assert [cid for cid, status in statuses if status == "running"] == ran  # each cell ran once, in order
+    assert [cid for cid, status in statuses if status == "idle"] == ran
+    assert any(
+        e["type"] == "cell_output" and e["id"] == "z" and "last=22" in str(e["output"]) for e in batch_events(move)
+    )
