@@ -31,11 +31,32 @@ stderr text); a broken block raises ``reflow.notebook.NotebookFormatError``.
 
 from __future__ import annotations
 
-from .build import Environment, ensure_environment
-from .errors import EnvBuildError, EnvError, PackageEditError, PythonNotFoundError, UvCommandError, UvNotFoundError
-from .install_hints import distribution_for_import, install_suggestion, module_from_error
-from .manage import add_package, lock, remove_package
-from .registry import EnvInfo, clean, list_environments
+from typing import TYPE_CHECKING
+
+from reflow_desktop.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .build import Environment, ensure_environment
+    from .errors import EnvBuildError, EnvError, PackageEditError, PythonNotFoundError, UvCommandError, UvNotFoundError
+    from .install_hints import distribution_for_import, install_suggestion, module_from_error
+    from .manage import add_package, lock, remove_package
+    from .registry import EnvInfo, clean, list_environments
+
+# Every launch imports this package (``enabled``, and the session's ``envs.follow``); building and
+# checking an environment needs packaging and filelock (tens of ms): loaded when first asked for,
+# on the session's worker thread.
+_LAZY = {
+    "Environment": "build",
+    "ensure_environment": "build",
+    **dict.fromkeys(
+        ("EnvBuildError", "EnvError", "PackageEditError", "PythonNotFoundError", "UvCommandError", "UvNotFoundError"),
+        "errors",
+    ),
+    **dict.fromkeys(("distribution_for_import", "install_suggestion", "module_from_error"), "install_hints"),
+    **dict.fromkeys(("add_package", "lock", "remove_package"), "manage"),
+    **dict.fromkeys(("EnvInfo", "clean", "list_environments"), "registry"),
+}
+__getattr__ = lazy_names(__name__, _LAZY)  # each name from its module, on first use
 
 __all__ = [
     "EnvBuildError",

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from . import layout
-from .spec import lock_file
 
 
 def carry_lock(old: Path, new: Path) -> None:
@@ -21,6 +20,8 @@ def carry_lock(old: Path, new: Path) -> None:
     match the block written now. Raises OSError when the lock cannot be written.
     """
     from reflow.notebook.atomic import atomic_write_bytes
+
+    from .spec import lock_file  # packaging's requirement parser with it: not on every launch
 
     source, target = lock_file(old), lock_file(new)
     if source.resolve() == target.resolve():

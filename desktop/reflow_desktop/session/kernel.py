@@ -1,6 +1,7 @@
 """One notebook kernel: start, relay comm messages, interrupt, restart, notice death.
 
-Wraps jupyter_client's AsyncIOLoopKernelManager + AsyncKernelClient; the manager's
+Wraps jupyter_client's AsyncIOLoopKernelManager + AsyncKernelClient (imported at the first
+launch, off the event loop: ``kernel_jupyter.py``); the manager's
 restarter reports the kernel's death (it never restarts on its own). The kernel runs
 ``python -m reflow.kernel`` with the repo's ``engine/`` on PYTHONPATH, so the
 notebook's environment needs no copy of Reflow. Comm events from the kernel and
@@ -17,20 +18,20 @@ import signal
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from importlib import import_module
 from pathlib import Path
-from typing import Any
-
-from jupyter_client.asynchronous.client import AsyncKernelClient
-from jupyter_client.ioloop.manager import AsyncIOLoopKernelManager
-from jupyter_client.ioloop.restarter import AsyncIOLoopKernelRestarter
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from traitlets import Float, Integer
+from typing import TYPE_CHECKING, Any
 
 from reflow_desktop import resources
 from reflow_desktop.pids import pid_alive
 from reflow_desktop.remote.place import LOCAL, Place, provisioner_stanza
 from reflow_desktop.session.kernel_control import forget_connection_file, stop_kernel
 from reflow_desktop.session.side_shell import SideShell
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+    from jupyter_client.ioloop.manager import AsyncIOLoopKernelManager
+    from jupyter_client.kernelspec import KernelSpec
 
 COMM_TARGET = "reflow"
 log = logging.getLogger(__name__)
@@ -45,26 +46,17 @@ def engine_dir() -> Path:
     return resources.engine_dir()
 
 
-class _SpecManager(KernelSpecManager):
-    """Hands out our one in-memory kernelspec instead of searching Jupyter dirs."""
-
-    def __init__(self, spec: KernelSpec, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._spec = spec
-
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return self._spec
+_JUPYTER = "reflow_desktop.session.kernel_jupyter"
 
 
-class _DeathWatch(AsyncIOLoopKernelRestarter):
-    """jupyter_client's restarter, told to report death instead of restarting.
+async def load_jupyter() -> None:
+    """Import jupyter_client's part (``kernel_jupyter.py``) on a worker thread, the first time.
 
-    With ``restart_limit = 0`` the first failed liveness check fires the ``dead``
-    callbacks and stops watching; the user decides when to restart.
+    The launch path serves the page before any kernel exists; importing jupyter_client on the event
+    loop would hold the page's ``session`` message back by that import whenever it connects meanwhile.
     """
-
-    time_to_dead = Float(0.25)
-    restart_limit = Integer(0)
+    if _JUPYTER not in sys.modules:
+        await asyncio.to_thread(import_module, _JUPYTER)
 
 
 def _request_content(method: str, code: str, cursor_pos: int, detail_level: int = 0) -> dict[str, Any]:
@@ -77,6 +69,8 @@ def _request_content(method: str, code: str, cursor_pos: int, detail_level: int 
 
 def kernel_spec(python: str, place: Place = LOCAL, notebook: str | None = None) -> KernelSpec:
     """The reflow kernel's spec; a remote ``place`` names its jupyter_client provisioner in the metadata."""
+    from jupyter_client.kernelspec import KernelSpec
+
     metadata: dict[str, Any] = {"debugger": False}
     if (stanza := provisioner_stanza(place, notebook)) is not None:
         metadata["kernel_provisioner"] = stanza
@@ -110,6 +104,10 @@ StateCallback = Callable[[str, str | None], None]
 # of launching one; ``PREPARE_ONLY`` as the open data starts a kernel and stops before the comm opens.
 prestarted: Callable[[KernelProcess], Awaitable[AsyncIOLoopKernelManager | None]] | None = None
 PREPARE_ONLY: dict[str, Any] = {}
+# Spare kernels another process left running (session/spare_kernel.py, `reflow edit`): asked next, for
+# the connection file and pid of a started kernel to adopt instead of launching one.
+spare: Callable[[KernelProcess], Awaitable[tuple[str, int] | None]] | None = None
+SPARE_READY_S = 10.0  # a spare that does not answer by then is dropped, and a kernel launched
 
 
 class KernelProcess:
@@ -169,10 +167,12 @@ class KernelProcess:
             self.km.add_restart_callback(self._on_died, "dead")
             await self._connect(open_data)
             return
-        spec = kernel_spec(self.python, self.place, self.notebook)
-        self.km = AsyncIOLoopKernelManager(
-            kernel_name="reflow", kernel_spec_manager=_SpecManager(spec), autorestart=True, restarter_class=_DeathWatch
-        )
+        if spare is not None and (found := await spare(self)) is not None and await self._take_spare(*found, open_data):
+            return
+        await load_jupyter()
+        from reflow_desktop.session.kernel_jupyter import manager
+
+        self.km = manager(kernel_spec(self.python, self.place, self.notebook))
         if os.name == "posix":
             # Unix sockets in the user's private runtime dir: no TCP ports for other
             # local users to knock on, no port races.
@@ -198,17 +198,44 @@ class KernelProcess:
         self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
 
+    async def _take_spare(self, connection_file: str, pid: int, open_data: OpenData) -> bool:
+        """Connect to a spare kernel (started by an earlier launch for this interpreter) and give it the
+        notebook; False (nothing left of it here, the spare stopped) when it does not answer."""
+        await load_jupyter()
+        from reflow_desktop.session.kernel_jupyter import manager
+
+        self.km = manager(kernel_spec(self.python), connection_file=connection_file, owns_kernel=False)
+        self.adopted = pid
+        try:
+            self.km.load_connection_file()
+            await self._connect(open_data, ready_timeout=SPARE_READY_S)
+        except Exception:
+            log.info("spare kernel %s did not answer; launching one", pid, exc_info=True)
+            if self.kc is not None:
+                with contextlib.suppress(Exception):
+                    await stop_kernel(self.kc, pid)
+            await self._disconnect()
+            forget_connection_file(connection_file)
+            self.km, self.adopted = None, None
+            self._set_state("starting")
+            return False
+        self._tasks.append(asyncio.create_task(self._watch_adopted(pid)))
+        return True
+
     def _launch_env(self) -> dict[str, str]:
         return kernel_env({**(self.extra_env or {}), "REFLOW_APP_PID": str(os.getpid())})
 
-    async def _connect(self, open_data: OpenData) -> None:
+    async def _connect(self, open_data: OpenData, ready_timeout: float | None = None) -> None:
+        """Wait for the kernel, then open the comm; ``ready_timeout`` (a spare): no answer raises, the
+        kernel is not reported dead (another is launched instead)."""
         assert self.km is not None
         self.kc = kc = self.km.client()
         kc.start_channels()
         try:
-            await kc.wait_for_ready(timeout=READY_TIMEOUT_S)
+            await kc.wait_for_ready(timeout=READY_TIMEOUT_S if ready_timeout is None else ready_timeout)
         except RuntimeError as exc:
-            self._set_state("dead", f"The kernel failed to start: {exc}")
+            if ready_timeout is None:
+                self._set_state("dead", f"The kernel failed to start: {exc}")
             raise
         if open_data is PREPARE_ONLY:  # a kernel for the pool: ready, its notebook comes when it is taken
             return
@@ -311,11 +338,10 @@ class KernelProcess:
         """
         async with self._lifecycle:
             self._set_state("starting")
-            self.km = AsyncIOLoopKernelManager(
-                kernel_name="reflow",
-                kernel_spec_manager=_SpecManager(kernel_spec(self.python)),
-                connection_file=connection_file,
-            )
+            await load_jupyter()
+            from reflow_desktop.session.kernel_jupyter import manager
+
+            self.km = manager(kernel_spec(self.python), connection_file=connection_file)
             self.km.load_connection_file()
             self.adopted = pid
             self.kc = kc = self.km.client()

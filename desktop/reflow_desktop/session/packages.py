@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from reflow_desktop import protocol as P
-from reflow_desktop.envs.build import venv_python_version
 from reflow_desktop.session.doors import PackagesDoor
 
 log = logging.getLogger(__name__)
@@ -60,6 +59,8 @@ class PackageManager:
         elif not s.environments:
             env = {"state": "none", "python": ".".join(map(str, sys.version_info[:3]))}
         elif python != Path(sys.executable) and python.exists():
+            from reflow_desktop.envs.build import venv_python_version  # packaging, filelock: not on every launch
+
             venv = python.parent.parent
             env = {"state": "ready", "path": str(venv)}
             version = venv_python_version(venv)
