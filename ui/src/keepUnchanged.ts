@@ -41,7 +41,6 @@ export function keepUnchangedCells(before: State, after: State): State {
       cells[id] = old;
     } else changed = true;
   }
-  if (cells === null) return after;
-  if (!changed && Object.keys(before.cells).length === Object.keys(after.cells).length) cells = before.cells;
-  return { ...after, cells };
+  if (!changed && Object.keys(before.cells).length === Object.keys(after.cells).length) return { ...after, cells: before.cells };
+  return cells === null ? after : { ...after, cells };
 }
