@@ -35,7 +35,7 @@ export class Controller {
   // ---- code ----
   editCode(id: string, code: string): void {
     if (!this.canEdit) return;
-    this.store.local({ type: "edit_code", id, code });
+    this.store.localAfterFrame({ type: "edit_code", id, code }); // the editor shows the key already
     const t = this.editTimers.get(id);
     if (t) clearTimeout(t);
     this.editTimers.set(

@@ -6,6 +6,12 @@ import type { ServerMessage } from "./protocol";
 
 type Listener = (s: State) => void;
 
+/** After the frame being made, once no input or other task waits (at the latest ~100 ms on). */
+function whenIdle(f: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => f(), { timeout: 100 });
+  else setTimeout(f, 0);
+}
+
 export class Store {
   private state: State;
   private listeners = new Set<Listener>();
@@ -28,15 +34,35 @@ export class Store {
   }
   /** user actions render at once (a microtask), so focus follows before the next key */
   local(a: LocalAction): void {
-    this.set(applyLocal(this.state, a), true);
+    this.set(applyLocal(this.state, a), "now");
+  }
+  /**
+   * A user action the page need not show in the coming frame: typed code (the editor shows
+   * the keystroke itself). The state changes now -- `get()` has it -- but listeners (the
+   * notebook's re-render: status, "editing…", the list's counts) run after that frame is
+   * out and no next key waits, off the keystroke's path to the screen. Any other change
+   * notifies as usual and carries this one with it.
+   */
+  localAfterFrame(a: LocalAction): void {
+    this.set(applyLocal(this.state, a), "after-frame");
   }
   private rafPending = false;
   private microPending = false;
+  private afterPending = false;
   private lastNotified: State | null = null;
-  private set(next: State, urgent = false): void {
+  private set(next: State, when: "now" | "frame" | "after-frame" = "frame"): void {
     if (next === this.state) return;
     this.state = next;
-    if (urgent) {
+    if (when === "after-frame") {
+      if (this.microPending || this.rafPending || this.afterPending) return;
+      this.afterPending = true;
+      this.schedule(() =>
+        whenIdle(() => {
+          this.afterPending = false;
+          this.notify();
+        }),
+      );
+    } else if (when === "now") {
       if (this.microPending) return;
       this.microPending = true;
       queueMicrotask(() => {
