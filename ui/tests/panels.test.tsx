@@ -73,3 +73,20 @@ describe("variables panel", () => {
     expect(v1.querySelector("a.cell-link")!.textContent).toBe("cell 1");
   });
 });
+
+describe("variables list in chunks", () => {
+  it("lists every variable once, sorted, in chunks of 50, and the filter still finds them", () => {
+    const { host } = setUp(120);
+    const chunks = [...host.querySelectorAll("ul.vars")];
+    expect(chunks.map((ul) => ul.querySelectorAll("li.var").length)).toEqual([50, 50, 20]);
+    const names = [...host.querySelectorAll("li.var .v-name")].map((e) => e.textContent);
+    expect(names).toEqual(Array.from({ length: 120 }, (_, i) => `v${i}`).sort((a, b) => a.localeCompare(b)));
+    const input = host.querySelector<HTMLInputElement>("input.filter")!;
+    act(() => {
+      input.value = "v11";
+      input.dispatchEvent(new Event("input"));
+    });
+    expect([...host.querySelectorAll("li.var .v-name")].map((e) => e.textContent)).toEqual(["v11", "v110", "v111", "v112", "v113", "v114", "v115", "v116", "v117", "v118", "v119"]);
+    expect(host.querySelectorAll("ul.vars").length).toBe(1);
+  });
+});

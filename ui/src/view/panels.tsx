@@ -72,43 +72,57 @@ const Variables = memo(function Variables({ variables, order }: { variables: Var
   return (
     <>
       <input class="filter" placeholder="Filter variables" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-      <ul class="vars">
-        {items.map((v) => (
-          <li key={v.name} class="var">
-            <div class="var-line">
-              <span class="v-name">{v.name}</span>
-              <span class="v-type">{v.type}</span>
-            </div>
-            <div class="v-preview" title={v.preview}>
-              {v.preview}
-            </div>
-            <div class="v-cells">
-              {v.defined_by ? (
-                <>
-                  <span class="muted">in </span>
-                  <CellLink id={v.defined_by} order={order} />
-                </>
-              ) : (
-                <span class="muted">—</span>
-              )}
-              {v.used_by.length > 0 && (
-                <>
-                  <span class="muted"> · used by </span>
-                  {v.used_by.map((id, i) => (
-                    <>
-                      {i > 0 && ", "}
-                      <CellLink id={id} order={order} />
-                    </>
-                  ))}
-                </>
-              )}
-            </div>
-          </li>
-        ))}
-      </ul>
+      {chunks(items).map((chunk, i) => (
+        // one content-visibility box per ~50 variables (styles.css): a long list scrolled out of
+        // the panel's view costs the keystroke's layouts nothing
+        <ul class="vars" key={i} style={{ containIntrinsicSize: `auto ${chunk.length * VAR_GUESS_PX}px` }}>
+          {chunk.map((v) => (
+            <li key={v.name} class="var">
+              <div class="var-line">
+                <span class="v-name">{v.name}</span>
+                <span class="v-type">{v.type}</span>
+              </div>
+              <div class="v-preview" title={v.preview}>
+                {v.preview}
+              </div>
+              <div class="v-cells">
+                {v.defined_by ? (
+                  <>
+                    <span class="muted">in </span>
+                    <CellLink id={v.defined_by} order={order} />
+                  </>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+                {v.used_by.length > 0 && (
+                  <>
+                    <span class="muted"> · used by </span>
+                    {v.used_by.map((id, i) => (
+                      <>
+                        {i > 0 && ", "}
+                        <CellLink id={id} order={order} />
+                      </>
+                    ))}
+                  </>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ))}
     </>
   );
 });
+
+/** a variable's height in the list before it was ever laid out (name, preview, cells) */
+const VAR_GUESS_PX = 60;
+const VAR_CHUNK = 50;
+
+function chunks<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += VAR_CHUNK) out.push(xs.slice(i, i + VAR_CHUNK));
+  return out;
+}
 
 function Keys() {
   return (
