@@ -15,6 +15,8 @@ Then memory (RSS and USS of server + kernel processes) right after launch and
 after BENCH_LEAK_RUNS ("1000,3000": checkpoints) re-runs of a 3-cell chain, per process: a plateau
 between the checkpoints is a bounded cache, a steady climb a leak. Medians and p90 over
 BENCH_RUNS (5) launches. REFLOW_BENCH_ROOT=<checkout> measures another tree (before/after).
+Each first open stays up BENCH_SESSION_S (4) seconds after its kernel is ready, so that the reopen after
+it can take the spare kernel it leaves (session/spare_kernel.py); memory is read before that spare starts.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from tornado.websocket import websocket_connect
 ROOT = Path(os.environ.get("REFLOW_BENCH_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 LEAK_POINTS = sorted(int(n) for n in os.environ.get("BENCH_LEAK_RUNS", "1000,3000").split(",") if n.strip())
+# A first open stays up this long after its kernel is ready before it is stopped, as a user's session
+# would: long enough for `reflow edit` to leave a spare kernel for the next launch (session/spare_kernel.py,
+# started once the kernel is idle for 2 s), which the reopen that follows then takes.
+SESSION_S = float(os.environ.get("BENCH_SESSION_S", "4"))
 BASELINE = """\
 import asyncio, tornado.web
 async def main():
@@ -127,7 +133,7 @@ def forget_outputs(nb: Path) -> None:
     shutil.rmtree(nb.parent / "__reflow__", ignore_errors=True)
 
 
-async def one_ws_run(nb: Path, leak_points: list[int] | None = None) -> dict:
+async def one_ws_run(nb: Path, leak_points: list[int] | None = None, stay: float = 1.0) -> dict:
     proc, t0 = spawn(nb)
     try:
         url = read_url(proc)
@@ -150,6 +156,7 @@ async def one_ws_run(nb: Path, leak_points: list[int] | None = None) -> dict:
         result = {"url": t_url, "ws": t_computed, "restored": t_restored, "kernel": t_kernel}
         await asyncio.sleep(1.0)
         result["rss"], result["uss"] = memory(proc)
+        await asyncio.sleep(max(0.0, stay - 1.0))
         if leak_points:
             result["leak"] = [(0, memory_by_role(proc.pid))]
             a = next(c["id"] for c in session["cells"] if c["kind"] == "code")
@@ -211,7 +218,7 @@ def main() -> None:
         for _ in range(RUNS):  # interleaved, so load changes hit each kind alike
             floor.append(baseline_run())
             forget_outputs(nb)
-            runs.append(asyncio.run(one_ws_run(nb)))
+            runs.append(asyncio.run(one_ws_run(nb, stay=SESSION_S)))
             reopens.append(asyncio.run(one_ws_run(nb)))  # outputs saved by the first open
         btimes = browser_runs(nb, reopen=False)
         btimes_reopen = browser_runs(nb, reopen=True)

@@ -95,12 +95,15 @@ def unprivileged() -> Iterator[Unprivileged]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _tests_are_the_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    names = ("REFLOW_DATA_DIR", "REFLOW_TRUSTED_DIRS", "REFLOW_KERNEL_LINGER_S")
+    names = ("REFLOW_DATA_DIR", "REFLOW_TRUSTED_DIRS", "REFLOW_KERNEL_LINGER_S", "REFLOW_SPARE_LINGER_S")
     saved = {name: os.environ.get(name) for name in names}
     base = tmp_path_factory.getbasetemp()
     # A kernel whose app was killed mid-run lingers for a reattach (an hour for users); a test that
     # kills an app must not leave one behind for the rest of the suite.
     os.environ.setdefault("REFLOW_KERNEL_LINGER_S", "120")
+    # `reflow edit` leaves a spare kernel for the next launch (session/spare_kernel.py), outliving it by
+    # ten minutes for users; tests that launch it leave none (the spare tests ask for theirs).
+    os.environ.setdefault("REFLOW_SPARE_LINGER_S", "0")
     os.environ["REFLOW_DATA_DIR"] = str(base / "reflow-user-data")
     os.environ["REFLOW_TRUSTED_DIRS"] = os.pathsep.join(str(Path(p).resolve()) for p in (base, tempfile.gettempdir()))
     try:

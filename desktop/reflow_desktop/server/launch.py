@@ -50,11 +50,15 @@ def serve_notebook(
 async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int, url_file: str | None = None) -> int:
     from reflow_desktop import envs
     from reflow_desktop.importing.on_open import reflow_notebook_for
+    from reflow_desktop.session import spare_kernel
 
     target = reflow_notebook_for(path)
     for notice in target.notices:
         print(f"reflow: {notice}", file=sys.stderr)
     path = target.path
+    spares = envs.enabled() and spare_kernel.enabled()
+    if spares:  # a kernel left started by the last launch in this environment is taken (session/spare_kernel.py)
+        spare_kernel.install()
     session = Session(path, read_only=read_only, environments=envs.enabled())
     session.startup_notices.extend(target.notices)
     server = ReflowServer(port=port)
@@ -78,10 +82,15 @@ async def _serve(path: Path, *, read_only: bool, open_browser: bool, port: int, 
         await session.start()
     except Exception as exc:
         print(f"reflow: the kernel failed to start: {exc}", file=sys.stderr)
+    # and one started for the next launch, once this one's kernel is idle
+    leave_spare = asyncio.create_task(spare_kernel.keep_one(session)) if spares else None
     try:
         await stop.wait()
     finally:
         if written is not None:
             remove_url_file(written, url)
+        if leave_spare is not None:
+            leave_spare.cancel()  # one still starting is stopped (spare_kernel.make)
+            await asyncio.gather(leave_spare, return_exceptions=True)
         await server.stop()
     return 0

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import queue
 import signal
 import sys
 import uuid
@@ -65,6 +66,20 @@ def _request_content(method: str, code: str, cursor_pos: int, detail_level: int 
     if method == "inspect":
         content["detail_level"] = detail_level
     return content
+
+
+async def _reply_to(channel: Any, msg_id: str, timeout: float) -> bool:
+    """Whether a message answering ``msg_id`` arrives on ``channel`` within ``timeout`` (others are skipped)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while (left := end - loop.time()) > 0:
+        try:
+            msg = await channel.get_msg(timeout=left)
+        except queue.Empty:
+            return False
+        if (msg.get("parent_header") or {}).get("msg_id") == msg_id:
+            return True
+    return False
 
 
 def kernel_spec(python: str, place: Place = LOCAL, notebook: str | None = None) -> KernelSpec:
@@ -232,7 +247,7 @@ class KernelProcess:
         self.kc = kc = self.km.client()
         kc.start_channels()
         try:
-            await kc.wait_for_ready(timeout=READY_TIMEOUT_S if ready_timeout is None else ready_timeout)
+            await self._wait_ready(kc, READY_TIMEOUT_S if ready_timeout is None else ready_timeout)
         except RuntimeError as exc:
             if ready_timeout is None:
                 self._set_state("dead", f"The kernel failed to start: {exc}")
@@ -247,6 +262,30 @@ class KernelProcess:
         data = open_data() if callable(open_data) else open_data  # no await from here to "idle": nothing slips by
         self._send_shell("comm_open", {"comm_id": self.comm_id, "target_name": COMM_TARGET, "data": data})
         self._set_state("idle")
+
+    async def _wait_ready(self, kc: AsyncKernelClient, timeout: float) -> None:
+        """jupyter_client's ``wait_for_ready`` without its closing wait: a ``kernel_info`` reply on shell,
+        then that request's status on iopub (the subscription is live: nothing the comm says next is
+        lost). What iopub holds from before is dropped, as jupyter_client drops it, but at once: its
+        ``wait_for_ready`` waits 0.2 s more for further iopub messages, on every kernel start."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            msg_id = kc.kernel_info()
+            if await _reply_to(kc.shell_channel, msg_id, 1.0) and await _reply_to(kc.iopub_channel, msg_id, 0.2):
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        await kc.iopub_channel.get_msg(timeout=0)
+                return
+            alive = (
+                pid_alive(self.adopted)
+                if self.adopted is not None
+                else self.km is not None and await self.km.is_alive()
+            )
+            if not alive:
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if loop.time() > end:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
     async def _disconnect(self) -> None:
         self._stopping = True

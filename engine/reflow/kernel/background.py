@@ -7,7 +7,10 @@ when the kernel ends on its own:
 - the app dies (SIGKILL, crash) while the kernel is idle: it exits at once, as it always did;
 - the app dies or detaches (window closed with "keep running") while cells run: the kernel keeps
   running, its comm messages keep going to the journal (``journal.py``), and once idle it waits
-  ``REFLOW_KERNEL_LINGER_S`` (default one hour) for an app to reattach before it exits.
+  ``REFLOW_KERNEL_LINGER_S`` (default one hour) for an app to reattach before it exits;
+- a spare (a kernel started before its notebook is known, ``prestart.py``, launched with
+  ``REFLOW_SPARE_LINGER_S``): when its app ends before any notebook reached it, it waits that long
+  for the next app to take it (``reflow_desktop/session/spare_kernel.py``) before it exits.
 
 Two control-channel requests, answered even while a cell runs (the shell channel is busy then):
 ``reflow_attach_request`` (an app attaches: where the journal goes, who the app is; the reply has
@@ -32,6 +35,7 @@ DETACH_REQUEST = "reflow_detach_request"
 DETACH_REPLY = "reflow_detach_reply"
 WATCH_S = 0.25  # how often the app's process is looked at
 DEFAULT_LINGER_S = 3600.0
+SPARE_LINGER = "REFLOW_SPARE_LINGER_S"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -81,6 +85,9 @@ class Background:
         self.app_gone = False
         self.seen_alive = time.monotonic()  # when the app was last seen alive (a tick, or the end of a busy spell)
         self.linger_s = _env_float("REFLOW_KERNEL_LINGER_S", DEFAULT_LINGER_S)
+        # read once and hidden from the cells, as prestart's marker is
+        self.spare_linger_s = _env_float(SPARE_LINGER, 0.0)
+        os.environ.pop(SPARE_LINGER, None)
         self._lock = threading.Lock()
         handlers = getattr(kernel, "control_handlers", None)
         if isinstance(handlers, dict):
@@ -124,6 +131,8 @@ class Background:
                 self.app_pid = app_pid
                 self.app_is_parent = os.getppid() == app_pid
                 self.app_gone = False  # watched from now on: its death, like the first app's
+                # a spare taken by its next app: from now on the kernel of a notebook like any other
+                self.linger_s = _env_float("REFLOW_KERNEL_LINGER_S", DEFAULT_LINGER_S)
             self.attached = True
         if self.app_pid > 0:
             self._start_watch()
@@ -175,10 +184,19 @@ class Background:
                     _silence_stdio()  # inherited from the app: a pipe nobody reads any more
                     # idle since before the app was last seen: it died with nothing running, end with it
                     if self.attached and self.busy == 0 and self.idle_since < self.seen_alive:
-                        self._exit()
+                        if not self._spare():
+                            self._exit()
+                        self.idle_since = time.monotonic()  # a spare waits for the next app from now
+                        self.linger_s = self.spare_linger_s
                     self.attached = False
                 if not self.attached and self.busy == 0 and time.monotonic() - self.idle_since >= self.linger_s:
                     self._exit()
+
+    def _spare(self) -> bool:
+        """A spare kernel no notebook reached yet (``REFLOW_SPARE_LINGER_S`` set at its launch)."""
+        from reflow.kernel.prestart import is_prestarted
+
+        return self.spare_linger_s > 0 and is_prestarted()
 
     def _exit(self) -> None:
         """End without an app: the journal's last record names the cells, so the next open can show its outputs."""
