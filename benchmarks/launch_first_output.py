@@ -17,8 +17,9 @@ Then memory (RSS and USS of server + kernel processes) right after launch and
 after BENCH_LEAK_RUNS ("1000,3000": checkpoints) re-runs of a 3-cell chain, per process: a plateau
 between the checkpoints is a bounded cache, a steady climb a leak. Medians and p90 over
 BENCH_RUNS (5) launches. REFLOW_BENCH_ROOT=<checkout> measures another tree (before/after).
-Each first open stays up BENCH_SESSION_S (4) seconds after its kernel is ready, so that the reopen after
-it can take the spare kernel it leaves (session/spare_kernel.py); memory is read before that spare starts.
+Each first open on the WebSocket and each Chromium reopen stays up BENCH_SESSION_S (4) seconds, so that the
+reopen after it can take the spare kernel it leaves (session/spare_kernel.py), as a user's reopen after a
+session of some seconds would; memory is read before that spare starts.
 """
 
 from __future__ import annotations
@@ -194,7 +195,10 @@ def browser_runs(nb: Path, reopen: bool) -> tuple[list[float], list[float]]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                     args=["--no-sandbox", "--disable-gpu"])
-        for _ in range(RUNS):
+        # reopens: each launch is a session as long as the WebSocket first opens (SESSION_S), so that the
+        # next reopen finds the spare kernel it leaves, as a user's reopen would; the first follows an
+        # untimed one
+        for i in range(RUNS + 1 if reopen else RUNS):
             if not reopen:
                 forget_outputs(nb)
             page = browser.new_page(bypass_csp=True)  # evaluated predicates: the page's CSP allows no eval
@@ -206,9 +210,14 @@ def browser_runs(nb: Path, reopen: bool) -> tuple[list[float], list[float]]:
                 page.wait_for_function(
                     "[...document.querySelectorAll('.outputs pre')]"
                     ".some(e => e.textContent.trim() === '4')", timeout=60000)
-                times.append(time.perf_counter() - t0)
+                took = time.perf_counter() - t0
                 # when the page put it on screen (its own clock), as against when Playwright saw it
-                shown.append(page.evaluate("performance.timeOrigin + window.__shownAt") / 1000 - wall0(t0))
+                at = page.evaluate("performance.timeOrigin + window.__shownAt") / 1000 - wall0(t0)
+                if reopen:
+                    time.sleep(SESSION_S)
+                if not reopen or i > 0:
+                    times.append(took)
+                    shown.append(at)
             finally:
                 page.close()
                 stop(proc)
