@@ -343,11 +343,19 @@ class Runtime:
         round, it would re-bind its names and stale their final writer once more, so that the
         last round left that writer stale."""
         failed: set[str] = set()
+        rounds: list[set[str]] = []  # the cells each round ran
         for _ in range(len(self._order) + 1):
             before = set(self._stale)
             todo = [c for c in self._order if c in self._stale and c not in failed]
             if not todo:
                 break
+            if set(todo) in rounds:
+                # rounds that stale each other in turn (a cell reading a name from a cell below it, which
+                # itself must follow a version the first one re-binds): run the cycle's cells as one plan,
+                # in dependency order, so each one's staling is met by a run after it in the same plan
+                since = rounds.index(set(todo))
+                todo = [c for c in self._order if any(c in r for r in rounds[since:]) and c not in failed]
+            rounds.append(set(todo))
             self.run_cells(todo)  # its plans' staled cells are in self._staled now
             failed = (failed | {c for c in todo if self._status.get(c) == "error"}) - self._staled
             if self.mode == "auto" or not (self._staled & self._stale) or self._stale == before:
