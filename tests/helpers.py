@@ -311,6 +311,29 @@ def notebook_in_folder(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def notebook_beside_a_module(folder: Path, text: str) -> Path:
+    """``folder/nb.py`` holding ``text``, beside ``helper_beside.py`` (``WHERE`` names the folder): a kernel
+    that imports it and shows ``os.getcwd()`` proves it runs in the notebook's folder (pooled and spare
+    kernels start elsewhere and move there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "helper_beside.py").write_text(f"WHERE = {str(folder)!r}\n")
+    path = folder / "nb.py"
+    path.write_text(text)
+    return path
+
+
+async def open_and_read_second_cell(path: Path) -> tuple[Session, str]:
+    """Start a session on ``path``; the session and what its second cell shows once the first run is done."""
+    from reflow_desktop.session import Session
+
+    session = Session(path, autosave_delay=None)
+    rec = Recorder()
+    session.attach(rec)
+    await asyncio.wait_for(session.start(), WAIT)
+    await rec.wait_for(lambda m: m["type"] == "variables")
+    return session, results_text(session.cache.get(session.notebook.cells[1].id).outputs)
+
+
 def fresh_python_probe(code: str, *args: str) -> Any:
     """Run ``code`` in a fresh interpreter that sees only this checkout's engine and desktop packages and
     return the JSON of its last printed line: what a command imports, measured away from the test run's own."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import WAIT, Recorder, handle, results_text
+from helpers import WAIT, handle, notebook_beside_a_module, open_and_read_second_cell, results_text
 
 from reflow_desktop.session import Session, kernel_pool
 from reflow_desktop.session.kernel import KernelProcess
@@ -38,31 +38,17 @@ async def pool():
 
 
 def notebook(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "helper_beside.py").write_text(f"WHERE = {str(folder)!r}\n")
-    path = folder / "nb.py"
-    path.write_text(NOTEBOOK)
-    return path
-
-
-async def open_and_read(path: Path) -> tuple[Session, str]:
-    """Start a session on ``path`` and return what its second cell shows."""
-    session = Session(path, autosave_delay=None)
-    rec = Recorder()
-    session.attach(rec)
-    await asyncio.wait_for(session.start(), WAIT)
-    await rec.wait_for(lambda m: m["type"] == "variables")
-    return session, results_text(session.cache.get(session.notebook.cells[1].id).outputs)
+    return notebook_beside_a_module(folder, NOTEBOOK)
 
 
 async def test_a_taken_kernel_works_in_the_notebooks_folder(tmp_path: Path, pool: kernel_pool.KernelPool) -> None:
-    first, _ = await open_and_read(notebook(tmp_path / "one"))
+    first, _ = await open_and_read_second_cell(notebook(tmp_path / "one"))
     try:
         assert await asyncio.wait_for(pool.wait_filled(sys.executable), WAIT)  # filled after the start
         warm_pid = pool._warm[sys.executable].pid
         assert warm_pid is not None and warm_pid != first.kernel.pid
         second_nb = notebook(tmp_path / "two")
-        second, shown = await open_and_read(second_nb)
+        second, shown = await open_and_read_second_cell(second_nb)
         try:
             assert second.kernel.pid == warm_pid  # the pooled process, not a new one
             folder = str(second_nb.parent.resolve())
@@ -77,11 +63,11 @@ async def test_a_taken_kernel_works_in_the_notebooks_folder(tmp_path: Path, pool
 async def test_a_restarted_pooled_kernel_is_in_the_notebooks_folder_again(
     tmp_path: Path, pool: kernel_pool.KernelPool
 ) -> None:
-    first, _ = await open_and_read(notebook(tmp_path / "one"))
+    first, _ = await open_and_read_second_cell(notebook(tmp_path / "one"))
     await first.close()
     assert await asyncio.wait_for(pool.wait_filled(sys.executable), WAIT)
     path = notebook(tmp_path / "two")
-    session, _ = await open_and_read(path)
+    session, _ = await open_and_read_second_cell(path)
     try:
         await asyncio.wait_for(session.restart(), WAIT)
         cells = [c.id for c in session.notebook.cells]
@@ -106,7 +92,7 @@ async def test_kernels_with_their_own_variables_are_never_served(pool: kernel_po
 
 
 async def test_close_stops_the_warm_kernels(tmp_path: Path, pool: kernel_pool.KernelPool) -> None:
-    first, _ = await open_and_read(notebook(tmp_path / "one"))
+    first, _ = await open_and_read_second_cell(notebook(tmp_path / "one"))
     await first.close()
     assert await asyncio.wait_for(pool.wait_filled(sys.executable), WAIT)
     pid = pool._warm[sys.executable].pid

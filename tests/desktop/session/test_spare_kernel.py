@@ -16,9 +16,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import WAIT, Recorder, results_text
+from helpers import WAIT, notebook_beside_a_module, open_and_read_second_cell
 
-from reflow_desktop.session import Session, spare_kernel
+from reflow_desktop.session import spare_kernel
 
 ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOK = """\
@@ -59,20 +59,7 @@ def leave_spare(**env: str) -> dict[str, object]:
 
 
 def notebook(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "helper_beside.py").write_text(f"WHERE = {str(folder)!r}\n")
-    path = folder / "nb.py"
-    path.write_text(NOTEBOOK)
-    return path
-
-
-async def open_and_read(path: Path) -> tuple[Session, str]:
-    session = Session(path, autosave_delay=None)
-    rec = Recorder()
-    session.attach(rec)
-    await asyncio.wait_for(session.start(), WAIT)
-    await rec.wait_for(lambda m: m["type"] == "variables")
-    return session, results_text(session.cache.get(session.notebook.cells[1].id).outputs)
+    return notebook_beside_a_module(folder, NOTEBOOK)
 
 
 def gone(pid: int) -> bool:
@@ -84,7 +71,7 @@ async def test_the_next_launch_takes_the_spare_its_maker_left(tmp_path: Path, sp
     pid = made["pid"]
     assert type(pid) is int and psutil.pid_exists(pid)
     nb = notebook(tmp_path / "nb")
-    session, shown = await open_and_read(nb)
+    session, shown = await open_and_read_second_cell(nb)
     try:
         assert session.kernel.pid == pid  # the spare, not a process launched now
         assert not spare_kernel.record_path(sys.executable).exists()  # taken: no one else gets it
@@ -100,7 +87,7 @@ async def test_a_spare_of_another_environment_is_not_taken_and_is_replaced(
 ) -> None:
     made = leave_spare(REFLOW_TEST_SPARE_VARIABLE="1")  # launched with a variable this launch does not have
     pid = made["pid"]
-    session, _ = await open_and_read(notebook(tmp_path / "nb"))
+    session, _ = await open_and_read_second_cell(notebook(tmp_path / "nb"))
     try:
         assert session.kernel.pid != pid
         assert spare_kernel.record_path(sys.executable).exists()  # left alone by the start

@@ -8,14 +8,19 @@ from .conftest import batch_events
 SLIDER = "import reflow\ns = reflow.ui.slider(0, 10, value=0)\ns"
 
 
+def slider_element(kernel, cell: str) -> str:
+    """The element id of the slider ``cell`` shows."""
+    return next(
+        o["data"]["application/vnd.reflow.ui+json"]["element_id"]
+        for o in kernel.outputs(cell)
+        if o["kind"] == "data" and "application/vnd.reflow.ui+json" in o["data"]
+    )
+
+
 async def test_a_slider_move_is_one_message(one_window_kernel):
     kernel = one_window_kernel
     await kernel.open([("a", SLIDER), ("b", 'f"v={s.value}"')])
-    element = next(
-        o["data"]["application/vnd.reflow.ui+json"]["element_id"]
-        for o in kernel.outputs("a")
-        if o["kind"] == "data" and "application/vnd.reflow.ui+json" in o["data"]
-    )
+    element = slider_element(kernel, "a")
     start = len(kernel.messages)
     await kernel.op({"type": "set_ui_value", "element_id": element, "value": 7, "request_id": "r1"})
     [move] = kernel.messages[start:]
@@ -42,11 +47,7 @@ async def test_a_move_sends_no_status_that_its_own_message_supersedes(one_window
     kernel = one_window_kernel
     chain = [("b", "x0 = s.value")] + [(f"c{i}", f"x{i} = x{i - 1} + 1") for i in range(1, 20)]
     await kernel.open([("a", SLIDER), *chain, ("z", 'f"last={x19}"')])
-    element = next(
-        o["data"]["application/vnd.reflow.ui+json"]["element_id"]
-        for o in kernel.outputs("a")
-        if o["kind"] == "data" and "application/vnd.reflow.ui+json" in o["data"]
-    )
+    element = slider_element(kernel, "a")
     start = len(kernel.messages)
     await kernel.op({"type": "set_ui_value", "element_id": element, "value": 3, "request_id": "r1"})
     [move] = kernel.messages[start:]
