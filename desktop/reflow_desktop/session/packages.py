@@ -142,12 +142,13 @@ class PackageManager:
             if await self._build(rebuild=False, what=what):
                 return True
             # the new block cannot be built: back to the file the running kernel matches
-            s.path.write_bytes(before)
-            if lock_before is None:
-                lock_path.unlink(missing_ok=True)
-            else:
-                lock_path.write_bytes(lock_before)
-            self.reload_metadata()
+            with s.pause_autosave():  # not atomic either: no poll may read it half written
+                s.path.write_bytes(before)
+                if lock_before is None:
+                    lock_path.unlink(missing_ok=True)
+                else:
+                    lock_path.write_bytes(lock_before)
+                self.reload_metadata()
             self.broadcast()
             return False
 

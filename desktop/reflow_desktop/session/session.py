@@ -888,8 +888,9 @@ class Session:
 
     @contextmanager
     def pause_autosave(self) -> Iterator[None]:
-        """No autosave inside (uv is writing the file); re-armed afterwards if edits are pending."""
-        with self.saves.pause(NOTEBOOK):
+        """No autosave and no file-change polls inside (uv is writing the file); autosave is re-armed
+        afterwards if edits are pending, and what the file then holds is not an external change."""
+        with self.saves.pause(NOTEBOOK), self.sidecar.hold_watch():
             yield
 
     def _write_file(self) -> None:

@@ -25,6 +25,7 @@ re-run cell must come back stale next time too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -279,6 +280,10 @@ class SessionSidecar:
         """The session took the file's current content as read (uv edited its block): not a conflict."""
         if self.watcher is not None:
             self.watcher.acknowledge()
+
+    def hold_watch(self) -> contextlib.AbstractContextManager[None]:
+        """No file-change polls inside (uv writes the file); its result is then the session's own."""
+        return self.watcher.held() if self.watcher is not None else contextlib.nullcontext()
 
     def saved(self) -> None:
         """The session wrote the notebook file: not an external change; conflicts and recovery end."""

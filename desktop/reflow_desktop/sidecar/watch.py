@@ -13,9 +13,10 @@ the plan is a *conflict*: neither side is overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -58,8 +59,22 @@ class FileWatcher:
         self.on_change = on_change
         self.known: Fingerprint | None = None
         self._gone = False
+        self._held = 0  # > 0: another program of ours is writing the file (uv): no polls
         self._poller = Poller(self.check, interval, name="notebook file watch")
         self.acknowledge()
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """No polls inside: the app has another program write the file (uv edits the PEP 723 block), and a
+        poll between its truncating and its writing read a notebook without cells and reloaded that. What
+        the file holds afterwards is the app's own (the session re-reads the block itself)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held:
+                self.acknowledge()
 
     def acknowledge(self) -> None:
         """The current file content is ours (just loaded or saved): do not report it."""
@@ -69,6 +84,8 @@ class FileWatcher:
 
     def check(self) -> bool:
         """One poll; calls ``on_change`` and returns True when the content changed."""
+        if self._held:
+            return False
         try:
             st = self.path.stat()
         except FileNotFoundError:

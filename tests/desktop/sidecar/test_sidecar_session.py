@@ -349,3 +349,27 @@ async def test_a_runs_events_do_not_walk_the_cells_per_event(tmp_path: Path) -> 
         assert CountingCells.walks < n // 10, CountingCells.walks
     finally:
         await s.close()
+
+
+async def test_a_poll_while_uv_writes_the_file_loses_no_cell(nb_path: Path) -> None:
+    """uv rewrites the notebook file (Packages panel: add, remove, lock) in two steps, truncating first. A
+    poll of the file watcher between them read a notebook without cells and reloaded it: every cell went
+    from the page and from the session's document (CI saw the page empty after adding a package)."""
+    s = Session(nb_path, autosave_delay=None)
+    await s.start()
+    try:
+        before = [(c.id, c.kind, c.source) for c in s.notebook.cells]
+        block = nb_path.read_text().replace(">=3.11", ">=3.10")
+        assert s.sidecar.watcher is not None
+        with s.pause_autosave():  # what the Packages panel holds around uv
+            nb_path.write_text("")
+            s.sidecar.watcher.check()  # a poll lands mid-write
+            assert [(c.id, c.kind, c.source) for c in s.notebook.cells] == before
+            nb_path.write_text(block)
+            s.sidecar.watcher.check()
+        s.sidecar.watcher.check()
+        # the same cells, not cells deleted and made anew (new ids, outputs gone)
+        assert [(c.id, c.kind, c.source) for c in s.notebook.cells] == before
+        assert s.sidecar.conflict is None
+    finally:
+        await s.close()

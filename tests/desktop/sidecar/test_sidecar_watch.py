@@ -57,6 +57,19 @@ def test_external_change_is_reported_once(nb: Path) -> None:
     assert seen == [NB.replace("b = a + 1", "b = a + 2").encode()]
 
 
+def test_a_held_watch_reads_nothing_and_takes_what_was_written_as_its_own(nb: Path) -> None:
+    seen: list[bytes | None] = []
+    w = FileWatcher(nb, seen.append)
+    with w.held():  # uv edits the block: it truncates, then writes
+        nb.write_text("")
+        assert not w.check()
+        nb.write_text(NB.replace(">=3.11", ">=3.10"))
+        assert not w.check()
+    assert not w.check() and seen == []  # its result is the app's own
+    nb.write_text(NB.replace("b = a + 1", "b = a + 2"))  # a change after the hold is reported
+    assert w.check() and seen == [NB.replace("b = a + 1", "b = a + 2").encode()]
+
+
 def test_same_size_same_mtime_change_is_still_seen_by_hash(nb: Path) -> None:
     seen: list[bytes | None] = []
     w = FileWatcher(nb, seen.append)
