@@ -70,7 +70,13 @@ def pid_alive(pid: int) -> bool:
 async def test_kernel_runs_on_the_host_and_cells_run(remote_session: Session, ssh_host: Any) -> None:
     rec = Recorder()
     remote_session.attach(rec)
-    await rec.wait_for(lambda m: m.get("type") == "kernel" and m.get("state") == "idle")
+    # idle already when the page arrives (its session message says so), or a moment later
+    await rec.wait_for(
+        lambda m: (
+            (m.get("type") == "kernel" and m.get("state") == "idle")
+            or (m.get("type") == "session" and (m.get("kernel") or {}).get("state") == "idle")
+        )
+    )
     prov = provisioner(remote_session)
     assert prov.remote_pid is not None and prov.run_dir.startswith(str(ssh_host.home))
     a, _, c = code_ids(remote_session)
