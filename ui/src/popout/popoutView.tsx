@@ -2,22 +2,17 @@
 // ordinary page on the session (same store, same WebSocket, same widget channel), so a slider
 // moved here re-runs its readers everywhere and an output that changes anywhere changes here.
 
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import type { Controller } from "../controller";
-import { humanizeCellIds, type State } from "../store";
+import { humanizeCellIds } from "../store";
 import { Outputs } from "../view/outputs";
 import { UiContext, type Ui } from "../view/context";
+import { useStoreState } from "../view/useStoreState";
 import { popoutTitle, type PopoutTarget } from "./target";
 import "./popout.css";
 
-function useState$(ctl: Controller): State {
-  const [s, set] = useState(ctl.store.get());
-  useEffect(() => ctl.store.subscribe(set), [ctl]);
-  return s;
-}
-
 export function PopoutApp({ controller, target, retry }: { controller: Controller; target: PopoutTarget; retry(): void }) {
-  const s = useState$(controller);
+  const s = useStoreState(controller.store);
   const cell = s.cells[target.cell];
   const position = s.order.indexOf(target.cell) + 1;
   const notebook = s.name || (s.path ? s.path.split(/[\\/]/).pop() ?? "" : "");

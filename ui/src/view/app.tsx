@@ -2,6 +2,7 @@
 
 import { exportNotebook } from "../exporting";
 import { ExportNotice } from "./exportNotice";
+import { useStoreState } from "./useStoreState";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
 import { commandKey, globalKey, type Command } from "../keys";
@@ -45,9 +46,7 @@ function lsSet(k: string, v: string | null) {
 }
 
 function useStore(ctl: Controller): State {
-  const [s, set] = useState(ctl.store.get());
-  useEffect(() => ctl.store.subscribe(set), [ctl]);
-  return s;
+  return useStoreState(ctl.store);
 }
 
 export function App({ controller, retry }: { controller: Controller; retry(): void }) {

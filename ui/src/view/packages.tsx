@@ -106,7 +106,11 @@ export function InstallOffer({ hint }: { hint: InstallHint }) {
   const ctl = useContext(UiContext).controller;
   const [p, setP] = useState(() => ctl.store.get().packages);
   const [clicked, setClicked] = useState(false);
-  useEffect(() => ctl.store.subscribe((s) => setP(s.packages)), [ctl]);
+  useEffect(() => {
+    const unsubscribe = ctl.store.subscribe((s) => setP(s.packages));
+    setP(ctl.store.get().packages); // changed before we listened
+    return unsubscribe;
+  }, [ctl]);
   const working = clicked && (!!p.pending || p.env.state === "building");
   const failed = clicked && !working && p.env.state === "failed";
   return (
