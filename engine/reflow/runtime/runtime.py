@@ -353,8 +353,8 @@ class Runtime:
                 # rounds that stale each other in turn (a cell reading a name from a cell below it, which
                 # itself must follow a version the first one re-binds): run the cycle's cells as one plan,
                 # in dependency order, so each one's staling is met by a run after it in the same plan
-                since = rounds.index(set(todo))
-                todo = [c for c in self._order if any(c in r for r in rounds[since:]) and c not in failed]
+                cycle = set().union(*rounds[rounds.index(set(todo)) :])
+                todo = [c for c in self._order if c in cycle and c not in failed]
             rounds.append(set(todo))
             self.run_cells(todo)  # its plans' staled cells are in self._staled now
             failed = (failed | {c for c in todo if self._status.get(c) == "error"}) - self._staled

@@ -45,12 +45,8 @@ function lsSet(k: string, v: string | null) {
   }
 }
 
-function useStore(ctl: Controller): State {
-  return useStoreState(ctl.store);
-}
-
 export function App({ controller, retry }: { controller: Controller; retry(): void }) {
-  const s = useStore(controller);
+  const s = useStoreState(controller.store);
   const ctl = controller;
   const [panel, setPanel] = useState<PanelTab | null>(() => {
     const v = lsGet(LS_PANEL);
