@@ -547,6 +547,7 @@ class Runtime:
         # Names its functions read that only cells below bind: a fresh run has not bound
         # them yet, so the cell runs without them (reflow.graph.graph, "Deferred reads").
         hidden = {n: self.namespace.pop(n) for n in self.graph.late_reads(cell) if n in self.namespace}
+        later = self._later_versions(cell, analysis.defs)
         try:
             with run_context.running(self, cell):
                 result = execute(
@@ -562,11 +563,11 @@ class Runtime:
         analysis = self._learn_star_names(cell, analysis)  # first: its star names are writes too
         self._record_writes(cell)
         if result.exception is not None and getattr(result.exception, "reflow_stop", False):
-            return self._stopped(cell, analysis, result.exception)
+            return self._stopped(cell, analysis, result.exception, later)
         # --- end reflow.ui hook ---
         if result.interrupted:
             run_context.ended("interrupted", cell)  # what the cell started stops too (reflow.cluster)
-            self._remove_names(cell, analysis.defs)
+            self._remove_failed_defs(cell, analysis.defs, later)
             self._stale.add(cell)
             self._set_status(cell, "interrupted")
             self.sink.error(
@@ -578,7 +579,7 @@ class Runtime:
             return "interrupted"
         if result.exception is not None:
             failure = result.exception
-            self._remove_names(cell, analysis.defs)
+            self._remove_failed_defs(cell, analysis.defs, later)
             message = self._explain(failure)
             error = CellError(
                 "exception", message, self.cell_numbers.humanize(format_exception(failure)), type(failure).__name__
@@ -641,9 +642,11 @@ class Runtime:
             if name not in namespace:
                 self._binder[name] = cell
 
-    def _stopped(self, cell: str, analysis: CellAnalysis, exc: BaseException) -> Literal["error"]:
+    def _stopped(
+        self, cell: str, analysis: CellAnalysis, exc: BaseException, later: dict[str, tuple[str, object]]
+    ) -> Literal["error"]:
         """``reflow.stop``: show its output, no error; descendants report the stop."""
-        self._remove_names(cell, analysis.defs)
+        self._remove_failed_defs(cell, analysis.defs, later)
         output = getattr(exc, "output", None)
         if output is not None:
             self.sink.output(cell, output)
@@ -720,6 +723,30 @@ class Runtime:
         # (a later mutation of this cell's object is: the object goes with the cell).
         binder = self._binder
         self._remove_names(cell, [n for n in old | current if binder.get(n, cell) == cell])
+
+    def _later_versions(self, cell: str, names: Iterable[str]) -> dict[str, tuple[str, object]]:
+        """Names ``cell`` defines whose value in the namespace a cell *below* it bound: name ->
+        (that cell, the value). Taken before ``cell`` runs, for ``_remove_failed_defs``."""
+        binder, namespace = self._binder, self.namespace
+        found = {n: binder[n] for n in names if n in namespace and binder.get(n, cell) != cell}
+        if not found:
+            return {}
+        pos = {c: i for i, c in enumerate(self._order)}
+        here = pos.get(cell, -1)
+        return {n: (b, namespace[n]) for n, b in found.items() if pos.get(b, -1) > here}
+
+    def _remove_failed_defs(self, cell: str, names: Iterable[str], later: dict[str, tuple[str, object]]) -> None:
+        """A cell that failed (or was stopped) takes its names out of the namespace -- but not a
+        later version a cell below it bound, which it did not touch: top to bottom, that cell runs
+        after this one, so its value is the one that stands (the failing cell leaves it alone)."""
+        namespace = self.namespace
+        for name in names:
+            kept = later.get(name)
+            if kept is not None and name in namespace and namespace[name] is kept[1]:
+                self._binder[name] = kept[0]  # still that cell's value
+                continue
+            namespace.pop(name, None)
+        self._ran_defs.pop(cell, None)
 
     def _remove_names(self, cell: str, names: Iterable[str]) -> None:
         for name in names:
