@@ -139,11 +139,12 @@ def timed_edit(
     hit = next((k for k, f in enumerate(frames) if f[3]), None)
     if hit is not None:
         row["p_out_recv"] = frames[hit][0]
-        if hit < len(outs) and frames[hit][1].startswith('{"type":"' + str(outs[hit]["type"])):
-            row["s_out_send"] = ms(outs[hit]["t"])
-            kin = [r for r in after if r["way"] == "kernel" and r["t"] <= outs[hit]["t"]]
-            if kin:
-                row["s_out_recv"] = ms(kin[-1]["t"])
+        # the frame with the value left the server right after the kernel message holding the run's
+        # ``done`` (the run's last batch): the first message to the page after that one
+        sent = next((r for r in outs if done is not None and r["t"] >= done["t"]), None)
+        if sent is not None and frames[hit][1].startswith('{"type":"' + str(sent["type"])):
+            row["s_out_recv"] = ms(done["t"])
+            row["s_out_send"] = ms(sent["t"])
     if os.environ.get("REFLOW_TRACE_VERBOSE"):  # every message of the run, in order
         t0 = row["p_key"]
         for r in after:

@@ -34,7 +34,7 @@ def _record(way: str, msg: object, **extra: Any) -> None:
         _log = open(_LOG_PATH, "a", encoding="utf-8")  # open for the process's life
     row = {"t": time.time(), "way": way, "type": msg.get("type"), **extra}
     _log.write(json.dumps(row, default=str) + "\n")
-    if way == "kernel" and msg.get("type") in ("done", "batch"):
+    if msg.get("type") in ("done", "batch"):  # a run's end, and the page's copy of it, readable at once
         _log.flush()
 
 
