@@ -3,13 +3,14 @@ import { defineConfig } from "vite";
 import { cspHashes } from "./scripts/csp-hashes";
 import { lazyOnly } from "./scripts/lazy-only";
 import { anywidgetEsm } from "./scripts/anywidget-esm";
+import { earlySocket } from "./scripts/early-socket";
 
 // base "./": the server serves the page under "/" and "/s/SESSION", so every
 // asset path must be relative to the page.
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  plugins: [cspHashes(), lazyOnly(), anywidgetEsm()],
+  plugins: [earlySocket(), cspHashes(), lazyOnly(), anywidgetEsm()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -1,6 +1,8 @@
 // A Vite plugin: the always-loaded part of the app (entry chunks and every chunk they import
 // statically) must not carry code that loads on demand -- Jupyter widgets (their packages and
-// src/jupyterWidgets/ beyond the tiny door.tsx). The build fails when it does, and it writes
+// src/jupyterWidgets/ beyond the tiny door.tsx), and the cells' editors (CodeMirror, Lezer, the
+// language server's extension: src/editorChunk.ts, loaded after the page has painted its outputs).
+// The build fails when it does, and it writes
 // dist/.vite/always-loaded.json (module -> rendered bytes) so tests can read what the page loads first.
 import type { Plugin } from "vite";
 
@@ -8,6 +10,9 @@ import type { Plugin } from "vite";
 export const LAZY_ONLY: RegExp[] = [
   /[\\/]src[\\/]jupyterWidgets[\\/](?!door\.tsx$)/,
   /[\\/]node_modules[\\/](@jupyter-widgets|@lumino|jupyter-matplotlib|@?anywidget|solid-js)[\\/]/,
+  /[\\/]node_modules[\\/](@codemirror|@lezer|@replit)[\\/]/,
+  /[\\/]src[\\/](editor|editorChunk)\.ts$/,
+  /[\\/]src[\\/]lsp[\\/](extension|cellHooks)\.ts$/,
 ];
 /** door.tsx's unminified size may not grow past this (it is a router, not widget code). */
 export const DOOR_BUDGET = 2000;

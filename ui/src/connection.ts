@@ -3,6 +3,7 @@
 // their requests (and a cell's output history with its `history_get`).
 
 import { backoffDelay } from "./backoff";
+import type { EarlySocket } from "./boot/earlySocket";
 import {
   decodeServerMessage,
   encodeClientMessage,
@@ -44,20 +45,28 @@ export class Connection implements Transport {
   private pending = new Map<string, (m: ServerMessage | null) => void>();
   /** set when the server must not be reconnected to (e.g. unknown version) */
   fatal = false;
+  /** the first socket was the page's early one (boot/earlySocket.ts), not opened here */
+  readonly adoptedEarly: boolean;
 
+  /** ``early``: a socket the page opened to ``url`` before the app ran; it is used first, and the
+   *  frames it buffered are delivered in a microtask, after the caller has finished wiring up. */
   constructor(
     private url: string,
     private events: ConnectionEvents,
     private makeSocket: SocketFactory = (u) => new WebSocket(u),
+    private early: EarlySocket | null = null,
   ) {
+    this.adoptedEarly = early !== null;
     this.open();
   }
 
   private open(): void {
     this.events.state(this.attempt === 0 ? "connecting" : "reconnecting", this.attempt);
+    const early = this.early;
+    this.early = null;
     let ws: WebSocket;
     try {
-      ws = this.makeSocket(this.url);
+      ws = early ? early.ws : this.makeSocket(this.url);
     } catch {
       this.scheduleReconnect();
       return;
@@ -66,45 +75,56 @@ export class Connection implements Transport {
     ws.onopen = () => {
       // `session` arrives next; the queue is flushed after it (see onmessage)
     };
-    ws.onmessage = (ev) => {
-      const d = decodeServerMessage(typeof ev.data === "string" ? ev.data : "");
-      if (!d.ok) {
-        this.events.protocolError(d.reason);
-        return;
-      }
-      const m = d.message;
-      if (m.type === "complete_reply" || m.type === "inspect_reply" || m.type === "cell_history" || m.type === "lsp_reply") {
-        const resolve = this.pending.get(m.request_id);
-        if (resolve) {
-          this.pending.delete(m.request_id);
-          resolve(m);
-        }
-        return;
-      }
-      this.events.message(m);
-      if (m.type === "session") {
-        this.attempt = 0;
-        if (this.fatal) {
-          this.close();
-          return;
-        }
-        this.flush();
-      }
-    };
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      for (const [, resolve] of this.pending) resolve(null);
-      this.pending.clear();
-      if (this.stopped || this.fatal) {
-        this.events.state("closed", this.attempt);
-        return;
-      }
-      this.scheduleReconnect();
-    };
+    let backlog = early?.frames ?? null; // the early socket's frames, until delivered (in order, before any later one)
+    ws.onmessage = (ev) => (backlog ? backlog.push(typeof ev.data === "string" ? ev.data : "") : this.receive(ev.data));
+    ws.onclose = () => this.closed(ws);
     ws.onerror = () => {
       /* onclose follows */
     };
+    if (early)
+      queueMicrotask(() => {
+        for (const frame of backlog ?? []) if (this.ws === ws) this.receive(frame);
+        backlog = null;
+        if (early.closed) this.closed(ws);
+      });
+  }
+
+  private receive(data: unknown): void {
+    const d = decodeServerMessage(typeof data === "string" ? data : "");
+    if (!d.ok) {
+      this.events.protocolError(d.reason);
+      return;
+    }
+    const m = d.message;
+    if (m.type === "complete_reply" || m.type === "inspect_reply" || m.type === "cell_history" || m.type === "lsp_reply") {
+      const resolve = this.pending.get(m.request_id);
+      if (resolve) {
+        this.pending.delete(m.request_id);
+        resolve(m);
+      }
+      return;
+    }
+    this.events.message(m);
+    if (m.type === "session") {
+      this.attempt = 0;
+      if (this.fatal) {
+        this.close();
+        return;
+      }
+      this.flush();
+    }
+  }
+
+  private closed(ws: WebSocket): void {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    for (const [, resolve] of this.pending) resolve(null);
+    this.pending.clear();
+    if (this.stopped || this.fatal) {
+      this.events.state("closed", this.attempt);
+      return;
+    }
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {

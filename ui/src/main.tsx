@@ -1,6 +1,7 @@
 import { render } from "preact";
 import "./styles.css";
 import { Connection, type Transport } from "./connection";
+import { takeEarlySocket } from "./boot/earlySocket";
 import { Controller } from "./controller";
 import { Store } from "./storeHub";
 import { applyTheme, storedTheme, watchOsTheme } from "./theme";
@@ -69,7 +70,9 @@ async function start() {
     const { DemoTransport } = await import("./demo");
     transport = new DemoTransport(store);
   } else {
-    const conn = new Connection(webSocketUrl(location.href, params), {
+    const wsUrl = webSocketUrl(location.href, params);
+    // the socket the page's first script opened (boot/earlySocket.ts): its `session` may be here already
+    const conn = new Connection(wsUrl, {
       message: (m) => {
         if (widgetDoor.handle(m)) return; // Jupyter widgets (ipywidgets, anywidget…): loaded on first use
         if (widgetChannel.handle(m)) {
@@ -102,7 +105,7 @@ async function start() {
       protocolError: (reason) => {
         console.warn("reflow: ignored a server frame:", reason);
       },
-    });
+    }, undefined, takeEarlySocket(window, wsUrl));
     transport = conn;
     connection = conn;
     retry = () => conn.retryNow();

@@ -1,7 +1,7 @@
 // Applying the user's settings to the page: theme, code font size, editor keymap.
 // Separate from settings.ts so the model stays free of DOM and CodeMirror.
 
-import { setEditorKeymap } from "./editor";
+import { setKeymapChoice } from "./editorLoader";
 import { SettingsHub, type UserSettings } from "./settings";
 import { applyTheme, THEME_KEY } from "./theme";
 
@@ -17,7 +17,7 @@ function applySettingsToPage(s: UserSettings, prev: UserSettings | null): void {
     applyTheme(s.theme);
   }
   document.documentElement.style.setProperty("--code-size", `${s.font_size}px`);
-  if (!prev || prev.keymap !== s.keymap) void setEditorKeymap(s.keymap);
+  if (!prev || prev.keymap !== s.keymap) setKeymapChoice(s.keymap);
 }
 
 /** The page's one settings hub (like the widget channel: one per page). */

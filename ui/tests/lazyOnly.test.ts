@@ -41,5 +41,18 @@ describe("the always-loaded app carries no Jupyter widget code", () => {
     expect(lazyOnlyViolations(modules)).toEqual([]);
     const widgetModules = Object.keys(modules).filter((id) => /jupyter|widgets?[\\/]|lumino/i.test(id) && !/src[\\/]widgets[\\/]/.test(id));
     expect(widgetModules).toEqual(["src/jupyterWidgets/door.tsx"]);
+    // the editors load after first paint (src/editorLoader.ts): no CodeMirror before it
+    expect(Object.keys(modules).filter((id) => /@codemirror|@lezer|src[\\/]editor\.ts$/.test(id))).toEqual([]);
+  });
+
+  it("names CodeMirror and the editor module when they are in the entry (the layout before the editor chunk)", () => {
+    const bad = lazyOnlyViolations({
+      "/ui/src/main.tsx": 900,
+      "/ui/src/editor.ts": 13000,
+      "/ui/node_modules/@codemirror/view/dist/index.js": 467000,
+      "/ui/node_modules/@lezer/python/dist/index.js": 43000,
+      "/ui/src/editorLoader.ts": 800,
+    });
+    expect(bad.map((b) => b.split(" ")[0])).toEqual(["/ui/src/editor.ts", "/ui/node_modules/@codemirror/view/dist/index.js", "/ui/node_modules/@lezer/python/dist/index.js"]);
   });
 });

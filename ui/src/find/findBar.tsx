@@ -2,9 +2,9 @@
 // it (cells far from the screen have no editor), steps through the matches, replaces one or
 // all as one transaction (the path every structural change takes), which Undo reverts.
 
-import { EditorView } from "@codemirror/view";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Controller } from "../controller";
+import { loadedEditor } from "../editorLoader";
 import type { CellChange } from "../protocol";
 import type { State } from "../store";
 import { findMatches, inverseChanges, queryRegExp, replaceAllChanges, replaceOne, stepMatch, type FindOptions, type Match } from "./find";
@@ -25,7 +25,7 @@ function reveal(ctl: Controller, m: Match, keepFocus: HTMLElement | null): void 
     const el = document.getElementById(`cell-${m.id}`);
     if (frames === 0) el?.scrollIntoView({ block: "center" });
     const dom = el?.querySelector<HTMLElement>(".cm-editor");
-    const view = dom ? EditorView.findFromDOM(dom) : null;
+    const view = dom ? (loadedEditor()?.EditorView.findFromDOM(dom) ?? null) : null;
     if (view) {
       const len = view.state.doc.length;
       view.dispatch({ selection: { anchor: Math.min(m.from, len), head: Math.min(m.to, len) }, scrollIntoView: true });

@@ -9,10 +9,10 @@
 // per-cell mapping it would need is what the app already does, so this stays a thin layer.
 
 import { StateEffect, StateField, type Extension } from "@codemirror/state";
-import { lintGutter } from "@codemirror/lint";
+import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { EditorView, keymap, showPanel, showTooltip, ViewPlugin, type Panel, type Tooltip } from "@codemirror/view";
-import type { LspRange, LspReplyMsg, LspRequestMsg } from "../protocol";
-import { onDiagnostics, showDiagnostics } from "./diagnostics";
+import type { LspDiagnostic, LspRange, LspReplyMsg, LspRequestMsg } from "../protocol";
+import { diagnosticsOf, onDiagnostics } from "./diagnostics";
 import { hoverPlainText, toLineChar, toOffset } from "./positions";
 
 type LspOp = LspRequestMsg["op"];
@@ -332,4 +332,25 @@ export async function lspHover(hooks: LspCellHooks, code: string, line: number, 
 export async function lspCompletions(hooks: LspCellHooks, code: string, line: number, character: number) {
   const reply = await hooks.ask({ op: "completion", line, character, code });
   return reply?.ok ? (reply.items ?? []) : [];
+}
+
+/** A cell's diagnostics as CodeMirror lint diagnostics on the editor's current text. */
+function lintDiagnostics(view: EditorView, list: LspDiagnostic[]): Diagnostic[] {
+  const doc = view.state.doc;
+  return list.map((d) => {
+    const from = toOffset(doc, { line: d.line, character: d.character });
+    let to = toOffset(doc, { line: d.end_line, character: d.end_character });
+    if (to <= from) to = Math.min(doc.length, from + 1);
+    return {
+      from,
+      to,
+      severity: d.severity === "hint" ? "hint" : d.severity,
+      message: d.message,
+      source: d.source || undefined,
+    };
+  });
+}
+
+function showDiagnostics(view: EditorView, cellId: string): void {
+  view.dispatch(setDiagnostics(view.state, lintDiagnostics(view, diagnosticsOf(cellId))));
 }

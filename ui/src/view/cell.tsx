@@ -3,7 +3,8 @@
 
 import { memo } from "./memo";
 import { useContext, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { createEditor, type CellEditor } from "../editor";
+import type { CellEditor } from "../editor";
+import { loadedEditor, loadEditor } from "../editorLoader";
 import { renderMarkdown } from "../markdown";
 import { displayStatus, type Cell } from "../store";
 import { Icon } from "./icons";
@@ -16,7 +17,6 @@ import { formatElapsed, formatRunTime } from "../runTime";
 import { isSql } from "../sqlCells";
 import { SqlHead } from "./sqlHead";
 import { OutputHistory } from "../history/historyPanel";
-import { lspEditorHooks } from "../lsp/cellHooks";
 
 // ---- lazy editor creation ---------------------------------------------------------
 
@@ -160,12 +160,25 @@ export const CellView = memo(function CellView(p: CellProps) {
     return observe(hostRef.current, () => setWantEditor(true));
   }, [codeVisible, wantEditor, selected, editing]);
 
+  // CodeMirror comes in its own chunk (editorLoader.ts): the first editor waits for it, later ones do not
+  const [, setChunkLoaded] = useState(false);
   useLayoutEffect(() => {
     if (!wantEditor || !codeVisible || editorRef.current || !hostRef.current) return;
+    const chunk = loadedEditor();
+    if (!chunk) {
+      let live = true;
+      loadEditor().then(
+        () => live && setChunkLoaded(true),
+        (err: unknown) => console.warn("reflow: the editor did not load:", err),
+      );
+      return () => {
+        live = false;
+      };
+    }
     const host = hostRef.current;
     host.textContent = "";
     const id = cell.id;
-    editorRef.current = createEditor(
+    editorRef.current = chunk.createEditor(
       host,
       cell.code,
       cell.kind,
@@ -206,13 +219,13 @@ export const CellView = memo(function CellView(p: CellProps) {
           const r = await ctl.inspect(id, code, cursor);
           return r && r.found ? r.text : null;
         },
-        ...(cell.kind === "code" ? lspEditorHooks(ctl, id) : {}), // the language server (ui/src/lsp)
+        ...(cell.kind === "code" ? chunk.lspEditorHooks(ctl, id) : {}), // the language server (ui/src/lsp)
       },
       readOnly,
       isSql(cell.options) ? "sql" : "python",
     );
     setHasEditor(true);
-  }, [wantEditor, codeVisible]);
+  }, [wantEditor, codeVisible, loadedEditor() !== null]);
   const sqlCell = !isMd && isSql(cell.options);
   useEffect(() => editorRef.current?.setLanguage(sqlCell ? "sql" : "python"), [sqlCell, hasEditor]);
 
