@@ -345,7 +345,6 @@ class Runtime:
         failed: set[str] = set()
         rounds: list[set[str]] = []  # the cells each round ran
         for _ in range(len(self._order) + 1):
-            before = set(self._stale)
             todo = [c for c in self._order if c in self._stale and c not in failed]
             if not todo:
                 break
@@ -358,7 +357,7 @@ class Runtime:
             rounds.append(set(todo))
             self.run_cells(todo)  # its plans' staled cells are in self._staled now
             failed = (failed | {c for c in todo if self._status.get(c) == "error"}) - self._staled
-            if self.mode == "auto" or not (self._staled & self._stale) or self._stale == before:
+            if self.mode == "auto" or not (self._staled & self._stale):
                 break
 
     def _run(self, roots: list[str], repair: bool = False) -> None:

@@ -397,6 +397,13 @@ FOUND = [
     # a cell failing before its assignment (`b = b + 1` with no `b`) took a later version of a name it
     # assigns (`c`, bound by a cell below that did not re-run) out of the namespace (was the OPEN sequence)
     (["lst[0] += 1", "b = b + 1\nc = len(lst)", "a = 0\nc = 0", "a = 0", "a = 0\nc = 0\nb"], [Op("run", index=1)]),
+    # lazy run_stale: a cell that failed in the first round (`lst[0] = a`) and that the second round staled
+    # anew (it now reads `a` from the cell below, which failed) was left stale: the loop stopped because the
+    # stale set had the same cells as before the round, though one of them was staled anew
+    (["a = 0\nb = 0\nc = 0", "def f():\n    return a + 1", "def f():\n    return a + 1", "a = 0",
+      "a = 0\nprint(c)", "def f():\n    return a + 1"],
+     [Op("delete", index=3), Op("add", target=1, code="lst[0] = a"),
+      Op("lazy", inner=(Op("edit", index=0, code="b = 0", run=False),))]),
 ]
 
 
