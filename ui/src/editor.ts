@@ -195,6 +195,19 @@ function escape(view: EditorView, hooks: EditorHooks): boolean {
  * Runs before vim sees a key: Shift/Mod-Enter still run the cell, and Escape leaves the
  * editor only from vim's normal mode (from insert/visual mode it is vim's Escape).
  */
+// The text each editor last asked a run for. The list typing would open for that text is not wanted: CodeMirror
+// asks ~100 ms after the last key, by then after the Shift-Enter, and the request would take the kernel's CPU
+// from the run beside it (a session's first completion imports jedi: half a second of CPU against the cell).
+const ranText = new WeakMap<EditorView, string>();
+
+/** Shift/Mod-Enter: the run, and no completion list for the text it runs. */
+function askRun(view: EditorView, hooks: EditorHooks, mode: "in-place" | "next"): boolean {
+  ranText.set(view, view.state.doc.toString());
+  closeCompletion(view);
+  hooks.onRun(mode);
+  return true;
+}
+
 const vimGuard = Prec.highest(
   EditorView.domEventHandlers({
     keydown(e, view) {
@@ -203,8 +216,7 @@ const vimGuard = Prec.highest(
       const mod = e.ctrlKey || e.metaKey;
       let handled = false;
       if (e.key === "Enter" && (e.shiftKey || mod) && !e.altKey) {
-        hooks.onRun(e.shiftKey && !mod ? "next" : "in-place");
-        handled = true;
+        handled = askRun(view, hooks, e.shiftKey && !mod ? "next" : "in-place");
       } else if (e.key === "Escape" && !mod && !e.shiftKey) {
         const vim = vimStateOf?.(view);
         const busy = !!vim && (vim.insertMode || vim.visualMode || (vim.inputState?.keyBuffer?.length ?? 0) > 0);
@@ -246,6 +258,7 @@ export function createEditor(
     const word = ctx.matchBefore(/[\w.]*$/);
     if (!ctx.explicit && (!word || word.from === word.to || !/[\w.]$/.test(word.text))) return null;
     const code = ctx.state.doc.toString();
+    if (!ctx.explicit && ctx.view && ranText.get(ctx.view) === code) return null; // a run was asked for this text
     // the language server's answer joins if it comes within LSP_COMPLETION_WAIT_MS (never holds the kernel's
     // back long); a later answer for the same text and cursor is kept and the list asked for again
     const cached = lateLsp && lateLsp.code === code && lateLsp.pos === ctx.pos ? lateLsp.items : null;
@@ -265,7 +278,7 @@ export function createEditor(
         // not from inside this query: while it is still CodeMirror's running query for this source, a new
         // start is folded into it, and its result (without these items) would end the list
         setTimeout(() => {
-          if (lateLsp && stillHere()) startCompletion(view);
+          if (lateLsp && stillHere() && ranText.get(view) !== code) startCompletion(view);
         }, 0);
       });
     }
@@ -292,8 +305,8 @@ export function createEditor(
 
   const runKeys = Prec.highest(
     keymap.of([
-      { key: "Shift-Enter", run: () => (hooks.onRun("next"), true) },
-      { key: "Mod-Enter", run: () => (hooks.onRun("in-place"), true) },
+      { key: "Shift-Enter", run: (view) => askRun(view, hooks, "next") },
+      { key: "Mod-Enter", run: (view) => askRun(view, hooks, "in-place") },
       { key: "Mod-s", run: () => (hooks.onSave(), true), preventDefault: true },
       {
         key: "Escape",

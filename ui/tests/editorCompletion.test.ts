@@ -43,10 +43,17 @@ function editorWithAnswers() {
       return d.promise;
     },
   };
+  const runs: string[] = [];
+  hooks.onRun = (mode) => runs.push(mode);
   const parent = document.createElement("div");
   document.body.appendChild(parent);
   const editor = createEditor(parent, "x = 0\n", "code", hooks);
-  return { editor, kernel, lsp };
+  return { editor, kernel, lsp, runs };
+}
+
+/** A key pressed in the editor, as the browser would deliver it (CodeMirror's keymaps listen for keydown). */
+function press(editor: CellEditor, key: string, mods: { shiftKey?: boolean; ctrlKey?: boolean } = {}): void {
+  editor.view.contentDOM.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...mods }));
 }
 
 function type(editor: CellEditor, text: string): void {
@@ -120,5 +127,39 @@ describe("completions from a slow language server", () => {
     await vi.advanceTimersByTimeAsync(300);
     expect(labels(editor)).not.toContain("never_ran_value");
     expect(t.kernel).toHaveLength(2);
+  });
+});
+
+describe("a run asked for the text typed", () => {
+  let editor: CellEditor | null = null;
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    editor?.destroy();
+    editor = null;
+    vi.useRealTimers();
+  });
+
+  it("sends no completion request for it: Shift-Enter right after typing", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "total = never_ran");
+    press(editor, "Enter", { shiftKey: true }); // before CodeMirror's typing delay is over
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.runs).toEqual(["next"]);
+    expect(t.kernel).toHaveLength(0); // the list would be for a cell already running: not asked for
+    expect(t.lsp).toHaveLength(0);
+  });
+
+  it("sends none after Ctrl-Enter either, and asks again once the text changes", async () => {
+    const t = editorWithAnswers();
+    editor = t.editor;
+    type(editor, "never_ran");
+    press(editor, "Enter", { ctrlKey: true });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.runs).toEqual(["in-place"]);
+    expect(t.kernel).toHaveLength(0);
+    type(editor, "_val");
+    await vi.advanceTimersByTimeAsync(200);
+    expect(t.kernel).toHaveLength(1); // new text: completions as usual
   });
 });
