@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
+import subprocess
 import sys
 import tomllib
 import types
@@ -178,3 +180,37 @@ def test_ci_workflow_builds_all_three() -> None:
         return
     data = yaml.safe_load(text)
     assert "build" in data["jobs"]
+
+
+BUILD_TOOLS = ("setuptools", "pkg_resources", "distutils", "_distutils_hack")
+
+
+def test_spec_leaves_the_build_tools_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Collected, they bring runtime hooks that import pkg_resources and setuptools at every launch."""
+    [a] = run_spec(tmp_path, monkeypatch)["made"]["Analysis"]
+    assert set(BUILD_TOOLS) <= set(a.kwargs["excludes"])
+
+
+def test_the_app_starts_without_the_build_tools(tmp_path: Path) -> None:
+    """What the frozen app imports to open a notebook window works with setuptools & co. missing."""
+    script = f"""
+import importlib.abc, sys
+class Missing(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {BUILD_TOOLS!r}:
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, Missing())
+for m in list(sys.modules):
+    if m.split(".")[0] in {BUILD_TOOLS!r}:
+        del sys.modules[m]
+import reflow_desktop.cli, reflow_desktop.shell.app, reflow_desktop.shell.windows, reflow_desktop.shell.popout
+import reflow_desktop.server.app, reflow_desktop.session.kernel_pool, jupyter_client.provisioning
+import keyring, webview.platforms.qt
+from jupyter_client.provisioning import KernelProvisionerFactory
+assert any(ep.name == "local-provisioner" for ep in KernelProvisionerFactory.instance()._get_all_provisioners())
+print("ok")
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                       cwd=tmp_path, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
