@@ -1,15 +1,12 @@
-// A Vite plugin: builds src/boot/earlyEntry.ts to a small classic script with a content-hashed name
-// and puts it first in the page's <head>, so the WebSocket opens while the app's bundle is still
-// on its way (src/boot/earlySocket.ts). A file, not inline code: the page's CSP allows no inline
-// script; hashed, so the long-lived asset cache never serves an old one after an update.
+// A Vite plugin: builds src/boot/earlyEntry.ts to a small classic script and puts it inline, first
+// in the page's <head>, so the WebSocket opens as soon as the page is parsed, while the app's bundle
+// is still on its way (src/boot/earlySocket.ts). Inline rather than a file: a file is one more
+// request to a server that is busy starting the kernel at that moment. The page's CSP allows it by
+// its hash (csp-hashes.json, "early_socket"), like the output frames' sizer; no other inline script.
 import { build, type Plugin } from "vite";
 
 const ENTRY = "src/boot/earlyEntry.ts"; // under the UI's root
-
-async function shortHash(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest.slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const EARLY_SOCKET_HASH_NAME = "early_socket";
 
 /** The built script: one IIFE, no imports (it runs before any module). */
 export async function buildEarlyScript(root: string): Promise<string> {
@@ -26,13 +23,13 @@ export async function buildEarlyScript(root: string): Promise<string> {
     },
   });
   const outputs = Array.isArray(out) ? out : [out];
-  for (const o of outputs) if ("output" in o) for (const c of o.output) if (c.type === "chunk") return c.code;
+  for (const o of outputs) if ("output" in o) for (const c of o.output) if (c.type === "chunk") return c.code.trim();
   throw new Error("early-socket: no script built");
 }
 
-export function earlySocket(): Plugin {
+/** ``script()``: the inline text, for the CSP hash (csp-hashes.ts). */
+export function earlySocket(): Plugin & { script(): Record<string, string> } {
   let root = "";
-  let fileName = "";
   let code = "";
   return {
     name: "reflow-early-socket",
@@ -42,13 +39,11 @@ export function earlySocket(): Plugin {
     },
     async buildStart() {
       code = await buildEarlyScript(root);
-      fileName = `assets/early-socket-${await shortHash(code)}.js`;
-    },
-    generateBundle() {
-      this.emitFile({ type: "asset", fileName, source: code });
+      if (/<\/script/i.test(code)) this.error("early-socket: the script would end its own <script> element");
     },
     transformIndexHtml() {
-      return [{ tag: "script", attrs: { src: `./${fileName}` }, injectTo: "head-prepend" }];
+      return [{ tag: "script", children: code, injectTo: "head-prepend" }];
     },
+    script: (): Record<string, string> => (code ? { [EARLY_SOCKET_HASH_NAME]: code } : {}),
   };
 }
