@@ -15,6 +15,10 @@ otherwise, and our own prints go to a log file instead of crashing on None.
 import os
 import sys
 
+if os.environ.get("REFLOW_STARTUP_TRACE"):  # issue 21's start-up timeline: the first Python line of the app
+    from reflow_desktop.shell.startup_trace import mark
+
+    mark("python")
 _engine = os.path.join(getattr(sys, "_MEIPASS", os.path.dirname(sys.executable)), "engine")
 if os.path.isdir(_engine) and _engine not in sys.path:
     sys.path.insert(0, _engine)

@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # kernel does for its start-up imports, reflow/kernel/__main__.py): otherwise every command compiles
     # what changed since the last write again. This process never imports the user's code.
     sys.dont_write_bytecode = False
+    from reflow_desktop.shell.startup_trace import mark
+
+    mark("cli")
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         args_list.insert(0, "open")

@@ -211,6 +211,7 @@ assert any(ep.name == "local-provisioner" for ep in KernelProvisionerFactory.ins
 print("ok")
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6"}
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                                       cwd=tmp_path, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]

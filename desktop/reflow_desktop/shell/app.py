@@ -28,10 +28,13 @@ from reflow_desktop import recent as recent_mod
 from reflow_desktop.recent import RecentList
 from reflow_desktop.settings import Settings, load_settings, save_settings
 from reflow_desktop.shell import ipc
+from reflow_desktop.shell.startup_trace import mark
 from reflow_desktop.shell.threads import ServerThread, gui_only, install_qt_thread_trap, make_gui_invoker, on_gui_thread
 from reflow_desktop.shell.welcome import copy_example, list_examples, recent_data, render_welcome, untitled_path
 
 if TYPE_CHECKING:
+    import webview
+
     from reflow_desktop.shell.run_alerts import RunAlerts
     from reflow_desktop.shell.windows import NotebookWindow
 
@@ -101,9 +104,15 @@ class ShellApp:
         self.quitting = False
         self.gui_running = False
         self.run_alerts: RunAlerts | None = None  # run-finished notifications, keep-awake (shell/run_alerts.py)
+        self._launch: tuple[list[str], webview.Window | None] = ([], None)  # paths; the first one's early window
+        self.exit_code = 0
 
     # --- lifetime --------------------------------------------------------------------
     def run(self, paths: list[str]) -> int:
+        """The app's lifetime. Start-up order (issue 21): the first notebook's window is made blank,
+        then the server boots on its thread while Qt shows the window (Chromium starting up); once
+        the loop runs, ``_open_launch`` gives the window its session and loads the notebook's page."""
+        mark("shell imported")
         name = ipc.server_name(self.data_dir)
         if sys.platform != "win32" and ipc.forward_to_running(name, paths):
             print("reflow: opened in the running Reflow app", file=sys.stderr)
@@ -115,47 +124,77 @@ class ShellApp:
         from reflow_desktop.shell.instance import InstanceServer, forward_with_qt
 
         self.qapp = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "reflow"])
+        mark("qapplication")
         self.qapp.setApplicationName("Reflow")
         self.qapp.setApplicationDisplayName("Reflow")
         self.qapp.setDesktopFileName("reflow")  # matches reflow.desktop (taskbar icon, Wayland)
+        if sys.platform == "win32" and forward_with_qt(name, paths):
+            return 0
+        install_qt_thread_trap()
+        self.invoker = make_gui_invoker()
+        self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
+        if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
+            return 0  # lost a start-up race to another instance
+        from reflow_desktop.shell.windows import launch_window
+
+        # The first notebook's window comes up now, blank, so that Chromium starts beside the server.
+        self._launch = (paths, launch_window(paths[0], self.page_api) if paths else None)
+        if not paths:
+            self.show_welcome()
+        # Not sooner: two threads importing at once both go slower (each file read hands the GIL over).
+        self.server_thread.begin(before=_clean_stale)
+        mark("windows made")
+        try:
+            webview.start(self._started, gui="qt", private_mode=True)
+        finally:
+            self.shutdown()
+        return self.exit_code
+
+    def _started(self) -> None:  # pywebview worker thread, GUI loop running
+        self.gui_running = True
+        self.invoke(self._open_launch)  # queued first: windows have their sessions before on_ready runs
+        on_ready = self.on_ready
+        if on_ready is not None:
+            self.invoke(lambda: on_ready(self))
+
+    @gui_only
+    def _open_launch(self) -> None:
+        """The loop runs and the launch's windows exist: wait for the server, then open each notebook in its window."""
+        (paths, window), self._launch = self._launch, ([], None)
+        try:
+            self.server_thread.wait_started(30)
+        except Exception as exc:  # nothing can open without it: say why, then end
+            self.error("Reflow could not start", f"Its local server did not start: {exc}")
+            self.exit_code = 1
+            self.quit()
+            return
+        self.server_thread.server.native_export = self._native_export
+        from reflow_desktop.shell.popout import serve_popouts
+
+        serve_popouts(self)  # the page's "pop out" (POST /s/ID/pop-out) opens a window of its own
+        opened = [self.open_notebook(p, window=window if i == 0 else None) for i, p in enumerate(paths)]
+        if not self.windows and self.welcome is None:  # every path failed to open
+            self.show_welcome()
+        if window is not None and (opened[0] is None or opened[0].window is not window):
+            native: Any = window.native  # failed (the user was told why), or that notebook was open already
+            if native is not None:
+                native.close()
+        self._after_launch()
+
+    @gui_only
+    def _after_launch(self) -> None:
+        """What the first page does not wait for: the app icon (Qt's SVG plugin) and run alerts."""
         from reflow_desktop.resources import icon_path  # checkout, wheel or frozen app
 
         if (icon := icon_path()) is not None:
             from qtpy.QtGui import QIcon
 
-            self.qapp.setWindowIcon(QIcon(str(icon)))
-        if sys.platform == "win32" and forward_with_qt(name, paths):
-            return 0
-        install_qt_thread_trap()
-        self.invoker = make_gui_invoker()
+            self.qapp.setWindowIcon(QIcon(str(icon)))  # windows already open take it too
         from reflow_desktop.shell.run_alerts import RunAlerts
 
         self.run_alerts = RunAlerts(self)
-        self.instance = InstanceServer(name, lambda ps: self.open_paths(ps))
-        if not self.instance.listen() and sys.platform != "win32" and ipc.forward_to_running(name, paths):
-            return 0  # lost a start-up race to another instance
-        self.server_thread.server.native_export = self._native_export
-        from reflow_desktop.shell.popout import serve_popouts
-
-        serve_popouts(self)  # the page's "pop out" (POST /s/ID/pop-out) opens a window of its own
-        from reflow_desktop.session.reattach import clean_stale
-
-        clean_stale()  # records of kernels that are gone (their connection files too)
-        self.server_thread.start()
-        self.open_paths(paths)
-        if not webview.windows:  # every path failed to open
-            self.show_welcome()
-        try:
-            webview.start(self._started, gui="qt", private_mode=True)
-        finally:
-            self.shutdown()
-        return 0
-
-    def _started(self) -> None:  # pywebview worker thread, GUI loop running
-        self.gui_running = True
-        on_ready = self.on_ready
-        if on_ready is not None:
-            self.invoke(lambda: on_ready(self))
+        for win in self.windows.values():
+            self.run_alerts.watch(win)
 
     def shutdown(self) -> None:
         """After the Qt loop: stop sessions (saves pending edits, shuts kernels down)."""
@@ -214,8 +253,11 @@ class ShellApp:
         return None
 
     @gui_only
-    def open_notebook(self, path: str | Path) -> NotebookWindow | None:
-        """Open (or bring forward) the window for ``path``; None if it cannot be opened."""
+    def open_notebook(self, path: str | Path, window: webview.Window | None = None) -> NotebookWindow | None:
+        """Open (or bring forward) the window for ``path``; None if it cannot be opened.
+
+        ``window``: the launch's blank window for it (``launch_window``), to take over.
+        """
         from reflow_desktop.importing.on_open import reflow_notebook_for
         from reflow_desktop.session import Session
         from reflow_desktop.shell.windows import NotebookWindow
@@ -243,7 +285,9 @@ class ShellApp:
         try:
             if not target.parent.is_dir():
                 raise FileNotFoundError(f"no such folder: {target.parent}")
+            self.server_thread.wait_started(30)
             session = self.server_thread.call(make).result(30)
+            mark("session made")
         except Exception as exc:
             self.error(f"Cannot open {target.name}", str(exc))
             return None
@@ -253,9 +297,9 @@ class ShellApp:
         self.windows[session.id] = win
         self.recent.add(target)
         # The page and the kernel come up in parallel: the UI shows "starting".
-        fut = self.server_thread.submit(session.start())
+        fut = self.server_thread.submit(self.server_thread.start_session(session))
         fut.add_done_callback(_log_start_failure)
-        win.create()
+        win.create(window)
         if self.run_alerts is not None:
             self.run_alerts.watch(win)
         if self.welcome is not None:
@@ -376,8 +420,16 @@ def main(paths: list[str]) -> int:
     return ShellApp().run(paths)
 
 
+def _clean_stale() -> None:
+    """Server thread, before it listens: records of kernels that are gone (their connection files too)."""
+    from reflow_desktop.session.reattach import clean_stale
+
+    clean_stale()
+
+
 def _log_start_failure(fut: concurrent.futures.Future[None]) -> None:
     """A session whose kernel failed to start says so in the log (the page shows it too)."""
     exc = fut.exception()
+    mark("kernel started")
     if exc is not None:
         log.error("kernel start failed: %s", exc)

@@ -21,11 +21,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
-from reflow_desktop.server import ReflowServer
+from reflow_desktop.shell.startup_trace import mark
 
 if TYPE_CHECKING:
+    from reflow_desktop.server import ReflowServer
     from reflow_desktop.session.kernel_pool import KernelPool
 
 T = TypeVar("T")
@@ -103,33 +104,61 @@ def install_qt_thread_trap() -> None:
     previous = qInstallMessageHandler(handler)
 
 
+class SessionStart(Protocol):
+    async def start(self) -> None: ...
+
+
 class ServerThread:
-    """Runs ReflowServer on a private asyncio loop in a daemon thread."""
+    """Runs ReflowServer on a private asyncio loop in a daemon thread.
+
+    The server (tornado, sessions: ~0.1 s of imports) is made on first use of ``server``, which
+    the thread's start does: the app's launch does not wait for those imports before its window.
+    """
 
     def __init__(self, port: int = 0, token: str | None = None) -> None:
-        from reflow_desktop import envs
-
-        self.server = ReflowServer(port=port, token=token, session_defaults={"environments": envs.enabled()})
+        self._server_args: dict[str, Any] = {"port": port, "token": token}
+        self._server: ReflowServer | None = None
+        self._server_lock = threading.Lock()
+        self._before: Callable[[], None] | None = None
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="reflow-server", daemon=True)
         self._started = concurrent.futures.Future()  # type: concurrent.futures.Future[None]
         self.kernel_pool: KernelPool | None = None  # session/kernel_pool.py, made on the loop
 
+    @property
+    def server(self) -> ReflowServer:
+        with self._server_lock:
+            if self._server is None:
+                from reflow_desktop import envs
+                from reflow_desktop.server import ReflowServer
+
+                self._server = ReflowServer(**self._server_args, session_defaults={"environments": envs.enabled()})
+            return self._server
+
     def start(self, timeout: float = 10.0) -> None:
+        self.begin()
+        self.wait_started(timeout)
+
+    def begin(self, before: Callable[[], None] | None = None) -> None:
+        """Start serving on the thread and return at once: the app sets up its window meanwhile.
+
+        ``before`` runs on the thread first (a failure stops the start like the server's own).
+        """
+        self._before = before
         self._thread.start()
+
+    def wait_started(self, timeout: float = 10.0) -> None:
+        """Block until the server listens; raises what stopped it from starting."""
         self._started.result(timeout)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
 
         async def boot() -> None:
+            if self._before is not None:
+                self._before()
             await self.server.start()
-            # one spare kernel per recent environment (session/kernel_pool.py); REFLOW_KERNEL_POOL=0: none
-            if self.server.session_defaults.get("environments") and os.environ.get("REFLOW_KERNEL_POOL") != "0":
-                from reflow_desktop.session import kernel_pool
-
-                self.kernel_pool = kernel_pool.KernelPool()
-                kernel_pool.install(self.kernel_pool)
+            mark("server listening")
 
         try:
             self.loop.run_until_complete(boot())
@@ -138,6 +167,24 @@ class ServerThread:
             return
         self._started.set_result(None)
         self.loop.run_forever()
+
+    async def start_session(self, session: SessionStart) -> None:
+        """Start a session's kernel (on the loop), the kernel pool set up first if it is not yet.
+
+        The pool is made here rather than when the server starts: its import (jupyter_client) is one
+        the first kernel start needs anyway, and the first window's page no longer waits for it.
+        """
+        # one spare kernel per recent environment (session/kernel_pool.py); REFLOW_KERNEL_POOL=0: none
+        if (
+            self.kernel_pool is None
+            and self.server.session_defaults.get("environments")
+            and os.environ.get("REFLOW_KERNEL_POOL") != "0"
+        ):
+            from reflow_desktop.session import kernel_pool
+
+            self.kernel_pool = kernel_pool.KernelPool()
+            kernel_pool.install(self.kernel_pool)
+        await session.start()
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         return asyncio.run_coroutine_threadsafe(coro, self.loop)

@@ -26,6 +26,7 @@ from reflow_desktop.exporting.live import FORMATS, ExportFormat, export_session
 from reflow_desktop.shell import commands
 from reflow_desktop.shell.menus import MenuApp, install_notebook_menus, short_path
 from reflow_desktop.shell.popout import close_popouts
+from reflow_desktop.shell.startup_trace import mark
 from reflow_desktop.shell.threads import ServerThread, gui_only
 
 if TYPE_CHECKING:
@@ -82,6 +83,35 @@ def export_format(fmt: str) -> ExportFormat:
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(_EXPORT_LABELS)}")
 
 
+# Every notebook window's pywebview options (the launch window becomes one).
+_WINDOW_OPTIONS: dict[str, Any] = {"width": 1200, "height": 820, "min_size": (480, 320), "background_color": "#FFFFFF"}
+
+
+def window_title(path: Path) -> str:
+    return f"{path.name} — {short_path(str(path.parent))} — Reflow"
+
+
+def launch_window(path: str, js_api: object) -> webview.Window:
+    """The launch's first notebook window, made before the server listens and shown blank.
+
+    Chromium (its profile, GPU and renderer processes) starts up while the server boots on its
+    thread, instead of after it (issue 21); ``NotebookWindow.create`` takes the window over
+    and loads the notebook's page into it.
+    """
+    window = webview.create_window(window_title(Path(path).expanduser().resolve()), js_api=js_api, **_WINDOW_OPTIONS)
+    assert window is not None  # create_window returns None only when asked to reuse a window
+    window.events.before_show += _start_blank
+    return window
+
+
+def _start_blank(window: webview.Window) -> None:
+    """GUI thread: about:blank rather than pywebview's HTML page (a data: URL, whose renderer the
+    notebook's page could not reuse)."""
+    from qtpy.QtCore import QUrl
+
+    web_view(cast("QMainWindow", window.native)).setUrl(QUrl("about:blank"))
+
+
 def web_view(native: QMainWindow) -> QWebEngineView:
     """The page's view: pywebview's Qt window makes it the central widget."""
     return cast("QWebEngineView", native.centralWidget())
@@ -101,6 +131,8 @@ class NotebookWindow:
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self.window: webview.Window | None = None
+        self.url = ""  # the notebook page's address, once created
+        self.page_done = False  # the notebook page (not the launch window's blank one) finished loading
         self.keep_running = False  # closed with "keep running in the background" (close_dialog.py)
 
     @property
@@ -108,27 +140,32 @@ class NotebookWindow:
         return self.session.path
 
     def title(self) -> str:
-        return f"{self.path.name} — {short_path(str(self.path.parent))} — Reflow"
+        return window_title(self.path)
 
     @gui_only
-    def create(self) -> None:
-        url = self.app.server_thread.server.url(self.session.id)
-        window = webview.create_window(
-            self.title(),
-            url,
-            width=1200,
-            height=820,
-            min_size=(480, 320),
-            js_api=self.app.page_api,
-            background_color="#FFFFFF",
-        )
-        assert window is not None  # create_window returns None only when asked to reuse a window
-        window.events.before_show += self._before_show
+    def create(self, window: webview.Window | None = None) -> None:
+        """Make the window and load the page; or, given the launch window (``launch_window``), take it over."""
+        self.url = self.app.server_thread.server.url(self.session.id)
+        adopted = window is not None
+        if window is None:
+            window = webview.create_window(self.title(), self.url, js_api=self.app.page_api, **_WINDOW_OPTIONS)
+            assert window is not None  # create_window returns None only when asked to reuse a window
         window.events.loaded += self._on_loaded
         window.events.closing += self._on_closing
         window.events.closed += self._on_closed
         self.window = window
-        realize(window)
+        native: Any = window.native  # typed None by pywebview until shown
+        if not adopted:
+            window.events.before_show += self._before_show
+            realize(window)
+        elif native is None:  # not made yet: it will open on the page
+            cast(Any, window).real_url = self.url
+            window.events.before_show += self._before_show
+        else:
+            window.load_url(self.url)  # first: the page loads while the menus are made
+            self._before_show(window)
+            native.setWindowTitle(self.title())  # an imported .ipynb opens as its .py
+        mark("page requested")
 
     # --- pywebview events ------------------------------------------------------------
     @gui_only
@@ -137,12 +174,22 @@ class NotebookWindow:
         native = cast("QMainWindow", window.native)  # pywebview types it as None until shown
         native.setObjectName("reflow-notebook")
         self.native = native
+        web_view(native).loadFinished.connect(self._page_finished)
         self.actions = install_notebook_menus(native, self.app, self)
         from reflow_desktop.shell.drop_data import accept_data_drops
 
         accept_data_drops(self)  # data files dropped on the window become loader cells
 
+    @gui_only
+    def _page_finished(self, ok: bool) -> None:
+        """Qt's load signal, before pywebview's ``loaded``: tells the notebook page from a launch window's blank one."""
+        if ok and web_view(cast("QMainWindow", self.native)).url().scheme() in ("http", "https"):
+            self.page_done = True  # the blank one is about:blank
+
     def _on_loaded(self) -> None:  # worker thread
+        if not self.page_done:
+            return  # the launch window's blank page
+        mark("page loaded")
         if self.loaded_at is None:
             self.loaded_at = time.perf_counter()
         self.loaded.set()
