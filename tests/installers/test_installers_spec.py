@@ -39,7 +39,12 @@ class _Recorded:
                 ("PySide6/Qt/translations/qtwebengine_locales/en-US.pak", "", "DATA"),
             ]
             self.binaries = kwargs["binaries"]
-            self.scripts: list[Any] = []
+            self.scripts: list[Any] = [  # runtime hooks first, the entry script last
+                ("rthook_reflow", "", "PYSOURCE"),
+                ("pyi_rth_traitlets", "", "PYSOURCE"),
+                ("pyi_rth_pyside6", "", "PYSOURCE"),
+                ("launcher", "", "PYSOURCE"),
+            ]
 
 
 def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str = "linux") -> dict[str, Any]:
@@ -183,6 +188,15 @@ def test_ci_workflow_builds_all_three() -> None:
 
 
 BUILD_TOOLS = ("setuptools", "pkg_resources", "distutils", "_distutils_hack")
+
+
+def test_spec_skips_the_runtime_hooks_the_launch_does_not_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """traitlets' hook imported traitlets before the app's first line, for warnings only."""
+    spec = run_spec(tmp_path, monkeypatch)
+    [a] = spec["made"]["Analysis"]
+    assert [e[0] for e in a.scripts] == ["rthook_reflow", "pyi_rth_pyside6", "launcher"]
+    [exe] = spec["made"]["EXE"]
+    assert exe.args[1] is a.scripts
 
 
 def test_spec_leaves_the_build_tools_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

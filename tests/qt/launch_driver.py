@@ -90,6 +90,8 @@ def main() -> int:
                 wait(lambda: js(app, win, "document.querySelectorAll('[data-cell-id]').length"), what="cells")
                 result["launch_window_kept"] = on_gui(app, lambda: win.window is app_windows()[0])
                 result["page_done"] = win.page_done
+                api = "typeof window.pywebview"  # what the page asks to know it is in the app (ui/src/popout/open.ts)
+                result["page_api"] = wait(lambda: js(app, win, api) == "object" and "object", what="pywebview's script")
             else:  # the errors were recorded before on_ready ran (_open_launch is queued first)
                 result["errors_before_ready"] = list(result["errors"])
             result["windows"] = on_gui(app, lambda: windows(app))

@@ -46,6 +46,7 @@ def test_launch_window_becomes_the_notebook_window(tmp_path: Path) -> None:
     r = launch("shows", tmp_path, str(nb))
     assert r["errors"] == [] and r["exit_code"] == 0
     assert r["launch_window_kept"] and r["page_done"]
+    assert r["page_api"] == "object"  # pywebview's script (window.pywebview) reached the notebook page
     [only] = r["windows"]  # one window, no blank one left over
     assert only["title"].startswith("intro.py")
     assert only["url"].startswith("http://127.0.0.1:") and "/s/" in only["url"]

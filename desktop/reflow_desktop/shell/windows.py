@@ -106,10 +106,20 @@ def launch_window(path: str, js_api: object) -> webview.Window:
 
 def _start_blank(window: webview.Window) -> None:
     """GUI thread: about:blank rather than pywebview's HTML page (a data: URL, whose renderer the
-    notebook's page could not reuse)."""
+    notebook's page could not reuse), and without pywebview's script injection: that one waits on
+    the GUI thread for JavaScript results the page's navigation may drop, and holds the lock the
+    notebook page's injection (``window.pywebview.api``) needs. ``_inject_again`` undoes it."""
     from qtpy.QtCore import QUrl
 
-    web_view(cast("QMainWindow", window.native)).setUrl(QUrl("about:blank"))
+    native: Any = window.native
+    view = web_view(native)
+    view.page().loadFinished.disconnect(native.on_load_finished)
+    view.setUrl(QUrl("about:blank"))
+
+
+def _inject_again(native: Any) -> None:
+    """The launch window's page is the notebook's now: pywebview injects its API on load again."""
+    web_view(native).page().loadFinished.connect(native.on_load_finished)
 
 
 def web_view(native: QMainWindow) -> QWebEngineView:
@@ -159,11 +169,13 @@ class NotebookWindow:
             window.events.before_show += self._before_show
             realize(window)
         elif native is None:  # not made yet: it will open on the page
+            window.events.before_show -= _start_blank
             cast(Any, window).real_url = self.url
             window.events.before_show += self._before_show
         else:
             window.load_url(self.url)  # first: the page loads while the menus are made
             self._before_show(window)
+            _inject_again(native)  # after the view's own load signal (page_done), as for any window
             native.setWindowTitle(self.title())  # an imported .ipynb opens as its .py
         mark("page requested")
 
