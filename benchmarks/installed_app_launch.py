@@ -207,16 +207,17 @@ def report(targets: list[Target], bare: list[dict[str, float]], runs: int) -> No
         f"{'X11' if os.environ.get('DISPLAY') else 'Qt offscreen'}; load average at the end "
         f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs)"
     )
-    print(f"| {'what':<58} | {'median':>7} | {'p90':>7} | {'x bare':>6} |")
-    print(f"|{'-' * 60}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
+    w = max([40] + [len(t.label) + 26 for t in targets])
+    print(f"| {'what':<{w}} | {'median':>7} | {'p90':>7} | {'x bare':>6} |")
+    print(f"|{'-' * (w + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
 
     def row(label: str, xs: list[float]) -> None:
-        print(f"| {label:<58} | {med(xs):>5.2f} s | {p90(xs):>5.2f} s | {med(xs) / base:>5.1f}x |")
+        print(f"| {label:<{w}} | {med(xs):>5.2f} s | {p90(xs):>5.2f} s | {med(xs) / base:>5.1f}x |")
 
     row("bare QWebEngineView, static page loaded", [b["page"] for b in bare])
     for t in targets:
         for key, what in (("page", "page exists"), ("cells", "NOTEBOOK SHOWN (cells)"), ("output", "first output")):
-            row(f"{t.label[-40:]}: {what}", [r[key] for r in t.runs])
+            row(f"{t.label}: {what}", [r[key] for r in t.runs])
     for t in targets:
         steps = {k for r in t.runs for k in r if k.startswith(("trace:", "page:"))}
         print(f"\nTimeline, {t.label} (median seconds from spawn; [app]: REFLOW_STARTUP_TRACE steps):")

@@ -141,7 +141,10 @@ class ShellApp:
         self._launch = (paths, launch_window(paths[0], self.page_api) if paths else None)
         if not paths:
             self.show_welcome()
-        # Not sooner: two threads importing at once both go slower (each file read hands the GIL over).
+        # The server starts here, not sooner: two threads importing at once both go slower (each file
+        # read hands the GIL over), so webview.start's own import (QtWebEngine's modules) comes first.
+        import webview.platforms.qt
+
         self.server_thread.begin(before=_clean_stale)
         mark("windows made")
         try:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import webview
 
-from reflow_desktop.exporting.live import FORMATS, ExportFormat, export_session
 from reflow_desktop.shell import commands
 from reflow_desktop.shell.menus import MenuApp, install_notebook_menus, short_path
 from reflow_desktop.shell.popout import close_popouts
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from qtpy.QtWebEngineWidgets import QWebEngineView
     from qtpy.QtWidgets import QMainWindow
 
+    from reflow_desktop.exporting.live import ExportFormat
     from reflow_desktop.session.doors import WindowDoor
     from reflow_desktop.shell.console import ConsoleDock
 
@@ -118,7 +118,8 @@ def _start_blank(window: webview.Window) -> None:
 
 
 def _inject_again(native: Any) -> None:
-    """The launch window's page is the notebook's now: pywebview injects its API on load again."""
+    """The notebook's page loaded in the launch window: pywebview's injection for it, and on every load again."""
+    native.on_load_finished()
     web_view(native).page().loadFinished.connect(native.on_load_finished)
 
 
@@ -143,6 +144,7 @@ class NotebookWindow:
         self.window: webview.Window | None = None
         self.url = ""  # the notebook page's address, once created
         self.page_done = False  # the notebook page (not the launch window's blank one) finished loading
+        self._inject_pending = False  # a launch window's: pywebview's injection waits for the notebook page
         self.keep_running = False  # closed with "keep running in the background" (close_dialog.py)
 
     @property
@@ -174,8 +176,8 @@ class NotebookWindow:
             window.events.before_show += self._before_show
         else:
             window.load_url(self.url)  # first: the page loads while the menus are made
+            self._inject_pending = True  # not now: the blank page's own load may still be on its way
             self._before_show(window)
-            _inject_again(native)  # after the view's own load signal (page_done), as for any window
             native.setWindowTitle(self.title())  # an imported .ipynb opens as its .py
         mark("page requested")
 
@@ -197,6 +199,9 @@ class NotebookWindow:
         """Qt's load signal, before pywebview's ``loaded``: tells the notebook page from a launch window's blank one."""
         if ok and web_view(cast("QMainWindow", self.native)).url().scheme() in ("http", "https"):
             self.page_done = True  # the blank one is about:blank
+            if self._inject_pending:
+                self._inject_pending = False
+                _inject_again(self.native)
 
     def _on_loaded(self) -> None:  # worker thread
         if not self.page_done:
@@ -292,6 +297,8 @@ class NotebookWindow:
 
             ask_export_pdf(self, include_code=fmt == "pdf")
             return
+        from reflow_desktop.exporting.live import FORMATS  # not at import: the launch does not export
+
         kind = export_format(fmt)
         suffix = FORMATS[kind][0]
         target, _ = QFileDialog.getSaveFileName(
@@ -304,6 +311,7 @@ class NotebookWindow:
     def export_to(self, fmt: str, target: str) -> Path | None:
         """Write the export atomically and tell the page where it went; errors are shown, never raised into Qt."""
         from reflow.notebook import atomic_write_text
+        from reflow_desktop.exporting.live import export_session
 
         try:
             kind = export_format(fmt)
