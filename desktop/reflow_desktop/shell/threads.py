@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import importlib
 import logging
 import os
 import threading
@@ -174,6 +175,9 @@ class ServerThread:
         The pool is made here rather than when the server starts: its import (jupyter_client) is one
         the first kernel start needs anyway, and the first window's page no longer waits for it.
         """
+        # The kernel's modules (jupyter_client, ~0.1 s) are imported on a worker thread: the loop
+        # meanwhile answers the page this kernel is for (its HTML, assets and WebSocket).
+        await asyncio.to_thread(importlib.import_module, "reflow_desktop.session.kernel_pool")
         # one spare kernel per recent environment (session/kernel_pool.py); REFLOW_KERNEL_POOL=0: none
         if (
             self.kernel_pool is None
