@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--deb-compression", default="xz", choices=("xz", "gzip", "zstd", "none"),
                     help="dpkg-deb compression (xz: smallest, ~2.5 min here; gzip/zstd: faster)")
     ap.add_argument("--formats", default="",
-                    help="comma list to build on Linux: deb,tar (default both)")
+                    help="comma list to build on Linux: deb,tar (default both; none: only the app folder)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.skip_app:
