@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -321,8 +322,13 @@ class UIFileHandler(_Guarded, tornado.web.StaticFileHandler):
         return ctype
 
     def set_extra_headers(self, path: str) -> None:
-        if path.startswith("assets/"):  # hashed file names: cache them
+        # A content-hashed name (Vite's ``name-XXXXXXXX.ext``) never changes its bytes: cache it for good.
+        # Others (theme-init.js, copied as it is) keep the default no-store, or an update would go unseen.
+        if path.startswith("assets/") and _HASHED_NAME.search(path):
             self.set_header("Cache-Control", "private, max-age=31536000, immutable")
+
+
+_HASHED_NAME = re.compile(r"-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$")
 
 
 class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
