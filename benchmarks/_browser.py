@@ -34,5 +34,8 @@ def start_server(path: Path, command: str = "edit") -> tuple[subprocess.Popen[st
 
 
 def launch_chromium(playwright: Any) -> Any:
-    """Debian's Chromium with the flags this machine needs (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    """Debian's Chromium with the flags this machine needs (never a downloaded browser), and the desktop
+    app's own switches (reflow_desktop/shell/chromium_flags.py): the page is measured as the app runs it."""
+    from reflow_desktop.shell.chromium_flags import switches
+
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *switches()])

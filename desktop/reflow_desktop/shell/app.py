@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 def prepare_environment() -> None:
     """Qt settings that must exist before QApplication/QtWebEngine start."""
     os.environ.setdefault("QT_API", "pyside6")
+    from reflow_desktop.shell.chromium_flags import add_to_environment
+
+    add_to_environment()  # QTWEBENGINE_CHROMIUM_FLAGS: the answer to a key press is not held back (chromium_flags.py)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium refuses to run its sandbox as root (containers).
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
