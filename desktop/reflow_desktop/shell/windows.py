@@ -145,6 +145,7 @@ class NotebookWindow:
         self.url = ""  # the notebook page's address, once created
         self.page_done = False  # the notebook page (not the launch window's blank one) finished loading
         self._inject_pending = False  # a launch window's: pywebview's injection waits for the notebook page
+        self._renavigations = 0  # a launch window's notebook page asked for again (``_page_finished``)
         self.keep_running = False  # closed with "keep running in the background" (close_dialog.py)
 
     @property
@@ -197,11 +198,20 @@ class NotebookWindow:
     @gui_only
     def _page_finished(self, ok: bool) -> None:
         """Qt's load signal, before pywebview's ``loaded``: tells the notebook page from a launch window's blank one."""
-        if ok and web_view(cast("QMainWindow", self.native)).url().scheme() in ("http", "https"):
+        view = web_view(cast("QMainWindow", self.native))
+        if ok and view.url().scheme() in ("http", "https"):
             self.page_done = True  # the blank one is about:blank
             if self._inject_pending:
                 self._inject_pending = False
                 _inject_again(self.native)
+        elif self._inject_pending and self._renavigations < 3:
+            # A launch window whose blank page finished after the notebook's navigation began: that
+            # navigation was dropped (seen ~1 in 10 launches: the view named the notebook's address
+            # and never loaded it). Ask for the notebook's page again, now that nothing else is loading.
+            from qtpy.QtCore import QUrl
+
+            self._renavigations += 1
+            view.setUrl(QUrl(self.url))
 
     def _on_loaded(self) -> None:  # worker thread
         if not self.page_done:
