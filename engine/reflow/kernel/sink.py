@@ -176,18 +176,9 @@ class CommSink:
             self._last = stream
             self._dirty[stream] = None
             if self._timer is None:
-                self._timer = threading.Timer(STREAM_COALESCE_S, self._stream_window_ended)
+                self._timer = threading.Timer(STREAM_COALESCE_S, self.flush_streams)
                 self._timer.daemon = True
                 self._timer.start()
-
-    def _stream_window_ended(self) -> None:
-        """The coalescing window is over: its text leaves now, with the events queued before it, not one
-        batch window (``BATCH_S``) later. A cell printing while it computes shows each window at once, and a
-        long print loop's text reaches the page in pieces while the loop still runs, not mostly after it.
-        A widget's quick run (``eager_running`` False) keeps its events for the one message with its answer."""
-        self.flush_streams()
-        if self.eager_running:
-            self.flush_events()
 
     def output(self, cell_id: str, value: object) -> None:
         from reflow import context  # elements made while formatting (data frames) belong to the cell

@@ -142,50 +142,6 @@ def test_writes_from_many_threads_during_flushes_are_all_sent_once(monkeypatch: 
     assert all(p == sorted(p) for p in per_thread)  # one thread's lines keep their order
 
 
-def test_a_window_of_text_leaves_when_the_window_ends_not_a_batch_window_later(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    monkeypatch.setattr(sink_module, "STREAM_COALESCE_S", 0.001)
-    monkeypatch.setattr(sink_module, "BATCH_S", 3600.0)  # the batch window never ends in this test
-    sent: list[dict[str, Any]] = []
-    arrived = threading.Event()
-
-    def send(msg: dict[str, Any]) -> None:
-        sent.append(msg)
-        arrived.set()
-
-    s = CommSink(shell=None, send=send)
-    s.status("c1", "queued")  # an event queued before the text leaves with it, in order
-    s.open_stream("c1", "stdout").write("progress 1/3\n")
-    assert arrived.wait(30), "the printed text waited for the batch window"
-    events = [e for m in sent for e in (m["events"] if m["type"] == "batch" else [m])]
-    assert [e["type"] for e in events] == ["cell_status", "cell_output"]
-    assert stream_texts(sent) == [("c1", "stdout", "progress 1/3\n")]
-
-
-def test_a_widgets_quick_run_keeps_its_text_for_the_message_with_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    monkeypatch.setattr(sink_module, "STREAM_COALESCE_S", 0.001)
-    monkeypatch.setattr(sink_module, "BATCH_S", 3600.0)
-    sent: list[dict[str, Any]] = []
-    s = CommSink(shell=None, send=sent.append)
-    s.eager_running = False
-    flushed = threading.Event()
-    real = s.flush_streams
-
-    def flush_streams(**kw: bool) -> None:
-        real(**kw)
-        flushed.set()
-
-    s.flush_streams = flush_streams  # type: ignore[method-assign]
-    s.open_stream("c1", "stdout").write("x\n")
-    assert flushed.wait(30)  # the window ended: its text is queued, not sent
-    assert sent == []
-    s.flush_events()
-    assert stream_texts(sent) == [("c1", "stdout", "x\n")]
-
-
 class CountingStreams(dict):  # type: ignore[type-arg]
     """The sink's stream table, counting the streams a flush walks through ``values()``."""
 
