@@ -113,6 +113,9 @@ async def drop_files(door: DropDoor, paths: Sequence[str], after: str | None, li
     if not loaders:
         return results
     cells = [r.cell_id for r in loaders if r.cell_id is not None]
+    watch = getattr(door, "data_watch", None)
+    if watch is not None:
+        watch.note_new()  # the files as the loaders will first read them
     wanted = list(dict.fromkeys(p for r in loaders if r.loader is not None for p in r.loader.packages))
     missing = missing_packages(door.notebook, wanted)
     told = "; ".join(r.message for r in loaders)

@@ -77,6 +77,13 @@ class DataWatch:
         self.seen: dict[Path, Signature] = {}  # a new signature seen once: runs if the next poll agrees
         self._poller = Poller(self.check, interval, name="data file watch")
 
+    def note_new(self) -> None:
+        """Take the content of files newly watched now, before their cells first run: a change after this
+        is seen. Left to the next poll, a change made between the run and that poll became the known content."""
+        for path in watched(self.door.notebook, self.door.path.parent):
+            if path not in self.known:
+                self.known[path] = signature(path)
+
     def poll(self) -> dict[Path, list[str]]:
         """One look at every watched file; returns the settled changes: file -> cells to run."""
         targets = watched(self.door.notebook, self.door.path.parent)
