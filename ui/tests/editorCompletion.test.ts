@@ -63,15 +63,16 @@ function type(editor: CellEditor, text: string): void {
 
 const labels = (editor: CellEditor) => currentCompletions(editor.view.state).map((c) => c.label);
 
-describe("completions from a slow language server", () => {
-  let editor: CellEditor | null = null;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => {
-    editor?.destroy();
-    editor = null;
-    vi.useRealTimers();
-  });
+// every test: fake timers, and the editor it made destroyed after it
+let editor: CellEditor | null = null;
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  editor?.destroy();
+  editor = null;
+  vi.useRealTimers();
+});
 
+describe("completions from a slow language server", () => {
   it("shows the server's late items when the kernel answers after them", async () => {
     const t = editorWithAnswers();
     editor = t.editor;
@@ -131,14 +132,6 @@ describe("completions from a slow language server", () => {
 });
 
 describe("a run asked for the text typed", () => {
-  let editor: CellEditor | null = null;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => {
-    editor?.destroy();
-    editor = null;
-    vi.useRealTimers();
-  });
-
   it("sends no completion request for it: Shift-Enter right after typing", async () => {
     const t = editorWithAnswers();
     editor = t.editor;
