@@ -344,3 +344,31 @@ def fresh_python_probe(code: str, *args: str) -> Any:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "engine"), str(root / "desktop")])}
     out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def local_wheel(folder: Path, name: str, version: str, files: dict[str, str]) -> Path:
+    """A small pure-Python wheel built on the spot (``files``: path in the wheel -> text), so a notebook can
+    depend on it as ``name @ file:///...`` without the index."""
+    import base64
+    import hashlib
+    import zipfile
+
+    dist = f"{name.replace('-', '_')}-{version}"
+    entries = {
+        **files,
+        f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{dist}.dist-info/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: reflow-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+
+    def row(path: str, text: str) -> str:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        return f"{path},sha256={digest},{len(text.encode())}"
+
+    record = "".join(row(p, t) + "\n" for p, t in entries.items()) + f"{dist}.dist-info/RECORD,,\n"
+    wheel = folder / f"{dist}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, text in {**entries, f"{dist}.dist-info/RECORD": record}.items():
+            zf.writestr(path, text)
+    return wheel

@@ -1,9 +1,10 @@
 """Where environments live on disk, and the small files that describe them.
 
 ``<cache_root>/envs/<key>/`` is a complete environment if and only if its
-marker file exists: the build writes it last, inside the temporary directory,
-before the atomic rename. ``REFLOW_CACHE_DIR`` overrides the cache root (tests,
-benchmarks, users with a small home partition).
+marker file exists: the build writes it last (inside the temporary directory,
+before the atomic rename; or in place, for a build whose kernel starts early).
+``REFLOW_CACHE_DIR`` overrides the cache root (tests, benchmarks, users with a
+small home partition).
 """
 
 from __future__ import annotations

@@ -119,6 +119,9 @@ StateCallback = Callable[[str, str | None], None]
 # of launching one; ``PREPARE_ONLY`` as the open data starts a kernel and stops before the comm opens.
 prestarted: Callable[[KernelProcess], Awaitable[AsyncIOLoopKernelManager | None]] | None = None
 PREPARE_ONLY: dict[str, Any] = {}
+# The variable that marks a kernel started before its notebook is known (reflow.kernel.prestart.MARKER;
+# the engine is not imported here): it starts in a neutral folder and moves when the notebook comes.
+PRESTARTED = "REFLOW_KERNEL_PRESTARTED"
 # Spare kernels another process left running (session/spare_kernel.py, `reflow edit`): asked next, for
 # the connection file and pid of a started kernel to adopt instead of launching one.
 spare: Callable[[KernelProcess], Awaitable[tuple[str, int] | None]] | None = None
@@ -167,6 +170,9 @@ class KernelProcess:
         self.on_connected: Callable[[AsyncKernelClient], Awaitable[None]] | None = None
         self.adopted: int | None = None
         self.hold: list[tuple[object, dict[str, Any]]] | None = None
+        # A kernel started for this one before the start (session/early_kernel.py): asked at the next
+        # start, after the pool, then forgotten.
+        self.handover: Callable[[KernelProcess], Awaitable[AsyncIOLoopKernelManager | None]] | None = None
         self._busy_waiters: dict[str, Callable[[], None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
@@ -177,11 +183,13 @@ class KernelProcess:
 
     async def _start(self, open_data: OpenData) -> None:
         self._set_state("starting")
-        if prestarted is not None and (km := await prestarted(self)) is not None:  # kernel_pool.py
-            self.km = km
-            self.km.add_restart_callback(self._on_died, "dead")
-            await self._connect(open_data)
-            return
+        handover, self.handover = self.handover, None
+        for source in (prestarted, handover):  # kernel_pool.py, early_kernel.py
+            if source is not None and (km := await source(self)) is not None:
+                self.km = km
+                self.km.add_restart_callback(self._on_died, "dead")
+                await self._connect(open_data)
+                return
         if spare is not None and (found := await spare(self)) is not None and await self._take_spare(*found, open_data):
             return
         await load_jupyter()
@@ -212,6 +220,20 @@ class KernelProcess:
         # The restarter exists once the kernel started; it keeps its callbacks across restarts.
         self.km.add_restart_callback(self._on_died, "dead")
         await self._connect(open_data)
+
+    async def give_away(self) -> AsyncIOLoopKernelManager | None:
+        """This started kernel's manager for another ``KernelProcess`` to connect to (channels closed,
+        no callbacks of this one left), or None when it is not running: it is this one's no more."""
+        km, self.km = self.km, None
+        if km is None:
+            return None
+        await self._disconnect()
+        km.remove_restart_callback(self._on_died, "dead")
+        if not await km.is_alive():
+            with contextlib.suppress(Exception):
+                await km.shutdown_kernel(now=True)
+            return None
+        return km
 
     async def _take_spare(self, connection_file: str, pid: int, open_data: OpenData) -> bool:
         """Connect to a spare kernel (started by an earlier launch for this interpreter) and give it the

@@ -30,12 +30,11 @@ from jupyter_client.ioloop.manager import AsyncIOLoopKernelManager
 from reflow_desktop.envs import bytecode
 from reflow_desktop.remote.place import LOCAL
 from reflow_desktop.session import kernel as kernel_module
-from reflow_desktop.session.kernel import PREPARE_ONLY, KernelProcess
+from reflow_desktop.session.kernel import PREPARE_ONLY, PRESTARTED, KernelProcess
 
 log = logging.getLogger(__name__)
 SIZE = 2  # environments kept warm: one idle kernel each (~50 MB)
 IDLE_S = 2.0  # quiet time after the last kernel start before the pool starts one
-PRESTARTED = "REFLOW_KERNEL_PRESTARTED"  # reflow.kernel.prestart.MARKER (the engine is not imported here)
 
 
 class KernelPool:
@@ -66,17 +65,7 @@ class KernelPool:
             return None
         self._note_used(kp.python)
         warm = self._warm.pop(kp.python, None)
-        if warm is None or warm.km is None:
-            return None
-        km = warm.km
-        await warm._disconnect()
-        km.remove_restart_callback(warm._on_died, "dead")
-        warm.km = None
-        if not await km.is_alive():
-            with contextlib.suppress(Exception):
-                await km.shutdown_kernel(now=True)
-            return None
-        return km
+        return None if warm is None else await warm.give_away()
 
     def warm_pythons(self) -> list[str]:
         """Interpreters with a kernel ready to hand out (tests, benchmarks)."""

@@ -47,6 +47,7 @@ from reflow_desktop.remote.recent_places import notebook_place
 from reflow_desktop.secrets.session_secrets import SessionSecrets
 from reflow_desktop.session import settings_handler, trace
 from reflow_desktop.session.busy_flicker import BusyFlicker
+from reflow_desktop.session.early_kernel import EarlyKernel
 from reflow_desktop.session.events import fold, unfold, with_install_hint
 from reflow_desktop.session.kernel import KernelProcess
 from reflow_desktop.session.latest_only import LatestOnly
@@ -228,13 +229,19 @@ class Session:
         await (self.start_kernel() if isinstance(self.place, Local) else self.start_elsewhere())
 
     async def start_kernel(self, *, run: bool | None = None) -> None:
-        """Prepare the environment, start the kernel and open the notebook (``run``: run it all)."""
-        if self.environments and self.path.exists() and isinstance(self.place, Local):
-            if not await self._prepare_environment():
-                return
-        run_all = self.app_view or self.mode == "auto" if run is None else run
-        self.kernel.extra_env = await self.secrets.kernel_env()  # read (or asked for) at every start
-        await self.kernel.start(lambda: self._open_data(run=run_all))  # built once it is up: edits meanwhile included
+        """Prepare the environment, start the kernel and open the notebook (``run``: run it all).
+
+        A new environment's kernel starts while uv installs the notebook's packages (early_kernel.py).
+        """
+        async with EarlyKernel() as early:
+            if self.environments and self.path.exists() and isinstance(self.place, Local):
+                if not await self._prepare_environment(early):
+                    return
+            run_all = self.app_view or self.mode == "auto" if run is None else run
+            self.kernel.extra_env = await self.secrets.kernel_env()  # read (or asked for) at every start
+            self.kernel.handover = early.take
+            # the open message is built once the kernel is up: edits made meanwhile are in it
+            await self.kernel.start(lambda: {**self._open_data(run=run_all), **early.open_extra()})
 
     def env_progress(self) -> Callable[[str], None]:
         """A callback for worker threads: each line of uv's output goes to the UI."""
@@ -245,27 +252,31 @@ class Session:
 
         return progress
 
-    async def build_environment(self, *, rebuild: bool = False) -> Environment:
+    async def build_environment(self, *, rebuild: bool = False, early: EarlyKernel | None = None) -> Environment:
         """Build or reuse the notebook's environment in a worker thread, streaming progress.
 
-        Raises EnvError (uv's text included) or NotebookFormatError.
+        Raises EnvError (uv's text included) or NotebookFormatError. ``early``: its kernel starts as
+        soon as the build allows it.
         """
         from reflow_desktop.envs import ensure_environment
 
         progress = self.env_progress()
+        kernel_early = early.start_from if early is not None else None
         return await asyncio.get_running_loop().run_in_executor(
             None,
-            lambda: ensure_environment(self.path, progress=progress, cache_root=self.env_cache_root, rebuild=rebuild),
+            lambda: ensure_environment(
+                self.path, progress=progress, cache_root=self.env_cache_root, rebuild=rebuild, kernel_early=kernel_early
+            ),
         )
 
-    async def _prepare_environment(self) -> bool:
+    async def _prepare_environment(self, early: EarlyKernel) -> bool:
         """The environment before the first kernel start; False (kernel dead, notice) if it failed."""
         from reflow.notebook import NotebookFormatError
         from reflow_desktop.envs import EnvError
 
         self._on_kernel_state("starting", "preparing the notebook's environment")
         try:
-            env = await self.build_environment()
+            env = await self.build_environment(early=early)
         except (EnvError, NotebookFormatError) as exc:
             text = f"The notebook's environment could not be prepared: {exc}"
             self.kernel.state = "dead"
@@ -273,6 +284,7 @@ class Session:
             self.broadcast(P.notice_msg("error", text))
             return False
         self.kernel.python = str(env.python)
+        early.built(env)
         return True
 
     async def close(self, *, keep_running: bool = False) -> None:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from reflow_desktop.pids import pid_alive
 from reflow_desktop.remote.place import LOCAL
 from reflow_desktop.session import kernel as kernel_module
-from reflow_desktop.session.kernel import PREPARE_ONLY, KernelProcess, kernel_env, load_jupyter
+from reflow_desktop.session.kernel import PREPARE_ONLY, PRESTARTED, KernelProcess, kernel_env, load_jupyter
 from reflow_desktop.session.kernel_control import forget_connection_file, runtime_dir, stop_kernel
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 IDLE_S = 2.0  # the session's kernel idle this long (its first run done) before the spare starts beside it
 DEFAULT_LINGER_S = 600.0
 LINGER = "REFLOW_SPARE_LINGER_S"  # reflow.kernel.background.SPARE_LINGER (the engine is not imported here)
-PRESTARTED = "REFLOW_KERNEL_PRESTARTED"  # reflow.kernel.prestart.MARKER
 MAX_RECORD_BYTES = 16 * 1024
 
 

@@ -8,11 +8,20 @@ notebook's folder and puts that folder where Python put its start folder on ``sy
 see exactly what a kernel started in that folder sees: ``os.getcwd()``, relative paths, imports of
 modules beside the notebook. ``__file__`` comes with the same message for every kernel. The
 marker is removed from the environment at once, so cells and their subprocesses never see it.
+
+A kernel can also start while its environment is still being built (the app starts it once
+ipykernel is installed, while uv installs the notebook's packages). What Python does once at start
+for ``site-packages`` is then done again for what arrived since: the import system's directory
+caches are dropped, and the ``.pth`` files installed since (named in the open message as
+``added_pth``, each checked to lie directly in one of this interpreter's ``site-packages``) are read
+as ``site`` reads them at start.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import site
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,4 +47,23 @@ def take_notebook_place(open_data: dict[str, Any]) -> bool:
     os.environ.pop(MARKER, None)
     os.chdir(folder)
     sys.path[:] = [str(folder) if entry == _started_in else entry for entry in sys.path]
+    read_added_packages(open_data.get("added_pth"))
     return True
+
+
+def read_added_packages(added_pth: object) -> list[str]:
+    """Packages installed after this process started become importable; the ``.pth`` files read."""
+    importlib.invalidate_caches()
+    if not isinstance(added_pth, list):
+        return []
+    sites = {os.path.realpath(p) for p in site.getsitepackages()}
+    done = []
+    for path in added_pth:
+        if not isinstance(path, str) or not path.endswith(".pth"):
+            continue
+        folder, name = os.path.split(path)
+        if os.path.realpath(folder) not in sites or not os.path.isfile(path):
+            continue
+        site.addpackage(folder, name, None)  # what site.main() did for the files there at start
+        done.append(path)
+    return done

@@ -5,15 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import local_wheel
 
 from reflow.notebook import NotebookFormatError
 from reflow_desktop.envs import EnvBuildError, PythonNotFoundError, ensure_environment, lock
 from reflow_desktop.envs import build as build_module
 from reflow_desktop.envs import pythons as pythons_module
-from reflow_desktop.envs.layout import envs_dir
+from reflow_desktop.envs.layout import MARKER, envs_dir, is_complete
 
 pytestmark = pytest.mark.uv
 NONEXISTENT = "this-package-does-not-exist-reflow-xyz"
@@ -171,3 +173,86 @@ def test_rebuild_swaps_in_a_fresh_copy(make_notebook, cache_root: Path) -> None:
     again = ensure_environment(nb, cache_root=cache_root, rebuild=True)
     assert again.created and again.path == env.path and not (env.path / "junk").exists()
     assert imports(again.python, "six", "ipykernel") and not leftovers(cache_root)
+
+
+# --- early kernel: the build says when a kernel may start, and what changed after -----------------------
+
+
+def early_probe(cache_root: Path) -> tuple[list[tuple[Path, bool, bool, bool]], Callable[[Path], None]]:
+    """A ``kernel_early`` that records, when called: the interpreter, whether the environment is complete
+    yet, whether ipykernel imports from it and whether six does (the notebook's package)."""
+    seen: list[tuple[Path, bool, bool, bool]] = []
+
+    def early(python: Path) -> None:
+        seen.append((python, is_complete(python.parent.parent), imports(python, "ipykernel"), imports(python, "six")))
+
+    return seen, early
+
+
+def test_kernel_may_start_in_place_before_the_notebooks_packages(make_notebook, cache_root: Path) -> None:
+    nb = make_notebook(dependencies=["six"])
+    seen, early = early_probe(cache_root)
+    env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    # called once, with the final interpreter (a kernel cannot follow a rename), ipykernel there, six not yet
+    assert seen == [(env.python, False, True, False)]
+    assert env.created and env.early_kernel_usable and env.added_pth == ()
+    assert imports(env.python, "six") and is_complete(env.path) and not leftovers(cache_root)
+    seen.clear()
+    again = ensure_environment(nb, cache_root=cache_root, kernel_early=early)  # reused: no build, no call
+    assert not again.created and seen == [] and not again.early_kernel_usable
+
+
+def test_no_early_kernel_without_packages_of_its_own_or_on_rebuild(make_notebook, cache_root: Path) -> None:
+    seen, early = early_probe(cache_root)
+    ensure_environment(make_notebook("plain.py", dependencies=None), cache_root=cache_root, kernel_early=early)
+    nb = make_notebook(dependencies=["six"])
+    ensure_environment(nb, cache_root=cache_root)
+    ensure_environment(nb, cache_root=cache_root, rebuild=True, kernel_early=early)  # the old one may be in use
+    assert seen == []
+
+
+def test_replacing_a_kernel_package_makes_the_early_kernel_unusable(
+    make_notebook, cache_root: Path, tmp_path: Path
+) -> None:
+    """The notebook pins a package ipykernel's install brought (another version): a kernel started before
+    may have the old one imported, so it must not be used."""
+    wheel = local_wheel(tmp_path, "tzdata", "1.0.0", {"tzdata/__init__.py": "IANA_VERSION = 'reflow-test'\n"})
+    nb = make_notebook(dependencies=[f"tzdata @ {wheel.as_uri()}"], body="import tzdata\n")
+    seen, early = early_probe(cache_root)
+    env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    assert len(seen) == 1 and not env.early_kernel_usable
+    assert imports(env.python, "tzdata") and not leftovers(cache_root)
+
+
+def test_pth_files_installed_after_the_early_start_are_named(make_notebook, cache_root: Path, tmp_path: Path) -> None:
+    wheel = local_wheel(
+        tmp_path, "pth-demo", "1.0", {"pth_demo.pth": "import os\n", "pth_demo/__init__.py": "WHAT = 'demo'\n"}
+    )
+    nb = make_notebook(dependencies=["six", f"pth-demo @ {wheel.as_uri()}"])
+    seen, early = early_probe(cache_root)
+    env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    assert len(seen) == 1 and env.early_kernel_usable
+    assert [Path(p).name for p in env.added_pth] == ["pth_demo.pth"]
+    assert all(Path(p).parent.parent.parent.parent == env.path and Path(p).is_file() for p in env.added_pth)
+
+
+def test_failed_in_place_build_leaves_nothing(make_notebook, cache_root: Path) -> None:
+    nb = make_notebook(dependencies=[NONEXISTENT])
+    seen, early = early_probe(cache_root)
+    with pytest.raises(EnvBuildError, match=NONEXISTENT):
+        ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    assert len(seen) == 1  # the kernel may have started; its caller stops it
+    assert not seen[0][0].parent.parent.exists() and not leftovers(cache_root)
+
+
+def test_an_in_place_build_cut_short_is_rebuilt(make_notebook, cache_root: Path) -> None:
+    """The app died mid-build: the key's folder exists without its marker; the next open builds it anew."""
+    nb = make_notebook(dependencies=["six"])
+    seen, early = early_probe(cache_root)
+    first = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    (first.path / MARKER).unlink()
+    (first.path / "half-written").write_text("x")
+    again = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
+    assert again.created and again.path == first.path and is_complete(again.path)
+    assert not (again.path / "half-written").exists() and imports(again.python, "six") and not leftovers(cache_root)
+    assert [python for python, *_ in seen] == [first.python, again.python]  # each build, its kernel early

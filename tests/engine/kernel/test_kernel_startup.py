@@ -70,3 +70,24 @@ def test_an_ordinary_kernel_stays_where_it_started(tmp_path: Path, monkeypatch: 
     monkeypatch.delenv(prestart.MARKER, raising=False)
     assert not prestart.take_notebook_place({"path": "/somewhere/else/nb.py"})
     assert Path.cwd() == tmp_path
+
+
+def test_a_kernel_started_before_its_packages_reads_their_pth_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app starts a new environment's kernel while uv still installs; the ``.pth`` files installed
+    after it started are read when the notebook comes, and only ones in this interpreter's site-packages."""
+    site_dir, extra, elsewhere = tmp_path / "site-packages", tmp_path / "extra", tmp_path / "elsewhere"
+    for folder in (site_dir, extra, elsewhere):
+        folder.mkdir()
+    (site_dir / "late.pth").write_text(f"{extra}\nimport sys; sys.reflow_pth_test = 'read'\n")
+    (elsewhere / "evil.pth").write_text("import sys; sys.reflow_pth_test = 'evil'\n")
+    (site_dir / "not-a-pth.txt").write_text("import sys; sys.reflow_pth_test = 'txt'\n")
+    monkeypatch.setattr(prestart.site, "getsitepackages", lambda: [str(site_dir)])
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "reflow_pth_test", None, raising=False)
+    assert prestart.read_added_packages([str(elsewhere / "evil.pth"), str(site_dir / "not-a-pth.txt"), 7]) == []
+    assert sys.reflow_pth_test is None  # type: ignore[attr-defined]
+    assert prestart.read_added_packages([str(site_dir / "late.pth")]) == [str(site_dir / "late.pth")]
+    assert str(extra) in sys.path and sys.reflow_pth_test == "read"  # type: ignore[attr-defined]
+    assert prestart.read_added_packages("not a list") == []
