@@ -20,6 +20,12 @@ capped before parsing, shapes are checked per entry and per output; a corrupt in
 empty history with a notice (the file is replaced by the next write), a corrupt or missing
 object costs only that entry, with a note saying so. Clean-up deletes only names this module
 writes (``<64 hex>.json``) that no entry references.
+
+Objects are written without flushing them to disk (``durable=False``: two fsyncs per object were
+most of a run's history cost, and a slider drag stores an object per value); the index is flushed.
+A crash may leave the newest objects empty or gone: an object counts only when its content hashes
+to its name, on reading (else that entry is skipped with a note) and before a run reuses it (else
+it is written again).
 """
 
 from __future__ import annotations
@@ -93,6 +99,11 @@ class CellHistoryView:
 
     entries: list[ShownEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def _names(data: bytes, name: str) -> bool:
+    """Is ``name`` the object file name of ``data`` (its sha256)?"""
+    return f"{hashlib.sha256(data).hexdigest()}.json" == name
 
 
 def entry_key(code_digest: str, inputs: Sequence[str], outputs_digest: str) -> str:
@@ -209,16 +220,20 @@ class HistoryStore:
         name = f"{digest}.json"
         key = entry_key(code_hash(run.code), run.inputs, digest)
         chain = [e for e in self.chains.get(run.cell_id, []) if e.key != key]  # the same run again: moved up
-        if not self._present(name):
-            self.files.write_bytes(name, data=data)
+        if not self._intact(name, len(data)):
+            self.files.write_bytes(name, data=data, durable=False)
         chain.append(HistoryEntry(key, run.code[:MAX_CODE_CHARS], run.ran_at, name, len(data), self._seq))
         self._seq += 1
         self.chains[run.cell_id] = chain[-MAX_ENTRIES_PER_CELL:]
 
-    def _present(self, name: str) -> bool:
+    def _intact(self, name: str, size: int) -> bool:
+        """The object is there, a regular file whose content is what its name says."""
         try:
-            return stat.S_ISREG(self.files.lstat(name).st_mode)
-        except OSError:
+            st = self.files.lstat(name)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+                return False
+            return _names(self.files.read_bytes(name, limit=size), name)
+        except (OSError, ValueError):
             return False
 
     def _evict(self) -> None:
@@ -296,6 +311,8 @@ class HistoryStore:
     def _read_object(self, name: str) -> list[dict[str, Any]] | None:
         try:
             raw = self.files.read_bytes(name, limit=MAX_OBJECT_BYTES)
+            if not _names(raw, name):
+                return None  # cut short by a crash, or changed since
             doc = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             return None

@@ -61,12 +61,20 @@ def _replace(src: str, dst: str) -> None:
 
 
 def atomic_write_bytes(
-    path: str | os.PathLike[str], data: bytes, *, follow_symlinks: bool = True, mode: int | None = None
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    follow_symlinks: bool = True,
+    mode: int | None = None,
+    durable: bool = True,
 ) -> None:
     """Replace ``path`` with ``data`` atomically; raises AtomicWriteError (original intact).
 
     ``mode``: the new file's permissions (e.g. 0o600 for a token; it is never readable by others on
-    the way); by default the old file's, else the umask's.
+    the way); by default the old file's, else the umask's. ``durable=False``: no fsync of the file
+    nor of its folder (two disk flushes per file: most of a small write's cost). Readers still never
+    see half a file while the system runs, but a crash may leave it empty or lose it: only for files
+    whose reader checks their content and can do without them (the output history's objects).
     """
     target = os.path.realpath(os.fspath(path)) if follow_symlinks else os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
@@ -90,7 +98,8 @@ def atomic_write_bytes(
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    os.fsync(f.fileno())
             os.chmod(tmp, mode)
             _replace(tmp, target)
         except BaseException:
@@ -103,7 +112,8 @@ def atomic_write_bytes(
         raise AtomicWriteError(
             exc.errno or errno.EIO, f"cannot save {target}: {exc.strerror or exc}; the original file is unchanged"
         ) from exc
-    _fsync_dir(directory)
+    if durable:
+        _fsync_dir(directory)
 
 
 def atomic_write_text(

@@ -165,8 +165,10 @@ class Confined:
                 raise ValueError(f"{path} is larger than {limit} bytes")
             return f.read()
 
-    def write_bytes(self, *names: str, data: bytes) -> Path:
-        """Atomically replace a file (directories made as needed); never through a link."""
+    def write_bytes(self, *names: str, data: bytes, durable: bool = True) -> Path:
+        """Atomically replace a file (directories made as needed); never through a link.
+
+        ``durable=False``: not flushed to disk (``atomic.atomic_write_bytes``)."""
         self.check_dirs(*names[:-1], create=True)
         path = self.path(*names)
         try:
@@ -178,7 +180,7 @@ class Confined:
                 raise LinkRefusedError(path)
             if not stat.S_ISREG(st.st_mode):
                 raise IsADirectoryError(f"{path} is not a regular file")
-        atomic_write_bytes(path, data, follow_symlinks=False)
+        atomic_write_bytes(path, data, follow_symlinks=False, durable=durable)
         return path
 
     def touch(self, *names: str) -> None:

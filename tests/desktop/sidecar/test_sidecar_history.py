@@ -231,3 +231,30 @@ def test_copy_to_carries_the_history_to_the_new_file(nb: Path, tmp_path: Path) -
     reopened = HistoryStore(tmp_path / "copy" / "renamed.py")
     reopened.load([("z", code_hash("x = 3"))])
     assert texts(reopened, "z") == ["one", "two", "three"]
+
+
+def test_objects_are_not_flushed_to_disk_but_the_index_is(nb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two fsyncs per object were most of a run's history cost (a slider drag stores one per value)."""
+    from reflow.notebook import atomic
+
+    flushed: list[int] = []
+    monkeypatch.setattr(atomic.os, "fsync", flushed.append)
+    store = HistoryStore(nb)
+    store.add([run("a", f"x = {i}", f"out {i}") for i in range(20)], [("a", "a" * 64)])
+    assert len(objects(nb)) == 20 and len(flushed) == 2  # the index: its file and its folder
+
+
+@pytest.mark.parametrize("damage", [b"", b"[]", b"x" * 10], ids=["emptied", "other content", "cut short"])
+def test_an_object_a_crash_damaged_is_written_again_when_a_run_brings_it(nb: Path, damage: bytes) -> None:
+    """Objects are not flushed, so a crash can empty one: it is skipped when read, and the next run
+    with the same outputs writes it again instead of pointing at the damaged file."""
+    store = HistoryStore(nb)
+    cells = [("a", "a" * 64)]
+    store.add([run("a", "x = 1", "same", "2026-12-03T10:00:00Z")], cells)
+    name = store.chains["a"][0].outputs
+    history_root(nb).path(name).write_bytes(damage)
+    assert store.view("a").entries == [] and store.view("a").notes
+    store.add([run("a", "x = 2", "same")], cells)  # other code, the same outputs: the same object
+    view = store.view("a")  # both entries read it again
+    assert [(e.code, e.outputs[0]["text"]) for e in view.entries] == [("x = 1", "same"), ("x = 2", "same")]
+    assert view.notes == []

@@ -190,3 +190,16 @@ def test_an_explicit_mode_makes_a_private_file_even_over_a_readable_one(tmp_path
     atomic_mod.atomic_write_text(target, "secret", mode=0o600)
     assert target.read_text() == "secret"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_write_not_meant_to_be_durable_is_atomic_without_flushing(tmp_path, monkeypatch):
+    """``durable=False`` (the output history's objects): replaced whole, no fsync of file or folder."""
+    flushed: list[int] = []
+    monkeypatch.setattr(atomic_mod.os, "fsync", flushed.append)
+    p = tmp_path / "object.json"
+    p.write_bytes(b"old")
+    atomic_write_bytes(p, b"new", durable=False)
+    assert p.read_bytes() == b"new" and flushed == []
+    assert [n for n in os.listdir(tmp_path) if n != "object.json"] == []  # no temporary file left
+    atomic_write_bytes(p, b"newer")
+    assert p.read_bytes() == b"newer" and len(flushed) == 2  # the default: the file, then its folder
