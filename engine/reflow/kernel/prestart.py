@@ -14,7 +14,9 @@ ipykernel is installed, while uv installs the notebook's packages). What Python 
 for ``site-packages`` is then done again for what arrived since: the import system's directory
 caches are dropped, and the ``.pth`` files installed since (named in the open message as
 ``added_pth``, each checked to lie directly in one of this interpreter's ``site-packages``) are read
-as ``site`` reads them at start.
+as ``site`` reads them at start. One that uv wrote before this process's own start was read then
+too: its folders are not added twice, its ``import`` lines run again (they are meant to be idempotent:
+Python runs them at every start).
 """
 
 from __future__ import annotations
