@@ -70,13 +70,15 @@ def pid_alive(pid: int) -> bool:
 async def test_kernel_runs_on_the_host_and_cells_run(remote_session: Session, ssh_host: Any) -> None:
     rec = Recorder()
     remote_session.attach(rec)
-    # idle already when the page arrives (its session message says so), or a moment later
-    await rec.wait_for(
-        lambda m: (
-            (m.get("type") == "kernel" and m.get("state") == "idle")
-            or (m.get("type") == "session" and (m.get("kernel") or {}).get("state") == "idle")
-        )
-    )
+
+    # idle already when the page arrives (its session message says so), or a moment later; a kernel
+    # that died on the way fails here with its reason (and the notices), not after the wait
+    def state(m: dict[str, Any]) -> dict[str, Any]:
+        return m if m.get("type") == "kernel" else (m.get("kernel") or {}) if m.get("type") == "session" else {}
+
+    settled = await rec.wait_for(lambda m: state(m).get("state") in ("idle", "dead"))
+    notices = [m.get("text") for m in rec.messages if m.get("type") == "notice"]
+    assert state(settled)["state"] == "idle", (state(settled).get("message"), notices)
     prov = provisioner(remote_session)
     assert prov.remote_pid is not None and prov.run_dir.startswith(str(ssh_host.home))
     a, _, c = code_ids(remote_session)
