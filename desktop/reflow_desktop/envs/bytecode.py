@@ -24,8 +24,10 @@ valid after the rename (the loader fixes the code's file names).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -157,20 +159,44 @@ def compile_in_background(env: Path) -> subprocess.Popen[bytes] | None:
     elif (nice := shutil.which("nice")) is not None:
         command = [nice, "-n", "19", *command]  # idle priority: the user's kernel and app come first
     proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, creationflags=flags
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        creationflags=flags,
+        start_new_session=sys.platform != "win32",  # its own group: its worker processes are stopped with it
     )
     _running[env] = proc
     return proc
 
 
 def stop_background() -> None:
-    """Stop the compiles still running (the app quits); each runs again on a later open, where it left off."""
+    """Stop the compiles still running (the app quits); each runs again on a later open, where it left off.
+
+    ``compileall`` compiles in a pool of worker processes: stopping only the parent left the workers
+    behind, idle and never ending (about 10 MB each). The whole process group is stopped.
+    """
     for env, proc in list(_running.items()):
         if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop_group(proc)
         _running.pop(env, None)
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    if sys.platform == "win32":
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    with contextlib.suppress(OSError):  # whatever of the group is left (workers the parent's end left behind)
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

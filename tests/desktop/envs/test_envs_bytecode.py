@@ -5,6 +5,7 @@ notebook's packages are compiled at idle priority, once (real uv, real PyPI)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import psutil
@@ -88,3 +89,25 @@ def test_the_build_leaves_no_compile_running(make_notebook, cache_root: Path) ->
     ensure_environment(make_notebook(dependencies=["six"]), cache_root=cache_root)
     warm = [p for p in psutil.Process(os.getpid()).children(recursive=True) if "--warm" in " ".join(p.cmdline())]
     assert warm == []
+
+
+def test_stopping_the_background_compile_stops_its_worker_processes(make_notebook, cache_root: Path) -> None:
+    """compileall compiles in a pool of processes: stopping only its parent left them behind, for good."""
+    env = ensure_environment(make_notebook(dependencies=["six"]), cache_root=cache_root)
+    (site,) = bytecode.site_packages(env.path)
+    many = site / "reflow_test_many"  # enough to compile that the pool is still at work when stopped
+    many.mkdir()
+    for i in range(4000):
+        (many / f"m{i}.py").write_text("".join(f"def f{j}(x):\n    return x + {j}\n" for j in range(40)))
+    proc = bytecode.compile_in_background(env.path)
+    assert proc is not None
+    parent = psutil.Process(proc.pid)
+    workers: list[psutil.Process] = []
+    deadline = time.monotonic() + WAIT
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = parent.children(recursive=True)
+        time.sleep(0.02)  # polling for the pool to appear (an event with no other signal), not waiting on time
+    assert workers, "the compile ended before its pool of workers was seen"
+    bytecode.stop_background()
+    _gone, alive = psutil.wait_procs(workers, timeout=WAIT)
+    assert alive == [] and not bytecode.is_compiled(env.path)
