@@ -230,7 +230,7 @@ def _site_state(env: Path) -> _SiteState:
 
 def _move_aside(path: Path) -> None:
     """Rename to a trash name (atomic: never seen half there), then delete; what cannot go stays as trash."""
-    trash = path.parent / f"{layout.TRASH_PREFIX}{path.name}-{uuid.uuid4().hex[:8]}"
+    trash = layout.trash_path(path)
     try:
         os.replace(path, trash)
     except OSError:
@@ -263,7 +263,7 @@ def _uv(
 def _swap_into_place(tmp: Path, target: Path) -> None:
     """Atomic rename; an existing (stale or rebuilt) target is moved aside first, then deleted."""
     if target.exists():
-        trash = target.parent / f"{layout.TRASH_PREFIX}{target.name}-{uuid.uuid4().hex[:8]}"
+        trash = layout.trash_path(target)
         os.replace(target, trash)
         os.replace(tmp, target)
         shutil.rmtree(trash, ignore_errors=True)

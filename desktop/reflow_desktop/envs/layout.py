@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,12 @@ def envs_dir(cache_root: Path) -> Path:
 
 def env_dir(cache_root: Path, key: str) -> Path:
     return envs_dir(cache_root) / key
+
+
+def trash_path(env: Path) -> Path:
+    """A fresh name beside ``env`` to rename it to before deleting it (never seen half-deleted); the
+    leftovers of a crash are cleaned by name (``registry._remove_leftovers``)."""
+    return env.parent / f"{TRASH_PREFIX}{env.name}-{uuid.uuid4().hex[:8]}"
 
 
 def lock_path(cache_root: Path, key: str) -> Path:

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def clean(
             continue  # being built or cleaned right now
         try:
             if info.path.exists():
-                trash = info.path.parent / f"{layout.TRASH_PREFIX}{info.key}-{uuid.uuid4().hex[:8]}"
+                trash = layout.trash_path(info.path)
                 os.replace(info.path, trash)  # atomic: it is never seen half-deleted
                 shutil.rmtree(trash, ignore_errors=True)
                 removed.append(info)

@@ -178,7 +178,7 @@ def test_rebuild_swaps_in_a_fresh_copy(make_notebook, cache_root: Path) -> None:
 # --- early kernel: the build says when a kernel may start, and what changed after -----------------------
 
 
-def early_probe(cache_root: Path) -> tuple[list[tuple[Path, bool, bool, bool]], Callable[[Path], None]]:
+def early_probe() -> tuple[list[tuple[Path, bool, bool, bool]], Callable[[Path], None]]:
     """A ``kernel_early`` that records, when called: the interpreter, whether the environment is complete
     yet, whether ipykernel imports from it and whether six does (the notebook's package)."""
     seen: list[tuple[Path, bool, bool, bool]] = []
@@ -191,7 +191,7 @@ def early_probe(cache_root: Path) -> tuple[list[tuple[Path, bool, bool, bool]], 
 
 def test_kernel_may_start_in_place_before_the_notebooks_packages(make_notebook, cache_root: Path) -> None:
     nb = make_notebook(dependencies=["six"])
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
     # called once, with the final interpreter (a kernel cannot follow a rename), ipykernel there, six not yet
     assert seen == [(env.python, False, True, False)]
@@ -203,7 +203,7 @@ def test_kernel_may_start_in_place_before_the_notebooks_packages(make_notebook, 
 
 
 def test_no_early_kernel_without_packages_of_its_own_or_on_rebuild(make_notebook, cache_root: Path) -> None:
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     ensure_environment(make_notebook("plain.py", dependencies=None), cache_root=cache_root, kernel_early=early)
     nb = make_notebook(dependencies=["six"])
     ensure_environment(nb, cache_root=cache_root)
@@ -218,7 +218,7 @@ def test_replacing_a_kernel_package_makes_the_early_kernel_unusable(
     may have the old one imported, so it must not be used."""
     wheel = local_wheel(tmp_path, "tzdata", "1.0.0", {"tzdata/__init__.py": "IANA_VERSION = 'reflow-test'\n"})
     nb = make_notebook(dependencies=[f"tzdata @ {wheel.as_uri()}"], body="import tzdata\n")
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
     assert len(seen) == 1 and not env.early_kernel_usable
     assert imports(env.python, "tzdata") and not leftovers(cache_root)
@@ -229,7 +229,7 @@ def test_pth_files_installed_after_the_early_start_are_named(make_notebook, cach
         tmp_path, "pth-demo", "1.0", {"pth_demo.pth": "import os\n", "pth_demo/__init__.py": "WHAT = 'demo'\n"}
     )
     nb = make_notebook(dependencies=["six", f"pth-demo @ {wheel.as_uri()}"])
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     env = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
     assert len(seen) == 1 and env.early_kernel_usable
     assert [Path(p).name for p in env.added_pth] == ["pth_demo.pth"]
@@ -238,7 +238,7 @@ def test_pth_files_installed_after_the_early_start_are_named(make_notebook, cach
 
 def test_failed_in_place_build_leaves_nothing(make_notebook, cache_root: Path) -> None:
     nb = make_notebook(dependencies=[NONEXISTENT])
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     with pytest.raises(EnvBuildError, match=NONEXISTENT):
         ensure_environment(nb, cache_root=cache_root, kernel_early=early)
     assert len(seen) == 1  # the kernel may have started; its caller stops it
@@ -248,7 +248,7 @@ def test_failed_in_place_build_leaves_nothing(make_notebook, cache_root: Path) -
 def test_an_in_place_build_cut_short_is_rebuilt(make_notebook, cache_root: Path) -> None:
     """The app died mid-build: the key's folder exists without its marker; the next open builds it anew."""
     nb = make_notebook(dependencies=["six"])
-    seen, early = early_probe(cache_root)
+    seen, early = early_probe()
     first = ensure_environment(nb, cache_root=cache_root, kernel_early=early)
     (first.path / MARKER).unlink()
     (first.path / "half-written").write_text("x")
