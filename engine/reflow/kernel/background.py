@@ -21,6 +21,7 @@ the comm id, the kernel's cells and the last sequence number on disk after a flu
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import threading
 import time
@@ -36,6 +37,19 @@ DETACH_REPLY = "reflow_detach_reply"
 WATCH_S = 0.25  # how often the app's process is looked at
 DEFAULT_LINGER_S = 3600.0
 SPARE_LINGER = "REFLOW_SPARE_LINGER_S"
+
+
+class _Spell:
+    """One dispatch's busy spell; ``over`` once counted out (early by ``work_over``, or at its end)."""
+
+    __slots__ = ("over",)
+
+    def __init__(self) -> None:
+        self.over = False
+
+
+# the spell of the dispatch running in this context (asyncio task), for ``work_over``
+_current_spell: contextvars.ContextVar[_Spell | None] = contextvars.ContextVar("reflow_spell", default=None)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -105,17 +119,37 @@ class Background:
     # --- busy spells (the kernel's dispatch_shell) ----------------------------------------
     @contextlib.contextmanager
     def busy_spell(self) -> Iterator[None]:
+        spell = _Spell()
+        token = _current_spell.set(spell)
         with self._lock:
             self.busy += 1
         try:
             yield
         finally:
-            with self._lock:
-                self.busy -= 1
-                if self.busy == 0:
-                    self.idle_since = time.monotonic()
-                    if self.app_pid > 0 and not self.app_gone and self._app_alive():
-                        self.seen_alive = time.monotonic()  # idle with the app there: it ends with the app
+            _current_spell.reset(token)
+            self._end(spell)
+
+    def work_over(self) -> None:
+        """The operation in this dispatch has done its work (its last message is about to leave).
+
+        What remains of the dispatch is ipykernel's bookkeeping (the idle status, flushes): an app
+        that dies then has seen everything, and the kernel ends with it as if idle, instead of
+        lingering for ``REFLOW_KERNEL_LINGER_S`` because the app's death fell in that tail.
+        """
+        spell = _current_spell.get()
+        if spell is not None:
+            self._end(spell)
+
+    def _end(self, spell: _Spell) -> None:
+        with self._lock:
+            if spell.over:
+                return
+            spell.over = True
+            self.busy -= 1
+            if self.busy == 0:
+                self.idle_since = time.monotonic()
+                if self.app_pid > 0 and not self.app_gone and self._app_alive():
+                    self.seen_alive = time.monotonic()  # idle with the app there: it ends with the app
 
     # --- control requests -------------------------------------------------------------------
     def _attach(self, stream: Any, ident: Any, parent: dict[str, Any]) -> None:

@@ -115,6 +115,9 @@ class ReflowHost:
             done: dict[str, Any] = {"type": "done", "op": op, "seq": data.get("seq")}
             if trace.ENABLED and op == "run":  # benchmarks/run_trace.py: the kernel's hops of a run
                 done["trace"] = trace.take()
+            background = getattr(self.kernel, "background", None)
+            if background is not None:
+                background.work_over()  # before the app can see done: an app killed after it finds the kernel idle
             self.send(done)
 
     # --- operations -------------------------------------------------------------------

@@ -466,6 +466,7 @@ async def test_app_killed_while_idle_takes_the_kernel_with_it(tmp_path: Path) ->
     try:
         page = await Page.connect(app.ws)
         await page.wait_for(lambda m: m.get("type") == "cell_status" and m.get("status") == "idle")  # opened, ran
+        await page.wait_for(lambda m: m.get("type") == "variables")  # the open's last batch: its work is over
         record = read_record(nb)
         assert record is not None
         app.kill()
