@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -66,6 +67,14 @@ class Server:
             raise RuntimeError("server printed no URL:\n" + "".join(self.output))
         m = re.match(r"(http://127\.0\.0\.1:\d+)", self.url)
         self.origin = m.group(1) if m else ""
+        # Read on for as long as it runs: a pipe nobody reads fills (64 KiB), and then the server and
+        # its kernels (they write to it too) block on their next log line, a kernel before it answers.
+        self._reader = threading.Thread(target=self._read_on, name="server-output", daemon=True)
+        self._reader.start()
+
+    def _read_on(self) -> None:
+        for line in self.proc.stdout:  # type: ignore[union-attr]
+            self.output.append(line)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -75,6 +84,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
+        if hasattr(self, "_reader"):
+            self._reader.join(15)  # the pipe's end: the server and every kernel writing to it are gone
         if self.proc.stdout:
             self.proc.stdout.close()
 
@@ -85,9 +96,13 @@ def _user_config_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("REFLOW_CONFIG_DIR", str(tmp_path / "config"))
 
 
+def _failed(request) -> bool:
+    return request.node.rep_call.failed if hasattr(request.node, "rep_call") else False
+
+
 @pytest.fixture
-def serve(tmp_path):
-    """serve(text, command="edit") -> Server; stopped after the test."""
+def serve(tmp_path, request):
+    """serve(text, command="edit") -> Server; stopped after the test (its output printed if the test failed)."""
     _need_ui()
     servers: list[Server] = []
 
@@ -101,6 +116,8 @@ def serve(tmp_path):
     yield start
     for s in servers:
         s.stop()
+        if _failed(request):  # shown in the failure's report: what the server and its kernels said
+            print(f"--- server output ({s.proc.args[3]}) ---\n" + "".join(s.output))
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +143,12 @@ def page(browser, request):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.page_errors = errors  # type: ignore[attr-defined]
+    console: list[str] = []
+    ctx.on("console", lambda m: console.append(f"{m.type}: {m.text}"))  # the page's and any popup's
     yield pg
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    if _failed(request):
         shot(pg, f"FAILED-{request.node.name}")
+        print("--- browser console ---\n" + "\n".join(console[-200:]))
     ctx.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 

@@ -107,17 +107,13 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
     shutil.copyfile(notebook, second)
     out = tmp_path / "out-second"
     env = _env(tmp_path)
-    first = subprocess.Popen(
-        [PY, str(DRIVER), "second", str(out), str(notebook)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "first.log"  # a file, not a pipe nobody reads: Qt's and the kernel's lines would fill it and block
+    with log.open("wb") as sink:
+        first = subprocess.Popen([PY, str(DRIVER), "second", str(out), str(notebook)], env=env, stdout=sink, stderr=sink)
     try:
         end = time.monotonic() + 60
         while not (out / "ready").exists():
-            assert first.poll() is None and time.monotonic() < end, "first instance did not start"
+            assert first.poll() is None and time.monotonic() < end, "first instance did not start:\n" + log.read_text()
             time.sleep(0.1)
         # Relative path from another cwd: the sender makes it absolute.
         # `reflow second.py` = commands.open.run (called directly: cli.py is being changed by others).
@@ -130,7 +126,10 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
         )
         assert launch.returncode == 0, launch.stderr
         assert "running Reflow app" in launch.stderr  # how fast: benchmarks/single_instance.py
-        first.wait(90)
+        try:
+            first.wait(90)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the first instance did not finish:\n" + log.read_text()) from None
     finally:
         if first.poll() is None:
             first.kill()
