@@ -109,7 +109,9 @@ def test_shell_single_instance_second_launch_opens_in_first(tmp_path: Path, note
     env = _env(tmp_path)
     log = tmp_path / "first.log"  # a file, not a pipe nobody reads: Qt's and the kernel's lines would fill it and block
     with log.open("wb") as sink:
-        first = subprocess.Popen([PY, str(DRIVER), "second", str(out), str(notebook)], env=env, stdout=sink, stderr=sink)
+        first = subprocess.Popen(
+            [PY, str(DRIVER), "second", str(out), str(notebook)], env=env, stdout=sink, stderr=sink
+        )
     try:
         end = time.monotonic() + 60
         while not (out / "ready").exists():
