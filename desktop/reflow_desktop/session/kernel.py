@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # handles the first KeyboardInterrupt killed it (an interrupt storm: 50 clicks, a dead kernel).
 INTERRUPT_AGAIN_S = 1.0
 READY_TIMEOUT_S = 120.0
+SILENT_STACKS_S = 20.0  # a starting kernel silent this long is asked for its threads' stacks (its stderr)
 
 
 def engine_dir() -> Path:
@@ -292,7 +293,11 @@ class KernelProcess:
         ``wait_for_ready`` waits 0.2 s more for further iopub messages, on every kernel start."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
+        ask_stacks_at = loop.time() + SILENT_STACKS_S
         while True:
+            if loop.time() > ask_stacks_at:
+                ask_stacks_at = end  # once
+                self._ask_for_stacks()
             msg_id = kc.kernel_info()
             if await _reply_to(kc.shell_channel, msg_id, 1.0) and await _reply_to(kc.iopub_channel, msg_id, 0.2):
                 with contextlib.suppress(queue.Empty):
@@ -308,6 +313,26 @@ class KernelProcess:
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if loop.time() > end:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    def _local_pid(self) -> int | None:
+        """The kernel's process id when it runs on this machine (launched or adopted), else None."""
+        if self.adopted is not None:
+            return self.adopted
+        if self.place != LOCAL or self.km is None:
+            return None
+        pid = getattr(self.km.provisioner, "pid", None)
+        return pid if type(pid) is int and pid > 0 else None
+
+    def _ask_for_stacks(self) -> None:
+        """A kernel alive but silent: it prints its threads' stacks to its stderr (``reflow.kernel``'s
+        SIGUSR1), so what it is stuck on is in the app's log."""
+        pid = self._local_pid()
+        signum = getattr(signal, "SIGUSR1", None)
+        if pid is None or signum is None:
+            return
+        log.warning("the kernel (pid %s) has not answered for %.0f s; its threads' stacks follow", pid, SILENT_STACKS_S)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
 
     async def _disconnect(self) -> None:
         self._stopping = True

@@ -66,11 +66,28 @@ def warm() -> None:
             pass
 
 
+def stacks_on_request() -> bool:
+    """``SIGUSR1`` prints every thread's stack to the kernel's stderr (the app's), C-level and at once.
+
+    The app sends it to a kernel that is alive but has not answered for a while
+    (``reflow_desktop.session.kernel``): what it is stuck on then shows in the app's log, not nowhere.
+    """
+    import faulthandler
+    import signal
+
+    signum = getattr(signal, "SIGUSR1", None)
+    if signum is None or sys.__stderr__ is None:  # Windows; a process without a stderr
+        return False
+    faulthandler.register(signum, file=sys.__stderr__, all_threads=True)
+    return True
+
+
 def main() -> None:
     """Start IPKernelApp with :class:`ReflowKernel` (the jupyter_client kernelspec calls this)."""
     from reflow.memtrace import install_from_env
 
     install_from_env()  # REFLOW_TRACEMALLOC=DIR: allocation snapshots on SIGUSR2 (leak hunts); off otherwise
+    stacks_on_request()
     users_choice = sys.dont_write_bytecode
     sys.dont_write_bytecode = False  # our start-up imports are cached (see the module docstring)
     try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,40 @@ def test_a_kernel_started_before_its_packages_reads_their_pth_files(
     assert prestart.read_added_packages([str(site_dir / "late.pth")]) == [str(site_dir / "late.pth")]
     assert str(extra) in sys.path and sys.reflow_pth_test == "read"  # type: ignore[attr-defined]
     assert prestart.read_added_packages("not a list") == []
+
+
+def test_sigusr1_prints_every_threads_stack_to_stderr(tmp_path: Path) -> None:
+    """What a silent kernel is stuck on reaches the app's log: it asks with SIGUSR1 (session/kernel.py)."""
+    if not hasattr(signal, "SIGUSR1"):
+        pytest.skip("no SIGUSR1 here")
+    conn = tmp_path / "kernel.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ENGINE), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reflow.kernel", "-f", str(conn)],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while not conn.exists():  # written once the kernel has bound its sockets: it runs
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGUSR1)
+        assert proc.stderr is not None
+        guard = threading.Timer(60, proc.kill)  # no dump ever: the read below ends instead of hanging
+        guard.start()
+        dump = []
+        for line in proc.stderr:  # until the main thread's stack: the kernel's event loop
+            dump.append(line)
+            if "kernelapp.py" in line:
+                break
+        text = "".join(dump)
+        assert "Thread 0x" in text and "(most recent call first)" in text
+        assert proc.poll() is None  # a dump, not a death
+        guard.cancel()
+    finally:
+        proc.kill()
+        proc.wait(30)
