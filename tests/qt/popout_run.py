@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
-import traceback
 from pathlib import Path
 from typing import Any
 
-from shell_driver import Driver  # same folder: this file runs as a script, like shell_driver.py
+from shell_driver import Driver, run_app  # same folder: this file runs as a script, like shell_driver.py
 
 from reflow_desktop.shell import popout
-from reflow_desktop.shell.app import ShellApp
-from reflow_desktop.shell.threads import thread_violations
 
 
 def page_js(d: Driver, view: Any, script: str) -> Any:
@@ -101,26 +97,7 @@ def scenario(d: Driver) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    app = ShellApp()
-    d = Driver(app, out)
-
-    def body() -> None:
-        try:
-            scenario(d)
-            d.result["ok"] = True
-        except BaseException:
-            d.result["error"] = traceback.format_exc()
-            d.save()
-            app.invoke(app.quit)
-        d.save()
-
-    app.on_ready = lambda _a: threading.Thread(target=body, daemon=True).start()
-    rc = app.run(sys.argv[2:])
-    d.result["exit_rc"] = rc
-    d.result["thread_violations"] = thread_violations()
-    d.save()
+    rc = run_app(scenario, Path(sys.argv[1]), sys.argv[2:])
     print(json.dumps({"rc": rc}))
     return rc
 

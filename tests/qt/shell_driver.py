@@ -341,15 +341,16 @@ SCENARIOS = {
 }
 
 
-def main() -> int:
-    scenario, out = sys.argv[1], Path(sys.argv[2])
+def run_app(scenario: Callable[[Driver], None], out: Path, argv: list[str]) -> int:
+    """The real app started with ``argv``; once it is ready, ``scenario`` drives it from a worker thread.
+    Its result (``ok`` or the ``error``, the exit code, GUI-thread violations) lands in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     app = ShellApp()
     d = Driver(app, out)
 
     def body() -> None:
         try:
-            SCENARIOS[scenario](d)
+            scenario(d)
             d.result["ok"] = True
         except BaseException:
             d.result["error"] = traceback.format_exc()
@@ -358,11 +359,15 @@ def main() -> int:
         d.save()
 
     app.on_ready = lambda _a: threading.Thread(target=body, daemon=True).start()
-    rc = app.run(sys.argv[3:])
+    rc = app.run(argv)
     d.result["exit_rc"] = rc
     d.result["thread_violations"] = thread_violations()
     d.save()
     return rc
+
+
+def main() -> int:
+    return run_app(SCENARIOS[sys.argv[1]], Path(sys.argv[2]), sys.argv[3:])
 
 
 if __name__ == "__main__":
