@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,10 +38,10 @@ def _need_ui() -> None:
 class Server:
     """`reflow edit|run NB --no-open` in a subprocess; `.url` is the printed address."""
 
-    def __init__(self, notebook: Path, command: str = "edit") -> None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+    def __init__(self, notebook: Path, command: str = "edit", *, no_open: bool = True, **env_vars: str) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **env_vars)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "reflow_desktop.cli", command, str(notebook), "--no-open"],
+            [sys.executable, "-m", "reflow_desktop.cli", command, str(notebook), *(["--no-open"] if no_open else [])],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -106,10 +107,10 @@ def serve(tmp_path, request):
     _need_ui()
     servers: list[Server] = []
 
-    def start(text: str, command: str = "edit", name: str = "nb.py") -> Server:
+    def start(text: str, command: str = "edit", name: str = "nb.py", **options: Any) -> Server:
         nb = tmp_path / name
         nb.write_text(text, encoding="utf-8")
-        s = Server(nb, command)
+        s = Server(nb, command, **options)
         servers.append(s)
         return s
 

@@ -7,74 +7,42 @@ user can read it (ps, /proc): it must not hold the token, and it must work only 
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WAIT_MS, _need_ui
+from .conftest import WAIT_MS
 
 pytestmark = pytest.mark.e2e
 
 
-def test_browser_gets_a_one_time_address_without_the_token(browser, tmp_path):
-    _need_ui()
-    nb = tmp_path / "nb.py"
-    nb.write_text("# %%\nx = 6 * 7\nx\n", encoding="utf-8")
+def test_browser_gets_a_one_time_address_without_the_token(serve, browser, tmp_path):
     argv_file = tmp_path / "browser-argv.txt"
     fake_browser = tmp_path / "fake-browser"
     fake_browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {argv_file}\n', encoding="utf-8")
     fake_browser.chmod(0o755)
-    env = dict(os.environ, PYTHONUNBUFFERED="1", BROWSER=str(fake_browser), REFLOW_CONFIG_DIR=str(tmp_path / "cfg"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reflow_desktop.cli", "edit", str(nb)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=str(tmp_path),
-        start_new_session=True,
-    )
-    try:
-        token = ""
-        end = time.monotonic() + 60
-        while time.monotonic() < end and not token:
-            line = proc.stdout.readline()  # type: ignore[union-attr]
-            m = re.search(r"token=(\S+)", line)
-            token = m.group(1) if m else ""
-        assert token, "the server printed no address"
-        end = time.monotonic() + 60
-        while time.monotonic() < end and not (argv_file.exists() and argv_file.read_text().strip()):
-            time.sleep(0.1)
-        argv = argv_file.read_text().split()
-        (login,) = [a for a in argv if a.startswith("http://127.0.0.1:")]
-        assert token not in " ".join(argv) and "token" not in login
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(login)
-        page.wait_for_selector('.kernel[data-kernel="idle"]')
-        expect(page.locator(".notebook .cell").first.locator(".outputs")).to_contain_text("42")
-        assert "token" not in page.url and "/login/" not in page.url
-        assert page.evaluate("() => document.cookie") == ""  # HttpOnly: the page's scripts cannot read it
-        assert page.evaluate("() => sessionStorage.getItem('reflow.token')") is None
-        ctx.close()
-        other = browser.new_context()  # someone who read the command line, after the browser used it
-        again = other.new_page().goto(login)
-        assert again is not None and again.status == 403
-        other.close()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        if proc.stdout:
-            proc.stdout.close()
+    server = serve("# %%\nx = 6 * 7\nx\n", no_open=False, BROWSER=str(fake_browser))
+    token = re.search(r"token=(\S+)", server.url)
+    assert token, "the server printed no address with its token"
+    end = time.monotonic() + 60
+    while time.monotonic() < end and not (argv_file.exists() and argv_file.read_text().strip()):
+        time.sleep(0.1)
+    argv = argv_file.read_text().split()
+    (login,) = [a for a in argv if a.startswith("http://127.0.0.1:")]
+    assert token.group(1) not in " ".join(argv) and "token" not in login
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(login)
+    page.wait_for_selector('.kernel[data-kernel="idle"]')
+    expect(page.locator(".notebook .cell").first.locator(".outputs")).to_contain_text("42")
+    assert "token" not in page.url and "/login/" not in page.url
+    assert page.evaluate("() => document.cookie") == ""  # HttpOnly: the page's scripts cannot read it
+    assert page.evaluate("() => sessionStorage.getItem('reflow.token')") is None
+    ctx.close()
+    other = browser.new_context()  # someone who read the command line, after the browser used it
+    again = other.new_page().goto(login)
+    assert again is not None and again.status == 403
+    other.close()

@@ -247,8 +247,8 @@ class KernelProcess:
         try:
             self.km.load_connection_file()
             await self._connect(open_data, ready_timeout=SPARE_READY_S)
-        except Exception:
-            log.info("spare kernel %s did not answer; launching one", pid, exc_info=True)
+        except Exception as exc:
+            log.warning("spare kernel %s did not answer (%s); launching one", pid, exc)
             if self.kc is not None:
                 with contextlib.suppress(Exception):
                     await stop_kernel(self.kc, pid)
@@ -293,11 +293,12 @@ class KernelProcess:
         ``wait_for_ready`` waits 0.2 s more for further iopub messages, on every kernel start."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
-        ask_stacks_at = loop.time() + SILENT_STACKS_S
+        silent_s = min(SILENT_STACKS_S, timeout / 2)  # a spare's shorter wait too
+        ask_stacks_at = loop.time() + silent_s
         while True:
             if loop.time() > ask_stacks_at:
                 ask_stacks_at = end  # once
-                self._ask_for_stacks()
+                self._ask_for_stacks(silent_s)
             msg_id = kc.kernel_info()
             if await _reply_to(kc.shell_channel, msg_id, 1.0) and await _reply_to(kc.iopub_channel, msg_id, 0.2):
                 with contextlib.suppress(queue.Empty):
@@ -314,23 +315,15 @@ class KernelProcess:
             if loop.time() > end:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-    def _local_pid(self) -> int | None:
-        """The kernel's process id when it runs on this machine (launched or adopted), else None."""
-        if self.adopted is not None:
-            return self.adopted
-        if self.place != LOCAL or self.km is None:
-            return None
-        pid = getattr(self.km.provisioner, "pid", None)
-        return pid if type(pid) is int and pid > 0 else None
-
-    def _ask_for_stacks(self) -> None:
+    def _ask_for_stacks(self, silent_s: float) -> None:
         """A kernel alive but silent: it prints its threads' stacks to its stderr (``reflow.kernel``'s
-        SIGUSR1), so what it is stuck on is in the app's log."""
-        pid = self._local_pid()
+        SIGUSR1), so what it is stuck on is in the app's log. Only a process of this machine (a remote
+        place's provisioner process is its ssh or gateway client, which the signal would end)."""
+        pid = self.pid if self.adopted is not None or self.place == LOCAL else None
         signum = getattr(signal, "SIGUSR1", None)
         if pid is None or signum is None:
             return
-        log.warning("the kernel (pid %s) has not answered for %.0f s; its threads' stacks follow", pid, SILENT_STACKS_S)
+        log.warning("the kernel (pid %s) has not answered for %.0f s; its threads' stacks follow", pid, silent_s)
         with contextlib.suppress(OSError):
             os.kill(pid, signum)
 
