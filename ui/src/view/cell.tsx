@@ -130,6 +130,14 @@ export interface CellProps {
   crashed?: boolean;
 }
 
+/** Typing goes to something outside the cells (the find bar, a palette, a dialog's field): a cell
+ * selected meanwhile (stepping through matches, a server event) leaves the keyboard there. */
+function typingOutsideCells(): boolean {
+  const active = document.activeElement as HTMLElement | null;
+  if (!active || active.closest(".cell")) return false;
+  return !!active.closest("input, textarea, select, [contenteditable=true], [role=dialog], [role=search]");
+}
+
 export const CellView = memo(function CellView(p: CellProps) {
   const { cell, selected, editing, readOnly } = p;
   const ui = useContext(UiContext);
@@ -261,10 +269,11 @@ export const CellView = memo(function CellView(p: CellProps) {
     }
   }, [selected, editing, hasEditor]);
 
-  useEffect(() => {
-    // the notebook's find bar selects cells as it steps through matches: typing stays there
-    const typingInBar = !!(document.activeElement as HTMLElement | null)?.closest?.(".find-bar");
-    if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current && !typingInBar) {
+  // command mode: the selected cell holds the keyboard. A layout effect, so it is settled before the
+  // next key: run after paint, it took the keyboard from a palette opened by the key after Esc, and
+  // the palette's query went to the notebook as commands ("m" made the cell markdown).
+  useLayoutEffect(() => {
+    if (selected && !editing && rootRef.current && document.activeElement !== rootRef.current && !typingOutsideCells()) {
       rootRef.current.focus({ preventScroll: true });
     }
   }, [selected, editing]);
