@@ -74,8 +74,9 @@ class Server:
         self._reader.start()
 
     def _read_on(self) -> None:
-        for line in self.proc.stdout:  # type: ignore[union-attr]
-            self.output.append(line)
+        with self.proc.stdout:  # type: ignore[union-attr]  # closed here, at its end: the reader owns it
+            for line in self.proc.stdout:  # type: ignore[union-attr]
+                self.output.append(line)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -86,8 +87,10 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
         if hasattr(self, "_reader"):
-            self._reader.join(15)  # the pipe's end: the server and every kernel writing to it are gone
-        if self.proc.stdout:
+            # the pipe ends when the server and every kernel writing to it are gone; a kernel left running
+            # on purpose (a run kept in the background) holds it longer, and the reader reads on until then
+            self._reader.join(5)
+        elif self.proc.stdout:
             self.proc.stdout.close()
 
 

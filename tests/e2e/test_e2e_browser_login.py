@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WAIT_MS
+from .conftest import WAIT_MS, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +35,15 @@ def test_browser_gets_a_one_time_address_without_the_token(serve, browser, tmp_p
     ctx = browser.new_context()
     page = ctx.new_page()
     page.set_default_timeout(WAIT_MS)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.goto(login)
-    page.wait_for_selector('.kernel[data-kernel="idle"]')
+    try:
+        page.wait_for_selector('.kernel[data-kernel="idle"]')
+    except Exception:
+        shot(page, "FAILED-browser-login")
+        state = page.evaluate("() => document.querySelector('.kernel')?.outerHTML ?? 'no .kernel element'")
+        raise AssertionError(f"the kernel never showed idle: {state}\nconsole:\n" + "\n".join(console)) from None
     expect(page.locator(".notebook .cell").first.locator(".outputs")).to_contain_text("42")
     assert "token" not in page.url and "/login/" not in page.url
     assert page.evaluate("() => document.cookie") == ""  # HttpOnly: the page's scripts cannot read it
