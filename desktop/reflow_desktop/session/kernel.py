@@ -509,8 +509,12 @@ class KernelProcess:
         self.kc.shell_channel.send(msg)
 
     async def request(self, method: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """A shell request (complete, inspect) answered with its reply content."""
-        if self.kc is None or self.state == "dead":
+        """A shell request (complete, inspect) answered with its reply content.
+
+        Not while the kernel starts: until it answers, its client's channels belong to the start (the
+        ready check reads shell and iopub, the journal attach reads control), and a reply read there
+        was lost to the request waiting for it (a completion typed during a restart hung)."""
+        if self.kc is None or self.state == "dead" or self.starting:
             raise RuntimeError("the kernel is not running")
         if self._side is None or self._side.kc is not self.kc:  # a new client (restart): a new subshell
             self._side = SideShell(self.kc)

@@ -723,7 +723,9 @@ class Session:
             asked = await self._latest.run(
                 (reply, "complete"), lambda: self.kernel.request("complete", str(msg["code"]), int(msg["cursor"]))
             )
-        except (RuntimeError, asyncio.CancelledError) as exc:
+        except RuntimeError:  # no kernel to ask (dead, starting): no names from it, answered at once, so the
+            asked = None  # page shows the language server's without waiting out its request
+        except asyncio.CancelledError as exc:
             reply(P.error_msg(f"complete: {exc}"))
             return
         content: dict[str, Any] = asked if asked is not None else {"matches": []}  # stale: the editor moved on
@@ -745,7 +747,9 @@ class Session:
                 (reply, "inspect"),
                 lambda: self.kernel.request("inspect", str(msg["code"]), int(msg["cursor"]), detail_level=0),
             )
-        except (RuntimeError, asyncio.CancelledError) as exc:
+        except RuntimeError:  # no kernel to ask (dead, starting): nothing found, answered at once
+            asked = None
+        except asyncio.CancelledError as exc:
             reply(P.error_msg(f"inspect: {exc}"))
             return
         content: dict[str, Any] = asked if asked is not None else {"found": False}

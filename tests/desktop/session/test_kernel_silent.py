@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import until
+from helpers import WAIT, until
 
 from reflow_desktop.session import kernel as kernel_module
 from reflow_desktop.session.kernel import KernelProcess
@@ -35,6 +35,25 @@ async def test_a_silent_kernel_is_asked_for_its_stacks(tmp_path: Path, monkeypat
     try:
         await until(lambda: dump.exists() and "most recent call first" in dump.read_text())
         assert not start.done()  # still waiting for its answer: asked, not given up on
+    finally:
+        start.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await start
+        await kernel.shutdown()
+
+
+async def test_no_completion_is_sent_to_a_kernel_still_starting(tmp_path: Path) -> None:
+    """A completion typed during a (re)start is refused at once (the page falls back to the language
+    server): its reply would have been read, and dropped, by the start's own wait for the kernel."""
+    python = tmp_path / "python"
+    python.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -c {shlex.quote(SILENT)}\n")
+    python.chmod(0o755)
+    kernel = KernelProcess(lambda e: None, lambda s, m: None, python=str(python), cwd=str(tmp_path))
+    start = asyncio.create_task(kernel.start({"type": "open", "cells": []}))
+    try:
+        await until(lambda: kernel.kc is not None)  # its client exists: the start waits for an answer
+        with pytest.raises(RuntimeError, match="not running"):
+            await asyncio.wait_for(kernel.request("complete", "import o", 8), WAIT)
     finally:
         start.cancel()
         with contextlib.suppress(asyncio.CancelledError):

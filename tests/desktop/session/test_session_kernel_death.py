@@ -28,3 +28,19 @@ async def test_death_in_a_dependent_cell_names_that_cell(session, recorder):
     dead = await recorder.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead", mark)
     assert dead["cell"] == b  # b was running (it said so), not a, the cell asked for
     assert session.cache.get(b).status == "interrupted"
+
+
+async def test_completions_without_a_kernel_are_answered_at_once_with_none(session, recorder):
+    """Typing while the kernel is dead (or starting): the page gets an empty answer at once and shows the
+    language server's names, instead of waiting out its request for an answer that never came."""
+    a, _ = code_ids(session)
+    mark = recorder.mark()
+    await session.handle({"type": "run", "cells": [{"id": a, "code": "import os; os._exit(1)"}]}, recorder)
+    await recorder.wait_for(lambda m: m["type"] == "kernel" and m["state"] == "dead", mark)
+    mark = recorder.mark()
+    await session.handle({"type": "complete", "request_id": "r1", "id": a, "code": "import o", "cursor": 8}, recorder)
+    got = await recorder.wait_for(lambda m: m.get("request_id") == "r1" or m["type"] == "error", mark)
+    assert got["type"] == "complete_reply" and got["matches"] == []
+    await session.handle({"type": "inspect", "request_id": "r2", "id": a, "code": "os", "cursor": 2}, recorder)
+    got = await recorder.wait_for(lambda m: m.get("request_id") == "r2" or m["type"] == "error", mark)
+    assert got["type"] == "inspect_reply" and got["found"] is False
