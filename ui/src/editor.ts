@@ -116,6 +116,12 @@ function docsTooltip(pos: number, text: string): Tooltip {
 }
 
 /** Identifier-ish cursor position for inspect: end of the word under / before the cursor. */
+/** Whether `state`'s text is `code` with text inserted at `pos` and nothing else changed (the user typed on). */
+function typedOn(state: EditorState, code: string, pos: number): boolean {
+  const now = state.doc.toString();
+  return now.length >= code.length && now.startsWith(code.slice(0, pos)) && now.endsWith(code.slice(pos));
+}
+
 function inspectPos(state: EditorState, pos: number): number {
   const word = state.wordAt(pos);
   return word ? word.to : pos;
@@ -283,6 +289,11 @@ export function createEditor(
       });
     }
     if (ctx.aborted) return null;
+    // The text changed while the kernel was asked: an answer for text only typed on still fits (CodeMirror
+    // filters it by what was added), any other is for text no longer there. CodeMirror would keep that one
+    // too, valid for whatever word is typed where it started (an explicit ask), and ask nothing more: after
+    // deleting `ran_v` and typing `never_ran` no list came at all. No answer: the next key asks again.
+    if (ctx.view && !typedOn(ctx.view.state, code, ctx.pos)) return null;
     // the kernel's first (it knows the runtime objects), then the language server's it did not name
     const ident = ctx.pos - (ctx.matchBefore(/\w*$/)?.text.length ?? 0);
     const kernelFrom = reply?.matches.length ? reply.from : ident; // no matches: its range means nothing

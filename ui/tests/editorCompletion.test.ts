@@ -21,7 +21,7 @@ type KernelReply = { matches: string[]; from: number; to: number } | null;
 type LspItems = { label: string; type: string }[];
 
 /** An editor whose first kernel answer and every language-server answer the test hands out, in the order it likes. */
-function editorWithAnswers() {
+function editorWithAnswers(holdEveryKernelAnswer = false) {
   const kernel: Deferred<KernelReply>[] = [];
   const lsp: Deferred<LspItems>[] = [];
   const hooks: EditorHooks = {
@@ -34,7 +34,7 @@ function editorWithAnswers() {
     complete: () => {
       const d = deferred<KernelReply>();
       kernel.push(d);
-      return kernel.length > 1 ? Promise.resolve(null) : d.promise; // only the first query's answer is held
+      return kernel.length > 1 && !holdEveryKernelAnswer ? Promise.resolve(null) : d.promise; // the first query's is held
     },
     inspect: async () => null,
     lspComplete: () => {
@@ -128,6 +128,30 @@ describe("completions from a slow language server", () => {
     await vi.advanceTimersByTimeAsync(300);
     expect(labels(editor)).not.toContain("never_ran_value");
     expect(t.kernel).toHaveLength(2);
+  });
+});
+
+describe("an answer for text no longer there", () => {
+  it("is dropped, and the word typed in its place asks again (deleted, then retyped while the kernel was asked)", async () => {
+    const t = editorWithAnswers(true);
+    editor = t.editor;
+    type(editor, "ran_v");
+    await vi.advanceTimersByTimeAsync(200);
+    t.kernel[0].resolve({ matches: ["ran_value"], from: 6, to: 11 });
+    await vi.advanceTimersByTimeAsync(600); // shown without the server's items, which come late
+    t.lsp[0].resolve([{ label: "ran_value", type: "variable" }]);
+    await vi.advanceTimersByTimeAsync(200); // the list asked for again with them: the kernel is asked
+    expect(t.kernel).toHaveLength(2);
+    const end = editor.view.state.doc.length;
+    editor.view.dispatch({ changes: { from: end - 5, to: end }, selection: { anchor: end - 5 }, userEvent: "delete.backward" });
+    type(editor, "never_ran"); // while that ask is out
+    t.kernel[1].resolve({ matches: ["ran_value"], from: 6, to: 11 }); // its answer: for `ran_v`
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.lsp).toHaveLength(2); // `never_ran` asked for
+    t.lsp[1].resolve([{ label: "never_ran_value", type: "variable" }]);
+    t.kernel[2].resolve(null);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(labels(editor)).toContain("never_ran_value");
   });
 });
 
