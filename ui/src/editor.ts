@@ -115,13 +115,13 @@ function docsTooltip(pos: number, text: string): Tooltip {
   return { pos, above: false, strictSide: false, arrow: false, create: () => ({ dom: docsDom(text) }) };
 }
 
-/** Identifier-ish cursor position for inspect: end of the word under / before the cursor. */
 /** Whether `state`'s text is `code` with text inserted at `pos` and nothing else changed (the user typed on). */
 function typedOn(state: EditorState, code: string, pos: number): boolean {
   const now = state.doc.toString();
   return now.length >= code.length && now.startsWith(code.slice(0, pos)) && now.endsWith(code.slice(pos));
 }
 
+/** Identifier-ish cursor position for inspect: end of the word under / before the cursor. */
 function inspectPos(state: EditorState, pos: number): number {
   const word = state.wordAt(pos);
   return word ? word.to : pos;

@@ -183,20 +183,20 @@ def stop_background() -> None:
 
 
 def _stop_group(proc: subprocess.Popen[bytes]) -> None:
-    if sys.platform == "win32":
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        return
+    """Ask the compile (its whole process group, where there are groups) to end, then kill what is left."""
+    group = sys.platform != "win32"
     with contextlib.suppress(OSError):
-        os.killpg(proc.pid, signal.SIGTERM)
+        if group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
-    with contextlib.suppress(OSError):  # whatever of the group is left (workers the parent's end left behind)
-        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):  # whatever is left (workers the parent's end left behind)
+        if group:
+            os.killpg(proc.pid, signal.SIGKILL)
+        elif proc.poll() is None:
+            proc.kill()
     proc.wait()
