@@ -156,7 +156,7 @@ def test_a_flush_during_a_run_walks_only_the_streams_written_lately(
     sink: tuple[CommSink, list[dict[str, Any]]],
 ) -> None:
     """A 1,000-cell run flushes a few times per cell: walking every stream of every cell that ever
-    printed made each flush O(cells), the run quadratic. Only the end of the run looks at all."""
+    printed made each flush O(cells), the run quadratic."""
     from reflow.runtime.capture import captured
 
     s, sent = sink
@@ -169,5 +169,88 @@ def test_a_flush_during_a_run_walks_only_the_streams_written_lately(
         s.status(cid, "idle")
     assert CountingStreams.walked == 0  # was ~ cells² (three flushes a cell, each over every stream)
     s.run_finished(cells)
-    assert CountingStreams.walked == len(s._streams)  # one look at all, at the end of the run
+    assert CountingStreams.walked == 0  # nor the end of the run: a flush looks at the segments written
     assert [t for _, _, t in stream_texts(sent)] == [f"{cid}\n" for cid in cells]
+
+
+def test_a_print_loop_makes_one_python_call_per_segment_not_per_print(
+    sink: tuple[CommSink, list[dict[str, Any]]],
+) -> None:
+    """After a stream's first write, its ``write`` is the open segment's C-level ``StringIO.write``:
+    10,000 prints were 20,000 Python calls into ``SinkStream.write`` (text and newline each)."""
+    import sys
+
+    from reflow.kernel.sink import SinkStream
+    from reflow.runtime.capture import captured
+
+    s, sent = sink
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code is SinkStream.write.__code__:
+            calls += 1
+
+    with captured(s.emitter("c1")):
+        sys.setprofile(count)
+        try:
+            for i in range(10_000):
+                print(i)
+            print("E", file=sys.stderr)
+            print("after")
+        finally:
+            sys.setprofile(None)
+    assert calls == 3  # stdout's first write, stderr's, stdout's again after it
+    s.flush_streams()
+    s.flush_events()
+    out = "".join(f"{i}\n" for i in range(10_000))
+    assert stream_texts(sent) == [("c1", "stdout", out), ("c1", "stderr", "E\n"), ("c1", "stdout", "after\n")]
+
+
+def test_both_paths_count_characters_and_refuse_bytes(sink: tuple[CommSink, list[dict[str, Any]]]) -> None:
+    s, sent = sink
+    out = s.open_stream("c1", "stdout")
+    assert out.write("héllo") == 5  # the first write: SinkStream.write
+    assert out.write("wörld\n") == 6  # the segment's own write
+    with pytest.raises(TypeError):
+        out.write(b"bytes")  # type: ignore[arg-type]
+    s.flush_streams()
+    with pytest.raises(TypeError):
+        out.write(b"bytes")  # type: ignore[arg-type]
+    assert out.write("") == 0
+    s.flush_streams()
+    s.flush_events()
+    assert stream_texts(sent) == [("c1", "stdout", "héllowörld\n")]
+
+
+def test_a_write_kept_from_before_a_flush_is_sent_without_other_activity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code keeping ``sys.stdout.write`` (a progress bar's writer made while a segment was open) writes
+    into a segment the flush retired; no timer is armed by such a write, so the sink looks again."""
+    import threading
+
+    monkeypatch.setattr(sink_module, "STRAGGLER_POLL_MAX_S", 0.05)
+    got = threading.Event()
+    sent: list[dict[str, Any]] = []
+
+    def send(msg: dict[str, Any]) -> None:
+        sent.append(msg)
+        if any(t.endswith("late\n") for _, _, t in stream_texts(sent)):
+            got.set()
+
+    s = CommSink(shell=None, send=send)
+    out = s.open_stream("c1", "stdout")
+    out.write("first\n")
+    kept = out.write  # the open segment's write
+    s.flush_streams()
+    s.flush_events()
+    assert out.write is not kept  # the stream's next write opens a new segment
+    kept("late\n")  # nothing else happens in the sink from here on
+    assert got.wait(30)
+    assert [t for _, _, t in stream_texts(sent)] == ["first\n", "late\n"]
+    del kept  # nobody holds the retired segment any more: the next look lets it go, and stops looking
+    deadline = threading.Event()
+    for _ in range(3000):
+        if not s._stragglers and s._timer is None:
+            break
+        deadline.wait(0.01)
+    assert not s._stragglers
