@@ -8,8 +8,8 @@ leaves every existing environment as it was.
 
 Build steps (see shared/research/desktop-feasibility.md §5):
 1. ``uv venv --relocatable --python <interp> TMP``
-2. ``uv pip install --python TMP/bin/python ipykernel>=6.29`` (first, so the notebook's own pins win;
-   tried ``--offline`` first, from uv's cache, then online)
+2. ``uv pip install --python TMP/bin/python ipykernel>=6.29 orjson>=3.10`` (first, so the notebook's
+   own pins win; tried ``--offline`` first, from uv's cache, then online; orjson: key.KERNEL_EXTRAS)
 3. ``VIRTUAL_ENV=TMP uv sync --script nb.py --active --inexact --python <interp>``
    (``--locked`` when ``nb.py.lock`` exists, so opening never rewrites the user's lock); meanwhile
    the kernel's start-up modules are compiled (``bytecode.warm_kernel_imports``, stopped when uv is
@@ -44,7 +44,7 @@ from reflow_desktop.resources import engine_dir
 
 from . import bytecode, layout
 from .errors import EnvBuildError, UvCommandError
-from .key import IPYKERNEL_REQUIREMENT, environment_key
+from .key import IPYKERNEL_REQUIREMENT, KERNEL_EXTRAS, environment_key
 from .pythons import Interpreter, find_python
 from .spec import EnvSpec, lock_file, read_spec
 from .uv import Progress, run_uv
@@ -138,7 +138,7 @@ def _build(
         )
         tmp_python = layout.env_python(tmp)
         say("Installing ipykernel")
-        install = ["pip", "install", "--python", str(tmp_python), IPYKERNEL_REQUIREMENT]
+        install = ["pip", "install", "--python", str(tmp_python), IPYKERNEL_REQUIREMENT, *KERNEL_EXTRAS]
         try:
             # From uv's cache alone when it can: skips ~0.5 s of index round trips per build.
             _uv([*install, "--offline"], None, "installing ipykernel failed")

@@ -26,6 +26,7 @@ from tornado.netutil import bind_sockets
 from reflow_desktop import protocol as P
 from reflow_desktop.exporting.reveal import ExportedFiles
 from reflow_desktop.mcp.door import AgentDoor
+from reflow_desktop.server import page_json
 from reflow_desktop.server.csp import app_policy
 from reflow_desktop.server.log_safe import TokenSafeHandler, safe_path
 from reflow_desktop.server.security import Guard
@@ -368,7 +369,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         if trace.ENABLED:
             trace.page_send(msg)
         try:
-            self.write_message(json.dumps(msg, separators=(",", ":"), default=str))
+            self.write_message(page_json.encode(msg))  # bytes, in a text frame (binary=False)
         except tornado.websocket.WebSocketClosedError:
             if self.session is not None:
                 self.session.detach(self.send)

@@ -55,9 +55,9 @@ class Segment:
         self.taken = 0
 
     def held_elsewhere(self) -> bool:
-        """Whether anyone but this segment holds its ``write`` (CPython's count: this slot and the call's
-        argument are two; the stream's own attribute, a caller's local or a ``print()`` under way add one)."""
-        return sys.getrefcount(self.write) > 2
+        """Whether anyone but this segment holds its ``write``: the stream's own attribute, a caller's
+        local, a ``print()`` under way (each one more reference than an unheld segment's, measured once)."""
+        return sys.getrefcount(self.write) > _UNHELD_REFS
 
     def take(self) -> str:
         """What was written since the last take."""
@@ -66,6 +66,20 @@ class Segment:
         text = self.buf.getvalue()[self.taken :]
         self.taken += len(text)
         return text
+
+
+class _Probe:
+    __slots__ = ("write",)
+
+
+def _unheld_refs() -> int:
+    """What ``held_elsewhere`` counts for a segment nobody else holds (the interpreter's own accounting)."""
+    probe = _Probe()
+    probe.write = io.StringIO().write
+    return sys.getrefcount(probe.write)
+
+
+_UNHELD_REFS = _unheld_refs()
 
 
 class SinkStream(io.TextIOBase):
@@ -214,7 +228,7 @@ class CommSink:
             return segment.write
 
     def _arm(self, seconds: float) -> None:
-        self._timer = threading.Timer(seconds, self.flush_streams)
+        self._timer = threading.Timer(seconds, self._window_over)
         self._timer.daemon = True
         self._timer.start()
 
@@ -266,6 +280,14 @@ class CommSink:
         """Append an already-formatted MIME bundle to a cell (display(), figures)."""
         self.flush_streams()
         self._emit({"type": "cell_output", "id": cell_id, "output": {"kind": "data", "data": clean(data)}})
+
+    def _window_over(self) -> None:
+        """The coalescing window closed: its text leaves now, not after another batch window (the window
+        was the wait; a print loop holding the GIL delays each thread handoff, and each costs one more)."""
+        self.flush_streams()
+        with self._lock:
+            if any(e.get("type") == "cell_output" for e in self._events):
+                self.flush_events()
 
     def flush_streams(self) -> None:
         """Send what was printed since the last flush: one output per run of writes to one stream.
