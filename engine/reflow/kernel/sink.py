@@ -70,6 +70,7 @@ class Segment:
 
 class _Probe:
     __slots__ = ("write",)
+    write: Callable[[str], int]
 
 
 def _unheld_refs() -> int:
