@@ -163,7 +163,7 @@ class CommSink:
         self._stragglers: list[Segment] = []
         self._last: SinkStream | None = None  # the stream whose segment is open (None: none since the flush)
         self._poll_s = STREAM_COALESCE_S  # while stragglers are held: their writes arm no timer, so look again
-        self._timer: threading.Timer | None = None
+        self._window = Deadline(self._window_over, "reflow-streams")  # the coalescing window, and the look again
         self._events: list[dict[str, Any]] = []
         self._batch_timer = Deadline(self.flush_events, "reflow-batch")  # one thread, not one per batch
         self._started: dict[str, float] = {}  # cell -> perf_counter() when it started running
@@ -224,14 +224,8 @@ class CommSink:
             self._segments.append(segment)
             self._last = stream
             stream.__dict__["write"] = segment.write
-            if self._timer is None:
-                self._arm(STREAM_COALESCE_S)
+            self._window.arm(STREAM_COALESCE_S)  # (armed already: the earlier deadline stays)
             return segment.write
-
-    def _arm(self, seconds: float) -> None:
-        self._timer = threading.Timer(seconds, self._window_over)
-        self._timer.daemon = True
-        self._timer.start()
 
     def output(self, cell_id: str, value: object) -> None:
         from reflow import context  # elements made while formatting (data frames) belong to the cell
@@ -299,9 +293,7 @@ class CommSink:
         if not (self._segments or self._stragglers):
             return
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._window.cancel()
             segments, self._segments, self._last = self._segments, [], None
             for segment in segments:
                 segment.stream.__dict__.pop("write", None)
@@ -330,7 +322,7 @@ class CommSink:
                 )
             if self._stragglers:  # a held write arms nothing: look again, less often while it stays quiet
                 self._poll_s = STREAM_COALESCE_S if late else min(2 * self._poll_s, STRAGGLER_POLL_MAX_S)
-                self._arm(self._poll_s)
+                self._window.arm(self._poll_s)
             else:
                 self._poll_s = STREAM_COALESCE_S
 

@@ -250,7 +250,7 @@ def test_a_write_kept_from_before_a_flush_is_sent_without_other_activity(monkeyp
     del kept  # nobody holds the retired segment any more: the next look lets it go, and stops looking
     deadline = threading.Event()
     for _ in range(3000):
-        if not s._stragglers and s._timer is None:
+        if not s._stragglers and not s._window.armed:
             break
         deadline.wait(0.01)
-    assert not s._stragglers
+    assert not s._stragglers and not s._window.armed
