@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -48,6 +49,19 @@ def text_of(outputs: list[dict[str, Any]]) -> str:
         elif o.get("kind") == "data":
             parts.append(o.get("data", {}).get("text/plain", ""))
     return "".join(parts)
+
+
+def lines_noted_missing(outputs: list[dict[str, Any]]) -> int:
+    """The printed lines a capped output list says it does not show: the marker's dropped outputs
+    ("N outputs (L lines, C characters) dropped here") and each clipped chunk's cut ("(L lines) dropped here")."""
+    found = re.finditer(r"\(([0-9,]+) lines(?:, [0-9,]+ characters)?\) dropped here", text_of(outputs))
+    return sum(int(m.group(1).replace(",", "")) for m in found)
+
+
+def lines_kept(outputs: list[dict[str, Any]]) -> int:
+    """Printed lines still in a capped output list: each note is a line of its own between two breaks."""
+    text = text_of(outputs)
+    return text.count("\n") - 2 * text.count("dropped here")
 
 
 def results_text(outputs: list[dict[str, Any]]) -> str:

@@ -9,7 +9,7 @@ last ``TAIL_CHARS // 2`` characters. The page truncates what it *shows* on its o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 HEAD_OUTPUTS = 1000
@@ -30,10 +30,17 @@ class OutputCap:
     dropped: int = 0
     dropped_lines: int = 0
     dropped_chars: int = 0
+    # a clipped chunk in the list (by id) -> the lines and characters it stood for, so dropping it
+    # later counts what was printed, not what the clip kept of it
+    _clipped: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def append(self, outputs: list[Output], out: Output) -> None:
         """Append ``out`` to ``outputs`` (in place), dropping from the middle to stay within the caps."""
+        whole = out
         out = _clip(out)
+        if out is not whole:
+            text = _text(whole)
+            self._clipped[id(out)] = (text.count("\n"), len(text))
         size = _size(out)
         if self.marker is None:
             if len(outputs) < HEAD_OUTPUTS and self.head_chars + size <= HEAD_CHARS:
@@ -50,8 +57,10 @@ class OutputCap:
             old_size = _size(old)
             self.tail_chars -= old_size
             self.dropped += 1
-            self.dropped_chars += old_size
-            self.dropped_lines += _text(old).count("\n")
+            stood_for = self._clipped.pop(id(old), None)
+            lines, chars = stood_for if stood_for is not None else (_text(old).count("\n"), old_size)
+            self.dropped_chars += chars
+            self.dropped_lines += lines
         outputs[self.marker] = self._marker()
 
     def _marker(self) -> Output:
