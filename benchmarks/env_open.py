@@ -7,7 +7,7 @@ one untimed warm-up build fills a benchmark-private ``UV_CACHE_DIR``) and opens 
 ``Session`` with environments on, as the app does: Python discovery, venv, ipykernel, the notebook's
 packages, the Reflow kernel, the notebook run. "reopen" opens it again in a new session (the
 environment exists: no uv). The baseline, timed in the same run with the same uv cache: uv's own
-steps for the same environment (``uv venv``, ``uv pip install ipykernel``, ``uv sync --script``),
+steps for the same environment (``uv venv``, ``uv pip install ipykernel orjson``, ``uv sync --script``),
 run back to back from a shell's point of view. Medians and p90 over the runs, and the ratio to uv.
 """
 
@@ -36,7 +36,9 @@ def p90(xs: list[float]) -> float:
 
 
 def uv_steps(work: Path, nb: Path) -> float:
-    """uv's own time for what Reflow's build runs: venv, ipykernel, the notebook's packages."""
+    """uv's own time for what Reflow's build runs: venv, ipykernel (and what the tree installs with it),
+    the notebook's packages."""
+    from reflow_desktop.envs import key
     from reflow_desktop.envs.pythons import find_python
     from reflow_desktop.envs.spec import read_spec
     from reflow_desktop.envs.uv import find_uv
@@ -45,11 +47,12 @@ def uv_steps(work: Path, nb: Path) -> float:
     (work / "uv-python" / "envs").mkdir(parents=True, exist_ok=True)
     python = str(find_python(read_spec(nb).requires_python, work / "uv-python", None).path)
     venv = work / f"uv-only-{time.monotonic_ns()}"
+    kernel_packages = [key.IPYKERNEL_REQUIREMENT, *getattr(key, "KERNEL_EXTRAS", ())]  # an older tree: none
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")}
     t0 = time.perf_counter()
     for args, extra in (
         (["venv", "--relocatable", "--no-project", "--quiet", "--python", python, str(venv)], {}),
-        (["pip", "install", "--offline", "--quiet", "--python", str(venv / "bin" / "python"), "ipykernel>=6.29"], {}),
+        (["pip", "install", "--offline", "--quiet", "--python", str(venv / "bin" / "python"), *kernel_packages], {}),
         (
             ["sync", "--quiet", "--script", str(nb), "--active", "--inexact", "--python", python],
             {"VIRTUAL_ENV": str(venv)},
