@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import signal
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
 
 REQUEST_TIMEOUT_S = 10.0
+
+# One request at a time per client: its control channel has one queue of replies, and each reader
+# drops the replies that are not its own (two readers at once took each other's and both timed out).
+_control_locks: weakref.WeakKeyDictionary[AsyncKernelClient, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 class ReattachError(RuntimeError):
@@ -73,19 +78,28 @@ async def stop_kernel(kc: AsyncKernelClient, pid: int, timeout: float = 5.0) -> 
 async def send_and_wait(
     kc: AsyncKernelClient, msg: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
 ) -> dict[str, Any]:
-    """Send ``msg`` on the control channel; the content of the reply to it."""
+    """Send ``msg`` on the control channel; the content of the reply to it. Every control request of
+    this process goes through here: one at a time per client, ``timeout`` counting the wait for a turn."""
     msg_id = msg["header"]["msg_id"]
     what = msg["header"]["msg_type"]
-    kc.control_channel.send(msg)
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
-    while True:
-        left = end - loop.time()
-        if left <= 0:
-            raise ReattachError(f"the kernel did not answer {what}")
-        try:
-            reply = await kc.control_channel.get_msg(timeout=left)
-        except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
-            raise ReattachError(f"the kernel did not answer {what}") from exc
-        if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
-            return dict(reply.get("content") or {})
+    lock = _control_locks.setdefault(kc, asyncio.Lock())
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout)
+    except TimeoutError as exc:
+        raise ReattachError(f"the kernel did not answer {what} (another control request held the channel)") from exc
+    try:
+        kc.control_channel.send(msg)
+        while True:
+            left = end - loop.time()
+            if left <= 0:
+                raise ReattachError(f"the kernel did not answer {what}")
+            try:
+                reply = await kc.control_channel.get_msg(timeout=left)
+            except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
+                raise ReattachError(f"the kernel did not answer {what}") from exc
+            if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
+                return dict(reply.get("content") or {})
+    finally:
+        lock.release()

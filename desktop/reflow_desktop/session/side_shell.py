@@ -15,6 +15,8 @@ import asyncio
 import logging
 from typing import Any
 
+from reflow_desktop.session.kernel_control import send_and_wait
+
 log = logging.getLogger(__name__)
 
 CONTROL_TIMEOUT_S = 10.0
@@ -47,16 +49,8 @@ class SideShell:
         return sid if reply.get("status") == "ok" and isinstance(sid, str) else None
 
     async def _control(self, msg_type: str) -> dict[str, Any]:
-        """Send a control request and wait for its reply (nothing else reads the client's control channel)."""
-        msg = self.kc.session.msg(msg_type, {})
-        self.kc.control_channel.send(msg)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + CONTROL_TIMEOUT_S
-        while True:
-            reply = await asyncio.wait_for(self.kc.control_channel.get_msg(), max(0.0, deadline - loop.time()))
-            if (reply.get("parent_header") or {}).get("msg_id") == msg["header"]["msg_id"]:
-                content: dict[str, Any] = reply.get("content") or {}
-                return content
+        """Send a control request and wait for its reply (kernel_control: one request at a time per client)."""
+        return await send_and_wait(self.kc, self.kc.session.msg(msg_type, {}), CONTROL_TIMEOUT_S)
 
     async def request(self, msg_type: str, content: dict[str, Any]) -> str:
         """Send a shell request (``complete_request``…) on the subshell if there is one; its msg_id."""
