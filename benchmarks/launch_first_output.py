@@ -74,8 +74,10 @@ z
 """
 
 
-def spawn(nb: Path) -> tuple[subprocess.Popen, float]:
+def spawn(nb: Path, spare_kernels: bool = True) -> tuple[subprocess.Popen, float]:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if not spare_kernels:  # the kernel is this server's own child (an adopted spare is not: not measured)
+        env["REFLOW_KERNEL_POOL"] = "0"
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "engine"), str(ROOT / "desktop"),
                                          env.get("PYTHONPATH", "")])
     t0 = time.perf_counter()
@@ -139,7 +141,7 @@ def forget_outputs(nb: Path) -> None:
 
 
 async def one_ws_run(nb: Path, leak_points: list[int] | None = None, stay: float = 1.0) -> dict:
-    proc, t0 = spawn(nb)
+    proc, t0 = spawn(nb, spare_kernels=not leak_points)
     try:
         url = read_url(proc)
         t_url = time.perf_counter() - t0
