@@ -38,3 +38,9 @@ def test_what_json_cannot_hold_is_its_str() -> None:
             return "a thing"
 
     assert strict_loads(encode({"a": Thing(), 3: "int key"})) == {"a": "a thing", "3": "int key"}
+
+
+def test_a_lone_surrogate_in_printed_bytes_still_reaches_the_page() -> None:
+    """Undecodable bytes kept by ``surrogateescape`` are not UTF-8: the standard encoder escapes them."""
+    text = b"caf\xe9".decode("utf-8", "surrogateescape")
+    assert strict_loads(encode({"type": "cell_output", "text": text}))["text"] == text
