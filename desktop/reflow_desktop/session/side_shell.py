@@ -19,7 +19,6 @@ from reflow_desktop.session.kernel_control import send_and_wait
 
 log = logging.getLogger(__name__)
 
-CONTROL_TIMEOUT_S = 10.0
 FEATURE = "kernel subshells"  # kernel_info_reply "supported_features" (ipykernel >= 7)
 
 
@@ -50,7 +49,7 @@ class SideShell:
 
     async def _control(self, msg_type: str) -> dict[str, Any]:
         """Send a control request and wait for its reply (kernel_control: one request at a time per client)."""
-        return await send_and_wait(self.kc, self.kc.session.msg(msg_type, {}), CONTROL_TIMEOUT_S)
+        return await send_and_wait(self.kc, self.kc.session.msg(msg_type, {}))  # its timeout: REQUEST_TIMEOUT_S
 
     async def request(self, msg_type: str, content: dict[str, Any]) -> str:
         """Send a shell request (``complete_request``…) on the subshell if there is one; its msg_id."""
