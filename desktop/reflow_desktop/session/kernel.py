@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import queue
 import signal
 import sys
 import uuid
@@ -27,6 +26,7 @@ from reflow_desktop import resources
 from reflow_desktop.pids import pid_alive
 from reflow_desktop.remote.place import LOCAL, Place, provisioner_stanza
 from reflow_desktop.session.kernel_control import forget_connection_file, stop_kernel
+from reflow_desktop.session.kernel_ready import fast_reconnect, wait_ready
 from reflow_desktop.session.side_shell import SideShell
 
 if TYPE_CHECKING:
@@ -67,20 +67,6 @@ def _request_content(method: str, code: str, cursor_pos: int, detail_level: int 
     if method == "inspect":
         content["detail_level"] = detail_level
     return content
-
-
-async def _reply_to(channel: Any, msg_id: str, timeout: float) -> bool:
-    """Whether a message answering ``msg_id`` arrives on ``channel`` within ``timeout`` (others are skipped)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while (left := end - loop.time()) > 0:
-        try:
-            msg = await channel.get_msg(timeout=left)
-        except queue.Empty:
-            return False
-        if (msg.get("parent_header") or {}).get("msg_id") == msg_id:
-            return True
-    return False
 
 
 def kernel_spec(python: str, place: Place = LOCAL, notebook: str | None = None) -> KernelSpec:
@@ -268,6 +254,7 @@ class KernelProcess:
         kernel is not reported dead (another is launched instead)."""
         assert self.km is not None
         self.kc = kc = self.km.client()
+        fast_reconnect(kc)
         kc.start_channels()
         try:
             await self._wait_ready(kc, READY_TIMEOUT_S if ready_timeout is None else ready_timeout)
@@ -287,33 +274,15 @@ class KernelProcess:
         self._set_state("idle")
 
     async def _wait_ready(self, kc: AsyncKernelClient, timeout: float) -> None:
-        """jupyter_client's ``wait_for_ready`` without its closing wait: a ``kernel_info`` reply on shell,
-        then that request's status on iopub (the subscription is live: nothing the comm says next is
-        lost). What iopub holds from before is dropped, as jupyter_client drops it, but at once: its
-        ``wait_for_ready`` waits 0.2 s more for further iopub messages, on every kernel start."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
+        """The kernel answers and iopub is live (kernel_ready.py); silent long, it is asked for its stacks."""
+
+        async def alive() -> bool:
+            if self.adopted is not None:
+                return pid_alive(self.adopted)
+            return self.km is not None and await self.km.is_alive()
+
         silent_s = min(SILENT_STACKS_S, timeout / 2)  # a spare's shorter wait too
-        ask_stacks_at = loop.time() + silent_s
-        while True:
-            if loop.time() > ask_stacks_at:
-                ask_stacks_at = end  # once
-                self._ask_for_stacks(silent_s)
-            msg_id = kc.kernel_info()
-            if await _reply_to(kc.shell_channel, msg_id, 1.0) and await _reply_to(kc.iopub_channel, msg_id, 0.2):
-                with contextlib.suppress(queue.Empty):
-                    while True:
-                        await kc.iopub_channel.get_msg(timeout=0)
-                return
-            alive = (
-                pid_alive(self.adopted)
-                if self.adopted is not None
-                else self.km is not None and await self.km.is_alive()
-            )
-            if not alive:
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if loop.time() > end:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        await wait_ready(kc, timeout, alive=alive, silent_s=silent_s, on_silent=lambda: self._ask_for_stacks(silent_s))
 
     def _ask_for_stacks(self, silent_s: float) -> None:
         """A kernel alive but silent: it prints its threads' stacks to its stderr (``reflow.kernel``'s

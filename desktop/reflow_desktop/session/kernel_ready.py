@@ -1,0 +1,93 @@
+"""A kernel client's first handshake: the kernel answers on shell, and what it publishes reaches us.
+
+A starting kernel is connected to before it has bound its sockets (the client is made right after
+the launch). Two waits used to come from that, on about every other start (measured: a new
+environment's first output 0.39 s or 0.55 s, nothing in between):
+
+- ZMQ retries a failed connect every ``RECONNECT_IVL``, 100 ms by default, so the first request
+  reached a kernel ready since up to 100 ms later. The client's sockets retry every 10 ms instead
+  (``fast_reconnect``), without backing off: a start takes a few hundred ms at most.
+- A subscriber joins a publisher a little after it connects ("slow joiner"), and the status that
+  answers the first ``kernel_info`` on iopub was often published before: the wait for it timed out
+  (0.2 s) and asked again. ipykernel 7 publishes ``iopub_welcome`` to each new subscriber, which
+  says as much as that status does (the subscription is live: nothing published from now on is
+  lost), so either is enough; a kernel without it is asked again, and any of the requests' status
+  counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+RECONNECT_IVL_MS = 10
+SHELL_WAIT_S = 1.0  # for the reply to a kernel_info request, before asking again
+IOPUB_WAIT_S = 0.2  # for its status (or the welcome) on iopub, before asking again
+WELCOME = "iopub_welcome"
+
+
+def fast_reconnect(kc: AsyncKernelClient) -> None:
+    """Before ``start_channels``: the client's sockets retry a refused connect every 10 ms."""
+    import zmq
+
+    kc.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_IVL_MS)  # the default for sockets made from now on
+
+
+async def wait_ready(
+    kc: AsyncKernelClient,
+    timeout: float,
+    *,
+    alive: Callable[[], Awaitable[bool]],
+    silent_s: float,
+    on_silent: Callable[[], None],
+) -> None:
+    """Until the kernel replies to ``kernel_info`` and iopub is live; what iopub held before is dropped.
+
+    ``alive`` is asked after each unanswered round (a dead kernel raises at once); ``on_silent`` is
+    called once when the kernel has not answered for ``silent_s``. Raises RuntimeError on death or
+    ``timeout``.
+    """
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    ask_stacks_at = loop.time() + silent_s
+    asked: set[str] = set()
+    while True:
+        if loop.time() > ask_stacks_at:
+            ask_stacks_at = end  # once
+            on_silent()
+        asked.add(kc.kernel_info())
+        if await _arrives(kc.shell_channel, lambda msg: _parent(msg) in asked, SHELL_WAIT_S) and await _arrives(
+            kc.iopub_channel, lambda msg: _parent(msg) in asked or msg.get("msg_type") == WELCOME, IOPUB_WAIT_S
+        ):
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    await kc.iopub_channel.get_msg(timeout=0)
+            return
+        if not await alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if loop.time() > end:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+def _parent(msg: dict[str, Any]) -> object:
+    return (msg.get("parent_header") or {}).get("msg_id")
+
+
+async def _arrives(channel: Any, wanted: Callable[[dict[str, Any]], bool], timeout: float) -> bool:
+    """Whether a ``wanted`` message arrives on ``channel`` within ``timeout`` (others are skipped)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while (left := end - loop.time()) > 0:
+        try:
+            msg = await channel.get_msg(timeout=left)
+        except queue.Empty:
+            return False
+        if wanted(msg):
+            return True
+    return False
