@@ -7,11 +7,17 @@ in the same ``user_ns`` so an attached console sees the notebook's variables.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import inspect
 from typing import Any
 
 from ipykernel.ipkernel import IPythonKernel
 
-from reflow.kernel import COMM_TARGET
+from reflow.kernel import COMM_TARGET, prestart
+
+# What the first notebook's arrival imports (the comm's host, the runtime, the notebook model: ~20 ms)
+HOST_MODULE = "reflow.kernel.handler"
 
 
 def without_output_history(shell: Any) -> None:
@@ -39,6 +45,7 @@ class ReflowKernel(IPythonKernel):
 
         quick_empty_flush(sys.stdout, sys.stderr)  # ipykernel flushes both after every message: no hop when empty
         self.reflow_host: Any = None
+        self._host_pending = prestart.is_prestarted()  # imported at the first kernel_info (below)
         self.comm_manager.register_target(COMM_TARGET, self._open_reflow_comm)
         from reflow.kernel.background import Background
 
@@ -55,13 +62,22 @@ class ReflowKernel(IPythonKernel):
         with self.background.busy_spell():
             await super().dispatch_shell(msg, subshell_id=subshell_id, concurrent=concurrent)
 
+    async def kernel_info_request(self, stream: Any, ident: Any, parent: Any) -> None:
+        """ipykernel's reply; a pre-started kernel (kernel pool, early kernel) then imports the notebook's
+        host while it waits for a notebook, instead of when one arrives. After the reply, not before: the
+        app waits for that reply, the notebook may come much later."""
+        replied = super().kernel_info_request(stream, ident, parent)  # type: ignore[no-untyped-call]
+        if inspect.isawaitable(replied):  # a coroutine since ipykernel 6; an older one returns None
+            await replied
+        if self._host_pending:
+            self._host_pending = False
+            asyncio.get_running_loop().call_soon(importlib.import_module, HOST_MODULE)
+
     def _open_reflow_comm(self, comm: Any, open_msg: dict[str, Any]) -> None:
         """The app connected (or reconnected): attach the comm to the one host."""
         from reflow.kernel.handler import ReflowHost
 
         if self.reflow_host is None:
-            from reflow.kernel.prestart import take_notebook_place
-
-            take_notebook_place(open_msg["content"].get("data") or {})  # a pre-started kernel (kernel_pool.py)
+            prestart.take_notebook_place(open_msg["content"].get("data") or {})  # a pre-started kernel (kernel_pool.py)
             self.reflow_host = ReflowHost(self)
         self.reflow_host.attach(comm, open_msg)

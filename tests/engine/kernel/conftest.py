@@ -152,6 +152,14 @@ async def kernel(tmp_path):
 
 
 @pytest.fixture
+async def prestarted_kernel(tmp_path):
+    """Started as the app's kernel pool starts one: marked pre-started, its notebook not known yet."""
+    harness = await start_kernel(tmp_path, REFLOW_KERNEL_PRESTARTED="1")
+    yield harness
+    await harness.close()
+
+
+@pytest.fixture
 async def one_window_kernel(tmp_path):
     """The sink's batch window made longer than any machine load: only a flush ends a batch."""
     harness = await start_kernel(tmp_path, REFLOW_BATCH_S="3600")

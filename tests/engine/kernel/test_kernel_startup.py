@@ -3,6 +3,7 @@ user's are not; no debugger is loaded; a pre-started kernel moves into the noteb
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import signal
@@ -11,10 +12,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reflow.kernel import prestart
+from reflow.kernel.kernel import HOST_MODULE
 
 ENGINE = Path(__file__).resolve().parents[3] / "engine"
 
@@ -50,6 +53,36 @@ def test_warm_compiles_the_kernels_modules_despite_the_flag(tmp_path: Path) -> N
     cached = {p.name.split(".")[0] for p in (engine / "reflow" / "kernel" / "__pycache__").glob("*.pyc")}
     assert {"kernel", "handler"} <= cached
     assert not (tmp_path / "__pycache__").exists()
+
+
+async def modules_loaded(harness: Any, *names: str) -> list[bool]:
+    """Which of ``names`` the kernel has imported, asked with a plain execute_request (no notebook)."""
+    question = f"[__import__('sys').modules.get(n) is not None for n in {list(names)!r}]"
+    msg_id = harness.kc.execute("", silent=True, user_expressions={"loaded": question})
+    while True:
+        reply = await harness.kc.get_shell_msg(timeout=60)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return ast.literal_eval(reply["content"]["user_expressions"]["loaded"]["data"]["text/plain"])
+
+
+async def host_imported_before_and_after_open(harness: Any, folder: Path) -> tuple[list[bool], list[bool]]:
+    before = await modules_loaded(harness, HOST_MODULE, "reflow.runtime")
+    await harness.open([("a", "1 + 1")], path=str(folder / "nb.py"))
+    assert harness.outputs("a")[-1]["data"]["text/plain"] == "2"
+    return before, await modules_loaded(harness, HOST_MODULE, "reflow.runtime")
+
+
+async def test_a_prestarted_kernel_imports_the_notebooks_host_before_the_notebook_comes(
+    prestarted_kernel: Any, tmp_path: Path
+) -> None:
+    """A kernel of the pool (or one started while uv installs) has the ~20 ms of the host's imports done
+    when its notebook comes."""
+    assert await host_imported_before_and_after_open(prestarted_kernel, tmp_path) == ([True, True], [True, True])
+
+
+async def test_an_ordinary_kernel_imports_the_host_when_the_notebook_comes(kernel: Any, tmp_path: Path) -> None:
+    """Its notebook comes right after the start: nothing to gain by importing first."""
+    assert await host_imported_before_and_after_open(kernel, tmp_path) == ([False, False], [True, True])
 
 
 def test_a_prestarted_kernel_takes_the_notebooks_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
