@@ -254,7 +254,8 @@ class KernelProcess:
         kernel is not reported dead (another is launched instead)."""
         assert self.km is not None
         self.kc = kc = self.km.client()
-        fast_reconnect(kc)
+        if self.place == LOCAL:  # a remote place's ports are tunnels: each retry would open an ssh channel
+            fast_reconnect(kc)
         kc.start_channels()
         try:
             await self._wait_ready(kc, READY_TIMEOUT_S if ready_timeout is None else ready_timeout)
