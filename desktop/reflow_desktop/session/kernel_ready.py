@@ -11,10 +11,13 @@ environment's first output 0.39 s or 0.55 s, nothing in between):
   until its client is stopped (a restart or closing the notebook): measured 0.5% of a core.
 - A subscriber joins a publisher a little after it connects ("slow joiner"), and the status that
   answers the first ``kernel_info`` on iopub was often published before: the wait for it timed out
-  (0.2 s) and asked again. ipykernel 7 publishes ``iopub_welcome`` to each new subscriber, which
-  says as much as that status does (the subscription is live: nothing published from now on is
-  lost), so either is enough; a kernel without it is asked again, and any of the requests' status
-  counts.
+  (0.2 s) and asked again. ipykernel 7 publishes ``iopub_welcome`` to each new subscriber: from then
+  on nothing published is lost, so the start asks again at once and has that request's status a
+  round trip later. A kernel without the welcome is asked again after the wait, as before.
+
+Ready means the ``idle`` status of the latest request has arrived. The kernel answers its requests in
+order, so every status of the handshake has come (or was lost) by then and what iopub holds is dropped:
+nothing of it reaches the session afterwards, where a stray ``busy`` would change the kernel's state.
 """
 
 from __future__ import annotations
@@ -63,9 +66,10 @@ async def wait_ready(
         if loop.time() > ask_stacks_at:
             ask_stacks_at = end  # once
             on_silent()
-        asked.add(kc.kernel_info())
-        if await _arrives(kc.shell_channel, lambda msg: _parent(msg) in asked, SHELL_WAIT_S) and await _arrives(
-            kc.iopub_channel, lambda msg: _parent(msg) in asked or msg.get("msg_type") == WELCOME, IOPUB_WAIT_S
+        latest = kc.kernel_info()
+        asked.add(latest)
+        if await _arrives(kc.shell_channel, lambda msg: _parent(msg) in asked, SHELL_WAIT_S) and await _handshake_done(
+            kc, latest, asked
         ):
             with contextlib.suppress(queue.Empty):
                 while True:
@@ -75,6 +79,27 @@ async def wait_ready(
             raise RuntimeError("Kernel died before replying to kernel_info")
         if loop.time() > end:
             raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+async def _handshake_done(kc: AsyncKernelClient, latest: str, asked: set[str]) -> bool:
+    """Whether the ``idle`` status of the latest request arrives on iopub within ``IOPUB_WAIT_S``; a
+    welcome on the way makes a new latest request (its status cannot be lost: the subscription is live)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + IOPUB_WAIT_S
+    while (left := end - loop.time()) > 0:
+        try:
+            msg = await kc.iopub_channel.get_msg(timeout=left)
+        except queue.Empty:
+            return False
+        kind = (msg.get("header") or {}).get("msg_type")
+        if kind == WELCOME:
+            latest = kc.kernel_info()
+            asked.add(latest)
+        elif (
+            kind == "status" and _parent(msg) == latest and (msg.get("content") or {}).get("execution_state") == "idle"
+        ):
+            return True
+    return False
 
 
 def _parent(msg: dict[str, Any]) -> object:
