@@ -6,6 +6,11 @@ round trip's critical path. ``BusyFlicker`` sits between the kernel process and 
 ``busy`` is passed on only once it has lasted ``SHOWN_AFTER_S`` (an Interrupt button that
 lights up for 3 ms helps nobody); an ``idle`` ending a busy spell the pages never saw is
 dropped with it. Every other state passes at once, cancelling a held ``busy``.
+
+A page that connects asks for the kernel's state in its ``session`` message: it gets the state the
+pages were shown (``shown``), not the kernel's own. A page told ``busy`` while that busy was held back
+never got the ``idle`` that ended it (dropped, as the pages "never saw" the busy): it showed Busy
+until the next long run.
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ class BusyFlicker:
                 return  # the pages never saw this busy spell
         self._shown_busy = False
         self.forward(state, message)
+
+    def shown(self, state: str) -> str:
+        """What the pages were told for the kernel's own ``state``: a busy spell still held back is idle."""
+        return "idle" if state == "busy" and not self._shown_busy else state
 
     def _show_busy(self) -> None:
         self._held = None

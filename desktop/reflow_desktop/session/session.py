@@ -112,9 +112,10 @@ class Session:
         self.cache = CellCache()
         self.clients: list[Client] = []
         self.watchers: list[Client] = []  # the app's own listeners (shell/run_alerts.py): every broadcast, nothing sent
+        self._busy_flicker = BusyFlicker(self._on_kernel_state)  # a busy spell of a few ms is not news for the pages
         self.kernel = KernelProcess(
             self._on_kernel_event,
-            BusyFlicker(self._on_kernel_state),  # a busy spell of a few ms is not news for the pages
+            self._busy_flicker,
             python=python,
             cwd=str(self._path.parent),
             # remote/place.py: elsewhere, its provisioner builds the environment there; None: where
@@ -447,7 +448,7 @@ class Session:
             log.exception("client send failed")
 
     def session_message(self) -> dict[str, Any]:
-        kernel: dict[str, Any] = {"state": self.kernel.state}
+        kernel: dict[str, Any] = {"state": self._busy_flicker.shown(self.kernel.state)}  # as the others were told
         if self.kernel_message:
             kernel["message"] = self.kernel_message
         if self.kernel_died_in and self.kernel.state == "dead":
