@@ -16,6 +16,7 @@ import { popoutTarget } from "./popout/target";
 import { listenFileDrops } from "./dropNote";
 import { publishDiagnostics } from "./lsp/diagnostics";
 import { startAfterKernelIdle } from "./lsp/startup";
+import { endsARun } from "./runEnd";
 
 function safeSession(): Storage | null {
   try {
@@ -92,7 +93,7 @@ async function start() {
         let answered = false; // a widget's run came back with its events in this batch: show it now
         if (m.type === "batch") for (const e of m.events ?? []) if (widgetChannel.handle(e) && e.type === "ui_values") answered = true;
         store.server(m);
-        if (answered) store.flushNow();
+        if (answered || endsARun(m)) store.flushNow(); // a run's last message: shown now (runEnd.ts)
         if (store.get().fatal) conn.fatal = true;
       },
       state: (st, attempt) => {
