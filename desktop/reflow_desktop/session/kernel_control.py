@@ -1,7 +1,8 @@
 """Kernels this process did not launch: their connection files, their control channel, stopping them.
 
 Shared by the kernel process wrapper (shutting down an adopted kernel) and the reattach code
-(records, the attach handshake), so neither imports the other.
+(records, the attach handshake), so neither imports the other; ``next_message`` (reading a client's
+channel up to the message one waits for) serves the start's handshake too (kernel_ready.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import asyncio
 import contextlib
 import json
 import os
+import queue
 import signal
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +78,26 @@ async def stop_kernel(kc: AsyncKernelClient, pid: int, timeout: float = 5.0) -> 
             os.killpg(os.getpgid(pid), signal.SIGKILL)
 
 
+def parent_id(msg: dict[str, Any]) -> object:
+    """The id of the request a kernel message answers (None when it answers none)."""
+    return (msg.get("parent_header") or {}).get("msg_id")
+
+
+async def next_message(channel: Any, wanted: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any] | None:
+    """The first ``wanted`` message on a client's ``channel`` within ``timeout`` (the others read and
+    dropped), or None."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while (left := end - loop.time()) > 0:
+        try:
+            msg: dict[str, Any] = await channel.get_msg(timeout=left)
+        except queue.Empty:
+            return None
+        if wanted(msg):
+            return msg
+    return None
+
+
 async def send_and_wait(
     kc: AsyncKernelClient, msg: dict[str, Any], timeout: float = REQUEST_TIMEOUT_S
 ) -> dict[str, Any]:
@@ -91,15 +114,12 @@ async def send_and_wait(
         raise ReattachError(f"the kernel did not answer {what} (another control request held the channel)") from exc
     try:
         kc.control_channel.send(msg)
-        while True:
-            left = end - loop.time()
-            if left <= 0:
-                raise ReattachError(f"the kernel did not answer {what}")
-            try:
-                reply = await kc.control_channel.get_msg(timeout=left)
-            except Exception as exc:  # queue.Empty from jupyter_client: no answer in time
-                raise ReattachError(f"the kernel did not answer {what}") from exc
-            if (reply.get("parent_header") or {}).get("msg_id") == msg_id:
-                return dict(reply.get("content") or {})
+        try:
+            reply = await next_message(kc.control_channel, lambda m: parent_id(m) == msg_id, end - loop.time())
+        except Exception as exc:  # a channel that broke: as no answer
+            raise ReattachError(f"the kernel did not answer {what}") from exc
+        if reply is None:
+            raise ReattachError(f"the kernel did not answer {what}")
+        return dict(reply.get("content") or {})
     finally:
         lock.release()

@@ -26,7 +26,9 @@ import asyncio
 import contextlib
 import queue
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reflow_desktop.session.kernel_control import next_message, parent_id
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -68,9 +70,8 @@ async def wait_ready(
             on_silent()
         latest = kc.kernel_info()
         asked.add(latest)
-        if await _arrives(kc.shell_channel, lambda msg: _parent(msg) in asked, SHELL_WAIT_S) and await _handshake_done(
-            kc, latest, asked
-        ):
+        replied = await next_message(kc.shell_channel, lambda msg: parent_id(msg) in asked, SHELL_WAIT_S)
+        if replied is not None and await _handshake_done(kc, latest, asked):
             with contextlib.suppress(queue.Empty):
                 while True:
                     await kc.iopub_channel.get_msg(timeout=0)
@@ -96,25 +97,9 @@ async def _handshake_done(kc: AsyncKernelClient, latest: str, asked: set[str]) -
             latest = kc.kernel_info()
             asked.add(latest)
         elif (
-            kind == "status" and _parent(msg) == latest and (msg.get("content") or {}).get("execution_state") == "idle"
+            kind == "status"
+            and parent_id(msg) == latest
+            and (msg.get("content") or {}).get("execution_state") == "idle"
         ):
-            return True
-    return False
-
-
-def _parent(msg: dict[str, Any]) -> object:
-    return (msg.get("parent_header") or {}).get("msg_id")
-
-
-async def _arrives(channel: Any, wanted: Callable[[dict[str, Any]], bool], timeout: float) -> bool:
-    """Whether a ``wanted`` message arrives on ``channel`` within ``timeout`` (others are skipped)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while (left := end - loop.time()) > 0:
-        try:
-            msg = await channel.get_msg(timeout=left)
-        except queue.Empty:
-            return False
-        if wanted(msg):
             return True
     return False
