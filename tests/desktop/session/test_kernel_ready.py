@@ -111,7 +111,11 @@ async def test_nothing_of_the_handshake_arrives_after_ready(tmp_path: Path, mode
         assert kernel.state == "starting"  # ready, stopped before the comm (PREPARE_ONLY)
         assert await statuses_after_ready(kernel) == ["probe", "probe"]
         requests = log.read_text().splitlines()
-        assert requests[:2] == ["kernel_info", "kernel_info"] and len(requests) >= 3  # the probe too
+        assert set(requests) == {"kernel_info"}
+        if mode == "welcome-all":  # one request when its status came before the welcome, else asked again
+            assert len(requests) >= 2  # the probe too
+        else:  # the first status lost: asked again (at the welcome, or after the wait)
+            assert len(requests) >= 3  # the probe too
     finally:
         await kernel.shutdown()
 
